@@ -1,0 +1,68 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const booleanish = z
+  .enum(['on', 'off', 'true', 'false', '1', '0', 'demo'])
+  .transform((value) => value === 'on' || value === 'true' || value === '1' || value === 'demo');
+
+const configSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  BIHUAN_DATA_DIR: z.string().min(1).default('./data'),
+  BIHUAN_SEED: booleanish.default(true),
+  BIHUAN_DEMO_PASSWORD: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  BIHUAN_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
+  BIHUAN_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  BIHUAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BIHUAN_TRUST_PROXY: booleanish.default(false),
+});
+
+export type Config = {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  isSeedEnabled: boolean;
+  demoPassword: string | undefined;
+  embeddedPgPort: number;
+  sessionTtlHours: number;
+  logLevel: z.infer<typeof configSchema>['BIHUAN_LOG_LEVEL'];
+  isBehindProxy: boolean;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment once at start; every problem is reported, not just the first. */
+export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const c = parsed.data;
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    databaseUrl: c.DATABASE_URL,
+    dataDir: path.resolve(c.BIHUAN_DATA_DIR),
+    isSeedEnabled: c.BIHUAN_SEED,
+    demoPassword: c.BIHUAN_DEMO_PASSWORD,
+    embeddedPgPort: c.BIHUAN_EMBEDDED_PG_PORT,
+    sessionTtlHours: c.BIHUAN_SESSION_TTL_HOURS,
+    logLevel: c.BIHUAN_LOG_LEVEL,
+    isBehindProxy: c.BIHUAN_TRUST_PROXY,
+  };
+};

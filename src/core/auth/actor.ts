@@ -1,0 +1,20 @@
+import type { Permission, Role } from './roles.js';
+
+/** Who is acting: a signed-in staff member, resolved once per request by the HTTP layer. */
+export type Actor = {
+  kind: 'user';
+  userId: string;
+  username: string;
+  displayName: string;
+  roles: readonly Role[];
+  permissions: ReadonlySet<Permission>;
+  unitId: string;
+  /** ltree path of the actor's home unit: everything below it is in scope. */
+  unitPath: string;
+};
+
+export const hasPermission = (actor: Actor, permission: Permission): boolean => actor.permissions.has(permission);
+
+/** ltree semantics (`a @> b`), in pure code so that rules can be tested without a database. */
+export const isPathWithin = (ancestorPath: string, path: string): boolean =>
+  path === ancestorPath || path.startsWith(`${ancestorPath}.`);

@@ -1,0 +1,171 @@
+import { AppError } from '../../shared/app-error.js';
+import { fieldError } from '../../shared/field-error.js';
+import { acceptDueAt, extendBy, replyDueAt } from '../../sla/due-dates.js';
+import { assignmentOfActor, canSeeCase } from '../case-workflow.js';
+import { toSnapshot } from '../case.record.js';
+import { endAssignments, limitsOf, unitStampOf, type ActionHandler } from './action-context.js';
+
+// Actions whose effect is a few field changes. Each is its own use case; they share a file only
+// because each is a handful of lines.
+
+export const noteCase: ActionHandler<'note'> = async ({ input }) => ({
+  patch: {},
+  eventData: { text: input.text },
+  // Staff notes stay internal unless the author says otherwise: safer for the requester's privacy.
+  isInternal: input.isInternal ?? true,
+});
+
+export const contributeToCase: ActionHandler<'contribute'> = async ({ store, record, actor, input }) => {
+  const assignment = assignmentOfActor(actor, toSnapshot(record), (a) => a.role === 'assisting');
+  return {
+    patch: {},
+    eventData: { unit: assignment ? await unitStampOf(store, assignment.unitId) : null, text: input.text },
+    isInternal: true,
+  };
+};
+
+export const replyToCase: ActionHandler<'reply'> = async (ctx) => {
+  const { input, now, store, record, actor } = ctx;
+  const lead = assignmentOfActor(actor, toSnapshot(record), (a) => a.role === 'lead');
+  await endAssignments(ctx, 'done');
+  return {
+    patch: {
+      replyText: input.text,
+      replyOutcome: input.outcome,
+      repliedAt: now,
+      amountRecoveredFen: input.amountRecoveredFen ?? record.amountRecoveredFen,
+      extensionDays: null,
+      extensionReason: null,
+      extensionRequestedAt: null,
+    },
+    eventData: {
+      unit: lead ? await unitStampOf(store, lead.unitId) : null,
+      outcome: input.outcome,
+      text: input.text,
+      amountRecoveredFen: input.amountRecoveredFen ?? null,
+    },
+  };
+};
+
+export const recordCallback: ActionHandler<'callback'> = async ({ input, now }) => ({
+  patch: {
+    callbackResolved: input.resolved,
+    callbackSatisfaction: input.satisfaction,
+    callbackComment: input.comment ?? null,
+    callbackAt: now,
+  },
+  eventData: { resolved: input.resolved, satisfaction: input.satisfaction, comment: input.comment ?? null },
+});
+
+export const reopenCase: ActionHandler<'reopen'> = async ({ store, record, actor, input, now, plan }) => {
+  const previousLead = [...record.assignments].reverse().find((a) => a.role === 'lead' && a.status === 'done');
+  let patch = {};
+  if (plan.to === 'dispatched' && previousLead) {
+    await store.insertAssignment({ caseId: record.id, unitId: previousLead.unitId, role: 'lead', assignedBy: actor.userId, at: now });
+    const limits = await limitsOf(store, record);
+    patch = {
+      leadUnitId: previousLead.unitId,
+      dispatchedAt: now,
+      acceptedAt: null,
+      acceptDueAt: acceptDueAt(now, limits.acceptHours),
+      // A reopened case is a new round of handling with its own limit.
+      replyDueAt: replyDueAt(now, limits.replyDays),
+    };
+  }
+  return {
+    patch: {
+      ...patch,
+      replyText: null,
+      replyOutcome: null,
+      repliedAt: null,
+      callbackResolved: null,
+      callbackSatisfaction: null,
+      callbackComment: null,
+      callbackAt: null,
+      ratingResolved: null,
+      ratingSatisfaction: null,
+      ratingComment: null,
+      ratedAt: null,
+      reopenCount: record.reopenCount + 1,
+    },
+    eventData: {
+      reason: input.reason,
+      round: record.reopenCount + 2,
+      unit: previousLead && plan.to === 'dispatched' ? await unitStampOf(store, previousLead.unitId) : null,
+    },
+  };
+};
+
+export const closeCase: ActionHandler<'close'> = async ({ now }) => ({ patch: { closedAt: now }, eventData: {} });
+
+export const rejectCase: ActionHandler<'reject'> = async ({ input, now }) => ({
+  patch: { rejectReason: input.reason, rejectAdvice: input.advice ?? null, closedAt: now },
+  eventData: { reason: input.reason, advice: input.advice ?? null },
+});
+
+export const resolveOnIntake: ActionHandler<'resolve-on-intake'> = async ({ input, now }) => {
+  const outcome = input.outcome ?? 'explained';
+  return {
+    patch: { replyText: input.text, replyOutcome: outcome, repliedAt: now },
+    eventData: { text: input.text, outcome },
+  };
+};
+
+export const requestExtension: ActionHandler<'request-extension'> = async ({ input, now }) => ({
+  patch: { extensionDays: input.days, extensionReason: input.reason, extensionRequestedAt: now },
+  eventData: { days: input.days, reason: input.reason },
+});
+
+export const decideExtension: ActionHandler<'decide-extension'> = async ({ record, input }) => {
+  const days = record.extensionDays ?? 0;
+  const newDue = input.isApproved && record.replyDueAt ? extendBy(record.replyDueAt, days) : record.replyDueAt;
+  return {
+    patch: { extensionDays: null, extensionReason: null, extensionRequestedAt: null, replyDueAt: newDue },
+    eventData: {
+      isApproved: input.isApproved,
+      days,
+      reason: record.extensionReason,
+      note: input.note ?? null,
+      replyDueAt: newDue?.toISOString() ?? null,
+    },
+  };
+};
+
+export const superviseCase: ActionHandler<'supervise'> = async ({ input, now }) => {
+  const dueBy = new Date(input.dueBy.length === 10 ? `${input.dueBy}T23:59:59+08:00` : input.dueBy);
+  if (dueBy.getTime() <= now.getTime()) throw fieldError('dueBy', 'must be in the future');
+  return {
+    patch: { supervisionDueBy: dueBy, supervisionNote: input.note, supervisedAt: now },
+    eventData: { dueBy: dueBy.toISOString(), note: input.note },
+  };
+};
+
+export const mergeCase: ActionHandler<'merge'> = async (ctx) => {
+  const { store, record, actor, input, now } = ctx;
+  if (input.masterId === record.id) throw fieldError('masterId', 'a case cannot be merged into itself');
+  const master = await store.lockCase(input.masterId);
+  if (!master || !canSeeCase(actor, toSnapshot(master))) throw fieldError('masterId', 'no such case');
+  // As in the mature engines: never merge into a case that is itself merged away, or into a declined one.
+  if (master.status === 'merged' || master.status === 'rejected') {
+    throw new AppError('case.merge_target_invalid', `cannot merge into a case in status ${master.status}`, {
+      masterId: master.id,
+      masterStatus: master.status,
+    });
+  }
+  await endAssignments(ctx, 'done');
+  await store.appendEvent('case', master.id, {
+    actorKind: 'user',
+    actorId: actor.userId,
+    code: 'case.merged_into',
+    fromStatus: master.status,
+    toStatus: master.status,
+    isInternal: false,
+    data: { caseId: record.id, trackingNo: record.trackingNo },
+    at: now,
+  });
+  await store.updateCase(master.id, {}, now);
+  return {
+    patch: { masterId: master.id, closedAt: now },
+    eventData: { masterId: master.id, masterTrackingNo: master.trackingNo },
+  };
+};

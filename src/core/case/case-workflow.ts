@@ -1,0 +1,175 @@
+import { isPathWithin, type Actor } from '../auth/actor.js';
+import type { Permission } from '../auth/roles.js';
+import { allowedActions, planTransitionOrThrow, type WorkflowDefinition } from '../workflow/engine.js';
+import {
+  CASE_STATUSES,
+  isActiveAssignment,
+  type AssignmentSnapshot,
+  type CaseAction,
+  type CaseSnapshot,
+  type CaseStatus,
+} from './case.types.js';
+
+const covers = (actor: Actor, unitPath: string): boolean => isPathWithin(actor.unitPath, unitPath);
+
+/** A case is visible to staff whose unit covers the unit that took it in, or any unit it was ever assigned to. */
+export const canSeeCase = (actor: Actor, item: CaseSnapshot): boolean =>
+  covers(actor, item.intakeUnitPath) || item.assignments.some((a) => covers(actor, a.unitPath));
+
+const isVisible = (item: CaseSnapshot, actor: Actor): boolean => canSeeCase(actor, item);
+
+/** The active assignment the actor acts for: the lead one first, so a unit covering both acts as lead. */
+export const assignmentOfActor = (
+  actor: Actor,
+  item: CaseSnapshot,
+  filter: (a: AssignmentSnapshot) => boolean = () => true,
+): AssignmentSnapshot | undefined => {
+  const mine = item.assignments.filter((a) => isActiveAssignment(a) && filter(a) && covers(actor, a.unitPath));
+  return mine.find((a) => a.role === 'lead') ?? mine[0];
+};
+
+export const leadAssignment = (item: CaseSnapshot): AssignmentSnapshot | undefined =>
+  item.assignments.find((a) => a.role === 'lead' && isActiveAssignment(a));
+
+const isLeadActor = (item: CaseSnapshot, actor: Actor): boolean => assignmentOfActor(actor, item)?.role === 'lead';
+
+const BEFORE_REPLY: readonly CaseStatus[] = ['registered', 'dispatched', 'accepted', 'returned'];
+const NOT_FINISHED: readonly CaseStatus[] = [...BEFORE_REPLY, 'replied', 'callback_done'];
+
+export const caseWorkflow: WorkflowDefinition<CaseStatus, CaseAction, CaseSnapshot, Actor> = {
+  kind: 'case',
+  states: CASE_STATUSES,
+  initial: 'registered',
+  terminal: ['closed', 'rejected', 'merged'],
+  statusOf: (item) => item.status,
+  permissionsOf: (actor) => actor.permissions as ReadonlySet<string>,
+  actions: {
+    dispatch: {
+      from: ['registered', 'returned'],
+      to: 'dispatched',
+      permission: 'case.dispatch' satisfies Permission,
+      isInScope: isVisible,
+      event: 'case.dispatched',
+    },
+    accept: {
+      from: ['dispatched', 'accepted'],
+      // The lead unit's acceptance starts the handling; an assisting unit's only marks its own part.
+      to: (item, actor) => (assignmentOfActor(actor, item, (a) => a.status === 'pending')?.role === 'lead' ? 'accepted' : item.status),
+      permission: 'case.accept',
+      isInScope: (item, actor) => assignmentOfActor(actor, item) !== undefined,
+      guard: (item, actor) =>
+        assignmentOfActor(actor, item, (a) => a.status === 'pending') ? null : 'your unit has already accepted this case',
+      event: 'case.accepted',
+    },
+    return: {
+      from: ['dispatched', 'accepted'],
+      to: (item, actor) => (isLeadActor(item, actor) ? 'returned' : item.status),
+      permission: 'case.return',
+      isInScope: (item, actor) => assignmentOfActor(actor, item) !== undefined,
+      event: 'case.returned',
+    },
+    transfer: {
+      from: ['dispatched', 'accepted'],
+      to: 'dispatched',
+      permission: 'case.transfer',
+      // Dispatchers transfer anything they took in; a unit leader only what its unit leads.
+      isInScope: (item, actor) =>
+        covers(actor, item.intakeUnitPath) || assignmentOfActor(actor, item, (a) => a.role === 'lead') !== undefined,
+      event: 'case.transferred',
+    },
+    note: {
+      from: NOT_FINISHED,
+      to: (item) => item.status,
+      permission: 'case.note',
+      isInScope: isVisible,
+      event: 'case.noted',
+    },
+    contribute: {
+      from: ['dispatched', 'accepted'],
+      to: (item) => item.status,
+      permission: 'case.contribute',
+      isInScope: (item, actor) => assignmentOfActor(actor, item, (a) => a.role === 'assisting') !== undefined,
+      event: 'case.contributed',
+    },
+    reply: {
+      from: ['accepted'],
+      to: 'replied',
+      permission: 'case.reply',
+      isInScope: (item, actor) => assignmentOfActor(actor, item, (a) => a.role === 'lead') !== undefined,
+      event: 'case.replied',
+    },
+    callback: {
+      from: ['replied'],
+      to: 'callback_done',
+      permission: 'case.callback',
+      isInScope: isVisible,
+      event: 'case.callback_recorded',
+    },
+    reopen: {
+      from: ['replied', 'callback_done'],
+      // Back to the unit that handled it; a case answered at intake has none and goes back to dispatch.
+      to: (item) => (item.assignments.some((a) => a.role === 'lead' && a.status === 'done') ? 'dispatched' : 'registered'),
+      permission: 'case.reopen',
+      isInScope: isVisible,
+      event: 'case.reopened',
+    },
+    close: {
+      from: ['replied', 'callback_done'],
+      to: 'closed',
+      permission: 'case.close',
+      isInScope: isVisible,
+      event: 'case.closed',
+    },
+    reject: {
+      from: ['registered', 'returned'],
+      to: 'rejected',
+      permission: 'case.reject',
+      isInScope: isVisible,
+      event: 'case.rejected',
+    },
+    'resolve-on-intake': {
+      from: ['registered'],
+      to: 'replied',
+      permission: 'case.resolve_on_intake',
+      isInScope: isVisible,
+      event: 'case.resolved_on_intake',
+    },
+    'request-extension': {
+      from: ['accepted'],
+      to: 'accepted',
+      permission: 'case.request_extension',
+      isInScope: (item, actor) => assignmentOfActor(actor, item, (a) => a.role === 'lead') !== undefined,
+      guard: (item) => (item.hasPendingExtension ? 'an extension request is already pending' : null),
+      event: 'case.extension_requested',
+    },
+    'decide-extension': {
+      from: ['accepted'],
+      to: 'accepted',
+      permission: 'case.decide_extension',
+      isInScope: isVisible,
+      guard: (item) => (item.hasPendingExtension ? null : 'there is no pending extension request'),
+      event: 'case.extension_decided',
+    },
+    supervise: {
+      // Until the case is finished: a supervisor may also flag a reply that does not answer the request.
+      from: NOT_FINISHED,
+      to: (item) => item.status,
+      permission: 'case.supervise',
+      isInScope: isVisible,
+      event: 'case.supervised',
+    },
+    merge: {
+      from: BEFORE_REPLY,
+      to: 'merged',
+      permission: 'case.merge',
+      isInScope: isVisible,
+      event: 'case.merged',
+    },
+  },
+};
+
+export const planCaseTransitionOrThrow = (action: CaseAction, item: CaseSnapshot, actor: Actor) =>
+  planTransitionOrThrow(caseWorkflow, action, item, actor);
+
+export const allowedCaseActions = (item: CaseSnapshot, actor: Actor): CaseAction[] =>
+  allowedActions(caseWorkflow, item, actor);

@@ -1,0 +1,68 @@
+import type { CategoryRef, UnitRef } from '../directory/directory.types.js';
+import type { AssignmentRole, AssignmentStatus, Channel, Kind, Language } from './case.types.js';
+import type { CasePatch, CaseRecord } from './case.record.js';
+
+export type NewEvent = {
+  actorKind: 'user' | 'requester' | 'system';
+  actorId: string | null;
+  code: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  isInternal: boolean;
+  data: Record<string, unknown>;
+  at: Date;
+};
+
+export type NewRequester = {
+  name: string | null;
+  phone: string | null;
+  idNumber: string | null;
+  email: string | null;
+  language: Language;
+};
+
+export type NewCase = {
+  trackingNo: string;
+  accessCodeHash: string;
+  channel: Channel;
+  kind: Kind;
+  title: string;
+  description: string;
+  language: Language;
+  categoryId: string | null;
+  requesterId: string | null;
+  intakeUnitId: string;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  amountClaimedFen: number | null;
+  createdBy: string | null;
+  at: Date;
+};
+
+/**
+ * What the case use cases need from storage, inside one transaction. Implemented in src/db; the use
+ * cases never see SQL, and tests of the rules need no database.
+ */
+export type CaseStore = {
+  lockCase: (id: string) => Promise<CaseRecord | null>;
+  findCase: (id: string) => Promise<CaseRecord | null>;
+  findCaseByTrackingNo: (trackingNo: string) => Promise<CaseRecord | null>;
+  lockCaseByTrackingNo: (trackingNo: string) => Promise<CaseRecord | null>;
+  findUnit: (id: string) => Promise<UnitRef | null>;
+  findRootUnit: () => Promise<UnitRef>;
+  findCategory: (id: string) => Promise<CategoryRef | null>;
+  nextTrackingSequence: (day: string) => Promise<number>;
+  insertRequester: (requester: NewRequester) => Promise<string>;
+  insertCase: (input: NewCase) => Promise<string>;
+  updateCase: (id: string, patch: CasePatch, at: Date) => Promise<void>;
+  insertAssignment: (input: { caseId: string; unitId: string; role: AssignmentRole; assignedBy: string | null; at: Date }) => Promise<void>;
+  updateAssignment: (id: string, patch: { status: AssignmentStatus; acceptedAt?: Date; endedAt?: Date }) => Promise<void>;
+  appendEvent: (itemKind: string, itemId: string, event: NewEvent) => Promise<void>;
+};
+
+export type CaseDeps = {
+  /** Runs the function in one database transaction; everything it writes commits or nothing does. */
+  transaction: <T>(fn: (store: CaseStore) => Promise<T>) => Promise<T>;
+  now: () => Date;
+};

@@ -1,0 +1,94 @@
+import type {
+  AssignmentRole,
+  AssignmentSnapshot,
+  AssignmentStatus,
+  CaseSnapshot,
+  CaseStatus,
+  Channel,
+  Kind,
+  Language,
+  ReplyOutcome,
+  ResolvedAnswer,
+  Satisfaction,
+} from './case.types.js';
+
+export type AssignmentRecord = {
+  id: string;
+  unitId: string;
+  unitPath: string;
+  role: AssignmentRole;
+  status: AssignmentStatus;
+  assignedAt: Date;
+  acceptedAt: Date | null;
+  endedAt: Date | null;
+};
+
+/** A case as the use cases see it: camelCase, typed, no personal data (that stays with the requester). */
+export type CaseRecord = {
+  id: string;
+  trackingNo: string;
+  accessCodeHash: string;
+  status: CaseStatus;
+  channel: Channel;
+  kind: Kind;
+  title: string;
+  description: string;
+  language: Language;
+  categoryId: string | null;
+  requesterId: string | null;
+  intakeUnitId: string;
+  intakeUnitPath: string;
+  leadUnitId: string | null;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  amountClaimedFen: number | null;
+  amountRecoveredFen: number | null;
+  acceptDueAt: Date | null;
+  replyDueAt: Date | null;
+  dispatchedAt: Date | null;
+  acceptedAt: Date | null;
+  replyText: string | null;
+  replyOutcome: ReplyOutcome | null;
+  repliedAt: Date | null;
+  callbackResolved: ResolvedAnswer | null;
+  callbackSatisfaction: Satisfaction | null;
+  callbackComment: string | null;
+  callbackAt: Date | null;
+  ratingResolved: ResolvedAnswer | null;
+  ratingSatisfaction: Satisfaction | null;
+  ratingComment: string | null;
+  ratedAt: Date | null;
+  supervisionDueBy: Date | null;
+  supervisionNote: string | null;
+  supervisedAt: Date | null;
+  extensionDays: number | null;
+  extensionReason: string | null;
+  extensionRequestedAt: Date | null;
+  rejectReason: string | null;
+  rejectAdvice: string | null;
+  masterId: string | null;
+  reopenCount: number;
+  closedAt: Date | null;
+  createdBy: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  assignments: AssignmentRecord[];
+};
+
+/** Fields an action may change on the case row. */
+export type CasePatch = Partial<
+  Omit<CaseRecord, 'id' | 'trackingNo' | 'accessCodeHash' | 'intakeUnitId' | 'intakeUnitPath' | 'createdAt' | 'updatedAt' | 'assignments' | 'createdBy'>
+>;
+
+export const toSnapshot = (record: CaseRecord): CaseSnapshot => ({
+  id: record.id,
+  status: record.status,
+  kind: record.kind,
+  intakeUnitPath: record.intakeUnitPath,
+  assignments: record.assignments.map(
+    (a): AssignmentSnapshot => ({ id: a.id, unitId: a.unitId, unitPath: a.unitPath, role: a.role, status: a.status }),
+  ),
+  hasPendingExtension: record.extensionRequestedAt !== null,
+  masterId: record.masterId,
+});

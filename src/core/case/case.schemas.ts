@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { CHANNELS, KINDS, LANGUAGES, REPLY_OUTCOMES, RESOLVED_ANSWERS, SATISFACTIONS } from './case.types.js';
+
+/** Trimmed text that must still say something after trimming. */
+const text = (max: number) => z.string().trim().min(1).max(max);
+const optionalText = (max: number) => z.string().trim().max(max).optional().transform((v) => (v ? v : undefined));
+const fen = z.number().int().min(0).max(1e13);
+
+export const requesterInputSchema = z
+  .object({
+    name: optionalText(100),
+    phone: z.string().trim().regex(/^\+?[0-9][0-9\- ]{4,19}$/, 'a phone number of digits').optional(),
+    idNumber: z.string().trim().regex(/^[0-9]{17}[0-9Xx]$|^[A-Za-z0-9]{6,20}$/, 'an ID card number').optional(),
+    email: z.email().max(200).optional(),
+    language: z.enum(LANGUAGES).default('zh-Hans'),
+  })
+  .strict();
+
+const location = {
+  address: optionalText(300),
+  lat: z.number().min(-90).max(90).optional(),
+  lng: z.number().min(-180).max(180).optional(),
+};
+
+export const registerCaseSchema = z
+  .object({
+    channel: z.enum(CHANNELS),
+    kind: z.enum(KINDS),
+    title: text(200),
+    description: text(10000),
+    categoryId: z.uuid().optional(),
+    ...location,
+    requester: requesterInputSchema.optional(),
+    amountClaimedFen: fen.optional(),
+  })
+  .strict()
+  .refine((v) => (v.lat === undefined) === (v.lng === undefined), { message: 'lat and lng go together', path: ['lat'] });
+export type RegisterCaseInput = z.infer<typeof registerCaseSchema>;
+
+export const publicSubmitSchema = z
+  .object({
+    kind: z.enum(KINDS),
+    title: text(200),
+    description: text(4000),
+    categoryId: z.uuid().optional(),
+    ...location,
+    requester: requesterInputSchema.pick({ name: true, phone: true, language: true }).strict().optional(),
+  })
+  .strict()
+  .refine((v) => (v.lat === undefined) === (v.lng === undefined), { message: 'lat and lng go together', path: ['lat'] });
+export type PublicSubmitInput = z.infer<typeof publicSubmitSchema>;
+
+export const ratingSchema = z
+  .object({
+    accessCode: z.string().trim().min(4).max(20),
+    resolved: z.enum(RESOLVED_ANSWERS),
+    satisfaction: z.enum(SATISFACTIONS),
+    comment: optionalText(2000),
+  })
+  .strict();
+export type RatingInput = z.infer<typeof ratingSchema>;
+
+/** Bodies of `POST /cases/{id}/{action}`: the names and meanings are a public contract (docs/API.md). */
+export const actionSchemas = {
+  dispatch: z
+    .object({ unitId: z.uuid(), assistingUnitIds: z.array(z.uuid()).max(20).optional(), note: optionalText(2000) })
+    .strict(),
+  accept: z.object({ note: optionalText(2000) }).strict(),
+  return: z.object({ reason: text(2000) }).strict(),
+  transfer: z.object({ unitId: z.uuid(), reason: text(2000) }).strict(),
+  note: z.object({ text: text(5000), isInternal: z.boolean().optional() }).strict(),
+  contribute: z.object({ text: text(5000) }).strict(),
+  reply: z
+    .object({ text: text(10000), outcome: z.enum(REPLY_OUTCOMES), amountRecoveredFen: fen.optional() })
+    .strict(),
+  callback: z
+    .object({ resolved: z.enum(RESOLVED_ANSWERS), satisfaction: z.enum(SATISFACTIONS), comment: optionalText(2000) })
+    .strict(),
+  reopen: z.object({ reason: text(2000) }).strict(),
+  close: z.object({}).strict(),
+  reject: z.object({ reason: text(2000), advice: optionalText(2000) }).strict(),
+  'resolve-on-intake': z.object({ text: text(10000), outcome: z.enum(REPLY_OUTCOMES).optional() }).strict(),
+  'request-extension': z.object({ days: z.number().int().min(1).max(90), reason: text(2000) }).strict(),
+  'decide-extension': z.object({ isApproved: z.boolean(), note: optionalText(2000) }).strict(),
+  supervise: z.object({ dueBy: z.iso.datetime({ offset: true }).or(z.iso.date()), note: text(2000) }).strict(),
+  merge: z.object({ masterId: z.uuid() }).strict(),
+} as const;
+
+export type ActionSchemas = typeof actionSchemas;
+export type ActionInput<A extends keyof ActionSchemas> = z.infer<ActionSchemas[A]>;

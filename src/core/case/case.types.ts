@@ -1,0 +1,55 @@
+export const CASE_STATUSES = [
+  'registered', 'dispatched', 'accepted', 'replied', 'callback_done', 'closed', 'returned', 'rejected', 'merged',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Statuses in which the case still waits on someone before a reply: they count towards overdue. */
+export const OPEN_STATUSES: readonly CaseStatus[] = ['registered', 'dispatched', 'accepted', 'returned'];
+
+export const CHANNELS = ['phone', 'visit', 'letter', 'web', 'app', 'miniprogram', 'api', 'import', 'petition'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const KINDS = ['enquiry', 'help', 'complaint', 'report', 'suggestion'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export const REPLY_OUTCOMES = ['resolved', 'partly_resolved', 'explained', 'not_accepted', 'referred'] as const;
+export type ReplyOutcome = (typeof REPLY_OUTCOMES)[number];
+
+export const RESOLVED_ANSWERS = ['yes', 'partly', 'no'] as const;
+export type ResolvedAnswer = (typeof RESOLVED_ANSWERS)[number];
+
+export const SATISFACTIONS = ['satisfied', 'fairly_satisfied', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTIONS)[number];
+
+export const LANGUAGES = ['zh-Hans', 'bo', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export const CASE_ACTIONS = [
+  'dispatch', 'accept', 'return', 'transfer', 'note', 'contribute', 'reply', 'callback', 'reopen', 'close',
+  'reject', 'resolve-on-intake', 'request-extension', 'decide-extension', 'supervise', 'merge',
+] as const;
+export type CaseAction = (typeof CASE_ACTIONS)[number];
+
+export type AssignmentRole = 'lead' | 'assisting';
+export type AssignmentStatus = 'pending' | 'accepted' | 'returned' | 'transferred' | 'done';
+
+export type AssignmentSnapshot = {
+  id: string;
+  unitId: string;
+  unitPath: string;
+  role: AssignmentRole;
+  status: AssignmentStatus;
+};
+
+/** What the case rules need to know about a case: no I/O, no HTTP, easy to build in tests. */
+export type CaseSnapshot = {
+  id: string;
+  status: CaseStatus;
+  kind: Kind;
+  intakeUnitPath: string;
+  assignments: readonly AssignmentSnapshot[];
+  hasPendingExtension: boolean;
+  masterId: string | null;
+};
+
+export const isActiveAssignment = (a: AssignmentSnapshot): boolean => a.status === 'pending' || a.status === 'accepted';

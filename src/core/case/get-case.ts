@@ -1,0 +1,22 @@
+import type { Actor } from '../auth/actor.js';
+import { AppError } from '../shared/app-error.js';
+import { allowedCaseActions, canSeeCase } from './case-workflow.js';
+import type { CaseDeps } from './case.ports.js';
+import { toSnapshot, type CaseRecord } from './case.record.js';
+import type { CaseAction } from './case.types.js';
+
+/** Reads one case for staff: out-of-scope cases are "not found", so their existence is not disclosed. */
+export const getCase = async (
+  deps: CaseDeps,
+  input: { caseId: string; actor: Actor },
+): Promise<{ record: CaseRecord; allowedActions: CaseAction[]; canSeePersonalData: boolean }> => {
+  const record = await deps.transaction((store) => store.findCase(input.caseId));
+  if (!record || !canSeeCase(input.actor, toSnapshot(record))) {
+    throw new AppError('case.not_found', 'no such case', { id: input.caseId });
+  }
+  return {
+    record,
+    allowedActions: allowedCaseActions(toSnapshot(record), input.actor),
+    canSeePersonalData: input.actor.permissions.has('case.view_personal_data'),
+  };
+};

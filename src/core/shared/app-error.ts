@@ -1,0 +1,46 @@
+/**
+ * The one error type of the domain. Every module declares its codes in `ErrorCode`; the HTTP layer maps
+ * codes to statuses in one table (src/http/error-mapping.ts), so use cases never think about HTTP.
+ */
+export type ErrorCode =
+  | 'validation.failed'
+  | 'auth.required'
+  | 'auth.invalid_credentials'
+  | 'auth.forbidden'
+  | 'auth.inactive_user'
+  | 'case.not_found'
+  | 'case.invalid_transition'
+  | 'case.not_assigned'
+  | 'case.merge_target_invalid'
+  | 'case.extension_pending'
+  | 'case.no_pending_extension'
+  | 'case.access_code_invalid'
+  | 'case.rating_not_allowed'
+  | 'unit.not_found'
+  | 'category.not_found'
+  | 'resource.not_found'
+  | 'request.unsupported_media_type'
+  | 'request.too_large'
+  | 'rate_limited'
+  | 'internal';
+
+export type ErrorDetails = Record<string, unknown>;
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details: ErrorDetails;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+    super(message);
+    this.name = 'AppError';
+    this.code = code;
+    this.details = details;
+  }
+
+  /** Key of the user-facing message in the web catalogues; the English `message` is for developers and logs. */
+  get messageId(): string {
+    return `errors.${this.code}`;
+  }
+}
+
+export const isAppError = (value: unknown): value is AppError => value instanceof AppError;

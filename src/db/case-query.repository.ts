@@ -1,0 +1,217 @@
+import { sql, type ExpressionBuilder, type SqlBool, type Expression } from 'kysely';
+import type { Actor } from '../core/auth/actor.js';
+import { OPEN_STATUSES, type CaseStatus, type Channel, type Kind } from '../core/case/case.types.js';
+import type { LocalizedText } from '../core/directory/directory.types.js';
+import type { DbOrTrx } from './database.js';
+import type { Database } from './schema.js';
+
+export type CaseListFilter = {
+  statuses?: CaseStatus[];
+  unitId?: string;
+  categoryId?: string;
+  channel?: Channel;
+  kind?: Kind;
+  isOverdue?: boolean;
+  isSupervised?: boolean;
+  isMine?: boolean;
+  from?: Date;
+  to?: Date;
+  q?: string;
+  sort: 'createdAt' | '-createdAt' | 'replyDueAt' | '-replyDueAt' | 'updatedAt' | '-updatedAt';
+  page: number;
+  pageSize: number;
+};
+
+export type CaseListRow = {
+  id: string;
+  trackingNo: string;
+  status: CaseStatus;
+  channel: Channel;
+  kind: Kind;
+  title: string;
+  category: { id: string; code: string; name: LocalizedText } | null;
+  leadUnit: { id: string; code: string; name: LocalizedText } | null;
+  supervisedAt: Date | null;
+  acceptDueAt: Date | null;
+  replyDueAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+type Eb = ExpressionBuilder<Database, 'cases'>;
+
+/** Unit scope: the caller's unit covers the intake unit or a unit the case was ever assigned to. */
+export const caseScope = (eb: Eb, actor: Actor): Expression<SqlBool> =>
+  eb.or([
+    eb.exists(
+      eb.selectFrom('units as iu').select(sql`1`.as('one')).whereRef('iu.id', '=', 'cases.intake_unit_id').where(sql<SqlBool>`iu.path <@ ${actor.unitPath}::ltree`),
+    ),
+    eb.exists(
+      eb
+        .selectFrom('case_assignments as sa')
+        .innerJoin('units as su', 'su.id', 'sa.unit_id')
+        .select(sql`1`.as('one'))
+        .whereRef('sa.case_id', '=', 'cases.id')
+        .where(sql<SqlBool>`su.path <@ ${actor.unitPath}::ltree`),
+    ),
+  ]);
+
+const activeAssignmentIn = (eb: Eb, unitPath: string) =>
+  eb.exists(
+    eb
+      .selectFrom('case_assignments as ma')
+      .innerJoin('units as mu', 'mu.id', 'ma.unit_id')
+      .select(sql`1`.as('one'))
+      .whereRef('ma.case_id', '=', 'cases.id')
+      .where('ma.status', 'in', ['pending', 'accepted'])
+      .where(sql<SqlBool>`mu.path <@ ${unitPath}::ltree`),
+  );
+
+/** "Waiting on me": what the caller's roles are expected to act on next. */
+const waitingOn = (eb: Eb, actor: Actor): Expression<SqlBool> => {
+  const parts: Expression<SqlBool>[] = [];
+  if (actor.permissions.has('case.accept') || actor.permissions.has('case.reply')) {
+    parts.push(eb.and([eb('cases.status', 'in', ['dispatched', 'accepted']), activeAssignmentIn(eb, actor.unitPath)]));
+  }
+  if (actor.permissions.has('case.dispatch')) parts.push(eb('cases.status', 'in', ['registered', 'returned']));
+  if (actor.permissions.has('case.callback')) parts.push(eb('cases.status', '=', 'replied'));
+  if (actor.permissions.has('case.decide_extension')) parts.push(eb('cases.extension_requested_at', 'is not', null));
+  return parts.length > 0 ? eb.or(parts) : sql<SqlBool>`false`;
+};
+
+const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+
+export const listCases = async (db: DbOrTrx, actor: Actor, filter: CaseListFilter, now: Date) => {
+  let query = db
+    .selectFrom('cases')
+    .leftJoin('categories as cat', 'cat.id', 'cases.category_id')
+    .leftJoin('units as lead', 'lead.id', 'cases.lead_unit_id')
+    .where((eb) => caseScope(eb, actor));
+
+  if (filter.statuses?.length) query = query.where('cases.status', 'in', filter.statuses);
+  if (filter.categoryId) query = query.where('cases.category_id', '=', filter.categoryId);
+  if (filter.channel) query = query.where('cases.channel', '=', filter.channel);
+  if (filter.kind) query = query.where('cases.kind', '=', filter.kind);
+  if (filter.from) query = query.where('cases.created_at', '>=', filter.from);
+  if (filter.to) query = query.where('cases.created_at', '<', filter.to);
+  if (filter.isSupervised) query = query.where('cases.supervised_at', 'is not', null);
+  if (filter.unitId) {
+    const unitId = filter.unitId;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('case_assignments as fa')
+          .innerJoin('units as fu', 'fu.id', 'fa.unit_id')
+          .innerJoin('units as target', (join) => join.on('target.id', '=', unitId))
+          .select(sql`1`.as('one'))
+          .whereRef('fa.case_id', '=', 'cases.id')
+          .where('fa.status', 'in', ['pending', 'accepted', 'done'])
+          .where(sql<SqlBool>`fu.path <@ target.path`),
+      ),
+    );
+  }
+  if (filter.isOverdue) {
+    query = query.where((eb) =>
+      eb.and([
+        eb('cases.status', 'in', [...OPEN_STATUSES]),
+        eb.or([
+          eb('cases.reply_due_at', '<', now),
+          eb.and([eb('cases.status', '=', 'dispatched'), eb('cases.accept_due_at', '<', now)]),
+        ]),
+      ]),
+    );
+  }
+  if (filter.isMine) query = query.where((eb) => waitingOn(eb, actor));
+  if (filter.q) {
+    const q = filter.q.trim();
+    const digits = q.replace(/[\s-]/g, '');
+    const pattern = `%${escapeLike(q)}%`;
+    query = query.where((eb) =>
+      eb.or([
+        ...( /^\d{6,16}$/.test(digits) ? [eb('cases.tracking_no', 'like', `${digits}%`)] : []),
+        eb('cases.title', 'ilike', pattern),
+        eb('cases.description', 'ilike', pattern),
+        eb('cases.address', 'ilike', pattern),
+      ]),
+    );
+  }
+
+  const totalRow = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+
+  const [field, direction] = filter.sort.startsWith('-') ? [filter.sort.slice(1), 'desc' as const] : [filter.sort, 'asc' as const];
+  const column = field === 'replyDueAt' ? 'cases.reply_due_at' : field === 'updatedAt' ? 'cases.updated_at' : 'cases.created_at';
+  const rows = await query
+    .select([
+      'cases.id', 'cases.tracking_no', 'cases.status', 'cases.channel', 'cases.kind', 'cases.title', 'cases.supervised_at',
+      'cases.accept_due_at', 'cases.reply_due_at', 'cases.created_at', 'cases.updated_at',
+      'cat.id as cat_id', 'cat.code as cat_code', 'cat.name as cat_name',
+      'lead.id as lead_id', 'lead.code as lead_code', 'lead.name as lead_name',
+    ])
+    .orderBy(sql`${sql.ref(column)} ${sql.raw(direction)} NULLS LAST`)
+    .orderBy('cases.id', direction)
+    .limit(filter.pageSize)
+    .offset((filter.page - 1) * filter.pageSize)
+    .execute();
+
+  const items: CaseListRow[] = rows.map((r) => ({
+    id: r.id,
+    trackingNo: r.tracking_no,
+    status: r.status as CaseStatus,
+    channel: r.channel as Channel,
+    kind: r.kind as Kind,
+    title: r.title,
+    category: r.cat_id && r.cat_code && r.cat_name ? { id: r.cat_id, code: r.cat_code, name: r.cat_name } : null,
+    leadUnit: r.lead_id && r.lead_code && r.lead_name ? { id: r.lead_id, code: r.lead_code, name: r.lead_name } : null,
+    supervisedAt: r.supervised_at,
+    acceptDueAt: r.accept_due_at,
+    replyDueAt: r.reply_due_at,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+  return { items, total: Number(totalRow.total) };
+};
+
+export type EventView = {
+  id: string;
+  seq: number;
+  at: Date;
+  code: string;
+  actorKind: string;
+  actor: { id: string; username: string; displayName: string } | null;
+  fromStatus: string | null;
+  toStatus: string | null;
+  isInternal: boolean;
+  data: Record<string, unknown>;
+};
+
+export const listEvents = async (db: DbOrTrx, itemKind: string, itemId: string): Promise<EventView[]> => {
+  const rows = await db
+    .selectFrom('work_item_events as e')
+    .leftJoin('users as u', 'u.id', 'e.actor_id')
+    .select(['e.id', 'e.seq', 'e.at', 'e.code', 'e.actor_kind', 'e.from_status', 'e.to_status', 'e.is_internal', 'e.data', 'u.id as user_id', 'u.username', 'u.display_name'])
+    .where('e.item_kind', '=', itemKind)
+    .where('e.item_id', '=', itemId)
+    .orderBy('e.seq')
+    .execute();
+  return rows.map((r) => ({
+    id: String(r.id),
+    seq: r.seq,
+    at: r.at,
+    code: r.code,
+    actorKind: r.actor_kind,
+    actor: r.user_id && r.username && r.display_name ? { id: r.user_id, username: r.username, displayName: r.display_name } : null,
+    fromStatus: r.from_status,
+    toStatus: r.to_status,
+    isInternal: r.is_internal,
+    data: r.data,
+  }));
+};
+
+export const findRequester = (db: DbOrTrx, id: string) =>
+  db.selectFrom('requesters').select(['name', 'phone', 'id_number', 'email', 'language']).where('id', '=', id).executeTakeFirst();
+
+export const findNames = async (db: DbOrTrx, table: 'units' | 'categories', ids: string[]) => {
+  if (ids.length === 0) return new Map<string, { id: string; code: string; name: LocalizedText }>();
+  const rows = await db.selectFrom(table).select(['id', 'code', 'name']).where('id', 'in', ids).execute();
+  return new Map(rows.map((r) => [r.id, r]));
+};

@@ -1,0 +1,251 @@
+import { sql } from 'kysely';
+import type { CaseStore } from '../core/case/case.ports.js';
+import type { AssignmentRecord, CasePatch, CaseRecord } from '../core/case/case.record.js';
+import type { AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, ReplyOutcome, ResolvedAnswer, Satisfaction } from '../core/case/case.types.js';
+import type { CategoryRef, UnitRef } from '../core/directory/directory.types.js';
+import type { DbOrTrx } from './database.js';
+import type { CaseRow, CaseUpdate } from './schema.js';
+
+const toFen = (value: string | null): number | null => (value === null ? null : Number(value));
+
+const mapCase = (row: CaseRow & { intake_unit_path: string }, assignments: AssignmentRecord[]): CaseRecord => ({
+  id: row.id,
+  trackingNo: row.tracking_no,
+  accessCodeHash: row.access_code_hash,
+  status: row.status as CaseStatus,
+  channel: row.channel as Channel,
+  kind: row.kind as Kind,
+  title: row.title,
+  description: row.description,
+  language: row.language as Language,
+  categoryId: row.category_id,
+  requesterId: row.requester_id,
+  intakeUnitId: row.intake_unit_id,
+  intakeUnitPath: row.intake_unit_path,
+  leadUnitId: row.lead_unit_id,
+  address: row.address,
+  lat: row.lat,
+  lng: row.lng,
+  amountClaimedFen: toFen(row.amount_claimed_fen),
+  amountRecoveredFen: toFen(row.amount_recovered_fen),
+  acceptDueAt: row.accept_due_at,
+  replyDueAt: row.reply_due_at,
+  dispatchedAt: row.dispatched_at,
+  acceptedAt: row.accepted_at,
+  replyText: row.reply_text,
+  replyOutcome: row.reply_outcome as ReplyOutcome | null,
+  repliedAt: row.replied_at,
+  callbackResolved: row.callback_resolved as ResolvedAnswer | null,
+  callbackSatisfaction: row.callback_satisfaction as Satisfaction | null,
+  callbackComment: row.callback_comment,
+  callbackAt: row.callback_at,
+  ratingResolved: row.rating_resolved as ResolvedAnswer | null,
+  ratingSatisfaction: row.rating_satisfaction as Satisfaction | null,
+  ratingComment: row.rating_comment,
+  ratedAt: row.rated_at,
+  supervisionDueBy: row.supervision_due_by,
+  supervisionNote: row.supervision_note,
+  supervisedAt: row.supervised_at,
+  extensionDays: row.extension_days,
+  extensionReason: row.extension_reason,
+  extensionRequestedAt: row.extension_requested_at,
+  rejectReason: row.reject_reason,
+  rejectAdvice: row.reject_advice,
+  masterId: row.master_id,
+  reopenCount: row.reopen_count,
+  closedAt: row.closed_at,
+  createdBy: row.created_by,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  assignments,
+});
+
+const PATCH_COLUMNS: { [K in keyof CasePatch]-?: keyof CaseUpdate } = {
+  status: 'status', channel: 'channel', kind: 'kind', title: 'title', description: 'description', language: 'language',
+  categoryId: 'category_id', requesterId: 'requester_id', leadUnitId: 'lead_unit_id', address: 'address', lat: 'lat', lng: 'lng',
+  amountClaimedFen: 'amount_claimed_fen', amountRecoveredFen: 'amount_recovered_fen', acceptDueAt: 'accept_due_at',
+  replyDueAt: 'reply_due_at', dispatchedAt: 'dispatched_at', acceptedAt: 'accepted_at', replyText: 'reply_text',
+  replyOutcome: 'reply_outcome', repliedAt: 'replied_at', callbackResolved: 'callback_resolved',
+  callbackSatisfaction: 'callback_satisfaction', callbackComment: 'callback_comment', callbackAt: 'callback_at',
+  ratingResolved: 'rating_resolved', ratingSatisfaction: 'rating_satisfaction', ratingComment: 'rating_comment',
+  ratedAt: 'rated_at', supervisionDueBy: 'supervision_due_by', supervisionNote: 'supervision_note',
+  supervisedAt: 'supervised_at', extensionDays: 'extension_days', extensionReason: 'extension_reason',
+  extensionRequestedAt: 'extension_requested_at', rejectReason: 'reject_reason', rejectAdvice: 'reject_advice',
+  masterId: 'master_id', reopenCount: 'reopen_count', closedAt: 'closed_at',
+};
+
+const toUpdate = (patch: CasePatch): CaseUpdate => {
+  const update: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === undefined) continue;
+    const column = PATCH_COLUMNS[key as keyof CasePatch];
+    update[column] = value;
+  }
+  return update as CaseUpdate;
+};
+
+const selectCase = (db: DbOrTrx) =>
+  db
+    .selectFrom('cases')
+    .innerJoin('units as intake', 'intake.id', 'cases.intake_unit_id')
+    .selectAll('cases')
+    .select('intake.path as intake_unit_path');
+
+export const findAssignments = async (db: DbOrTrx, caseId: string): Promise<AssignmentRecord[]> => {
+  const rows = await db
+    .selectFrom('case_assignments as a')
+    .innerJoin('units as u', 'u.id', 'a.unit_id')
+    .select(['a.id', 'a.unit_id', 'u.path', 'a.role', 'a.status', 'a.assigned_at', 'a.accepted_at', 'a.ended_at'])
+    .where('a.case_id', '=', caseId)
+    .orderBy('a.assigned_at')
+    .orderBy('a.role')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    unitId: r.unit_id,
+    unitPath: r.path,
+    role: r.role as AssignmentRole,
+    status: r.status as AssignmentStatus,
+    assignedAt: r.assigned_at,
+    acceptedAt: r.accepted_at,
+    endedAt: r.ended_at,
+  }));
+};
+
+export const findCaseRecord = async (
+  db: DbOrTrx,
+  where: { id: string } | { trackingNo: string },
+  options: { isForUpdate?: boolean } = {},
+): Promise<CaseRecord | null> => {
+  let query = 'id' in where ? selectCase(db).where('cases.id', '=', where.id) : selectCase(db).where('cases.tracking_no', '=', where.trackingNo);
+  if (options.isForUpdate) query = query.forUpdate('cases');
+  const row = await query.executeTakeFirst();
+  if (!row) return null;
+  return mapCase(row, await findAssignments(db, row.id));
+};
+
+export const mapUnit = (row: { id: string; code: string; path: string; name: UnitRef['name']; is_active: boolean }): UnitRef => ({
+  id: row.id,
+  code: row.code,
+  path: row.path,
+  name: row.name,
+  isActive: row.is_active,
+});
+
+export const findUnitRef = async (db: DbOrTrx, id: string): Promise<UnitRef | null> => {
+  const row = await db.selectFrom('units').select(['id', 'code', 'path', 'name', 'is_active']).where('id', '=', id).executeTakeFirst();
+  return row ? mapUnit(row) : null;
+};
+
+export const findCategoryRef = async (db: DbOrTrx, id: string): Promise<CategoryRef | null> => {
+  const row = await db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
+  return row
+    ? {
+        id: row.id,
+        code: row.code,
+        name: row.name,
+        defaultUnitId: row.default_unit_id,
+        acceptHours: row.accept_hours,
+        replyDays: row.reply_days,
+        isActive: row.is_active,
+      }
+    : null;
+};
+
+/** The CaseStore port over one transaction. */
+export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
+  lockCase: (id) => findCaseRecord(trx, { id }, { isForUpdate: true }),
+  findCase: (id) => findCaseRecord(trx, { id }),
+  findCaseByTrackingNo: (trackingNo) => findCaseRecord(trx, { trackingNo }),
+  lockCaseByTrackingNo: (trackingNo) => findCaseRecord(trx, { trackingNo }, { isForUpdate: true }),
+  findUnit: (id) => findUnitRef(trx, id),
+  findRootUnit: async () => {
+    const row = await trx
+      .selectFrom('units')
+      .select(['id', 'code', 'path', 'name', 'is_active'])
+      .where('parent_id', 'is', null)
+      .orderBy('created_at')
+      .executeTakeFirstOrThrow();
+    return mapUnit(row);
+  },
+  findCategory: (id) => findCategoryRef(trx, id),
+  nextTrackingSequence: async (day) => {
+    const row = await trx
+      .insertInto('tracking_counters')
+      .values({ day, last_value: 1 })
+      .onConflict((oc) => oc.column('day').doUpdateSet({ last_value: sql`tracking_counters.last_value + 1` }))
+      .returning('last_value')
+      .executeTakeFirstOrThrow();
+    return row.last_value;
+  },
+  insertRequester: async (r) => {
+    const row = await trx
+      .insertInto('requesters')
+      .values({ name: r.name, phone: r.phone, id_number: r.idNumber, email: r.email, language: r.language })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  },
+  insertCase: async (c) => {
+    const row = await trx
+      .insertInto('cases')
+      .values({
+        tracking_no: c.trackingNo,
+        access_code_hash: c.accessCodeHash,
+        status: 'registered',
+        channel: c.channel,
+        kind: c.kind,
+        title: c.title,
+        description: c.description,
+        language: c.language,
+        category_id: c.categoryId,
+        requester_id: c.requesterId,
+        intake_unit_id: c.intakeUnitId,
+        address: c.address,
+        lat: c.lat,
+        lng: c.lng,
+        amount_claimed_fen: c.amountClaimedFen,
+        created_by: c.createdBy,
+        created_at: c.at,
+        updated_at: c.at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return row.id;
+  },
+  updateCase: async (id, patch, at) => {
+    await trx.updateTable('cases').set({ ...toUpdate(patch), updated_at: at }).where('id', '=', id).execute();
+  },
+  insertAssignment: async (a) => {
+    await trx
+      .insertInto('case_assignments')
+      .values({ case_id: a.caseId, unit_id: a.unitId, role: a.role, status: 'pending', assigned_by: a.assignedBy, assigned_at: a.at })
+      .execute();
+  },
+  updateAssignment: async (id, patch) => {
+    await trx
+      .updateTable('case_assignments')
+      .set({ status: patch.status, ...(patch.acceptedAt ? { accepted_at: patch.acceptedAt } : {}), ...(patch.endedAt ? { ended_at: patch.endedAt } : {}) })
+      .where('id', '=', id)
+      .execute();
+  },
+  appendEvent: async (itemKind, itemId, e) => {
+    // The caller holds the item's row lock, so max(seq)+1 cannot race.
+    await trx
+      .insertInto('work_item_events')
+      .values({
+        item_kind: itemKind,
+        item_id: itemId,
+        seq: sql<number>`(SELECT coalesce(max(seq), 0) + 1 FROM work_item_events WHERE item_kind = ${itemKind} AND item_id = ${itemId})`,
+        at: e.at,
+        actor_kind: e.actorKind,
+        actor_id: e.actorId,
+        code: e.code,
+        from_status: e.fromStatus,
+        to_status: e.toStatus,
+        is_internal: e.isInternal,
+        data: JSON.stringify(e.data),
+      })
+      .execute();
+  },
+});

@@ -1,0 +1,34 @@
+import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import pg from 'pg';
+import { migrations } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+export type Trx = Transaction<Database>;
+/** Repository functions take either the database or an open transaction first. */
+export type DbOrTrx = Db | Trx;
+
+// Keep timestamps as Date and numeric/bigint as strings (we convert fen explicitly): pg's defaults.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
+
+export const createDb = (connectionString: string, options: { max?: number } = {}): Db =>
+  new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({ connectionString, max: options.max ?? 10, application_name: 'bihuan' }),
+    }),
+  });
+
+export const migrateToLatest = async (db: Db): Promise<string[]> => {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'bihuan_migrations',
+    migrationLockTableName: 'bihuan_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error');
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(error)}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+};

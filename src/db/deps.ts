@@ -1,0 +1,17 @@
+import type { AuthDeps } from '../core/auth/auth.ports.js';
+import type { CaseDeps } from '../core/case/case.ports.js';
+import { createAuthStore } from './auth.repository.js';
+import { createCaseStore } from './case.repository.js';
+import type { Db } from './database.js';
+
+/** Binds the use cases' ports to PostgreSQL. */
+export const createCaseDeps = (db: Db, now: () => Date): CaseDeps => ({
+  transaction: (fn) => db.transaction().execute((trx) => fn(createCaseStore(trx))),
+  now,
+});
+
+export const createAuthDeps = (db: Db, now: () => Date, sessionTtlHours: number): AuthDeps => ({
+  store: createAuthStore(db),
+  now,
+  sessionTtlHours,
+});

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as createCoreTables from './20261122080000_create_core_tables.js';
+
+/**
+ * A static list rather than a folder scan, so that migrations work the same from TypeScript sources,
+ * compiled output and bundles. Names sort in the order they must run.
+ */
+export const migrations: Record<string, Migration> = {
+  '20261122080000_create_core_tables': createCoreTables,
+};

@@ -1,0 +1,163 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** bigint columns come back from pg as strings; we keep fen values as JS numbers (safe up to 9e15 fen). */
+type Fen = ColumnType<string | null, number | null | undefined, number | null>;
+export type LocalizedName = { 'zh-Hans': string; bo?: string; en?: string };
+
+export type UnitTable = {
+  id: Generated<string>;
+  code: string;
+  type: string;
+  parent_id: string | null;
+  path: string;
+  name: ColumnType<LocalizedName, string, string>;
+  is_active: Generated<boolean>;
+  created_at: Generated<Date>;
+};
+
+export type UserTable = {
+  id: Generated<string>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  roles: string[];
+  unit_id: string;
+  is_active: Generated<boolean>;
+  is_demo: Generated<boolean>;
+  created_at: Generated<Date>;
+};
+
+export type SessionTable = {
+  id: Generated<string>;
+  token_hash: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+};
+
+export type CategoryTable = {
+  id: Generated<string>;
+  code: string;
+  parent_id: string | null;
+  name: ColumnType<LocalizedName, string, string>;
+  default_unit_id: string | null;
+  accept_hours: Generated<number>;
+  reply_days: Generated<number>;
+  sort_order: Generated<number>;
+  is_active: Generated<boolean>;
+};
+
+export type RequesterTable = {
+  id: Generated<string>;
+  name: string | null;
+  phone: string | null;
+  id_number: string | null;
+  email: string | null;
+  language: Generated<string>;
+  created_at: Generated<Date>;
+};
+
+export type TrackingCounterTable = { day: string; last_value: number };
+
+export type CaseTable = {
+  id: Generated<string>;
+  tracking_no: string;
+  access_code_hash: string;
+  status: string;
+  channel: string;
+  kind: string;
+  title: string;
+  description: string;
+  language: Generated<string>;
+  category_id: string | null;
+  requester_id: string | null;
+  intake_unit_id: string;
+  lead_unit_id: string | null;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  amount_claimed_fen: Fen;
+  amount_recovered_fen: Fen;
+  accept_due_at: NullableTimestamp;
+  reply_due_at: NullableTimestamp;
+  dispatched_at: NullableTimestamp;
+  accepted_at: NullableTimestamp;
+  reply_text: string | null;
+  reply_outcome: string | null;
+  replied_at: NullableTimestamp;
+  callback_resolved: string | null;
+  callback_satisfaction: string | null;
+  callback_comment: string | null;
+  callback_at: NullableTimestamp;
+  rating_resolved: string | null;
+  rating_satisfaction: string | null;
+  rating_comment: string | null;
+  rated_at: NullableTimestamp;
+  supervision_due_by: NullableTimestamp;
+  supervision_note: string | null;
+  supervised_at: NullableTimestamp;
+  extension_days: number | null;
+  extension_reason: string | null;
+  extension_requested_at: NullableTimestamp;
+  reject_reason: string | null;
+  reject_advice: string | null;
+  master_id: string | null;
+  reopen_count: Generated<number>;
+  closed_at: NullableTimestamp;
+  created_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
+export type CaseAssignmentTable = {
+  id: Generated<string>;
+  case_id: string;
+  unit_id: string;
+  role: string;
+  status: string;
+  assigned_by: string | null;
+  assigned_at: Timestamp;
+  accepted_at: NullableTimestamp;
+  ended_at: NullableTimestamp;
+};
+
+export type WorkItemEventTable = {
+  id: Generated<string>;
+  item_kind: string;
+  item_id: string;
+  seq: number;
+  at: Timestamp;
+  actor_kind: string;
+  actor_id: string | null;
+  code: string;
+  from_status: string | null;
+  to_status: string | null;
+  is_internal: Generated<boolean>;
+  data: ColumnType<Record<string, unknown>, string, string>;
+};
+
+export type Database = {
+  units: UnitTable;
+  users: UserTable;
+  sessions: SessionTable;
+  categories: CategoryTable;
+  requesters: RequesterTable;
+  tracking_counters: TrackingCounterTable;
+  cases: CaseTable;
+  case_assignments: CaseAssignmentTable;
+  work_item_events: WorkItemEventTable;
+};
+
+export type CaseRow = Selectable<CaseTable>;
+export type NewCaseRow = Insertable<CaseTable>;
+export type CaseUpdate = Updateable<CaseTable>;
+export type UnitRow = Selectable<UnitTable>;
+export type UserRow = Selectable<UserTable>;
+export type CategoryRow = Selectable<CategoryTable>;
+export type AssignmentRow = Selectable<CaseAssignmentTable>;
+export type EventRow = Selectable<WorkItemEventTable>;

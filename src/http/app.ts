@@ -1,0 +1,73 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { AppError } from '../core/shared/app-error.js';
+import { registerAuth } from './auth.plugin.js';
+import type { AppDeps } from './context.js';
+import { sendError, toAppError } from './error-mapping.js';
+import { registerAuthRoutes } from './routes/auth.routes.js';
+import { registerCaseRoutes } from './routes/case.routes.js';
+import { registerDirectoryRoutes } from './routes/directory.routes.js';
+import { registerHealthRoutes } from './routes/health.routes.js';
+import { registerPublicCaseRoutes } from './routes/public-case.routes.js';
+
+export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {}): Promise<FastifyInstance> => {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    trustProxy: deps.config.isBehindProxy,
+    bodyLimit: 1024 * 1024,
+  }).withTypeProvider<ZodTypeProvider>();
+  const hasWeb = deps.webRoot !== undefined && existsSync(path.join(deps.webRoot, 'index.html'));
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler((error, request, reply) => sendError(reply, toAppError(error, request)));
+  app.setNotFoundHandler((request, reply) => {
+    if (request.url.startsWith('/api/') || !hasWeb || request.method !== 'GET') {
+      return sendError(reply, new AppError('resource.not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+    }
+    // Client-side routes of the single-page app.
+    return reply.sendFile('index.html');
+  });
+
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Bihuan API',
+        version: '1.0.0',
+        description: 'Receive, dispatch, handle, reply to and call back on requests, complaints and petitions.',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'bihuan_session' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  registerAuth(app, deps);
+
+  registerHealthRoutes(app, deps);
+  await app.register(
+    async (api) => {
+      registerAuthRoutes(api, deps);
+      registerDirectoryRoutes(api, deps);
+      registerCaseRoutes(api, deps);
+      registerPublicCaseRoutes(api, deps);
+      api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api/v1' },
+  );
+
+  if (hasWeb && deps.webRoot) {
+    await app.register(fastifyStatic, { root: deps.webRoot, wildcard: false });
+  }
+  return app;
+};

@@ -1,0 +1,28 @@
+import type { Actor } from '../core/auth/actor.js';
+import type { Permission } from '../core/auth/roles.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import type { CaseDeps } from '../core/case/case.ports.js';
+import type { AuthDeps } from '../core/auth/auth.ports.js';
+
+/** What every route declares: the permission it needs, or that it is public, or needs only a login. */
+export type RouteAccess = Permission | 'public' | 'authenticated';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+export type AppDeps = {
+  db: Db;
+  config: Pick<Config, 'sessionTtlHours' | 'isBehindProxy'>;
+  now: () => Date;
+  caseDeps: CaseDeps;
+  authDeps: AuthDeps;
+  /** Directory of the built web app, served at `/` when present. */
+  webRoot?: string;
+};

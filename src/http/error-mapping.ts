@@ -1,0 +1,66 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type ErrorCode } from '../core/shared/app-error.js';
+
+/** The one table from error codes to HTTP statuses. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  'validation.failed': 400,
+  'auth.required': 401,
+  'auth.invalid_credentials': 401,
+  'auth.forbidden': 403,
+  'auth.inactive_user': 403,
+  'case.not_found': 404,
+  'case.invalid_transition': 409,
+  'case.not_assigned': 403,
+  'case.merge_target_invalid': 409,
+  'case.extension_pending': 409,
+  'case.no_pending_extension': 409,
+  'case.access_code_invalid': 404,
+  'case.rating_not_allowed': 409,
+  'unit.not_found': 404,
+  'category.not_found': 404,
+  'resource.not_found': 404,
+  'request.unsupported_media_type': 415,
+  'request.too_large': 413,
+  rate_limited: 429,
+  internal: 500,
+};
+
+export type ErrorBody = { error: { code: ErrorCode; message: string; messageId: string; details: Record<string, unknown> } };
+
+export const errorBody = (error: AppError): ErrorBody => ({
+  error: { code: error.code, message: error.message, messageId: error.messageId, details: error.details },
+});
+
+const pathOf = (instancePath: string): string => instancePath.replace(/^\//, '').replaceAll('/', '.');
+
+/** Turns anything thrown into a coded error; unknown errors become a logged 500 that reveals nothing. */
+export const toAppError = (error: unknown, request: FastifyRequest): AppError => {
+  if (error instanceof AppError) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = (error as { validationContext?: string }).validationContext ?? 'body';
+    const issues = error.validation.map((v) => ({ path: [where, pathOf(v.instancePath)].filter(Boolean).join('.'), message: v.message ?? 'invalid' }));
+    return new AppError('validation.failed', `invalid ${where}`, { issues });
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  switch (fastifyError.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('request.unsupported_media_type', 'send JSON with Content-Type: application/json');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('request.too_large', 'the request body is too large');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('validation.failed', 'the body is not valid JSON', { issues: [{ path: 'body', message: 'not valid JSON' }] });
+    default:
+      break;
+  }
+  if (fastifyError.statusCode === 400 || (error instanceof SyntaxError && 'body' in error)) {
+    return new AppError('validation.failed', 'malformed request', { issues: [{ path: 'body', message: fastifyError.message ?? 'malformed' }] });
+  }
+  if (fastifyError.statusCode === 429) return new AppError('rate_limited', 'too many requests, slow down');
+  request.log.error({ err: error }, 'unhandled error');
+  return new AppError('internal', 'internal error');
+};
+
+export const sendError = (reply: FastifyReply, error: AppError): FastifyReply =>
+  reply.status(HTTP_STATUS[error.code]).send(errorBody(error));

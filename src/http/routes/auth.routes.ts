@@ -1,0 +1,80 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { login, logout } from '../../core/auth/login.js';
+import { permissionsForRoles, ROLES } from '../../core/auth/roles.js';
+import { actorOrThrow, SESSION_COOKIE, tokenOf } from '../auth.plugin.js';
+import type { AppDeps } from '../context.js';
+
+const meSchema = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  unitId: z.uuid(),
+  permissions: z.array(z.string()),
+});
+
+export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.post(
+    '/auth/login',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['auth'],
+        body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict(),
+        response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: meSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const result = await login(deps.authDeps, {
+        username: request.body.username,
+        password: request.body.password,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+      });
+      reply.setCookie(SESSION_COOKIE, result.token, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: request.protocol === 'https',
+        expires: result.expiresAt,
+      });
+      const u = result.user;
+      return {
+        token: result.token,
+        expiresAt: result.expiresAt.toISOString(),
+        user: { id: u.id, username: u.username, displayName: u.displayName, roles: u.roles, unitId: u.unitId, permissions: [...permissionsForRoles(u.roles)] },
+      };
+    },
+  );
+
+  api.post(
+    '/auth/logout',
+    { config: { access: 'authenticated' }, schema: { tags: ['auth'], response: { 204: z.null() } } },
+    async (request, reply) => {
+      const token = tokenOf(request);
+      if (token) await logout(deps.authDeps, token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.get(
+    '/auth/me',
+    { config: { access: 'authenticated' }, schema: { tags: ['auth'], response: { 200: meSchema } } },
+    async (request) => {
+      const actor = actorOrThrow(request);
+      return {
+        id: actor.userId,
+        username: actor.username,
+        displayName: actor.displayName,
+        roles: [...actor.roles],
+        unitId: actor.unitId,
+        permissions: [...actor.permissions],
+      };
+    },
+  );
+};

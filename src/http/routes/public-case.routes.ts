@@ -1,0 +1,84 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { publicSubmitSchema, ratingSchema } from '../../core/case/case.schemas.js';
+import type { CaseRecord } from '../../core/case/case.record.js';
+import { canRate, rateCase, submitPublicCase, trackPublicCase } from '../../core/case/public-case.js';
+import { findCaseRecord } from '../../db/case.repository.js';
+import { findNames, listEvents } from '../../db/case-query.repository.js';
+import type { AppDeps } from '../context.js';
+import { languageOf } from '../language.js';
+import { publicCaseSchema, toPublicView } from '../case.views.js';
+import type { FastifyRequest } from 'fastify';
+
+const trackingParams = z.object({ trackingNo: z.string().trim().min(6).max(40) });
+
+export const registerPublicCaseRoutes = (app: FastifyInstance, deps: AppDeps): void => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  const publicView = async (record: CaseRecord, request: FastifyRequest) => {
+    // A merged case is answered by its master's reply: the requester still gets an answer.
+    const master = record.masterId ? await findCaseRecord(deps.db, { id: record.masterId }) : null;
+    const source = master && master.replyText ? { ...record, replyText: master.replyText, replyOutcome: master.replyOutcome, repliedAt: master.repliedAt } : record;
+    const [categories, events] = await Promise.all([
+      findNames(deps.db, 'categories', record.categoryId ? [record.categoryId] : []),
+      listEvents(deps.db, 'case', record.id),
+    ]);
+    return toPublicView(source, {
+      language: languageOf(request),
+      category: record.categoryId ? (categories.get(record.categoryId) ?? null) : null,
+      events,
+      canRate: canRate(record),
+    });
+  };
+
+  api.post(
+    '/public/cases',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['public'],
+        summary: 'Submit a request as a member of the public',
+        body: publicSubmitSchema,
+        response: { 201: z.object({ trackingNo: z.string(), accessCode: z.string() }) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await submitPublicCase(deps.caseDeps, request.body)),
+  );
+
+  api.get(
+    '/public/cases/:trackingNo',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['public'],
+        summary: 'Track a request with its access code',
+        params: trackingParams,
+        querystring: z.object({ accessCode: z.string().trim().min(1).max(20), lang: z.enum(['zh-Hans', 'bo', 'en']).optional() }),
+        response: { 200: publicCaseSchema },
+      },
+    },
+    async (request) => {
+      const record = await trackPublicCase(deps.caseDeps, { trackingNo: request.params.trackingNo, accessCode: request.query.accessCode });
+      return publicView(record, request);
+    },
+  );
+
+  api.post(
+    '/public/cases/:trackingNo/rating',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['public'],
+        summary: 'The requester rates the reply and says whether it was resolved',
+        params: trackingParams,
+        body: ratingSchema,
+        response: { 200: publicCaseSchema },
+      },
+    },
+    async (request) => {
+      const record = await rateCase(deps.caseDeps, { trackingNo: request.params.trackingNo, body: request.body });
+      return publicView(record, request);
+    },
+  );
+};

@@ -1,0 +1,58 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { inject } from 'vitest';
+import { createAuthDeps, createCaseDeps } from '../../src/db/deps.js';
+import { buildApp } from '../../src/http/app.js';
+import { createTestDatabase, TEST_PASSWORD, type TestDatabase } from './test-database.js';
+
+export type TestApp = {
+  app: FastifyInstance;
+  database: TestDatabase;
+  /** Logs in as a demo user and returns its bearer token (cached per user). */
+  tokenOf: (username: string) => Promise<string>;
+  /** JSON request as a user (or anonymous with null). */
+  call: (username: string | null, method: 'GET' | 'POST', url: string, body?: unknown) => Promise<LightMyRequestResponse>;
+  close: () => Promise<void>;
+};
+
+export const createTestApp = async (options: { now?: () => Date } = {}): Promise<TestApp> => {
+  const database = await createTestDatabase(inject('pgAdminUrl'));
+  const now = options.now ?? (() => new Date());
+  const app = await buildApp(
+    {
+      db: database.db,
+      config: { sessionTtlHours: 12, isBehindProxy: false },
+      now,
+      caseDeps: createCaseDeps(database.db, now),
+      authDeps: createAuthDeps(database.db, now, 12),
+    },
+    { logLevel: 'silent' },
+  );
+  await app.ready();
+  const tokens = new Map<string, string>();
+  const tokenOf = async (username: string): Promise<string> => {
+    const cached = tokens.get(username);
+    if (cached) return cached;
+    const res = await app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: TEST_PASSWORD } });
+    if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+    const token = (res.json() as { token: string }).token;
+    tokens.set(username, token);
+    return token;
+  };
+  const call: TestApp['call'] = async (username, method, url, body) =>
+    app.inject({
+      method,
+      url,
+      headers: username ? { authorization: `Bearer ${await tokenOf(username)}` } : {},
+      ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+    });
+  return {
+    app,
+    database,
+    tokenOf,
+    call,
+    close: async () => {
+      await app.close();
+      await database.drop();
+    },
+  };
+};
