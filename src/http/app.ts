@@ -17,7 +17,18 @@ import { registerPublicCaseRoutes } from './routes/public-case.routes.js';
 
 export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {}): Promise<FastifyInstance> => {
   const app = Fastify({
-    logger: { level: options.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: {
+      level: options.logLevel ?? 'info',
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: {
+        // Tracking look-ups carry the access code in the query string: never write it to the logs.
+        req: (req: { method: string; url: string; ip: string }) => ({
+          method: req.method,
+          url: req.url.replace(/accessCode=[^&]*/gi, 'accessCode=***'),
+          remoteAddress: req.ip,
+        }),
+      },
+    },
     trustProxy: deps.config.isBehindProxy,
     bodyLimit: 1024 * 1024,
   }).withTypeProvider<ZodTypeProvider>();

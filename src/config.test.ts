@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: undefined, isSeedEnabled: true, demoPassword: undefined });
+    expect(c.dataDir).toBe(path.resolve('./data'));
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      PORT: '9000', HOST: '0.0.0.0', DATABASE_URL: 'postgres://u@h:5432/db', BIHUAN_DATA_DIR: '/srv/bihuan',
+      BIHUAN_SEED: 'off', BIHUAN_DEMO_PASSWORD: 'long-enough',
+    });
+    expect(c).toMatchObject({ port: 9000, host: '0.0.0.0', databaseUrl: 'postgres://u@h:5432/db', dataDir: '/srv/bihuan', isSeedEnabled: false, demoPassword: 'long-enough' });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '', BIHUAN_DEMO_PASSWORD: '' })).toMatchObject({ databaseUrl: undefined, demoPassword: undefined });
+  });
+
+  it('reports every problem at once, by variable name', () => {
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', BIHUAN_SEED: 'maybe', BIHUAN_DEMO_PASSWORD: 'short' });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      for (const name of ['PORT', 'DATABASE_URL', 'BIHUAN_SEED', 'BIHUAN_DEMO_PASSWORD']) expect(problems).toContain(name);
+    }
+  });
+});
