@@ -34,6 +34,8 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
   }).withTypeProvider<ZodTypeProvider>();
   const hasWeb = deps.webRoot !== undefined && existsSync(path.join(deps.webRoot, 'index.html'));
 
+  // JSON only: a text/plain body must not reach validation as a string, it is the wrong media type.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler((error, request, reply) => sendError(reply, toAppError(error, request)));

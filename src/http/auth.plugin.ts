@@ -24,7 +24,8 @@ export const registerAuth = (app: FastifyInstance, deps: AppDeps): void => {
     }
   });
 
-  app.addHook('preHandler', async (request) => {
+  // onRequest, before the body is parsed and validated: an anonymous caller learns nothing about the schema.
+  app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access || access === 'public') return;
     const token = tokenOf(request);

@@ -1,4 +1,5 @@
 import { AppError } from '../shared/app-error.js';
+import { fieldError } from '../shared/field-error.js';
 import { hashAccessCode, isSameHash } from '../shared/secrets.js';
 import type { CaseDeps, CaseStore } from './case.ports.js';
 import type { CaseRecord } from './case.record.js';
@@ -27,9 +28,7 @@ const findWithAccessCodeOrThrow = async (
 ): Promise<CaseRecord> => {
   const trackingNo = normaliseTrackingNo(rawTrackingNo);
   if (!isValidTrackingNo(trackingNo)) {
-    throw new AppError('validation.failed', 'the tracking number has a typo (check digit)', {
-      issues: [{ path: 'trackingNo', message: 'check digit does not match' }],
-    });
+    throw fieldError('trackingNo', 'the tracking number has a typo (check digit does not match)', 'params');
   }
   const record = await find(trackingNo);
   // Wrong code and unknown number answer alike, so neither can be probed.
