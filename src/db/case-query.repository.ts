@@ -176,7 +176,7 @@ export type EventView = {
   seq: number;
   at: Date;
   code: string;
-  actorKind: string;
+  actorKind: 'user' | 'requester' | 'system';
   actor: { id: string; username: string; displayName: string } | null;
   fromStatus: string | null;
   toStatus: string | null;
@@ -198,7 +198,7 @@ export const listEvents = async (db: DbOrTrx, itemKind: string, itemId: string):
     seq: r.seq,
     at: r.at,
     code: r.code,
-    actorKind: r.actor_kind,
+    actorKind: r.actor_kind as EventView['actorKind'],
     actor: r.user_id && r.username && r.display_name ? { id: r.user_id, username: r.username, displayName: r.display_name } : null,
     fromStatus: r.from_status,
     toStatus: r.to_status,

@@ -80,7 +80,8 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
   );
 
   if (hasWeb && deps.webRoot) {
-    await app.register(fastifyStatic, { root: deps.webRoot, wildcard: false });
+    // Wildcard, so files of a rebuilt app are served without a restart; misses fall through to index.html.
+    await app.register(fastifyStatic, { root: deps.webRoot, wildcard: true });
   }
   return app;
 };

@@ -1,0 +1,159 @@
+import { mkdir } from 'node:fs/promises';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
+import { TEST_PASSWORD } from '../helpers/test-database.js';
+
+/**
+ * The whole loop through the web pages, as the people who use them: a citizen on a phone in Tibetan,
+ * then the dispatcher, the handling unit, the agent and the dispatcher again in the workbench.
+ * Screenshots land in test-results/ for a human look.
+ */
+const hasBrowser = isChromiumAvailable();
+if (!hasBrowser && process.env.CI) throw new Error('CI must run the browser tests: /usr/bin/chromium is missing');
+const shots = 'test-results';
+
+let server: LiveServer;
+let browser: Browser;
+let hrssId = '';
+
+beforeAll(async () => {
+  if (!hasBrowser) return;
+  server = await startLiveServer();
+  browser = await launchChromium();
+  await mkdir(shots, { recursive: true });
+  const units = (await (await fetch(`${server.url}/api/v1/units`)).json()) as { items: { id: string; code: string }[] };
+  hrssId = units.items.find((u) => u.code === 'hrss')?.id ?? '';
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const staffPage = async (username: string): Promise<{ context: BrowserContext; page: Page }> => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/#/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(TEST_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('queue-table').waitFor();
+  return { context, page };
+};
+
+const statusOf = (page: Page) => page.getByTestId('status-badge').first().getAttribute('data-status');
+
+const runAction = async (page: Page, action: string, fill: (page: Page) => Promise<void>, expectedStatus: string) => {
+  await page.getByTestId(`action-${action}`).click();
+  await fill(page);
+  await page.getByTestId('action-submit').click();
+  await page.locator(`[data-testid="status-badge"][data-status="${expectedStatus}"]`).first().waitFor();
+};
+
+describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
+  it('citizen submits in Tibetan on a phone; staff dispatch, accept, reply, call back and close; citizen tracks and rates', async () => {
+    const citizen = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true });
+    const phone = await citizen.newPage();
+    await phone.goto(`${server.url}/#/submit`);
+    await phone.getByTestId('lang-bo').click();
+    expect(await phone.evaluate<string>('document.documentElement.lang')).toBe('bo');
+    expect(await phone.locator('body').innerText()).toMatch(/[\u0F40-\u0FBC]/);
+    await phone.getByTestId('submit-kind-complaint').click();
+    await phone.getByTestId('submit-title').fill('ལས་ཀའི་གླ་ཕོགས་ཐོབ་མེད།');
+    await phone.getByTestId('submit-description').fill('ཚོང་དཔོན་གྱིས་ཟླ་བ་གསུམ་གྱི་གླ་ཕོགས་སྤྲད་མེད། རོགས་རམ་གནང་རོགས།');
+    await phone.getByTestId('submit-name').fill('བསོད་ནམས།');
+    await phone.getByTestId('submit-phone').fill('13912345678');
+    await phone.getByTestId('submit-submit').click();
+    const trackingNo = (await phone.getByTestId('tracking-no').first().innerText()).trim();
+    const accessCode = (await phone.getByTestId('access-code').first().innerText()).trim();
+    expect(trackingNo.replace(/\D/g, '')).toMatch(/^\d{11,}$/);
+    expect(accessCode.replace(/\D/g, '')).toMatch(/^\d{8}$/);
+    await phone.screenshot({ path: `${shots}/e2e-1-citizen-submitted-bo.png`, fullPage: true });
+
+    const dispatcher = await staffPage('dispatcher');
+    await dispatcher.page.goto(`${server.url}/#/work?q=${trackingNo.replace(/\D/g, '')}`);
+    await dispatcher.page.getByTestId('case-link').first().click();
+    await dispatcher.page.getByTestId('action-panel').waitFor();
+    expect(await statusOf(dispatcher.page)).toBe('registered');
+    const caseUrl = dispatcher.page.url();
+    await runAction(dispatcher.page, 'dispatch', async (p) => {
+      await p.getByTestId('field-unitId').selectOption(hrssId);
+    }, 'dispatched');
+
+    const handler = await staffPage('handler');
+    await handler.page.goto(caseUrl);
+    await runAction(handler.page, 'accept', async () => {}, 'accepted');
+    await runAction(handler.page, 'reply', async (p) => {
+      await p.getByTestId('field-outcome').selectOption('resolved');
+      await p.getByTestId('field-text').fill('ཚོང་དཔོན་གྱིས་གླ་ཕོགས་ཆ་ཚང་སྤྲད་ཟིན། 已追回全部工资。');
+    }, 'replied');
+    await handler.page.screenshot({ path: `${shots}/e2e-2-handler-replied-zh.png`, fullPage: true });
+
+    await phone.goto(`${server.url}/#/track?no=${trackingNo}&code=${accessCode}`);
+    await phone.getByTestId('reply').waitFor();
+    expect(await phone.getByTestId('reply').innerText()).toContain('已追回全部工资');
+    const publicText = await phone.locator('body').innerText();
+    for (const secret of ['13912345678', 'བསོད་ནམས།', '李明', 'handler']) expect(publicText).not.toContain(secret);
+    await phone.getByTestId('rating-resolved-yes').click();
+    await phone.getByTestId('rating-satisfaction-satisfied').click();
+    await phone.getByTestId('rating-submit').click();
+    await phone.getByTestId('rating-thanks').waitFor();
+    await phone.screenshot({ path: `${shots}/e2e-3-citizen-rated-bo.png`, fullPage: true });
+
+    const agent = await staffPage('agent');
+    await agent.page.goto(caseUrl);
+    await runAction(agent.page, 'callback', async (p) => {
+      await p.getByTestId('field-resolved-yes').click();
+      await p.getByTestId('field-satisfaction-satisfied').click();
+    }, 'callback_done');
+
+    await dispatcher.page.reload();
+    await runAction(dispatcher.page, 'close', async () => {}, 'closed');
+    expect(await dispatcher.page.getByTestId('timeline-item').count()).toBeGreaterThanOrEqual(7);
+    // A closed case offers no action any more.
+    expect(await dispatcher.page.locator('button[data-testid^="action-"]').count()).toBe(0);
+
+    await dispatcher.page.getByTestId('lang-en').click();
+    await expect.poll(() => dispatcher.page.getByTestId('status-badge').first().innerText()).toBe('Closed');
+    await dispatcher.page.getByTestId('lang-bo').click();
+    await expect.poll(() => dispatcher.page.getByTestId('status-badge').first().innerText()).toMatch(/[\u0F40-\u0FBC]/);
+    await dispatcher.page.screenshot({ path: `${shots}/e2e-4-case-closed-bo.png`, fullPage: true });
+
+    for (const c of [citizen, dispatcher.context, handler.context, agent.context]) await c.close();
+  }, 120_000);
+
+  it('an agent registers a case from the keyboard alone', async () => {
+    const { context, page } = await staffPage('agent');
+    await page.goto(`${server.url}/#/work/new`);
+    await page.getByTestId('new-title').waitFor();
+    await page.keyboard.press('Alt+3');
+    await page.getByTestId('new-title').fill('烧烤店深夜噪音扰民');
+    await page.getByTestId('new-description').fill('北京中路某小区楼下烧烤店每天营业到凌晨两点。');
+    await page.getByTestId('new-phone').fill('13800001111');
+    await page.getByTestId('new-description').press('Control+Enter');
+    const trackingNo = (await page.getByTestId('tracking-no').first().innerText()).replace(/\D/g, '');
+    expect(trackingNo).toMatch(/^\d{11,}$/);
+    const res = await page.request.get(`${server.url}/api/v1/cases?q=${trackingNo}`);
+    const list = (await res.json()) as { items: { kind: string; channel: string; title: string }[] };
+    expect(list.items[0]).toMatchObject({ kind: 'complaint', channel: 'phone', title: '烧烤店深夜噪音扰民' });
+    await page.screenshot({ path: `${shots}/e2e-5-agent-registered.png`, fullPage: true });
+    await context.close();
+  }, 60_000);
+
+  it('large-text mode makes the text larger and survives a reload', async () => {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    // Evaluated as source text: the server code's TypeScript settings have no DOM types.
+    const size = () => page.evaluate<number>('parseFloat(getComputedStyle(document.documentElement).fontSize)');
+    const before = await size();
+    await page.getByTestId('large-text').click();
+    await expect.poll(size).toBeGreaterThanOrEqual(before * 1.2);
+    await page.reload();
+    await expect.poll(size).toBeGreaterThanOrEqual(before * 1.2);
+    await page.screenshot({ path: `${shots}/e2e-6-home-large-text.png`, fullPage: true });
+    await context.close();
+  }, 60_000);
+});

@@ -1,0 +1,117 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Loading } from './components/forms';
+import { Header } from './components/Header';
+import { I18nProvider, useI18n } from './i18n/context';
+import { CaseViewPage } from './pages/CaseView';
+import { HomePage, NotFoundPage } from './pages/Home';
+import { LoginPage } from './pages/Login';
+import { NewCasePage } from './pages/NewCase';
+import { QueuePage } from './pages/Queue';
+import { SubmitPage } from './pages/Submit';
+import { TrackPage } from './pages/Track';
+import { RefDataProvider } from './refdata';
+import { currentLocation, matchPath, navigate, useRoute } from './router';
+import { SessionProvider, useSession } from './session';
+
+/** Staff pages: wait for the session, send the signed-out to the login page. */
+function StaffOnly({ children }: { children: ReactNode }) {
+  const { user, loading } = useSession();
+  useEffect(() => {
+    if (!loading && !user) navigate('/login', { next: currentLocation() }, { replace: true });
+  }, [loading, user]);
+  if (loading || !user) return <Loading />;
+  return <>{children}</>;
+}
+
+function Routes() {
+  const { path, query } = useRoute();
+  if (path === '/') return <HomePage />;
+  if (path === '/submit') return <SubmitPage />;
+  // A new #/track?no=…&code=… link starts a fresh look-up.
+  if (path === '/track') return <TrackPage key={`${query.get('no') ?? ''}|${query.get('code') ?? ''}`} />;
+  if (path === '/login') return <LoginPage />;
+  if (path === '/work')
+    return (
+      <StaffOnly>
+        <QueuePage />
+      </StaffOnly>
+    );
+  if (path === '/work/new')
+    return (
+      <StaffOnly>
+        <NewCasePage />
+      </StaffOnly>
+    );
+  const caseMatch = matchPath('/work/cases/:id', path);
+  if (caseMatch?.['id'])
+    return (
+      <StaffOnly>
+        <CaseViewPage key={caseMatch['id']} id={caseMatch['id']} />
+      </StaffOnly>
+    );
+  return <NotFoundPage />;
+}
+
+function Layout() {
+  const { t } = useI18n();
+  const { path } = useRoute();
+  const mainRef = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+
+  // On a page change, move focus to the new page's heading (unless the page focused a field itself)
+  // so that keyboard and screen-reader users start at the top of the new content.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    const main = mainRef.current;
+    if (!main || main.contains(document.activeElement)) return;
+    const heading = main.querySelector<HTMLElement>('h1');
+    (heading ?? main).focus({ preventScroll: false });
+    window.scrollTo(0, 0);
+  }, [path]);
+
+  const wide = path.startsWith('/work');
+  return (
+    <>
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          mainRef.current?.focus();
+        }}
+      >
+        {t('app.skipToContent')}
+      </a>
+      <Header />
+      <main id="main" ref={mainRef} tabIndex={-1} className={wide ? 'wide' : undefined}>
+        <Routes />
+      </main>
+      <footer className="site-footer">
+        <p>
+          {t('app.name')} · {t('app.footer')}
+          {path.startsWith('/work') || path === '/login' ? null : (
+            <>
+              {' '}
+              · <a href="#/login">{t('home.staff')}</a>
+            </>
+          )}
+        </p>
+      </footer>
+    </>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <SessionProvider>
+        <RefDataProvider>
+          <Layout />
+        </RefDataProvider>
+      </SessionProvider>
+    </I18nProvider>
+  );
+}

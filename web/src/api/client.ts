@@ -1,0 +1,300 @@
+// Typed client for the Bihuan HTTP API v1 (docs/API.md).
+// Same origin, cookie session (httpOnly, set by the login), language sent on every call.
+import type {
+  ActionBodies,
+  ActionName,
+  Case,
+  CaseListQuery,
+  CaseSummary,
+  Category,
+  Lang,
+  ListResult,
+  LoginResult,
+  Me,
+  Page,
+  PublicCase,
+  PublicSubmitBody,
+  PublicSubmitResult,
+  RatingBody,
+  RegisterCaseBody,
+  RegisteredCase,
+  Unit,
+  ValidationIssue,
+} from './types';
+
+export const API_BASE = '/api/v1';
+
+let currentLang: Lang = 'zh-Hans';
+
+/** The UI language, sent as `Accept-Language` and `?lang=` so names and messages come back in it. */
+export function setApiLanguage(lang: Lang): void {
+  currentLang = lang;
+}
+
+export function getApiLanguage(): Lang {
+  return currentLang;
+}
+
+type Listener = () => void;
+const unauthorizedListeners = new Set<Listener>();
+
+/** Called whenever a staff call answers 401; returns an unsubscribe function. */
+export function onUnauthorized(listener: Listener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => {
+    unauthorizedListeners.delete(listener);
+  };
+}
+
+/** An error answered by the server (or a network failure, status 0, code `network`). */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly messageId: string | undefined;
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    messageId?: string,
+    details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.messageId = messageId;
+    this.details = details ?? {};
+  }
+
+  /** Field issues of a 400 `validation.failed`, paths normalised to dotted form (`requester.phone`). */
+  get issues(): ValidationIssue[] {
+    return normaliseIssues(this.details['issues']);
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Accepts `path` as a string (`"requester.phone"`, `"/requester/phone"`, `"body.title"`) or an array. */
+export function normalisePath(path: unknown): string {
+  let parts: string[];
+  if (Array.isArray(path)) {
+    parts = path.map((p) => String(p));
+  } else if (typeof path === 'string') {
+    parts = path.split(/[./]/);
+  } else {
+    return '';
+  }
+  parts = parts.filter((p) => p !== '');
+  if (parts[0] === 'body') parts = parts.slice(1);
+  return parts.join('.');
+}
+
+export function normaliseIssues(raw: unknown): ValidationIssue[] {
+  if (!Array.isArray(raw)) return [];
+  const out: ValidationIssue[] = [];
+  for (const item of raw) {
+    if (!isRecord(item)) continue;
+    const message = typeof item['message'] === 'string' ? item['message'] : '';
+    out.push({ path: normalisePath(item['path']), message });
+  }
+  return out;
+}
+
+type QueryValue = string | number | boolean | undefined | null;
+
+export function buildUrl(path: string, query?: Record<string, QueryValue>, lang: Lang = currentLang): string {
+  const params = new URLSearchParams();
+  if (query) {
+    for (const [k, v] of Object.entries(query)) {
+      if (v === undefined || v === null || v === '' || v === false) continue;
+      params.set(k, String(v));
+    }
+  }
+  params.set('lang', lang);
+  return `${API_BASE}${path}?${params.toString()}`;
+}
+
+interface RequestOptions {
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** When false a 401 does not send the user to the login page (login itself, silent session probe). */
+  notifyUnauthorized?: boolean;
+}
+
+async function parseError(res: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    body = null;
+  }
+  if (isRecord(body) && isRecord(body['error'])) {
+    const e = body['error'];
+    const code = typeof e['code'] === 'string' ? e['code'] : `http_${res.status}`;
+    const message = typeof e['message'] === 'string' ? e['message'] : res.statusText;
+    const messageId = typeof e['messageId'] === 'string' ? e['messageId'] : undefined;
+    const details = isRecord(e['details']) ? e['details'] : undefined;
+    return new ApiError(res.status, code, message, messageId, details);
+  }
+  const fallback =
+    res.status === 401
+      ? 'auth.required'
+      : res.status === 403
+        ? 'auth.forbidden'
+        : res.status === 429
+          ? 'rate_limited'
+          : res.status >= 500
+            ? 'internal'
+            : `http_${res.status}`;
+  return new ApiError(res.status, fallback, res.statusText);
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': currentLang,
+  };
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    body = JSON.stringify(opts.body);
+  }
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, opts.query), {
+      method,
+      headers,
+      body,
+      credentials: 'same-origin',
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
+  }
+  if (!res.ok) {
+    const error = await parseError(res);
+    if (res.status === 401 && opts.notifyUnauthorized !== false) {
+      for (const l of unauthorizedListeners) l();
+    }
+    throw error;
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  if (text === '') return undefined as T;
+  return JSON.parse(text) as T;
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof DOMException && err.name === 'AbortError';
+}
+
+// ---- auth ----
+
+export function login(username: string, password: string): Promise<LoginResult> {
+  return request<LoginResult>('POST', '/auth/login', {
+    body: { username, password },
+    notifyUnauthorized: false,
+  });
+}
+
+export async function logout(): Promise<void> {
+  await request<unknown>('POST', '/auth/logout', { notifyUnauthorized: false });
+}
+
+export function getMe(opts: { signal?: AbortSignal; notifyUnauthorized?: boolean } = {}): Promise<Me> {
+  return request<Me>('GET', '/auth/me', opts);
+}
+
+// ---- reference data ----
+
+export async function listUnits(signal?: AbortSignal): Promise<Unit[]> {
+  const res = await request<ListResult<Unit>>('GET', '/units', { signal, notifyUnauthorized: false });
+  return res.items;
+}
+
+export async function listCategories(signal?: AbortSignal): Promise<Category[]> {
+  const res = await request<ListResult<Category>>('GET', '/categories', {
+    signal,
+    notifyUnauthorized: false,
+  });
+  return res.items;
+}
+
+// ---- staff: cases ----
+
+export function caseListQueryParams(q: CaseListQuery): Record<string, QueryValue> {
+  return {
+    status: q.status,
+    unitId: q.unitId,
+    categoryId: q.categoryId,
+    channel: q.channel,
+    kind: q.kind,
+    overdue: q.overdue ? 'true' : undefined,
+    supervised: q.supervised ? 'true' : undefined,
+    from: q.from,
+    to: q.to,
+    q: q.q,
+    mine: q.mine ? 'true' : undefined,
+    sort: q.sort,
+    page: q.page,
+    pageSize: q.pageSize,
+  };
+}
+
+export function listCases(q: CaseListQuery, signal?: AbortSignal): Promise<Page<CaseSummary>> {
+  return request<Page<CaseSummary>>('GET', '/cases', { query: caseListQueryParams(q), signal });
+}
+
+export function getCase(id: string, signal?: AbortSignal): Promise<Case> {
+  return request<Case>('GET', `/cases/${encodeURIComponent(id)}`, { signal });
+}
+
+export function registerCase(body: RegisterCaseBody): Promise<RegisteredCase> {
+  return request<RegisteredCase>('POST', '/cases', { body });
+}
+
+export function performAction<A extends ActionName>(
+  id: string,
+  action: A,
+  body: ActionBodies[A],
+): Promise<Case> {
+  return request<Case>('POST', `/cases/${encodeURIComponent(id)}/${action}`, { body });
+}
+
+// ---- public (citizens) ----
+
+export function submitPublicCase(body: PublicSubmitBody): Promise<PublicSubmitResult> {
+  return request<PublicSubmitResult>('POST', '/public/cases', { body, notifyUnauthorized: false });
+}
+
+export function getPublicCase(
+  trackingNo: string,
+  accessCode: string,
+  signal?: AbortSignal,
+): Promise<PublicCase> {
+  return request<PublicCase>('GET', `/public/cases/${encodeURIComponent(trackingNo)}`, {
+    query: { accessCode },
+    signal,
+    notifyUnauthorized: false,
+  });
+}
+
+export function ratePublicCase(trackingNo: string, body: RatingBody): Promise<PublicCase> {
+  return request<PublicCase>('POST', `/public/cases/${encodeURIComponent(trackingNo)}/rating`, {
+    body,
+    notifyUnauthorized: false,
+  });
+}
+
+/** One action with its body; the union keeps each action paired with its own body type. */
+export type ActionRequest = { [A in ActionName]: { action: A; body: ActionBodies[A] } }[ActionName];
+
+export function postAction(id: string, req: ActionRequest): Promise<Case> {
+  return request<Case>('POST', `/cases/${encodeURIComponent(id)}/${req.action}`, { body: req.body });
+}

@@ -1,0 +1,419 @@
+// Types of the Bihuan HTTP API v1, as described in docs/API.md.
+// The arrays below are the closed sets of the contract; the UI and its tests use them
+// to check that every value has a label in every language.
+
+export const LANGS = ['zh-Hans', 'bo', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+
+export const STATUSES = [
+  'registered',
+  'dispatched',
+  'accepted',
+  'replied',
+  'callback_done',
+  'closed',
+  'returned',
+  'rejected',
+  'merged',
+] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const CHANNELS = [
+  'phone',
+  'visit',
+  'letter',
+  'web',
+  'app',
+  'miniprogram',
+  'api',
+  'import',
+  'petition',
+] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const KINDS = ['enquiry', 'help', 'complaint', 'report', 'suggestion'] as const;
+export type Kind = (typeof KINDS)[number];
+
+export const OUTCOMES = ['resolved', 'partly_resolved', 'explained', 'not_accepted', 'referred'] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+export const RESOLVED_VALUES = ['yes', 'partly', 'no'] as const;
+export type Resolved = (typeof RESOLVED_VALUES)[number];
+
+export const SATISFACTIONS = ['satisfied', 'fairly_satisfied', 'dissatisfied'] as const;
+export type Satisfaction = (typeof SATISFACTIONS)[number];
+
+export const ASSIGNMENT_ROLES = ['lead', 'assisting'] as const;
+export type AssignmentRole = (typeof ASSIGNMENT_ROLES)[number];
+
+export const ASSIGNMENT_STATUSES = ['pending', 'accepted', 'returned', 'transferred', 'done'] as const;
+export type AssignmentStatus = (typeof ASSIGNMENT_STATUSES)[number];
+
+export const ACTIONS = [
+  'dispatch',
+  'accept',
+  'return',
+  'transfer',
+  'note',
+  'contribute',
+  'reply',
+  'callback',
+  'reopen',
+  'close',
+  'reject',
+  'resolve-on-intake',
+  'request-extension',
+  'decide-extension',
+  'supervise',
+  'merge',
+] as const;
+export type ActionName = (typeof ACTIONS)[number];
+
+export const EVENT_CODES = [
+  'case.registered',
+  'case.dispatched',
+  'case.accepted',
+  'case.returned',
+  'case.transferred',
+  'case.noted',
+  'case.contributed',
+  'case.replied',
+  'case.callback_recorded',
+  'case.reopened',
+  'case.closed',
+  'case.rejected',
+  'case.resolved_on_intake',
+  'case.extension_requested',
+  'case.extension_decided',
+  'case.supervised',
+  'case.merged',
+  'case.merged_into',
+  'case.rated',
+] as const;
+export type EventCode = (typeof EVENT_CODES)[number];
+
+/**
+ * Error codes of the contract (`*.not_found` stands for the resources the server has) and the other
+ * conflicts the server answers with; the UI has a message in every language for each.
+ */
+export const ERROR_CODES = [
+  'validation.failed',
+  'auth.required',
+  'auth.invalid_credentials',
+  'auth.forbidden',
+  'auth.inactive_user',
+  'case.not_found',
+  'unit.not_found',
+  'category.not_found',
+  'resource.not_found',
+  'case.invalid_transition',
+  'case.not_assigned',
+  'case.merge_target_invalid',
+  'case.extension_pending',
+  'case.no_pending_extension',
+  'case.access_code_invalid',
+  'case.rating_not_allowed',
+  'request.unsupported_media_type',
+  'request.too_large',
+  'rate_limited',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export const SORTS = [
+  'createdAt',
+  '-createdAt',
+  'replyDueAt',
+  '-replyDueAt',
+  'updatedAt',
+  '-updatedAt',
+] as const;
+export type Sort = (typeof SORTS)[number];
+
+export interface Ref {
+  id: string;
+  code: string;
+  name: string;
+}
+
+export interface Unit {
+  id: string;
+  code: string;
+  name: string;
+  parentId: string | null;
+  type: string;
+}
+
+export interface Category {
+  id: string;
+  code: string;
+  name: string;
+  parentId: string | null;
+  defaultUnitId: string | null;
+  acceptHours: number | null;
+  replyDays: number | null;
+}
+
+export interface Me {
+  id: string;
+  username: string;
+  displayName: string;
+  roles: string[];
+  unitId: string | null;
+  permissions: string[];
+}
+
+export interface LoginResult {
+  token: string;
+  user: Me;
+}
+
+export interface CaseSummary {
+  id: string;
+  trackingNo: string;
+  status: Status;
+  channel: Channel;
+  kind: Kind;
+  title: string;
+  category: Ref | null;
+  leadUnit: Ref | null;
+  isSupervised: boolean;
+  isOverdue: boolean;
+  acceptDueAt: string | null;
+  replyDueAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Requester {
+  name: string | null;
+  phone: string | null;
+  idNumber: string | null;
+  email: string | null;
+}
+
+export interface Assignment {
+  unit: Ref;
+  role: AssignmentRole;
+  status: AssignmentStatus;
+  /** Not in docs/API.md; sent by the server. */
+  assignedAt?: string;
+  acceptedAt: string | null;
+}
+
+export interface Reply {
+  text: string;
+  outcome: string;
+  at: string;
+}
+
+export interface Callback {
+  resolved: Resolved;
+  satisfaction: string;
+  comment: string | null;
+  at: string;
+}
+
+export interface Supervision {
+  dueBy: string;
+  note: string;
+  at: string;
+}
+
+export interface PendingExtension {
+  days: number;
+  reason: string;
+  at: string;
+}
+
+export interface Actor {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+export interface CaseEvent {
+  id: string;
+  seq: number;
+  at: string;
+  code: string;
+  /** Who acted: a staff user, the requester themself, or the system. */
+  actorKind: 'user' | 'requester' | 'system';
+  actor: Actor | null;
+  fromStatus: Status | null;
+  toStatus: Status | null;
+  isInternal: boolean;
+  data: Record<string, unknown>;
+}
+
+export interface Case extends CaseSummary {
+  description: string;
+  address: string | null;
+  lat: number | null;
+  lng: number | null;
+  language: Lang;
+  requester: Requester | null;
+  assignments: Assignment[];
+  amountClaimedFen: number | null;
+  amountRecoveredFen: number | null;
+  reply: Reply | null;
+  callback: Callback | null;
+  supervision: Supervision | null;
+  pendingExtension: PendingExtension | null;
+  /** Not in docs/API.md; sent by the server: the requester's own rating and the reason for a rejection. */
+  rating?: { resolved: string; satisfaction: string; comment: string | null; at: string } | null;
+  rejection?: { reason: string; advice: string | null } | null;
+  masterId: string | null;
+  reopenCount: number;
+  allowedActions: string[];
+  events: CaseEvent[];
+}
+
+/** `POST /api/v1/cases` answers with the Case and its access code (shown once). */
+export interface RegisteredCase extends Case {
+  accessCode: string;
+}
+
+export interface PublicTimelineItem {
+  at: string;
+  code: string;
+}
+
+export interface PublicRating {
+  resolved: string;
+  satisfaction: string;
+  at: string;
+}
+
+export interface PublicCase {
+  trackingNo: string;
+  status: Status;
+  kind: Kind;
+  title: string;
+  category: Ref | null;
+  createdAt: string;
+  timeline: PublicTimelineItem[];
+  reply: Reply | null;
+  rating: PublicRating | null;
+  canRate: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface ListResult<T> {
+  items: T[];
+}
+
+// ---- request bodies ----
+
+export interface PublicSubmitBody {
+  kind: Kind;
+  title: string;
+  description: string;
+  categoryId?: string;
+  address?: string;
+  requester: { name?: string; phone?: string; language?: Lang };
+}
+
+export interface PublicSubmitResult {
+  trackingNo: string;
+  accessCode: string;
+}
+
+/**
+ * Body of `POST /api/v1/cases`. docs/API.md gives no body for this endpoint; this follows the Case
+ * shape and the server's schema (the requester's language goes inside `requester`).
+ */
+export interface RegisterCaseBody {
+  kind: Kind;
+  channel: Channel;
+  title: string;
+  description: string;
+  categoryId?: string;
+  address?: string;
+  requester: { name?: string; phone?: string; idNumber?: string; language: Lang };
+  amountClaimedFen?: number;
+}
+
+export interface RatingBody {
+  accessCode: string;
+  resolved: Resolved;
+  satisfaction: Satisfaction;
+  comment?: string;
+}
+
+export interface CaseListQuery {
+  status?: string;
+  unitId?: string;
+  categoryId?: string;
+  channel?: string;
+  kind?: string;
+  overdue?: boolean;
+  supervised?: boolean;
+  from?: string;
+  to?: string;
+  q?: string;
+  mine?: boolean;
+  sort?: Sort;
+  page?: number;
+  pageSize?: number;
+}
+
+export interface ActionBodies {
+  dispatch: { unitId: string; assistingUnitIds?: string[]; note?: string };
+  accept: { note?: string };
+  return: { reason: string };
+  transfer: { unitId: string; reason: string };
+  note: { text: string; isInternal?: boolean };
+  contribute: { text: string };
+  reply: { text: string; outcome: Outcome; amountRecoveredFen?: number };
+  callback: { resolved: Resolved; satisfaction: Satisfaction; comment?: string };
+  reopen: { reason: string };
+  close: Record<string, never>;
+  reject: { reason: string; advice?: string };
+  /** `outcome` is not in docs/API.md; the server accepts it (default: explained). */
+  'resolve-on-intake': { text: string; outcome?: Outcome };
+  'request-extension': { days: number; reason: string };
+  'decide-extension': { isApproved: boolean; note?: string };
+  supervise: { dueBy: string; note: string };
+  merge: { masterId: string };
+}
+
+export interface ApiErrorBody {
+  error: {
+    code: string;
+    message: string;
+    messageId?: string;
+    details?: Record<string, unknown>;
+  };
+}
+
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/** The server's formats (also checked here, to answer in the reader's language before sending). */
+export const PHONE_PATTERN = /^\+?[0-9][0-9\- ]{4,19}$/;
+export const ID_NUMBER_PATTERN = /^[0-9]{17}[0-9Xx]$|^[A-Za-z0-9]{6,20}$/;
+
+export function isStatus(v: unknown): v is Status {
+  return typeof v === 'string' && (STATUSES as readonly string[]).includes(v);
+}
+export function isKind(v: unknown): v is Kind {
+  return typeof v === 'string' && (KINDS as readonly string[]).includes(v);
+}
+export function isChannel(v: unknown): v is Channel {
+  return typeof v === 'string' && (CHANNELS as readonly string[]).includes(v);
+}
+export function isActionName(v: unknown): v is ActionName {
+  return typeof v === 'string' && (ACTIONS as readonly string[]).includes(v);
+}
+export function isLang(v: unknown): v is Lang {
+  return typeof v === 'string' && (LANGS as readonly string[]).includes(v);
+}

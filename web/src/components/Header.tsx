@@ -1,0 +1,97 @@
+import { LANGS } from '../api/types';
+import { useI18n } from '../i18n/context';
+import { LANGUAGE_NAMES } from '../i18n';
+import { useLargeText } from '../prefs';
+import { useRoute } from '../router';
+import { canRegister, useSession } from '../session';
+
+export function Header() {
+  const { t, lang, setLang } = useI18n();
+  const { user, signOut } = useSession();
+  const [largeText, toggleLargeText] = useLargeText();
+  const route = useRoute();
+  const onStaffPage = route.path.startsWith('/work') || route.path === '/login';
+
+  return (
+    <header className="site-header">
+      <div className="header-inner">
+        <a className="brand" href="#/" data-testid="brand">
+          <span className="brand-name" lang="zh-Hans">
+            {t('app.name')}
+          </span>
+          <span className="brand-tagline">{t('app.tagline')}</span>
+        </a>
+
+        {user ? (
+          <nav className="staff-nav" aria-label={t('header.mainNav')}>
+            <a
+              href="#/work"
+              aria-current={route.path === '/work' ? 'page' : undefined}
+              data-testid="nav-work"
+            >
+              {t('header.workbench')}
+            </a>
+            {canRegister(user) ? (
+              <a
+                href="#/work/new"
+                aria-current={route.path === '/work/new' ? 'page' : undefined}
+                data-testid="nav-new"
+              >
+                {t('header.newCase')}
+              </a>
+            ) : null}
+          </nav>
+        ) : null}
+
+        <div className="header-tools">
+          <div className="lang-switch" role="group" aria-label={t('header.language')}>
+            {LANGS.map((l) => (
+              <button
+                key={l}
+                type="button"
+                lang={l}
+                className={l === lang ? 'active' : undefined}
+                aria-pressed={l === lang}
+                onClick={() => setLang(l)}
+                data-testid={`lang-${l}`}
+              >
+                {LANGUAGE_NAMES[l]}
+              </button>
+            ))}
+          </div>
+          <button
+            type="button"
+            className="toggle"
+            aria-pressed={largeText}
+            onClick={toggleLargeText}
+            data-testid="large-text"
+          >
+            <span aria-hidden="true" className="toggle-icon">
+              A<span className="big">A</span>
+            </span>{' '}
+            {t('header.largeText')}
+          </button>
+          {user ? (
+            <div className="user-box">
+              <span className="user-name" data-testid="user-name">
+                {t('header.signedInAs', { name: user.displayName || user.username })}
+              </span>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => void signOut()}
+                data-testid="logout"
+              >
+                {t('header.logout')}
+              </button>
+            </div>
+          ) : onStaffPage ? null : (
+            <a className="staff-link" href="#/login" data-testid="staff-login">
+              {t('header.staffLogin')}
+            </a>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

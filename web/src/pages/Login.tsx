@@ -1,0 +1,91 @@
+import { useState, type FormEvent } from 'react';
+import { getMe, login } from '../api/client';
+import { usePageTitle } from '../components/common';
+import { ErrorBox, Notice, TextField } from '../components/forms';
+import { useI18n } from '../i18n/context';
+import { errorMessage, focusFirstError } from '../lib/errors';
+import { useRoute } from '../router';
+import { useSession } from '../session';
+
+/** Only go back to a staff page of this app after a login. */
+export function safeNext(next: string | null): string {
+  if (next && next.startsWith('/work')) return next;
+  return '/work';
+}
+
+export function LoginPage() {
+  const { t, lang } = useI18n();
+  const { setUser, expired } = useSession();
+  const route = useRoute();
+  usePageTitle(t('login.title'));
+
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    const errs: Record<string, string> = {};
+    if (!username.trim()) errs['login-username'] = t('form.required');
+    if (!password) errs['login-password'] = t('form.required');
+    setErrors(errs);
+    setError(null);
+    if (Object.keys(errs).length > 0) {
+      focusFirstError(['login-username', 'login-password'], errs);
+      return;
+    }
+    setBusy(true);
+    try {
+      const res = await login(username.trim(), password);
+      let me = res.user;
+      try {
+        me = await getMe({ notifyUnauthorized: false });
+      } catch {
+        // the login answer already carries the user
+      }
+      setUser(me);
+      window.location.hash = `#${safeNext(route.query.get('next'))}`;
+    } catch (err) {
+      setError(errorMessage(err, lang));
+      setPassword('');
+      document.getElementById('login-password')?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="narrow login">
+      <h1 tabIndex={-1}>{t('login.title')}</h1>
+      {expired ? <Notice testId="session-expired">{t('login.sessionExpired')}</Notice> : null}
+      <form onSubmit={(e) => void onSubmit(e)} noValidate className="form card" data-testid="login-form">
+        <TextField
+          id="login-username"
+          label={t('login.username')}
+          value={username}
+          onChange={setUsername}
+          autoComplete="username"
+          autoFocus
+          error={errors['login-username']}
+          testId="login-username"
+        />
+        <TextField
+          id="login-password"
+          label={t('login.password')}
+          type="password"
+          value={password}
+          onChange={setPassword}
+          autoComplete="current-password"
+          error={errors['login-password']}
+          testId="login-password"
+        />
+        <ErrorBox message={error} testId="login-error" />
+        <button type="submit" className="button primary large" disabled={busy} data-testid="login-submit">
+          {busy ? t('common.submitting') : t('login.submit')}
+        </button>
+      </form>
+    </div>
+  );
+}
