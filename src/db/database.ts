@@ -11,12 +11,16 @@ export type DbOrTrx = Db | Trx;
 // Keep timestamps as Date and numeric/bigint as strings (we convert fen explicitly): pg's defaults.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
 
-export const createDb = (connectionString: string, options: { max?: number } = {}): Db =>
-  new Kysely<Database>({
-    dialect: new PostgresDialect({
-      pool: new pg.Pool({ connectionString, max: options.max ?? 10, application_name: 'bihuan' }),
-    }),
-  });
+export const createDb = (
+  connectionString: string,
+  options: { max?: number; onIdleError?: (error: Error) => void } = {},
+): Db => {
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, application_name: 'bihuan' });
+  // An idle connection closed by the server (restart, failover, admin) emits 'error' on the pool; without a
+  // listener Node treats it as uncaught and the whole process dies. The pool replaces the connection anyway.
+  pool.on('error', options.onIdleError ?? ((error) => console.error(`database connection lost: ${error.message}`)));
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+};
 
 export const migrateToLatest = async (db: Db): Promise<string[]> => {
   const migrator = new Migrator({

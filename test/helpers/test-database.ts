@@ -29,7 +29,7 @@ export const createTestDatabase = async (adminUrl: string): Promise<TestDatabase
   const name = `bihuan_t_${process.pid}_${randomBytes(4).toString('hex')}`;
   await adminQuery(adminUrl, `CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
   const url = withDatabase(adminUrl, name);
-  const db = createDb(url, { max: 5 });
+  const db = createDb(url, { max: 5, onIdleError: () => {} });
   return {
     url,
     db,
