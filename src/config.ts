@@ -24,6 +24,7 @@ const configSchema = z.object({
   BIHUAN_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   BIHUAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BIHUAN_TRUST_PROXY: booleanish.default(false),
+  BIHUAN_JOB_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
 });
 
 export type Config = {
@@ -37,6 +38,7 @@ export type Config = {
   sessionTtlHours: number;
   logLevel: z.infer<typeof configSchema>['BIHUAN_LOG_LEVEL'];
   isBehindProxy: boolean;
+  jobPollMs: number;
 };
 
 export class ConfigError extends Error {
@@ -64,5 +66,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     sessionTtlHours: c.BIHUAN_SESSION_TTL_HOURS,
     logLevel: c.BIHUAN_LOG_LEVEL,
     isBehindProxy: c.BIHUAN_TRUST_PROXY,
+    jobPollMs: c.BIHUAN_JOB_POLL_MS,
   };
 };

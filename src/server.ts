@@ -7,6 +7,8 @@ import { createAuthDeps, createCaseDeps } from './db/deps.js';
 import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded-postgres.js';
 import { buildApp } from './http/app.js';
 import { seedDemo } from './seed/demo-seed.js';
+import { jobHandlers } from './jobs/handlers.js';
+import { startJobWorker } from './jobs/job-runner.js';
 
 export type RunningServer = {
   app: FastifyInstance;
@@ -59,6 +61,7 @@ export const startServer = async (
       { logLevel: config.logLevel },
     );
     const address = await app.listen({ port: config.port, host: config.host });
+    const worker = startJobWorker(db, jobHandlers, { now, pollMs: config.jobPollMs, log });
     let isStopped = false;
     return {
       app,
@@ -68,6 +71,7 @@ export const startServer = async (
         if (isStopped) return;
         isStopped = true;
         await app.close();
+        await worker.stop();
         await db.destroy();
         if (embedded) await embedded.stop();
       },

@@ -32,6 +32,8 @@ export type CaseListRow = {
   category: { id: string; code: string; name: LocalizedText } | null;
   leadUnit: { id: string; code: string; name: LocalizedText } | null;
   supervisedAt: Date | null;
+  supervisionOutcome: string | null;
+  slaState: 'ok' | 'warning' | 'overdue';
   acceptDueAt: Date | null;
   replyDueAt: Date | null;
   createdAt: Date;
@@ -94,7 +96,7 @@ export const listCases = async (db: DbOrTrx, actor: Actor, filter: CaseListFilte
   if (filter.kind) query = query.where('cases.kind', '=', filter.kind);
   if (filter.from) query = query.where('cases.created_at', '>=', filter.from);
   if (filter.to) query = query.where('cases.created_at', '<', filter.to);
-  if (filter.isSupervised) query = query.where('cases.supervised_at', 'is not', null);
+  if (filter.isSupervised) query = query.where('cases.supervised_at', 'is not', null).where('cases.supervision_outcome', 'is', null);
   if (filter.unitId) {
     const unitId = filter.unitId;
     query = query.where((eb) =>
@@ -142,7 +144,7 @@ export const listCases = async (db: DbOrTrx, actor: Actor, filter: CaseListFilte
   const column = field === 'replyDueAt' ? 'cases.reply_due_at' : field === 'updatedAt' ? 'cases.updated_at' : 'cases.created_at';
   const rows = await query
     .select([
-      'cases.id', 'cases.tracking_no', 'cases.status', 'cases.channel', 'cases.kind', 'cases.title', 'cases.supervised_at',
+      'cases.id', 'cases.tracking_no', 'cases.status', 'cases.channel', 'cases.kind', 'cases.title', 'cases.supervised_at', 'cases.supervision_outcome', 'cases.sla_state',
       'cases.accept_due_at', 'cases.reply_due_at', 'cases.created_at', 'cases.updated_at',
       'cat.id as cat_id', 'cat.code as cat_code', 'cat.name as cat_name',
       'lead.id as lead_id', 'lead.code as lead_code', 'lead.name as lead_name',
@@ -163,6 +165,8 @@ export const listCases = async (db: DbOrTrx, actor: Actor, filter: CaseListFilte
     category: r.cat_id && r.cat_code && r.cat_name ? { id: r.cat_id, code: r.cat_code, name: r.cat_name } : null,
     leadUnit: r.lead_id && r.lead_code && r.lead_name ? { id: r.lead_id, code: r.lead_code, name: r.lead_name } : null,
     supervisedAt: r.supervised_at,
+    supervisionOutcome: r.supervision_outcome,
+    slaState: r.sla_state as CaseListRow['slaState'],
     acceptDueAt: r.accept_due_at,
     replyDueAt: r.reply_due_at,
     createdAt: r.created_at,

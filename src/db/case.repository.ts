@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { CaseStore } from '../core/case/case.ports.js';
-import type { AssignmentRecord, CasePatch, CaseRecord } from '../core/case/case.record.js';
+import type { AssignmentRecord, CasePatch, CaseRecord, CaseSla } from '../core/case/case.record.js';
+import { enqueueJob } from './jobs.repository.js';
+import { calendarForUnit, policyForCase } from './sla.repository.js';
 import type { AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, ReplyOutcome, ResolvedAnswer, Satisfaction } from '../core/case/case.types.js';
 import type { CategoryRef, UnitRef } from '../core/directory/directory.types.js';
 import type { DbOrTrx } from './database.js';
@@ -54,6 +56,12 @@ const mapCase = (row: CaseRow & { intake_unit_path: string }, assignments: Assig
   masterId: row.master_id,
   reopenCount: row.reopen_count,
   closedAt: row.closed_at,
+  slaPolicyCode: row.sla_policy_code,
+  sla: row.sla as CaseSla,
+  slaState: row.sla_state as CaseRecord['slaState'],
+  supervisionResponse: row.supervision_response,
+  supervisionOutcome: row.supervision_outcome,
+  urgeCount: row.urge_count,
   createdBy: row.created_by,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
@@ -71,7 +79,8 @@ const PATCH_COLUMNS: { [K in keyof CasePatch]-?: keyof CaseUpdate } = {
   ratedAt: 'rated_at', supervisionDueBy: 'supervision_due_by', supervisionNote: 'supervision_note',
   supervisedAt: 'supervised_at', extensionDays: 'extension_days', extensionReason: 'extension_reason',
   extensionRequestedAt: 'extension_requested_at', rejectReason: 'reject_reason', rejectAdvice: 'reject_advice',
-  masterId: 'master_id', reopenCount: 'reopen_count', closedAt: 'closed_at',
+  masterId: 'master_id', reopenCount: 'reopen_count', closedAt: 'closed_at', slaPolicyCode: 'sla_policy_code', sla: 'sla',
+  slaState: 'sla_state', supervisionResponse: 'supervision_response', supervisionOutcome: 'supervision_outcome', urgeCount: 'urge_count',
 };
 
 const toUpdate = (patch: CasePatch): CaseUpdate => {
@@ -79,7 +88,7 @@ const toUpdate = (patch: CasePatch): CaseUpdate => {
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     const column = PATCH_COLUMNS[key as keyof CasePatch];
-    update[column] = value;
+    update[column] = key === 'sla' ? JSON.stringify(value) : value;
   }
   return update as CaseUpdate;
 };
@@ -248,4 +257,7 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
       })
       .execute();
   },
+  policyFor: (input) => policyForCase(trx, input),
+  calendarFor: (unitId) => calendarForUnit(trx, unitId),
+  scheduleJob: (job) => enqueueJob(trx, job),
 });

@@ -10,6 +10,8 @@ export type DbOrTrx = Db | Trx;
 
 // Keep timestamps as Date and numeric/bigint as strings (we convert fen explicitly): pg's defaults.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
+// Calendar dates are days, not instants: keep 'YYYY-MM-DD' instead of a Date at local midnight.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export const createDb = (
   connectionString: string,

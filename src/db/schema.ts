@@ -14,6 +14,7 @@ export type UnitTable = {
   path: string;
   name: ColumnType<LocalizedName, string, string>;
   is_active: Generated<boolean>;
+  calendar_id: string | null;
   created_at: Generated<Date>;
 };
 
@@ -109,6 +110,12 @@ export type CaseTable = {
   master_id: string | null;
   reopen_count: Generated<number>;
   closed_at: NullableTimestamp;
+  sla_policy_code: string | null;
+  sla: ColumnType<Record<string, unknown>, string | undefined, string>;
+  sla_state: Generated<string>;
+  supervision_response: string | null;
+  supervision_outcome: string | null;
+  urge_count: Generated<number>;
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -141,7 +148,57 @@ export type WorkItemEventTable = {
   data: ColumnType<Record<string, unknown>, string, string>;
 };
 
+export type CalendarTable = {
+  id: Generated<string>;
+  code: string;
+  name: ColumnType<LocalizedName, string, string>;
+  base: string;
+  options: ColumnType<Record<string, unknown>, string | undefined, string>;
+  updated_at: Timestamp;
+};
+
+export type CalendarDayTable = {
+  calendar_id: string;
+  date: ColumnType<string, string, string>;
+  is_workday: boolean;
+  holiday_code: string | null;
+  name: ColumnType<Record<string, string> | null, string | null, string | null>;
+  note: string | null;
+};
+
+export type SlaPolicyTable = {
+  id: Generated<string>;
+  code: string;
+  name: ColumnType<LocalizedName, string, string>;
+  targets: ColumnType<Record<string, { amount: number; mode: string }>, string, string>;
+  reply_clock: Generated<string>;
+  warn_at_share: ColumnType<string, number | undefined, number>;
+  max_extension_days: number | null;
+  category_id: string | null;
+  channel: string | null;
+  kind: string | null;
+  priority: Generated<number>;
+  is_active: Generated<boolean>;
+};
+
+export type JobTable = {
+  id: Generated<string>;
+  kind: string;
+  version: Generated<number>;
+  run_at: Timestamp;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  dedupe_key: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  done_at: NullableTimestamp;
+  created_at: Generated<Date>;
+};
+
 export type Database = {
+  calendars: CalendarTable;
+  calendar_days: CalendarDayTable;
+  sla_policies: SlaPolicyTable;
+  jobs: JobTable;
   units: UnitTable;
   users: UserTable;
   sessions: SessionTable;

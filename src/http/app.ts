@@ -14,6 +14,7 @@ import { registerCaseRoutes } from './routes/case.routes.js';
 import { registerDirectoryRoutes } from './routes/directory.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerPublicCaseRoutes } from './routes/public-case.routes.js';
+import { registerSlaRoutes } from './routes/sla.routes.js';
 
 export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {}): Promise<FastifyInstance> => {
   const app = Fastify({
@@ -74,6 +75,7 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
       registerDirectoryRoutes(api, deps);
       registerCaseRoutes(api, deps);
       registerPublicCaseRoutes(api, deps);
+      registerSlaRoutes(api, deps);
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -20,6 +20,7 @@ export const caseSummarySchema = z.object({
   leadUnit: ref.nullable(),
   isSupervised: z.boolean(),
   isOverdue: z.boolean(),
+  slaState: z.enum(['ok', 'warning', 'overdue']),
   acceptDueAt: iso.nullable(),
   replyDueAt: iso.nullable(),
   createdAt: iso,
@@ -64,7 +65,9 @@ export const caseDetailSchema = caseSummarySchema.extend({
     .object({ resolved: z.enum(RESOLVED_ANSWERS), satisfaction: z.enum(SATISFACTIONS), comment: z.string().nullable(), at: iso })
     .nullable(),
   rating: z.object({ resolved: z.enum(RESOLVED_ANSWERS), satisfaction: z.enum(SATISFACTIONS), comment: z.string().nullable(), at: iso }).nullable(),
-  supervision: z.object({ dueBy: iso, note: z.string(), at: iso }).nullable(),
+  supervision: z
+    .object({ dueBy: iso, note: z.string(), at: iso, isAutomatic: z.boolean(), response: z.string().nullable(), outcome: z.enum(['resolved', 'unresolved']).nullable(), urgeCount: z.number().int() })
+    .nullable(),
   pendingExtension: z.object({ days: z.number().int(), reason: z.string(), at: iso }).nullable(),
   rejection: z.object({ reason: z.string(), advice: z.string().nullable() }).nullable(),
   masterId: z.uuid().nullable(),
@@ -113,8 +116,9 @@ export const toSummaryView = (row: CaseListRow, language: Language, now: Date): 
   title: row.title,
   category: toRef(row.category, language),
   leadUnit: toRef(row.leadUnit, language),
-  isSupervised: row.supervisedAt !== null,
+  isSupervised: row.supervisedAt !== null && row.supervisionOutcome === null,
   isOverdue: isOverdue(row, now),
+  slaState: isOverdue(row, now) ? 'overdue' : row.slaState,
   acceptDueAt: isoOrNull(row.acceptDueAt),
   replyDueAt: isoOrNull(row.replyDueAt),
   createdAt: row.createdAt.toISOString(),
@@ -142,8 +146,9 @@ export const toDetailView = (record: CaseRecord, ctx: DetailContext): z.infer<ty
     title: record.title,
     category: toRef(ctx.category, ctx.language),
     leadUnit: unitRef(record.leadUnitId),
-    isSupervised: record.supervisedAt !== null,
+    isSupervised: record.supervisedAt !== null && record.supervisionOutcome === null,
     isOverdue: isOverdue(record, ctx.now),
+    slaState: isOverdue(record, ctx.now) ? 'overdue' : record.slaState,
     acceptDueAt: isoOrNull(record.acceptDueAt),
     replyDueAt: isoOrNull(record.replyDueAt),
     createdAt: record.createdAt.toISOString(),
@@ -173,7 +178,16 @@ export const toDetailView = (record: CaseRecord, ctx: DetailContext): z.infer<ty
         : null,
     supervision:
       record.supervisionDueBy && record.supervisionNote !== null && record.supervisedAt
-        ? { dueBy: record.supervisionDueBy.toISOString(), note: record.supervisionNote, at: record.supervisedAt.toISOString() }
+        ? {
+            dueBy: record.supervisionDueBy.toISOString(),
+            // Automatic supervisions carry a reason code instead of a supervisor's words.
+            note: record.supervisionNote,
+            at: record.supervisedAt.toISOString(),
+            isAutomatic: record.supervisionNote.startsWith('overdue:'),
+            response: record.supervisionResponse,
+            outcome: record.supervisionOutcome === 'resolved' || record.supervisionOutcome === 'unresolved' ? record.supervisionOutcome : null,
+            urgeCount: record.urgeCount,
+          }
         : null,
     pendingExtension:
       record.extensionDays && record.extensionReason !== null && record.extensionRequestedAt

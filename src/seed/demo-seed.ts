@@ -36,6 +36,7 @@ export const seedDemo = async (db: Db, options: { demoPassword: string | undefin
     const password = options.demoPassword ?? randomPassword();
     const unitIds = await insertUnits(trx);
     const categoryIds = await insertCategories(trx, unitIds);
+    await insertCalendarAndPolicies(trx, unitIds, categoryIds);
     const actors = await insertUsers(trx, unitIds, await hashPassword(password));
     const caseCount = await seedCases(trx, { unitIds, categoryIds, actors, now: options.now });
     return { isNew: true, caseCount, generatedPassword: options.demoPassword ? null : password };
@@ -77,6 +78,30 @@ const insertCategories = async (trx: Trx, unitIds: Map<string, string>): Promise
     ids.set(c.code, row.id);
   }
   return ids;
+};
+
+/** Tibet's working calendar for the whole region, and the petition time limits of the 2022 regulations. */
+const insertCalendarAndPolicies = async (trx: Trx, unitIds: Map<string, string>, categoryIds: Map<string, string>): Promise<void> => {
+  const calendar = await trx
+    .insertInto('calendars')
+    .values({
+      code: 'xizang',
+      name: JSON.stringify({ 'zh-Hans': '西藏自治区工作日历', bo: 'བོད་རང་སྐྱོང་ལྗོངས་ཀྱི་ལས་ཉིན་ལོ་ཐོ།', en: 'Tibet Autonomous Region working calendar' }),
+      base: 'tibet',
+      options: JSON.stringify({ losarDays: 7, shotonDays: 3 }),
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await trx.updateTable('units').set({ calendar_id: calendar.id }).where('id', '=', unitIds.get('lhasa') ?? '').execute();
+  const petition = {
+    name: JSON.stringify({ 'zh-Hans': '信访事项法定时限', bo: 'མི་མང་ཞུ་གཏུག་གི་ཁྲིམས་ལྡན་དུས་ཚད།', en: 'Statutory petition limits' }),
+    targets: JSON.stringify({ accept: { amount: 15, mode: 'natural_days' }, reply: { amount: 60, mode: 'natural_days' }, callback: { amount: 5, mode: 'working_days' } }),
+    reply_clock: 'acceptance',
+    max_extension_days: 30,
+    priority: 10,
+  };
+  await trx.insertInto('sla_policies').values({ ...petition, code: 'petition_channel', channel: 'petition' }).execute();
+  await trx.insertInto('sla_policies').values({ ...petition, code: 'petition_matter', category_id: categoryIds.get('petition_matter') ?? null }).execute();
 };
 
 const insertUsers = async (trx: Trx, unitIds: Map<string, string>, passwordHash: string): Promise<Map<string, Actor>> => {

@@ -14,7 +14,7 @@ export type TestApp = {
   close: () => Promise<void>;
 };
 
-export const createTestApp = async (options: { now?: () => Date } = {}): Promise<TestApp> => {
+export const createTestApp = async (options: { now?: () => Date; sessionTtlHours?: number } = {}): Promise<TestApp> => {
   const database = await createTestDatabase(inject('pgAdminUrl'));
   const now = options.now ?? (() => new Date());
   const app = await buildApp(
@@ -23,7 +23,7 @@ export const createTestApp = async (options: { now?: () => Date } = {}): Promise
       config: { sessionTtlHours: 12, isBehindProxy: false },
       now,
       caseDeps: createCaseDeps(database.db, now),
-      authDeps: createAuthDeps(database.db, now, 12),
+      authDeps: createAuthDeps(database.db, now, options.sessionTtlHours ?? 12),
     },
     { logLevel: 'silent' },
   );

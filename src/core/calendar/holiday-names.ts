@@ -12,7 +12,10 @@ export type NationalHolidayCode = (typeof NATIONAL_HOLIDAY_CODES)[number];
 export const TIBETAN_HOLIDAY_CODES = ['losar', 'shoton'] as const;
 export type TibetanHolidayCode = (typeof TIBETAN_HOLIDAY_CODES)[number];
 
-export type HolidayCode = NationalHolidayCode | TibetanHolidayCode;
+/** A day an administrator declares off for a local reason (a regional notice, a disaster, an election). */
+export const REGIONAL_HOLIDAY_CODE = 'regional_holiday' as const;
+
+export type HolidayCode = NationalHolidayCode | TibetanHolidayCode | typeof REGIONAL_HOLIDAY_CODE;
 
 /** What a day is labelled with: a holiday, or a weekend day declared a working day (调休上班). */
 export type DayCode = HolidayCode | 'swapped_workday';
@@ -29,6 +32,7 @@ export const HOLIDAY_NAMES: Readonly<Record<HolidayCode, LocalizedName>> = {
   national_day: { 'zh-Hans': '国庆节', bo: 'རྒྱལ་སྐྱིད་དུས་ཆེན།', en: 'National Day' },
   losar: { 'zh-Hans': '藏历新年', bo: 'བོད་ལོ་གསར།', en: 'Losar (Tibetan New Year)' },
   shoton: { 'zh-Hans': '雪顿节', bo: 'ཞོ་སྟོན་དུས་ཆེན།', en: 'Shoton Festival' },
+  regional_holiday: { 'zh-Hans': '地方假日', bo: 'ས་གནས་ཀྱི་གསེར་ཚེས།', en: 'Regional holiday' },
 };
 
 /** The name of a swapped working day says which holiday it pays for, as the State Council notices do. */

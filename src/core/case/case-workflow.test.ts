@@ -52,6 +52,7 @@ const caseOf = (status: CaseStatus, overrides: Partial<CaseSnapshot> = {}): Case
   intakeUnitPath: INTAKE,
   assignments: [],
   hasPendingExtension: false,
+  isUnderSupervision: false,
   masterId: null,
   ...overrides,
 });
@@ -117,6 +118,9 @@ const EXPECTED: Record<CaseAction, Record<CaseStatus, Expected>> = {
   'decide-extension': {  registered: NO,           dispatched: NO,           accepted: 'accepted',   replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, },
   supervise: {           registered: 'registered', dispatched: 'dispatched', accepted: 'accepted',   replied: 'replied',       callback_done: 'callback_done', closed: NO, returned: 'returned',   rejected: NO,         merged: NO, },
   merge: {               registered: 'merged',     dispatched: 'merged',     accepted: 'merged',     replied: NO,              callback_done: NO,              closed: NO, returned: 'merged',     rejected: NO,         merged: NO, },
+  urge: {                registered: 'registered', dispatched: 'dispatched', accepted: 'accepted',   replied: NO,              callback_done: NO,              closed: NO, returned: 'returned',   rejected: NO,         merged: NO, },
+  'respond-supervision': { registered: 'registered', dispatched: 'dispatched', accepted: 'accepted', replied: 'replied',     callback_done: 'callback_done', closed: NO, returned: 'returned',   rejected: NO,         merged: NO, },
+  'conclude-supervision': { registered: 'registered', dispatched: 'dispatched', accepted: 'accepted', replied: 'replied',    callback_done: 'callback_done', closed: NO, returned: 'returned',   rejected: NO,         merged: NO, },
 };
 
 /** Event codes per action, from the "Event codes" list in docs/API.md. */
@@ -137,6 +141,9 @@ const EXPECTED_EVENT: Record<CaseAction, string> = {
   'decide-extension': 'case.extension_decided',
   supervise: 'case.supervised',
   merge: 'case.merged',
+  urge: 'case.urged',
+  'respond-supervision': 'case.supervision_responded',
+  'conclude-supervision': 'case.supervision_concluded',
 };
 
 const admin = actorOf(['admin'], 'r');
@@ -155,7 +162,11 @@ const fixtureFor = (status: CaseStatus, action: CaseAction): CaseSnapshot => {
           assignment('r.hrss', 'lead', status === 'accepted' ? 'accepted' : 'pending'),
           assignment('r.cityman', 'assisting', 'pending'),
         ];
-  return caseOf(status, { assignments, hasPendingExtension: action === 'decide-extension' });
+  return caseOf(status, {
+    assignments,
+    hasPendingExtension: action === 'decide-extension',
+    isUnderSupervision: action === 'respond-supervision' || action === 'conclude-supervision',
+  });
 };
 
 describe('case workflow: every status × every action (table from docs/API.md)', () => {
@@ -195,8 +206,9 @@ describe('case workflow: every status × every action (table from docs/API.md)',
         ],
         hasPendingExtension: false,
       });
-      // Without a pending extension, decide-extension is refused by its guard whatever the status.
-      const expected = CASE_ACTIONS.filter((a) => EXPECTED[a][status] !== NO && a !== 'decide-extension');
+      // Without a pending extension or an open supervision, their follow-up actions are refused by guards.
+      const guarded: readonly string[] = ['decide-extension', 'respond-supervision', 'conclude-supervision'];
+      const expected = CASE_ACTIONS.filter((a) => EXPECTED[a][status] !== NO && !guarded.includes(a));
       expect(allowedCaseActions(item, admin)).toEqual(expected);
     },
   );
@@ -224,6 +236,9 @@ const ROLES_FOR_ACTION: Record<CaseAction, readonly Role[]> = {
   'decide-extension': ['supervisor', 'admin'],
   supervise: ['supervisor', 'admin'],
   merge: ['dispatcher', 'admin'],
+  urge: ['supervisor', 'admin'],
+  'respond-supervision': ['unit_handler', 'unit_leader', 'admin'],
+  'conclude-supervision': ['supervisor', 'admin'],
 };
 
 describe('case workflow: role permissions', () => {

@@ -165,6 +165,30 @@ export const caseWorkflow: WorkflowDefinition<CaseStatus, CaseAction, CaseSnapsh
       isInScope: isVisible,
       event: 'case.merged',
     },
+    urge: {
+      from: BEFORE_REPLY,
+      to: (item) => item.status,
+      permission: 'case.supervise',
+      isInScope: isVisible,
+      event: 'case.urged',
+    },
+    'respond-supervision': {
+      from: NOT_FINISHED,
+      to: (item) => item.status,
+      // The unit answers in writing what it did about the supervision.
+      permission: 'case.reply',
+      isInScope: (item, actor) => assignmentOfActor(actor, item, (a) => a.role === 'lead') !== undefined,
+      guard: (item) => (item.isUnderSupervision ? null : 'the case is not under supervision'),
+      event: 'case.supervision_responded',
+    },
+    'conclude-supervision': {
+      from: NOT_FINISHED,
+      to: (item) => item.status,
+      permission: 'case.supervise',
+      isInScope: isVisible,
+      guard: (item) => (item.isUnderSupervision ? null : 'the case is not under supervision'),
+      event: 'case.supervision_concluded',
+    },
   },
 };
 

@@ -1,4 +1,6 @@
+import type { WorkCalendar } from '../calendar/calendar.js';
 import type { CategoryRef, UnitRef } from '../directory/directory.types.js';
+import type { CasePolicy } from '../sla/case-sla.js';
 import type { AssignmentRole, AssignmentStatus, Channel, Kind, Language } from './case.types.js';
 import type { CasePatch, CaseRecord } from './case.record.js';
 
@@ -59,6 +61,11 @@ export type CaseStore = {
   insertAssignment: (input: { caseId: string; unitId: string; role: AssignmentRole; assignedBy: string | null; at: Date }) => Promise<void>;
   updateAssignment: (id: string, patch: { status: AssignmentStatus; acceptedAt?: Date; endedAt?: Date }) => Promise<void>;
   appendEvent: (itemKind: string, itemId: string, event: NewEvent) => Promise<void>;
+  policyFor: (input: { categoryId: string | null; channel: string; kind: string }) => Promise<CasePolicy>;
+  /** The working calendar of a unit (inherited down the tree); null: the deployment's top unit. */
+  calendarFor: (unitId: string | null) => Promise<WorkCalendar>;
+  /** Persists a timer; the same dedupe key twice schedules it once. */
+  scheduleJob: (job: { kind: string; runAt: Date; payload: Record<string, unknown>; dedupeKey: string }) => Promise<void>;
 };
 
 export type CaseDeps = {

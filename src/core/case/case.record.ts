@@ -11,6 +11,17 @@ import type {
   ResolvedAnswer,
   Satisfaction,
 } from './case.types.js';
+import type { LocalizedText } from '../directory/directory.types.js';
+import type { DueExplanation } from '../sla/compute-due.js';
+import type { SlaTarget } from '../sla/sla-policy.js';
+
+/** Due dates with their explanations, kept on the case so that what was promised can always be shown. */
+export type SlaTargetRecord = { dueAt: string; warnAt: string; explanation: DueExplanation };
+export type CaseSla = {
+  policy?: { code: string; name: LocalizedText };
+  calendar?: string;
+  targets?: Partial<Record<SlaTarget, SlaTargetRecord>>;
+};
 
 export type AssignmentRecord = {
   id: string;
@@ -70,6 +81,12 @@ export type CaseRecord = {
   masterId: string | null;
   reopenCount: number;
   closedAt: Date | null;
+  slaPolicyCode: string | null;
+  sla: CaseSla;
+  slaState: 'ok' | 'warning' | 'overdue';
+  supervisionResponse: string | null;
+  supervisionOutcome: string | null;
+  urgeCount: number;
   createdBy: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -90,5 +107,6 @@ export const toSnapshot = (record: CaseRecord): CaseSnapshot => ({
     (a): AssignmentSnapshot => ({ id: a.id, unitId: a.unitId, unitPath: a.unitPath, role: a.role, status: a.status }),
   ),
   hasPendingExtension: record.extensionRequestedAt !== null,
+  isUnderSupervision: record.supervisedAt !== null && record.supervisionOutcome === null,
   masterId: record.masterId,
 });

@@ -84,6 +84,9 @@ export const actionSchemas = {
   'decide-extension': z.object({ isApproved: z.boolean(), note: optionalText(2000) }).strict(),
   supervise: z.object({ dueBy: z.iso.datetime({ offset: true }).or(z.iso.date()), note: text(2000) }).strict(),
   merge: z.object({ masterId: z.uuid() }).strict(),
+  urge: z.object({ message: text(2000) }).strict(),
+  'respond-supervision': z.object({ text: text(5000) }).strict(),
+  'conclude-supervision': z.object({ outcome: z.enum(['resolved', 'unresolved']), note: optionalText(2000) }).strict(),
 } as const;
 
 export type ActionSchemas = typeof actionSchemas;

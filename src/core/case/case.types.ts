@@ -27,6 +27,7 @@ export type Language = (typeof LANGUAGES)[number];
 export const CASE_ACTIONS = [
   'dispatch', 'accept', 'return', 'transfer', 'note', 'contribute', 'reply', 'callback', 'reopen', 'close',
   'reject', 'resolve-on-intake', 'request-extension', 'decide-extension', 'supervise', 'merge',
+  'urge', 'respond-supervision', 'conclude-supervision',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -49,6 +50,8 @@ export type CaseSnapshot = {
   intakeUnitPath: string;
   assignments: readonly AssignmentSnapshot[];
   hasPendingExtension: boolean;
+  /** A supervision (督办) is open: flagged and not yet concluded. */
+  isUnderSupervision: boolean;
   masterId: string | null;
 };
 

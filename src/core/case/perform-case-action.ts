@@ -12,7 +12,7 @@ import { returnCase } from './actions/return.js';
 import { transferCase } from './actions/transfer.js';
 import {
   closeCase, contributeToCase, decideExtension, mergeCase, noteCase, recordCallback, rejectCase, reopenCase,
-  replyToCase, requestExtension, resolveOnIntake, superviseCase,
+  replyToCase, requestExtension, resolveOnIntake, superviseCase, urgeCase, respondToSupervision, concludeSupervision,
 } from './actions/simple-actions.js';
 
 type Handlers = { [A in CaseAction]: ActionHandler<A> };
@@ -34,6 +34,9 @@ const HANDLERS: Handlers = {
   'decide-extension': decideExtension,
   supervise: superviseCase,
   merge: mergeCase,
+  urge: urgeCase,
+  'respond-supervision': respondToSupervision,
+  'conclude-supervision': concludeSupervision,
 };
 
 /**

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as createCoreTables from './20261122080000_create_core_tables.js';
+import * as addCalendarsSlaAndJobs from './20261122090000_add_calendars_sla_and_jobs.js';
 
 /**
  * A static list rather than a folder scan, so that migrations work the same from TypeScript sources,
@@ -7,4 +8,5 @@ import * as createCoreTables from './20261122080000_create_core_tables.js';
  */
 export const migrations: Record<string, Migration> = {
   '20261122080000_create_core_tables': createCoreTables,
+  '20261122090000_add_calendars_sla_and_jobs': addCalendarsSlaAndJobs,
 };

@@ -6,7 +6,8 @@ import type { ActionInput, ActionSchemas } from '../case.schemas.js';
 import type { CaseAction, CaseStatus } from '../case.types.js';
 import { fieldError } from '../../shared/field-error.js';
 import { stampUnit, type UnitRef, type UnitStamp } from '../../directory/directory.types.js';
-import { DEFAULT_LIMITS } from '../../sla/due-dates.js';
+import { dueForTarget, extendTarget, type CasePolicy } from '../../sla/case-sla.js';
+import type { SlaTarget } from '../../sla/sla-policy.js';
 
 export type ActionContext<A extends CaseAction & keyof ActionSchemas> = {
   store: CaseStore;
@@ -36,9 +37,58 @@ export const unitStampOf = async (store: CaseStore, unitId: string): Promise<Uni
   return unit ? stampUnit(unit) : null;
 };
 
-export const limitsOf = async (store: CaseStore, record: CaseRecord) => {
-  const category = record.categoryId ? await store.findCategory(record.categoryId) : null;
-  return category ? { acceptHours: category.acceptHours, replyDays: category.replyDays } : DEFAULT_LIMITS;
+export const SLA_TIMER_JOB = 'case.sla_timer';
+
+export type SlaChange = { start: Date } | { extendDays: number } | null;
+
+/**
+ * Computes the due dates of the given targets by the case's SLA policy on the responsible unit's calendar,
+ * keeps each with its explanation on the case, and schedules its warning and overdue timers. Returns the
+ * patch for the case row. Timers that a later change makes stale find a different due date and do nothing.
+ */
+export const applySla = async (
+  ctx: { store: CaseStore; record: CaseRecord; now: Date },
+  unitId: string | null,
+  decide: (policy: CasePolicy) => Partial<Record<SlaTarget, SlaChange>>,
+): Promise<CasePatch> => {
+  const { store, record, now } = ctx;
+  const policy = await store.policyFor({ categoryId: record.categoryId, channel: record.channel, kind: record.kind });
+  const calendar = await store.calendarFor(unitId ?? record.leadUnitId ?? record.intakeUnitId);
+  const targets = { ...(record.sla.targets ?? {}) };
+  const patch: CasePatch = {};
+  for (const [target, change] of Object.entries(decide(policy)) as [SlaTarget, SlaChange][]) {
+    const previous = targets[target];
+    const due =
+      change === null
+        ? null
+        : 'start' in change
+          ? dueForTarget(policy, target, calendar, change.start)
+          : previous
+            ? extendTarget(policy, target, calendar, new Date(previous.dueAt), change.extendDays)
+            : null;
+    if (due) {
+      targets[target] = { dueAt: due.dueAt.toISOString(), warnAt: due.warnAt.toISOString(), explanation: due.explanation };
+      for (const [timer, at] of [['warning', due.warnAt], ['overdue', due.dueAt]] as const) {
+        await store.scheduleJob({
+          kind: SLA_TIMER_JOB,
+          runAt: at,
+          payload: { version: 1, caseId: record.id, target, timer, dueAt: due.dueAt.toISOString() },
+          dedupeKey: `sla:${record.id}:${target}:${timer}:${due.dueAt.toISOString()}`,
+        });
+      }
+    } else {
+      delete targets[target];
+    }
+    if (target === 'accept') patch.acceptDueAt = due?.dueAt ?? null;
+    if (target === 'reply') patch.replyDueAt = due?.dueAt ?? null;
+  }
+  const isLate = [patch.acceptDueAt, patch.replyDueAt].some((d) => d instanceof Date && d.getTime() <= now.getTime());
+  return {
+    ...patch,
+    slaPolicyCode: policy.code,
+    sla: { policy: { code: policy.code, name: policy.name }, calendar: calendar.id, targets },
+    slaState: isLate ? 'overdue' : 'ok',
+  };
 };
 
 /** Ends every active assignment of the case matching the filter, with the given final status. */

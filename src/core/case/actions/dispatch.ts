@@ -1,7 +1,6 @@
 import { stampUnit } from '../../directory/directory.types.js';
 import { fieldError } from '../../shared/field-error.js';
-import { acceptDueAt, replyDueAt } from '../../sla/due-dates.js';
-import { activeUnitOrThrow, endAssignments, limitsOf, type ActionHandler } from './action-context.js';
+import { activeUnitOrThrow, applySla, endAssignments, type ActionHandler } from './action-context.js';
 
 export const dispatchCase: ActionHandler<'dispatch'> = async (ctx) => {
   const { store, record, actor, input, now } = ctx;
@@ -16,16 +15,13 @@ export const dispatchCase: ActionHandler<'dispatch'> = async (ctx) => {
   for (const unit of assisting) {
     await store.insertAssignment({ caseId: record.id, unitId: unit.id, role: 'assisting', assignedBy: actor.userId, at: now });
   }
-  const limits = await limitsOf(store, record);
+  const sla = await applySla(ctx, lead.id, (policy) => ({
+    accept: { start: now },
+    // First-receiver rule: the requester's clock runs from registration and a re-dispatch does not reset it.
+    ...(record.replyDueAt === null && policy.replyClock === 'registration' ? { reply: { start: record.createdAt } } : {}),
+  }));
   return {
-    patch: {
-      leadUnitId: lead.id,
-      dispatchedAt: now,
-      acceptedAt: null,
-      acceptDueAt: acceptDueAt(now, limits.acceptHours),
-      // First-receiver rule: the requester's clock runs from the first dispatch, not from a re-dispatch.
-      replyDueAt: record.replyDueAt ?? replyDueAt(now, limits.replyDays),
-    },
+    patch: { ...sla, leadUnitId: lead.id, dispatchedAt: now, acceptedAt: null },
     eventData: { unit: stampUnit(lead), assistingUnits: assisting.map(stampUnit), note: input.note ?? null },
   };
 };

@@ -1,9 +1,8 @@
 import { AppError } from '../../shared/app-error.js';
 import { fieldError } from '../../shared/field-error.js';
-import { acceptDueAt, extendBy, replyDueAt } from '../../sla/due-dates.js';
 import { assignmentOfActor, canSeeCase } from '../case-workflow.js';
 import { toSnapshot } from '../case.record.js';
-import { endAssignments, limitsOf, unitStampOf, type ActionHandler } from './action-context.js';
+import { applySla, endAssignments, unitStampOf, type ActionHandler } from './action-context.js';
 
 // Actions whose effect is a few field changes. Each is its own use case; they share a file only
 // because each is a handful of lines.
@@ -28,8 +27,11 @@ export const replyToCase: ActionHandler<'reply'> = async (ctx) => {
   const { input, now, store, record, actor } = ctx;
   const lead = assignmentOfActor(actor, toSnapshot(record), (a) => a.role === 'lead');
   await endAssignments(ctx, 'done');
+  const sla = await applySla(ctx, lead?.unitId ?? null, () => ({ callback: { start: now } }));
   return {
     patch: {
+      ...sla,
+      replyDueAt: record.replyDueAt,
       replyText: input.text,
       replyOutcome: input.outcome,
       repliedAt: now,
@@ -62,15 +64,11 @@ export const reopenCase: ActionHandler<'reopen'> = async ({ store, record, actor
   let patch = {};
   if (plan.to === 'dispatched' && previousLead) {
     await store.insertAssignment({ caseId: record.id, unitId: previousLead.unitId, role: 'lead', assignedBy: actor.userId, at: now });
-    const limits = await limitsOf(store, record);
-    patch = {
-      leadUnitId: previousLead.unitId,
-      dispatchedAt: now,
-      acceptedAt: null,
-      acceptDueAt: acceptDueAt(now, limits.acceptHours),
-      // A reopened case is a new round of handling with its own limit.
-      replyDueAt: replyDueAt(now, limits.replyDays),
-    };
+    // A reopened case is a new round of handling with its own limits.
+    const sla = await applySla({ store, record, now }, previousLead.unitId, () => ({ accept: { start: now }, reply: { start: now }, callback: null }));
+    patch = { ...sla, leadUnitId: previousLead.unitId, dispatchedAt: now, acceptedAt: null };
+  } else {
+    patch = await applySla({ store, record, now }, null, () => ({ reply: null, callback: null }));
   }
   return {
     patch: {
@@ -103,24 +101,31 @@ export const rejectCase: ActionHandler<'reject'> = async ({ input, now }) => ({
   eventData: { reason: input.reason, advice: input.advice ?? null },
 });
 
-export const resolveOnIntake: ActionHandler<'resolve-on-intake'> = async ({ input, now }) => {
+export const resolveOnIntake: ActionHandler<'resolve-on-intake'> = async ({ store, record, input, now }) => {
   const outcome = input.outcome ?? 'explained';
+  const sla = await applySla({ store, record, now }, null, () => ({ callback: { start: now } }));
   return {
-    patch: { replyText: input.text, replyOutcome: outcome, repliedAt: now },
+    patch: { ...sla, replyText: input.text, replyOutcome: outcome, repliedAt: now },
     eventData: { text: input.text, outcome },
   };
 };
 
-export const requestExtension: ActionHandler<'request-extension'> = async ({ input, now }) => ({
-  patch: { extensionDays: input.days, extensionReason: input.reason, extensionRequestedAt: now },
-  eventData: { days: input.days, reason: input.reason },
-});
-
-export const decideExtension: ActionHandler<'decide-extension'> = async ({ record, input }) => {
-  const days = record.extensionDays ?? 0;
-  const newDue = input.isApproved && record.replyDueAt ? extendBy(record.replyDueAt, days) : record.replyDueAt;
+export const requestExtension: ActionHandler<'request-extension'> = async ({ store, record, input, now }) => {
+  const policy = await store.policyFor({ categoryId: record.categoryId, channel: record.channel, kind: record.kind });
+  if (policy.maxExtensionDays === null) throw fieldError('days', `the ${policy.code} time limits allow no extension`);
+  if (input.days > policy.maxExtensionDays) throw fieldError('days', `at most ${policy.maxExtensionDays} days under the ${policy.code} time limits`);
   return {
-    patch: { extensionDays: null, extensionReason: null, extensionRequestedAt: null, replyDueAt: newDue },
+    patch: { extensionDays: input.days, extensionReason: input.reason, extensionRequestedAt: now },
+    eventData: { days: input.days, reason: input.reason },
+  };
+};
+
+export const decideExtension: ActionHandler<'decide-extension'> = async ({ store, record, input, now }) => {
+  const days = record.extensionDays ?? 0;
+  const sla = input.isApproved ? await applySla({ store, record, now }, null, () => ({ reply: { extendDays: days } })) : {};
+  const newDue = sla.replyDueAt ?? record.replyDueAt;
+  return {
+    patch: { ...sla, extensionDays: null, extensionReason: null, extensionRequestedAt: null },
     eventData: {
       isApproved: input.isApproved,
       days,
@@ -135,7 +140,7 @@ export const superviseCase: ActionHandler<'supervise'> = async ({ input, now }) 
   const dueBy = new Date(input.dueBy.length === 10 ? `${input.dueBy}T23:59:59+08:00` : input.dueBy);
   if (dueBy.getTime() <= now.getTime()) throw fieldError('dueBy', 'must be in the future');
   return {
-    patch: { supervisionDueBy: dueBy, supervisionNote: input.note, supervisedAt: now },
+    patch: { supervisionDueBy: dueBy, supervisionNote: input.note, supervisedAt: now, supervisionResponse: null, supervisionOutcome: null },
     eventData: { dueBy: dueBy.toISOString(), note: input.note },
   };
 };
@@ -169,3 +174,21 @@ export const mergeCase: ActionHandler<'merge'> = async (ctx) => {
     eventData: { masterId: master.id, masterTrackingNo: master.trackingNo },
   };
 };
+
+export const urgeCase: ActionHandler<'urge'> = async ({ record, input }) => ({
+  patch: { urgeCount: record.urgeCount + 1 },
+  eventData: { message: input.message, count: record.urgeCount + 1 },
+});
+
+export const respondToSupervision: ActionHandler<'respond-supervision'> = async ({ store, record, actor, input }) => {
+  const lead = assignmentOfActor(actor, toSnapshot(record), (a) => a.role === 'lead');
+  return {
+    patch: { supervisionResponse: input.text },
+    eventData: { unit: lead ? await unitStampOf(store, lead.unitId) : null, text: input.text },
+  };
+};
+
+export const concludeSupervision: ActionHandler<'conclude-supervision'> = async ({ input }) => ({
+  patch: { supervisionOutcome: input.outcome },
+  eventData: { outcome: input.outcome, note: input.note ?? null },
+});

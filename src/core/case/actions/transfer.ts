@@ -1,9 +1,8 @@
 import { stampUnit } from '../../directory/directory.types.js';
 import { fieldError } from '../../shared/field-error.js';
-import { acceptDueAt } from '../../sla/due-dates.js';
 import { leadAssignment } from '../case-workflow.js';
 import { toSnapshot } from '../case.record.js';
-import { activeUnitOrThrow, limitsOf, unitStampOf, type ActionHandler } from './action-context.js';
+import { activeUnitOrThrow, applySla, unitStampOf, type ActionHandler } from './action-context.js';
 
 export const transferCase: ActionHandler<'transfer'> = async ({ store, record, actor, input, now }) => {
   const target = await activeUnitOrThrow(store, input.unitId, 'unitId');
@@ -14,10 +13,10 @@ export const transferCase: ActionHandler<'transfer'> = async ({ store, record, a
   }
   if (current) await store.updateAssignment(current.id, { status: 'transferred', endedAt: now });
   await store.insertAssignment({ caseId: record.id, unitId: target.id, role: 'lead', assignedBy: actor.userId, at: now });
-  const limits = await limitsOf(store, record);
+  // Only the new unit's acceptance clock starts; the reply limit is kept (first-receiver rule).
+  const sla = await applySla({ store, record, now }, target.id, () => ({ accept: { start: now } }));
   return {
-    // The reply limit is kept: a transfer does not reset the requester's clock (first-receiver rule).
-    patch: { leadUnitId: target.id, acceptedAt: null, acceptDueAt: acceptDueAt(now, limits.acceptHours), extensionDays: null, extensionReason: null, extensionRequestedAt: null },
+    patch: { ...sla, leadUnitId: target.id, acceptedAt: null, extensionDays: null, extensionReason: null, extensionRequestedAt: null },
     eventData: { fromUnit: current ? await unitStampOf(store, current.unitId) : null, toUnit: stampUnit(target), reason: input.reason },
   };
 };

@@ -1,0 +1,97 @@
+import { sql, type SqlBool } from 'kysely';
+import type { WorkCalendar } from '../core/calendar/calendar.js';
+import { buildCalendar, type CalendarBase, type CalendarConfig, type CalendarOptions, type DayOverride } from '../core/calendar/calendar-config.js';
+import type { HolidayCode } from '../core/calendar/holiday-names.js';
+import { policyFromCategory, type CasePolicy, type TargetRule } from '../core/sla/case-sla.js';
+import type { SlaMode, SlaTarget } from '../core/sla/sla-policy.js';
+import type { DbOrTrx } from './database.js';
+import { findCategoryRef } from './case.repository.js';
+
+/** Used when no unit up the tree has a calendar: the Tibet region's, as generated. */
+export const FALLBACK_CALENDAR: CalendarConfig = { id: 'fallback', code: 'xizang_default', base: 'tibet', options: {}, overrides: [] };
+
+type CachedCalendar = { version: number; calendar: WorkCalendar };
+// Calendars change a few times a year and take ~30 ms to index: keep built ones, keyed by id and version.
+const calendarCache = new Map<string, CachedCalendar>();
+
+export const loadCalendarConfig = async (db: DbOrTrx, calendarId: string): Promise<CalendarConfig | null> => {
+  const row = await db.selectFrom('calendars').selectAll().where('id', '=', calendarId).executeTakeFirst();
+  if (!row) return null;
+  const days = await db.selectFrom('calendar_days').selectAll().where('calendar_id', '=', calendarId).orderBy('date').execute();
+  return {
+    id: row.id,
+    code: row.code,
+    base: row.base as CalendarBase,
+    options: row.options as CalendarOptions,
+    overrides: days.map(
+      (d): DayOverride => ({ date: d.date, isWorkday: d.is_workday, holidayCode: d.holiday_code as HolidayCode | null, name: d.name }),
+    ),
+  };
+};
+
+/** The calendar row that governs a unit: its own, or the nearest ancestor's. */
+export const findCalendarRowForUnit = async (db: DbOrTrx, unitId: string | null) => {
+  const query = unitId
+    ? db
+        .selectFrom('units as u')
+        .innerJoin('units as a', (join) => join.on(sql<SqlBool>`a.path @> u.path`))
+        .innerJoin('calendars as c', 'c.id', 'a.calendar_id')
+        .select(['c.id', 'c.code', 'c.name', 'c.updated_at'])
+        .where('u.id', '=', unitId)
+        .orderBy(sql`nlevel(a.path)`, 'desc')
+    : db
+        .selectFrom('units as a')
+        .innerJoin('calendars as c', 'c.id', 'a.calendar_id')
+        .select(['c.id', 'c.code', 'c.name', 'c.updated_at'])
+        .where('a.parent_id', 'is', null);
+  return query.limit(1).executeTakeFirst();
+};
+
+export const calendarForUnit = async (db: DbOrTrx, unitId: string | null): Promise<WorkCalendar> => {
+  const row = await findCalendarRowForUnit(db, unitId);
+  const key = row?.id ?? FALLBACK_CALENDAR.id;
+  const version = row ? row.updated_at.getTime() : 0;
+  const cached = calendarCache.get(key);
+  if (cached && cached.version === version) return cached.calendar;
+  const config = row ? await loadCalendarConfig(db, row.id) : FALLBACK_CALENDAR;
+  const calendar = buildCalendar(config ?? FALLBACK_CALENDAR);
+  calendarCache.set(key, { version, calendar });
+  return calendar;
+};
+
+/** The most specific active policy for a case, else the category's own limits. */
+export const policyForCase = async (
+  db: DbOrTrx,
+  input: { categoryId: string | null; channel: string; kind: string },
+): Promise<CasePolicy> => {
+  const category = input.categoryId ? await findCategoryRef(db, input.categoryId) : null;
+  const parentId = input.categoryId
+    ? (await db.selectFrom('categories').select('parent_id').where('id', '=', input.categoryId).executeTakeFirst())?.parent_id ?? null
+    : null;
+  const categoryIds = [input.categoryId, parentId].filter((id): id is string => id !== null);
+  const row = await db
+    .selectFrom('sla_policies')
+    .selectAll()
+    .where('is_active', '=', true)
+    .where((eb) => eb.or([eb('category_id', 'is', null), ...(categoryIds.length ? [eb('category_id', 'in', categoryIds)] : [])]))
+    .where((eb) => eb.or([eb('channel', 'is', null), eb('channel', '=', input.channel)]))
+    .where((eb) => eb.or([eb('kind', 'is', null), eb('kind', '=', input.kind)]))
+    .orderBy('priority', 'desc')
+    .orderBy(sql`(category_id IS NOT NULL)::int + (channel IS NOT NULL)::int + (kind IS NOT NULL)::int`, 'desc')
+    .orderBy('code')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) return policyFromCategory(category);
+  const targets: CasePolicy['targets'] = { reply: { amount: 7, mode: 'working_days' } };
+  for (const [target, rule] of Object.entries(row.targets)) {
+    targets[target as SlaTarget] = { amount: rule.amount, mode: rule.mode as SlaMode } satisfies TargetRule;
+  }
+  return {
+    code: row.code,
+    name: row.name,
+    targets,
+    replyClock: row.reply_clock === 'acceptance' ? 'acceptance' : 'registration',
+    warnAtShare: Number(row.warn_at_share),
+    maxExtensionDays: row.max_extension_days,
+  };
+};

@@ -1,0 +1,138 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { dayInfo } from '../../core/calendar/calendar.js';
+import { addDaysIso, dayNumberOfIso } from '../../core/calendar/iso-date.js';
+import type { CaseRecord } from '../../core/case/case.record.js';
+import { getCase } from '../../core/case/get-case.js';
+import { AppError } from '../../core/shared/app-error.js';
+import { explanationText } from '../../core/sla/explain-text.js';
+import { SLA_TARGETS, type SlaTarget } from '../../core/sla/sla-policy.js';
+import { calendarForUnit } from '../../db/sla.repository.js';
+import { actorOrThrow } from '../auth.plugin.js';
+import type { AppDeps } from '../context.js';
+import { languageOf, localize } from '../language.js';
+
+const isMet = (record: CaseRecord, target: SlaTarget): boolean => {
+  switch (target) {
+    case 'accept':
+      return record.acceptedAt !== null || record.status !== 'dispatched';
+    case 'reply':
+      return record.repliedAt !== null;
+    case 'callback':
+      return record.callbackAt !== null;
+    default:
+      return false;
+  }
+};
+
+const MAX_DAYS = 400;
+
+export const registerSlaRoutes = (app: FastifyInstance, deps: AppDeps): void => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get(
+    '/cases/:id/sla',
+    {
+      config: { access: 'case.read' },
+      schema: {
+        tags: ['time limits'],
+        summary: 'The time limits of a case: which policy, which calendar, each due date and why',
+        params: z.object({ id: z.uuid() }),
+        querystring: z.object({ lang: z.enum(['zh-Hans', 'bo', 'en']).optional() }),
+        response: {
+          200: z.object({
+            policy: z.object({ code: z.string(), name: z.string() }).nullable(),
+            calendar: z.string().nullable(),
+            state: z.enum(['ok', 'warning', 'overdue']),
+            targets: z.array(
+              z.object({
+                target: z.enum(SLA_TARGETS),
+                dueAt: z.string(),
+                warnAt: z.string(),
+                state: z.enum(['ok', 'warning', 'overdue', 'met']),
+                text: z.string(),
+                explanation: z.record(z.string(), z.unknown()),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOrThrow(request);
+      const { record } = await getCase(deps.caseDeps, { caseId: request.params.id, actor });
+      const language = languageOf(request);
+      const now = deps.now();
+      const targets = SLA_TARGETS.flatMap((target) => {
+        const t = record.sla.targets?.[target];
+        if (!t) return [];
+        const state = isMet(record, target)
+          ? ('met' as const)
+          : now.getTime() >= new Date(t.dueAt).getTime()
+            ? ('overdue' as const)
+            : now.getTime() >= new Date(t.warnAt).getTime()
+              ? ('warning' as const)
+              : ('ok' as const);
+        return [{ target, dueAt: t.dueAt, warnAt: t.warnAt, state, text: explanationText(t.explanation, language), explanation: t.explanation as unknown as Record<string, unknown> }];
+      });
+      const open = targets.filter((t) => t.state !== 'met');
+      const state: 'ok' | 'warning' | 'overdue' = open.some((t) => t.state === 'overdue') ? 'overdue' : open.some((t) => t.state === 'warning') ? 'warning' : 'ok';
+      return {
+        policy: record.sla.policy ? { code: record.sla.policy.code, name: localize(record.sla.policy.name, language) } : null,
+        calendar: record.sla.calendar ?? null,
+        state,
+        targets,
+      };
+    },
+  );
+
+  api.get(
+    '/calendar/days',
+    {
+      config: { access: 'public' },
+      schema: {
+        tags: ['time limits'],
+        summary: 'Working days and holidays of a unit\'s calendar (default: the top unit\'s)',
+        querystring: z.object({
+          from: z.iso.date(),
+          to: z.iso.date(),
+          unit: z.uuid().optional(),
+          lang: z.enum(['zh-Hans', 'bo', 'en']).optional(),
+        }),
+        response: {
+          200: z.object({
+            calendar: z.string(),
+            items: z.array(
+              z.object({ date: z.string(), isWorkday: z.boolean(), holiday: z.object({ code: z.string(), name: z.string() }).nullable() }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { from, to, unit } = request.query;
+      const span = dayNumberOfIso(to) - dayNumberOfIso(from);
+      if (span < 0 || span >= MAX_DAYS) {
+        throw new AppError('validation.failed', `from..to must be 1 to ${MAX_DAYS} days`, {
+          issues: [{ path: 'querystring.to', message: `must be on or after from and within ${MAX_DAYS} days` }],
+        });
+      }
+      if (unit && !(await deps.db.selectFrom('units').select('id').where('id', '=', unit).executeTakeFirst())) {
+        throw new AppError('unit.not_found', 'no such unit', { id: unit });
+      }
+      const calendar = await calendarForUnit(deps.db, unit ?? null);
+      const language = languageOf(request);
+      const items = [];
+      for (let i = 0; i <= span; i += 1) {
+        const info = dayInfo(calendar, addDaysIso(from, i));
+        items.push({
+          date: info.date,
+          isWorkday: info.isWorkday,
+          holiday: info.holiday ? { code: info.holiday.code, name: info.holiday.name[language] } : null,
+        });
+      }
+      return { calendar: calendar.id, items };
+    },
+  );
+};
