@@ -219,3 +219,23 @@ export const findNames = async (db: DbOrTrx, table: 'units' | 'categories', ids:
   const rows = await db.selectFrom(table).select(['id', 'code', 'name']).where('id', 'in', ids).execute();
   return new Map(rows.map((r) => [r.id, r]));
 };
+
+/** Open cases per lead unit with how many are overdue or in their warning period, within the caller's scope. */
+export const overdueByUnit = async (db: DbOrTrx, actor: Actor, now: Date) => {
+  const rows = await db
+    .selectFrom('cases')
+    .innerJoin('units as lead', 'lead.id', 'cases.lead_unit_id')
+    .where((eb) => caseScope(eb, actor))
+    .where('cases.status', 'in', [...OPEN_STATUSES])
+    .groupBy(['lead.id', 'lead.code', 'lead.name', 'lead.path'])
+    .select([
+      'lead.id', 'lead.code', 'lead.name',
+      sql<string>`count(*)`.as('open'),
+      sql<string>`count(*) FILTER (WHERE cases.reply_due_at < ${now} OR (cases.status = 'dispatched' AND cases.accept_due_at < ${now}))`.as('overdue'),
+      sql<string>`count(*) FILTER (WHERE cases.sla_state = 'warning' AND NOT (coalesce(cases.reply_due_at < ${now}, false) OR (cases.status = 'dispatched' AND coalesce(cases.accept_due_at < ${now}, false))))`.as('warning'),
+    ])
+    .orderBy(sql`count(*) FILTER (WHERE cases.reply_due_at < ${now} OR (cases.status = 'dispatched' AND cases.accept_due_at < ${now}))`, 'desc')
+    .orderBy('lead.path')
+    .execute();
+  return rows.map((r) => ({ unit: { id: r.id, code: r.code, name: r.name }, open: Number(r.open), overdue: Number(r.overdue), warning: Number(r.warning) }));
+};

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { CaseStore } from '../core/case/case.ports.js';
 import type { AssignmentRecord, CasePatch, CaseRecord, CaseSla } from '../core/case/case.record.js';
+import { appendWorkItemEvent } from './events.repository.js';
 import { enqueueJob } from './jobs.repository.js';
 import { calendarForUnit, policyForCase } from './sla.repository.js';
 import type { AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, ReplyOutcome, ResolvedAnswer, Satisfaction } from '../core/case/case.types.js';
@@ -238,25 +239,7 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
       .where('id', '=', id)
       .execute();
   },
-  appendEvent: async (itemKind, itemId, e) => {
-    // The caller holds the item's row lock, so max(seq)+1 cannot race.
-    await trx
-      .insertInto('work_item_events')
-      .values({
-        item_kind: itemKind,
-        item_id: itemId,
-        seq: sql<number>`(SELECT coalesce(max(seq), 0) + 1 FROM work_item_events WHERE item_kind = ${itemKind} AND item_id = ${itemId})`,
-        at: e.at,
-        actor_kind: e.actorKind,
-        actor_id: e.actorId,
-        code: e.code,
-        from_status: e.fromStatus,
-        to_status: e.toStatus,
-        is_internal: e.isInternal,
-        data: JSON.stringify(e.data),
-      })
-      .execute();
-  },
+  appendEvent: (itemKind, itemId, e) => appendWorkItemEvent(trx, itemKind, itemId, e),
   policyFor: (input) => policyForCase(trx, input),
   calendarFor: (unitId) => calendarForUnit(trx, unitId),
   scheduleJob: (job) => enqueueJob(trx, job),

@@ -15,6 +15,7 @@ import { registerDirectoryRoutes } from './routes/directory.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerPublicCaseRoutes } from './routes/public-case.routes.js';
 import { registerSlaRoutes } from './routes/sla.routes.js';
+import { registerCalendarRoutes } from './routes/calendar.routes.js';
 
 export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {}): Promise<FastifyInstance> => {
   const app = Fastify({
@@ -76,6 +77,7 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
       registerCaseRoutes(api, deps);
       registerPublicCaseRoutes(api, deps);
       registerSlaRoutes(api, deps);
+      registerCalendarRoutes(api, deps);
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

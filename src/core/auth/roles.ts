@@ -21,6 +21,7 @@ export const PERMISSIONS = [
   'case.supervise',
   'case.merge',
   'case.view_personal_data',
+  'calendar.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -50,6 +51,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'case.read', 'case.note', 'case.supervise', 'case.decide_extension', 'case.reopen', 'case.close',
     'case.callback', 'case.view_personal_data',
   ],
+  // Everything, including the calendars and time limits every unit is measured by.
   admin: PERMISSIONS,
 };
 

@@ -6,6 +6,8 @@ import type { IsoDate, IsoWeekday } from './iso-date.js';
 
 export type CalendarBase = 'national' | 'tibet';
 
+export const TIBETAN_YEARS = { from: 2000, to: 2060 } as const;
+
 export type CalendarOptions = {
   utcOffsetMinutes?: number;
   weeklyHours?: Partial<Record<IsoWeekday, ClockInterval[]>>;
@@ -41,6 +43,9 @@ export const buildCalendar = (config: CalendarConfig): WorkCalendar => {
     return tibetRegionCalendar({
       ...common,
       id: config.code,
+      // Tibetan holidays are computed, so they are known decades ahead, unlike the national notices.
+      fromYear: TIBETAN_YEARS.from,
+      toYear: TIBETAN_YEARS.to,
       losarDays: config.options.losarDays,
       shotonDays: config.options.shotonDays,
       regionalHolidays: holidays,

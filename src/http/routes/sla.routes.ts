@@ -9,6 +9,7 @@ import { AppError } from '../../core/shared/app-error.js';
 import { explanationText } from '../../core/sla/explain-text.js';
 import { SLA_TARGETS, type SlaTarget } from '../../core/sla/sla-policy.js';
 import { calendarForUnit } from '../../db/sla.repository.js';
+import { overdueByUnit } from '../../db/case-query.repository.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
 import { languageOf, localize } from '../language.js';
@@ -84,6 +85,28 @@ export const registerSlaRoutes = (app: FastifyInstance, deps: AppDeps): void => 
         state,
         targets,
       };
+    },
+  );
+
+  api.get(
+    '/sla/overdue-by-unit',
+    {
+      config: { access: 'case.read' },
+      schema: {
+        tags: ['time limits'],
+        summary: 'Open, overdue and warning case counts per lead unit, within what the caller may see',
+        querystring: z.object({ lang: z.enum(['zh-Hans', 'bo', 'en']).optional() }),
+        response: {
+          200: z.object({
+            items: z.array(z.object({ unit: z.object({ id: z.uuid(), code: z.string(), name: z.string() }), open: z.number().int(), overdue: z.number().int(), warning: z.number().int() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const language = languageOf(request);
+      const rows = await overdueByUnit(deps.db, actorOrThrow(request), deps.now());
+      return { items: rows.map((r) => ({ ...r, unit: { ...r.unit, name: localize(r.unit.name, language) } })) };
     },
   );
 
