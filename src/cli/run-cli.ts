@@ -1,0 +1,48 @@
+import { processIo, type CliIo } from './cli-io.js';
+import { InputError } from './jsonl.js';
+import { runRouterCommand } from './router-command.js';
+
+export const MAIN_HELP = `Usage: bihuan <command> [options]
+
+Commands:
+  router   train, run and evaluate the dispatch router (bihuan router --help)
+
+Options:
+  -h, --help   show this help`;
+
+/** Exit statuses: 0 success, 1 unexpected failure, 2 bad usage or bad input (with the offending line). */
+export type ExitCode = 0 | 1 | 2;
+
+const isParseArgsError = (error: unknown): error is Error =>
+  error instanceof Error &&
+  'code' in error &&
+  typeof error.code === 'string' &&
+  error.code.startsWith('ERR_PARSE_ARGS');
+
+export const runCli = async (argv: readonly string[], io: CliIo = processIo): Promise<ExitCode> => {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'router':
+        return (await runRouterCommand(rest, io)) === 0 ? 0 : 2;
+      case '-h':
+      case '--help':
+      case 'help':
+        io.stdout(MAIN_HELP);
+        return 0;
+      case undefined:
+        io.stderr(MAIN_HELP);
+        return 2;
+      default:
+        io.stderr(`bihuan: unknown command ${JSON.stringify(command)}\n\n${MAIN_HELP}`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof InputError || isParseArgsError(error)) {
+      io.stderr(`bihuan: ${error.message}`);
+      return 2;
+    }
+    io.stderr(`bihuan: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+};
