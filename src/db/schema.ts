@@ -194,7 +194,20 @@ export type JobTable = {
   created_at: Generated<Date>;
 };
 
+export type EventConsumerTable = { name: string; item_kinds: ColumnType<string[], string[] | undefined, string[]>; created_at: Generated<Date> };
+
+export type EventOutboxTable = {
+  id: Generated<string>;
+  consumer: string;
+  event_id: string;
+  attempts: Generated<number>;
+  not_before: Generated<Date>;
+  last_error: string | null;
+};
+
 export type Database = {
+  event_consumers: EventConsumerTable;
+  event_outbox: EventOutboxTable;
   calendars: CalendarTable;
   calendar_days: CalendarDayTable;
   sla_policies: SlaPolicyTable;

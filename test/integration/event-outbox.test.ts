@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consumeEvents, registerEventConsumer, type ConsumedEvent } from '../../src/jobs/event-consumer.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let hrss = '';
+beforeAll(async () => {
+  t = await createTestApp();
+  hrss = ((await t.call(null, 'GET', '/api/v1/units')).json() as { items: { id: string; code: string }[] }).items.find((u) => u.code === 'hrss')?.id ?? '';
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const newDispatchedCase = async (): Promise<string> => {
+  const c = (await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'help', title: '事件测试', description: '事件测试' })).json() as { id: string };
+  expect((await t.call('dispatcher', 'POST', `/api/v1/cases/${c.id}/dispatch`, { unitId: hrss })).statusCode).toBe(200);
+  return c.id;
+};
+
+describe('event outbox', () => {
+  it('delivers every event of a registered consumer exactly once, in order', async () => {
+    await registerEventConsumer(t.database.db, 'test.collect');
+    const id = await newDispatchedCase();
+    const seen: ConsumedEvent[] = [];
+    const n = await consumeEvents(t.database.db, 'test.collect', async (_trx, e) => {
+      seen.push(e);
+    });
+    expect(n).toBe(2);
+    expect(seen.map((e) => [e.itemId, e.code, e.seq])).toEqual([
+      [id, 'case.registered', 1],
+      [id, 'case.dispatched', 2],
+    ]);
+    expect(await consumeEvents(t.database.db, 'test.collect', async () => {})).toBe(0);
+  });
+
+  it('retries a failing event later without blocking the ones behind it', async () => {
+    await registerEventConsumer(t.database.db, 'test.flaky');
+    await newDispatchedCase();
+    let clock = Date.now();
+    const handled: string[] = [];
+    const handler = async (_trx: unknown, e: ConsumedEvent) => {
+      if (e.code === 'case.registered' && handled.length === 0) throw new Error('provider down');
+      handled.push(e.code);
+    };
+    expect(await consumeEvents(t.database.db, 'test.flaky', handler, { now: () => new Date(clock) })).toBe(1);
+    expect(handled).toEqual(['case.dispatched']);
+    const row = await t.database.db.selectFrom('event_outbox').select(['attempts', 'last_error']).where('consumer', '=', 'test.flaky').executeTakeFirstOrThrow();
+    expect(row).toEqual({ attempts: 1, last_error: 'provider down' });
+    expect(await consumeEvents(t.database.db, 'test.flaky', handler, { now: () => new Date(clock) })).toBe(0);
+    clock += 60_000;
+    expect(await consumeEvents(t.database.db, 'test.flaky', handler, { now: () => new Date(clock) })).toBe(1);
+    expect(handled).toEqual(['case.dispatched', 'case.registered']);
+  });
+
+  it('shares the work between concurrent workers without handling anything twice', async () => {
+    await registerEventConsumer(t.database.db, 'test.parallel');
+    for (let i = 0; i < 5; i += 1) await newDispatchedCase();
+    const seen: string[] = [];
+    const handler = async (_trx: unknown, e: ConsumedEvent) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      seen.push(e.id);
+    };
+    const counts = await Promise.all([1, 2, 3].map(() => consumeEvents(t.database.db, 'test.parallel', handler)));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(10);
+    expect(new Set(seen).size).toBe(10);
+    expect(seen).toHaveLength(10);
+  });
+});
