@@ -8,7 +8,8 @@ import { startEmbeddedPostgres, type EmbeddedServer } from './db/embedded-postgr
 import { buildApp } from './http/app.js';
 import { seedDemo } from './seed/demo-seed.js';
 import { jobHandlers } from './jobs/handlers.js';
-import { startJobWorker } from './jobs/job-runner.js';
+import { startBackground } from './jobs/background.js';
+import { eventConsumers } from './jobs/consumers.js';
 
 export type RunningServer = {
   app: FastifyInstance;
@@ -61,7 +62,7 @@ export const startServer = async (
       { logLevel: config.logLevel },
     );
     const address = await app.listen({ port: config.port, host: config.host });
-    const worker = startJobWorker(db, jobHandlers, { now, pollMs: config.jobPollMs, log });
+    const worker = await startBackground(db, { handlers: jobHandlers, consumers: eventConsumers, now, pollMs: config.jobPollMs, log });
     let isStopped = false;
     return {
       app,

@@ -1,4 +1,8 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { NotificationsTables } from './notifications.schema.js';
+import type { Open311Tables } from './open311.schema.js';
+import type { SearchTables } from './search.schema.js';
+import type { StatsTables } from './stats.schema.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -205,7 +209,7 @@ export type EventOutboxTable = {
   last_error: string | null;
 };
 
-export type Database = {
+export type CoreTables = {
   event_consumers: EventConsumerTable;
   event_outbox: EventOutboxTable;
   calendars: CalendarTable;
@@ -231,3 +235,5 @@ export type UserRow = Selectable<UserTable>;
 export type CategoryRow = Selectable<CategoryTable>;
 export type AssignmentRow = Selectable<CaseAssignmentTable>;
 export type EventRow = Selectable<WorkItemEventTable>;
+
+export type Database = CoreTables & StatsTables & NotificationsTables & Open311Tables & SearchTables;

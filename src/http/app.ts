@@ -16,6 +16,10 @@ import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerPublicCaseRoutes } from './routes/public-case.routes.js';
 import { registerSlaRoutes } from './routes/sla.routes.js';
 import { registerCalendarRoutes } from './routes/calendar.routes.js';
+import { registerNotificationsRoutes } from './routes/notifications.routes.js';
+import { registerOpen311Routes } from './routes/open311.routes.js';
+import { registerSearchRoutes } from './routes/search.routes.js';
+import { registerStatsRoutes } from './routes/stats.routes.js';
 
 export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {}): Promise<FastifyInstance> => {
   const app = Fastify({
@@ -78,10 +82,15 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
       registerPublicCaseRoutes(api, deps);
       registerSlaRoutes(api, deps);
       registerCalendarRoutes(api, deps);
+      registerStatsRoutes(api, deps);
+      registerNotificationsRoutes(api, deps);
+      registerSearchRoutes(api, deps);
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },
   );
+  // Open311 GeoReport v2 lives at its own standard path, with its own API-key authentication.
+  await app.register(async (open311) => registerOpen311Routes(open311, deps), { prefix: '/open311/v2' });
 
   if (hasWeb && deps.webRoot) {
     // Wildcard, so files of a rebuilt app are served without a restart; misses fall through to index.html.

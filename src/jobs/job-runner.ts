@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+
 import type { Db, Trx } from '../db/database.js';
 import { claimDueJob, markJobDone, markJobFailed, type ClaimedJob } from '../db/jobs.repository.js';
 
@@ -60,33 +60,3 @@ export const runDueJobs = async (
 };
 
 class RollbackSignal extends Error {}
-
-export type JobWorker = { stop: () => Promise<void> };
-
-/** Polls the queue; a timer fires at most `pollMs` after it is due (default 5 s, well inside a minute). */
-export const startJobWorker = (
-  db: Db,
-  handlers: JobHandlers,
-  options: { now?: () => Date; pollMs?: number; log?: (message: string) => void } = {},
-): JobWorker => {
-  const controller = new AbortController();
-  const now = options.now ?? (() => new Date());
-  const pollMs = options.pollMs ?? 5000;
-  const loop = (async () => {
-    while (!controller.signal.aborted) {
-      try {
-        const n = await runDueJobs(db, handlers, now, { log: options.log });
-        if (n > 0) continue;
-      } catch (error) {
-        options.log?.(`job worker: ${error instanceof Error ? error.message : String(error)}`);
-      }
-      await sleep(pollMs, undefined, { signal: controller.signal }).catch(() => undefined);
-    }
-  })();
-  return {
-    stop: async () => {
-      controller.abort();
-      await loop;
-    },
-  };
-};

@@ -2,6 +2,9 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
 import { createAuthDeps, createCaseDeps } from '../../src/db/deps.js';
 import { buildApp } from '../../src/http/app.js';
+import { startBackground } from '../../src/jobs/background.js';
+import { eventConsumers } from '../../src/jobs/consumers.js';
+import { jobHandlers } from '../../src/jobs/handlers.js';
 import { createTestDatabase, TEST_PASSWORD, type TestDatabase } from './test-database.js';
 
 export type TestApp = {
@@ -11,6 +14,8 @@ export type TestApp = {
   tokenOf: (username: string) => Promise<string>;
   /** JSON request as a user (or anonymous with null). */
   call: (username: string | null, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) => Promise<LightMyRequestResponse>;
+  /** Runs due timers and every event consumer once, until nothing is left (the server does this in a loop). */
+  runBackground: () => Promise<number>;
   close: () => Promise<void>;
 };
 
@@ -28,6 +33,7 @@ export const createTestApp = async (options: { now?: () => Date; sessionTtlHours
     { logLevel: 'silent' },
   );
   await app.ready();
+  const background = await startBackground(database.db, { handlers: jobHandlers, consumers: eventConsumers, now, isLooping: false, log: () => {} });
   const tokens = new Map<string, string>();
   const tokenOf = async (username: string): Promise<string> => {
     const cached = tokens.get(username);
@@ -50,6 +56,11 @@ export const createTestApp = async (options: { now?: () => Date; sessionTtlHours
     database,
     tokenOf,
     call,
+    runBackground: async () => {
+      let total = 0;
+      for (let n = await background.runOnce(); n > 0; n = await background.runOnce()) total += n;
+      return total;
+    },
     close: async () => {
       await app.close();
       await database.drop();

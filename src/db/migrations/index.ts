@@ -2,12 +2,21 @@ import type { Migration } from 'kysely';
 import * as createCoreTables from './20261122080000_create_core_tables.js';
 import * as addCalendarsSlaAndJobs from './20261122090000_add_calendars_sla_and_jobs.js';
 import * as createEventOutbox from './20261122100000_create_event_outbox.js';
+import { notificationsMigrations } from './notifications.migrations.js';
+import { open311Migrations } from './open311.migrations.js';
+import { searchMigrations } from './search.migrations.js';
+import { statsMigrations } from './stats.migrations.js';
 
 /**
  * A static list rather than a folder scan, so that migrations work the same from TypeScript sources,
- * compiled output and bundles. Names sort in the order they must run.
+ * compiled output and bundles. Names sort in the order they must run (Kysely orders them by name), so
+ * modules keep their own lists and the timestamps interleave them correctly.
  */
 export const migrations: Record<string, Migration> = {
+  ...statsMigrations,
+  ...notificationsMigrations,
+  ...open311Migrations,
+  ...searchMigrations,
   '20261122080000_create_core_tables': createCoreTables,
   '20261122090000_add_calendars_sla_and_jobs': addCalendarsSlaAndJobs,
   '20261122100000_create_event_outbox': createEventOutbox,

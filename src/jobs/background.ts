@@ -1,0 +1,47 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Db } from '../db/database.js';
+import { consumeEvents, registerEventConsumer, type EventHandler } from './event-consumer.js';
+import { runDueJobs, type JobHandlers } from './job-runner.js';
+
+/** A module's reaction to timeline events (statistics rollups, notifications, search indexing, webhooks). */
+export type EventConsumerSpec = { name: string; itemKinds?: string[]; handler: EventHandler };
+
+export type Background = { stop: () => Promise<void>; runOnce: () => Promise<number> };
+
+/**
+ * Everything that happens after a request: due timers and every event consumer, polled in one loop. State is
+ * in PostgreSQL only, so several server processes can run this side by side and a restart loses nothing.
+ */
+export const startBackground = async (
+  db: Db,
+  options: { handlers: JobHandlers; consumers: EventConsumerSpec[]; now?: () => Date; pollMs?: number; log?: (message: string) => void; isLooping?: boolean },
+): Promise<Background> => {
+  for (const c of options.consumers) await registerEventConsumer(db, c.name, c.itemKinds);
+  const now = options.now ?? (() => new Date());
+  const runOnce = async (): Promise<number> => {
+    let work = await runDueJobs(db, options.handlers, now, { log: options.log });
+    for (const c of options.consumers) work += await consumeEvents(db, c.name, c.handler, { now, log: options.log, limit: 500 });
+    return work;
+  };
+  const controller = new AbortController();
+  const loop =
+    options.isLooping === false
+      ? Promise.resolve()
+      : (async () => {
+          while (!controller.signal.aborted) {
+            try {
+              if ((await runOnce()) > 0) continue;
+            } catch (error) {
+              options.log?.(`background: ${error instanceof Error ? error.message : String(error)}`);
+            }
+            await sleep(options.pollMs ?? 5000, undefined, { signal: controller.signal }).catch(() => undefined);
+          }
+        })();
+  return {
+    runOnce,
+    stop: async () => {
+      controller.abort();
+      await loop;
+    },
+  };
+};
