@@ -9,7 +9,7 @@ export type LiveServer = { url: string; app: FastifyInstance; database: TestData
 
 /** The real app, serving the built web app from dist/web, on a private seeded database and a free port. */
 export const startLiveServer = async (): Promise<LiveServer> => {
-  const database = await createTestDatabase(inject('pgAdminUrl'));
+  const database = await createTestDatabase(inject('pgAdminUrl'), inject('templateDb'));
   const now = () => new Date();
   const app = await buildApp(
     {

@@ -20,7 +20,7 @@ export type TestApp = {
 };
 
 export const createTestApp = async (options: { now?: () => Date; sessionTtlHours?: number } = {}): Promise<TestApp> => {
-  const database = await createTestDatabase(inject('pgAdminUrl'));
+  const database = await createTestDatabase(inject('pgAdminUrl'), inject('templateDb'));
   const now = options.now ?? (() => new Date());
   const app = await buildApp(
     {

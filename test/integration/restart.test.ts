@@ -16,7 +16,7 @@ let database: TestDatabase | null = null;
 
 const configFor = async (): Promise<Record<string, string>> => {
   if (process.env.DATABASE_URL) {
-    database ??= await createTestDatabase(inject('pgAdminUrl'));
+    database ??= await createTestDatabase(inject('pgAdminUrl'), inject('templateDb'));
     // An empty database, so that the server's own start-up (migrations + seed) is what is under test.
     await database.db.schema.dropSchema('public').cascade().execute();
     await database.db.schema.createSchema('public').execute();
