@@ -22,6 +22,7 @@ const configSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   BIHUAN_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   BIHUAN_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
+  BIHUAN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
   BIHUAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BIHUAN_TRUST_PROXY: booleanish.default(false),
   BIHUAN_JOB_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
@@ -36,6 +37,7 @@ export type Config = {
   demoPassword: string | undefined;
   embeddedPgPort: number;
   sessionTtlHours: number;
+  sessionIdleMinutes: number;
   logLevel: z.infer<typeof configSchema>['BIHUAN_LOG_LEVEL'];
   isBehindProxy: boolean;
   jobPollMs: number;
@@ -64,6 +66,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     demoPassword: c.BIHUAN_DEMO_PASSWORD,
     embeddedPgPort: c.BIHUAN_EMBEDDED_PG_PORT,
     sessionTtlHours: c.BIHUAN_SESSION_TTL_HOURS,
+    sessionIdleMinutes: c.BIHUAN_SESSION_IDLE_MINUTES,
     logLevel: c.BIHUAN_LOG_LEVEL,
     isBehindProxy: c.BIHUAN_TRUST_PROXY,
     jobPollMs: c.BIHUAN_JOB_POLL_MS,

@@ -56,7 +56,7 @@ export const startServer = async (
         config,
         now,
         caseDeps: createCaseDeps(db, now),
-        authDeps: createAuthDeps(db, now, config.sessionTtlHours),
+        authDeps: createAuthDeps(db, now, config.sessionTtlHours, config.sessionIdleMinutes),
         webRoot: options.webRoot ?? defaultWebRoot(),
       },
       { logLevel: config.logLevel },

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { AuthStore, UserForAuth } from '../core/auth/auth.ports.js';
 import { isRole } from '../core/auth/roles.js';
 import type { DbOrTrx } from './database.js';
@@ -33,11 +34,11 @@ export const createAuthStore = (db: DbOrTrx): AuthStore => ({
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
       .innerJoin('units', 'units.id', 'users.unit_id')
-      .select([...userColumns, 'sessions.id as session_id'])
+      .select([...userColumns, 'sessions.id as session_id', 'sessions.last_seen_at'])
       .where('sessions.token_hash', '=', tokenHash)
       .where('sessions.expires_at', '>', now)
       .executeTakeFirst();
-    return row ? { ...mapUser(row), sessionId: row.session_id } : null;
+    return row ? { ...mapUser(row), sessionId: row.session_id, lastSeenAt: row.last_seen_at } : null;
   },
   createSession: async (s) => {
     await db
@@ -50,5 +51,36 @@ export const createAuthStore = (db: DbOrTrx): AuthStore => ({
   },
   deleteSessionByTokenHash: async (tokenHash) => {
     await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  },
+  deleteSessionsOfUser: async (userId) => {
+    const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  },
+  lockedUntil: async (keys, now) => {
+    const row = await db
+      .selectFrom('login_throttle')
+      .select((eb) => eb.fn.max('locked_until').as('until'))
+      .where('key', 'in', keys)
+      .where('locked_until', '>', now)
+      .executeTakeFirst();
+    return row?.until ? new Date(row.until) : null;
+  },
+  recordLoginFailure: async (key, now, limits) => {
+    // One statement: a new window starts when the old one has passed; reaching the limit sets the lock.
+    await sql`
+      INSERT INTO login_throttle AS t (key, failures, window_started_at)
+      VALUES (${key}, 1, ${now})
+      ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN t.window_started_at < ${new Date(now.getTime() - limits.windowMs)} THEN 1 ELSE t.failures + 1 END,
+        window_started_at = CASE WHEN t.window_started_at < ${new Date(now.getTime() - limits.windowMs)} THEN ${now} ELSE t.window_started_at END,
+        locked_until = CASE
+          WHEN t.window_started_at >= ${new Date(now.getTime() - limits.windowMs)} AND t.failures + 1 >= ${limits.failures}
+          THEN ${new Date(now.getTime() + limits.lockMs)} ELSE t.locked_until END`.execute(db);
+  },
+  clearLoginFailures: async (key) => {
+    await db.deleteFrom('login_throttle').where('key', '=', key).execute();
+  },
+  updatePassword: async (userId, passwordHash, at) => {
+    await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', userId).execute();
   },
 });

@@ -10,8 +10,9 @@ export const createCaseDeps = (db: Db, now: () => Date): CaseDeps => ({
   now,
 });
 
-export const createAuthDeps = (db: Db, now: () => Date, sessionTtlHours: number): AuthDeps => ({
+export const createAuthDeps = (db: Db, now: () => Date, sessionTtlHours: number, sessionIdleMinutes = 120): AuthDeps => ({
   store: createAuthStore(db),
   now,
   sessionTtlHours,
+  sessionIdleMinutes,
 });

@@ -31,6 +31,7 @@ export type UserTable = {
   unit_id: string;
   is_active: Generated<boolean>;
   is_demo: Generated<boolean>;
+  password_changed_at: NullableTimestamp;
   created_at: Generated<Date>;
 };
 
@@ -209,7 +210,28 @@ export type EventOutboxTable = {
   last_error: string | null;
 };
 
+export type LoginThrottleTable = { key: string; failures: number; window_started_at: Timestamp; locked_until: NullableTimestamp };
+
+export type AuditLogTable = {
+  id: Generated<string>;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  action: string;
+  subject_kind: string | null;
+  subject_id: string | null;
+  outcome: string;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  chain_seq: string | null;
+  prev_hash: string | null;
+  hash: string | null;
+};
+
 export type CoreTables = {
+  login_throttle: LoginThrottleTable;
+  audit_log: AuditLogTable;
   event_consumers: EventConsumerTable;
   event_outbox: EventOutboxTable;
   calendars: CalendarTable;

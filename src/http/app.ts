@@ -7,6 +7,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { AppError } from '../core/shared/app-error.js';
 import { registerAuth } from './auth.plugin.js';
+import { registerSecurity } from './security.plugin.js';
 import type { AppDeps } from './context.js';
 import { sendError, toAppError } from './error-mapping.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
@@ -54,6 +55,7 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
   });
 
   await app.register(fastifyCookie);
+  await registerSecurity(app, deps);
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',

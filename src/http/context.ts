@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { CaseDeps } from '../core/case/case.ports.js';
 import type { AuthDeps } from '../core/auth/auth.ports.js';
+import type { RateLimitName, RateLimitRule } from './rate-limiter.js';
 
 /** What every route declares: the permission it needs, or that it is public, or needs only a login. */
 export type RouteAccess = Permission | 'public' | 'authenticated';
@@ -19,7 +20,7 @@ declare module 'fastify' {
 
 export type AppDeps = {
   db: Db;
-  config: Pick<Config, 'sessionTtlHours' | 'isBehindProxy'>;
+  config: Pick<Config, 'sessionTtlHours' | 'isBehindProxy'> & { rateLimits?: Partial<Record<RateLimitName, RateLimitRule>> };
   now: () => Date;
   caseDeps: CaseDeps;
   authDeps: AuthDeps;

@@ -9,6 +9,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   'auth.invalid_credentials': 401,
   'auth.forbidden': 403,
   'auth.inactive_user': 403,
+  'auth.locked': 429,
   'case.not_found': 404,
   'case.invalid_transition': 409,
   'case.not_assigned': 403,

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/database.js';
 import { consumeEvents, registerEventConsumer, type EventHandler } from './event-consumer.js';
 import { runDueJobs, type JobHandlers } from './job-runner.js';
+import { sealAuditEntries } from '../db/audit.repository.js';
 
 /** A module's reaction to timeline events (statistics rollups, notifications, search indexing, webhooks). */
 export type EventConsumerSpec = { name: string; itemKinds?: string[]; handler: EventHandler };
@@ -21,6 +22,8 @@ export const startBackground = async (
   const runOnce = async (): Promise<number> => {
     let work = await runDueJobs(db, options.handlers, now, { log: options.log });
     for (const c of options.consumers) work += await consumeEvents(db, c.name, c.handler, { now, log: options.log, limit: 500 });
+    // Sealing is not counted as work: it never creates more of it.
+    await sealAuditEntries(db);
     return work;
   };
   const controller = new AbortController();

@@ -2,10 +2,17 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { inject } from 'vitest';
 import { createAuthDeps, createCaseDeps } from '../../src/db/deps.js';
 import { buildApp } from '../../src/http/app.js';
+import type { AppDeps } from '../../src/http/context.js';
 import { startBackground } from '../../src/jobs/background.js';
 import { eventConsumers } from '../../src/jobs/consumers.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
 import { createTestDatabase, TEST_PASSWORD, type TestDatabase } from './test-database.js';
+
+const GENEROUS_LIMITS = {
+  public_submit: { limit: 100_000, windowMs: 60_000 },
+  public_track: { limit: 100_000, windowMs: 60_000 },
+  login: { limit: 100_000, windowMs: 60_000 },
+};
 
 export type TestApp = {
   app: FastifyInstance;
@@ -19,16 +26,19 @@ export type TestApp = {
   close: () => Promise<void>;
 };
 
-export const createTestApp = async (options: { now?: () => Date; sessionTtlHours?: number } = {}): Promise<TestApp> => {
+export const createTestApp = async (
+  options: { now?: () => Date; sessionTtlHours?: number; rateLimits?: AppDeps['config']['rateLimits'] } = {},
+): Promise<TestApp> => {
   const database = await createTestDatabase(inject('pgAdminUrl'), inject('templateDb'));
   const now = options.now ?? (() => new Date());
   const app = await buildApp(
     {
       db: database.db,
-      config: { sessionTtlHours: 12, isBehindProxy: false },
+      // Many requests come from one test address: generous limits unless a test asks for real ones.
+      config: { sessionTtlHours: 12, isBehindProxy: false, rateLimits: options.rateLimits ?? GENEROUS_LIMITS },
       now,
       caseDeps: createCaseDeps(database.db, now),
-      authDeps: createAuthDeps(database.db, now, options.sessionTtlHours ?? 12),
+      authDeps: createAuthDeps(database.db, now, options.sessionTtlHours ?? 12, (options.sessionTtlHours ?? 2) * 60),
     },
     { logLevel: 'silent' },
   );

@@ -1,5 +1,6 @@
 import { AppError } from '../shared/app-error.js';
-import { DUMMY_PASSWORD_HASH, newSessionToken, sha256, verifyPassword } from '../shared/secrets.js';
+import { DUMMY_PASSWORD_HASH, hashPassword, newSessionToken, sha256, verifyPassword } from '../shared/secrets.js';
+import { checkPassword, LOGIN_THROTTLE } from './password-policy.js';
 import type { Actor } from './actor.js';
 import type { AuthDeps, UserForAuth } from './auth.ports.js';
 import { permissionsForRoles } from './roles.js';
@@ -19,12 +20,28 @@ export const login = async (
   deps: AuthDeps,
   input: { username: string; password: string; ip: string | null; userAgent: string | null },
 ): Promise<{ token: string; user: UserForAuth; expiresAt: Date }> => {
-  const user = await deps.store.findUserByUsername(input.username.trim().toLowerCase());
+  const username = input.username.trim().toLowerCase();
+  const now = deps.now();
+  const userKey = `user:${username}`;
+  const ipKey = `ip:${input.ip ?? 'unknown'}`;
+  const lockedUntil = await deps.store.lockedUntil([userKey, ipKey], now);
+  if (lockedUntil) {
+    throw new AppError('auth.locked', 'too many failed sign-ins: try again later', {
+      retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000),
+    });
+  }
+  const user = await deps.store.findUserByUsername(username);
   // Verify even for unknown users so that response time does not reveal which usernames exist.
   const isPasswordValid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-  if (!user || !isPasswordValid) throw new AppError('auth.invalid_credentials', 'wrong username or password');
+  if (!user || !isPasswordValid) {
+    const { windowMs, lockMs } = LOGIN_THROTTLE;
+    await deps.store.recordLoginFailure(userKey, now, { windowMs, lockMs, failures: LOGIN_THROTTLE.userFailures });
+    await deps.store.recordLoginFailure(ipKey, now, { windowMs, lockMs, failures: LOGIN_THROTTLE.ipFailures });
+    throw new AppError('auth.invalid_credentials', 'wrong username or password');
+  }
   if (!user.isActive) throw new AppError('auth.inactive_user', 'this account is disabled');
-  const now = deps.now();
+  await deps.store.clearLoginFailures(userKey);
+  // A new token at every sign-in: a session fixed before login is never reused.
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + deps.sessionTtlHours * 3600_000);
   await deps.store.createSession({ userId: user.id, tokenHash: sha256(token), expiresAt, ip: input.ip, userAgent: input.userAgent, at: now });
@@ -35,10 +52,36 @@ export const authenticate = async (deps: AuthDeps, token: string): Promise<{ act
   const now = deps.now();
   const user = await deps.store.findUserBySessionTokenHash(sha256(token), now);
   if (!user || !user.isActive) return null;
+  if (now.getTime() - user.lastSeenAt.getTime() > deps.sessionIdleMinutes * 60_000) {
+    await deps.store.deleteSessionByTokenHash(sha256(token));
+    return null;
+  }
   await deps.store.touchSession(user.sessionId, now);
   return { actor: toActor(user), user };
 };
 
 export const logout = async (deps: AuthDeps, token: string): Promise<void> => {
   await deps.store.deleteSessionByTokenHash(sha256(token));
+};
+
+/** "Log out everywhere": every session of the user ends, on every device. */
+export const logoutEverywhere = async (deps: AuthDeps, userId: string): Promise<number> => deps.store.deleteSessionsOfUser(userId);
+
+export const changePassword = async (
+  deps: AuthDeps,
+  input: { username: string; currentPassword: string; newPassword: string },
+): Promise<void> => {
+  const user = await deps.store.findUserByUsername(input.username);
+  if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
+    throw new AppError('validation.failed', 'the current password is wrong', { issues: [{ path: 'body.currentPassword', message: 'wrong password' }] });
+  }
+  const problems = checkPassword(input.newPassword, user.username);
+  if (problems.length > 0) {
+    throw new AppError('validation.failed', `the new password is not acceptable: ${problems.join(', ')}`, {
+      issues: problems.map((p) => ({ path: 'body.newPassword', message: p })),
+    });
+  }
+  await deps.store.updatePassword(user.id, await hashPassword(input.newPassword), deps.now());
+  // Everyone holding an old session must sign in again with the new password.
+  await deps.store.deleteSessionsOfUser(user.id);
 };

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'auth.invalid_credentials'
   | 'auth.forbidden'
   | 'auth.inactive_user'
+  | 'auth.locked'
   | 'case.not_found'
   | 'case.invalid_transition'
   | 'case.not_assigned'

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { login, logout } from '../../core/auth/login.js';
+import { changePassword, login, logout, logoutEverywhere } from '../../core/auth/login.js';
 import { permissionsForRoles, ROLES } from '../../core/auth/roles.js';
 import { actorOrThrow, SESSION_COOKIE, tokenOf } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
@@ -21,7 +21,7 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
   api.post(
     '/auth/login',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: 'login' },
       schema: {
         tags: ['auth'],
         body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict(),
@@ -57,6 +57,36 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
     async (request, reply) => {
       const token = tokenOf(request);
       if (token) await logout(deps.authDeps, token);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.post(
+    '/auth/logout-all',
+    { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: 'Log out everywhere: end every session of this user', response: { 200: z.object({ endedSessions: z.number().int() }) } } },
+    async (request, reply) => {
+      const actor = actorOrThrow(request);
+      const endedSessions = await logoutEverywhere(deps.authDeps, actor.userId);
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { endedSessions };
+    },
+  );
+
+  api.post(
+    '/auth/password',
+    {
+      config: { access: 'authenticated', rateLimit: 'login' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change the password; every session ends and the user signs in again',
+        body: z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) }).strict(),
+        response: { 204: z.null() },
+      },
+    },
+    async (request, reply) => {
+      const actor = actorOrThrow(request);
+      await changePassword(deps.authDeps, { username: actor.username, currentPassword: request.body.currentPassword, newPassword: request.body.newPassword });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },

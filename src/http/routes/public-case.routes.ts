@@ -35,7 +35,7 @@ export const registerPublicCaseRoutes = (app: FastifyInstance, deps: AppDeps): v
   api.post(
     '/public/cases',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: 'public_submit' },
       schema: {
         tags: ['public'],
         summary: 'Submit a request as a member of the public',
@@ -49,7 +49,7 @@ export const registerPublicCaseRoutes = (app: FastifyInstance, deps: AppDeps): v
   api.get(
     '/public/cases/:trackingNo',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: 'public_track' },
       schema: {
         tags: ['public'],
         summary: 'Track a request with its access code',
@@ -67,7 +67,7 @@ export const registerPublicCaseRoutes = (app: FastifyInstance, deps: AppDeps): v
   api.post(
     '/public/cases/:trackingNo/rating',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: 'public_track' },
       schema: {
         tags: ['public'],
         summary: 'The requester rates the reply and says whether it was resolved',

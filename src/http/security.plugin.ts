@@ -1,0 +1,94 @@
+import fastifyHelmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../core/shared/app-error.js';
+import { appendAudit } from '../db/audit.repository.js';
+import type { AppDeps } from './context.js';
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitName } from './rate-limiter.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    rateLimit?: RateLimitName;
+  }
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+const subjectOf = (request: FastifyRequest): { kind: string | null; id: string | null } => {
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const url = request.routeOptions.url ?? '';
+  if (typeof params.id === 'string') return { kind: url.split('/')[3] ?? null, id: params.id };
+  if (typeof params.trackingNo === 'string') return { kind: 'cases', id: params.trackingNo };
+  return { kind: null, id: null };
+};
+
+/** Security headers, rate limits, a cross-site check for cookie sessions, and the audit of every change. */
+export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Promise<void> => {
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // React sets style attributes (e.g. widths of chart bars); no inline scripts are allowed.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+      },
+    },
+    // Served over plain HTTP inside a government network as often as over TLS; HSTS is the proxy's job.
+    hsts: false,
+  });
+
+  const limiter = new RateLimiter();
+  const rules = { ...DEFAULT_RATE_LIMITS, ...(deps.config.rateLimits ?? {}) };
+  app.addHook('onRequest', async (request, reply) => {
+    const name = request.routeOptions.config.rateLimit;
+    if (name) {
+      const wait = limiter.hit(`${name}:${request.ip}`, rules[name], deps.now().getTime());
+      if (wait !== null) {
+        void reply.header('retry-after', String(wait));
+        throw new AppError('rate_limited', 'too many requests from this address: try again later', { retryAfterSeconds: wait });
+      }
+    }
+    // Cookie sessions ride along on cross-site requests: a write from another origin is refused. (JSON-only
+    // bodies and SameSite=Lax already stop forms; this also covers fetch from a hostile page.)
+    if (STATE_CHANGING.has(request.method) && !request.headers.authorization && request.headers.cookie) {
+      const origin = request.headers.origin;
+      if (origin && origin !== 'null') {
+        let originHost = '';
+        try {
+          originHost = new URL(origin).host;
+        } catch {
+          originHost = '';
+        }
+        if (originHost !== request.headers.host) throw new AppError('auth.forbidden', 'cross-site request refused', { origin });
+      }
+    }
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    if (!STATE_CHANGING.has(request.method) || !request.url.startsWith('/api/')) return;
+    const subject = subjectOf(request);
+    const body = request.body as Record<string, unknown> | undefined;
+    const isLogin = request.routeOptions.url?.endsWith('/auth/login') ?? false;
+    try {
+      await appendAudit(deps.db, {
+        at: deps.now(),
+        actorId: request.actor?.userId ?? null,
+        actorName: request.actor?.username ?? (isLogin && typeof body?.username === 'string' ? body.username.slice(0, 64) : null),
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+        action: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
+        subjectKind: subject.kind,
+        subjectId: subject.id,
+        outcome: String(reply.statusCode),
+        data: {},
+      });
+    } catch (error) {
+      request.log.error({ err: error }, 'audit write failed');
+    }
+  });
+};
