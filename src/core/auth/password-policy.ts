@@ -16,7 +16,7 @@ export const checkPassword = (password: string, username: string): PasswordProbl
   if (COMMON.has(password.toLowerCase())) problems.push('too_common');
   const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z\d]/].filter((re) => re.test(password)).length;
   // Non-Latin letters (Chinese, Tibetan) count as a class of their own.
-  const hasOtherScript = /[^\x00-\x7F]/.test(password);
+  const hasOtherScript = [...password].some((ch) => (ch.codePointAt(0) ?? 0) > 0x7f);
   if (classes + (hasOtherScript ? 1 : 0) < 2 || new Set(password).size < 4) problems.push('too_simple');
   return problems;
 };
