@@ -5,6 +5,7 @@ import type { CaseAction, Language } from '../core/case/case.types.js';
 import type { LocalizedText } from '../core/directory/directory.types.js';
 import type { CaseListRow, EventView } from '../db/case-query.repository.js';
 import { localize } from './language.js';
+import { maskRequester } from '../core/case/mask.js';
 
 const ref = z.object({ id: z.uuid(), code: z.string(), name: z.string() });
 const iso = z.string();
@@ -46,8 +47,9 @@ export const caseDetailSchema = caseSummarySchema.extend({
   lat: z.number().nullable(),
   lng: z.number().nullable(),
   language: z.enum(LANGUAGES),
+  /** Masked (138****1234); the full values come from GET /cases/{id}/requester, which is audited. */
   requester: z
-    .object({ name: z.string().nullable(), phone: z.string().nullable(), idNumber: z.string().nullable(), email: z.string().nullable() })
+    .object({ name: z.string().nullable(), phone: z.string().nullable(), idNumber: z.string().nullable(), email: z.string().nullable(), isMasked: z.literal(true) })
     .nullable(),
   assignments: z.array(
     z.object({
@@ -159,7 +161,7 @@ export const toDetailView = (record: CaseRecord, ctx: DetailContext): z.infer<ty
     lng: record.lng,
     language: record.language,
     requester: ctx.requester
-      ? { name: ctx.requester.name, phone: ctx.requester.phone, idNumber: ctx.requester.id_number, email: ctx.requester.email }
+      ? { ...maskRequester({ name: ctx.requester.name, phone: ctx.requester.phone, idNumber: ctx.requester.id_number, email: ctx.requester.email }), isMasked: true as const }
       : null,
     assignments: record.assignments.flatMap((a) => {
       const unit = unitRef(a.unitId);

@@ -125,7 +125,8 @@ describe('submitting without a login', () => {
     const staff = await staffCaseOf(body.trackingNo, 'agent');
     expect(staff.status).toBe('registered');
     expect(staff.channel).toBe('web');
-    expect(staff.requester).toMatchObject({ name: REQUESTER_NAME, phone: REQUESTER_PHONE, idNumber: null, email: null });
+    // Staff pages show personal data masked; the full value is a separate, audited reveal.
+    expect(staff.requester).toMatchObject({ name: '隐******', phone: '139****5678', idNumber: null, email: null });
     expect(staff.events[0]).toMatchObject({ code: 'case.registered', actor: null });
   });
 
@@ -272,7 +273,8 @@ describe('privacy of the public view through the whole handling', () => {
     expect(closed.timeline.map((e) => e.code).slice(-3)).toEqual(['case.rated', 'case.callback_recorded', 'case.closed']);
 
     // The staff timeline does hold every secret: the check below is not vacuous.
-    const staffJson = JSON.stringify(await staffCaseOf(c.trackingNo, 'admin'));
+    const staffCase = await staffCaseOf(c.trackingNo, 'admin');
+    const staffJson = JSON.stringify(staffCase) + (await t.call('admin', 'GET', `/api/v1/cases/${staffCase.id}/requester`)).body;
     for (const secret of [REQUESTER_PHONE, REQUESTER_NAME, ...Object.values(secrets), 'handler_union']) expect(staffJson).toContain(secret);
 
     expect(publicResponses.length).toBeGreaterThanOrEqual(16);
@@ -283,11 +285,18 @@ describe('privacy of the public view through the whole handling', () => {
     }
   });
 
-  it('staff case detail for agent includes the requester phone and name', async () => {
+  it('staff see the requester masked; the agent reveals the full phone and name, and the reveal is audited', async () => {
     const c = await submit({ kind: 'help', title: '电话可见测试', description: '请回电', requester: { name: REQUESTER_NAME, phone: REQUESTER_PHONE } });
     const staff = await staffCaseOf(c.trackingNo, 'agent');
-    expect(staff.requester?.phone).toBe(REQUESTER_PHONE);
-    expect(staff.requester?.name).toBe(REQUESTER_NAME);
+    expect(staff.requester?.phone).toBe('139****5678');
+    expect(JSON.stringify(staff)).not.toContain(REQUESTER_PHONE);
+    const revealed = await t.call('agent', 'GET', `/api/v1/cases/${staff.id}/requester`);
+    expect(revealed.json()).toMatchObject({ phone: REQUESTER_PHONE, name: REQUESTER_NAME });
+    const audit = await t.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'reveal personal data').where('subject_id', '=', staff.id).execute();
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor_name: 'agent', outcome: 'revealed' });
+    expect((await t.call(null, 'GET', `/api/v1/cases/${staff.id}/requester`)).statusCode).toBe(401);
+    expect((await t.call('handler_city', 'GET', `/api/v1/cases/${staff.id}/requester`)).statusCode).toBe(404);
   });
 });
 

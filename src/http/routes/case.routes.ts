@@ -8,7 +8,8 @@ import { CASE_ACTIONS, CASE_STATUSES, CHANNELS, KINDS, type CaseAction } from '.
 import { getCase } from '../../core/case/get-case.js';
 import { performCaseAction } from '../../core/case/perform-case-action.js';
 import { registerCase } from '../../core/case/register-case.js';
-import { listCases } from '../../db/case-query.repository.js';
+import { findRequester, listCases } from '../../db/case-query.repository.js';
+import { appendAudit } from '../../db/audit.repository.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import { loadCaseDetail } from '../case-detail.js';
 import { caseDetailSchema, caseListSchema, registeredCaseSchema, toSummaryView } from '../case.views.js';
@@ -117,6 +118,31 @@ export const registerCaseRoutes = (app: FastifyInstance, deps: AppDeps): void =>
       const actor = actorOrThrow(request);
       const { record, allowedActions } = await getCase(deps.caseDeps, { caseId: request.params.id, actor });
       return loadCaseDetail(deps.db, record, { actor, language: languageOf(request), now: deps.now(), allowedActions });
+    },
+  );
+
+  api.get(
+    '/cases/:id/requester',
+    {
+      config: { access: 'case.view_personal_data' },
+      schema: {
+        tags: ['cases'],
+        summary: "Reveal the requester's full personal data (every reveal is audited)",
+        params: idParams,
+        response: {
+          200: z.object({ name: z.string().nullable(), phone: z.string().nullable(), idNumber: z.string().nullable(), email: z.string().nullable(), language: z.string() }).nullable(),
+        },
+      },
+    },
+    async (request) => {
+      const actor = actorOrThrow(request);
+      const { record } = await getCase(deps.caseDeps, { caseId: request.params.id, actor });
+      const requester = record.requesterId ? await findRequester(deps.db, record.requesterId) : undefined;
+      await appendAudit(deps.db, {
+        at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
+        action: 'reveal personal data', subjectKind: 'cases', subjectId: record.id, outcome: requester ? 'revealed' : 'none', data: { trackingNo: record.trackingNo },
+      });
+      return requester ? { name: requester.name, phone: requester.phone, idNumber: requester.id_number, email: requester.email, language: requester.language } : null;
     },
   );
 
