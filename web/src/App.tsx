@@ -2,6 +2,7 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { Loading } from './components/forms';
 import { Header } from './components/Header';
 import { I18nProvider, useI18n } from './i18n/context';
+import { CalendarPage } from './pages/Calendar';
 import { CaseViewPage } from './pages/CaseView';
 import { HomePage, NotFoundPage } from './pages/Home';
 import { LoginPage } from './pages/Login';
@@ -30,6 +31,7 @@ function Routes() {
   // A new #/track?no=…&code=… link starts a fresh look-up.
   if (path === '/track') return <TrackPage key={`${query.get('no') ?? ''}|${query.get('code') ?? ''}`} />;
   if (path === '/login') return <LoginPage />;
+  if (path === '/calendar') return <CalendarPage />;
   if (path === '/work')
     return (
       <StaffOnly>

@@ -76,5 +76,6 @@ export const explanationText = (e: DueExplanation, language: Language): string =
   for (const day of e.swappedWorkdays) parts.push(w.swapped(day.date));
   if (e.rolledForwardFrom) parts.push(w.rolled(e.rolledForwardFrom));
   if (e.provisional) parts.push(w.provisional);
-  return parts.join(language === 'en' ? ' ' : '');
+  // Chinese sentences end in 。 and need no space; Tibetan and English sentences are separated by one.
+  return parts.join(language === 'zh-Hans' ? '' : ' ');
 };

@@ -3,8 +3,11 @@
 import type {
   ActionBodies,
   ActionName,
+  CalendarDays,
+  CalendarInfo,
   Case,
   CaseListQuery,
+  CaseSla,
   CaseSummary,
   Category,
   Lang,
@@ -253,6 +256,32 @@ export function listCases(q: CaseListQuery, signal?: AbortSignal): Promise<Page<
 
 export function getCase(id: string, signal?: AbortSignal): Promise<Case> {
   return request<Case>('GET', `/cases/${encodeURIComponent(id)}`, { signal });
+}
+
+/** The time limits of a case, each due date explained in the UI language. */
+export function getCaseSla(id: string, signal?: AbortSignal): Promise<CaseSla> {
+  return request<CaseSla>('GET', `/cases/${encodeURIComponent(id)}/sla`, { signal });
+}
+
+/** Working days and holidays (public); at most 400 days at a time. */
+export function getCalendarDays(
+  q: { from: string; to: string; unit?: string },
+  signal?: AbortSignal,
+): Promise<CalendarDays> {
+  return request<CalendarDays>('GET', '/calendar/days', {
+    query: { from: q.from, to: q.to, unit: q.unit },
+    signal,
+    notifyUnauthorized: false,
+  });
+}
+
+/** The configured calendars (public), for their names: the SLA and day answers give only a code. */
+export async function listCalendars(signal?: AbortSignal): Promise<CalendarInfo[]> {
+  const res = await request<ListResult<CalendarInfo>>('GET', '/calendars', {
+    signal,
+    notifyUnauthorized: false,
+  });
+  return res.items;
 }
 
 export function registerCase(body: RegisterCaseBody): Promise<RegisteredCase> {

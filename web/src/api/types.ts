@@ -66,6 +66,9 @@ export const ACTIONS = [
   'decide-extension',
   'supervise',
   'merge',
+  'urge',
+  'respond-supervision',
+  'conclude-supervision',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -89,6 +92,11 @@ export const EVENT_CODES = [
   'case.merged',
   'case.merged_into',
   'case.rated',
+  'case.sla_warning',
+  'case.overdue',
+  'case.urged',
+  'case.supervision_responded',
+  'case.supervision_concluded',
 ] as const;
 export type EventCode = (typeof EVENT_CODES)[number];
 
@@ -129,6 +137,45 @@ export const SORTS = [
   '-updatedAt',
 ] as const;
 export type Sort = (typeof SORTS)[number];
+
+/** The steps with a time limit (issue 3): accept (签收), first contact, reply (答复), callback (回访). */
+export const SLA_TARGETS = ['accept', 'firstContact', 'reply', 'callback'] as const;
+export type SlaTarget = (typeof SLA_TARGETS)[number];
+
+/** Where a case stands against its time limits. */
+export const SLA_STATES = ['ok', 'warning', 'overdue'] as const;
+export type SlaState = (typeof SLA_STATES)[number];
+
+/** Where one target stands: as a case, or already done (`met`). */
+export const SLA_TARGET_STATES = ['ok', 'warning', 'overdue', 'met'] as const;
+export type SlaTargetState = (typeof SLA_TARGET_STATES)[number];
+
+export const SLA_MODES = ['working_hours', 'working_days', 'natural_days'] as const;
+export type SlaMode = (typeof SLA_MODES)[number];
+
+/** Codes of the days a calendar labels: holidays, and weekend days declared working days (调休上班). */
+export const HOLIDAY_CODES = [
+  'new_year',
+  'spring_festival',
+  'qingming',
+  'labour_day',
+  'dragon_boat',
+  'mid_autumn',
+  'national_day',
+  'losar',
+  'shoton',
+  'regional_holiday',
+] as const;
+export type HolidayCode = (typeof HOLIDAY_CODES)[number];
+export const DAY_CODES = [...HOLIDAY_CODES, 'swapped_workday'] as const;
+export type DayCode = (typeof DAY_CODES)[number];
+
+/** Why a day did not count towards a time limit: a holiday code, or one of these. */
+export const SKIP_REASONS = ['weekend', 'outside_working_hours', 'paused'] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export const SUPERVISION_OUTCOMES = ['resolved', 'unresolved'] as const;
+export type SupervisionOutcome = (typeof SUPERVISION_OUTCOMES)[number];
 
 export interface Ref {
   id: string;
@@ -179,6 +226,8 @@ export interface CaseSummary {
   leadUnit: Ref | null;
   isSupervised: boolean;
   isOverdue: boolean;
+  /** Where the case stands against its time limits (overdue whenever `isOverdue`). */
+  slaState: SlaState;
   acceptDueAt: string | null;
   replyDueAt: string | null;
   createdAt: string;
@@ -216,8 +265,15 @@ export interface Callback {
 
 export interface Supervision {
   dueBy: string;
+  /** The supervisor's words; for an automatic supervision a reason code such as `overdue:accept`. */
   note: string;
   at: string;
+  isAutomatic: boolean;
+  /** The lead unit's written answer, if any. */
+  response: string | null;
+  /** Set once a supervisor concluded it; the supervision is open while null. */
+  outcome: SupervisionOutcome | null;
+  urgeCount: number;
 }
 
 export interface PendingExtension {
@@ -296,6 +352,71 @@ export interface PublicCase {
   reply: Reply | null;
   rating: PublicRating | null;
   canRate: boolean;
+}
+
+// ---- time limits (GET /cases/{id}/sla, GET /calendar/days) ----
+
+export interface LocalDateTime {
+  date: string;
+  time: string;
+}
+
+/**
+ * The structured explanation of one due date. The server types it as an open record; the UI reads it
+ * through `readExplanation` (lib/sla.ts), which keeps only well-formed fields.
+ */
+export interface SlaExplanation {
+  policyId: string | null;
+  calendarId: string | null;
+  mode: SlaMode | null;
+  amount: number | null;
+  unit: 'hours' | 'days' | null;
+  start: string | null;
+  startLocal: LocalDateTime | null;
+  dueLocal: LocalDateTime | null;
+  skippedDays: { date: string; reason: string }[];
+  swappedWorkdays: { date: string; bridges: string | null }[];
+  pauses: { from: string; to: string }[];
+  extends: string | null;
+  rolledForwardFrom: string | null;
+  provisional: boolean;
+}
+
+export interface SlaTargetView {
+  target: SlaTarget;
+  dueAt: string;
+  warnAt: string;
+  state: SlaTargetState;
+  /** The explanation as one paragraph, already in the requested language. */
+  text: string;
+  explanation: Record<string, unknown>;
+}
+
+export interface CaseSla {
+  policy: { code: string; name: string } | null;
+  /** The calendar's code (e.g. `xizang`), not a display name. */
+  calendar: string | null;
+  state: SlaState;
+  targets: SlaTargetView[];
+}
+
+export interface CalendarDay {
+  date: string;
+  isWorkday: boolean;
+  /** A holiday, or `swapped_workday` for a weekend day worked in exchange; the name is in the requested language. */
+  holiday: { code: string; name: string } | null;
+}
+
+/** `GET /calendars` (public): the configured calendars, named in the requested language. */
+export interface CalendarInfo {
+  id: string;
+  code: string;
+  name: string;
+}
+
+export interface CalendarDays {
+  calendar: string;
+  items: CalendarDay[];
 }
 
 export interface Page<T> {
@@ -382,6 +503,9 @@ export interface ActionBodies {
   'decide-extension': { isApproved: boolean; note?: string };
   supervise: { dueBy: string; note: string };
   merge: { masterId: string };
+  urge: { message: string };
+  'respond-supervision': { text: string };
+  'conclude-supervision': { outcome: SupervisionOutcome; note?: string };
 }
 
 export interface ApiErrorBody {
@@ -413,6 +537,9 @@ export function isChannel(v: unknown): v is Channel {
 }
 export function isActionName(v: unknown): v is ActionName {
   return typeof v === 'string' && (ACTIONS as readonly string[]).includes(v);
+}
+export function isSlaTarget(v: unknown): v is SlaTarget {
+  return typeof v === 'string' && (SLA_TARGETS as readonly string[]).includes(v);
 }
 export function isLang(v: unknown): v is Lang {
   return typeof v === 'string' && (LANGS as readonly string[]).includes(v);

@@ -22,8 +22,8 @@ export function Header() {
           <span className="brand-tagline">{t('app.tagline')}</span>
         </a>
 
-        {user ? (
-          <nav className="staff-nav" aria-label={t('header.mainNav')}>
+        <nav className="staff-nav" aria-label={t('header.mainNav')}>
+          {user ? (
             <a
               href="#/work"
               aria-current={route.path === '/work' ? 'page' : undefined}
@@ -31,17 +31,24 @@ export function Header() {
             >
               {t('header.workbench')}
             </a>
-            {canRegister(user) ? (
-              <a
-                href="#/work/new"
-                aria-current={route.path === '/work/new' ? 'page' : undefined}
-                data-testid="nav-new"
-              >
-                {t('header.newCase')}
-              </a>
-            ) : null}
-          </nav>
-        ) : null}
+          ) : null}
+          {canRegister(user) ? (
+            <a
+              href="#/work/new"
+              aria-current={route.path === '/work/new' ? 'page' : undefined}
+              data-testid="nav-new"
+            >
+              {t('header.newCase')}
+            </a>
+          ) : null}
+          <a
+            href="#/calendar"
+            aria-current={route.path === '/calendar' ? 'page' : undefined}
+            data-testid="nav-calendar"
+          >
+            {t('header.calendar')}
+          </a>
+        </nav>
 
         <div className="header-tools">
           <div className="lang-switch" role="group" aria-label={t('header.language')}>

@@ -1,6 +1,6 @@
 import type { CaseEvent, PublicTimelineItem } from '../api/types';
 import { useI18n } from '../i18n/context';
-import { describeEvent, eventName } from '../lib/events';
+import { describeEvent, eventName, eventTone } from '../lib/events';
 import { formatDateTime } from '../lib/format';
 import { useRefData } from '../refdata';
 
@@ -21,12 +21,14 @@ export function CaseTimeline({ events }: { events: readonly CaseEvent[] }) {
                 to: t(`status.${ev.toStatus}`),
               })
             : null;
+        const tone = eventTone(ev.code);
         return (
           <li
             key={ev.id}
-            className={`timeline-item${ev.isInternal ? ' internal' : ''}`}
+            className={`timeline-item${ev.isInternal ? ' internal' : ''}${tone ? ` tone-${tone}` : ''}${ev.actorKind === 'system' ? ' by-system' : ''}`}
             data-testid="timeline-item"
             data-code={ev.code}
+            data-actor-kind={ev.actorKind}
           >
             <div className="timeline-head">
               <time dateTime={ev.at}>{formatDateTime(ev.at)}</time>
@@ -34,7 +36,13 @@ export function CaseTimeline({ events }: { events: readonly CaseEvent[] }) {
               {ev.isInternal ? <span className="badge internal-badge">{t('timeline.internal')}</span> : null}
             </div>
             <div className="timeline-meta">
-              <span>{ev.actor ? ev.actor.displayName || ev.actor.username : ev.actorKind === 'requester' ? t('common.requester') : t('common.system')}</span>
+              <span>
+                {ev.actor
+                  ? ev.actor.displayName || ev.actor.username
+                  : ev.actorKind === 'requester'
+                    ? t('common.requester')
+                    : t('common.system')}
+              </span>
               {statusChange ? <span className="status-change">{statusChange}</span> : null}
             </div>
             {line.details.length > 0 ? (

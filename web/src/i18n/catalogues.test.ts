@@ -4,6 +4,7 @@ import {
   ASSIGNMENT_ROLES,
   ASSIGNMENT_STATUSES,
   CHANNELS,
+  DAY_CODES,
   ERROR_CODES,
   EVENT_CODES,
   KINDS,
@@ -11,7 +12,11 @@ import {
   OUTCOMES,
   RESOLVED_VALUES,
   SATISFACTIONS,
+  SKIP_REASONS,
+  SLA_TARGETS,
+  SLA_TARGET_STATES,
   STATUSES,
+  SUPERVISION_OUTCOMES,
 } from '../api/types';
 import { bo } from './bo';
 import { en } from './en';
@@ -19,6 +24,39 @@ import { catalogues, detectLanguage, interpolate, placeholders } from './index';
 import { zhHans } from './zh-Hans';
 
 const all: Record<string, Record<string, string>> = { 'zh-Hans': zhHans, bo, en };
+
+/**
+ * Every event code the backend writes to a timeline (src/core/case/case-workflow.ts `event:`, plus
+ * registration, the master's `merged_into`, the requester's rating and the SLA timers of
+ * src/core/case/apply-sla-timer.ts). Listed here by hand on purpose: a new code on the server must be
+ * added here, and then needs a line in every language.
+ */
+const BACKEND_EVENT_CODES = [
+  'case.registered',
+  'case.dispatched',
+  'case.accepted',
+  'case.returned',
+  'case.transferred',
+  'case.noted',
+  'case.contributed',
+  'case.replied',
+  'case.callback_recorded',
+  'case.reopened',
+  'case.closed',
+  'case.rejected',
+  'case.resolved_on_intake',
+  'case.extension_requested',
+  'case.extension_decided',
+  'case.supervised',
+  'case.merged',
+  'case.merged_into',
+  'case.rated',
+  'case.sla_warning',
+  'case.overdue',
+  'case.urged',
+  'case.supervision_responded',
+  'case.supervision_concluded',
+] as const;
 const names = Object.keys(all);
 const sortedKeys = (c: Record<string, string>) => Object.keys(c).sort();
 
@@ -102,9 +140,28 @@ describe('message catalogues', () => {
       ...ACTIONS.map((a) => `action.${a}`),
       ...EVENT_CODES.map((c) => `event.${c}`),
       ...ERROR_CODES.map((c) => `errors.${c}`),
+      ...SLA_TARGETS.map((x) => `sla.target.${x}`),
+      ...SLA_TARGET_STATES.map((x) => `sla.state.${x}`),
+      ...SKIP_REASONS.map((x) => `sla.skip.${x}`),
+      ...DAY_CODES.map((x) => `holiday.${x}`),
+      ...SUPERVISION_OUTCOMES.map((x) => `supervisionOutcome.${x}`),
+      ...Array.from({ length: 12 }, (_, i) => `month.${i + 1}`),
+      ...Array.from({ length: 7 }, (_, i) => `weekday.${i + 1}`),
     ];
     const missing = required.filter((k) => !(k in zhHans));
     expect(missing).toEqual([]);
+  });
+
+  it('name every event code the backend can emit, in every language', () => {
+    const missing: string[] = [];
+    for (const name of names) {
+      for (const code of BACKEND_EVENT_CODES) {
+        if (!(`event.${code}` in (all[name] ?? {}))) missing.push(`${name}:event.${code}`);
+      }
+    }
+    expect(missing).toEqual([]);
+    // The typed list the UI uses knows them all too.
+    expect(BACKEND_EVENT_CODES.filter((c) => !(EVENT_CODES as readonly string[]).includes(c))).toEqual([]);
   });
 });
 

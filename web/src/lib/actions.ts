@@ -5,10 +5,12 @@ import {
   OUTCOMES,
   RESOLVED_VALUES,
   SATISFACTIONS,
+  SUPERVISION_OUTCOMES,
   type ActionName,
   type Outcome,
   type Resolved,
   type Satisfaction,
+  type SupervisionOutcome,
 } from '../api/types';
 import type { MessageKey } from '../i18n';
 import { cnyToFen, endOfDayIso } from './format';
@@ -40,6 +42,10 @@ export type FormValues = Record<string, FieldValue>;
 const outcomeOptions = OUTCOMES.map((o) => ({ value: o, label: `outcome.${o}` as const }));
 const resolvedOptions = RESOLVED_VALUES.map((v) => ({ value: v, label: `resolved.${v}` as const }));
 const satisfactionOptions = SATISFACTIONS.map((v) => ({ value: v, label: `satisfaction.${v}` as const }));
+const supervisionOutcomeOptions = SUPERVISION_OUTCOMES.map((v) => ({
+  value: v,
+  label: `supervisionOutcome.${v}` as const,
+}));
 
 export const ACTION_FORMS: Record<ActionName, ActionForm> = {
   dispatch: {
@@ -151,6 +157,28 @@ export const ACTION_FORMS: Record<ActionName, ActionForm> = {
   merge: {
     fields: [{ name: 'masterId', kind: 'text', label: 'actionField.merge.masterId', required: true }],
     intro: 'actionField.merge.hint',
+  },
+  urge: {
+    fields: [{ name: 'message', kind: 'textarea', label: 'actionField.urge.message', required: true }],
+    intro: 'actionField.urge.hint',
+  },
+  'respond-supervision': {
+    fields: [
+      { name: 'text', kind: 'textarea', label: 'actionField.respond-supervision.text', required: true },
+    ],
+    intro: 'actionField.respond-supervision.hint',
+  },
+  'conclude-supervision': {
+    fields: [
+      {
+        name: 'outcome',
+        kind: 'radio',
+        label: 'actionField.conclude-supervision.outcome',
+        required: true,
+        options: supervisionOutcomeOptions,
+      },
+      { name: 'note', kind: 'textarea', label: 'actionField.conclude-supervision.note' },
+    ],
   },
 };
 
@@ -288,5 +316,15 @@ export function buildActionRequest(action: ActionName, values: FormValues): Buil
       return { ok: true, request: { action, body: { dueBy, note: s('note') } } };
     case 'merge':
       return { ok: true, request: { action, body: { masterId: s('masterId') } } };
+    case 'urge':
+      return { ok: true, request: { action, body: { message: s('message') } } };
+    case 'respond-supervision':
+      return { ok: true, request: { action, body: { text: s('text') } } };
+    case 'conclude-supervision': {
+      const outcome = s('outcome');
+      if (!oneOf<SupervisionOutcome>(SUPERVISION_OUTCOMES, outcome))
+        return { ok: false, errors: { outcome: 'form.choose' } };
+      return { ok: true, request: { action, body: { outcome, ...optional('note') } } };
+    }
   }
 }

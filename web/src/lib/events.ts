@@ -2,9 +2,10 @@
 // The contract fixes the event codes but not the fields of `data`, so the unit, outcome etc. are
 // looked up under the names a server is likely to use, and the line falls back to the plain
 // event name when they are missing.
-import type { Lang } from '../api/types';
+import { isSlaTarget, type Lang } from '../api/types';
 import { translate, translateMaybe, type MessageKey, type Vars } from '../i18n';
-import { formatDate, formatFen } from './format';
+import { formatDate, formatDateTime, formatFen } from './format';
+import { automaticSupervisionTarget } from './sla';
 
 export interface EventDetail {
   label: string;
@@ -119,6 +120,26 @@ const TEXT_FIELDS: readonly { key: string; label: MessageKey }[] = [
   { key: 'comment', label: 'timeline.field.comment' },
 ];
 
+export type EventTone = 'warning' | 'overdue' | 'supervision' | 'done';
+
+/** How an entry should stand out on the timeline (its text says the same: colour is never alone). */
+export function eventTone(code: string): EventTone | undefined {
+  switch (code) {
+    case 'case.sla_warning':
+      return 'warning';
+    case 'case.overdue':
+      return 'overdue';
+    case 'case.supervised':
+    case 'case.urged':
+    case 'case.supervision_responded':
+      return 'supervision';
+    case 'case.supervision_concluded':
+      return 'done';
+    default:
+      return undefined;
+  }
+}
+
 export function describeEvent(ev: { code: string; data: Data }, ctx: EventContext): EventLine {
   const { lang } = ctx;
   const data = isRecord(ev.data) ? ev.data : {};
@@ -190,9 +211,48 @@ export function describeEvent(ev: { code: string; data: Data }, ctx: EventContex
     }
     case 'case.supervised': {
       const due = str(data, 'dueBy');
-      title = detail(lang, 'eventDetail.case.supervised', { dueBy: due ? formatDate(due) : undefined });
+      const dueBy = due ? formatDate(due) : undefined;
+      if (data['isAutomatic'] === true) {
+        const target = automaticSupervisionTarget(str(data, 'reason'));
+        const targetLabel = target ? translate(lang, `sla.target.${target}`) : undefined;
+        title =
+          detail(lang, 'eventDetail.case.supervisedAuto', { target: targetLabel, dueBy }) ??
+          detail(lang, 'eventDetail.case.supervisedAutoDue', { dueBy }) ??
+          translate(lang, 'eventDetail.case.supervisedAutoPlain');
+      } else {
+        title = detail(lang, 'eventDetail.case.supervised', { dueBy });
+      }
       break;
     }
+    case 'case.sla_warning':
+    case 'case.overdue': {
+      const target = str(data, 'target');
+      const targetLabel = isSlaTarget(target) ? translate(lang, `sla.target.${target}`) : undefined;
+      const due = str(data, 'dueAt');
+      const dueAt = due ? formatDateTime(due) : undefined;
+      title =
+        ev.code === 'case.overdue'
+          ? (detail(lang, 'eventDetail.case.overdue', { target: targetLabel, dueAt }) ??
+            detail(lang, 'eventDetail.case.overdueTarget', { target: targetLabel }))
+          : (detail(lang, 'eventDetail.case.sla_warning', { target: targetLabel, dueAt }) ??
+            detail(lang, 'eventDetail.case.sla_warningTarget', { target: targetLabel }));
+      break;
+    }
+    case 'case.urged': {
+      const message = str(data, 'message');
+      title =
+        detail(lang, 'eventDetail.case.urged', { count: str(data, 'count'), message }) ??
+        detail(lang, 'eventDetail.case.urgedMessage', { message });
+      break;
+    }
+    case 'case.supervision_responded':
+      title = detail(lang, 'eventDetail.case.supervision_responded', { unit: unitOf(data, ctx, '') });
+      break;
+    case 'case.supervision_concluded':
+      title = detail(lang, 'eventDetail.case.supervision_concluded', {
+        outcome: label(lang, 'supervisionOutcome', str(data, 'outcome')),
+      });
+      break;
     case 'case.merged':
       title = detail(lang, 'eventDetail.case.merged', {
         master: str(data, 'masterTrackingNo') ?? refName(data, lang, 'master') ?? str(data, 'masterId'),
@@ -220,7 +280,10 @@ export function describeEvent(ev: { code: string; data: Data }, ctx: EventContex
       });
     }
   }
+  // An automatic supervision's `reason` is a code (overdue_accept), already said in the title.
+  const codeFields = ev.code === 'case.supervised' && data['isAutomatic'] === true ? ['reason'] : [];
   for (const f of TEXT_FIELDS) {
+    if (codeFields.includes(f.key)) continue;
     const v = data[f.key];
     if (typeof v === 'string' && v.trim() !== '') details.push({ label: translate(lang, f.label), text: v });
   }

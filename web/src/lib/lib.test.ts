@@ -4,7 +4,10 @@ import { buildActionRequest, initialValues } from './actions';
 import { errorMessage, mapIssues } from './errors';
 import { describeEvent, eventName } from './events';
 import { cnyToFen, depths, endOfDayIso, formatFen } from './format';
-import { filtersFromQuery, filtersToQuery } from '../pages/Queue';
+import { holidayRuns } from '../pages/Calendar';
+import { filtersFromQuery, filtersToQuery, slaStateOf } from '../pages/Queue';
+import { dayNumber, isoWeekday, monthRange, monthWeeks, parseYearMonth, shiftMonth } from './calendar';
+import { automaticSupervisionTarget, formatLocal, groupDayRuns, readExplanation, skipReasonKey } from './sla';
 import { matchPath, parseHash, hrefFor } from '../router';
 
 const units: Record<string, string> = { u1: '拉萨市总工会', u2: '城关区人社局' };
@@ -213,5 +216,156 @@ describe('action forms', () => {
       ok: false,
       errors: { days: 'form.invalidNumber' },
     });
+  });
+});
+
+describe('time limits', () => {
+  it('reads the structured explanation defensively', () => {
+    const e = readExplanation({
+      policyId: 'category_wage_arrears',
+      mode: 'working_days',
+      amount: 7,
+      unit: 'days',
+      dueLocal: { date: '2026-10-12', time: '24:00' },
+      skippedDays: [{ date: '2026-10-01', reason: 'national_day' }, { date: 'bad', reason: 'weekend' }, 3],
+      swappedWorkdays: [{ date: '2026-10-10', bridges: 'national_day' }],
+      provisional: 'yes',
+    });
+    expect(e.mode).toBe('working_days');
+    expect(e.skippedDays).toEqual([{ date: '2026-10-01', reason: 'national_day' }]);
+    expect(e.swappedWorkdays).toEqual([{ date: '2026-10-10', bridges: 'national_day' }]);
+    expect(e.provisional).toBe(false);
+    expect(formatLocal(e.dueLocal)).toBe('2026-10-12 24:00');
+    expect(readExplanation(null).skippedDays).toEqual([]);
+  });
+  it('groups skipped days into runs of the same reason', () => {
+    const days = [
+      ...['01', '02', '03', '04', '05', '06', '07', '08'].map((d) => ({
+        date: `2026-10-${d}`,
+        reason: 'national_day',
+      })),
+      { date: '2026-10-11', reason: 'weekend' },
+      { date: '2026-10-10', reason: 'weekend' },
+      { date: '2026-10-17', reason: 'weekend' },
+    ];
+    expect(groupDayRuns(days)).toEqual([
+      { from: '2026-10-01', to: '2026-10-08', days: 8, reason: 'national_day' },
+      { from: '2026-10-10', to: '2026-10-11', days: 2, reason: 'weekend' },
+      { from: '2026-10-17', to: '2026-10-17', days: 1, reason: 'weekend' },
+    ]);
+    expect(skipReasonKey('weekend')).toBe('sla.skip.weekend');
+    expect(skipReasonKey('losar')).toBe('holiday.losar');
+    expect(skipReasonKey('mystery')).toBeUndefined();
+  });
+  it('recognises automatic supervisions by their reason code', () => {
+    expect(automaticSupervisionTarget('overdue:accept')).toBe('accept');
+    expect(automaticSupervisionTarget('overdue_reply')).toBe('reply');
+    expect(automaticSupervisionTarget('请三日内办结')).toBeNull();
+    expect(automaticSupervisionTarget('overdue:lunch')).toBeNull();
+  });
+  it('colours a listed case by its state, and an overdue flag always wins', () => {
+    expect(slaStateOf({ slaState: 'warning', isOverdue: false })).toBe('warning');
+    expect(slaStateOf({ slaState: 'ok', isOverdue: true })).toBe('overdue');
+  });
+});
+
+describe('month grid', () => {
+  it('lays out October 2026 Monday first', () => {
+    const weeks = monthWeeks({ year: 2026, month: 10 });
+    expect(weeks[0]).toEqual([null, null, null, '2026-10-01', '2026-10-02', '2026-10-03', '2026-10-04']);
+    expect(weeks.flat().filter(Boolean)).toHaveLength(31);
+    expect(weeks.every((w) => w.length === 7)).toBe(true);
+    expect(isoWeekday('2026-10-10')).toBe(6);
+    expect(monthRange({ year: 2024, month: 2 })).toEqual({ from: '2024-02-01', to: '2024-02-29' });
+  });
+  it('moves across years and parses the month of the address', () => {
+    expect(shiftMonth({ year: 2026, month: 1 }, -1)).toEqual({ year: 2025, month: 12 });
+    expect(shiftMonth({ year: 2026, month: 12 }, 1)).toEqual({ year: 2027, month: 1 });
+    expect(parseYearMonth('2026-10')).toEqual({ year: 2026, month: 10 });
+    expect(parseYearMonth('2026-13')).toBeNull();
+    expect(parseYearMonth('garbage')).toBeNull();
+    expect(dayNumber('2026-02-30')).toBeNull();
+  });
+  it('lists holiday runs under the grid', () => {
+    const items = [
+      { date: '2026-09-30', isWorkday: true, holiday: null },
+      { date: '2026-10-01', isWorkday: false, holiday: { code: 'national_day', name: '国庆节' } },
+      { date: '2026-10-02', isWorkday: false, holiday: { code: 'national_day', name: '国庆节' } },
+      {
+        date: '2026-10-10',
+        isWorkday: true,
+        holiday: { code: 'swapped_workday', name: '调休上班（国庆节）' },
+      },
+    ];
+    expect(holidayRuns(items)).toEqual([
+      {
+        from: '2026-10-01',
+        to: '2026-10-02',
+        days: 2,
+        code: 'national_day',
+        name: '国庆节',
+        isWorkday: false,
+      },
+      {
+        from: '2026-10-10',
+        to: '2026-10-10',
+        days: 1,
+        code: 'swapped_workday',
+        name: '调休上班（国庆节）',
+        isWorkday: true,
+      },
+    ]);
+  });
+});
+
+describe('supervision work', () => {
+  it('builds the bodies of urge, respond-supervision and conclude-supervision', () => {
+    expect(buildActionRequest('urge', { message: ' 请加快办理 ' })).toEqual({
+      ok: true,
+      request: { action: 'urge', body: { message: '请加快办理' } },
+    });
+    expect(buildActionRequest('urge', initialValues('urge'))).toEqual({
+      ok: false,
+      errors: { message: 'form.required' },
+    });
+    expect(buildActionRequest('respond-supervision', { text: '已约谈用人单位' })).toEqual({
+      ok: true,
+      request: { action: 'respond-supervision', body: { text: '已约谈用人单位' } },
+    });
+    expect(buildActionRequest('conclude-supervision', { outcome: '', note: '' })).toEqual({
+      ok: false,
+      errors: { outcome: 'form.choose' },
+    });
+    expect(buildActionRequest('conclude-supervision', { outcome: 'resolved', note: '已落实' })).toEqual({
+      ok: true,
+      request: { action: 'conclude-supervision', body: { outcome: 'resolved', note: '已落实' } },
+    });
+  });
+  it('writes the timeline lines of the clock and of supervision, in each language', () => {
+    const warning = { code: 'case.sla_warning', data: { target: 'reply', dueAt: '2026-10-12T09:30:00Z' } };
+    expect(describeEvent(warning, ctx('zh-Hans')).title).toMatch(
+      /^答复即将到期预警（期限 2026-10-12 \d\d:30）$/,
+    );
+    expect(describeEvent(warning, ctx('en')).title).toMatch(/^Reply due soon/);
+    expect(describeEvent({ code: 'case.overdue', data: { target: 'accept' } }, ctx('zh-Hans')).title).toBe(
+      '签收超时',
+    );
+    const auto = {
+      code: 'case.supervised',
+      data: { dueBy: '2026-10-14T09:00:00Z', note: null, isAutomatic: true, reason: 'overdue_accept' },
+    };
+    expect(describeEvent(auto, ctx('zh-Hans')).title).toBe('系统自动督办（签收超时），限 2026-10-14 前办结');
+    expect(describeEvent(auto, ctx('zh-Hans')).details).toEqual([]);
+    expect(describeEvent(auto, ctx('bo')).title).toMatch(/[\u0F00-\u0FFF]/);
+    const urged = { code: 'case.urged', data: { message: '请加快办理', count: 2 } };
+    expect(describeEvent(urged, ctx('zh-Hans')).title).toBe('催办（第 2 次）：请加快办理');
+    const responded = { code: 'case.supervision_responded', data: { unit: null, text: '已办理' } };
+    expect(describeEvent(responded, ctx('zh-Hans'))).toEqual({
+      title: '承办单位回复督办',
+      details: [{ label: '内容', text: '已办理' }],
+    });
+    const concluded = { code: 'case.supervision_concluded', data: { outcome: 'resolved', note: null } };
+    expect(describeEvent(concluded, ctx('zh-Hans')).title).toBe('督办办结（已落实）');
+    expect(describeEvent(concluded, ctx('en')).title).toBe('Supervision concluded (Carried out)');
   });
 });

@@ -4,11 +4,13 @@ import type { Case } from '../api/types';
 import { ActionPanel } from '../components/ActionPanel';
 import { StatusBadge, usePageTitle } from '../components/common';
 import { ErrorBox, Loading } from '../components/forms';
+import { SlaPanel } from '../components/SlaPanel';
 import { CaseTimeline } from '../components/Timeline';
 import { LANGUAGE_NAMES } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { errorMessage } from '../lib/errors';
 import { formatDate, formatDateTime, formatFen } from '../lib/format';
+import { automaticSupervisionTarget } from '../lib/sla';
 import { hrefFor } from '../router';
 
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
@@ -20,11 +22,76 @@ function Fact({ label, children, testId }: { label: string; children: ReactNode;
   );
 }
 
+function SupervisionCard({ supervision: s }: { supervision: NonNullable<Case['supervision']> }) {
+  const { t } = useI18n();
+  const isOpen = s.outcome === null;
+  const autoTarget = s.isAutomatic ? automaticSupervisionTarget(s.note) : null;
+  const note = autoTarget
+    ? t('supervision.autoReason', { target: t(`sla.target.${autoTarget}`) })
+    : s.isAutomatic
+      ? t('supervision.autoReasonPlain')
+      : s.note;
+  return (
+    <section
+      className={`card supervision-card${isOpen ? ' attention' : ' concluded'}`}
+      aria-labelledby="supervision-title"
+      data-testid="supervision"
+      data-open={isOpen}
+      data-automatic={s.isAutomatic}
+    >
+      <div className="card-head">
+        <h2 id="supervision-title">{t('case.supervision')}</h2>
+        <span
+          className={`badge ${isOpen ? 'supervised-badge' : 'concluded-badge'}`}
+          data-testid="supervision-state"
+        >
+          {isOpen ? t('case.supervised') : t('supervision.concluded')}
+        </span>
+      </div>
+      <dl className="facts">
+        <Fact label={t('supervision.kind')} testId="supervision-kind">
+          {s.isAutomatic ? t('supervision.automatic') : t('supervision.manual')}
+        </Fact>
+        <Fact label={t('actionField.supervise.dueBy')} testId="supervision-due">
+          <strong>{formatDate(s.dueBy)}</strong>
+        </Fact>
+        <Fact label={t('supervision.startedAt')}>
+          <time dateTime={s.at}>{formatDateTime(s.at)}</time>
+        </Fact>
+        <Fact label={t('supervision.urgeCount')} testId="supervision-urge-count">
+          {s.urgeCount}
+        </Fact>
+        {s.outcome ? (
+          <Fact label={t('supervision.outcome')} testId="supervision-outcome">
+            <strong>{t(`supervisionOutcome.${s.outcome}`)}</strong>
+          </Fact>
+        ) : null}
+      </dl>
+      <h3>{t('supervision.requirement')}</h3>
+      <p className="reply-text" data-testid="supervision-note">
+        {note}
+      </p>
+      <h3>{t('supervision.response')}</h3>
+      {s.response ? (
+        <p className="reply-text" data-testid="supervision-response">
+          {s.response}
+        </p>
+      ) : (
+        <p className="muted" data-testid="supervision-response">
+          {t('supervision.noResponse')}
+        </p>
+      )}
+    </section>
+  );
+}
+
 export function CaseViewPage({ id }: { id: string }) {
   const { t, tMaybe, lang } = useI18n();
   const [data, setData] = useState<Case | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
+  /** Bumped after every action and reload, so that the time limits are fetched again. */
+  const [slaVersion, setSlaVersion] = useState(0);
   usePageTitle(data ? `${data.trackingNo} ${data.title}` : t('case.details'));
 
   useEffect(() => {
@@ -40,7 +107,10 @@ export function CaseViewPage({ id }: { id: string }) {
     return () => ctrl.abort();
   }, [id, lang, reload]);
 
-  const refresh = useCallback(() => setReload((n) => n + 1), []);
+  const refresh = useCallback(() => {
+    setReload((n) => n + 1);
+    setSlaVersion((n) => n + 1);
+  }, []);
 
   /** An action answers with the updated Case; should it lack events or actions, reload it. */
   const onUpdated = useCallback(
@@ -55,6 +125,7 @@ export function CaseViewPage({ id }: { id: string }) {
               allowedActions: prev.allowedActions,
             },
       );
+      setSlaVersion((n) => n + 1);
       if (!complete) refresh();
     },
     [refresh],
@@ -107,6 +178,12 @@ export function CaseViewPage({ id }: { id: string }) {
           {c.isOverdue ? (
             <span className="badge overdue-badge" data-testid="overdue-flag">
               {t('case.overdue')}
+            </span>
+          ) : null}
+          {!c.isOverdue && c.slaState === 'warning' ? (
+            <span className="badge warning-badge" data-testid="sla-warning-flag">
+              <span aria-hidden="true">▲ </span>
+              {t('case.slaWarning')}
             </span>
           ) : null}
           {c.isSupervised ? (
@@ -164,6 +241,8 @@ export function CaseViewPage({ id }: { id: string }) {
               {c.description}
             </p>
           </section>
+
+          <SlaPanel caseId={c.id} version={slaVersion} />
 
           <section className="card" aria-labelledby="requester-title">
             <h2 id="requester-title">{t('case.requester')}</h2>
@@ -226,16 +305,7 @@ export function CaseViewPage({ id }: { id: string }) {
             </section>
           ) : null}
 
-          {c.supervision ? (
-            <section className="card attention" aria-labelledby="supervision-title" data-testid="supervision">
-              <h2 id="supervision-title">{t('case.supervision')}</h2>
-              <p>
-                <strong>{t('case.supervisionDue', { dueBy: formatDate(c.supervision.dueBy) })}</strong> ·{' '}
-                <time dateTime={c.supervision.at}>{formatDateTime(c.supervision.at)}</time>
-              </p>
-              <p>{c.supervision.note}</p>
-            </section>
-          ) : null}
+          {c.supervision ? <SupervisionCard supervision={c.supervision} /> : null}
 
           {c.reply ? (
             <section className="card" aria-labelledby="reply-title" data-testid="reply">

@@ -8,6 +8,7 @@ import {
   type CaseListQuery,
   type CaseSummary,
   type Page,
+  type SlaState,
   type Sort,
 } from '../api/types';
 import { StatusBadge, categoryOptions, unitOptions, usePageTitle } from '../components/common';
@@ -106,6 +107,27 @@ export function filtersToApi(f: Filters): CaseListQuery {
   return q;
 }
 
+/** Where a listed case stands; older servers only said `isOverdue`. */
+export function slaStateOf(c: Pick<CaseSummary, 'slaState' | 'isOverdue'>): SlaState {
+  if (c.isOverdue) return 'overdue';
+  return c.slaState === 'warning' || c.slaState === 'overdue' ? c.slaState : 'ok';
+}
+
+/** A due time already passed: that date is the one shown in red, not every date of an overdue case. */
+function isPast(iso: string | null): boolean {
+  if (!iso) return false;
+  const at = Date.parse(iso);
+  return Number.isFinite(at) && at < Date.now();
+}
+
+/** Whether the current view is exactly a preset (only its filters set). */
+function isPreset(f: Filters, preset: Partial<Filters>): boolean {
+  const base = filtersFromQuery(new URLSearchParams());
+  return (Object.keys(base) as (keyof Filters)[]).every((k) =>
+    k === 'sort' || k === 'page' || k === 'pageSize' ? true : f[k] === (k in preset ? preset[k] : base[k]),
+  );
+}
+
 type SortField = 'createdAt' | 'replyDueAt';
 /** The first click on a column: newest registrations first, earliest deadlines first. */
 const FIRST_DIRECTION: Record<SortField, Sort> = { createdAt: '-createdAt', replyDueAt: 'replyDueAt' };
@@ -202,6 +224,28 @@ export function QueuePage() {
           </a>
         ) : null}
       </div>
+
+      {user?.permissions.includes('case.supervise') ? (
+        <nav className="presets" aria-label={t('queue.presets')} data-testid="queue-presets">
+          <span className="presets-label">{t('queue.presets')}</span>
+          <a
+            className="button subtle preset"
+            href={hrefFor('/work', { supervised: 'true' })}
+            aria-current={isPreset(filters, { supervised: true }) ? 'page' : undefined}
+            data-testid="preset-supervised"
+          >
+            {t('queue.preset.supervised')}
+          </a>
+          <a
+            className="button subtle preset"
+            href={hrefFor('/work', { overdue: 'true' })}
+            aria-current={isPreset(filters, { overdue: true }) ? 'page' : undefined}
+            data-testid="preset-overdue"
+          >
+            {t('queue.preset.overdue')}
+          </a>
+        </nav>
+      ) : null}
 
       <section className="filters card" aria-label={t('queue.filters')}>
         <form onSubmit={onSearch} className="filter-search" role="search">
@@ -349,38 +393,80 @@ export function QueuePage() {
                     </td>
                   </tr>
                 ) : (
-                  data.items.map((c) => (
-                    <tr key={c.id} data-testid="queue-row" className={c.isOverdue ? 'overdue' : undefined}>
-                      <td className="nowrap">
-                        <a href={hrefFor(`/work/cases/${encodeURIComponent(c.id)}`)} data-testid="case-link">
-                          {c.trackingNo}
-                        </a>
-                      </td>
-                      <td>{c.title}</td>
-                      <td>
-                        <StatusBadge status={c.status} />
-                      </td>
-                      <td>{t(`kind.${c.kind}`)}</td>
-                      <td>{c.category?.name ?? '—'}</td>
-                      <td>{c.leadUnit?.name ?? '—'}</td>
-                      <td className={`nowrap${c.isOverdue ? ' overdue-cell' : ''}`} data-testid="reply-due">
-                        {c.replyDueAt ? formatDateTime(c.replyDueAt) : '—'}
-                        {c.isOverdue ? (
-                          <span className="badge overdue-badge">{t('queue.overdueTag')}</span>
-                        ) : null}
-                      </td>
-                      <td>
-                        {c.isSupervised ? (
-                          <span className="badge supervised-badge" data-testid="supervised-flag">
-                            {t('queue.supervisedTag')}
+                  data.items.map((c) => {
+                    const sla = slaStateOf(c);
+                    return (
+                      <tr
+                        key={c.id}
+                        data-testid="queue-row"
+                        data-sla-state={sla}
+                        className={
+                          sla === 'ok' ? undefined : `sla-${sla}${sla === 'overdue' ? ' overdue' : ''}`
+                        }
+                      >
+                        <td className="nowrap">
+                          <a
+                            href={hrefFor(`/work/cases/${encodeURIComponent(c.id)}`)}
+                            data-testid="case-link"
+                          >
+                            {c.trackingNo}
+                          </a>
+                        </td>
+                        <td>{c.title}</td>
+                        <td>
+                          <StatusBadge status={c.status} />
+                        </td>
+                        <td>{t(`kind.${c.kind}`)}</td>
+                        <td>{c.category?.name ?? '—'}</td>
+                        <td>{c.leadUnit?.name ?? '—'}</td>
+                        <td
+                          className={`due-cell${sla === 'overdue' ? ' overdue-cell' : sla === 'warning' ? ' warning-cell' : ''}`}
+                          data-testid="reply-due"
+                        >
+                          <span className={`nowrap${isPast(c.replyDueAt) ? ' late' : ''}`}>
+                            {c.replyDueAt ? formatDateTime(c.replyDueAt) : '—'}
                           </span>
-                        ) : (
-                          <span className="visually-hidden">{t('common.no')}</span>
-                        )}
-                      </td>
-                      <td className="nowrap">{formatDateTime(c.createdAt)}</td>
-                    </tr>
-                  ))
+                          {sla === 'overdue' ? (
+                            <span
+                              className="badge overdue-badge"
+                              data-testid="sla-badge"
+                              data-state="overdue"
+                            >
+                              <span aria-hidden="true">✕ </span>
+                              {t('queue.overdueTag')}
+                            </span>
+                          ) : sla === 'warning' ? (
+                            <span
+                              className="badge warning-badge"
+                              data-testid="sla-badge"
+                              data-state="warning"
+                            >
+                              <span aria-hidden="true">▲ </span>
+                              {t('queue.slaWarningTag')}
+                            </span>
+                          ) : null}
+                          {c.status === 'dispatched' && c.acceptDueAt ? (
+                            <span
+                              className={`due-sub nowrap${isPast(c.acceptDueAt) ? ' late' : ''}`}
+                              data-testid="accept-due"
+                            >
+                              {t('queue.acceptDue', { at: formatDateTime(c.acceptDueAt) })}
+                            </span>
+                          ) : null}
+                        </td>
+                        <td>
+                          {c.isSupervised ? (
+                            <span className="badge supervised-badge" data-testid="supervised-flag">
+                              {t('queue.supervisedTag')}
+                            </span>
+                          ) : (
+                            <span className="visually-hidden">{t('common.no')}</span>
+                          )}
+                        </td>
+                        <td className="nowrap">{formatDateTime(c.createdAt)}</td>
+                      </tr>
+                    );
+                  })
                 )}
               </tbody>
             </table>
