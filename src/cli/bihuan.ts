@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-// Entry point of the bihuan command line (npx tsx src/cli/bihuan.ts …); the logic lives in run-cli.ts.
+// Entry point of the bihuan command line (npx bihuan …); the logic lives in run-cli.ts.
 import { runCli } from './run-cli.js';
 
-process.exitCode = await runCli(process.argv.slice(2));
+// Not a top-level await: under `node --import tsx` an exit code set after one is lost (the process exits 0).
+void runCli(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,17 +1,24 @@
 import { processIo, type CliIo } from './cli-io.js';
 import { InputError } from './jsonl.js';
 import { runRouterCommand } from './router-command.js';
+import { runAuditCommand, runBackupCommand, runRestoreCommand } from './admin-commands.js';
 
 export const MAIN_HELP = `Usage: bihuan <command> [options]
 
 Commands:
   router   train, run and evaluate the dispatch router (bihuan router --help)
+  audit    verify the hash chain of the audit log (bihuan audit verify)
+  backup   write a consistent backup of the database (bihuan backup --out FILE)
+  restore  restore a backup into an empty database (bihuan restore --in FILE)
 
 Options:
   -h, --help   show this help`;
 
 /** Exit statuses: 0 success, 1 unexpected failure, 2 bad usage or bad input (with the offending line). */
-export type ExitCode = 0 | 1 | 2;
+export type ExitCode = 0 | 1 | 2 | 3;
+
+/** 3 is reserved for "checked, and found broken" (audit verify). */
+const toExit = (code: number): ExitCode => (code === 0 || code === 1 || code === 2 || code === 3 ? code : 1);
 
 const isParseArgsError = (error: unknown): error is Error =>
   error instanceof Error &&
@@ -25,6 +32,12 @@ export const runCli = async (argv: readonly string[], io: CliIo = processIo): Pr
     switch (command) {
       case 'router':
         return (await runRouterCommand(rest, io)) === 0 ? 0 : 2;
+      case 'audit':
+        return toExit(await runAuditCommand(rest, io));
+      case 'backup':
+        return toExit(await runBackupCommand(rest, io));
+      case 'restore':
+        return toExit(await runRestoreCommand(rest, io));
       case '-h':
       case '--help':
       case 'help':

