@@ -84,6 +84,13 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
 
     const handler = await staffPage('handler');
     await handler.page.goto(caseUrl);
+    // Personal data is masked until the handler deliberately reveals it (an audited step).
+    await handler.page.getByTestId('requester').waitFor();
+    expect(await handler.page.getByTestId('requester').innerText()).toContain('139****5678');
+    expect(await handler.page.getByTestId('requester').innerText()).not.toContain('13912345678');
+    await handler.page.getByTestId('reveal-requester').click();
+    await handler.page.locator('[data-testid="requester"][data-masked="false"]').waitFor();
+    expect(await handler.page.getByTestId('requester').innerText()).toContain('13912345678');
     await runAction(handler.page, 'accept', async () => {}, 'accepted');
     await runAction(handler.page, 'reply', async (p) => {
       await p.getByTestId('field-outcome').selectOption('resolved');

@@ -23,6 +23,7 @@ import type {
   RegisteredCase,
   Unit,
   ValidationIssue,
+  Requester,
 } from './types';
 
 export const API_BASE = '/api/v1';
@@ -256,6 +257,11 @@ export function listCases(q: CaseListQuery, signal?: AbortSignal): Promise<Page<
 
 export function getCase(id: string, signal?: AbortSignal): Promise<Case> {
   return request<Case>('GET', `/cases/${encodeURIComponent(id)}`, { signal });
+}
+
+/** The requester's full personal data; every call is recorded in the audit log. */
+export function revealRequester(id: string): Promise<Requester | null> {
+  return request<Requester | null>('GET', `/cases/${encodeURIComponent(id)}/requester`);
 }
 
 /** The time limits of a case, each due date explained in the UI language. */

@@ -239,6 +239,8 @@ export interface Requester {
   phone: string | null;
   idNumber: string | null;
   email: string | null;
+  /** Case pages carry masked values (138****1234); the full ones come from revealRequester, which is audited. */
+  isMasked?: boolean;
 }
 
 export interface Assignment {

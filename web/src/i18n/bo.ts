@@ -357,6 +357,8 @@ export const bo: Catalogue = {
   'case.requesterPhone': 'ཁ་པར།',
   'case.requesterId': 'ཐོབ་ཐང་ལག་ཁྱེར་ཨང་གྲངས།',
   'case.requesterEmail': 'གློག་འཕྲིན།',
+  'case.revealRequester': 'ཆ་འཕྲིན་ཆ་ཚང་སྟོན།',
+  'case.revealAudited': 'ལྟ་ཞིབ་བྱས་པ་རྩིས་ཞིབ་ཟིན་ཐོར་འགོད་ངེས།',
   'case.anonymous': 'མི་སྒེར་གྱི་ཆ་འཕྲིན་མེད།',
   'case.assignments': 'འགན་ལེན་གནས་སྟངས།',
   'case.noAssignments': 'ད་དུང་བགོ་འགྲེམས་བྱས་མེད།',

@@ -360,6 +360,8 @@ export const en: Catalogue = {
   'case.requesterPhone': 'Phone',
   'case.requesterId': 'ID number',
   'case.requesterEmail': 'Email',
+  'case.revealRequester': 'Show full details',
+  'case.revealAudited': 'Viewing them is recorded in the audit log.',
   'case.anonymous': 'No personal details given',
   'case.assignments': 'Assignments',
   'case.noAssignments': 'Not dispatched yet.',

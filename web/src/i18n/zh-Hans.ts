@@ -350,6 +350,8 @@ export const zhHans = {
   'case.requesterPhone': '电话',
   'case.requesterId': '身份证号',
   'case.requesterEmail': '电子邮箱',
+  'case.revealRequester': '显示完整信息',
+  'case.revealAudited': '查看将被记录在审计日志中。',
   'case.anonymous': '未留个人信息',
   'case.assignments': '承办情况',
   'case.noAssignments': '尚未派单。',

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
-import { getCase, isAbortError } from '../api/client';
-import type { Case } from '../api/types';
+import { getCase, isAbortError, revealRequester } from '../api/client';
+import type { Case, Requester } from '../api/types';
 import { ActionPanel } from '../components/ActionPanel';
 import { StatusBadge, usePageTitle } from '../components/common';
 import { ErrorBox, Loading } from '../components/forms';
@@ -244,26 +244,7 @@ export function CaseViewPage({ id }: { id: string }) {
 
           <SlaPanel caseId={c.id} version={slaVersion} />
 
-          <section className="card" aria-labelledby="requester-title">
-            <h2 id="requester-title">{t('case.requester')}</h2>
-            {c.requester &&
-            (c.requester.name || c.requester.phone || c.requester.idNumber || c.requester.email) ? (
-              <dl className="facts" data-testid="requester">
-                {c.requester.name ? <Fact label={t('case.requesterName')}>{c.requester.name}</Fact> : null}
-                {c.requester.phone ? (
-                  <Fact label={t('case.requesterPhone')}>
-                    <a href={`tel:${c.requester.phone}`}>{c.requester.phone}</a>
-                  </Fact>
-                ) : null}
-                {c.requester.idNumber ? (
-                  <Fact label={t('case.requesterId')}>{c.requester.idNumber}</Fact>
-                ) : null}
-                {c.requester.email ? <Fact label={t('case.requesterEmail')}>{c.requester.email}</Fact> : null}
-              </dl>
-            ) : (
-              <p className="muted">{t('case.anonymous')}</p>
-            )}
-          </section>
+          <RequesterCard caseId={c.id} requester={c.requester} />
 
           <section className="card" aria-labelledby="assignments-title">
             <h2 id="assignments-title">{t('case.assignments')}</h2>
@@ -364,5 +345,55 @@ export function CaseViewPage({ id }: { id: string }) {
         </aside>
       </div>
     </div>
+  );
+}
+
+/** Personal data is shown masked; revealing it is a deliberate, audited step (the server records who and when). */
+function RequesterCard({ caseId, requester }: { caseId: string; requester: Requester | null }) {
+  const { t, lang } = useI18n();
+  const [full, setFull] = useState<Requester | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setFull(null);
+    setError(null);
+  }, [caseId]);
+  const shown = full ?? requester;
+  const hasData = shown && (shown.name || shown.phone || shown.idNumber || shown.email);
+  const reveal = async () => {
+    try {
+      setFull(await revealRequester(caseId));
+    } catch (e) {
+      setError(errorMessage(e, lang));
+    }
+  };
+  return (
+    <section className="card" aria-labelledby="requester-title">
+      <h2 id="requester-title">{t('case.requester')}</h2>
+      {shown && hasData ? (
+        <>
+          <dl className="facts" data-testid="requester" data-masked={full ? 'false' : 'true'}>
+            {shown.name ? <Fact label={t('case.requesterName')}>{shown.name}</Fact> : null}
+            {shown.phone ? (
+              <Fact label={t('case.requesterPhone')}>
+                {full ? <a href={`tel:${shown.phone}`}>{shown.phone}</a> : shown.phone}
+              </Fact>
+            ) : null}
+            {shown.idNumber ? <Fact label={t('case.requesterId')}>{shown.idNumber}</Fact> : null}
+            {shown.email ? <Fact label={t('case.requesterEmail')}>{shown.email}</Fact> : null}
+          </dl>
+          {full ? null : (
+            <p>
+              <button type="button" className="button" onClick={() => void reveal()} data-testid="reveal-requester">
+                {t('case.revealRequester')}
+              </button>{' '}
+              <span className="muted">{t('case.revealAudited')}</span>
+            </p>
+          )}
+          {error ? <ErrorBox message={error} testId="reveal-error" /> : null}
+        </>
+      ) : (
+        <p className="muted">{t('case.anonymous')}</p>
+      )}
+    </section>
   );
 }
