@@ -26,6 +26,7 @@ const configSchema = z.object({
   BIHUAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BIHUAN_TRUST_PROXY: booleanish.default(false),
   BIHUAN_JOB_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  BIHUAN_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
 });
 
 export type Config = {
@@ -41,6 +42,8 @@ export type Config = {
   logLevel: z.infer<typeof configSchema>['BIHUAN_LOG_LEVEL'];
   isBehindProxy: boolean;
   jobPollMs: number;
+  /** Finished cases are anonymised this many days after closing; 0 keeps them forever. */
+  retentionDays: number;
 };
 
 export class ConfigError extends Error {
@@ -70,5 +73,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     logLevel: c.BIHUAN_LOG_LEVEL,
     isBehindProxy: c.BIHUAN_TRUST_PROXY,
     jobPollMs: c.BIHUAN_JOB_POLL_MS,
+    retentionDays: c.BIHUAN_RETENTION_DAYS,
   };
 };

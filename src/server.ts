@@ -9,6 +9,7 @@ import { buildApp } from './http/app.js';
 import { seedDemo } from './seed/demo-seed.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { startBackground } from './jobs/background.js';
+import { scheduleRetention } from './jobs/retention.js';
 import { eventConsumers } from './jobs/consumers.js';
 
 export type RunningServer = {
@@ -62,6 +63,7 @@ export const startServer = async (
       { logLevel: config.logLevel },
     );
     const address = await app.listen({ port: config.port, host: config.host });
+    await scheduleRetention(db, config.retentionDays, now());
     const worker = await startBackground(db, { handlers: jobHandlers, consumers: eventConsumers, now, pollMs: config.jobPollMs, log });
     let isStopped = false;
     return {

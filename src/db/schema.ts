@@ -65,6 +65,7 @@ export type RequesterTable = {
   id_number: string | null;
   email: string | null;
   language: Generated<string>;
+  anonymised_at: NullableTimestamp;
   created_at: Generated<Date>;
 };
 
@@ -121,6 +122,7 @@ export type CaseTable = {
   supervision_response: string | null;
   supervision_outcome: string | null;
   urge_count: Generated<number>;
+  anonymised_at: NullableTimestamp;
   created_by: string | null;
   created_at: Timestamp;
   updated_at: Timestamp;

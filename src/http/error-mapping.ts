@@ -23,6 +23,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   'resource.not_found': 404,
   'request.unsupported_media_type': 415,
   'request.too_large': 413,
+  'privacy.cases_open': 409,
   rate_limited: 429,
   internal: 500,
 };

@@ -22,6 +22,8 @@ export const PERMISSIONS = [
   'case.merge',
   'case.view_personal_data',
   'calendar.manage',
+  'privacy.manage',
+  'integration.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'resource.not_found'
   | 'request.unsupported_media_type'
   | 'request.too_large'
+  | 'privacy.cases_open'
   | 'rate_limited'
   | 'internal';
 

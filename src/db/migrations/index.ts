@@ -3,6 +3,8 @@ import * as createCoreTables from './20261122080000_create_core_tables.js';
 import * as addCalendarsSlaAndJobs from './20261122090000_add_calendars_sla_and_jobs.js';
 import * as createEventOutbox from './20261122100000_create_event_outbox.js';
 import * as addLoginThrottleAndAuditLog from './20261122103000_add_login_throttle_and_audit_log.js';
+import * as addRequesterAnonymisation from './20261122104000_add_requester_anonymisation.js';
+import * as allowTimelineAnonymisation from './20261122104500_allow_timeline_anonymisation.js';
 import { notificationsMigrations } from './notifications.migrations.js';
 import { open311Migrations } from './open311.migrations.js';
 import { searchMigrations } from './search.migrations.js';
@@ -22,4 +24,6 @@ export const migrations: Record<string, Migration> = {
   '20261122090000_add_calendars_sla_and_jobs': addCalendarsSlaAndJobs,
   '20261122100000_create_event_outbox': createEventOutbox,
   '20261122103000_add_login_throttle_and_audit_log': addLoginThrottleAndAuditLog,
+  '20261122104000_add_requester_anonymisation': addRequesterAnonymisation,
+  '20261122104500_allow_timeline_anonymisation': allowTimelineAnonymisation,
 };

@@ -1,0 +1,93 @@
+import { sql } from 'kysely';
+import { scrubPersonalData } from '../core/privacy/scrub-text.js';
+import type { Db, Trx } from './database.js';
+
+const FINISHED = ['closed', 'rejected', 'merged'] as const;
+
+const scrubDeep = (value: unknown, names: readonly string[]): unknown => {
+  if (typeof value === 'string') return scrubPersonalData(value, names);
+  if (Array.isArray(value)) return value.map((v) => scrubDeep(v, names));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrubDeep(v, names)]));
+  return value;
+};
+
+/**
+ * Anonymises one case: the requester's identity goes, free text (title, description, replies, comments and
+ * every timeline entry's data) is scrubbed of phone and ID numbers, e-mails and the requester's own name,
+ * the address and coordinates go. Statistics stay right: states, dates, units, categories and amounts remain.
+ */
+export const anonymiseCase = async (trx: Trx, caseId: string, at: Date): Promise<boolean> => {
+  const c = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).where('anonymised_at', 'is', null).forUpdate().executeTakeFirst();
+  if (!c) return false;
+  const requester = c.requester_id ? await trx.selectFrom('requesters').select(['name']).where('id', '=', c.requester_id).executeTakeFirst() : undefined;
+  const names = requester?.name ? [requester.name, ...requester.name.split(/[\s·་།]+/).filter((n) => [...n].length >= 2)] : [];
+  const scrub = (text: string | null) => (text === null ? null : scrubPersonalData(text, names));
+  await trx
+    .updateTable('cases')
+    .set({
+      title: scrub(c.title) ?? c.title,
+      description: scrub(c.description) ?? c.description,
+      reply_text: scrub(c.reply_text),
+      callback_comment: scrub(c.callback_comment),
+      rating_comment: scrub(c.rating_comment),
+      supervision_response: scrub(c.supervision_response),
+      address: null,
+      lat: null,
+      lng: null,
+      anonymised_at: at,
+    })
+    .where('id', '=', caseId)
+    .execute();
+  if (c.requester_id) {
+    await trx.updateTable('requesters').set({ name: null, phone: null, id_number: null, email: null, anonymised_at: at }).where('id', '=', c.requester_id).execute();
+  }
+  await sql`SET LOCAL bihuan.anonymising = 'on'`.execute(trx);
+  const events = await trx.selectFrom('work_item_events').select(['id', 'data']).where('item_kind', '=', 'case').where('item_id', '=', caseId).execute();
+  for (const e of events) {
+    const data = scrubDeep(e.data, names);
+    if (JSON.stringify(data) !== JSON.stringify(e.data)) {
+      await trx.updateTable('work_item_events').set({ data: JSON.stringify(data) }).where('id', '=', String(e.id)).execute();
+    }
+  }
+  await sql`SET LOCAL bihuan.anonymising = 'off'`.execute(trx);
+  return true;
+};
+
+/** Retention: anonymises cases finished more than `days` ago, a batch at a time. */
+export const anonymiseExpiredCases = async (db: Db, days: number, now: Date, limit = 200): Promise<number> => {
+  const cutoff = new Date(now.getTime() - days * 24 * 3600_000);
+  const ids = await db
+    .selectFrom('cases')
+    .select('id')
+    .where('anonymised_at', 'is', null)
+    .where('closed_at', '<', cutoff)
+    .where('status', 'in', [...FINISHED])
+    .orderBy('closed_at')
+    .limit(limit)
+    .execute();
+  let done = 0;
+  for (const { id } of ids) {
+    if (await db.transaction().execute((trx) => anonymiseCase(trx, id, now))) done += 1;
+  }
+  return done;
+};
+
+/** Every case a person submitted, found by phone or ID number: for their data export or erasure request. */
+export const findCasesOfPerson = (db: Db, who: { phone?: string; idNumber?: string }) =>
+  db
+    .selectFrom('cases')
+    .innerJoin('requesters as r', 'r.id', 'cases.requester_id')
+    .select([
+      'cases.id', 'cases.tracking_no', 'cases.status', 'cases.title', 'cases.description', 'cases.reply_text', 'cases.created_at',
+      'cases.closed_at', 'cases.anonymised_at', 'r.name', 'r.phone', 'r.id_number', 'r.email',
+    ])
+    .where((eb) =>
+      eb.or([
+        ...(who.phone ? [eb('r.phone', '=', who.phone)] : []),
+        ...(who.idNumber ? [eb('r.id_number', '=', who.idNumber.toUpperCase())] : []),
+      ]),
+    )
+    .orderBy('cases.created_at')
+    .execute();
+
+export const isFinishedStatus = (status: string): boolean => (FINISHED as readonly string[]).includes(status);

@@ -1,0 +1,87 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../core/shared/app-error.js';
+import { appendAudit } from '../../db/audit.repository.js';
+import { anonymiseCase, findCasesOfPerson, isFinishedStatus } from '../../db/privacy.repository.js';
+import { actorOrThrow } from '../auth.plugin.js';
+import type { AppDeps } from '../context.js';
+
+const personQuery = z
+  .object({ phone: z.string().trim().regex(/^\+?[0-9][0-9\- ]{4,19}$/).optional(), idNumber: z.string().trim().min(6).max(20).optional() })
+  .strict()
+  .refine((v) => v.phone !== undefined || v.idNumber !== undefined, { message: 'give a phone number or an ID number', path: ['phone'] });
+
+/** A person's right to their data: what we hold about them, and its erasure once their cases are finished. */
+export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const audit = (request: FastifyRequest, action: string, subjectId: string, data: Record<string, unknown>) => {
+    const actor = actorOrThrow(request);
+    return appendAudit(deps.db, {
+      at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
+      action, subjectKind: 'person', subjectId, outcome: 'done', data,
+    });
+  };
+
+  api.get(
+    '/privacy/people',
+    {
+      config: { access: 'privacy.manage' },
+      schema: {
+        tags: ['privacy'],
+        summary: "Export everything held about one person (by phone or ID number); audited",
+        querystring: personQuery,
+        response: {
+          200: z.object({
+            cases: z.array(
+              z.object({
+                trackingNo: z.string(), status: z.string(), title: z.string(), description: z.string(), reply: z.string().nullable(),
+                createdAt: z.string(), closedAt: z.string().nullable(), isAnonymised: z.boolean(),
+                requester: z.object({ name: z.string().nullable(), phone: z.string().nullable(), idNumber: z.string().nullable(), email: z.string().nullable() }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const rows = await findCasesOfPerson(deps.db, request.query);
+      await audit(request, 'privacy export', request.query.phone ?? request.query.idNumber ?? '', { cases: rows.length });
+      return {
+        cases: rows.map((r) => ({
+          trackingNo: r.tracking_no, status: r.status, title: r.title, description: r.description, reply: r.reply_text,
+          createdAt: r.created_at.toISOString(), closedAt: r.closed_at?.toISOString() ?? null, isAnonymised: r.anonymised_at !== null,
+          requester: { name: r.name, phone: r.phone, idNumber: r.id_number, email: r.email },
+        })),
+      };
+    },
+  );
+
+  api.post(
+    '/privacy/people/erase',
+    {
+      config: { access: 'privacy.manage' },
+      schema: {
+        tags: ['privacy'],
+        summary: "Erase one person's data from all their finished cases; refused while any is still open",
+        body: personQuery,
+        response: { 200: z.object({ anonymised: z.number().int() }) },
+      },
+    },
+    async (request) => {
+      const rows = await findCasesOfPerson(deps.db, request.body);
+      const open = rows.filter((r) => !isFinishedStatus(r.status));
+      // An open case still needs the person's contact details to be handled and answered.
+      if (open.length > 0) {
+        throw new AppError('privacy.cases_open', 'some cases of this person are still being handled', { trackingNos: open.map((r) => r.tracking_no) });
+      }
+      let anonymised = 0;
+      const now = deps.now();
+      await deps.db.transaction().execute(async (trx) => {
+        for (const r of rows) if (await anonymiseCase(trx, r.id, now)) anonymised += 1;
+      });
+      await audit(request, 'privacy erasure', request.body.phone ?? request.body.idNumber ?? '', { anonymised });
+      return { anonymised };
+    },
+  );
+};

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { chinaDay } from '../core/case/tracking-number.js';
+import type { Db, Trx } from '../db/database.js';
+import { enqueueJob } from '../db/jobs.repository.js';
+import { anonymiseCase } from '../db/privacy.repository.js';
+import type { ClaimedJob } from '../db/jobs.repository.js';
+
+export const RETENTION_JOB = 'privacy.retention';
+const payloadSchema = z.object({ version: z.literal(1), days: z.number().int().min(1) });
+const BATCH = 200;
+
+/** Schedules the next daily run (03:00 China time); the same day is scheduled once, however often this runs. */
+export const scheduleRetention = async (db: Db | Trx, days: number, now: Date): Promise<void> => {
+  if (days <= 0) return;
+  const nextRun = new Date(`${chinaDay(new Date(now.getTime() + 24 * 3600_000))}T03:00:00+08:00`);
+  await enqueueJob(db, { kind: RETENTION_JOB, runAt: nextRun, payload: { version: 1, days }, dedupeKey: `${RETENTION_JOB}:${chinaDay(nextRun)}` });
+};
+
+/** Anonymises a batch of expired cases in the job's transaction; a full batch runs again at once, else tomorrow. */
+export const runRetention = async (trx: Trx, job: ClaimedJob, now: Date): Promise<void> => {
+  const { days } = payloadSchema.parse(job.payload);
+  const cutoff = new Date(now.getTime() - days * 24 * 3600_000);
+  const ids = await trx
+    .selectFrom('cases')
+    .select('id')
+    .where('anonymised_at', 'is', null)
+    .where('closed_at', '<', cutoff)
+    .where('status', 'in', ['closed', 'rejected', 'merged'])
+    .orderBy('closed_at')
+    .limit(BATCH)
+    .execute();
+  for (const { id } of ids) await anonymiseCase(trx, id, now);
+  if (ids.length === BATCH) {
+    await enqueueJob(trx, { kind: RETENTION_JOB, runAt: now, payload: { version: 1, days }, dedupeKey: `${RETENTION_JOB}:more:${job.id}` });
+  } else {
+    await scheduleRetention(trx, days, now);
+  }
+};

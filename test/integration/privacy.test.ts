@@ -1,0 +1,86 @@
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueJob } from '../../src/db/jobs.repository.js';
+import { RETENTION_JOB } from '../../src/jobs/retention.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let clock = Date.now();
+let t: TestApp;
+let hrss = '';
+beforeAll(async () => {
+  t = await createTestApp({ now: () => new Date(clock), sessionTtlHours: 24 * 3650 });
+  hrss = ((await t.call(null, 'GET', '/api/v1/units')).json() as { items: { id: string; code: string }[] }).items.find((u) => u.code === 'hrss')?.id ?? '';
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const PHONE = '13677778888';
+const NAME = '退休工人格桑';
+
+const closedCase = async (): Promise<{ id: string; trackingNo: string }> => {
+  const c = (await t.call('agent', 'POST', '/api/v1/cases', {
+    channel: 'phone', kind: 'complaint', title: `${NAME}反映欠薪`,
+    description: `我是${NAME}，电话${PHONE}，身份证540102195801011234，老板欠我工资。`,
+    address: '拉萨市城关区某小区3栋', lat: 29.65, lng: 91.13,
+    requester: { name: NAME, phone: PHONE, idNumber: '540102195801011234', language: 'zh-Hans' },
+  })).json() as { id: string; trackingNo: string };
+  const go = async (user: string, action: string, body: unknown) => expect((await t.call(user, 'POST', `/api/v1/cases/${c.id}/${action}`, body)).statusCode).toBe(200);
+  await go('dispatcher', 'dispatch', { unitId: hrss });
+  await go('handler', 'accept', {});
+  await go('handler', 'note', { text: `已电话联系${NAME}（${PHONE}）` });
+  await go('handler', 'reply', { text: `经查，已为${NAME}追回工资。`, outcome: 'resolved' });
+  await go('agent', 'callback', { resolved: 'yes', satisfaction: 'satisfied', comment: `${NAME}表示满意` });
+  await go('dispatcher', 'close', {});
+  return c;
+};
+
+const everything = async (caseId: string): Promise<string> => {
+  const c = await t.database.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
+  const r = await t.database.db.selectFrom('requesters').selectAll().where('id', '=', c.requester_id ?? '').executeTakeFirst();
+  const events = await t.database.db.selectFrom('work_item_events').select('data').where('item_id', '=', caseId).execute();
+  return JSON.stringify({ c, r, events });
+};
+
+describe('a person\'s data: export, erasure, retention', () => {
+  it('exports what is held about a person (audited), refuses erasure while a case is open, then erases it everywhere', async () => {
+    const open = (await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'help', title: '另一件', description: '仍在办理', requester: { phone: PHONE } })).json() as { id: string; trackingNo: string };
+    const done = await closedCase();
+    const exported = await t.call('admin', 'GET', `/api/v1/privacy/people?phone=${PHONE}`);
+    expect(exported.statusCode).toBe(200);
+    expect((exported.json() as { cases: { trackingNo: string }[] }).cases.map((c) => c.trackingNo).sort()).toEqual([open.trackingNo, done.trackingNo].sort());
+    expect((await t.call('agent', 'GET', `/api/v1/privacy/people?phone=${PHONE}`)).statusCode).toBe(403);
+
+    const refused = await t.call('admin', 'POST', '/api/v1/privacy/people/erase', { phone: PHONE });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({ error: { code: 'privacy.cases_open', details: { trackingNos: [open.trackingNo] } } });
+    expect(await everything(done.id)).toContain(PHONE);
+
+    await t.call('agent', 'POST', `/api/v1/cases/${open.id}/reject`, { reason: '重复反映' });
+    const erased = await t.call('admin', 'POST', '/api/v1/privacy/people/erase', { phone: PHONE });
+    expect(erased.json()).toEqual({ anonymised: 2 });
+    const after = await everything(done.id);
+    for (const secret of [PHONE, NAME, '540102195801011234', '3栋']) expect(after, secret).not.toContain(secret);
+    expect(after).toContain('老板欠我工资');
+    // The timeline keeps its order and codes; only data was rewritten.
+    const codes = (await t.database.db.selectFrom('work_item_events').select('code').where('item_id', '=', done.id).orderBy('seq').execute()).map((e) => e.code);
+    expect(codes).toEqual(['case.registered', 'case.dispatched', 'case.accepted', 'case.noted', 'case.replied', 'case.callback_recorded', 'case.closed']);
+    await expect(sql`UPDATE work_item_events SET data = '{}'::jsonb WHERE item_id = ${done.id}`.execute(t.database.db)).rejects.toThrow(/append-only/);
+    const actions = (await t.database.db.selectFrom('audit_log').select('action').where('subject_kind', '=', 'person').execute()).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(['privacy export', 'privacy erasure']));
+  });
+
+  it('retention anonymises cases closed longer ago than the limit, and only those', async () => {
+    const old = await closedCase();
+    clock += 400 * 24 * 3600_000;
+    const recent = await closedCase();
+    await enqueueJob(t.database.db, { kind: RETENTION_JOB, runAt: new Date(clock), payload: { version: 1, days: 365 }, dedupeKey: 'test-retention' });
+    // A 400-day jump fires every timer of every case, fanned out to every consumer: slow on a busy machine.
+    await t.runBackground();
+    expect(await everything(old.id)).not.toContain(PHONE);
+    expect(await everything(recent.id)).toContain(PHONE);
+    // The next daily run is scheduled.
+    const next = await t.database.db.selectFrom('jobs').select('run_at').where('kind', '=', RETENTION_JOB).where('done_at', 'is', null).executeTakeFirst();
+    expect(next?.run_at.getTime()).toBeGreaterThan(clock);
+  }, 180_000);
+});
