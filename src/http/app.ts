@@ -17,6 +17,8 @@ import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerPublicCaseRoutes } from './routes/public-case.routes.js';
 import { registerSlaRoutes } from './routes/sla.routes.js';
 import { registerCalendarRoutes } from './routes/calendar.routes.js';
+import { registerPrivacyRoutes } from './routes/privacy.routes.js';
+import { registerOpen311AdminRoutes } from './open311/open311-admin.routes.js';
 import { registerNotificationsRoutes } from './routes/notifications.routes.js';
 import { registerOpen311Routes } from './routes/open311.routes.js';
 import { registerSearchRoutes } from './routes/search.routes.js';
@@ -31,7 +33,7 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
         // Tracking look-ups carry the access code in the query string: never write it to the logs.
         req: (req: { method: string; url: string; ip: string }) => ({
           method: req.method,
-          url: req.url.replace(/accessCode=[^&]*/gi, 'accessCode=***'),
+          url: req.url.replace(/accessCode=[^&]*/gi, 'accessCode=***').replace(/api_key=[^&]*/gi, 'api_key=***'),
           remoteAddress: req.ip,
         }),
       },
@@ -84,9 +86,11 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
       registerPublicCaseRoutes(api, deps);
       registerSlaRoutes(api, deps);
       registerCalendarRoutes(api, deps);
+      registerPrivacyRoutes(api, deps);
       registerStatsRoutes(api, deps);
       registerNotificationsRoutes(api, deps);
       registerSearchRoutes(api, deps);
+      registerOpen311AdminRoutes(api, deps);
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

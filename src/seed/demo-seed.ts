@@ -10,6 +10,7 @@ import { performCaseAction } from '../core/case/perform-case-action.js';
 import { registerCase } from '../core/case/register-case.js';
 import { hashPassword, randomPassword } from '../core/shared/secrets.js';
 import { createCaseStore } from '../db/case.repository.js';
+import { seedOpen311Demo } from '../db/open311-seed.js';
 import type { Db, Trx } from '../db/database.js';
 import { DEMO_CASES, DEMO_TARGETS, type CaseTemplate, type DemoTarget } from './demo-cases.js';
 import { DEMO_CATEGORIES, DEMO_UNITS, DEMO_USERS } from './demo-organisation.js';
@@ -37,6 +38,7 @@ export const seedDemo = async (db: Db, options: { demoPassword: string | undefin
     const unitIds = await insertUnits(trx);
     const categoryIds = await insertCategories(trx, unitIds);
     await insertCalendarAndPolicies(trx, unitIds, categoryIds);
+    await seedOpen311Demo(trx, options.now);
     const actors = await insertUsers(trx, unitIds, await hashPassword(password));
     const caseCount = await seedCases(trx, { unitIds, categoryIds, actors, now: options.now });
     return { isNew: true, caseCount, generatedPassword: options.demoPassword ? null : password };

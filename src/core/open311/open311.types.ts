@@ -1,0 +1,75 @@
+import type { LocalizedText } from '../directory/directory.types.js';
+import type { Kind } from '../case/case.types.js';
+
+/** Response formats of GeoReport v2: the resource suffix (`services.xml`, `requests/123.json`). */
+export const FORMATS = ['json', 'xml'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export const ATTRIBUTE_DATATYPES = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const;
+export type AttributeDatatype = (typeof ATTRIBUTE_DATATYPES)[number];
+
+/**
+ * `realtime`: the id comes back at once; `batch`: a token comes back, resolved later with GET tokens;
+ * `blackbox`: neither. Bihuan registers every case at once, so this only says what the client is told.
+ */
+export const SERVICE_TYPES = ['realtime', 'batch', 'blackbox'] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+/** Where an attribute's value also goes on the case itself, besides the request's own record. */
+export const ATTRIBUTE_TARGETS = ['amount_claimed_yuan'] as const;
+export type AttributeTarget = (typeof ATTRIBUTE_TARGETS)[number];
+
+export type AttributeValueOption = { key: string; name: LocalizedText };
+
+export type AttributeDefinition = {
+  code: string;
+  datatype: AttributeDatatype;
+  isVariable: boolean;
+  isRequired: boolean;
+  datatypeDescription: LocalizedText | null;
+  description: LocalizedText;
+  order: number;
+  values: AttributeValueOption[];
+  mapsTo: AttributeTarget | null;
+};
+
+/** A category as an Open311 service, with the settings this module keeps for it. */
+export type ServiceRecord = {
+  categoryId: string;
+  code: string;
+  name: LocalizedText;
+  group: LocalizedText | null;
+  description: LocalizedText | null;
+  keywords: string[];
+  type: ServiceType;
+  caseKind: Kind;
+  serviceNotice: LocalizedText | null;
+  isListed: boolean;
+  /** Requests of this service appear in the public GET requests; others only for the key that posted them. */
+  isPublic: boolean;
+  replyDays: number;
+};
+
+export type ApiKeyRecord = {
+  id: string;
+  name: string;
+  intakeUnitId: string;
+  /** null: every listed service. */
+  serviceCodes: string[] | null;
+  rateLimitPerMinute: number;
+  isActive: boolean;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  /** null: every public event. */
+  webhookEvents: string[] | null;
+};
+
+/** The public status of GeoReport v2. */
+export type OpenClosed = 'open' | 'closed';
+
+/** FixMyStreet's extended statuses for `servicerequestupdates`, spelled as in its specification. */
+export const EXTENDED_STATUSES = [
+  'OPEN', 'INVESTIGATING', 'IN_PROGRESS', 'ACTION_SCHEDULED', 'INTERNAL_REFERRAL', 'FIXED', 'CLOSED', 'DUPLICATE',
+  'NOT_COUNCILS_RESPONSIBILITY', 'NO_FURTHER_ACTION', 'REOPEN',
+] as const;
+export type ExtendedStatus = (typeof EXTENDED_STATUSES)[number];

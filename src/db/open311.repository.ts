@@ -1,0 +1,503 @@
+import { sql, type SqlBool } from 'kysely';
+import type { Kind } from '../core/case/case.types.js';
+import type { LocalizedText } from '../core/directory/directory.types.js';
+import type { NewOpen311Request, StoredRequest } from '../core/open311/open311.ports.js';
+import type {
+  ApiKeyRecord,
+  AttributeDatatype,
+  AttributeDefinition,
+  AttributeTarget,
+  OpenClosed,
+  ServiceRecord,
+  ServiceType,
+} from '../core/open311/open311.types.js';
+import { caseStatusesOf, UPDATE_EVENT_CODES } from '../core/open311/status-map.js';
+import type { Paging, Window } from '../core/open311/request-query.js';
+import type { DbOrTrx } from './database.js';
+
+// ---------------------------------------------------------------------------------------------- services
+
+const serviceQuery = (db: DbOrTrx) =>
+  db
+    .selectFrom('categories as c')
+    .leftJoin('categories as p', 'p.id', 'c.parent_id')
+    .leftJoin('open311_services as s', 's.category_id', 'c.id')
+    .select([
+      'c.id', 'c.code', 'c.name', 'c.reply_days', 'c.sort_order', 'p.name as parent_name', 's.description', 's.keywords', 's.type',
+      's.case_kind', 's.service_notice', 's.is_listed', 's.is_public',
+    ])
+    .select((eb) => eb.exists(eb.selectFrom('open311_attributes as a').select('a.id').whereRef('a.category_id', '=', 'c.id')).as('has_attributes'))
+    .where('c.is_active', '=', true)
+    // Services are the leaves of the category tree; a parent category is the group its children are listed in.
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('categories as ch').select('ch.id').whereRef('ch.parent_id', '=', 'c.id').where('ch.is_active', '=', true))));
+
+type ServiceRow = Awaited<ReturnType<ReturnType<typeof serviceQuery>['executeTakeFirstOrThrow']>>;
+
+const toService = (r: ServiceRow): ServiceRecord & { hasAttributes: boolean } => ({
+  categoryId: r.id,
+  code: r.code,
+  name: r.name,
+  group: r.parent_name,
+  description: r.description ?? null,
+  keywords: r.keywords ?? [],
+  type: (r.type ?? 'realtime') as ServiceType,
+  caseKind: (r.case_kind ?? 'report') as Kind,
+  serviceNotice: r.service_notice ?? null,
+  isListed: r.is_listed ?? true,
+  isPublic: r.is_public ?? false,
+  replyDays: r.reply_days,
+  hasAttributes: Boolean(r.has_attributes),
+});
+
+export const listServices = async (db: DbOrTrx): Promise<(ServiceRecord & { hasAttributes: boolean })[]> =>
+  (await serviceQuery(db).orderBy('c.sort_order').orderBy('c.code').execute()).map(toService);
+
+export const findServiceByCode = async (db: DbOrTrx, code: string): Promise<(ServiceRecord & { hasAttributes: boolean }) | null> => {
+  const row = await serviceQuery(db).where('c.code', '=', code).executeTakeFirst();
+  return row ? toService(row) : null;
+};
+
+export const listAttributeDefinitions = async (db: DbOrTrx, categoryId: string): Promise<AttributeDefinition[]> => {
+  const rows = await db.selectFrom('open311_attributes').selectAll().where('category_id', '=', categoryId).orderBy('sort_order').execute();
+  return rows.map((r) => ({
+    code: r.code,
+    datatype: r.datatype as AttributeDatatype,
+    isVariable: r.is_variable,
+    isRequired: r.is_required,
+    datatypeDescription: r.datatype_description,
+    description: r.description,
+    order: r.sort_order,
+    values: r.values,
+    mapsTo: r.maps_to as AttributeTarget | null,
+  }));
+};
+
+export type ServiceSettings = {
+  description: LocalizedText | null;
+  keywords: string[];
+  type: ServiceType;
+  caseKind: Kind;
+  serviceNotice: LocalizedText | null;
+  isListed: boolean;
+  isPublic: boolean;
+};
+
+export const upsertServiceSettings = async (db: DbOrTrx, categoryId: string, s: ServiceSettings, at: Date): Promise<void> => {
+  const values = {
+    description: s.description ? JSON.stringify(s.description) : null,
+    keywords: s.keywords,
+    type: s.type,
+    case_kind: s.caseKind,
+    service_notice: s.serviceNotice ? JSON.stringify(s.serviceNotice) : null,
+    is_listed: s.isListed,
+    is_public: s.isPublic,
+    updated_at: at,
+  };
+  await db
+    .insertInto('open311_services')
+    .values({ category_id: categoryId, ...values })
+    .onConflict((oc) => oc.column('category_id').doUpdateSet(values))
+    .execute();
+};
+
+/** Replaces a service's attribute definitions as a whole: their order is part of the definition. */
+export const replaceAttributeDefinitions = async (db: DbOrTrx, categoryId: string, defs: readonly AttributeDefinition[], at: Date): Promise<void> => {
+  await db.deleteFrom('open311_attributes').where('category_id', '=', categoryId).execute();
+  if (defs.length === 0) return;
+  await db
+    .insertInto('open311_attributes')
+    .values(
+      defs.map((d) => ({
+        category_id: categoryId,
+        code: d.code,
+        datatype: d.datatype,
+        is_variable: d.isVariable,
+        is_required: d.isRequired,
+        datatype_description: d.datatypeDescription ? JSON.stringify(d.datatypeDescription) : null,
+        description: JSON.stringify(d.description),
+        sort_order: d.order,
+        values: JSON.stringify(d.values),
+        maps_to: d.mapsTo,
+        updated_at: at,
+      })),
+    )
+    .execute();
+};
+
+/** When service definitions last changed: the `changeset` of the discovery document. */
+export const lastServiceChange = async (db: DbOrTrx): Promise<Date | null> => {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('open311_services').select((e) => e.fn.max('updated_at').as('m')).as('services'),
+      eb.selectFrom('open311_attributes').select((e) => e.fn.max('updated_at').as('m')).as('attributes'),
+    ])
+    .executeTakeFirst();
+  const dates = [row?.services, row?.attributes].filter((d): d is Date => d instanceof Date);
+  return dates.length ? new Date(Math.max(...dates.map((d) => d.getTime()))) : null;
+};
+
+// ---------------------------------------------------------------------------------------------- api keys
+
+const toApiKey = (r: ApiKeyRow): ApiKeyRecord => ({
+  id: r.id,
+  name: r.name,
+  intakeUnitId: r.intake_unit_id,
+  serviceCodes: r.service_codes,
+  rateLimitPerMinute: r.rate_limit_per_minute,
+  isActive: r.is_active && r.revoked_at === null,
+  webhookUrl: r.webhook_url,
+  webhookSecret: r.webhook_secret,
+  webhookEvents: r.webhook_events,
+});
+
+type ApiKeyRow = {
+  id: string;
+  name: string;
+  intake_unit_id: string;
+  service_codes: string[] | null;
+  rate_limit_per_minute: number;
+  is_active: boolean;
+  revoked_at: Date | null;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+  webhook_events: string[] | null;
+};
+
+export const findActiveApiKeyByHash = async (db: DbOrTrx, hash: string): Promise<ApiKeyRecord | null> => {
+  const row = await db
+    .selectFrom('open311_api_keys')
+    .selectAll()
+    .where('key_hash', '=', hash)
+    .where('is_active', '=', true)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return row ? toApiKey(row) : null;
+};
+
+/** One statement, so concurrent calls of one key serialise on the counter row and none is lost. */
+export const countApiKeyCall = async (db: DbOrTrx, apiKeyId: string, windowStart: Date): Promise<number> => {
+  const row = await db
+    .insertInto('open311_rate_counters')
+    .values({ api_key_id: apiKeyId, window_start: windowStart, count: 1 })
+    .onConflict((oc) =>
+      oc.column('api_key_id').doUpdateSet({
+        count: sql<number>`CASE WHEN open311_rate_counters.window_start = excluded.window_start THEN open311_rate_counters.count + 1 ELSE 1 END`,
+        window_start: sql<Date>`excluded.window_start`,
+      }),
+    )
+    .returning('count')
+    .executeTakeFirstOrThrow();
+  await db.updateTable('open311_api_keys').set({ last_used_at: sql`now()` }).where('id', '=', apiKeyId).execute();
+  return row.count;
+};
+
+export type NewApiKey = {
+  name: string;
+  keyPrefix: string;
+  keyHash: string;
+  intakeUnitId: string;
+  serviceCodes: string[] | null;
+  rateLimitPerMinute: number;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  webhookEvents: string[] | null;
+  createdBy: string | null;
+  at: Date;
+};
+
+export const insertApiKey = async (db: DbOrTrx, k: NewApiKey): Promise<string> => {
+  const row = await db
+    .insertInto('open311_api_keys')
+    .values({
+      name: k.name, key_prefix: k.keyPrefix, key_hash: k.keyHash, intake_unit_id: k.intakeUnitId, service_codes: k.serviceCodes,
+      rate_limit_per_minute: k.rateLimitPerMinute, webhook_url: k.webhookUrl, webhook_secret: k.webhookSecret, webhook_events: k.webhookEvents,
+      created_by: k.createdBy, created_at: k.at, updated_at: k.at,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+};
+
+export type ApiKeyPatch = Partial<{
+  name: string;
+  intakeUnitId: string;
+  serviceCodes: string[] | null;
+  rateLimitPerMinute: number;
+  isActive: boolean;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+  webhookEvents: string[] | null;
+  revokedAt: Date;
+}>;
+
+export const updateApiKey = async (db: DbOrTrx, id: string, patch: ApiKeyPatch, at: Date): Promise<boolean> => {
+  const result = await db
+    .updateTable('open311_api_keys')
+    .set({
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.intakeUnitId !== undefined ? { intake_unit_id: patch.intakeUnitId } : {}),
+      ...(patch.serviceCodes !== undefined ? { service_codes: patch.serviceCodes } : {}),
+      ...(patch.rateLimitPerMinute !== undefined ? { rate_limit_per_minute: patch.rateLimitPerMinute } : {}),
+      ...(patch.isActive !== undefined ? { is_active: patch.isActive } : {}),
+      ...(patch.webhookUrl !== undefined ? { webhook_url: patch.webhookUrl } : {}),
+      ...(patch.webhookSecret !== undefined ? { webhook_secret: patch.webhookSecret } : {}),
+      ...(patch.webhookEvents !== undefined ? { webhook_events: patch.webhookEvents } : {}),
+      ...(patch.revokedAt !== undefined ? { revoked_at: patch.revokedAt, is_active: false } : {}),
+      updated_at: at,
+    })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+};
+
+/** What admins see of keys: never the hash, never the webhook secret. */
+export const listApiKeys = (db: DbOrTrx, id?: string) => {
+  let q = db
+    .selectFrom('open311_api_keys as k')
+    .innerJoin('units as u', 'u.id', 'k.intake_unit_id')
+    .select([
+      'k.id', 'k.name', 'k.key_prefix', 'k.intake_unit_id', 'u.code as unit_code', 'u.name as unit_name', 'k.service_codes',
+      'k.rate_limit_per_minute', 'k.webhook_url', 'k.webhook_events', 'k.is_active', 'k.created_at', 'k.updated_at', 'k.last_used_at',
+      'k.revoked_at',
+    ])
+    .orderBy('k.created_at', 'desc');
+  if (id) q = q.where('k.id', '=', id);
+  return q.execute();
+};
+
+export const findApiKeyById = async (db: DbOrTrx, id: string): Promise<ApiKeyRecord | null> => {
+  const row = await db.selectFrom('open311_api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toApiKey(row) : null;
+};
+
+// ---------------------------------------------------------------------------------------------- posting
+
+export const lockDuplicateKey = async (db: DbOrTrx, key: string): Promise<void> => {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 311))`.execute(db);
+};
+
+const storedRequestQuery = (db: DbOrTrx) =>
+  db
+    .selectFrom('open311_requests as r')
+    .innerJoin('cases as c', 'c.id', 'r.case_id')
+    .select(['r.case_id', 'c.tracking_no', 'r.token', 'r.service_code', 'r.content_hash', 'r.account_id']);
+
+const toStored = (r: { case_id: string; tracking_no: string; token: string; service_code: string; content_hash: string; account_id: string | null }): StoredRequest => ({
+  caseId: r.case_id,
+  serviceRequestId: r.tracking_no,
+  token: r.token,
+  serviceCode: r.service_code,
+  contentHash: r.content_hash,
+  accountId: r.account_id,
+});
+
+export const findRequestByIdempotencyKey = async (db: DbOrTrx, apiKeyId: string, idempotencyKey: string): Promise<StoredRequest | null> => {
+  const row = await storedRequestQuery(db).where('r.api_key_id', '=', apiKeyId).where('r.idempotency_key', '=', idempotencyKey).executeTakeFirst();
+  return row ? toStored(row) : null;
+};
+
+export const findRecentDuplicateRequest = async (
+  db: DbOrTrx,
+  input: { apiKeyId: string; deviceHash: string; contentHash: string; since: Date },
+): Promise<StoredRequest | null> => {
+  const row = await storedRequestQuery(db)
+    .where('r.api_key_id', '=', input.apiKeyId)
+    .where('r.device_hash', '=', input.deviceHash)
+    .where('r.content_hash', '=', input.contentHash)
+    .where('r.created_at', '>=', input.since)
+    .orderBy('r.created_at', 'desc')
+    .executeTakeFirst();
+  return row ? toStored(row) : null;
+};
+
+export const insertOpen311Request = async (db: DbOrTrx, r: NewOpen311Request): Promise<void> => {
+  await db
+    .insertInto('open311_requests')
+    .values({
+      case_id: r.caseId, api_key_id: r.apiKeyId, token: r.token, service_code: r.serviceCode, idempotency_key: r.idempotencyKey,
+      content_hash: r.contentHash, device_hash: r.deviceHash, account_id: r.accountId, address_id: r.addressId, media_url: r.mediaUrl,
+      is_description_given: r.isDescriptionGiven, attributes: JSON.stringify(r.attributes), created_at: r.at,
+    })
+    .execute();
+};
+
+export const findRequestByToken = async (db: DbOrTrx, token: string): Promise<{ serviceRequestId: string; token: string } | null> => {
+  const row = await db
+    .selectFrom('open311_requests as r')
+    .innerJoin('cases as c', 'c.id', 'r.case_id')
+    .select(['c.tracking_no', 'r.token'])
+    .where('r.token', '=', token)
+    .executeTakeFirst();
+  return row ? { serviceRequestId: row.tracking_no, token: row.token } : null;
+};
+
+// ---------------------------------------------------------------------------------------------- reading
+
+const PUBLIC_SQL = sql<SqlBool>`(coalesce(s.is_public, false) AND NOT EXISTS (SELECT 1 FROM open311_private_cases pc WHERE pc.case_id = c.id))`;
+
+/**
+ * Who sees a request: everyone, when its service is public and the case is not private; the partner whose
+ * key posted it, always (without personal data either way).
+ */
+const isVisible = (apiKeyId: string | null) => (apiKeyId ? sql<SqlBool>`(${PUBLIC_SQL} OR r.api_key_id = ${apiKeyId})` : PUBLIC_SQL);
+
+const requestQuery = (db: DbOrTrx) =>
+  db
+    .selectFrom('cases as c')
+    .innerJoin('categories as cat', 'cat.id', 'c.category_id')
+    .innerJoin('units as intake', 'intake.id', 'c.intake_unit_id')
+    .leftJoin('units as lead', 'lead.id', 'c.lead_unit_id')
+    .leftJoin('open311_services as s', 's.category_id', 'cat.id')
+    .leftJoin('open311_requests as r', 'r.case_id', 'c.id')
+    .leftJoin('cases as m', 'm.id', 'c.master_id')
+    .leftJoin('requesters as q', 'q.id', 'c.requester_id')
+    .leftJoin('requesters as mq', 'mq.id', 'm.requester_id');
+
+const requestColumns = [
+  'c.id', 'c.tracking_no', 'c.status', 'c.description', 'c.address', 'c.lat', 'c.lng', 'c.created_at', 'c.updated_at', 'c.closed_at',
+  'c.replied_at', 'c.reply_text', 'c.reply_outcome', 'c.reply_due_at', 'm.reply_text as master_reply_text', 'cat.code as service_code',
+  'cat.name as service_name', 'cat.reply_days', 'lead.name as lead_name', 'intake.name as intake_name', 's.service_notice',
+  'r.address_id', 'r.media_url', 'r.is_description_given',
+  // Read only to take them out of free text before it is published; never mapped into any answer.
+  'q.name as requester_name', 'q.phone as requester_phone', 'q.email as requester_email', 'q.id_number as requester_id_number',
+  'mq.name as master_requester_name', 'mq.phone as master_requester_phone', 'mq.email as master_requester_email', 'mq.id_number as master_requester_id_number',
+] as const;
+
+export type RequestRow = Awaited<ReturnType<ReturnType<typeof selectRequests>['execute']>>[number];
+
+const selectRequests = (db: DbOrTrx) => requestQuery(db).select(requestColumns);
+
+export const findVisibleRequests = async (db: DbOrTrx, input: { ids: string[]; apiKeyId: string | null }): Promise<RequestRow[]> => {
+  if (input.ids.length === 0) return [];
+  return selectRequests(db)
+    .where('c.tracking_no', 'in', input.ids)
+    .where(isVisible(input.apiKeyId))
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .execute();
+};
+
+export const searchVisibleRequests = async (
+  db: DbOrTrx,
+  input: { window: Window; serviceCodes: string[]; statuses: OpenClosed[]; paging: Paging; apiKeyId: string | null },
+): Promise<RequestRow[]> => {
+  let q = selectRequests(db)
+    .where('c.created_at', '>=', input.window.start)
+    .where('c.created_at', '<=', input.window.end)
+    .where(isVisible(input.apiKeyId));
+  if (input.serviceCodes.length > 0) q = q.where('cat.code', 'in', input.serviceCodes);
+  if (input.statuses.length === 1) q = q.where('c.status', 'in', caseStatusesOf(input.statuses[0] as OpenClosed));
+  return q
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(input.paging.pageSize)
+    .offset((input.paging.page - 1) * input.paging.pageSize)
+    .execute();
+};
+
+export const searchVisibleUpdates = async (db: DbOrTrx, input: { window: Window; paging: Paging; apiKeyId: string | null }) =>
+  requestQuery(db)
+    .innerJoin('work_item_events as e', (join) => join.onRef('e.item_id', '=', 'c.id').on('e.item_kind', '=', 'case'))
+    .select([
+      'e.id as event_id', 'e.at', 'e.code', 'e.from_status', 'e.to_status', 'e.data', 'c.tracking_no', 'c.reply_outcome',
+      'q.name as requester_name', 'q.phone as requester_phone', 'q.email as requester_email', 'q.id_number as requester_id_number',
+    ])
+    .where('e.is_internal', '=', false)
+    .where('e.code', 'in', [...UPDATE_EVENT_CODES])
+    .where('e.at', '>=', input.window.start)
+    .where('e.at', '<=', input.window.end)
+    .where(isVisible(input.apiKeyId))
+    .orderBy('e.at')
+    .orderBy('e.id')
+    .limit(input.paging.pageSize)
+    .offset((input.paging.page - 1) * input.paging.pageSize)
+    .execute();
+
+export type UpdateRow = Awaited<ReturnType<typeof searchVisibleUpdates>>[number];
+
+// ---------------------------------------------------------------------------------------------- privacy
+
+export const markCasePrivate = async (db: DbOrTrx, input: { caseId: string; reason: string | null; markedBy: string; at: Date }): Promise<void> => {
+  await db
+    .insertInto('open311_private_cases')
+    .values({ case_id: input.caseId, reason: input.reason, marked_by: input.markedBy, marked_at: input.at })
+    .onConflict((oc) => oc.column('case_id').doUpdateSet({ reason: input.reason, marked_by: input.markedBy, marked_at: input.at }))
+    .execute();
+};
+
+export const unmarkCasePrivate = async (db: DbOrTrx, caseId: string): Promise<boolean> =>
+  Number((await db.deleteFrom('open311_private_cases').where('case_id', '=', caseId).executeTakeFirst()).numDeletedRows) > 0;
+
+// ---------------------------------------------------------------------------------------------- webhooks
+
+/** The partner to tell about a case's events: the key that posted it, if it subscribed and is still active. */
+export const findWebhookTarget = async (db: DbOrTrx, caseId: string) =>
+  db
+    .selectFrom('open311_requests as r')
+    .innerJoin('open311_api_keys as k', 'k.id', 'r.api_key_id')
+    .innerJoin('cases as c', 'c.id', 'r.case_id')
+    .leftJoin('requesters as q', 'q.id', 'c.requester_id')
+    .select([
+      'k.id as api_key_id', 'k.webhook_url', 'k.webhook_secret', 'k.webhook_events', 'r.token', 'r.service_code', 'c.tracking_no', 'c.reply_outcome',
+      // Only to take them out of the reply text.
+      'q.name as requester_name', 'q.phone as requester_phone', 'q.email as requester_email', 'q.id_number as requester_id_number',
+    ])
+    .where('r.case_id', '=', caseId)
+    .where('k.is_active', '=', true)
+    .where('k.revoked_at', 'is', null)
+    .where('k.webhook_url', 'is not', null)
+    .executeTakeFirst();
+
+export const recordWebhookDelivery = async (
+  db: DbOrTrx,
+  d: { eventId: string; apiKeyId: string; url: string; statusCode: number; attempts: number; at: Date },
+): Promise<void> => {
+  await db
+    .insertInto('open311_webhook_deliveries')
+    .values({ event_id: d.eventId, api_key_id: d.apiKeyId, url: d.url, status_code: d.statusCode, attempts: d.attempts, delivered_at: d.at })
+    .onConflict((oc) => oc.columns(['event_id', 'api_key_id']).doNothing())
+    .execute();
+};
+
+export const outboxAttemptsOf = async (db: DbOrTrx, consumer: string, eventId: string): Promise<number> =>
+  (await db.selectFrom('event_outbox').select('attempts').where('consumer', '=', consumer).where('event_id', '=', eventId).executeTakeFirst())?.attempts ?? 0;
+
+/** Deliveries that failed at least once and are still queued (retrying, or kept aside after the last attempt). */
+export const listWebhookFailures = (db: DbOrTrx, consumer: string) =>
+  db
+    .selectFrom('event_outbox as o')
+    .innerJoin('work_item_events as e', 'e.id', 'o.event_id')
+    .innerJoin('open311_requests as r', 'r.case_id', 'e.item_id')
+    .innerJoin('open311_api_keys as k', 'k.id', 'r.api_key_id')
+    .innerJoin('cases as c', 'c.id', 'r.case_id')
+    .select(['o.id as outbox_id', 'o.event_id', 'o.attempts', 'o.last_error', 'o.not_before', 'e.code', 'e.at', 'c.tracking_no', 'k.id as api_key_id', 'k.name as api_key_name', 'k.webhook_url'])
+    .where('o.consumer', '=', consumer)
+    .where('o.attempts', '>', 0)
+    .orderBy('o.id')
+    .limit(500)
+    .execute();
+
+/** Puts a failed delivery back at the head of the queue, with a fresh count of attempts. */
+export const replayWebhookFailure = async (db: DbOrTrx, consumer: string, outboxId: string, now: Date): Promise<boolean> => {
+  const result = await db
+    .updateTable('event_outbox')
+    .set({ attempts: 0, not_before: now, last_error: null })
+    .where('id', '=', outboxId)
+    .where('consumer', '=', consumer)
+    .where('attempts', '>', 0)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+};
+
+export const listWebhookDeliveries = (db: DbOrTrx, apiKeyId: string | null) => {
+  let q = db
+    .selectFrom('open311_webhook_deliveries as d')
+    .innerJoin('work_item_events as e', 'e.id', 'd.event_id')
+    .innerJoin('cases as c', 'c.id', 'e.item_id')
+    .select(['d.id', 'd.event_id', 'd.api_key_id', 'd.url', 'd.status_code', 'd.attempts', 'd.delivered_at', 'e.code', 'c.tracking_no'])
+    .orderBy('d.id', 'desc')
+    .limit(200);
+  if (apiKeyId) q = q.where('d.api_key_id', '=', apiKeyId);
+  return q.execute();
+};
