@@ -3,6 +3,7 @@ import type { CaseDeps } from '../core/case/case.ports.js';
 import { createAuthStore } from './auth.repository.js';
 import { createCaseStore } from './case.repository.js';
 import type { Db } from './database.js';
+import { createTwoFactorDeps } from './two-factor.repository.js';
 
 /** Binds the use cases' ports to PostgreSQL. */
 export const createCaseDeps = (db: Db, now: () => Date): CaseDeps => ({
@@ -15,4 +16,5 @@ export const createAuthDeps = (db: Db, now: () => Date, sessionTtlHours: number,
   now,
   sessionTtlHours,
   sessionIdleMinutes,
+  twoFactor: createTwoFactorDeps(db, now),
 });

@@ -3,6 +3,7 @@ import type { NotificationsTables } from './notifications.schema.js';
 import type { Open311Tables } from './open311.schema.js';
 import type { SearchTables } from './search.schema.js';
 import type { StatsTables } from './stats.schema.js';
+import type { TwoFactorTables } from './two-factor.schema.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -260,4 +261,4 @@ export type CategoryRow = Selectable<CategoryTable>;
 export type AssignmentRow = Selectable<CaseAssignmentTable>;
 export type EventRow = Selectable<WorkItemEventTable>;
 
-export type Database = CoreTables & StatsTables & NotificationsTables & Open311Tables & SearchTables;
+export type Database = CoreTables & StatsTables & NotificationsTables & Open311Tables & SearchTables & TwoFactorTables;

@@ -23,6 +23,7 @@ import { registerNotificationsRoutes } from './routes/notifications.routes.js';
 import { registerOpen311Routes } from './routes/open311.routes.js';
 import { registerSearchRoutes } from './routes/search.routes.js';
 import { registerStatsRoutes } from './routes/stats.routes.js';
+import { registerTwoFactorRoutes } from './routes/two-factor.routes.js';
 
 export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {}): Promise<FastifyInstance> => {
   const app = Fastify({
@@ -81,6 +82,7 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
   await app.register(
     async (api) => {
       registerAuthRoutes(api, deps);
+      registerTwoFactorRoutes(api, deps);
       registerDirectoryRoutes(api, deps);
       registerCaseRoutes(api, deps);
       registerPublicCaseRoutes(api, deps);

@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticate } from '../core/auth/login.js';
+import { assertTotpEnrolled } from '../core/auth/two-factor.js';
 import { AppError } from '../core/shared/app-error.js';
 import type { AppDeps } from './context.js';
+import { isAllowedBeforeTotpEnrolment } from './routes/two-factor.routes.js';
 
 export const SESSION_COOKIE = 'bihuan_session';
 
@@ -32,6 +34,8 @@ export const registerAuth = (app: FastifyInstance, deps: AppDeps): void => {
     const resolved = token ? await authenticate(deps.authDeps, token) : null;
     if (!resolved) throw new AppError('auth.required', 'sign in first');
     request.actor = resolved.actor;
+    // A role that requires TOTP, not set up yet: the session may only set it up (and see who it is, sign out).
+    if (!isAllowedBeforeTotpEnrolment(request.routeOptions.url)) await assertTotpEnrolled(deps.authDeps.twoFactor, resolved.actor);
     if (access !== 'authenticated' && !resolved.actor.permissions.has(access)) {
       throw new AppError('auth.forbidden', `missing permission ${access}`, { permission: access });
     }

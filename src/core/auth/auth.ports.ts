@@ -1,4 +1,5 @@
 import type { Role } from './roles.js';
+import type { TwoFactorDeps } from './two-factor.js';
 
 export type UserForAuth = {
   id: string;
@@ -31,4 +32,6 @@ export type AuthDeps = {
   sessionTtlHours: number;
   /** A session unused for this long ends, whatever its absolute expiry. */
   sessionIdleMinutes: number;
+  /** TOTP: the second step of sign-in, and the enrolment every request of a required role waits for. */
+  twoFactor: TwoFactorDeps;
 };

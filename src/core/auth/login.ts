@@ -4,6 +4,7 @@ import { checkPassword, LOGIN_THROTTLE } from './password-policy.js';
 import type { Actor } from './actor.js';
 import type { AuthDeps, UserForAuth } from './auth.ports.js';
 import { permissionsForRoles } from './roles.js';
+import { checkSecondFactor, twoFactorError } from './two-factor.js';
 
 export const toActor = (user: UserForAuth): Actor => ({
   kind: 'user',
@@ -18,8 +19,8 @@ export const toActor = (user: UserForAuth): Actor => ({
 
 export const login = async (
   deps: AuthDeps,
-  input: { username: string; password: string; ip: string | null; userAgent: string | null },
-): Promise<{ token: string; user: UserForAuth; expiresAt: Date }> => {
+  input: { username: string; password: string; totpCode?: string | null; ip: string | null; userAgent: string | null },
+): Promise<{ token: string; user: UserForAuth; expiresAt: Date; mustEnrollTotp: boolean }> => {
   const username = input.username.trim().toLowerCase();
   const now = deps.now();
   const userKey = `user:${username}`;
@@ -30,22 +31,33 @@ export const login = async (
       retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000),
     });
   }
+  const recordFailure = async (): Promise<void> => {
+    const { windowMs, lockMs } = LOGIN_THROTTLE;
+    await deps.store.recordLoginFailure(userKey, now, { windowMs, lockMs, failures: LOGIN_THROTTLE.userFailures });
+    await deps.store.recordLoginFailure(ipKey, now, { windowMs, lockMs, failures: LOGIN_THROTTLE.ipFailures });
+  };
   const user = await deps.store.findUserByUsername(username);
   // Verify even for unknown users so that response time does not reveal which usernames exist.
   const isPasswordValid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
   if (!user || !isPasswordValid) {
-    const { windowMs, lockMs } = LOGIN_THROTTLE;
-    await deps.store.recordLoginFailure(userKey, now, { windowMs, lockMs, failures: LOGIN_THROTTLE.userFailures });
-    await deps.store.recordLoginFailure(ipKey, now, { windowMs, lockMs, failures: LOGIN_THROTTLE.ipFailures });
+    await recordFailure();
     throw new AppError('auth.invalid_credentials', 'wrong username or password');
   }
   if (!user.isActive) throw new AppError('auth.inactive_user', 'this account is disabled');
+  // The second factor, before failures are cleared: a wrong code counts like a wrong password, and a right
+  // password alone (no code) neither opens a session nor resets the count, so codes cannot be guessed forever.
+  const second = await checkSecondFactor(deps.twoFactor, user, input.totpCode, now);
+  if (second.outcome === 'code_required') throw twoFactorError('totp_required', 'enter the code from your authenticator app, or a recovery code');
+  if (second.outcome === 'code_invalid') {
+    await recordFailure();
+    throw twoFactorError('totp_invalid', 'wrong or already used code');
+  }
   await deps.store.clearLoginFailures(userKey);
   // A new token at every sign-in: a session fixed before login is never reused.
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + deps.sessionTtlHours * 3600_000);
   await deps.store.createSession({ userId: user.id, tokenHash: sha256(token), expiresAt, ip: input.ip, userAgent: input.userAgent, at: now });
-  return { token, user, expiresAt };
+  return { token, user, expiresAt, mustEnrollTotp: second.outcome === 'not_enrolled' && second.mustEnrollTotp };
 };
 
 export const authenticate = async (deps: AuthDeps, token: string): Promise<{ actor: Actor; user: UserForAuth } | null> => {

@@ -24,6 +24,7 @@ export const PERMISSIONS = [
   'calendar.manage',
   'privacy.manage',
   'integration.manage',
+  'security.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -5,6 +5,7 @@ import * as createEventOutbox from './20261122100000_create_event_outbox.js';
 import * as addLoginThrottleAndAuditLog from './20261122103000_add_login_throttle_and_audit_log.js';
 import * as addRequesterAnonymisation from './20261122104000_add_requester_anonymisation.js';
 import * as allowTimelineAnonymisation from './20261122104500_allow_timeline_anonymisation.js';
+import * as addTwoFactor from './20261122150000_add_two_factor.js';
 import { notificationsMigrations } from './notifications.migrations.js';
 import { open311Migrations } from './open311.migrations.js';
 import { searchMigrations } from './search.migrations.js';
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '20261122103000_add_login_throttle_and_audit_log': addLoginThrottleAndAuditLog,
   '20261122104000_add_requester_anonymisation': addRequesterAnonymisation,
   '20261122104500_allow_timeline_anonymisation': allowTimelineAnonymisation,
+  '20261122150000_add_two_factor': addTwoFactor,
 };

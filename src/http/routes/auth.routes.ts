@@ -24,14 +24,22 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
       config: { access: 'public', rateLimit: 'login' },
       schema: {
         tags: ['auth'],
-        body: z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) }).strict(),
-        response: { 200: z.object({ token: z.string(), expiresAt: z.string(), user: meSchema }) },
+        body: z
+          .object({
+            username: z.string().trim().min(1).max(64),
+            password: z.string().min(1).max(200),
+            /** Asked for (auth.totp_required) when the user has TOTP on: a 6-digit code or a recovery code. */
+            totpCode: z.string().trim().min(1).max(32).optional(),
+          })
+          .strict(),
+        response: { 200: z.object({ token: z.string(), expiresAt: z.string(), mustEnrollTotp: z.boolean(), user: meSchema }) },
       },
     },
     async (request, reply) => {
       const result = await login(deps.authDeps, {
         username: request.body.username,
         password: request.body.password,
+        totpCode: request.body.totpCode ?? null,
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
       });
@@ -46,6 +54,7 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
       return {
         token: result.token,
         expiresAt: result.expiresAt.toISOString(),
+        mustEnrollTotp: result.mustEnrollTotp,
         user: { id: u.id, username: u.username, displayName: u.displayName, roles: u.roles, unitId: u.unitId, permissions: [...permissionsForRoles(u.roles)] },
       };
     },
