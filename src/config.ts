@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { loadNotifySettings, NotifyConfigError } from './notify/notify-config.js';
 
 const booleanish = z
   .enum(['on', 'off', 'true', 'false', '1', '0', 'demo'])
@@ -56,9 +57,15 @@ export class ConfigError extends Error {
 /** Reads and validates the environment once at start; every problem is reported, not just the first. */
 export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   const parsed = configSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  // Notification settings are read again by the delivery worker; checked here so a mistake fails at start.
+  try {
+    loadNotifySettings(env);
+  } catch (error) {
+    if (!(error instanceof NotifyConfigError)) throw error;
+    problems.push(error.message);
   }
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const c = parsed.data;
   return {
     port: c.PORT,

@@ -10,7 +10,7 @@ import { seedDemo } from './seed/demo-seed.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { startBackground } from './jobs/background.js';
 import { scheduleRetention } from './jobs/retention.js';
-import { eventConsumers } from './jobs/consumers.js';
+import { backgroundWorkers, eventConsumers } from './jobs/consumers.js';
 
 export type RunningServer = {
   app: FastifyInstance;
@@ -64,7 +64,7 @@ export const startServer = async (
     );
     const address = await app.listen({ port: config.port, host: config.host });
     await scheduleRetention(db, config.retentionDays, now());
-    const worker = await startBackground(db, { handlers: jobHandlers, consumers: eventConsumers, now, pollMs: config.jobPollMs, log });
+    const worker = await startBackground(db, { handlers: jobHandlers, consumers: eventConsumers, workers: backgroundWorkers, now, pollMs: config.jobPollMs, log });
     let isStopped = false;
     return {
       app,

@@ -3,6 +3,7 @@ import type { CaseStore } from '../core/case/case.ports.js';
 import type { AssignmentRecord, CasePatch, CaseRecord, CaseSla } from '../core/case/case.record.js';
 import { appendWorkItemEvent } from './events.repository.js';
 import { enqueueJob } from './jobs.repository.js';
+import { stashAccessCode } from './notifications.repository.js';
 import { calendarForUnit, policyForCase } from './sla.repository.js';
 import type { AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, ReplyOutcome, ResolvedAnswer, Satisfaction } from '../core/case/case.types.js';
 import type { CategoryRef, UnitRef } from '../core/directory/directory.types.js';
@@ -243,4 +244,5 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
   policyFor: (input) => policyForCase(trx, input),
   calendarFor: (unitId) => calendarForUnit(trx, unitId),
   scheduleJob: (job) => enqueueJob(trx, job),
+  stashAccessCode: (caseId, accessCode) => stashAccessCode(trx, { caseId, accessCode }),
 });

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { scrubPersonalData } from '../core/privacy/scrub-text.js';
 import type { Db, Trx } from './database.js';
+import { anonymiseCaseNotifications } from './notifications.repository.js';
 
 const FINISHED = ['closed', 'rejected', 'merged'] as const;
 
@@ -50,6 +51,7 @@ export const anonymiseCase = async (trx: Trx, caseId: string, at: Date): Promise
     }
   }
   await sql`SET LOCAL bihuan.anonymising = 'off'`.execute(trx);
+  await anonymiseCaseNotifications(trx, caseId, at);
   return true;
 };
 

@@ -7,6 +7,12 @@ import { sealAuditEntries } from '../db/audit.repository.js';
 /** A module's reaction to timeline events (statistics rollups, notifications, search indexing, webhooks). */
 export type EventConsumerSpec = { name: string; itemKinds?: string[]; handler: EventHandler };
 
+/**
+ * Work that must commit in several steps of its own (claim, call an outside service, record), so it gets the
+ * database rather than one transaction: the notification delivery.
+ */
+export type BackgroundWorker = { name: string; run: (db: Db, now: Date, log?: (message: string) => void) => Promise<number> };
+
 export type Background = { stop: () => Promise<void>; runOnce: () => Promise<number> };
 
 /**
@@ -15,13 +21,22 @@ export type Background = { stop: () => Promise<void>; runOnce: () => Promise<num
  */
 export const startBackground = async (
   db: Db,
-  options: { handlers: JobHandlers; consumers: EventConsumerSpec[]; now?: () => Date; pollMs?: number; log?: (message: string) => void; isLooping?: boolean },
+  options: {
+    handlers: JobHandlers;
+    consumers: EventConsumerSpec[];
+    workers?: BackgroundWorker[];
+    now?: () => Date;
+    pollMs?: number;
+    log?: (message: string) => void;
+    isLooping?: boolean;
+  },
 ): Promise<Background> => {
   for (const c of options.consumers) await registerEventConsumer(db, c.name, c.itemKinds);
   const now = options.now ?? (() => new Date());
   const runOnce = async (): Promise<number> => {
     let work = await runDueJobs(db, options.handlers, now, { log: options.log });
     for (const c of options.consumers) work += await consumeEvents(db, c.name, c.handler, { now, log: options.log, limit: 500 });
+    for (const w of options.workers ?? []) work += await w.run(db, now(), options.log);
     // Sealing is not counted as work: it never creates more of it.
     await sealAuditEntries(db);
     return work;

@@ -4,7 +4,7 @@ import { createAuthDeps, createCaseDeps } from '../../src/db/deps.js';
 import { buildApp } from '../../src/http/app.js';
 import type { AppDeps } from '../../src/http/context.js';
 import { startBackground } from '../../src/jobs/background.js';
-import { eventConsumers } from '../../src/jobs/consumers.js';
+import { backgroundWorkers, eventConsumers } from '../../src/jobs/consumers.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
 import { createTestDatabase, TEST_PASSWORD, type TestDatabase } from './test-database.js';
 
@@ -43,7 +43,7 @@ export const createTestApp = async (
     { logLevel: 'silent' },
   );
   await app.ready();
-  const background = await startBackground(database.db, { handlers: jobHandlers, consumers: eventConsumers, now, isLooping: false, log: () => {} });
+  const background = await startBackground(database.db, { handlers: jobHandlers, consumers: eventConsumers, workers: backgroundWorkers, now, isLooping: false, log: () => {} });
   const tokens = new Map<string, string>();
   const tokenOf = async (username: string): Promise<string> => {
     const cached = tokens.get(username);

@@ -22,6 +22,7 @@ export const PERMISSIONS = [
   'case.merge',
   'case.view_personal_data',
   'calendar.manage',
+  'reply_template.manage',
   'privacy.manage',
   'integration.manage',
   'security.manage',

@@ -66,6 +66,11 @@ export type CaseStore = {
   calendarFor: (unitId: string | null) => Promise<WorkCalendar>;
   /** Persists a timer; the same dedupe key twice schedules it once. */
   scheduleJob: (job: { kind: string; runAt: Date; payload: Record<string, unknown>; dedupeKey: string }) => Promise<void>;
+  /**
+   * Hands the new access code to the registration message, in the registration transaction: the case keeps
+   * only its hash. The notifier deletes it once the message is queued and redacts it once the message is sent.
+   */
+  stashAccessCode: (caseId: string, accessCode: string) => Promise<void>;
 };
 
 export type CaseDeps = {

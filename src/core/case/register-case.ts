@@ -54,6 +54,8 @@ export const insertNewCase = async (
     createdBy: context.actorId,
     at: context.now,
   });
+  // Only a requester who can be reached gets the code by message; for the others it is never kept.
+  if (requester?.phone || requester?.email) await store.stashAccessCode(id, accessCode);
   await store.appendEvent('case', id, {
     actorKind: context.actorKind,
     actorId: context.actorId,
