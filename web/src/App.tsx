@@ -3,6 +3,7 @@ import { Loading } from './components/forms';
 import { Header } from './components/Header';
 import { I18nProvider, useI18n } from './i18n/context';
 import { CalendarPage } from './pages/Calendar';
+import { TwoFactorPage } from './pages/TwoFactor';
 import { CaseViewPage } from './pages/CaseView';
 import { HomePage, NotFoundPage } from './pages/Home';
 import { LoginPage } from './pages/Login';
@@ -32,6 +33,7 @@ function Routes() {
   if (path === '/track') return <TrackPage key={`${query.get('no') ?? ''}|${query.get('code') ?? ''}`} />;
   if (path === '/login') return <LoginPage />;
   if (path === '/calendar') return <CalendarPage />;
+  if (path === '/account/two-factor') return <TwoFactorPage />;
   if (path === '/work')
     return (
       <StaffOnly>

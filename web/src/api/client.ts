@@ -200,10 +200,36 @@ export function isAbortError(err: unknown): boolean {
 
 // ---- auth ----
 
-export function login(username: string, password: string): Promise<LoginResult> {
-  return request<LoginResult>('POST', '/auth/login', {
-    body: { username, password },
+export function login(
+  username: string,
+  password: string,
+  totpCode?: string,
+): Promise<LoginResult & { mustEnrollTotp?: boolean }> {
+  return request<LoginResult & { mustEnrollTotp?: boolean }>('POST', '/auth/login', {
+    body: totpCode ? { username, password, totpCode } : { username, password },
     notifyUnauthorized: false,
+  });
+}
+
+export type TotpStatus = {
+  isEnabled: boolean;
+  enabledAt: string | null;
+  hasPendingSetup: boolean;
+  isRequired: boolean;
+  recoveryCodesLeft: number;
+};
+
+export function getTotpStatus(): Promise<TotpStatus> {
+  return request<TotpStatus>('GET', '/auth/totp');
+}
+
+export function setupTotp(): Promise<{ secret: string; otpauthUri: string }> {
+  return request<{ secret: string; otpauthUri: string }>('POST', '/auth/totp/setup', { body: {} });
+}
+
+export function enableTotp(code: string): Promise<{ enabledAt: string; recoveryCodes: string[] }> {
+  return request<{ enabledAt: string; recoveryCodes: string[] }>('POST', '/auth/totp/enable', {
+    body: { code },
   });
 }
 

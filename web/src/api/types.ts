@@ -124,6 +124,11 @@ export const ERROR_CODES = [
   'request.unsupported_media_type',
   'request.too_large',
   'rate_limited',
+  'auth.locked',
+  'auth.totp_required',
+  'auth.totp_invalid',
+  'auth.totp_setup_required',
+  'privacy.cases_open',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -292,6 +292,27 @@ export const en: Catalogue = {
   'track.rateSubmit': 'Send rating',
   'track.rateThanks': 'Thank you for your rating.',
 
+  'login.totpCode': 'Verification code',
+  'login.totpHint': 'The 6 digits from your authenticator app, or a recovery code.',
+  'twoFactor.title': 'Two-step verification',
+  'twoFactor.intro':
+    'With two-step verification, signing in also needs the code shown by an authenticator app on your phone.',
+  'twoFactor.required': 'Your role requires two-step verification: turn it on to continue working on cases.',
+  'twoFactor.start': 'Set it up',
+  'twoFactor.scan':
+    'Add an account in your authenticator app with the key below (or the link), then enter the 6 digits it shows.',
+  'twoFactor.confirm': 'Turn it on',
+  'twoFactor.enabled': 'Two-step verification is on.',
+  'twoFactor.recoveryIntro':
+    'Write down these recovery codes and keep them safe. If you lose your phone, each one replaces a code once. They are not shown again.',
+  'twoFactor.done': 'Done',
+  'twoFactor.isOn': 'Two-step verification is on.',
+  'errors.auth.locked': 'Too many failed sign-ins. Please try again later.',
+  'errors.auth.totp_required': 'Please enter the verification code.',
+  'errors.auth.totp_invalid': 'The verification code is wrong or was already used.',
+  'errors.auth.totp_setup_required': 'Please turn on two-step verification first.',
+  'errors.privacy.cases_open':
+    'This person still has cases being handled; their personal data cannot be erased yet.',
   'login.title': 'Staff sign-in',
   'login.username': 'User name',
   'login.password': 'Password',

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { getMe, login } from '../api/client';
+import { ApiError, getMe, login } from '../api/client';
 import { usePageTitle } from '../components/common';
 import { ErrorBox, Notice, TextField } from '../components/forms';
 import { useI18n } from '../i18n/context';
@@ -21,6 +21,9 @@ export function LoginPage() {
 
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  // Asked for only after the server says the account has two-factor sign-in.
+  const [needsCode, setNeedsCode] = useState(false);
+  const [code, setCode] = useState('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -38,7 +41,7 @@ export function LoginPage() {
     }
     setBusy(true);
     try {
-      const res = await login(username.trim(), password);
+      const res = await login(username.trim(), password, needsCode ? code.trim() : undefined);
       let me = res.user;
       try {
         me = await getMe({ notifyUnauthorized: false });
@@ -46,9 +49,22 @@ export function LoginPage() {
         // the login answer already carries the user
       }
       setUser(me);
-      window.location.hash = `#${safeNext(route.query.get('next'))}`;
+      window.location.hash = res.mustEnrollTotp
+        ? '#/account/two-factor'
+        : `#${safeNext(route.query.get('next'))}`;
     } catch (err) {
+      if (err instanceof ApiError && err.code === 'auth.totp_required') {
+        setNeedsCode(true);
+        setError(null);
+        setTimeout(() => document.getElementById('login-totp')?.focus(), 0);
+        return;
+      }
       setError(errorMessage(err, lang));
+      if (err instanceof ApiError && err.code === 'auth.totp_invalid') {
+        setCode('');
+        document.getElementById('login-totp')?.focus();
+        return;
+      }
       setPassword('');
       document.getElementById('login-password')?.focus();
     } finally {
@@ -81,6 +97,17 @@ export function LoginPage() {
           error={errors['login-password']}
           testId="login-password"
         />
+        {needsCode ? (
+          <TextField
+            id="login-totp"
+            label={t('login.totpCode')}
+            value={code}
+            onChange={setCode}
+            autoComplete="one-time-code"
+            hint={t('login.totpHint')}
+            testId="login-totp"
+          />
+        ) : null}
         <ErrorBox message={error} testId="login-error" />
         <button type="submit" className="button primary large" disabled={busy} data-testid="login-submit">
           {busy ? t('common.submitting') : t('login.submit')}
