@@ -20,7 +20,7 @@ import { registerCalendarRoutes } from './routes/calendar.routes.js';
 import { registerPrivacyRoutes } from './routes/privacy.routes.js';
 import { registerOpen311AdminRoutes } from './open311/open311-admin.routes.js';
 import { registerNotificationsRoutes } from './routes/notifications.routes.js';
-import { registerOpen311Routes } from './routes/open311.routes.js';
+import { formatOfUrl, registerOpen311Routes, sendGeoReportError, toGeoReportError } from './routes/open311.routes.js';
 import { registerSearchRoutes } from './routes/search.routes.js';
 import { registerStatsRoutes } from './routes/stats.routes.js';
 import { registerTwoFactorRoutes } from './routes/two-factor.routes.js';
@@ -41,6 +41,14 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
     },
     trustProxy: deps.config.isBehindProxy,
     bodyLimit: 1024 * 1024,
+    // Errors raised by the router itself (bad percent-encoding, over-long parameters) get our error format too.
+    frameworkErrors: (error, request, reply) => {
+      if (request.url.startsWith('/open311/')) {
+        void sendGeoReportError(reply, toGeoReportError(error, request), formatOfUrl(request.url));
+        return;
+      }
+      void sendError(reply, toAppError(error, request));
+    },
   }).withTypeProvider<ZodTypeProvider>();
   const hasWeb = deps.webRoot !== undefined && existsSync(path.join(deps.webRoot, 'index.html'));
 

@@ -55,6 +55,9 @@ export const toAppError = (error: unknown, request: FastifyRequest): AppError =>
       return new AppError('request.unsupported_media_type', 'send JSON with Content-Type: application/json');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('request.too_large', 'the request body is too large');
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('validation.failed', 'malformed URL', { issues: [{ path: 'params', message: fastifyError.message ?? 'malformed' }] });
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('validation.failed', 'the body is not valid JSON', { issues: [{ path: 'body', message: 'not valid JSON' }] });
@@ -65,6 +68,12 @@ export const toAppError = (error: unknown, request: FastifyRequest): AppError =>
     return new AppError('validation.failed', 'malformed request', { issues: [{ path: 'body', message: fastifyError.message ?? 'malformed' }] });
   }
   if (fastifyError.statusCode === 429) return new AppError('rate_limited', 'too many requests, slow down');
+  // PostgreSQL refusing a value's encoding or form is bad input that slipped past a schema, not a crash.
+  const pgCode = (error as { code?: unknown }).code;
+  if (typeof pgCode === 'string' && ['22021', '22P05', '22007', '22008', '22P02', '2201B'].includes(pgCode)) {
+    request.log.warn({ err: error }, 'database refused a value that validation let through');
+    return new AppError('validation.failed', 'a value could not be stored', { issues: [{ path: 'body', message: 'invalid value' }] });
+  }
   request.log.error({ err: error }, 'unhandled error');
   return new AppError('internal', 'internal error');
 };

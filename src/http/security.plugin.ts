@@ -13,6 +13,30 @@ declare module 'fastify' {
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+// NUL cannot be stored by PostgreSQL and lone surrogates are not text at all: both are refused up front, with
+// a field path, instead of failing deep in the database.
+const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const findBadText = (value: unknown, path: string, depth = 0): string | null => {
+  if (depth > 64) return path;
+  if (typeof value === 'string') return BAD_TEXT.test(value) ? path : null;
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      const found = findBadText(v, `${path}.${i}`, depth + 1);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (BAD_TEXT.test(k)) return `${path}.${k}`;
+      const found = findBadText(v, `${path}.${k}`, depth + 1);
+      if (found) return found;
+    }
+  }
+  return null;
+};
+
 const subjectOf = (request: FastifyRequest): { kind: string | null; id: string | null } => {
   const params = (request.params ?? {}) as Record<string, unknown>;
   const url = request.routeOptions.url ?? '';
@@ -66,6 +90,16 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
         }
         if (originHost !== request.headers.host) throw new AppError('auth.forbidden', 'cross-site request refused', { origin });
       }
+    }
+  });
+
+  app.addHook('preValidation', async (request) => {
+    const found =
+      findBadText(request.body, 'body') ?? findBadText(request.query, 'querystring') ?? findBadText(request.params, 'params');
+    if (found) {
+      throw new AppError('validation.failed', `${found}: contains a NUL character or broken Unicode`, {
+        issues: [{ path: found, message: 'contains a NUL character or broken Unicode (a lone surrogate)' }],
+      });
     }
   });
 

@@ -6,6 +6,7 @@ import { HOLIDAY_NAMES } from '../../core/calendar/holiday-names.js';
 import { parseIcal, toIcal, type IcalDay } from '../../core/calendar/ical.js';
 import { addDaysIso, dayNumberOfIso } from '../../core/calendar/iso-date.js';
 import { AppError } from '../../core/shared/app-error.js';
+import { isoDaySchema } from '../../core/shared/iso-day.js';
 import { deleteCalendarDay, listCalendars, lockCalendar, touchCalendar, upsertCalendarDay } from '../../db/calendar.repository.js';
 import type { Trx } from '../../db/database.js';
 import { appendWorkItemEvent } from '../../db/events.repository.js';
@@ -16,7 +17,7 @@ import { languageOf, localize } from '../language.js';
 
 const HOLIDAY_CODES = Object.keys(HOLIDAY_NAMES) as [string, ...string[]];
 const idParams = z.object({ id: z.uuid() });
-const dayParams = idParams.extend({ date: z.iso.date() });
+const dayParams = idParams.extend({ date: isoDaySchema });
 const nameSchema = z.object({ 'zh-Hans': z.string().trim().min(1).max(60), bo: z.string().trim().max(60).optional(), en: z.string().trim().max(60).optional() }).strict();
 const daySchema = z
   .object({ isWorkday: z.boolean(), holidayCode: z.enum(HOLIDAY_CODES).optional(), name: nameSchema.optional(), note: z.string().trim().max(500).optional() })
@@ -107,7 +108,7 @@ export const registerCalendarRoutes = (app: FastifyInstance, deps: AppDeps): voi
         tags: ['time limits'],
         summary: 'Holidays and swapped working days as iCalendar',
         params: idParams,
-        querystring: z.object({ from: z.iso.date(), to: z.iso.date(), lang: z.enum(['zh-Hans', 'bo', 'en']).optional() }),
+        querystring: z.object({ from: isoDaySchema, to: isoDaySchema, lang: z.enum(['zh-Hans', 'bo', 'en']).optional() }),
       },
     },
     async (request, reply) => {

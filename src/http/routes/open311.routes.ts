@@ -45,7 +45,7 @@ const splitResource = (file: string): { id: string; format: Format } | null => {
 };
 
 /** XML is the standard's required format, so an answer without a recognisable suffix is XML. */
-const formatOfUrl = (url: string): Format => (url.split('?')[0]?.endsWith('.json') ? 'json' : 'xml');
+export const formatOfUrl = (url: string): Format => (url.split('?')[0]?.endsWith('.json') ? 'json' : 'xml');
 
 export const sendGeoReport = (reply: FastifyReply, format: Format, root: string, value: SparkValue): FastifyReply =>
   format === 'json'
@@ -59,7 +59,7 @@ export const sendGeoReportError = (reply: FastifyReply, error: GeoReportError, f
 };
 
 /** Anything thrown becomes a GeoReport error; the standard answers every failure that is not 403/404 with 400. */
-const toGeoReportError = (error: unknown, request: FastifyRequest): GeoReportError => {
+export const toGeoReportError = (error: unknown, request: FastifyRequest): GeoReportError => {
   if (error instanceof GeoReportError) return error;
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {

@@ -6,6 +6,7 @@ import { addDaysIso, dayNumberOfIso } from '../../core/calendar/iso-date.js';
 import type { CaseRecord } from '../../core/case/case.record.js';
 import { getCase } from '../../core/case/get-case.js';
 import { AppError } from '../../core/shared/app-error.js';
+import { isoDaySchema } from '../../core/shared/iso-day.js';
 import { explanationText } from '../../core/sla/explain-text.js';
 import { SLA_TARGETS, type SlaTarget } from '../../core/sla/sla-policy.js';
 import { calendarForUnit } from '../../db/sla.repository.js';
@@ -118,8 +119,8 @@ export const registerSlaRoutes = (app: FastifyInstance, deps: AppDeps): void => 
         tags: ['time limits'],
         summary: 'Working days and holidays of a unit\'s calendar (default: the top unit\'s)',
         querystring: z.object({
-          from: z.iso.date(),
-          to: z.iso.date(),
+          from: isoDaySchema,
+          to: isoDaySchema,
           unit: z.uuid().optional(),
           lang: z.enum(['zh-Hans', 'bo', 'en']).optional(),
         }),
