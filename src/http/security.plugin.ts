@@ -15,6 +15,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 // NUL cannot be stored by PostgreSQL and lone surrogates are not text at all: both are refused up front, with
 // a field path, instead of failing deep in the database.
+// eslint-disable-next-line no-control-regex -- matching NUL is the point
 const BAD_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const findBadText = (value: unknown, path: string, depth = 0): string | null => {
