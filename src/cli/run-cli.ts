@@ -2,11 +2,13 @@ import { processIo, type CliIo } from './cli-io.js';
 import { InputError } from './jsonl.js';
 import { runRouterCommand } from './router-command.js';
 import { runAuditCommand, runBackupCommand, runRestoreCommand } from './admin-commands.js';
+import { runStatsCommand } from './stats-command.js';
 
 export const MAIN_HELP = `Usage: bihuan <command> [options]
 
 Commands:
   router   train, run and evaluate the dispatch router (bihuan router --help)
+  stats    rebuild the statistics rollups from the timeline (bihuan stats --help)
   audit    verify the hash chain of the audit log (bihuan audit verify)
   backup   write a consistent backup of the database (bihuan backup --out FILE)
   restore  restore a backup into an empty database (bihuan restore --in FILE)
@@ -32,6 +34,8 @@ export const runCli = async (argv: readonly string[], io: CliIo = processIo): Pr
     switch (command) {
       case 'router':
         return (await runRouterCommand(rest, io)) === 0 ? 0 : 2;
+      case 'stats':
+        return toExit(await runStatsCommand(rest, io));
       case 'audit':
         return toExit(await runAuditCommand(rest, io));
       case 'backup':

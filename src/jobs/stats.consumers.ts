@@ -1,4 +1,20 @@
+import { refreshCaseStats } from '../db/stats.repository.js';
 import type { EventConsumerSpec } from './background.js';
 
-/** Event consumers of the stats module (see background.ts). */
-export const statsConsumers: EventConsumerSpec[] = [];
+/** The consumer name the stats migration subscribed; it must not change, or the queue would be orphaned. */
+export const STATS_CONSUMER = 'stats.rollup';
+
+/**
+ * Keeps the rollups up to date with the timeline: each event refreshes its case's contribution, in the same
+ * transaction that takes the event off the queue, so a crash can neither lose nor double-count it.
+ */
+export const statsConsumers: EventConsumerSpec[] = [
+  {
+    name: STATS_CONSUMER,
+    itemKinds: ['case'],
+    handler: async (trx, event) => {
+      if (event.itemKind !== 'case') return;
+      await refreshCaseStats(trx, event.itemId, event.seq);
+    },
+  },
+];
