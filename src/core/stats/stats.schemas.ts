@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoDaySchema } from '../shared/iso-day.js';
 import { CASE_STATUSES, CHANNELS, KINDS, LANGUAGES } from '../case/case.types.js';
 import { parseWeights } from './rates.js';
 import { COUNTERS, PERIODS, RATES, type Counter, type RateName } from './stats.types.js';
@@ -23,8 +24,8 @@ const unitScope = {
 /** China dates, both included: `from=2026-10-01&to=2026-10-31` is October. Cases count on the day they were registered. */
 const scope = {
   ...unitScope,
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
+  from: isoDaySchema.optional(),
+  to: isoDaySchema.optional(),
   category: z.uuid().optional(),
   channel: z.enum(CHANNELS).optional(),
   kind: z.enum(KINDS).optional(),
@@ -46,8 +47,8 @@ export const breakdownQuerySchema = z.object({ ...scope, by: z.enum(['category',
 export const hotspotsQuerySchema = z
   .object({
     ...unitScope,
-    from: z.iso.date().optional(),
-    to: z.iso.date().optional(),
+    from: isoDaySchema.optional(),
+    to: isoDaySchema.optional(),
     category: z.uuid().optional(),
     by: z.enum(['place', 'district']).default('place'),
     minCases: z.coerce.number().int().min(2).max(10_000).default(3),
@@ -63,7 +64,7 @@ export const backlogQuerySchema = z
   })
   .strict();
 export const reportQuerySchema = z
-  .object({ unit: z.uuid().optional(), period: z.string().regex(/^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, 'YYYY-MM, YYYY-Qn or YYYY'), lang: z.enum(LANGUAGES).optional() })
+  .object({ unit: z.uuid().optional(), period: z.string().regex(/^(19|20)\d{2}(-(0[1-9]|1[0-2])|-Q[1-4])?$/, 'YYYY-MM, YYYY-Qn or YYYY, years 1900–2099'), lang: z.enum(LANGUAGES).optional() })
   .strict();
 
 // Responses.
