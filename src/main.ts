@@ -12,7 +12,14 @@ const main = async (): Promise<void> => {
     }
     throw error;
   }
-  const server = await startServer(config);
+  const server = await startServer(config, {
+    // Without its database the server can only answer 500s: exit, so that the service manager (systemd
+    // Restart=always, a container's restart policy) starts it again, which restarts the database with it.
+    onDatabaseLost: () => {
+      console.error('The embedded PostgreSQL is gone: exiting so that Bihuan is restarted');
+      process.exit(1);
+    },
+  });
   console.log(`Bihuan is listening on ${server.url}  (web: ${server.url}/  API docs: ${server.url}/api/v1/openapi.json)`);
   const shutdown = async (signal: string) => {
     console.log(`${signal} received: stopping`);

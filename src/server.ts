@@ -28,14 +28,14 @@ export const defaultWebRoot = (): string => {
 
 export const startServer = async (
   config: Config,
-  options: { now?: () => Date; log?: (message: string) => void; webRoot?: string } = {},
+  options: { now?: () => Date; log?: (message: string) => void; webRoot?: string; onDatabaseLost?: () => void } = {},
 ): Promise<RunningServer> => {
   const log = options.log ?? ((message: string) => console.log(message));
   const now = options.now ?? (() => new Date());
   let embedded: EmbeddedServer | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log });
+    embedded = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.embeddedPgPort, log, onUnexpectedExit: options.onDatabaseLost });
     databaseUrl = embedded.url;
     log(`Embedded PostgreSQL is running with its data in ${config.dataDir}`);
   }

@@ -16,6 +16,7 @@ import {
   closeSync,
   readFileSync,
   readdirSync,
+  rmSync,
   symlinkSync,
 } from 'node:fs';
 import os from 'node:os';
@@ -62,6 +63,7 @@ const serverEntry = (): { args: string[]; cwd: string } => {
       symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(out, 'node_modules'));
     copyFileSync(path.join(REPO_ROOT, 'package.json'), path.join(out, 'package.json'));
     builtEntry = path.join(out, 'src', 'main.js');
+    process.once('exit', () => rmSync(out, { recursive: true, force: true }));
   }
   return { args: [], cwd: path.dirname(path.dirname(builtEntry)) };
 };

@@ -7,7 +7,7 @@ import { stashAccessCode } from './notifications.repository.js';
 import { calendarForUnit, policyForCase } from './sla.repository.js';
 import type { AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, ReplyOutcome, ResolvedAnswer, Satisfaction } from '../core/case/case.types.js';
 import type { CategoryRef, UnitRef } from '../core/directory/directory.types.js';
-import type { DbOrTrx } from './database.js';
+import type { Db, DbOrTrx } from './database.js';
 import type { CaseRow, CaseUpdate } from './schema.js';
 
 const toFen = (value: string | null): number | null => (value === null ? null : Number(value));
@@ -163,6 +163,40 @@ export const findCategoryRef = async (db: DbOrTrx, id: string): Promise<Category
     : null;
 };
 
+const incrementTrackingCounter = async (trx: DbOrTrx, day: string): Promise<number> => {
+  const row = await trx
+    .insertInto('tracking_counters')
+    .values({ day, last_value: 1 })
+    .onConflict((oc) => oc.column('day').doUpdateSet({ last_value: sql`tracking_counters.last_value + 1` }))
+    .returning('last_value')
+    .executeTakeFirstOrThrow();
+  return row.last_value;
+};
+
+/**
+ * The counter's own transaction, committed without waiting for the WAL flush: its row lock lasts one
+ * statement. Crash-safe all the same: the case that uses the number commits with a flush, which writes the
+ * WAL up to and past this commit, so no acknowledged case's number can be handed out again after a crash.
+ */
+export const reserveTrackingSequence = (db: Db, day: string): Promise<number> =>
+  db.transaction().execute(async (trx) => {
+    // SET LOCAL and the increment in one round trip: the CTE is read by the INSERT, so it runs first.
+    const result = await sql<{ last_value: number }>`
+      WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
+      INSERT INTO tracking_counters (day, last_value) SELECT ${day}, 1 FROM async_commit
+      ON CONFLICT (day) DO UPDATE SET last_value = tracking_counters.last_value + 1
+      RETURNING last_value`.execute(trx);
+    const row = result.rows[0];
+    if (!row) throw new Error('tracking counter: no row returned');
+    return row.last_value;
+  });
+
+/** Forgets idempotency keys (and the access codes kept with them) once their replay window is over. */
+export const purgeIdempotencyKeys = async (db: DbOrTrx, createdBefore: Date): Promise<number> => {
+  const result = await db.deleteFrom('idempotency_keys').where('created_at', '<', createdBefore).executeTakeFirst();
+  return Number(result.numDeletedRows);
+};
+
 /** The CaseStore port over one transaction. */
 export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
   lockCase: (id) => findCaseRecord(trx, { id }, { isForUpdate: true }),
@@ -180,14 +214,31 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
     return mapUnit(row);
   },
   findCategory: (id) => findCategoryRef(trx, id),
-  nextTrackingSequence: async (day) => {
+  nextTrackingSequence: (day) => incrementTrackingCounter(trx, day),
+  findIdempotencyKey: async (scope, key, since) => {
     const row = await trx
-      .insertInto('tracking_counters')
-      .values({ day, last_value: 1 })
-      .onConflict((oc) => oc.column('day').doUpdateSet({ last_value: sql`tracking_counters.last_value + 1` }))
-      .returning('last_value')
-      .executeTakeFirstOrThrow();
-    return row.last_value;
+      .selectFrom('idempotency_keys')
+      .select(['case_id', 'request_hash', 'access_code'])
+      .where('scope', '=', scope)
+      .where('key', '=', key)
+      .where('created_at', '>=', since)
+      .executeTakeFirst();
+    return row ? { caseId: row.case_id, requestHash: row.request_hash, accessCode: row.access_code } : null;
+  },
+  claimIdempotencyKey: async (k) => {
+    // A concurrent request with the same key makes this wait until it commits (then: taken) or rolls back.
+    const row = await trx
+      .insertInto('idempotency_keys')
+      .values({ scope: k.scope, key: k.key, request_hash: k.requestHash, case_id: k.caseId, access_code: k.accessCode, created_at: k.at })
+      .onConflict((oc) =>
+        oc
+          .columns(['scope', 'key'])
+          .doUpdateSet({ request_hash: k.requestHash, case_id: k.caseId, access_code: k.accessCode, created_at: k.at })
+          .where('idempotency_keys.created_at', '<', k.expiredBefore),
+      )
+      .returning('case_id')
+      .executeTakeFirst();
+    return row !== undefined;
   },
   insertRequester: async (r) => {
     const row = await trx

@@ -18,9 +18,13 @@ export const createDb = (
   options: { max?: number; onIdleError?: (error: Error) => void } = {},
 ): Db => {
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, application_name: 'bihuan' });
-  // An idle connection closed by the server (restart, failover, admin) emits 'error' on the pool; without a
-  // listener Node treats it as uncaught and the whole process dies. The pool replaces the connection anyway.
-  pool.on('error', options.onIdleError ?? ((error) => console.error(`database connection lost: ${error.message}`)));
+  // A connection closed by the server (restart, crash, failover, admin) emits 'error'; without a listener Node
+  // treats it as uncaught and the whole process dies. An idle connection reports on the pool; one checked out
+  // (inside a transaction, between two statements) only on its own client, so every client gets a listener
+  // too. The statement in flight fails by itself, and the pool discards the broken client when it is released.
+  const onError = options.onIdleError ?? ((error: Error) => console.error(`database connection lost: ${error.message}`));
+  pool.on('error', () => {}); // the client's own listener below has already reported it
+  pool.on('connect', (client) => client.on('error', onError));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 };
 

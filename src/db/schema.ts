@@ -72,6 +72,8 @@ export type RequesterTable = {
 
 export type TrackingCounterTable = { day: string; last_value: number };
 
+export type IdempotencyKeyTable = { scope: string; key: string; request_hash: string; case_id: string; access_code: string; created_at: Date };
+
 export type CaseTable = {
   id: Generated<string>;
   tracking_no: string;
@@ -247,6 +249,7 @@ export type CoreTables = {
   categories: CategoryTable;
   requesters: RequesterTable;
   tracking_counters: TrackingCounterTable;
+  idempotency_keys: IdempotencyKeyTable;
   cases: CaseTable;
   case_assignments: CaseAssignmentTable;
   work_item_events: WorkItemEventTable;

@@ -3,6 +3,8 @@ import type { Db } from '../db/database.js';
 import { consumeEvents, registerEventConsumer, type EventHandler } from './event-consumer.js';
 import { runDueJobs, type JobHandlers } from './job-runner.js';
 import { sealAuditEntries } from '../db/audit.repository.js';
+import { purgeIdempotencyKeys } from '../db/case.repository.js';
+import { IDEMPOTENCY_WINDOW_MS } from '../core/case/idempotency.js';
 
 /** A module's reaction to timeline events (statistics rollups, notifications, search indexing, webhooks). */
 export type EventConsumerSpec = { name: string; itemKinds?: string[]; handler: EventHandler };
@@ -33,15 +35,23 @@ export const startBackground = async (
 ): Promise<Background> => {
   for (const c of options.consumers) await registerEventConsumer(db, c.name, c.itemKinds);
   const now = options.now ?? (() => new Date());
+  // Stopping ends the current pass after the job or event at hand, not after a whole batch: a backlog of
+  // thousands of events would otherwise hold a shutdown (and the restart after it) for minutes.
+  const controller = new AbortController();
+  let lastPurgeAt = 0;
   const runOnce = async (): Promise<number> => {
-    let work = await runDueJobs(db, options.handlers, now, { log: options.log });
-    for (const c of options.consumers) work += await consumeEvents(db, c.name, c.handler, { now, log: options.log, limit: 500 });
-    for (const w of options.workers ?? []) work += await w.run(db, now(), options.log);
+    const signal = controller.signal;
+    let work = await runDueJobs(db, options.handlers, now, { log: options.log, signal });
+    for (const c of options.consumers) work += await consumeEvents(db, c.name, c.handler, { now, log: options.log, limit: 500, signal });
+    for (const w of options.workers ?? []) if (!signal.aborted) work += await w.run(db, now(), options.log);
     // Sealing is not counted as work: it never creates more of it.
-    await sealAuditEntries(db);
+    if (!signal.aborted) await sealAuditEntries(db);
+    if (!signal.aborted && now().getTime() - lastPurgeAt >= 60_000) {
+      lastPurgeAt = now().getTime();
+      await purgeIdempotencyKeys(db, new Date(lastPurgeAt - IDEMPOTENCY_WINDOW_MS));
+    }
     return work;
   };
-  const controller = new AbortController();
   const loop =
     options.isLooping === false
       ? Promise.resolve()

@@ -22,11 +22,11 @@ export const consumeEvents = async (
   db: Db,
   consumer: string,
   handler: EventHandler,
-  options: { limit?: number; now?: () => Date; log?: (message: string) => void } = {},
+  options: { limit?: number; now?: () => Date; log?: (message: string) => void; signal?: AbortSignal } = {},
 ): Promise<number> => {
   const now = options.now ?? (() => new Date());
   let handled = 0;
-  for (let i = 0; i < (options.limit ?? 1000); i += 1) {
+  for (let i = 0; i < (options.limit ?? 1000) && !options.signal?.aborted; i += 1) {
     let failure: { id: string; attempts: number; message: string } | null = null;
     const didWork = await db
       .transaction()

@@ -18,11 +18,11 @@ export const runDueJobs = async (
   db: Db,
   handlers: JobHandlers,
   now: () => Date,
-  options: { maxJobs?: number; log?: (message: string) => void } = {},
+  options: { maxJobs?: number; log?: (message: string) => void; signal?: AbortSignal } = {},
 ): Promise<number> => {
   let processed = 0;
   const max = options.maxJobs ?? 500;
-  while (processed < max) {
+  while (processed < max && !options.signal?.aborted) {
     let failed: { job: ClaimedJob; error: string } | null = null;
     const claimed = await db.transaction().execute(async (trx) => {
       const at = now();

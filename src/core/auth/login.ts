@@ -60,6 +60,8 @@ export const login = async (
   return { token, user, expiresAt, mustEnrollTotp: second.outcome === 'not_enrolled' && second.mustEnrollTotp };
 };
 
+export const SESSION_TOUCH_INTERVAL_MS = 60_000;
+
 export const authenticate = async (deps: AuthDeps, token: string): Promise<{ actor: Actor; user: UserForAuth } | null> => {
   const now = deps.now();
   const user = await deps.store.findUserBySessionTokenHash(sha256(token), now);
@@ -68,7 +70,9 @@ export const authenticate = async (deps: AuthDeps, token: string): Promise<{ act
     await deps.store.deleteSessionByTokenHash(sha256(token));
     return null;
   }
-  await deps.store.touchSession(user.sessionId, now);
+  // The idle timeout is counted in minutes: recording every request would make each read a write (a commit
+  // and a WAL flush), and a session used by parallel requests a hot row. Once a minute is precise enough.
+  if (now.getTime() - user.lastSeenAt.getTime() >= SESSION_TOUCH_INTERVAL_MS) await deps.store.touchSession(user.sessionId, now);
   return { actor: toActor(user), user };
 };
 

@@ -55,6 +55,21 @@ export type CaseStore = {
   findRootUnit: () => Promise<UnitRef>;
   findCategory: (id: string) => Promise<CategoryRef | null>;
   nextTrackingSequence: (day: string) => Promise<number>;
+  /** A live idempotency key (created at or after `since`): its case, the request it was used for, the code given. */
+  findIdempotencyKey: (scope: string, key: string, since: Date) => Promise<{ caseId: string; requestHash: string; accessCode: string } | null>;
+  /**
+   * Records the key for a case just inserted; false when a live key of another request is there (that
+   * request committed first, or this call waited for it to). An expired key is taken over.
+   */
+  claimIdempotencyKey: (input: {
+    scope: string;
+    key: string;
+    requestHash: string;
+    caseId: string;
+    accessCode: string;
+    at: Date;
+    expiredBefore: Date;
+  }) => Promise<boolean>;
   insertRequester: (requester: NewRequester) => Promise<string>;
   insertCase: (input: NewCase) => Promise<string>;
   updateCase: (id: string, patch: CasePatch, at: Date) => Promise<void>;
@@ -77,4 +92,11 @@ export type CaseDeps = {
   /** Runs the function in one database transaction; everything it writes commits or nothing does. */
   transaction: <T>(fn: (store: CaseStore) => Promise<T>) => Promise<T>;
   now: () => Date;
+  /**
+   * Takes the next number of a day's tracking sequence in its own short transaction, before the case's
+   * transaction opens, so that the counter is not held locked across that transaction and its commit (which
+   * made every intake wait for the one before). A number is skipped if the case's transaction then fails.
+   * Without it, the number is taken inside the case's transaction (gapless, one intake at a time).
+   */
+  reserveTrackingSequence?: (day: string) => Promise<number>;
 };

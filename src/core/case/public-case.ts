@@ -4,21 +4,22 @@ import { hashAccessCode, isSameHash } from '../shared/secrets.js';
 import type { CaseDeps, CaseStore } from './case.ports.js';
 import type { CaseRecord } from './case.record.js';
 import type { PublicSubmitInput, RatingInput } from './case.schemas.js';
-import { insertNewCase } from './register-case.js';
+import type { IdempotencyKey } from './idempotency.js';
+import { createOnce, insertNewCase } from './register-case.js';
 import { isValidTrackingNo, normaliseTrackingNo } from './tracking-number.js';
 
 /** Public submissions are taken in by the top unit of the deployment, whose dispatchers route them. */
-export const submitPublicCase = async (deps: CaseDeps, body: PublicSubmitInput) => {
+export const submitPublicCase = async (deps: CaseDeps, body: PublicSubmitInput, idempotency?: IdempotencyKey) => {
   const now = deps.now();
-  return deps.transaction(async (store) => {
+  const { record, accessCode, isReplay } = await createOnce(deps, idempotency, now, async (store, trackingSequence) => {
     const root = await store.findRootUnit();
-    const { record, accessCode } = await insertNewCase(
+    return insertNewCase(
       store,
       { ...body, channel: 'web', requester: body.requester ? { ...body.requester } : undefined },
-      { actorId: null, actorKind: 'requester', intakeUnitId: root.id, now },
+      { actorId: null, actorKind: 'requester', intakeUnitId: root.id, now, trackingSequence },
     );
-    return { trackingNo: record.trackingNo, accessCode };
   });
+  return { trackingNo: record.trackingNo, accessCode, isReplay: isReplay === true };
 };
 
 const findWithAccessCodeOrThrow = async (

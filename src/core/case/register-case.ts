@@ -3,13 +3,15 @@ import { hasPermission } from '../auth/actor.js';
 import { AppError } from '../shared/app-error.js';
 import { fieldError } from '../shared/field-error.js';
 import { hashAccessCode, newAccessCode } from '../shared/secrets.js';
+import { IDEMPOTENCY_WINDOW_MS, IdempotencyKeyTaken, type IdempotencyKey } from './idempotency.js';
 import type { CaseDeps, CaseStore } from './case.ports.js';
 import type { CaseRecord } from './case.record.js';
 import type { RegisterCaseInput } from './case.schemas.js';
 import type { Channel } from './case.types.js';
 import { chinaDay, formatTrackingNo } from './tracking-number.js';
 
-export type RegisteredCase = { record: CaseRecord; accessCode: string };
+/** `isReplay`: an earlier request with the same idempotency key created this case (see createOnce). */
+export type RegisteredCase = { record: CaseRecord; accessCode: string; isReplay?: boolean };
 
 type Intake = Omit<RegisterCaseInput, 'channel'> & { channel: Channel };
 
@@ -17,7 +19,7 @@ type Intake = Omit<RegisterCaseInput, 'channel'> & { channel: Channel };
 export const insertNewCase = async (
   store: CaseStore,
   intake: Intake,
-  context: { actorId: string | null; actorKind: 'user' | 'requester'; intakeUnitId: string; now: Date },
+  context: { actorId: string | null; actorKind: 'user' | 'requester'; intakeUnitId: string; now: Date; trackingSequence?: number },
 ): Promise<RegisteredCase> => {
   if (intake.categoryId) {
     const category = await store.findCategory(intake.categoryId);
@@ -34,7 +36,7 @@ export const insertNewCase = async (
       })
     : null;
   const day = chinaDay(context.now);
-  const trackingNo = formatTrackingNo(day, await store.nextTrackingSequence(day));
+  const trackingNo = formatTrackingNo(day, context.trackingSequence ?? (await store.nextTrackingSequence(day)));
   const accessCode = newAccessCode();
   const id = await store.insertCase({
     trackingNo,
@@ -71,10 +73,57 @@ export const insertNewCase = async (
   return { record, accessCode };
 };
 
-export const registerCase = async (deps: CaseDeps, input: { actor: Actor; body: RegisterCaseInput }): Promise<RegisteredCase> => {
+/** Answers a retried request with the case its key created (as it is now) and the access code first given. */
+const replayIdempotent = (deps: CaseDeps, idempotency: IdempotencyKey, now: Date): Promise<RegisteredCase | null> =>
+  deps.transaction(async (store) => {
+    const found = await store.findIdempotencyKey(idempotency.scope, idempotency.key, new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS));
+    if (!found) return null;
+    if (found.requestHash !== idempotency.requestHash) {
+      throw new AppError('validation.failed', 'this Idempotency-Key was already used for a different request', {
+        issues: [{ path: 'headers.idempotency-key', message: 'already used for a different request' }],
+      });
+    }
+    const record = await store.findCase(found.caseId);
+    return record ? { record, accessCode: found.accessCode, isReplay: true } : null;
+  });
+
+/**
+ * Creates a case at most once per idempotency key. The case is inserted and the key recorded in the same
+ * transaction, so that they commit together or not at all. If the key is already taken (an earlier attempt
+ * committed, or a concurrent one does: the claim waits for it), the transaction rolls back and the answer is
+ * the earlier case. Retries are rare, so the first attempt pays one statement, not a look-up beforehand.
+ */
+export const createOnce = async (
+  deps: CaseDeps,
+  idempotency: IdempotencyKey | undefined,
+  now: Date,
+  insert: (store: CaseStore, trackingSequence: number | undefined) => Promise<RegisteredCase>,
+): Promise<RegisteredCase> => {
+  const trackingSequence = await deps.reserveTrackingSequence?.(chinaDay(now));
+  try {
+    return await deps.transaction(async (store) => {
+      const created = await insert(store, trackingSequence);
+      if (!idempotency) return created;
+      const expiredBefore = new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS);
+      const isClaimed = await store.claimIdempotencyKey({ ...idempotency, caseId: created.record.id, accessCode: created.accessCode, at: now, expiredBefore });
+      if (!isClaimed) throw new IdempotencyKeyTaken();
+      return created;
+    });
+  } catch (error) {
+    if (!(error instanceof IdempotencyKeyTaken) || !idempotency) throw error;
+    const replay = await replayIdempotent(deps, idempotency, now);
+    if (!replay) throw error;
+    return replay;
+  }
+};
+
+export const registerCase = async (
+  deps: CaseDeps,
+  input: { actor: Actor; body: RegisterCaseInput; idempotency?: IdempotencyKey },
+): Promise<RegisteredCase> => {
   if (!hasPermission(input.actor, 'case.create')) throw new AppError('auth.forbidden', 'missing permission case.create');
   const now = deps.now();
-  return deps.transaction((store) =>
-    insertNewCase(store, input.body, { actorId: input.actor.userId, actorKind: 'user', intakeUnitId: input.actor.unitId, now }),
+  return createOnce(deps, input.idempotency, now, (store, trackingSequence) =>
+    insertNewCase(store, input.body, { actorId: input.actor.userId, actorKind: 'user', intakeUnitId: input.actor.unitId, now, trackingSequence }),
   );
 };

@@ -6,6 +6,7 @@ import * as addLoginThrottleAndAuditLog from './20261122103000_add_login_throttl
 import * as addRequesterAnonymisation from './20261122104000_add_requester_anonymisation.js';
 import * as allowTimelineAnonymisation from './20261122104500_allow_timeline_anonymisation.js';
 import * as addTwoFactor from './20261122150000_add_two_factor.js';
+import * as createIdempotencyKeys from './20261122160000_create_idempotency_keys.js';
 import { notificationsMigrations } from './notifications.migrations.js';
 import { open311Migrations } from './open311.migrations.js';
 import { searchMigrations } from './search.migrations.js';
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '20261122104000_add_requester_anonymisation': addRequesterAnonymisation,
   '20261122104500_allow_timeline_anonymisation': allowTimelineAnonymisation,
   '20261122150000_add_two_factor': addTwoFactor,
+  '20261122160000_create_idempotency_keys': createIdempotencyKeys,
 };

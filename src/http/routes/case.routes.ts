@@ -14,6 +14,7 @@ import { actorOrThrow } from '../auth.plugin.js';
 import { loadCaseDetail } from '../case-detail.js';
 import { caseDetailSchema, caseListSchema, registeredCaseSchema, toSummaryView } from '../case.views.js';
 import type { AppDeps } from '../context.js';
+import { idempotencyHeaders, idempotencyOf, REPLAYED_HEADER } from '../idempotency.js';
 import { languageOf } from '../language.js';
 
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
@@ -62,12 +63,20 @@ export const registerCaseRoutes = (app: FastifyInstance, deps: AppDeps): void =>
     '/cases',
     {
       config: { access: 'case.create' },
-      schema: { tags: ['cases'], summary: 'Register a case (intake desk)', body: registerCaseSchema, response: { 201: registeredCaseSchema } },
+      schema: {
+        tags: ['cases'],
+        summary: 'Register a case (intake desk)',
+        headers: idempotencyHeaders,
+        body: registerCaseSchema,
+        response: { 201: registeredCaseSchema },
+      },
     },
     async (request, reply) => {
       const actor = actorOrThrow(request);
-      const { record, accessCode } = await registerCase(deps.caseDeps, { actor, body: request.body });
+      const idempotency = idempotencyOf(request, `user:${actor.userId}`);
+      const { record, accessCode, isReplay } = await registerCase(deps.caseDeps, { actor, body: request.body, idempotency });
       const view = await loadCaseDetail(deps.db, record, { actor, language: languageOf(request), now: deps.now() });
+      if (isReplay) void reply.header(REPLAYED_HEADER, 'true');
       return reply.status(201).send({ ...view, accessCode });
     },
   );

@@ -7,6 +7,7 @@ import { canRate, rateCase, submitPublicCase, trackPublicCase } from '../../core
 import { findCaseRecord } from '../../db/case.repository.js';
 import { findNames, listEvents } from '../../db/case-query.repository.js';
 import type { AppDeps } from '../context.js';
+import { idempotencyHeaders, idempotencyOf, REPLAYED_HEADER } from '../idempotency.js';
 import { languageOf } from '../language.js';
 import { publicCaseSchema, toPublicView } from '../case.views.js';
 import type { FastifyRequest } from 'fastify';
@@ -39,11 +40,16 @@ export const registerPublicCaseRoutes = (app: FastifyInstance, deps: AppDeps): v
       schema: {
         tags: ['public'],
         summary: 'Submit a request as a member of the public',
+        headers: idempotencyHeaders,
         body: publicSubmitSchema,
         response: { 201: z.object({ trackingNo: z.string(), accessCode: z.string() }) },
       },
     },
-    async (request, reply) => reply.status(201).send(await submitPublicCase(deps.caseDeps, request.body)),
+    async (request, reply) => {
+      const { trackingNo, accessCode, isReplay } = await submitPublicCase(deps.caseDeps, request.body, idempotencyOf(request, 'public'));
+      if (isReplay) void reply.header(REPLAYED_HEADER, 'true');
+      return reply.status(201).send({ trackingNo, accessCode });
+    },
   );
 
   api.get(
