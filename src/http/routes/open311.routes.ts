@@ -92,7 +92,7 @@ export const registerOpen311Routes = (app: FastifyInstance, deps: AppDeps): void
     sendGeoReportError(reply, notFound('resource_not_found', `no Open311 resource at ${request.method} ${request.url.split('?')[0] ?? ''}; resources end in .json or .xml`), formatOfUrl(request.url)),
   );
 
-  // The reads are open data: any web page may fetch them. Posting needs a key, which never belongs in a
+  // The reads are open data, so every web page may fetch them. Posting needs a key, which never belongs in a
   // browser, so no preflight is answered and POST stays same-origin.
   app.addHook('onSend', async (request, reply) => {
     if (request.method === 'GET' || request.method === 'HEAD') reply.header('access-control-allow-origin', '*');
