@@ -1,0 +1,332 @@
+import { sql, type SqlBool } from 'kysely';
+import type { Actor } from '../core/auth/actor.js';
+import { OPEN_STATUSES, type CaseStatus } from '../core/case/case.types.js';
+import type { DuplicateDeps } from '../core/duplicates/check-duplicates.js';
+import { resolveDuplicateSettings, type DuplicateSettings } from '../core/duplicates/duplicate-settings.js';
+import type { CandidateWindow, DuplicateProbe, DuplicateStore } from '../core/duplicates/find-duplicates.js';
+import { boundingBox, EARTH_RADIUS } from '../core/duplicates/geo.js';
+import { dropDuplicateGroups, type RepeatRequesterGroup, type SimilarityEdge } from '../core/duplicates/repeats.js';
+import { keyKind, requesterKeys } from '../core/duplicates/requester-key.js';
+import type { TermStats } from '../core/duplicates/text-similarity.js';
+import type { UnmergeDeps, UnmergeStore } from '../core/duplicates/unmerge-case.js';
+import { requestLexemes } from '../core/search/search-document.js';
+import { createCaseStore } from './case.repository.js';
+import { caseScope } from './case-query.repository.js';
+import type { Db, DbOrTrx, Trx } from './database.js';
+import { appendWorkItemEvent } from './events.repository.js';
+
+const OPEN = [...OPEN_STATUSES];
+
+/** Open cases of any age, others if registered within the window; never a case merged away. */
+const inWindow = (window: CandidateWindow) =>
+  sql<SqlBool>`(s.status <> 'merged' AND (s.status IN (${sql.join(OPEN)}) OR s.created_at BETWEEN ${window.from} AND ${window.to}))`;
+
+const notIn = (ids: readonly string[]) => (ids.length === 0 ? sql<SqlBool>`true` : sql<SqlBool>`NOT (s.case_id = ANY(${[...ids]}::uuid[]))`);
+
+export const loadTermStats = async (db: DbOrTrx, lexemes: readonly string[]): Promise<TermStats> => {
+  const rows = await db
+    .selectFrom('search_terms')
+    .select(['lexeme', 'df'])
+    .where((eb) => eb.or([eb('lexeme', '=', ''), eb('lexeme', '=', sql<string>`ANY(${[...lexemes]}::text[])`)]))
+    .execute();
+  const df = new Map<string, number>();
+  let documents = 0;
+  for (const r of rows) {
+    if (r.lexeme === '') documents = r.df;
+    else df.set(r.lexeme, r.df);
+  }
+  return { documents, df };
+};
+
+export const createDuplicateStore = (db: DbOrTrx): DuplicateStore => ({
+  termStats: (lexemes) => loadTermStats(db, lexemes),
+
+  textCandidates: async ({ anchors, window, excludeIds, limit }) => {
+    // Rank by shared anchor weight in an inner query and unpack lexemes only for the rows kept (OFFSET 0
+    // keeps the planner from computing the select list, which reads each document, below the sort).
+    const hashes = anchors.map((a) => a.hash);
+    const weights = anchors.map((a) => a.weight);
+    const { rows } = await sql<{ case_id: string; created_at: Date; text_weight: number; lexemes: string[] }>`
+      SELECT t.case_id, t.created_at, t.text_weight, tsvector_to_array(ts_filter(c.document, '{a,b}')) AS lexemes
+      FROM (
+        SELECT s.case_id, s.created_at, s.text_weight,
+          (SELECT sum(a.weight) FROM unnest(${hashes}::integer[], ${weights}::float8[]) AS a(hash, weight) WHERE a.hash = ANY(s.anchors)) AS shared
+        FROM case_search s
+        WHERE s.anchors && ${hashes}::integer[] AND ${inWindow(window)} AND ${notIn(excludeIds)}
+        ORDER BY shared DESC, s.created_at DESC
+        LIMIT ${limit} OFFSET 0
+      ) t
+      JOIN case_search c ON c.case_id = t.case_id
+      ORDER BY t.shared DESC, t.created_at DESC`.execute(db);
+    return rows.map((r) => ({ caseId: r.case_id, createdAt: r.created_at, lexemes: r.lexemes, textWeight: Number(r.text_weight) }));
+  },
+
+  requesterCandidates: async ({ keys, window, excludeIds, limit }) => {
+    const rows = await db
+      .selectFrom('case_search as s')
+      .select(['s.case_id', 's.created_at', 's.requester_keys'])
+      .where(sql<SqlBool>`s.requester_keys && ${[...keys]}::text[]`)
+      .where(sql<SqlBool>`s.status <> 'merged' AND s.created_at BETWEEN ${window.from} AND ${window.to}`)
+      .where(notIn(excludeIds))
+      .orderBy('s.created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ caseId: r.case_id, createdAt: r.created_at, keys: r.requester_keys }));
+  },
+
+  nearbyCandidates: async ({ lat, lng, metres, window, excludeIds, limit }) => {
+    const box = boundingBox({ lat, lng }, metres);
+    const distance = sql<number>`2 * ${EARTH_RADIUS}::float8 * asin(least(1, sqrt(
+        power(sin(radians(s.lat - ${lat}::float8) / 2), 2)
+        + cos(radians(${lat}::float8)) * cos(radians(s.lat)) * power(sin(radians(s.lng - ${lng}::float8) / 2), 2))))`;
+    const { rows } = await sql<{ case_id: string; created_at: Date; distance: number }>`
+      SELECT * FROM (
+        SELECT s.case_id, s.created_at, ${distance} AS distance
+        FROM case_search s
+        WHERE s.lat IS NOT NULL
+          AND point(s.lng, s.lat) <@ box(point(${box.minLng}::float8, ${box.minLat}::float8), point(${box.maxLng}::float8, ${box.maxLat}::float8))
+          AND ${inWindow(window)} AND ${notIn(excludeIds)}
+      ) n
+      WHERE n.distance <= ${metres}::float8
+      ORDER BY n.distance, n.created_at DESC
+      LIMIT ${limit}`.execute(db);
+    return rows.map((r) => ({ caseId: r.case_id, createdAt: r.created_at, distanceMetres: Number(r.distance) }));
+  },
+});
+
+/** The ids among these that the actor may see: suggestions never reveal a case outside the caller's scope. */
+export const visibleCaseIds = async (db: DbOrTrx, actor: Actor, ids: readonly string[]): Promise<Set<string>> => {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('cases')
+    .select('cases.id')
+    .where('cases.id', 'in', [...ids])
+    .where((eb) => caseScope(eb, actor))
+    .execute();
+  return new Set(rows.map((r) => r.id));
+};
+
+export const loadTextSetting = async (db: DbOrTrx, key: 'duplicates' | 'suggestions'): Promise<Record<string, unknown> | null> => {
+  const row = await db.selectFrom('text_settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value ?? null;
+};
+
+export const saveTextSetting = async (db: DbOrTrx, key: 'duplicates' | 'suggestions', value: Record<string, unknown>, userId: string | null, at: Date): Promise<void> => {
+  await db
+    .insertInto('text_settings')
+    .values({ key, value: JSON.stringify(value), updated_by: userId, updated_at: at })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_by: userId, updated_at: at }))
+    .execute();
+};
+
+export const loadDuplicateSettings = async (db: DbOrTrx): Promise<DuplicateSettings> => resolveDuplicateSettings(await loadTextSetting(db, 'duplicates'));
+
+// ---------------------------------------------------------------------------------------------------------
+// Probes of existing cases, links, repeats, and the merge history for undoing a merge.
+
+/** An existing case as a duplicate probe: from its search row, or straight from the case if not indexed yet. */
+export const probeOfCase = async (db: DbOrTrx, caseId: string): Promise<DuplicateProbe | null> => {
+  const indexed = await db
+    .selectFrom('case_search')
+    .select(['created_at', 'requester_keys', 'lat', 'lng', sql<string[]>`tsvector_to_array(ts_filter(document, '{a,b}'))`.as('lexemes')])
+    .where('case_id', '=', caseId)
+    .executeTakeFirst();
+  const linkedMerged = await db.selectFrom('cases').select('id').where('master_id', '=', caseId).execute();
+  const excludeIds = [caseId, ...linkedMerged.map((m) => m.id)];
+  if (indexed) {
+    return {
+      lexemes: indexed.lexemes,
+      requesterKeys: indexed.requester_keys,
+      location: indexed.lat !== null && indexed.lng !== null ? { lat: indexed.lat, lng: indexed.lng } : null,
+      at: indexed.created_at,
+      excludeIds,
+    };
+  }
+  const row = await db
+    .selectFrom('cases')
+    .leftJoin('requesters as r', 'r.id', 'cases.requester_id')
+    .select(['cases.title', 'cases.description', 'cases.lat', 'cases.lng', 'cases.created_at', 'r.phone', 'r.id_number'])
+    .where('cases.id', '=', caseId)
+    .executeTakeFirst();
+  if (!row) return null;
+  return {
+    lexemes: requestLexemes(row.title, row.description),
+    requesterKeys: requesterKeys({ phone: row.phone, idNumber: row.id_number }),
+    location: row.lat !== null && row.lng !== null ? { lat: row.lat, lng: row.lng } : null,
+    at: row.created_at,
+    excludeIds,
+  };
+};
+
+export const linkedCaseIds = async (db: DbOrTrx, caseId: string): Promise<Set<string>> => {
+  const rows = await db
+    .selectFrom('case_links')
+    .select(sql<string>`CASE WHEN case_a = ${caseId} THEN case_b ELSE case_a END`.as('other'))
+    .where((eb) => eb.or([eb('case_a', '=', caseId), eb('case_b', '=', caseId)]))
+    .execute();
+  return new Set(rows.map((r) => r.other));
+};
+
+export const createDuplicateDeps = (db: Db, now: () => Date): DuplicateDeps => ({
+  store: createDuplicateStore(db),
+  settings: () => loadDuplicateSettings(db),
+  visibleIds: (actor, ids) => visibleCaseIds(db, actor, ids),
+  probeOfCase: (caseId) => probeOfCase(db, caseId),
+  linkedIds: (caseId) => linkedCaseIds(db, caseId),
+  now,
+});
+
+export type CaseLinkRow = { caseId: string; note: string | null; createdAt: Date; createdBy: string | null };
+
+export const listCaseLinks = async (db: DbOrTrx, caseId: string): Promise<CaseLinkRow[]> => {
+  const rows = await db
+    .selectFrom('case_links')
+    .select([sql<string>`CASE WHEN case_a = ${caseId} THEN case_b ELSE case_a END`.as('other'), 'note', 'created_at', 'created_by'])
+    .where((eb) => eb.or([eb('case_a', '=', caseId), eb('case_b', '=', caseId)]))
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => ({ caseId: r.other, note: r.note, createdAt: r.created_at, createdBy: r.created_by }));
+};
+
+const pairOf = (a: string, b: string): { case_a: string; case_b: string } => (a < b ? { case_a: a, case_b: b } : { case_a: b, case_b: a });
+
+/** Locks both case rows in id order (the timeline's seq needs the lock; a fixed order cannot deadlock). */
+const lockPair = async (trx: Trx, a: string, b: string): Promise<Map<string, { id: string; tracking_no: string }>> => {
+  const rows = await trx.selectFrom('cases').select(['id', 'tracking_no']).where('id', 'in', [a, b]).orderBy('id').forUpdate().execute();
+  return new Map(rows.map((r) => [r.id, r]));
+};
+
+/**
+ * Links two cases as related, with a timeline entry on each. Returns false when they were linked already.
+ * The caller has checked that the actor may see both.
+ */
+export const linkCases = async (db: Db, input: { caseId: string; otherId: string; note: string | null; actorId: string; at: Date }): Promise<boolean> =>
+  db.transaction().execute(async (trx) => {
+    const locked = await lockPair(trx, input.caseId, input.otherId);
+    const inserted = await trx
+      .insertInto('case_links')
+      .values({ ...pairOf(input.caseId, input.otherId), kind: 'related', note: input.note, created_by: input.actorId, created_at: input.at })
+      .onConflict((oc) => oc.columns(['case_a', 'case_b']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return false;
+    for (const [self, other] of [[input.caseId, input.otherId], [input.otherId, input.caseId]] as const) {
+      await appendWorkItemEvent(trx, 'case', self, {
+        actorKind: 'user', actorId: input.actorId, code: 'case.linked', fromStatus: null, toStatus: null, isInternal: true,
+        data: { caseId: other, trackingNo: locked.get(other)?.tracking_no ?? null, note: input.note }, at: input.at,
+      });
+    }
+    return true;
+  });
+
+export const unlinkCases = async (db: Db, input: { caseId: string; otherId: string; actorId: string; at: Date }): Promise<boolean> =>
+  db.transaction().execute(async (trx) => {
+    const locked = await lockPair(trx, input.caseId, input.otherId);
+    const pair = pairOf(input.caseId, input.otherId);
+    const deleted = await trx.deleteFrom('case_links').where('case_a', '=', pair.case_a).where('case_b', '=', pair.case_b).returning('id').executeTakeFirst();
+    if (!deleted) return false;
+    for (const [self, other] of [[input.caseId, input.otherId], [input.otherId, input.caseId]] as const) {
+      await appendWorkItemEvent(trx, 'case', self, {
+        actorKind: 'user', actorId: input.actorId, code: 'case.unlinked', fromStatus: null, toStatus: null, isInternal: true,
+        data: { caseId: other, trackingNo: locked.get(other)?.tracking_no ?? null }, at: input.at,
+      });
+    }
+    return true;
+  });
+
+/** Requester keys with at least `minCases` cases in the period, within the actor's scope. */
+export const repeatRequesterGroups = async (
+  db: DbOrTrx,
+  actor: Actor,
+  input: { from: Date; to: Date; minCases: number; limit: number },
+): Promise<RepeatRequesterGroup[]> => {
+  const keyed = db
+    .selectFrom('cases')
+    .innerJoin('case_search as s', 's.case_id', 'cases.id')
+    .select(['cases.id', 'cases.status', 'cases.created_at', sql<string>`unnest(s.requester_keys)`.as('key')])
+    .where('cases.created_at', '>=', input.from)
+    .where('cases.created_at', '<', input.to)
+    .where('cases.status', '<>', 'merged')
+    .where((eb) => caseScope(eb, actor));
+  const rows = await db
+    .selectFrom(keyed.as('k'))
+    .select([
+      'k.key',
+      sql<string>`count(*)`.as('n'),
+      sql<string>`count(*) FILTER (WHERE k.status IN (${sql.join(OPEN)}))`.as('open_n'),
+      sql<Date>`min(k.created_at)`.as('first_at'),
+      sql<Date>`max(k.created_at)`.as('last_at'),
+      sql<string[]>`(array_agg(k.id ORDER BY k.created_at DESC))[1:20]`.as('ids'),
+    ])
+    .groupBy('k.key')
+    .having(sql<SqlBool>`count(*) >= ${input.minCases}`)
+    .orderBy(sql`count(*)`, 'desc')
+    .orderBy(sql`max(k.created_at)`, 'desc')
+    .limit(input.limit * 2)
+    .execute();
+  return dropDuplicateGroups(
+    rows.map((r) => ({
+      key: r.key,
+      via: keyKind(r.key),
+      caseIds: r.ids,
+      caseCount: Number(r.n),
+      openCount: Number(r.open_n),
+      firstAt: r.first_at,
+      lastAt: r.last_at,
+    })),
+  ).slice(0, input.limit);
+};
+
+/** "Most similar earlier case" links of the cases registered in the period, both ends within scope. */
+export const similarityEdges = async (db: DbOrTrx, actor: Actor, input: { from: Date; to: Date }): Promise<SimilarityEdge[]> => {
+  const rows = await db
+    .selectFrom('case_search as s')
+    .innerJoin('cases', 'cases.id', 's.case_id')
+    .select(['s.case_id', 's.similar_to', 's.similarity'])
+    .where('s.similar_to', 'is not', null)
+    .where('cases.created_at', '>=', input.from)
+    .where('cases.created_at', '<', input.to)
+    .where((eb) => caseScope(eb, actor))
+    .execute();
+  const targets = await visibleCaseIds(db, actor, [...new Set(rows.flatMap((r) => (r.similar_to ? [r.similar_to] : [])))]);
+  return rows.flatMap((r) => (r.similar_to && targets.has(r.similar_to) ? [{ caseId: r.case_id, similarTo: r.similar_to, similarity: Number(r.similarity ?? 0) }] : []));
+};
+
+/** Requester keys of cases, for counting distinct requesters in a group. */
+export const requesterKeysOf = async (db: DbOrTrx, caseIds: readonly string[]): Promise<Map<string, string[]>> => {
+  if (caseIds.length === 0) return new Map();
+  const rows = await db.selectFrom('case_search').select(['case_id', 'requester_keys']).where('case_id', 'in', [...caseIds]).execute();
+  return new Map(rows.map((r) => [r.case_id, r.requester_keys]));
+};
+
+/** The requester of the latest case of a group, to show who it is (the list is for staff with personal data). */
+export const requesterOfCase = (db: DbOrTrx, caseId: string) =>
+  db
+    .selectFrom('cases')
+    .innerJoin('requesters as r', 'r.id', 'cases.requester_id')
+    .select(['r.name', 'r.phone', 'r.id_number'])
+    .where('cases.id', '=', caseId)
+    .executeTakeFirst();
+
+export const createUnmergeDeps = (db: Db, now: () => Date): UnmergeDeps => ({
+  transaction: (fn) =>
+    db.transaction().execute((trx) => {
+      const store: UnmergeStore = {
+        ...createCaseStore(trx),
+        lastMerge: async (caseId) => {
+          const row = await trx
+            .selectFrom('work_item_events')
+            .select(['at', 'from_status', sql<string | null>`data->>'masterId'`.as('master_id')])
+            .where('item_kind', '=', 'case')
+            .where('item_id', '=', caseId)
+            .where('code', '=', 'case.merged')
+            .orderBy('seq', 'desc')
+            .limit(1)
+            .executeTakeFirst();
+          return row && row.from_status && row.master_id ? { at: row.at, fromStatus: row.from_status as CaseStatus, masterId: row.master_id } : null;
+        },
+      };
+      return fn(store);
+    }),
+  now,
+});

@@ -1,0 +1,332 @@
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Actor } from '../core/auth/actor.js';
+import type { CaseStatus, Channel, Kind } from '../core/case/case.types.js';
+import type { LocalizedText } from '../core/directory/directory.types.js';
+import type { HighlightSource } from '../core/search/highlight.js';
+import { facetsQuery, recentPeriodsQuery } from '../core/search/search-document.js';
+import { estimateMatches } from '../core/search/search-query.js';
+import type { CaseSummaryRow, RankedRow, SearchFilter, SearchStore, TextSearchInput } from '../core/search/search-cases.js';
+import { caseScope } from './case-query.repository.js';
+import type { DbOrTrx } from './database.js';
+import type { Database } from './schema.js';
+import { loadSearchSources } from './search-index.repository.js';
+
+/** ts_rank_cd weights for D, C, B, A: address, replies and notes, description, title. */
+const RANK_WEIGHTS = sql`'{0.05, 0.2, 0.4, 1.0}'::float4[]`;
+/** A fuzzy match (trigrams of an address or a name) ranks below any word match in the text. */
+const FUZZY_RANK = 0.01;
+const FUZZY_LIMIT = 50;
+/**
+ * A query matching a large part of the archive (a common word) ranks only its newest matches: reading and
+ * ranking a hundred thousand documents takes far longer than anyone waits, and among so many matches the
+ * recent ones are what a desk looks for. Rarer queries are ranked over all their matches. The total is
+ * counted up to the same bound and reported as "at least" beyond it.
+ */
+export const MAX_RANKED = 300;
+/**
+ * When a query matches many documents, its newest matches are looked for in the last few weeks first: each
+ * document holds the lexeme of its week (see periodLexeme), so the index reads only those weeks' matches.
+ * The window is chosen from the document frequencies to hold about three times what is ranked, and is a
+ * suffix of time (ending where a date filter ends), so its newest matches are the newest of the archive.
+ * If it holds fewer after all (other filters, the unit's scope, words that rarely meet), windows four
+ * times wider follow, then the date filter's whole range or the whole archive, which is what a rare word
+ * gets at once: cheap for it.
+ */
+const WINDOW_TARGET = 3;
+const MAX_WINDOW_WEEKS = 52;
+const UNKNOWN_WINDOW_WEEKS = 4;
+/** A date filter up to this long is searched as its weeks, never as the whole archive. */
+const MAX_RANGE_WEEKS = 60;
+/** Frequencies count titles and descriptions only; replies and notes add matches. */
+const REPLY_ALLOWANCE = 1.5;
+const DAY_MS = 86_400_000;
+
+/** How common each value of the copied filter columns is: PostgreSQL's own statistics, read every 10 minutes. */
+type FilterStats = Map<string, Map<string, number>>;
+const STATS_TTL_MS = 10 * 60_000;
+const filterStatsCache = new WeakMap<DbOrTrx, { at: number; stats: FilterStats }>();
+
+const parseArrayText = (text: string | null): string[] => (text ? text.replace(/^\{|\}$/g, '').split(',').map((v) => v.replace(/^"|"$/g, '')) : []);
+
+const loadFilterStats = async (db: DbOrTrx): Promise<FilterStats> => {
+  const cached = filterStatsCache.get(db);
+  if (cached && Date.now() - cached.at < STATS_TTL_MS) return cached.stats;
+  const { rows } = await sql<{ attname: string; vals: string | null; freqs: number[] | null; elems: string | null; elem_freqs: number[] | null }>`
+    SELECT attname, most_common_vals::text AS vals, most_common_freqs AS freqs, most_common_elems::text AS elems, most_common_elem_freqs AS elem_freqs
+    FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'case_search'
+      AND attname IN ('status', 'category_id', 'channel', 'kind', 'unit_ids')`.execute(db);
+  const stats: FilterStats = new Map();
+  for (const r of rows) {
+    const values = r.attname === 'unit_ids' ? parseArrayText(r.elems) : parseArrayText(r.vals);
+    const freqs = (r.attname === 'unit_ids' ? r.elem_freqs : r.freqs) ?? [];
+    stats.set(r.attname, new Map(values.map((v, i) => [v, Number(freqs[i] ?? 0)])));
+  }
+  filterStatsCache.set(db, { at: Date.now(), stats });
+  return stats;
+};
+
+/** A value missing from the statistics is rarer than those listed. */
+const UNLISTED_FREQUENCY = 0.005;
+
+/** The share of cases that pass the filters and the scope, roughly (independence assumed), never below 0.1 %. */
+const filterSelectivity = async (db: DbOrTrx, filter: SearchFilter, scopeUnits: readonly string[] | null): Promise<number> => {
+  if (!filter.statuses?.length && !filter.categoryId && !filter.channel && !filter.kind && !filter.unitId && scopeUnits === null) return 1;
+  const stats = await loadFilterStats(db);
+  const share = (column: string, values: readonly string[]): number => {
+    const known = stats.get(column);
+    if (!known || known.size === 0) return 1;
+    return Math.min(1, values.reduce((sum, v) => sum + (known.get(v) ?? UNLISTED_FREQUENCY), 0));
+  };
+  let selectivity = 1;
+  if (filter.statuses?.length) selectivity *= share('status', filter.statuses);
+  if (filter.categoryId) selectivity *= share('category_id', [filter.categoryId]);
+  if (filter.channel) selectivity *= share('channel', [filter.channel]);
+  if (filter.kind) selectivity *= share('kind', [filter.kind]);
+  if (filter.unitId) selectivity *= share('unit_ids', [filter.unitId]);
+  if (scopeUnits !== null) selectivity *= share('unit_ids', scopeUnits);
+  return Math.max(0.001, selectivity);
+};
+
+/** Weeks of the first window, or null to search the whole archive (or the date range) at once. */
+const windowWeeks = async (db: DbOrTrx, input: TextSearchInput, now: Date, selectivity: number): Promise<number | null> => {
+  const lexemes = [...new Set(input.clauses.flat(2))];
+  const [stats, range] = await Promise.all([
+    db.selectFrom('search_terms').select(['lexeme', 'df']).where('lexeme', 'in', ['', ...lexemes]).execute(),
+    db.selectFrom('case_search').select((eb) => eb.fn.min('created_at').as('first')).executeTakeFirst(),
+  ]);
+  const df = new Map(stats.map((r) => [r.lexeme, r.df]));
+  const estimate = lexemes.length === 0 ? Number.POSITIVE_INFINITY : estimateMatches(input.clauses, (lexeme) => df.get(lexeme) ?? 0, df.get('') ?? 0) * REPLY_ALLOWANCE;
+  if (!Number.isFinite(estimate)) return Math.ceil(UNKNOWN_WINDOW_WEEKS / selectivity);
+  const first = range?.first ? new Date(range.first) : now;
+  const spanDays = Math.max(7, (now.getTime() - first.getTime()) / DAY_MS);
+  const days = (WINDOW_TARGET * MAX_RANKED * spanDays) / Math.max(1, estimate * selectivity);
+  return days >= MAX_WINDOW_WEEKS * 7 ? null : Math.max(2, Math.ceil(days / 7) + 1);
+};
+
+type SearchEb = ExpressionBuilder<Database & { s: Database['case_search'] }, 's'>;
+type CasesEb = ExpressionBuilder<Database, 'cases'>;
+
+/** The filters on the search row's copies of the case's fields: exact, and they keep the documents unread. */
+const searchRowFilters = (eb: SearchEb, filter: SearchFilter): Expression<SqlBool>[] => {
+  const conditions: Expression<SqlBool>[] = [];
+  if (filter.statuses?.length) conditions.push(eb('s.status', 'in', [...filter.statuses]));
+  if (filter.categoryId) conditions.push(eb('s.category_id', '=', filter.categoryId));
+  if (filter.channel) conditions.push(eb('s.channel', '=', filter.channel));
+  if (filter.kind) conditions.push(eb('s.kind', '=', filter.kind));
+  if (filter.from) conditions.push(eb('s.created_at', '>=', filter.from));
+  if (filter.to) conditions.push(eb('s.created_at', '<', filter.to));
+  if (filter.unitId) {
+    const unitId = filter.unitId;
+    // The array test lets the index skip other units' cases; the assignment test is the exact rule below.
+    conditions.push(sql<SqlBool>`s.unit_ids && (SELECT array_agg(u.id) FROM units u JOIN units t ON t.id = ${unitId} WHERE u.path <@ t.path)`);
+    conditions.push(
+      eb.exists(
+        eb
+          .selectFrom('case_assignments as fa')
+          .innerJoin('units as fu', 'fu.id', 'fa.unit_id')
+          .innerJoin('units as target', (join) => join.on('target.id', '=', unitId))
+          .select(sql`1`.as('one'))
+          .whereRef('fa.case_id', '=', 's.case_id')
+          .where('fa.status', 'in', ['pending', 'accepted', 'done'])
+          .where(sql<SqlBool>`fu.path <@ target.path`),
+      ),
+    );
+  }
+  return conditions;
+};
+
+/** The same filters on the case row, authoritative, as the case list applies them. */
+const caseFilters = (eb: CasesEb, filter: SearchFilter): Expression<SqlBool>[] => {
+  const conditions: Expression<SqlBool>[] = [];
+  if (filter.statuses?.length) conditions.push(eb('cases.status', 'in', [...filter.statuses]));
+  if (filter.categoryId) conditions.push(eb('cases.category_id', '=', filter.categoryId));
+  if (filter.channel) conditions.push(eb('cases.channel', '=', filter.channel));
+  if (filter.kind) conditions.push(eb('cases.kind', '=', filter.kind));
+  if (filter.from) conditions.push(eb('cases.created_at', '>=', filter.from));
+  if (filter.to) conditions.push(eb('cases.created_at', '<', filter.to));
+  if (filter.unitId) {
+    // As in the case list: handled (or being handled) by the unit or one below it.
+    const unitId = filter.unitId;
+    conditions.push(
+      eb.exists(
+        eb
+          .selectFrom('case_assignments as fa')
+          .innerJoin('units as fu', 'fu.id', 'fa.unit_id')
+          .innerJoin('units as target', (join) => join.on('target.id', '=', unitId))
+          .select(sql`1`.as('one'))
+          .whereRef('fa.case_id', '=', 'cases.id')
+          .where('fa.status', 'in', ['pending', 'accepted', 'done'])
+          .where(sql<SqlBool>`fu.path <@ target.path`),
+      ),
+    );
+  }
+  return conditions;
+};
+
+const summaryColumns = [
+  'cases.id', 'cases.tracking_no', 'cases.status', 'cases.channel', 'cases.kind', 'cases.title', 'cases.supervised_at',
+  'cases.supervision_outcome', 'cases.sla_state', 'cases.accept_due_at', 'cases.reply_due_at', 'cases.created_at', 'cases.updated_at',
+  'cat.id as cat_id', 'cat.code as cat_code', 'cat.name as cat_name', 'lead.id as lead_id', 'lead.code as lead_code', 'lead.name as lead_name',
+] as const;
+
+type SummarySelection = {
+  id: string; tracking_no: string; status: string; channel: string; kind: string; title: string; supervised_at: Date | null;
+  supervision_outcome: string | null; sla_state: string; accept_due_at: Date | null; reply_due_at: Date | null; created_at: Date; updated_at: Date;
+  cat_id: string | null; cat_code: string | null; cat_name: LocalizedText | null;
+  lead_id: string | null; lead_code: string | null; lead_name: LocalizedText | null;
+};
+
+const toSummary = (r: SummarySelection): CaseSummaryRow => ({
+  id: r.id,
+  trackingNo: r.tracking_no,
+  status: r.status as CaseStatus,
+  channel: r.channel as Channel,
+  kind: r.kind as Kind,
+  title: r.title,
+  category: r.cat_id && r.cat_code && r.cat_name ? { id: r.cat_id, code: r.cat_code, name: r.cat_name } : null,
+  leadUnit: r.lead_id && r.lead_code && r.lead_name ? { id: r.lead_id, code: r.lead_code, name: r.lead_name } : null,
+  supervisedAt: r.supervised_at,
+  supervisionOutcome: r.supervision_outcome,
+  slaState: r.sla_state as CaseSummaryRow['slaState'],
+  acceptDueAt: r.accept_due_at,
+  replyDueAt: r.reply_due_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+/** The units in the actor's scope, or null when it covers every unit (a scope check would be a no-op). */
+const scopeUnitIds = async (db: DbOrTrx, actor: Actor): Promise<string[] | null> => {
+  const row = await db
+    .selectFrom('units')
+    .select([
+      sql<string[]>`coalesce(array_agg(id) FILTER (WHERE path <@ ${actor.unitPath}::ltree), '{}')`.as('inside'),
+      sql<string>`count(*) FILTER (WHERE NOT path <@ ${actor.unitPath}::ltree)`.as('outside'),
+    ])
+    .executeTakeFirstOrThrow();
+  return Number(row.outside) === 0 ? null : row.inside;
+};
+
+const loadSummaries = async (db: DbOrTrx, ids: readonly string[]): Promise<Map<string, CaseSummaryRow>> => {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('cases')
+    .leftJoin('categories as cat', 'cat.id', 'cases.category_id')
+    .leftJoin('units as lead', 'lead.id', 'cases.lead_unit_id')
+    .select([...summaryColumns])
+    .where('cases.id', 'in', [...ids])
+    .execute();
+  return new Map(rows.map((r) => [r.id, toSummary(r)]));
+};
+
+export const createSearchStore = (db: DbOrTrx, now: () => Date = () => new Date()): SearchStore => ({
+  searchText: async (actor, input: TextSearchInput) => {
+    const q = sql`${input.tsquery}::tsquery`;
+    const match = input.includeInternal ? sql<SqlBool>`(s.document @@ ${q} OR s.document_with_internal @@ ${q})` : sql<SqlBool>`s.document @@ ${q}`;
+    const scopeUnits = await scopeUnitIds(db, actor);
+
+    // 1. The pool: ids of the newest matches (at most MAX_RANKED + 1), read from the narrow search rows.
+    // Ordered by an expression rather than the column on purpose: walking the created_at index and testing
+    // each row's document would read a document per row (out of line, compressed), far slower than the
+    // word index; with no index for the order, the planner has only the word index left.
+    let pool: { case_id: string }[] = [];
+    let isWholeArchive = false;
+    // Windows end where the date filter ends (or now) and grow fourfold; the last one is the date filter's
+    // whole range when it has one, the whole archive otherwise.
+    const end = input.filter.to && input.filter.to.getTime() < now().getTime() ? input.filter.to : now();
+    const rangeWeeks = input.filter.from ? Math.ceil((end.getTime() - input.filter.from.getTime()) / (7 * DAY_MS)) + 1 : null;
+    const last = rangeWeeks !== null && rangeWeeks <= MAX_RANGE_WEEKS ? rangeWeeks : null;
+    const windows: (number | null)[] = [];
+    const selectivity = await filterSelectivity(db, input.filter, scopeUnits);
+    for (let w = await windowWeeks(db, input, end, selectivity); w !== null && w <= MAX_WINDOW_WEEKS && (last === null || w < last); w *= 4) windows.push(w);
+    windows.push(last);
+    // Filters and scope go into the word index as marker lexemes: only the final matches are read.
+    const unitFilter = input.filter.unitId
+      ? (await db.selectFrom('units as u').innerJoin('units as t', (join) => join.on('t.id', '=', input.filter.unitId ?? '')).select('u.id').where(sql<SqlBool>`u.path <@ t.path`).execute()).map((u) => u.id)
+      : null;
+    const facets = [
+      facetsQuery({ statuses: input.filter.statuses, categoryId: input.filter.categoryId, channel: input.filter.channel, kind: input.filter.kind, unitIds: scopeUnits ?? undefined }),
+      unitFilter ? facetsQuery({ unitIds: unitFilter }) : '',
+    ].filter((f) => f !== '').join(' & ');
+    const filtered = facets === '' ? q : sql`(${q} && ${facets}::tsquery)`;
+    for (const window of windows) {
+      const windowed = window === null ? filtered : sql`(${filtered} && (${recentPeriodsQuery(end, window)})::tsquery)`;
+      const windowMatch = input.includeInternal
+        ? sql<SqlBool>`(s.document @@ ${windowed} OR s.document_with_internal @@ ${windowed})`
+        : sql<SqlBool>`s.document @@ ${windowed}`;
+      const query = db
+        .selectFrom('case_search as s')
+        .select('s.case_id')
+        .where(windowMatch)
+        .where((eb) => eb.and(searchRowFilters(eb, input.filter)));
+      // The unit markers (intake unit and every assigned unit) are the scope rule itself as of the last
+      // indexing; the rule is applied exactly when ranking (step 2), which drops anything stale.
+      pool = await query.orderBy(sql`s.created_at + interval '0 seconds'`, 'desc').limit(MAX_RANKED + 1).execute();
+      isWholeArchive = window === last;
+      if (pool.length > MAX_RANKED) break;
+    }
+    const isTotalExact = isWholeArchive && pool.length <= MAX_RANKED;
+    const poolIds = pool.slice(0, MAX_RANKED).map((p) => p.case_id);
+
+    // Fuzzy matches of addresses and names: a handful at most, added to the pool.
+    const fuzzy = new Map<string, number>();
+    if (input.fuzzyText !== null) {
+      const text = input.fuzzyText;
+      const { rows: addresses } = await sql<{ id: string; similarity: number }>`
+        SELECT c.id, word_similarity(${text}, c.address) AS similarity FROM cases c
+        WHERE ${text} <% c.address ORDER BY similarity DESC LIMIT ${FUZZY_LIMIT}`.execute(db);
+      for (const r of addresses) fuzzy.set(r.id, Math.max(fuzzy.get(r.id) ?? 0, Number(r.similarity)));
+      if (input.isNameSearchAllowed) {
+        const { rows: names } = await sql<{ id: string; similarity: number }>`
+          SELECT c.id, similarity(r.name, ${text}) AS similarity FROM requesters r JOIN cases c ON c.requester_id = r.id
+          WHERE r.name % ${text} ORDER BY similarity DESC LIMIT ${FUZZY_LIMIT}`.execute(db);
+        for (const r of names) fuzzy.set(r.id, Math.max(fuzzy.get(r.id) ?? 0, Number(r.similarity)));
+      }
+    }
+    const candidateIds = [...new Set([...poolIds, ...fuzzy.keys()])];
+    if (candidateIds.length === 0) return { rows: [], total: 0, isTotalExact: true };
+
+    // 2. Rank the pool, with the authoritative scope and filters on the case rows.
+    const document = input.includeInternal ? sql`coalesce(s.document_with_internal, s.document)` : sql`s.document`;
+    const ranked = await db
+      .selectFrom('cases')
+      .leftJoin('case_search as s', 's.case_id', 'cases.id')
+      .select([
+        'cases.id',
+        'cases.created_at',
+        sql<number>`CASE WHEN s.case_id IS NOT NULL AND ${match} THEN ts_rank_cd(${RANK_WEIGHTS}, ${document}, ${q}) ELSE 0 END`.as('rank'),
+      ])
+      .where('cases.id', 'in', candidateIds)
+      .where((eb) => eb.and([caseScope(eb, actor), ...caseFilters(eb, input.filter)]))
+      .execute();
+    const order = ranked
+      .map((r) => ({ id: r.id, createdAt: r.created_at, rank: Number(r.rank) + FUZZY_RANK * (fuzzy.get(r.id) ?? 0) }))
+      .sort((a, b) => b.rank - a.rank || b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? -1 : 1));
+    const page = order.slice(input.offset, input.offset + input.limit);
+    const summaries = await loadSummaries(db, page.map((p) => p.id));
+    const rows: RankedRow[] = page.flatMap((p) => {
+      const summary = summaries.get(p.id);
+      return summary ? [{ ...summary, rank: p.rank }] : [];
+    });
+    return isTotalExact ? { rows, total: order.length, isTotalExact } : { rows, total: MAX_RANKED, isTotalExact };
+  },
+
+  findByTrackingNo: async (actor, trackingNo, filter) => {
+    const rows = await db
+      .selectFrom('cases')
+      .leftJoin('categories as cat', 'cat.id', 'cases.category_id')
+      .leftJoin('units as lead', 'lead.id', 'cases.lead_unit_id')
+      .select([...summaryColumns])
+      .where('cases.tracking_no', '=', trackingNo)
+      .where((eb) => eb.and([caseScope(eb, actor), ...caseFilters(eb, filter)]))
+      .execute();
+    return rows.map(toSummary);
+  },
+
+  highlightSources: async (caseIds) => {
+    const loaded = await loadSearchSources(db, caseIds);
+    return new Map<string, HighlightSource>([...loaded].map(([id, s]) => [id, s]));
+  },
+});
+
+export { loadSummaries as loadCaseSummaries };
+
