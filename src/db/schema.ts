@@ -1,5 +1,9 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { AccessTables } from './access.schema.js';
+import type { CallbacksTables } from './callbacks.schema.js';
 import type { NotificationsTables } from './notifications.schema.js';
+import type { OpenDataTables } from './open-data.schema.js';
+import type { ReportsTables } from './reports.schema.js';
 import type { Open311Tables } from './open311.schema.js';
 import type { SearchTables } from './search.schema.js';
 import type { StatsTables } from './stats.schema.js';
@@ -264,4 +268,4 @@ export type CategoryRow = Selectable<CategoryTable>;
 export type AssignmentRow = Selectable<CaseAssignmentTable>;
 export type EventRow = Selectable<WorkItemEventTable>;
 
-export type Database = CoreTables & StatsTables & NotificationsTables & Open311Tables & SearchTables & TwoFactorTables;
+export type Database = CoreTables & StatsTables & NotificationsTables & Open311Tables & SearchTables & TwoFactorTables & CallbacksTables & OpenDataTables & ReportsTables & AccessTables;

@@ -24,6 +24,10 @@ import { formatOfUrl, registerOpen311Routes, sendGeoReportError, toGeoReportErro
 import { registerSearchRoutes } from './routes/search.routes.js';
 import { registerStatsRoutes } from './routes/stats.routes.js';
 import { registerTwoFactorRoutes } from './routes/two-factor.routes.js';
+import { registerAccessRoutes } from './routes/access.routes.js';
+import { registerCallbacksRoutes } from './routes/callbacks.routes.js';
+import { registerOpenDataRoutes } from './routes/open-data.routes.js';
+import { registerReportsRoutes } from './routes/reports.routes.js';
 
 export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {}): Promise<FastifyInstance> => {
   const app = Fastify({
@@ -101,6 +105,10 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
       registerNotificationsRoutes(api, deps);
       registerSearchRoutes(api, deps);
       registerOpen311AdminRoutes(api, deps);
+      registerCallbacksRoutes(api, deps);
+      registerOpenDataRoutes(api, deps);
+      registerReportsRoutes(api, deps);
+      registerAccessRoutes(api, deps);
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -1,10 +1,20 @@
 import { applySlaTimer, slaTimerPayloadSchema } from '../core/case/apply-sla-timer.js';
 import { SLA_TIMER_JOB } from '../core/case/actions/action-context.js';
 import { createCaseStore } from '../db/case.repository.js';
+import { accessJobHandlers } from './access.jobs.js';
+import { callbacksJobHandlers } from './callbacks.jobs.js';
 import type { JobHandlers } from './job-runner.js';
+import { openDataJobHandlers } from './open-data.jobs.js';
+import { reportsJobHandlers } from './reports.jobs.js';
+import { searchJobHandlers } from './search.consumers.js';
 import { RETENTION_JOB, runRetention } from './retention.js';
 
 export const jobHandlers: JobHandlers = {
+  ...searchJobHandlers,
+  ...callbacksJobHandlers,
+  ...openDataJobHandlers,
+  ...reportsJobHandlers,
+  ...accessJobHandlers,
   [RETENTION_JOB]: runRetention,
   [SLA_TIMER_JOB]: (trx, job, now) => applySlaTimer({ store: createCaseStore(trx), now }, slaTimerPayloadSchema.parse(job.payload)),
 };

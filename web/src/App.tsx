@@ -2,7 +2,13 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { Loading } from './components/forms';
 import { Header } from './components/Header';
 import { I18nProvider, useI18n } from './i18n/context';
+import { ApiTokensPage } from './pages/ApiTokens';
 import { CalendarPage } from './pages/Calendar';
+import { CallbacksPage } from './pages/Callbacks';
+import { OpenDataPage } from './pages/OpenData';
+import { RepeatsPage } from './pages/Repeats';
+import { SearchPage } from './pages/Search';
+import { StatsPage } from './pages/Stats';
 import { TwoFactorPage } from './pages/TwoFactor';
 import { CaseViewPage } from './pages/CaseView';
 import { HomePage, NotFoundPage } from './pages/Home';
@@ -40,6 +46,16 @@ function Routes() {
         <QueuePage />
       </StaffOnly>
     );
+  if (path === '/open-data') return <OpenDataPage />;
+  const staffPages: Record<string, () => ReactNode> = {
+    '/work/stats': () => <StatsPage />,
+    '/work/search': () => <SearchPage />,
+    '/work/repeats': () => <RepeatsPage />,
+    '/work/callbacks': () => <CallbacksPage />,
+    '/work/admin/api-tokens': () => <ApiTokensPage />,
+  };
+  const staffPage = staffPages[path];
+  if (staffPage) return <StaffOnly>{staffPage()}</StaffOnly>;
   if (path === '/work/new')
     return (
       <StaffOnly>

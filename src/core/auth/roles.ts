@@ -26,6 +26,8 @@ export const PERMISSIONS = [
   'privacy.manage',
   'integration.manage',
   'security.manage',
+  'settings.manage',
+  'opendata.manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -53,7 +55,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   ],
   supervisor: [
     'case.read', 'case.note', 'case.supervise', 'case.decide_extension', 'case.reopen', 'case.close',
-    'case.callback', 'case.view_personal_data',
+    'case.callback', 'case.view_personal_data', 'opendata.manage',
   ],
   // Everything, including the calendars and time limits every unit is measured by.
   admin: PERMISSIONS,

@@ -7,7 +7,11 @@ import * as addRequesterAnonymisation from './20261122104000_add_requester_anony
 import * as allowTimelineAnonymisation from './20261122104500_allow_timeline_anonymisation.js';
 import * as addTwoFactor from './20261122150000_add_two_factor.js';
 import * as createIdempotencyKeys from './20261122160000_create_idempotency_keys.js';
+import { accessMigrations } from './access.migrations.js';
+import { callbacksMigrations } from './callbacks.migrations.js';
 import { notificationsMigrations } from './notifications.migrations.js';
+import { openDataMigrations } from './open-data.migrations.js';
+import { reportsMigrations } from './reports.migrations.js';
 import { open311Migrations } from './open311.migrations.js';
 import { searchMigrations } from './search.migrations.js';
 import { statsMigrations } from './stats.migrations.js';
@@ -22,6 +26,10 @@ export const migrations: Record<string, Migration> = {
   ...notificationsMigrations,
   ...open311Migrations,
   ...searchMigrations,
+  ...callbacksMigrations,
+  ...openDataMigrations,
+  ...reportsMigrations,
+  ...accessMigrations,
   '20261122080000_create_core_tables': createCoreTables,
   '20261122090000_add_calendars_sla_and_jobs': addCalendarsSlaAndJobs,
   '20261122100000_create_event_outbox': createEventOutbox,

@@ -41,6 +41,23 @@ export function Header() {
               {t('header.newCase')}
             </a>
           ) : null}
+          {user ? (
+            <>
+              <a href="#/work/search" aria-current={route.path === '/work/search' ? 'page' : undefined} data-testid="nav-search">
+                {t('header.search')}
+              </a>
+              <a href="#/work/callbacks" aria-current={route.path === '/work/callbacks' ? 'page' : undefined} data-testid="nav-callbacks">
+                {t('header.callbacks')}
+              </a>
+              <a href="#/work/stats" aria-current={route.path === '/work/stats' ? 'page' : undefined} data-testid="nav-stats">
+                {t('header.stats')}
+              </a>
+            </>
+          ) : (
+            <a href="#/open-data" aria-current={route.path === '/open-data' ? 'page' : undefined} data-testid="nav-open-data">
+              {t('header.openData')}
+            </a>
+          )}
           <a
             href="#/calendar"
             aria-current={route.path === '/calendar' ? 'page' : undefined}

@@ -1,9 +1,10 @@
 // བོད་ཡིག — Tibetan catalogue: exactly the keys of zh-Hans.ts.
 // Labels interpolated into sentences ({resolved}, {satisfaction}, {outcome}) carry their own shad,
 // so the templates below do not add one after them.
-import type { Catalogue } from './zh-Hans';
+import { mergeModules } from './modules';
+import type { BaseCatalogue, Catalogue } from './zh-Hans';
 
-export const bo: Catalogue = {
+const boBase: BaseCatalogue = {
   'app.name': '闭环 Bihuan',
   'app.tagline': 'མང་ཚོགས་ཀྱི་རེ་ཞུ་ལེན་པ་དང་ཐག་གཅོད་བྱེད་སའི་སྟེགས་བུ།',
   'app.skipToContent': 'གཙོ་བོའི་ནང་དོན་ལ་མཆོང་།',
@@ -418,6 +419,10 @@ export const bo: Catalogue = {
 
   // Time limits, supervision work and the working calendar (issue 3).
   'header.calendar': 'ལས་ཉིན་ལོ་ཐོ།',
+  'header.search': 'འཚོལ་ཞིབ།',
+  'header.callbacks': 'ཕྱིར་འདྲི།',
+  'header.stats': 'སྡོམ་རྩིས།',
+  'header.openData': 'གཞི་གྲངས་སྤྱི་ཁྱབ།',
   'action.urge': 'སྐུལ་འདེད།',
   'action.respond-supervision': 'ལྟ་སྐུལ་ལ་ལན་འདེབས།',
   'action.conclude-supervision': 'ལྟ་སྐུལ་མཇུག་སྒྲིལ།',
@@ -538,3 +543,5 @@ export const bo: Catalogue = {
   'weekday.6': 'སྤེན་པ།',
   'weekday.7': 'ཉི་མ།',
 };
+
+export const bo: Catalogue = { ...boBase, ...mergeModules('bo') };

@@ -1,7 +1,8 @@
 // English catalogue: exactly the keys of zh-Hans.ts.
-import type { Catalogue } from './zh-Hans';
+import { mergeModules } from './modules';
+import type { BaseCatalogue, Catalogue } from './zh-Hans';
 
-export const en: Catalogue = {
+const enBase: BaseCatalogue = {
   'app.name': '闭环 Bihuan',
   'app.tagline': 'Public requests, handled and answered',
   'app.skipToContent': 'Skip to main content',
@@ -423,6 +424,10 @@ export const en: Catalogue = {
 
   // Time limits, supervision work and the working calendar (issue 3).
   'header.calendar': 'Calendar',
+  'header.search': 'Search',
+  'header.callbacks': 'Callbacks',
+  'header.stats': 'Statistics',
+  'header.openData': 'Open data',
   'action.urge': 'Urge',
   'action.respond-supervision': 'Answer supervision',
   'action.conclude-supervision': 'Conclude supervision',
@@ -545,3 +550,5 @@ export const en: Catalogue = {
   'weekday.6': 'Sat',
   'weekday.7': 'Sun',
 };
+
+export const en: Catalogue = { ...enBase, ...mergeModules('en') };

@@ -1,5 +1,7 @@
 // 简体中文 — the reference catalogue: bo.ts and en.ts must have exactly these keys.
-export const zhHans = {
+import { mergeModules } from './modules';
+
+const zhHansBase = {
   'app.name': '闭环 Bihuan',
   'app.tagline': '群众诉求受理办理平台',
   'app.skipToContent': '跳到主要内容',
@@ -410,6 +412,10 @@ export const zhHans = {
 
   // Time limits, supervision work and the working calendar (issue 3).
   'header.calendar': '工作日历',
+  'header.search': '查询',
+  'header.callbacks': '回访',
+  'header.stats': '统计',
+  'header.openData': '数据公开',
   'action.urge': '催办',
   'action.respond-supervision': '回复督办',
   'action.conclude-supervision': '督办办结',
@@ -530,6 +536,10 @@ export const zhHans = {
   'weekday.6': '周六',
   'weekday.7': '周日',
 } satisfies Record<string, string>;
+
+export type BaseCatalogue = Record<keyof typeof zhHansBase, string>;
+
+export const zhHans = { ...zhHansBase, ...mergeModules('zh-Hans') };
 
 export type MessageKey = keyof typeof zhHans;
 export type Catalogue = Record<MessageKey, string>;

@@ -1,0 +1,16 @@
+// Every module catalogue; merged into the base catalogues in zh-Hans.ts, bo.ts and en.ts.
+import { accessMessages } from './access';
+import { callbacksMessages } from './callbacks';
+import { opendataMessages } from './opendata';
+import { searchMessages } from './search';
+import { statsMessages } from './stats';
+
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages] as const;
+
+type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
+  ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>
+  : unknown;
+export type ModuleCatalogue = Merge<typeof moduleMessages>;
+
+export const mergeModules = (lang: 'zh-Hans' | 'bo' | 'en'): ModuleCatalogue =>
+  Object.assign({}, ...moduleMessages.map((m) => m[lang])) as ModuleCatalogue;
