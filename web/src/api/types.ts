@@ -97,6 +97,10 @@ export const EVENT_CODES = [
   'case.urged',
   'case.supervision_responded',
   'case.supervision_concluded',
+  'case.linked',
+  'case.unlinked',
+  'case.unmerged',
+  'case.unmerged_from',
 ] as const;
 export type EventCode = (typeof EVENT_CODES)[number];
 

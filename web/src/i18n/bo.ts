@@ -181,6 +181,10 @@ const boBase: BaseCatalogue = {
   'event.case.supervised': 'ལྟ་སྐུལ་བྱས།',
   'event.case.merged': 'བསྐྱར་ཟློས་ཡིན་པས་མཉམ་སྡེབ་བྱས།',
   'event.case.merged_into': 'བསྐྱར་ཟློས་ལས་ཐོ་ཞིག་མཉམ་སྡེབ་བྱས།',
+  'event.case.linked': 'འབྲེལ་ཡོད་ལས་ཐོ་དང་སྦྲེལ།',
+  'event.case.unlinked': 'ལས་ཐོའི་འབྲེལ་མཐུད་མེད་པར་བཏང་།',
+  'event.case.unmerged': 'མཉམ་སྡེབ་ཕྱིར་འཐེན་བྱས་ནས་ཐག་གཅོད་མུ་མཐུད།',
+  'event.case.unmerged_from': 'བསྐྱར་ཟློས་ལས་ཐོ་ཞིག་གི་མཉམ་སྡེབ་ཕྱིར་འཐེན་བྱས།',
   'event.case.rated': 'རེ་ཞུ་བས་དཔྱད་བརྗོད་བྱས།',
   'event.unknown': 'ཟིན་ཐོ་གཞན། ({code})',
 

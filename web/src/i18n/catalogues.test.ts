@@ -56,6 +56,10 @@ const BACKEND_EVENT_CODES = [
   'case.urged',
   'case.supervision_responded',
   'case.supervision_concluded',
+  'case.linked',
+  'case.unlinked',
+  'case.unmerged',
+  'case.unmerged_from',
 ] as const;
 const names = Object.keys(all);
 const sortedKeys = (c: Record<string, string>) => Object.keys(c).sort();

@@ -182,6 +182,10 @@ const enBase: BaseCatalogue = {
   'event.case.supervised': 'Put under supervision',
   'event.case.merged': 'Merged as a duplicate',
   'event.case.merged_into': 'A duplicate was merged into this case',
+  'event.case.linked': 'Linked to a related case',
+  'event.case.unlinked': 'Link to a related case removed',
+  'event.case.unmerged': 'Merge undone; handling resumes',
+  'event.case.unmerged_from': 'The merge of a duplicate was undone',
   'event.case.rated': 'Rated by the requester',
   'event.unknown': 'Other entry ({code})',
 

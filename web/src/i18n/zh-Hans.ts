@@ -177,6 +177,10 @@ const zhHansBase = {
   'event.case.supervised': '督办',
   'event.case.merged': '作为重复件合并',
   'event.case.merged_into': '合并了重复件',
+  'event.case.linked': '关联了相关工单',
+  'event.case.unlinked': '取消了工单关联',
+  'event.case.unmerged': '撤销合并，恢复办理',
+  'event.case.unmerged_from': '撤销了一件重复件的合并',
   'event.case.rated': '诉求人评价',
   'event.unknown': '其他记录（{code}）',
 
