@@ -78,6 +78,8 @@ const waitingOn = (eb: Eb, actor: Actor): Expression<SqlBool> => {
   if (actor.permissions.has('case.dispatch')) parts.push(eb('cases.status', 'in', ['registered', 'returned']));
   if (actor.permissions.has('case.callback')) parts.push(eb('cases.status', '=', 'replied'));
   if (actor.permissions.has('case.decide_extension')) parts.push(eb('cases.extension_requested_at', 'is not', null));
+  // A requester's "not solved" waits for a dispatcher's or supervisor's decision (reopen policy).
+  if (actor.permissions.has('case.reopen')) parts.push(sql<SqlBool>`cases.reopen_requested_at IS NOT NULL`);
   return parts.length > 0 ? eb.or(parts) : sql<SqlBool>`false`;
 };
 

@@ -1,18 +1,24 @@
-import { sql } from 'kysely';
+import { sql, type Selectable, type Updateable } from 'kysely';
 import type { CaseStore } from '../core/case/case.ports.js';
 import type { AssignmentRecord, CasePatch, CaseRecord, CaseSla } from '../core/case/case.record.js';
 import { appendWorkItemEvent } from './events.repository.js';
 import { enqueueJob } from './jobs.repository.js';
 import { stashAccessCode } from './notifications.repository.js';
 import { calendarForUnit, policyForCase } from './sla.repository.js';
-import type { AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, ReplyOutcome, ResolvedAnswer, Satisfaction } from '../core/case/case.types.js';
+import type {
+  AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, ReopenDecision, ReopenSource, ReplyOutcome, ResolvedAnswer, Satisfaction,
+} from '../core/case/case.types.js';
 import type { CategoryRef, UnitRef } from '../core/directory/directory.types.js';
 import type { Db, DbOrTrx } from './database.js';
 import type { CaseRow, CaseUpdate } from './schema.js';
+import type { WorkflowCaseColumns, WorkflowTables } from './workflow.schema.js';
+
+/** The database with the workflow module's columns on `cases` and `sla_policies` (see workflow.schema.ts). */
+export const withWorkflow = (db: DbOrTrx) => (db as Db).withTables<WorkflowTables>();
 
 const toFen = (value: string | null): number | null => (value === null ? null : Number(value));
 
-const mapCase = (row: CaseRow & { intake_unit_path: string }, assignments: AssignmentRecord[]): CaseRecord => ({
+const mapCase = (row: CaseRow & Selectable<WorkflowCaseColumns> & { intake_unit_path: string }, assignments: AssignmentRecord[]): CaseRecord => ({
   id: row.id,
   trackingNo: row.tracking_no,
   accessCodeHash: row.access_code_hash,
@@ -64,13 +70,25 @@ const mapCase = (row: CaseRow & { intake_unit_path: string }, assignments: Assig
   supervisionResponse: row.supervision_response,
   supervisionOutcome: row.supervision_outcome,
   urgeCount: row.urge_count,
+  holdFromStatus: row.hold_from_status as CaseStatus | null,
+  holdReason: row.hold_reason,
+  heldAt: row.held_at,
+  reopenRequestedAt: row.reopen_requested_at,
+  reopenRequestReason: row.reopen_request_reason,
+  reopenRequestSource: row.reopen_request_source as ReopenSource | null,
+  reopenDecision: row.reopen_decision as ReopenDecision | null,
+  reopenDecisionNote: row.reopen_decision_note,
+  reopenDecidedAt: row.reopen_decided_at,
+  reopenWindowEndsAt: row.reopen_window_ends_at,
   createdBy: row.created_by,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   assignments,
 });
 
-const PATCH_COLUMNS: { [K in keyof CasePatch]-?: keyof CaseUpdate } = {
+type CaseUpdateWithWorkflow = CaseUpdate & Updateable<WorkflowCaseColumns>;
+
+const PATCH_COLUMNS: { [K in keyof CasePatch]-?: keyof CaseUpdateWithWorkflow } = {
   status: 'status', channel: 'channel', kind: 'kind', title: 'title', description: 'description', language: 'language',
   categoryId: 'category_id', requesterId: 'requester_id', leadUnitId: 'lead_unit_id', address: 'address', lat: 'lat', lng: 'lng',
   amountClaimedFen: 'amount_claimed_fen', amountRecoveredFen: 'amount_recovered_fen', acceptDueAt: 'accept_due_at',
@@ -83,20 +101,23 @@ const PATCH_COLUMNS: { [K in keyof CasePatch]-?: keyof CaseUpdate } = {
   extensionRequestedAt: 'extension_requested_at', rejectReason: 'reject_reason', rejectAdvice: 'reject_advice',
   masterId: 'master_id', reopenCount: 'reopen_count', closedAt: 'closed_at', slaPolicyCode: 'sla_policy_code', sla: 'sla',
   slaState: 'sla_state', supervisionResponse: 'supervision_response', supervisionOutcome: 'supervision_outcome', urgeCount: 'urge_count',
+  holdFromStatus: 'hold_from_status', holdReason: 'hold_reason', heldAt: 'held_at', reopenRequestedAt: 'reopen_requested_at',
+  reopenRequestReason: 'reopen_request_reason', reopenRequestSource: 'reopen_request_source', reopenDecision: 'reopen_decision',
+  reopenDecisionNote: 'reopen_decision_note', reopenDecidedAt: 'reopen_decided_at', reopenWindowEndsAt: 'reopen_window_ends_at',
 };
 
-const toUpdate = (patch: CasePatch): CaseUpdate => {
+const toUpdate = (patch: CasePatch): CaseUpdateWithWorkflow => {
   const update: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
     const column = PATCH_COLUMNS[key as keyof CasePatch];
     update[column] = key === 'sla' ? JSON.stringify(value) : value;
   }
-  return update as CaseUpdate;
+  return update as CaseUpdateWithWorkflow;
 };
 
 const selectCase = (db: DbOrTrx) =>
-  db
+  withWorkflow(db)
     .selectFrom('cases')
     .innerJoin('units as intake', 'intake.id', 'cases.intake_unit_id')
     .selectAll('cases')
@@ -276,7 +297,7 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
     return row.id;
   },
   updateCase: async (id, patch, at) => {
-    await trx.updateTable('cases').set({ ...toUpdate(patch), updated_at: at }).where('id', '=', id).execute();
+    await withWorkflow(trx).updateTable('cases').set({ ...toUpdate(patch), updated_at: at }).where('id', '=', id).execute();
   },
   insertAssignment: async (a) => {
     await trx

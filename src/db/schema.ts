@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { AccessTables } from './access.schema.js';
+import type { AttachmentsTables } from './attachments.schema.js';
 import type { CallbacksTables } from './callbacks.schema.js';
 import type { NotificationsTables } from './notifications.schema.js';
 import type { OpenDataTables } from './open-data.schema.js';
@@ -8,6 +9,7 @@ import type { Open311Tables } from './open311.schema.js';
 import type { SearchTables } from './search.schema.js';
 import type { StatsTables } from './stats.schema.js';
 import type { TwoFactorTables } from './two-factor.schema.js';
+import type { WorkflowTables } from './workflow.schema.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -268,4 +270,4 @@ export type CategoryRow = Selectable<CategoryTable>;
 export type AssignmentRow = Selectable<CaseAssignmentTable>;
 export type EventRow = Selectable<WorkItemEventTable>;
 
-export type Database = CoreTables & StatsTables & NotificationsTables & Open311Tables & SearchTables & TwoFactorTables & CallbacksTables & OpenDataTables & ReportsTables & AccessTables;
+export type Database = CoreTables & StatsTables & NotificationsTables & Open311Tables & SearchTables & TwoFactorTables & CallbacksTables & OpenDataTables & ReportsTables & AccessTables & AttachmentsTables & WorkflowTables;

@@ -5,7 +5,7 @@ import type { HolidayCode } from '../core/calendar/holiday-names.js';
 import { policyFromCategory, type CasePolicy, type TargetRule } from '../core/sla/case-sla.js';
 import type { SlaMode, SlaTarget } from '../core/sla/sla-policy.js';
 import type { DbOrTrx } from './database.js';
-import { findCategoryRef } from './case.repository.js';
+import { findCategoryRef, withWorkflow } from './case.repository.js';
 
 /** Used when no unit up the tree has a calendar: the Tibet region's, as generated. */
 export const FALLBACK_CALENDAR: CalendarConfig = { id: 'fallback', code: 'xizang_default', base: 'tibet', options: {}, overrides: [] };
@@ -69,7 +69,7 @@ export const policyForCase = async (
     ? (await db.selectFrom('categories').select('parent_id').where('id', '=', input.categoryId).executeTakeFirst())?.parent_id ?? null
     : null;
   const categoryIds = [input.categoryId, parentId].filter((id): id is string => id !== null);
-  const row = await db
+  const row = await withWorkflow(db)
     .selectFrom('sla_policies')
     .selectAll()
     .where('is_active', '=', true)
@@ -93,5 +93,8 @@ export const policyForCase = async (
     replyClock: row.reply_clock === 'acceptance' ? 'acceptance' : 'registration',
     warnAtShare: Number(row.warn_at_share),
     maxExtensionDays: row.max_extension_days,
+    pausedStatuses: row.paused_statuses,
+    maxReopenRounds: row.max_reopen_rounds,
+    reopenWindowDays: row.reopen_window_days,
   };
 };

@@ -6,6 +6,9 @@ import type { LocalizedText } from '../core/directory/directory.types.js';
 import type { CaseListRow, EventView } from '../db/case-query.repository.js';
 import { localize } from './language.js';
 import { maskRequester } from '../core/case/mask.js';
+import { PUBLIC_STATUSES, publicStatusOf } from '../core/case/public-status.js';
+import { isOpenToInformation } from '../core/case/public-case.js';
+import { REOPEN_DECISIONS, REOPEN_SOURCES } from '../core/case/case.types.js';
 
 const ref = z.object({ id: z.uuid(), code: z.string(), name: z.string() });
 const iso = z.string();
@@ -74,6 +77,15 @@ export const caseDetailSchema = caseSummarySchema.extend({
   rejection: z.object({ reason: z.string(), advice: z.string().nullable() }).nullable(),
   masterId: z.uuid().nullable(),
   reopenCount: z.number().int(),
+  /** Waiting on the requester: what they were asked to add, since when, and the status it resumes to. */
+  hold: z.object({ reason: z.string(), at: iso, fromStatus: z.enum(CASE_STATUSES) }).nullable(),
+  /** A request to reopen waiting for a dispatcher's or supervisor's decision, in the requester's words. */
+  reopenRequest: z.object({ reason: z.string(), source: z.enum(REOPEN_SOURCES), at: iso }).nullable(),
+  /** What became of the last request to reopen. */
+  reopenDecision: z.object({ decision: z.enum(REOPEN_DECISIONS), note: z.string().nullable(), at: iso }).nullable(),
+  /** Until when the requester may ask to reopen a closed case. */
+  reopenWindowEndsAt: iso.nullable(),
+  publicStatus: z.enum(PUBLIC_STATUSES),
   allowedActions: z.array(z.enum(CASE_ACTIONS)),
   events: z.array(eventSchema),
 });
@@ -98,6 +110,16 @@ export const publicCaseSchema = z.object({
   reply: z.object({ text: z.string(), outcome: z.enum(REPLY_OUTCOMES), at: iso }).nullable(),
   rating: z.object({ resolved: z.enum(RESOLVED_ANSWERS), satisfaction: z.enum(SATISFACTIONS), at: iso }).nullable(),
   canRate: z.boolean(),
+  /** The honest status, for the requester (docs/notifications.md): never internal details. */
+  publicStatus: z.enum(PUBLIC_STATUSES),
+  /** On hold: what the requester is asked to add (staff write it for the requester). */
+  waitingFor: z.string().nullable(),
+  /** The last request to reopen: pending, approved, declined (with the reason given to the requester) or escalated. */
+  reopen: z
+    .object({ state: z.enum(['pending', ...REOPEN_DECISIONS]), at: iso, note: z.string().nullable() })
+    .nullable(),
+  canRequestReopen: z.boolean(),
+  canAddInformation: z.boolean(),
 });
 
 type NamedRef = { id: string; code: string; name: LocalizedText };
@@ -185,7 +207,7 @@ export const toDetailView = (record: CaseRecord, ctx: DetailContext): z.infer<ty
             // Automatic supervisions carry a reason code instead of a supervisor's words.
             note: record.supervisionNote,
             at: record.supervisedAt.toISOString(),
-            isAutomatic: record.supervisionNote.startsWith('overdue:'),
+            isAutomatic: record.supervisionNote.startsWith('overdue:') || record.supervisionNote.startsWith('reopen_limit:'),
             response: record.supervisionResponse,
             outcome: record.supervisionOutcome === 'resolved' || record.supervisionOutcome === 'unresolved' ? record.supervisionOutcome : null,
             urgeCount: record.urgeCount,
@@ -198,6 +220,17 @@ export const toDetailView = (record: CaseRecord, ctx: DetailContext): z.infer<ty
     rejection: record.rejectReason ? { reason: record.rejectReason, advice: record.rejectAdvice } : null,
     masterId: record.masterId,
     reopenCount: record.reopenCount,
+    hold: record.holdReason !== null && record.heldAt && record.holdFromStatus
+      ? { reason: record.holdReason, at: record.heldAt.toISOString(), fromStatus: record.holdFromStatus }
+      : null,
+    reopenRequest: record.reopenRequestedAt && record.reopenRequestSource
+      ? { reason: record.reopenRequestReason ?? '', source: record.reopenRequestSource, at: record.reopenRequestedAt.toISOString() }
+      : null,
+    reopenDecision: record.reopenDecision && record.reopenDecidedAt
+      ? { decision: record.reopenDecision, note: record.reopenDecisionNote, at: record.reopenDecidedAt.toISOString() }
+      : null,
+    reopenWindowEndsAt: isoOrNull(record.reopenWindowEndsAt),
+    publicStatus: publicStatusOf(record),
     allowedActions: ctx.allowedActions,
     events: ctx.events.map((e) => ({
       id: e.id,
@@ -221,11 +254,12 @@ export const toDetailView = (record: CaseRecord, ctx: DetailContext): z.infer<ty
 export const PUBLIC_EVENT_CODES: ReadonlySet<string> = new Set([
   'case.registered', 'case.dispatched', 'case.accepted', 'case.transferred', 'case.replied', 'case.resolved_on_intake',
   'case.callback_recorded', 'case.reopened', 'case.closed', 'case.rejected', 'case.extension_decided', 'case.merged', 'case.rated',
+  'case.reopen_requested', 'case.reopen_decided', 'case.put_on_hold', 'case.resumed', 'case.information_added',
 ]);
 
 export const toPublicView = (
   record: CaseRecord,
-  ctx: { language: Language; category: NamedRef | null; events: EventView[]; canRate: boolean },
+  ctx: { language: Language; category: NamedRef | null; events: EventView[]; canRate: boolean; canRequestReopen: boolean },
 ): z.infer<typeof publicCaseSchema> => ({
   trackingNo: record.trackingNo,
   status: record.status,
@@ -245,4 +279,18 @@ export const toPublicView = (
       ? { resolved: record.ratingResolved, satisfaction: record.ratingSatisfaction, at: record.ratedAt.toISOString() }
       : null,
   canRate: ctx.canRate,
+  publicStatus: publicStatusOf(record),
+  waitingFor: record.status === 'on_hold' ? record.holdReason : null,
+  reopen: record.reopenRequestedAt
+    ? { state: 'pending', at: record.reopenRequestedAt.toISOString(), note: null }
+    : record.reopenDecision && record.reopenDecidedAt
+      ? {
+          state: record.reopenDecision,
+          at: record.reopenDecidedAt.toISOString(),
+          // Only a refusal's reason is written for the requester; an approval's note is internal.
+          note: record.reopenDecision === 'declined' ? record.reopenDecisionNote : null,
+        }
+      : null,
+  canRequestReopen: ctx.canRequestReopen,
+  canAddInformation: isOpenToInformation(record.status),
 });

@@ -54,6 +54,8 @@ const caseOf = (status: CaseStatus, overrides: Partial<CaseSnapshot> = {}): Case
   hasPendingExtension: false,
   isUnderSupervision: false,
   masterId: null,
+  holdFromStatus: null,
+  hasPendingReopen: false,
   ...overrides,
 });
 
@@ -95,6 +97,11 @@ const expectRefused = (action: CaseAction, item: CaseSnapshot, actor: Actor, cod
 // - note: "any but closed/rejected/merged" (a rejected case is terminal).
 // - supervise: "registered … callback_done" — every not-finished status, including `returned`.
 // - reopen: "dispatched (same lead unit)" — the fixture has a lead assignment that is done.
+// - request-reopen: staff, for an answered case not yet closed (after closing, the requester asks on the
+//   tracking page); decide-reopen: replied, callback_done or closed with a pending request; the decision itself
+//   leaves the status (an approval moves it in the handler, as the input decides).
+// - hold: registered, returned (intake desk) and accepted (lead unit) → on_hold; resume: back to where it was
+//   (the fixture was put on hold from accepted).
 // ---------------------------------------------------------------------------------------------------------
 
 type Expected = CaseStatus | 'refused';
@@ -102,25 +109,29 @@ const NO = 'refused' as const;
 
 // prettier-ignore
 const EXPECTED: Record<CaseAction, Record<CaseStatus, Expected>> = {
-  dispatch: {            registered: 'dispatched', dispatched: NO,           accepted: NO,           replied: NO,              callback_done: NO,              closed: NO, returned: 'dispatched', rejected: NO,         merged: NO, },
-  accept: {              registered: NO,           dispatched: 'accepted',   accepted: 'accepted',   replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, },
-  return: {              registered: NO,           dispatched: 'returned',   accepted: 'returned',   replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, },
-  transfer: {            registered: NO,           dispatched: 'dispatched', accepted: 'dispatched', replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, },
-  note: {                registered: 'registered', dispatched: 'dispatched', accepted: 'accepted',   replied: 'replied',       callback_done: 'callback_done', closed: NO, returned: 'returned',   rejected: NO,         merged: NO, },
-  contribute: {          registered: NO,           dispatched: 'dispatched', accepted: 'accepted',   replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, },
-  reply: {               registered: NO,           dispatched: NO,           accepted: 'replied',    replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, },
-  callback: {            registered: NO,           dispatched: NO,           accepted: NO,           replied: 'callback_done', callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, },
-  reopen: {              registered: NO,           dispatched: NO,           accepted: NO,           replied: 'dispatched',    callback_done: 'dispatched',    closed: NO, returned: NO,           rejected: NO,         merged: NO, },
-  close: {               registered: NO,           dispatched: NO,           accepted: NO,           replied: 'closed',        callback_done: 'closed',        closed: NO, returned: NO,           rejected: NO,         merged: NO, },
-  reject: {              registered: 'rejected',   dispatched: NO,           accepted: NO,           replied: NO,              callback_done: NO,              closed: NO, returned: 'rejected',   rejected: NO,         merged: NO, },
-  'resolve-on-intake': { registered: 'replied',    dispatched: NO,           accepted: NO,           replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, },
-  'request-extension': { registered: NO,           dispatched: NO,           accepted: 'accepted',   replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, },
-  'decide-extension': {  registered: NO,           dispatched: NO,           accepted: 'accepted',   replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, },
-  supervise: {           registered: 'registered', dispatched: 'dispatched', accepted: 'accepted',   replied: 'replied',       callback_done: 'callback_done', closed: NO, returned: 'returned',   rejected: NO,         merged: NO, },
-  merge: {               registered: 'merged',     dispatched: 'merged',     accepted: 'merged',     replied: NO,              callback_done: NO,              closed: NO, returned: 'merged',     rejected: NO,         merged: NO, },
-  urge: {                registered: 'registered', dispatched: 'dispatched', accepted: 'accepted',   replied: NO,              callback_done: NO,              closed: NO, returned: 'returned',   rejected: NO,         merged: NO, },
-  'respond-supervision': { registered: 'registered', dispatched: 'dispatched', accepted: 'accepted', replied: 'replied',     callback_done: 'callback_done', closed: NO, returned: 'returned',   rejected: NO,         merged: NO, },
-  'conclude-supervision': { registered: 'registered', dispatched: 'dispatched', accepted: 'accepted', replied: 'replied',    callback_done: 'callback_done', closed: NO, returned: 'returned',   rejected: NO,         merged: NO, },
+  dispatch: {            registered: 'dispatched', dispatched: NO,           accepted: NO,           replied: NO,              callback_done: NO,              closed: NO, returned: 'dispatched', rejected: NO,         merged: NO, on_hold: NO, },
+  accept: {              registered: NO,           dispatched: 'accepted',   accepted: 'accepted',   replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: NO, },
+  return: {              registered: NO,           dispatched: 'returned',   accepted: 'returned',   replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: NO, },
+  transfer: {            registered: NO,           dispatched: 'dispatched', accepted: 'dispatched', replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: NO, },
+  note: {                registered: 'registered', dispatched: 'dispatched', accepted: 'accepted',   replied: 'replied',       callback_done: 'callback_done', closed: NO, returned: 'returned',   rejected: NO,         merged: NO, on_hold: 'on_hold', },
+  contribute: {          registered: NO,           dispatched: 'dispatched', accepted: 'accepted',   replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: NO, },
+  reply: {               registered: NO,           dispatched: NO,           accepted: 'replied',    replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: NO, },
+  callback: {            registered: NO,           dispatched: NO,           accepted: NO,           replied: 'callback_done', callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: NO, },
+  reopen: {              registered: NO,           dispatched: NO,           accepted: NO,           replied: 'dispatched',    callback_done: 'dispatched',    closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: NO, },
+  close: {               registered: NO,           dispatched: NO,           accepted: NO,           replied: 'closed',        callback_done: 'closed',        closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: NO, },
+  reject: {              registered: 'rejected',   dispatched: NO,           accepted: NO,           replied: NO,              callback_done: NO,              closed: NO, returned: 'rejected',   rejected: NO,         merged: NO, on_hold: NO, },
+  'resolve-on-intake': { registered: 'replied',    dispatched: NO,           accepted: NO,           replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: NO, },
+  'request-extension': { registered: NO,           dispatched: NO,           accepted: 'accepted',   replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: NO, },
+  'decide-extension': {  registered: NO,           dispatched: NO,           accepted: 'accepted',   replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: NO, },
+  supervise: {           registered: 'registered', dispatched: 'dispatched', accepted: 'accepted',   replied: 'replied',       callback_done: 'callback_done', closed: NO, returned: 'returned',   rejected: NO,         merged: NO, on_hold: 'on_hold', },
+  merge: {               registered: 'merged',     dispatched: 'merged',     accepted: 'merged',     replied: NO,              callback_done: NO,              closed: NO, returned: 'merged',     rejected: NO,         merged: NO, on_hold: NO, },
+  urge: {                registered: 'registered', dispatched: 'dispatched', accepted: 'accepted',   replied: NO,              callback_done: NO,              closed: NO, returned: 'returned',   rejected: NO,         merged: NO, on_hold: NO, },
+  'respond-supervision': { registered: 'registered', dispatched: 'dispatched', accepted: 'accepted', replied: 'replied',     callback_done: 'callback_done', closed: NO, returned: 'returned',   rejected: NO,         merged: NO, on_hold: 'on_hold', },
+  'conclude-supervision': { registered: 'registered', dispatched: 'dispatched', accepted: 'accepted', replied: 'replied',    callback_done: 'callback_done', closed: 'closed', returned: 'returned',   rejected: NO,         merged: NO, on_hold: 'on_hold', },
+  'request-reopen': {    registered: NO,           dispatched: NO,           accepted: NO,           replied: 'replied',       callback_done: 'callback_done', closed: NO,       returned: NO,     rejected: NO,         merged: NO, on_hold: NO, },
+  'decide-reopen': {     registered: NO,           dispatched: NO,           accepted: NO,           replied: 'replied',       callback_done: 'callback_done', closed: 'closed', returned: NO,     rejected: NO,         merged: NO, on_hold: NO, },
+  hold: {                registered: 'on_hold',    dispatched: NO,           accepted: 'on_hold',    replied: NO,              callback_done: NO,              closed: NO, returned: 'on_hold',    rejected: NO,         merged: NO, on_hold: NO, },
+  resume: {              registered: NO,           dispatched: NO,           accepted: NO,           replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: 'accepted', },
 };
 
 /** Event codes per action, from the "Event codes" list in docs/API.md. */
@@ -144,6 +155,10 @@ const EXPECTED_EVENT: Record<CaseAction, string> = {
   urge: 'case.urged',
   'respond-supervision': 'case.supervision_responded',
   'conclude-supervision': 'case.supervision_concluded',
+  'request-reopen': 'case.reopen_requested',
+  'decide-reopen': 'case.reopen_decided',
+  hold: 'case.put_on_hold',
+  resume: 'case.resumed',
 };
 
 const admin = actorOf(['admin'], 'r');
@@ -166,6 +181,8 @@ const fixtureFor = (status: CaseStatus, action: CaseAction): CaseSnapshot => {
     assignments,
     hasPendingExtension: action === 'decide-extension',
     isUnderSupervision: action === 'respond-supervision' || action === 'conclude-supervision',
+    hasPendingReopen: action === 'decide-reopen',
+    holdFromStatus: status === 'on_hold' ? 'accepted' : null,
   });
 };
 
@@ -207,7 +224,7 @@ describe('case workflow: every status × every action (table from docs/API.md)',
         hasPendingExtension: false,
       });
       // Without a pending extension or an open supervision, their follow-up actions are refused by guards.
-      const guarded: readonly string[] = ['decide-extension', 'respond-supervision', 'conclude-supervision'];
+      const guarded: readonly string[] = ['decide-extension', 'respond-supervision', 'conclude-supervision', 'decide-reopen'];
       const expected = CASE_ACTIONS.filter((a) => EXPECTED[a][status] !== NO && !guarded.includes(a));
       expect(allowedCaseActions(item, admin)).toEqual(expected);
     },
@@ -239,6 +256,10 @@ const ROLES_FOR_ACTION: Record<CaseAction, readonly Role[]> = {
   urge: ['supervisor', 'admin'],
   'respond-supervision': ['unit_handler', 'unit_leader', 'admin'],
   'conclude-supervision': ['supervisor', 'admin'],
+  'request-reopen': ['agent', 'dispatcher', 'supervisor', 'admin'],
+  'decide-reopen': ['dispatcher', 'supervisor', 'admin'],
+  hold: ['agent', 'dispatcher', 'unit_handler', 'unit_leader', 'supervisor', 'admin'],
+  resume: ['agent', 'dispatcher', 'unit_handler', 'unit_leader', 'supervisor', 'admin'],
 };
 
 describe('case workflow: role permissions', () => {
@@ -601,7 +622,7 @@ describe('allowedCaseActions', () => {
       expect(actions).toContain(action);
     }
     expect(actions).not.toContain('reply');
-    expect(actions).toEqual(['dispatch', 'note', 'reject', 'resolve-on-intake', 'merge']);
+    expect(actions).toEqual(['dispatch', 'note', 'reject', 'resolve-on-intake', 'merge', 'hold']);
   });
 
   it('a handler of the lead unit on an accepted case', () => {
@@ -611,6 +632,71 @@ describe('allowedCaseActions', () => {
       'note',
       'reply',
       'request-extension',
+      'hold',
     ]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Reopen policy and holds (guards and scope)
+// ---------------------------------------------------------------------------------------------------------
+
+describe('case workflow: reopen requests', () => {
+  const answered = (status: CaseStatus, overrides: Partial<CaseSnapshot> = {}): CaseSnapshot =>
+    caseOf(status, { assignments: [assignment('r.hrss', 'lead', 'done')], ...overrides });
+  const agent = actorOf(['agent'], INTAKE);
+  const dispatcher = actorOf(['dispatcher'], INTAKE);
+
+  it('one pending request at a time', () => {
+    expectTo('request-reopen', answered('replied'), agent, 'replied');
+    expectRefused('request-reopen', answered('replied', { hasPendingReopen: true }), agent, 'case.invalid_transition');
+  });
+
+  it('staff record no request on a closed case (the requester asks on the tracking page), but decide one', () => {
+    expectRefused('request-reopen', answered('closed'), agent, 'case.invalid_transition');
+    expectTo('decide-reopen', answered('closed', { hasPendingReopen: true }), dispatcher, 'closed');
+  });
+
+  it('a decision needs a pending request, and a unit handler cannot decide', () => {
+    expectRefused('decide-reopen', answered('callback_done'), dispatcher, 'case.invalid_transition');
+    expectTo('decide-reopen', answered('callback_done', { hasPendingReopen: true }), dispatcher, 'callback_done');
+    expectRefused('decide-reopen', answered('callback_done', { hasPendingReopen: true }), actorOf(['unit_handler'], 'r.hrss'), 'auth.forbidden');
+  });
+
+  it('a case with a pending request cannot be closed before the request is decided', () => {
+    expectRefused('close', answered('callback_done', { hasPendingReopen: true }), dispatcher, 'case.invalid_transition');
+    expectTo('close', answered('callback_done'), dispatcher, 'closed');
+  });
+
+  it('a dispatcher of another branch does not see the case', () => {
+    expectRefused('decide-reopen', answered('replied', { hasPendingReopen: true }), actorOf(['dispatcher'], 'r.other'), 'case.not_assigned');
+  });
+});
+
+describe('case workflow: hold waiting on the requester', () => {
+  const accepted = (): CaseSnapshot => caseOf('accepted', { assignments: [assignment('r.hrss', 'lead', 'accepted')] });
+
+  it('the lead unit holds a case it handles; the intake desk a case before dispatch', () => {
+    expectTo('hold', accepted(), actorOf(['unit_handler'], 'r.hrss'), 'on_hold');
+    expectRefused('hold', accepted(), actorOf(['unit_handler'], 'r.cityman'), 'case.not_assigned');
+    expectTo('hold', caseOf('registered'), actorOf(['agent'], INTAKE), 'on_hold');
+    expectRefused('hold', caseOf('registered'), actorOf(['unit_handler'], 'r.hrss'), 'case.not_assigned');
+    // A supervisor above everything watches, but handles neither step.
+    expectRefused('hold', accepted(), actorOf(['supervisor'], 'r'), 'case.not_assigned');
+    expectRefused('hold', caseOf('registered'), actorOf(['supervisor'], 'r'), 'case.not_assigned');
+  });
+
+  it('resume goes back to where the case was, by whoever could hold it there', () => {
+    const held = caseOf('on_hold', { holdFromStatus: 'accepted', assignments: [assignment('r.hrss', 'lead', 'accepted')] });
+    expectTo('resume', held, actorOf(['unit_leader'], 'r.hrss'), 'accepted');
+    expectRefused('resume', held, actorOf(['unit_handler'], 'r.cityman'), 'case.not_assigned');
+    expectTo('resume', caseOf('on_hold', { holdFromStatus: 'returned' }), actorOf(['dispatcher'], INTAKE), 'returned');
+  });
+
+  it('on hold, the unit cannot reply or be urged, and the case cannot be held twice', () => {
+    const held = caseOf('on_hold', { holdFromStatus: 'accepted', assignments: [assignment('r.hrss', 'lead', 'accepted')] });
+    expectRefused('reply', held, actorOf(['unit_handler'], 'r.hrss'), 'case.invalid_transition');
+    expectRefused('urge', held, actorOf(['supervisor'], 'r'), 'case.invalid_transition');
+    expectRefused('hold', held, actorOf(['unit_handler'], 'r.hrss'), 'case.invalid_transition');
   });
 });

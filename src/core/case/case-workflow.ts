@@ -34,7 +34,25 @@ export const leadAssignment = (item: CaseSnapshot): AssignmentSnapshot | undefin
 const isLeadActor = (item: CaseSnapshot, actor: Actor): boolean => assignmentOfActor(actor, item)?.role === 'lead';
 
 const BEFORE_REPLY: readonly CaseStatus[] = ['registered', 'dispatched', 'accepted', 'returned'];
-const NOT_FINISHED: readonly CaseStatus[] = [...BEFORE_REPLY, 'replied', 'callback_done'];
+const NOT_FINISHED: readonly CaseStatus[] = [...BEFORE_REPLY, 'on_hold', 'replied', 'callback_done'];
+/** A reply was given: a request to reopen may be pending (for a closed case, made within the window). */
+const ANSWERED: readonly CaseStatus[] = ['replied', 'callback_done', 'closed'];
+/** Statuses a case may be put on hold from, waiting on the requester. */
+export const HOLDABLE: readonly CaseStatus[] = ['registered', 'returned', 'accepted'];
+
+/**
+ * Who may put a case on hold (and resume it): while the unit handles it, the lead unit's staff (who may
+ * reply); before dispatch, the intake desk (who may dispatch, in a unit covering the intake unit). Everyone
+ * with `case.note` has the permission; this is where the one who handles the case at that step is chosen.
+ */
+const isHoldKeeper = (item: CaseSnapshot, actor: Actor, status: CaseStatus | null): boolean =>
+  status === 'accepted'
+    ? actor.permissions.has('case.reply') && assignmentOfActor(actor, item, (a) => a.role === 'lead') !== undefined
+    : actor.permissions.has('case.dispatch') && covers(actor, item.intakeUnitPath);
+
+/** Back to the unit that handled it; a case answered at intake has none and goes back to dispatch. */
+export const reopenTarget = (item: CaseSnapshot): CaseStatus =>
+  item.assignments.some((a) => a.role === 'lead' && a.status === 'done') ? 'dispatched' : 'registered';
 
 export const caseWorkflow: WorkflowDefinition<CaseStatus, CaseAction, CaseSnapshot, Actor> = {
   kind: 'case',
@@ -106,9 +124,9 @@ export const caseWorkflow: WorkflowDefinition<CaseStatus, CaseAction, CaseSnapsh
       event: 'case.callback_recorded',
     },
     reopen: {
+      // Staff's own decision (a supervisor finds the reply inadequate); the round limit applies as well.
       from: ['replied', 'callback_done'],
-      // Back to the unit that handled it; a case answered at intake has none and goes back to dispatch.
-      to: (item) => (item.assignments.some((a) => a.role === 'lead' && a.status === 'done') ? 'dispatched' : 'registered'),
+      to: reopenTarget,
       permission: 'case.reopen',
       isInScope: isVisible,
       event: 'case.reopened',
@@ -118,6 +136,8 @@ export const caseWorkflow: WorkflowDefinition<CaseStatus, CaseAction, CaseSnapsh
       to: 'closed',
       permission: 'case.close',
       isInScope: isVisible,
+      // The requester asked to reopen: that is decided first, closing does not answer it.
+      guard: (item) => (item.hasPendingReopen ? 'a request to reopen is pending: decide it first' : null),
       event: 'case.closed',
     },
     reject: {
@@ -182,12 +202,46 @@ export const caseWorkflow: WorkflowDefinition<CaseStatus, CaseAction, CaseSnapsh
       event: 'case.supervision_responded',
     },
     'conclude-supervision': {
-      from: NOT_FINISHED,
+      // A supervision may be opened on a closed case (a reopen request beyond the rounds allowed).
+      from: [...NOT_FINISHED, 'closed'],
       to: (item) => item.status,
       permission: 'case.supervise',
       isInScope: isVisible,
       guard: (item) => (item.isUnderSupervision ? null : 'the case is not under supervision'),
       event: 'case.supervision_concluded',
+    },
+    'request-reopen': {
+      // Staff record it on the requester's behalf (phone, visit) until the case is closed; after closing, the
+      // requester asks on the tracking page with the access code, within the policy's window (public-case.ts).
+      from: ['replied', 'callback_done'],
+      to: (item) => item.status,
+      permission: 'case.callback',
+      isInScope: isVisible,
+      guard: (item) => (item.hasPendingReopen ? 'a request to reopen is already pending' : null),
+      event: 'case.reopen_requested',
+    },
+    'decide-reopen': {
+      from: ANSWERED,
+      // Declined: nothing moves. Approved: the handler moves the case to reopenTarget (the input decides).
+      to: (item) => item.status,
+      permission: 'case.reopen',
+      isInScope: isVisible,
+      guard: (item) => (item.hasPendingReopen ? null : 'there is no pending request to reopen'),
+      event: 'case.reopen_decided',
+    },
+    hold: {
+      from: HOLDABLE,
+      to: 'on_hold',
+      permission: 'case.note',
+      isInScope: (item, actor) => isHoldKeeper(item, actor, item.status),
+      event: 'case.put_on_hold',
+    },
+    resume: {
+      from: ['on_hold'],
+      to: (item) => item.holdFromStatus ?? 'registered',
+      permission: 'case.note',
+      isInScope: (item, actor) => isHoldKeeper(item, actor, item.holdFromStatus),
+      event: 'case.resumed',
     },
   },
 };

@@ -7,6 +7,8 @@ import type {
   Channel,
   Kind,
   Language,
+  ReopenDecision,
+  ReopenSource,
   ReplyOutcome,
   ResolvedAnswer,
   Satisfaction,
@@ -87,6 +89,17 @@ export type CaseRecord = {
   supervisionResponse: string | null;
   supervisionOutcome: string | null;
   urgeCount: number;
+  holdFromStatus: CaseStatus | null;
+  holdReason: string | null;
+  heldAt: Date | null;
+  reopenRequestedAt: Date | null;
+  reopenRequestReason: string | null;
+  reopenRequestSource: ReopenSource | null;
+  reopenDecision: ReopenDecision | null;
+  reopenDecisionNote: string | null;
+  reopenDecidedAt: Date | null;
+  /** Until when a closed case may be reopened on request (set at closing from the policy). */
+  reopenWindowEndsAt: Date | null;
   createdBy: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -109,4 +122,16 @@ export const toSnapshot = (record: CaseRecord): CaseSnapshot => ({
   hasPendingExtension: record.extensionRequestedAt !== null,
   isUnderSupervision: record.supervisedAt !== null && record.supervisionOutcome === null,
   masterId: record.masterId,
+  holdFromStatus: record.holdFromStatus,
+  hasPendingReopen: record.reopenRequestedAt !== null,
 });
+
+/** Days a closed case may be reopened on request when the case has no window of its own (closed before it existed). */
+export const DEFAULT_REOPEN_WINDOW_DAYS = 30;
+
+/** A closed case may still be reopened at the requester's request until its window ends. */
+export const isReopenWindowOpen = (record: CaseRecord, now: Date): boolean => {
+  if (record.status !== 'closed') return true;
+  const ends = record.reopenWindowEndsAt ?? (record.closedAt ? new Date(record.closedAt.getTime() + DEFAULT_REOPEN_WINDOW_DAYS * 86_400_000) : null);
+  return ends !== null && now.getTime() < ends.getTime();
+};

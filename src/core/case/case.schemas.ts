@@ -60,6 +60,14 @@ export const ratingSchema = z
   .strict();
 export type RatingInput = z.infer<typeof ratingSchema>;
 
+/** The requester says the reply did not solve it and asks to reopen, on the tracking page. */
+export const publicReopenSchema = z.object({ accessCode: z.string().trim().min(4).max(20), reason: text(2000) }).strict();
+export type PublicReopenInput = z.infer<typeof publicReopenSchema>;
+
+/** The requester adds what was asked for (补充材料); a case on hold resumes. */
+export const publicInformationSchema = z.object({ accessCode: z.string().trim().min(4).max(20), text: text(4000) }).strict();
+export type PublicInformationInput = z.infer<typeof publicInformationSchema>;
+
 /** Bodies of `POST /cases/{id}/{action}`: the names and meanings are a public contract (docs/API.md). */
 export const actionSchemas = {
   dispatch: z
@@ -87,6 +95,16 @@ export const actionSchemas = {
   urge: z.object({ message: text(2000) }).strict(),
   'respond-supervision': z.object({ text: text(5000) }).strict(),
   'conclude-supervision': z.object({ outcome: z.enum(['resolved', 'unresolved']), note: optionalText(2000) }).strict(),
+  /** Staff record the requester's request (phone, visit): `reason` is the requester's words. */
+  'request-reopen': z.object({ reason: text(2000) }).strict(),
+  /** A declined request needs a reason: it is sent to the requester and shown on the tracking page. */
+  'decide-reopen': z
+    .object({ isApproved: z.boolean(), note: optionalText(2000) })
+    .strict()
+    .refine((v) => v.isApproved || v.note !== undefined, { message: 'a declined request needs a reason for the requester', path: ['note'] }),
+  /** `reason` says what the requester must add: it is shown to the requester (tracking page, message). */
+  hold: z.object({ reason: text(1000) }).strict(),
+  resume: z.object({ note: optionalText(2000) }).strict(),
 } as const;
 
 export type ActionSchemas = typeof actionSchemas;

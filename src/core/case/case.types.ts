@@ -1,5 +1,7 @@
 export const CASE_STATUSES = [
   'registered', 'dispatched', 'accepted', 'replied', 'callback_done', 'closed', 'returned', 'rejected', 'merged',
+  // Waiting on the requester to add information (待群众补充): whether its time counts is configured per policy.
+  'on_hold',
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
@@ -27,7 +29,7 @@ export type Language = (typeof LANGUAGES)[number];
 export const CASE_ACTIONS = [
   'dispatch', 'accept', 'return', 'transfer', 'note', 'contribute', 'reply', 'callback', 'reopen', 'close',
   'reject', 'resolve-on-intake', 'request-extension', 'decide-extension', 'supervise', 'merge',
-  'urge', 'respond-supervision', 'conclude-supervision',
+  'urge', 'respond-supervision', 'conclude-supervision', 'request-reopen', 'decide-reopen', 'hold', 'resume',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -53,6 +55,18 @@ export type CaseSnapshot = {
   /** A supervision (督办) is open: flagged and not yet concluded. */
   isUnderSupervision: boolean;
   masterId: string | null;
+  /** On hold: the status the case was in before and returns to on resume. */
+  holdFromStatus: CaseStatus | null;
+  /** The requester (or staff on their behalf) asked to reopen and nobody has decided yet. */
+  hasPendingReopen: boolean;
 };
+
+/** Where a request to reopen came from. */
+export const REOPEN_SOURCES = ['requester', 'callback', 'rating', 'staff'] as const;
+export type ReopenSource = (typeof REOPEN_SOURCES)[number];
+
+/** What became of a request to reopen. Escalated: beyond the rounds allowed, it went to supervision. */
+export const REOPEN_DECISIONS = ['approved', 'declined', 'escalated'] as const;
+export type ReopenDecision = (typeof REOPEN_DECISIONS)[number];
 
 export const isActiveAssignment = (a: AssignmentSnapshot): boolean => a.status === 'pending' || a.status === 'accepted';

@@ -11,9 +11,11 @@ import { dispatchCase } from './actions/dispatch.js';
 import { returnCase } from './actions/return.js';
 import { transferCase } from './actions/transfer.js';
 import {
-  closeCase, contributeToCase, decideExtension, mergeCase, noteCase, recordCallback, rejectCase, reopenCase,
+  closeCase, contributeToCase, decideExtension, mergeCase, noteCase, recordCallback, rejectCase,
   replyToCase, requestExtension, resolveOnIntake, superviseCase, urgeCase, respondToSupervision, concludeSupervision,
 } from './actions/simple-actions.js';
+import { decideReopen, reopenCase, requestReopen } from './actions/reopen-policy.js';
+import { holdCase, resumeCase } from './actions/hold.js';
 
 type Handlers = { [A in CaseAction]: ActionHandler<A> };
 
@@ -37,6 +39,10 @@ const HANDLERS: Handlers = {
   urge: urgeCase,
   'respond-supervision': respondToSupervision,
   'conclude-supervision': concludeSupervision,
+  'request-reopen': requestReopen,
+  'decide-reopen': decideReopen,
+  hold: holdCase,
+  resume: resumeCase,
 };
 
 /**
@@ -57,7 +63,7 @@ export const performCaseAction = async <A extends CaseAction & keyof ActionSchem
     const plan = planCaseTransitionOrThrow(input.action, toSnapshot(record), input.actor);
     const handler = HANDLERS[input.action] as ActionHandler<A>;
     const effect = await handler({ store, record, actor: input.actor, input: input.body, now, plan });
-    await store.updateCase(record.id, { ...effect.patch, status: plan.to }, now);
+    await store.updateCase(record.id, { ...effect.patch, status: effect.to ?? plan.to }, now);
     await store.appendEvent('case', record.id, {
       actorKind: 'user',
       actorId: input.actor.userId,
@@ -68,6 +74,18 @@ export const performCaseAction = async <A extends CaseAction & keyof ActionSchem
       data: effect.eventData,
       at: now,
     });
+    for (const followUp of effect.followUps ?? []) {
+      await store.appendEvent('case', record.id, {
+        actorKind: followUp.actorKind ?? 'user',
+        actorId: (followUp.actorKind ?? 'user') === 'user' ? input.actor.userId : null,
+        code: followUp.code,
+        fromStatus: followUp.fromStatus,
+        toStatus: followUp.toStatus,
+        isInternal: followUp.isInternal ?? false,
+        data: followUp.data,
+        at: now,
+      });
+    }
     const updated = await store.findCase(record.id);
     if (!updated) throw new Error('case vanished inside its own transaction');
     return updated;

@@ -3,7 +3,10 @@ import { fieldError } from '../shared/field-error.js';
 import { hashAccessCode, isSameHash } from '../shared/secrets.js';
 import type { CaseDeps, CaseStore } from './case.ports.js';
 import type { CaseRecord } from './case.record.js';
-import type { PublicSubmitInput, RatingInput } from './case.schemas.js';
+import type { PublicInformationInput, PublicReopenInput, PublicSubmitInput, RatingInput } from './case.schemas.js';
+import type { NewEvent } from './case.ports.js';
+import { isNotSolved, planReopenRequest, reopenRequestRefusal } from './actions/reopen-policy.js';
+import { resumeEffect } from './actions/hold.js';
 import type { IdempotencyKey } from './idempotency.js';
 import { createOnce, insertNewCase } from './register-case.js';
 import { isValidTrackingNo, normaliseTrackingNo } from './tracking-number.js';
@@ -59,6 +62,11 @@ export const rateCase = async (deps: CaseDeps, input: { trackingNo: string; body
     if (!canRate(record)) {
       throw new AppError('case.rating_not_allowed', 'this case cannot be rated now', { status: record.status, isRated: record.ratedAt !== null });
     }
+    // "Not solved" is also a request to reopen, in the requester's words, unless one is pending or too late.
+    const request =
+      isNotSolved(input.body) && reopenRequestRefusal(record, now) === null
+        ? await planReopenRequest({ store, record, now }, { reason: input.body.comment ?? '', source: 'rating' })
+        : null;
     await store.updateCase(
       record.id,
       {
@@ -66,21 +74,87 @@ export const rateCase = async (deps: CaseDeps, input: { trackingNo: string; body
         ratingSatisfaction: input.body.satisfaction,
         ratingComment: input.body.comment ?? null,
         ratedAt: now,
+        ...request?.patch,
       },
       now,
     );
-    await store.appendEvent('case', record.id, {
-      actorKind: 'requester',
-      actorId: null,
-      code: 'case.rated',
-      fromStatus: record.status,
-      toStatus: record.status,
-      isInternal: false,
-      data: { resolved: input.body.resolved, satisfaction: input.body.satisfaction, comment: input.body.comment ?? null },
-      at: now,
-    });
+    await store.appendEvent('case', record.id, requesterEvent(record.status, now, 'case.rated', {
+      resolved: input.body.resolved, satisfaction: input.body.satisfaction, comment: input.body.comment ?? null,
+    }));
+    if (request) await appendReopenRequest(store, record, now, request);
     const updated = await store.findCase(record.id);
     if (!updated) throw new Error('case vanished inside its own transaction');
     return updated;
+  });
+};
+
+const requesterEvent = (status: string, at: Date, code: string, data: Record<string, unknown>, toStatus = status): NewEvent => ({
+  actorKind: 'requester', actorId: null, code, fromStatus: status, toStatus, isInternal: false, data, at,
+});
+
+const appendReopenRequest = async (
+  store: CaseStore,
+  record: CaseRecord,
+  now: Date,
+  request: Awaited<ReturnType<typeof planReopenRequest>>,
+): Promise<void> => {
+  await store.appendEvent('case', record.id, requesterEvent(record.status, now, 'case.reopen_requested', request.eventData));
+  for (const f of request.followUps) {
+    await store.appendEvent('case', record.id, { ...requesterEvent(f.fromStatus, now, f.code, f.data, f.toStatus), actorKind: f.actorKind ?? 'system' });
+  }
+};
+
+const reloadOrThrow = async (store: CaseStore, id: string): Promise<CaseRecord> => {
+  const updated = await store.findCase(id);
+  if (!updated) throw new Error('case vanished inside its own transaction');
+  return updated;
+};
+
+/** Can the requester ask to reopen now? For the tracking page's form. */
+export const canRequestReopen = (record: CaseRecord, now: Date): boolean => reopenRequestRefusal(record, now) === null;
+
+/**
+ * The requester says the reply did not solve it and asks to reopen (重办), on the tracking page. The request
+ * waits for a dispatcher's or supervisor's decision; beyond the rounds the policy allows, it goes to supervision.
+ */
+export const requestReopenPublic = async (deps: CaseDeps, input: { trackingNo: string; body: PublicReopenInput }): Promise<CaseRecord> => {
+  const now = deps.now();
+  return deps.transaction(async (store) => {
+    const record = await findWithAccessCodeOrThrow(store.lockCaseByTrackingNo, input.trackingNo, input.body.accessCode);
+    const refusal = reopenRequestRefusal(record, now);
+    if (refusal !== null) {
+      throw new AppError('case.reopen_not_allowed', `a request to reopen cannot be made now (${refusal})`, { reason: refusal, status: record.status });
+    }
+    const request = await planReopenRequest({ store, record, now }, { reason: input.body.reason, source: 'requester' });
+    await store.updateCase(record.id, request.patch, now);
+    await appendReopenRequest(store, record, now, request);
+    return reloadOrThrow(store, record.id);
+  });
+};
+
+/** Statuses in which the requester can still add to the case (until it is finished). */
+const OPEN_TO_INFORMATION: readonly string[] = ['registered', 'dispatched', 'accepted', 'returned', 'on_hold', 'replied', 'callback_done'];
+export const isOpenToInformation = (status: string): boolean => OPEN_TO_INFORMATION.includes(status);
+
+/**
+ * The requester adds information (补充材料) on the tracking page. Kept on the timeline for the staff; a case on
+ * hold waiting for it resumes at once, its clocks running again.
+ */
+export const addInformationPublic = async (deps: CaseDeps, input: { trackingNo: string; body: PublicInformationInput }): Promise<CaseRecord> => {
+  const now = deps.now();
+  return deps.transaction(async (store) => {
+    const record = await findWithAccessCodeOrThrow(store.lockCaseByTrackingNo, input.trackingNo, input.body.accessCode);
+    if (!isOpenToInformation(record.status)) {
+      throw new AppError('case.information_not_allowed', 'this case is finished: information can no longer be added', { status: record.status });
+    }
+    await store.appendEvent('case', record.id, requesterEvent(record.status, now, 'case.information_added', { text: input.body.text, wasOnHold: record.status === 'on_hold' }));
+    if (record.status === 'on_hold') {
+      const effect = await resumeEffect({ store, record, now }, 'requester');
+      await store.updateCase(record.id, { ...effect.patch, status: effect.to }, now);
+      await store.appendEvent('case', record.id, requesterEvent(record.status, now, 'case.resumed', effect.data, effect.to));
+    } else {
+      await store.updateCase(record.id, {}, now);
+    }
+    return reloadOrThrow(store, record.id);
   });
 };

@@ -41,6 +41,10 @@ export const staffAudiences = (event: TimelineEvent, leadUnitId: string | null):
         : [{ scope: 'covering', of: 'intake', roles: ['dispatcher'] }];
     case 'case.returned':
       return [{ scope: 'covering', of: 'intake', roles: ['dispatcher'] }];
+    case 'case.reopen_requested':
+      return [{ scope: 'covering', of: 'intake', roles: ['supervisor', 'dispatcher'] }];
+    case 'case.information_added':
+      return [{ scope: 'unit', unitIds: lead, roles: UNIT_STAFF }];
     case 'case.extension_requested':
       return [{ scope: 'covering', of: 'lead', roles: ['supervisor'] }];
     case 'case.extension_decided':
@@ -83,6 +87,8 @@ export const noticeData = (event: TimelineEvent): Record<string, unknown> => {
 const NOTICE_TEXTS: Record<string, LanguageText> = {
   'case.dispatched': { 'zh-Hans': '新派单：{trackingNo} {title}', bo: 'ལས་འགན་གསར་པ། {trackingNo} {title}', en: 'New case for your unit: {trackingNo} {title}' },
   'case.transferred': { 'zh-Hans': '转办至本单位：{trackingNo} {title}', bo: 'ལས་ཁུངས་འདིར་སྤོས། {trackingNo} {title}', en: 'Case transferred to your unit: {trackingNo} {title}' },
+  'case.reopen_requested': { 'zh-Hans': '群众申请重办，待审核：{trackingNo} {title}', bo: 'མི་མང་གིས་བསྐྱར་སྒྲུབ་ཞུས། ཐག་གཅོད་དགོས། {trackingNo} {title}', en: 'Reopening requested, to decide: {trackingNo} {title}' },
+  'case.information_added': { 'zh-Hans': '群众补充了材料：{trackingNo} {title}', bo: 'མི་མང་གིས་ཡིག་ཆ་ཁ་སྣོན་བྱས། {trackingNo} {title}', en: 'The requester added information: {trackingNo} {title}' },
   'case.reopened': { 'zh-Hans': '重办：{trackingNo} {title}', bo: 'བསྐྱར་སྒྲུབ། {trackingNo} {title}', en: 'Case reopened: {trackingNo} {title}' },
   'case.returned': { 'zh-Hans': '承办单位退单，待重新派单：{trackingNo} {title}', bo: 'འགན་ལེན་ལས་ཁུངས་ཀྱིས་ཕྱིར་སྤྲོད་བྱས། {trackingNo} {title}', en: 'Returned by the unit, to dispatch again: {trackingNo} {title}' },
   'case.extension_requested': { 'zh-Hans': '延期申请（{days}天）待审批：{trackingNo} {title}', bo: 'དུས་ཡུན་རྒྱ་བསྐྱེད་རེ་ཞུ། (ཉིན་ {days}) {trackingNo} {title}', en: 'Extension request ({days} days) to decide: {trackingNo} {title}' },

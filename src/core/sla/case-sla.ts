@@ -1,4 +1,4 @@
-import type { Pause, WorkCalendar } from '../calendar/calendar.js';
+import { addWorkingHours, extendNaturalDays, toLocal, workingMillisBetween, type Pause, type WorkCalendar } from '../calendar/calendar.js';
 import type { LocalizedText } from '../directory/directory.types.js';
 import { computeDue, computeExtendedDue, type DueExplanation } from './compute-due.js';
 import { defineSlaPolicy, type SlaMode, type SlaPolicy, type SlaTarget } from './sla-policy.js';
@@ -14,7 +14,16 @@ export type CasePolicy = {
   replyClock: 'registration' | 'acceptance';
   warnAtShare: number;
   maxExtensionDays: number | null;
+  /** Case statuses in which the clocks stand still (e.g. `on_hold`, waiting on the requester). */
+  pausedStatuses: readonly string[];
+  /** How many times a case may be reopened; a request beyond goes to supervision instead. */
+  maxReopenRounds: number;
+  /** Days after closing in which the requester may still ask to reopen. */
+  reopenWindowDays: number;
 };
+
+/** Used when a policy row does not say otherwise (and for cases without a policy row). */
+export const POLICY_DEFAULTS = { pausedStatuses: ['on_hold'], maxReopenRounds: 2, reopenWindowDays: 30 } as const;
 
 /** Without a configured policy, the category's own limits apply: acceptance in working hours, reply in working days. */
 export const policyFromCategory = (category: { code: string; name: LocalizedText; acceptHours: number; replyDays: number } | null): CasePolicy => ({
@@ -28,6 +37,7 @@ export const policyFromCategory = (category: { code: string; name: LocalizedText
   replyClock: 'registration',
   warnAtShare: 0.8,
   maxExtensionDays: 30,
+  ...POLICY_DEFAULTS,
 });
 
 const singleTargetPolicy = (policy: CasePolicy, target: SlaTarget, rule: TargetRule, extensionDays?: number): SlaPolicy =>
@@ -82,4 +92,51 @@ export const extendTarget = (
     extensionAmount(rule.mode, days),
   );
   return withWarning(policy, new Date(explanation.start), dueAt, explanation);
+};
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** Local date and time of a due instant; an instant at midnight reads as 24:00 of the day it ends. */
+const dueLocalOf = (calendar: WorkCalendar, dueAt: Date): { date: string; time: string } => {
+  const local = toLocal(calendar, dueAt);
+  if (local.time !== '00:00') return local;
+  return { date: toLocal(calendar, new Date(dueAt.getTime() - 1)).date, time: '24:00' };
+};
+
+/**
+ * A pause [from, to) applied to a due date already computed: the clock stood still, so the time the pause
+ * took from it is given back after the old due instant, on the target's own clock (working time in the
+ * working modes; whole days in natural-day mode, as the period always ends with a day). For the working
+ * modes this is exactly what computing the due date with the pause from the start gives
+ * (compute-due.test.ts), and it also holds for due dates that were extended. A due instant that had already
+ * passed when the pause began stays: the case was late before it waited on anyone.
+ */
+export const pauseTarget = (
+  policy: CasePolicy,
+  target: SlaTarget,
+  calendar: WorkCalendar,
+  current: { dueAt: string; explanation: DueExplanation },
+  pause: Pause,
+): TargetDue | null => {
+  const rule = policy.targets[target];
+  const dueAt = new Date(current.dueAt);
+  if (!rule || dueAt.getTime() <= pause.from.getTime() || pause.to.getTime() <= pause.from.getTime()) return null;
+  let newDue: Date;
+  let lostMillis: number;
+  if (rule.mode === 'natural_days') {
+    lostMillis = pause.to.getTime() - pause.from.getTime();
+    newDue = extendNaturalDays(calendar, dueAt, Math.ceil(lostMillis / DAY_MS));
+  } else {
+    lostMillis = workingMillisBetween(calendar, pause.from, pause.to);
+    newDue = lostMillis > 0 ? addWorkingHours(calendar, dueAt, lostMillis / HOUR_MS) : dueAt;
+  }
+  const explanation: DueExplanation = {
+    ...current.explanation,
+    dueAt: newDue.toISOString(),
+    dueLocal: dueLocalOf(calendar, newDue),
+    pauses: [...current.explanation.pauses, { from: pause.from.toISOString(), to: pause.to.toISOString(), lostMillis }],
+    pausedSince: null,
+  };
+  return withWarning(policy, new Date(current.explanation.start), newDue, explanation);
 };

@@ -55,6 +55,11 @@ export type DueExplanation = {
   readonly rolledForwardFrom: IsoDate | null;
   /** The period reaches days for which the calendar has no holiday notice yet: the due date may change. */
   readonly provisional: boolean;
+  /**
+   * Set while the case waits in a paused status (e.g. on hold for the requester): the clock stands still
+   * since then and the due date will move when it runs again. Absent in explanations stored before.
+   */
+  readonly pausedSince?: string | null;
 };
 
 export type DueResult = { readonly dueAt: Date; readonly explanation: DueExplanation };

@@ -93,7 +93,7 @@ export const REPORT_LABELS: Record<Language, Labels> = {
     },
     statuses: {
       registered: '已受理', dispatched: '已派单', accepted: '已签收', replied: '已答复', callback_done: '已回访',
-      closed: '已办结归档', returned: '已退单', rejected: '不予受理', merged: '已合并',
+      closed: '已办结归档', returned: '已退单', rejected: '不予受理', merged: '已合并', on_hold: '待群众补充',
     },
     satisfactions: { satisfied: '满意', fairly_satisfied: '基本满意', dissatisfied: '不满意' },
   },
@@ -152,7 +152,7 @@ export const REPORT_LABELS: Record<Language, Labels> = {
     statuses: {
       registered: 'ཐོ་འགོད་བྱས་ཟིན།', dispatched: 'བགོ་འགྲེམས་བྱས་ཟིན།', accepted: 'ཁས་ལེན་བྱས་ཟིན།', replied: 'ལན་བཏབ་ཟིན།',
       callback_done: 'རྗེས་འདྲི་བྱས་ཟིན།', closed: 'མཇུག་སྒྲིལ་ནས་ཡིག་ཚགས་སུ་བཅུག་ཟིན།', returned: 'ཕྱིར་སྤྲོད་བྱས་ཟིན།',
-      rejected: 'དང་ལེན་མ་བྱས།', merged: 'མཉམ་སྡེབ་བྱས་ཟིན།',
+      rejected: 'དང་ལེན་མ་བྱས།', merged: 'མཉམ་སྡེབ་བྱས་ཟིན།', on_hold: 'མི་མང་གིས་ཁ་སྣོན་བྱེད་པར་སྒུག་བཞིན།',
     },
     satisfactions: { satisfied: 'ཡིད་ཚིམ།', fairly_satisfied: 'ཕལ་ཆེར་ཡིད་ཚིམ།', dissatisfied: 'ཡིད་མ་ཚིམ།' },
   },
@@ -210,7 +210,7 @@ export const REPORT_LABELS: Record<Language, Labels> = {
     },
     statuses: {
       registered: 'Registered', dispatched: 'Dispatched', accepted: 'Accepted by unit', replied: 'Replied', callback_done: 'Followed up',
-      closed: 'Closed', returned: 'Returned by unit', rejected: 'Not accepted', merged: 'Merged',
+      closed: 'Closed', returned: 'Returned by unit', rejected: 'Not accepted', merged: 'Merged', on_hold: 'Waiting for the requester',
     },
     satisfactions: { satisfied: 'Satisfied', fairly_satisfied: 'Fairly satisfied', dissatisfied: 'Dissatisfied' },
   },

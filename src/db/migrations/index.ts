@@ -8,6 +8,7 @@ import * as allowTimelineAnonymisation from './20261122104500_allow_timeline_ano
 import * as addTwoFactor from './20261122150000_add_two_factor.js';
 import * as createIdempotencyKeys from './20261122160000_create_idempotency_keys.js';
 import { accessMigrations } from './access.migrations.js';
+import { attachmentsMigrations } from './attachments.migrations.js';
 import { callbacksMigrations } from './callbacks.migrations.js';
 import { notificationsMigrations } from './notifications.migrations.js';
 import { openDataMigrations } from './open-data.migrations.js';
@@ -15,6 +16,7 @@ import { reportsMigrations } from './reports.migrations.js';
 import { open311Migrations } from './open311.migrations.js';
 import { searchMigrations } from './search.migrations.js';
 import { statsMigrations } from './stats.migrations.js';
+import { workflowMigrations } from './workflow.migrations.js';
 
 /**
  * A static list rather than a folder scan, so that migrations work the same from TypeScript sources,
@@ -30,6 +32,8 @@ export const migrations: Record<string, Migration> = {
   ...openDataMigrations,
   ...reportsMigrations,
   ...accessMigrations,
+  ...attachmentsMigrations,
+  ...workflowMigrations,
   '20261122080000_create_core_tables': createCoreTables,
   '20261122090000_add_calendars_sla_and_jobs': addCalendarsSlaAndJobs,
   '20261122100000_create_event_outbox': createEventOutbox,

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { publicSubmitSchema, ratingSchema } from '../../core/case/case.schemas.js';
+import { publicInformationSchema, publicReopenSchema, publicSubmitSchema, ratingSchema } from '../../core/case/case.schemas.js';
 import type { CaseRecord } from '../../core/case/case.record.js';
-import { canRate, rateCase, submitPublicCase, trackPublicCase } from '../../core/case/public-case.js';
+import {
+  addInformationPublic, canRate, canRequestReopen, rateCase, requestReopenPublic, submitPublicCase, trackPublicCase,
+} from '../../core/case/public-case.js';
 import { findCaseRecord } from '../../db/case.repository.js';
 import { findNames, listEvents } from '../../db/case-query.repository.js';
 import type { AppDeps } from '../context.js';
@@ -30,6 +32,7 @@ export const registerPublicCaseRoutes = (app: FastifyInstance, deps: AppDeps): v
       category: record.categoryId ? (categories.get(record.categoryId) ?? null) : null,
       events,
       canRate: canRate(record),
+      canRequestReopen: canRequestReopen(record, deps.now()),
     });
   };
 
@@ -84,6 +87,42 @@ export const registerPublicCaseRoutes = (app: FastifyInstance, deps: AppDeps): v
     },
     async (request) => {
       const record = await rateCase(deps.caseDeps, { trackingNo: request.params.trackingNo, body: request.body });
+      return publicView(record, request);
+    },
+  );
+
+  api.post(
+    '/public/cases/:trackingNo/reopen-request',
+    {
+      config: { access: 'public', rateLimit: 'public_track' },
+      schema: {
+        tags: ['public'],
+        summary: 'The requester says the reply did not solve it and asks to reopen (decided by staff, within the policy)',
+        params: trackingParams,
+        body: publicReopenSchema,
+        response: { 200: publicCaseSchema },
+      },
+    },
+    async (request) => {
+      const record = await requestReopenPublic(deps.caseDeps, { trackingNo: request.params.trackingNo, body: request.body });
+      return publicView(record, request);
+    },
+  );
+
+  api.post(
+    '/public/cases/:trackingNo/information',
+    {
+      config: { access: 'public', rateLimit: 'public_track' },
+      schema: {
+        tags: ['public'],
+        summary: 'The requester adds information; a case waiting for it resumes',
+        params: trackingParams,
+        body: publicInformationSchema,
+        response: { 200: publicCaseSchema },
+      },
+    },
+    async (request) => {
+      const record = await addInformationPublic(deps.caseDeps, { trackingNo: request.params.trackingNo, body: request.body });
       return publicView(record, request);
     },
   );

@@ -15,6 +15,7 @@ export const STATUSES = [
   'returned',
   'rejected',
   'merged',
+  'on_hold',
 ] as const;
 export type Status = (typeof STATUSES)[number];
 
@@ -69,6 +70,10 @@ export const ACTIONS = [
   'urge',
   'respond-supervision',
   'conclude-supervision',
+  'request-reopen',
+  'decide-reopen',
+  'hold',
+  'resume',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -101,6 +106,11 @@ export const EVENT_CODES = [
   'case.unlinked',
   'case.unmerged',
   'case.unmerged_from',
+  'case.reopen_requested',
+  'case.reopen_decided',
+  'case.put_on_hold',
+  'case.resumed',
+  'case.information_added',
 ] as const;
 export type EventCode = (typeof EVENT_CODES)[number];
 
@@ -125,6 +135,9 @@ export const ERROR_CODES = [
   'case.no_pending_extension',
   'case.access_code_invalid',
   'case.rating_not_allowed',
+  'case.reopen_limit_reached',
+  'case.reopen_not_allowed',
+  'case.information_not_allowed',
   'request.unsupported_media_type',
   'request.too_large',
   'rate_limited',
@@ -182,6 +195,30 @@ export type DayCode = (typeof DAY_CODES)[number];
 /** Why a day did not count towards a time limit: a holiday code, or one of these. */
 export const SKIP_REASONS = ['weekend', 'outside_working_hours', 'paused'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
+
+/** Where a request to reopen came from, and what became of it (docs/notifications.md, reopen policy). */
+export const REOPEN_SOURCES = ['requester', 'callback', 'rating', 'staff'] as const;
+export type ReopenSource = (typeof REOPEN_SOURCES)[number];
+export const REOPEN_DECISIONS = ['approved', 'declined', 'escalated'] as const;
+export type ReopenDecision = (typeof REOPEN_DECISIONS)[number];
+
+/** The honest status the requester sees (never the internal one): src/core/case/public-status.ts. */
+export const PUBLIC_STATUSES = [
+  'received',
+  'in_progress',
+  'waiting_for_you',
+  'reopen_requested',
+  'reopened',
+  'replied_awaiting_feedback',
+  'resolved_confirmed',
+  'partly_resolved',
+  'not_resolved',
+  'reopen_escalated',
+  'closed_unconfirmed',
+  'not_accepted',
+  'merged',
+] as const;
+export type PublicStatus = (typeof PUBLIC_STATUSES)[number];
 
 export const SUPERVISION_OUTCOMES = ['resolved', 'unresolved'] as const;
 export type SupervisionOutcome = (typeof SUPERVISION_OUTCOMES)[number];
@@ -332,6 +369,13 @@ export interface Case extends CaseSummary {
   rejection?: { reason: string; advice: string | null } | null;
   masterId: string | null;
   reopenCount: number;
+  /** Waiting on the requester: what they were asked to add, since when, and the status it resumes to. */
+  hold?: { reason: string; at: string; fromStatus: Status } | null;
+  /** A request to reopen waiting for a decision, in the requester's words. */
+  reopenRequest?: { reason: string; source: ReopenSource; at: string } | null;
+  reopenDecision?: { decision: ReopenDecision; note: string | null; at: string } | null;
+  reopenWindowEndsAt?: string | null;
+  publicStatus?: PublicStatus;
   allowedActions: string[];
   events: CaseEvent[];
 }
@@ -363,6 +407,14 @@ export interface PublicCase {
   reply: Reply | null;
   rating: PublicRating | null;
   canRate: boolean;
+  /** The honest status for the requester; absent from servers before it existed. */
+  publicStatus?: PublicStatus;
+  /** On hold: what the requester is asked to add. */
+  waitingFor?: string | null;
+  /** The last request to reopen; `note` is the reason of a refusal. */
+  reopen?: { state: 'pending' | ReopenDecision; at: string; note: string | null } | null;
+  canRequestReopen?: boolean;
+  canAddInformation?: boolean;
 }
 
 // ---- time limits (GET /cases/{id}/sla, GET /calendar/days) ----
@@ -517,6 +569,12 @@ export interface ActionBodies {
   urge: { message: string };
   'respond-supervision': { text: string };
   'conclude-supervision': { outcome: SupervisionOutcome; note?: string };
+  'request-reopen': { reason: string };
+  /** A declined request needs a `note`: it is sent to the requester. */
+  'decide-reopen': { isApproved: boolean; note?: string };
+  /** `reason` is what the requester must add; it is shown to them. */
+  hold: { reason: string };
+  resume: { note?: string };
 }
 
 export interface ApiErrorBody {

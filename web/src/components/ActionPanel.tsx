@@ -11,6 +11,7 @@ import {
   type FormValues,
 } from '../lib/actions';
 import { errorMessage, mapIssues } from '../lib/errors';
+import { formatDateTime } from '../lib/format';
 import { useRefData } from '../refdata';
 import { unitOptions } from './common';
 import {
@@ -309,6 +310,20 @@ export function ActionPanel({
   return (
     <section className="card action-panel" aria-labelledby="actions-title" data-testid="action-panel">
       <h2 id="actions-title">{t('case.actions')}</h2>
+      {caseData.hold ? (
+        <p className="notice waiting" data-testid="case-hold">
+          {t('workflow.case.hold', { reason: caseData.hold.reason, at: formatDateTime(caseData.hold.at) })}
+        </p>
+      ) : null}
+      {caseData.reopenRequest ? (
+        // What the requester said, so that whoever decides reads it before choosing.
+        <p className="notice warning" data-testid="case-reopen-request">
+          {t('workflow.case.reopenRequest', {
+            source: t(`workflow.reopenSource.${caseData.reopenRequest.source}`),
+            reason: caseData.reopenRequest.reason || '—',
+          })}
+        </p>
+      ) : null}
       {done ? (
         <div className="notice" role="status" tabIndex={-1} ref={doneRef} data-testid="action-done">
           {t('case.actionDone', { action: t(`action.${done}`) })}

@@ -10,6 +10,8 @@ import {
   KINDS,
   LANGS,
   OUTCOMES,
+  PUBLIC_STATUSES,
+  REOPEN_SOURCES,
   RESOLVED_VALUES,
   SATISFACTIONS,
   SKIP_REASONS,
@@ -60,6 +62,11 @@ const BACKEND_EVENT_CODES = [
   'case.unlinked',
   'case.unmerged',
   'case.unmerged_from',
+  'case.reopen_requested',
+  'case.reopen_decided',
+  'case.put_on_hold',
+  'case.resumed',
+  'case.information_added',
 ] as const;
 const names = Object.keys(all);
 const sortedKeys = (c: Record<string, string>) => Object.keys(c).sort();
@@ -149,6 +156,9 @@ describe('message catalogues', () => {
       ...SKIP_REASONS.map((x) => `sla.skip.${x}`),
       ...DAY_CODES.map((x) => `holiday.${x}`),
       ...SUPERVISION_OUTCOMES.map((x) => `supervisionOutcome.${x}`),
+      ...PUBLIC_STATUSES.map((x) => `workflow.publicStatus.${x}`),
+      ...PUBLIC_STATUSES.map((x) => `workflow.publicStatusText.${x}`),
+      ...REOPEN_SOURCES.map((x) => `workflow.reopenSource.${x}`),
       ...Array.from({ length: 12 }, (_, i) => `month.${i + 1}`),
       ...Array.from({ length: 7 }, (_, i) => `weekday.${i + 1}`),
     ];

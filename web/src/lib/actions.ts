@@ -180,6 +180,31 @@ export const ACTION_FORMS: Record<ActionName, ActionForm> = {
       { name: 'note', kind: 'textarea', label: 'actionField.conclude-supervision.note' },
     ],
   },
+  'request-reopen': {
+    fields: [{ name: 'reason', kind: 'textarea', label: 'actionField.request-reopen.reason', required: true }],
+    intro: 'actionField.request-reopen.hint',
+  },
+  'decide-reopen': {
+    fields: [
+      {
+        name: 'isApproved',
+        kind: 'radio',
+        label: 'actionField.decide-reopen.isApproved',
+        required: true,
+        options: [
+          { value: 'true', label: 'actionField.decide-reopen.approve' },
+          { value: 'false', label: 'actionField.decide-reopen.decline' },
+        ],
+      },
+      { name: 'note', kind: 'textarea', label: 'actionField.decide-reopen.note' },
+    ],
+    intro: 'actionField.decide-reopen.hint',
+  },
+  hold: {
+    fields: [{ name: 'reason', kind: 'textarea', label: 'actionField.hold.reason', required: true }],
+    intro: 'actionField.hold.hint',
+  },
+  resume: { fields: [{ name: 'note', kind: 'textarea', label: 'actionField.resume.note' }] },
 };
 
 export function initialValues(action: ActionName): FormValues {
@@ -236,6 +261,8 @@ export function buildActionRequest(action: ActionName, values: FormValues): Buil
     dueBy = endOfDayIso(s('dueBy')) ?? '';
     if (!dueBy) errors['dueBy'] = 'form.required';
   }
+  // A refusal is explained to the requester: the server refuses it without a note, say so first.
+  if (action === 'decide-reopen' && s('isApproved') === 'false' && s('note') === '') errors['note'] = 'form.required';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
 
   const optional = (name: string): { [k: string]: string } => (s(name) ? { [name]: s(name) } : {});
@@ -326,5 +353,16 @@ export function buildActionRequest(action: ActionName, values: FormValues): Buil
         return { ok: false, errors: { outcome: 'form.choose' } };
       return { ok: true, request: { action, body: { outcome, ...optional('note') } } };
     }
+    case 'request-reopen':
+      return { ok: true, request: { action, body: { reason: s('reason') } } };
+    case 'decide-reopen':
+      return {
+        ok: true,
+        request: { action, body: { isApproved: s('isApproved') === 'true', ...optional('note') } },
+      };
+    case 'hold':
+      return { ok: true, request: { action, body: { reason: s('reason') } } };
+    case 'resume':
+      return { ok: true, request: { action, body: { ...optional('note') } } };
   }
 }

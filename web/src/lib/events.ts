@@ -135,6 +135,8 @@ export function eventTone(code: string): EventTone | undefined {
       return 'supervision';
     case 'case.supervision_concluded':
       return 'done';
+    case 'case.reopen_requested':
+      return 'warning';
     default:
       return undefined;
   }
@@ -212,7 +214,9 @@ export function describeEvent(ev: { code: string; data: Data }, ctx: EventContex
     case 'case.supervised': {
       const due = str(data, 'dueBy');
       const dueBy = due ? formatDate(due) : undefined;
-      if (data['isAutomatic'] === true) {
+      if (data['isAutomatic'] === true && str(data, 'reason') === 'reopen_limit_reached') {
+        title = detail(lang, 'workflow.event.supervisedReopenLimit', { dueBy });
+      } else if (data['isAutomatic'] === true) {
         const target = automaticSupervisionTarget(str(data, 'reason'));
         const targetLabel = target ? translate(lang, `sla.target.${target}`) : undefined;
         title =
@@ -253,6 +257,34 @@ export function describeEvent(ev: { code: string; data: Data }, ctx: EventContex
         outcome: label(lang, 'supervisionOutcome', str(data, 'outcome')),
       });
       break;
+    case 'case.reopen_requested': {
+      const max = str(data, 'maxRounds');
+      title =
+        data['isEscalated'] === true
+          ? detail(lang, 'workflow.event.reopenEscalated', { max })
+          : detail(lang, 'workflow.event.reopenRequested', {
+              source: label(lang, 'workflow.reopenSource', str(data, 'source')),
+            });
+      break;
+    }
+    case 'case.reopen_decided':
+      if (data['isApproved'] === true) title = translate(lang, 'workflow.event.reopenApproved');
+      else if (data['isApproved'] === false) title = translate(lang, 'workflow.event.reopenDeclined');
+      break;
+    case 'case.put_on_hold':
+      if (data['isClockPaused'] === true) title = translate(lang, 'workflow.event.heldPaused');
+      else if (data['isClockPaused'] === false) title = translate(lang, 'workflow.event.heldRunning');
+      break;
+    case 'case.resumed': {
+      const due = str(data, 'replyDueAt');
+      const dueAt = due ? formatDateTime(due) : undefined;
+      title =
+        (str(data, 'source') === 'requester'
+          ? detail(lang, 'workflow.event.resumedByRequester', { dueAt })
+          : detail(lang, 'workflow.event.resumedByStaff', { dueAt })) ??
+        translate(lang, 'workflow.event.resumedPlain');
+      break;
+    }
     case 'case.merged':
       title = detail(lang, 'eventDetail.case.merged', {
         master: str(data, 'masterTrackingNo') ?? refName(data, lang, 'master') ?? str(data, 'masterId'),
@@ -282,6 +314,8 @@ export function describeEvent(ev: { code: string; data: Data }, ctx: EventContex
   }
   // An automatic supervision's `reason` is a code (overdue_accept), already said in the title.
   const codeFields = ev.code === 'case.supervised' && data['isAutomatic'] === true ? ['reason'] : [];
+  // A decision repeats the request's words under `reason`; its own `note` is what was decided.
+  if (ev.code === 'case.reopen_decided') codeFields.push('reason');
   for (const f of TEXT_FIELDS) {
     if (codeFields.includes(f.key)) continue;
     const v = data[f.key];

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { ApiError, getPublicCase, isAbortError, ratePublicCase } from '../api/client';
+import { addPublicInformation, requestPublicReopen } from '../api/workflow';
 import {
   RESOLVED_VALUES,
   SATISFACTIONS,
@@ -138,6 +139,11 @@ function TrackResult({
 }) {
   const { t } = useI18n();
   const [justRated, setJustRated] = useState(false);
+  const [justSent, setJustSent] = useState<'reopen' | 'info' | null>(null);
+  const sent = (kind: 'reopen' | 'info') => (updated: PublicCase) => {
+    setJustSent(kind);
+    onRated(updated);
+  };
   return (
     <section className="card track-result" aria-labelledby="track-result-title" data-testid="track-result">
       <h2 id="track-result-title" ref={headingRef} tabIndex={-1}>
@@ -147,11 +153,44 @@ function TrackResult({
         · {pc.title}
       </h2>
       <div className="status-block">
-        <span className="label">{t('track.status')}</span> <StatusBadge status={pc.status} />
+        <span className="label">{t('track.status')}</span>{' '}
+        {pc.publicStatus ? (
+          // The honest status: what the requester's own answer says, never the internal step.
+          <span
+            className={`badge public-status-${pc.publicStatus}`}
+            data-testid="public-status"
+            data-status={pc.publicStatus}
+          >
+            {t(`workflow.publicStatus.${pc.publicStatus}`)}
+          </span>
+        ) : (
+          <StatusBadge status={pc.status} />
+        )}
         <p className="status-explain" data-testid="status-explain">
-          {t(`statusPublic.${pc.status}`)}
+          {pc.publicStatus
+            ? t(`workflow.publicStatusText.${pc.publicStatus}`)
+            : t(`statusPublic.${pc.status}`)}
         </p>
+        {pc.waitingFor ? (
+          <div className="notice waiting-for" role="note" data-testid="waiting-for">
+            <strong>{t('workflow.track.waitingFor')}</strong> <span>{pc.waitingFor}</span>
+          </div>
+        ) : null}
+        {pc.reopen?.state === 'declined' && pc.reopen.note ? (
+          <p className="reopen-declined" data-testid="reopen-declined">
+            <strong>{t('workflow.track.reopenDeclined')}</strong> {pc.reopen.note}
+          </p>
+        ) : null}
       </div>
+      {justSent === 'info' ? <Notice testId="info-thanks">{t('workflow.track.infoThanks')}</Notice> : null}
+      {pc.waitingFor && justSent !== 'info' ? (
+        <PublicTextForm
+          kind="info"
+          trackingNo={pc.trackingNo}
+          accessCode={accessCode}
+          onSent={sent('info')}
+        />
+      ) : null}
       <dl className="facts">
         <div>
           <dt>{t('track.kind')}</dt>
@@ -207,9 +246,91 @@ function TrackResult({
         />
       ) : null}
 
+      {justSent === 'reopen' ? (
+        <Notice testId="reopen-thanks">{t('workflow.track.reopenThanks')}</Notice>
+      ) : pc.canRequestReopen ? (
+        <PublicTextForm kind="reopen" trackingNo={pc.trackingNo} accessCode={accessCode} onSent={sent('reopen')} />
+      ) : null}
+
       <h3>{t('track.timeline')}</h3>
       <PublicTimeline items={pc.timeline} />
     </section>
+  );
+}
+
+/**
+ * One free-text request from the requester: "not solved, reopen" (reason) or the information they were asked
+ * for (text). Large controls, labelled, errors announced and focused, like the rating form.
+ */
+function PublicTextForm({
+  kind,
+  trackingNo,
+  accessCode,
+  onSent,
+}: {
+  kind: 'reopen' | 'info';
+  trackingNo: string;
+  accessCode: string;
+  onSent: (pc: PublicCase) => void;
+}) {
+  const { t, lang } = useI18n();
+  const [text, setText] = useState('');
+  const [fieldError, setFieldError] = useState<string | undefined>(undefined);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const id = `${kind}-text`;
+
+  const onSubmit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (!text.trim()) {
+      setFieldError(t('form.required'));
+      focusFirstError([id], { [id]: 'required' });
+      return;
+    }
+    setFieldError(undefined);
+    setBusy(true);
+    try {
+      const pc =
+        kind === 'reopen'
+          ? await requestPublicReopen(trackingNo, { accessCode, reason: text.trim() })
+          : await addPublicInformation(trackingNo, { accessCode, text: text.trim() });
+      onSent(pc);
+    } catch (err) {
+      const mapped = mapIssues(err, { reason: id, text: id }, lang);
+      setFieldError(mapped.fields[id]);
+      setError([errorMessage(err, lang), ...mapped.other].join(' '));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      onSubmit={(e) => void onSubmit(e)}
+      noValidate
+      className={`form ${kind}-form`}
+      aria-labelledby={`${kind}-title`}
+      data-testid={`${kind}-form`}
+    >
+      <h3 id={`${kind}-title`}>{t(kind === 'reopen' ? 'workflow.track.reopenTitle' : 'workflow.track.infoTitle')}</h3>
+      {kind === 'reopen' ? <p className="hint">{t('workflow.track.reopenIntro')}</p> : null}
+      <TextAreaField
+        id={id}
+        label={t(kind === 'reopen' ? 'workflow.track.reopenLabel' : 'workflow.track.infoLabel')}
+        required
+        value={text}
+        onChange={setText}
+        error={fieldError}
+        testId={`${kind}-text`}
+      />
+      <ErrorBox message={error} testId={`${kind}-error`} />
+      <button type="submit" className="button primary large" disabled={busy} data-testid={`${kind}-submit`}>
+        {busy
+          ? t('common.submitting')
+          : t(kind === 'reopen' ? 'workflow.track.reopenSubmit' : 'workflow.track.infoSubmit')}
+      </button>
+    </form>
   );
 }
 

@@ -22,7 +22,13 @@ export type ActionEffect = {
   patch: CasePatch;
   eventData: Record<string, unknown>;
   isInternal?: boolean;
+  /** The status the case ends in when the input decides it (an approved reopen request); default: the plan's. */
+  to?: CaseStatus;
+  /** Further timeline events of the same step, appended after the action's own (e.g. `case.reopened`). */
+  followUps?: FollowUpEvent[];
 };
+
+export type FollowUpEvent = { code: string; fromStatus: string; toStatus: string; data: Record<string, unknown>; actorKind?: 'user' | 'requester' | 'system'; isInternal?: boolean };
 
 export type ActionHandler<A extends CaseAction & keyof ActionSchemas> = (ctx: ActionContext<A>) => Promise<ActionEffect>;
 
@@ -38,6 +44,27 @@ export const unitStampOf = async (store: CaseStore, unitId: string): Promise<Uni
 };
 
 export const SLA_TIMER_JOB = 'case.sla_timer';
+
+/**
+ * Persists the warning and overdue timers of one due date. `round` makes the dedupe key new when the same due
+ * date must be watched again (a hold whose time counts stopped the old timers: they found the case on hold).
+ */
+export const scheduleSlaTimers = async (
+  store: CaseStore,
+  caseId: string,
+  target: SlaTarget,
+  due: { dueAt: Date; warnAt: Date },
+  round?: string,
+): Promise<void> => {
+  for (const [timer, at] of [['warning', due.warnAt], ['overdue', due.dueAt]] as const) {
+    await store.scheduleJob({
+      kind: SLA_TIMER_JOB,
+      runAt: at,
+      payload: { version: 1, caseId, target, timer, dueAt: due.dueAt.toISOString() },
+      dedupeKey: `sla:${caseId}:${target}:${timer}:${due.dueAt.toISOString()}${round ? `:${round}` : ''}`,
+    });
+  }
+};
 
 export type SlaChange = { start: Date } | { extendDays: number } | null;
 
@@ -68,14 +95,7 @@ export const applySla = async (
             : null;
     if (due) {
       targets[target] = { dueAt: due.dueAt.toISOString(), warnAt: due.warnAt.toISOString(), explanation: due.explanation };
-      for (const [timer, at] of [['warning', due.warnAt], ['overdue', due.dueAt]] as const) {
-        await store.scheduleJob({
-          kind: SLA_TIMER_JOB,
-          runAt: at,
-          payload: { version: 1, caseId: record.id, target, timer, dueAt: due.dueAt.toISOString() },
-          dedupeKey: `sla:${record.id}:${target}:${timer}:${due.dueAt.toISOString()}`,
-        });
-      }
+      await scheduleSlaTimers(store, record.id, target, due);
     } else {
       delete targets[target];
     }

@@ -2,7 +2,9 @@ import { AppError } from '../../shared/app-error.js';
 import { fieldError } from '../../shared/field-error.js';
 import { assignmentOfActor, canSeeCase } from '../case-workflow.js';
 import { toSnapshot } from '../case.record.js';
+import type { CasePatch } from '../case.record.js';
 import { applySla, endAssignments, unitStampOf, type ActionHandler } from './action-context.js';
+import { isNotSolved, planReopenRequest, reopenRequestRefusal } from './reopen-policy.js';
 
 // Actions whose effect is a few field changes. Each is its own use case; they share a file only
 // because each is a handful of lines.
@@ -49,52 +51,29 @@ export const replyToCase: ActionHandler<'reply'> = async (ctx) => {
   };
 };
 
-export const recordCallback: ActionHandler<'callback'> = async ({ input, now }) => ({
-  patch: {
+export const recordCallback: ActionHandler<'callback'> = async ({ store, record, input, now }) => {
+  const patch: CasePatch = {
     callbackResolved: input.resolved,
     callbackSatisfaction: input.satisfaction,
     callbackComment: input.comment ?? null,
     callbackAt: now,
-  },
-  eventData: { resolved: input.resolved, satisfaction: input.satisfaction, comment: input.comment ?? null },
-});
-
-export const reopenCase: ActionHandler<'reopen'> = async ({ store, record, actor, input, now, plan }) => {
-  const previousLead = [...record.assignments].reverse().find((a) => a.role === 'lead' && a.status === 'done');
-  let patch = {};
-  if (plan.to === 'dispatched' && previousLead) {
-    await store.insertAssignment({ caseId: record.id, unitId: previousLead.unitId, role: 'lead', assignedBy: actor.userId, at: now });
-    // A reopened case is a new round of handling with its own limits.
-    const sla = await applySla({ store, record, now }, previousLead.unitId, () => ({ accept: { start: now }, reply: { start: now }, callback: null }));
-    patch = { ...sla, leadUnitId: previousLead.unitId, dispatchedAt: now, acceptedAt: null };
-  } else {
-    patch = await applySla({ store, record, now }, null, () => ({ reply: null, callback: null }));
-  }
+  };
+  const eventData = { resolved: input.resolved, satisfaction: input.satisfaction, comment: input.comment ?? null };
+  // "Not solved" at callback is a request to reopen, in the requester's words, for a dispatcher or supervisor to decide.
+  if (!isNotSolved(input) || reopenRequestRefusal(record, now) !== null) return { patch, eventData };
+  const request = await planReopenRequest({ store, record, now }, { reason: input.comment ?? '', source: 'callback' });
   return {
-    patch: {
-      ...patch,
-      replyText: null,
-      replyOutcome: null,
-      repliedAt: null,
-      callbackResolved: null,
-      callbackSatisfaction: null,
-      callbackComment: null,
-      callbackAt: null,
-      ratingResolved: null,
-      ratingSatisfaction: null,
-      ratingComment: null,
-      ratedAt: null,
-      reopenCount: record.reopenCount + 1,
-    },
-    eventData: {
-      reason: input.reason,
-      round: record.reopenCount + 2,
-      unit: previousLead && plan.to === 'dispatched' ? await unitStampOf(store, previousLead.unitId) : null,
-    },
+    patch: { ...patch, ...request.patch },
+    eventData,
+    followUps: [{ code: 'case.reopen_requested', fromStatus: record.status, toStatus: 'callback_done', data: request.eventData }, ...request.followUps.map((f) => ({ ...f, toStatus: 'callback_done', fromStatus: 'callback_done' }))],
   };
 };
 
-export const closeCase: ActionHandler<'close'> = async ({ now }) => ({ patch: { closedAt: now }, eventData: {} });
+export const closeCase: ActionHandler<'close'> = async ({ store, record, now }) => {
+  // The requester may still ask to reopen for a while after closing: the policy says how long.
+  const policy = await store.policyFor({ categoryId: record.categoryId, channel: record.channel, kind: record.kind });
+  return { patch: { closedAt: now, reopenWindowEndsAt: new Date(now.getTime() + policy.reopenWindowDays * 86_400_000) }, eventData: {} };
+};
 
 export const rejectCase: ActionHandler<'reject'> = async ({ input, now }) => ({
   patch: { rejectReason: input.reason, rejectAdvice: input.advice ?? null, closedAt: now },
