@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type SqlBool } from 'kysely';
 import type { Kind } from '../core/case/case.types.js';
 import type { LocalizedText } from '../core/directory/directory.types.js';
@@ -13,7 +14,7 @@ import type {
 } from '../core/open311/open311.types.js';
 import { caseStatusesOf, UPDATE_EVENT_CODES } from '../core/open311/status-map.js';
 import type { Paging, Window } from '../core/open311/request-query.js';
-import type { DbOrTrx } from './database.js';
+import type { Db, DbOrTrx } from './database.js';
 
 // ---------------------------------------------------------------------------------------------- services
 
@@ -449,42 +450,135 @@ export const findWebhookTarget = async (db: DbOrTrx, caseId: string) =>
     .where('k.webhook_url', 'is not', null)
     .executeTakeFirst();
 
-export const recordWebhookDelivery = async (
-  db: DbOrTrx,
-  d: { eventId: string; apiKeyId: string; url: string; statusCode: number; attempts: number; at: Date },
-): Promise<void> => {
+export type ClaimedWebhook = {
+  id: string;
+  eventId: string;
+  apiKeyId: string;
+  url: string;
+  secret: string;
+  eventCode: string;
+  body: string;
+  attempts: number;
+  claimToken: string;
+};
+
+/** Queues one delivery, in the event consumer's transaction; the same event is never queued twice for a key. */
+export const enqueueWebhook = async (db: DbOrTrx, d: { eventId: string; apiKeyId: string; eventCode: string; body: string; at: Date }): Promise<void> => {
   await db
-    .insertInto('open311_webhook_deliveries')
-    .values({ event_id: d.eventId, api_key_id: d.apiKeyId, url: d.url, status_code: d.statusCode, attempts: d.attempts, delivered_at: d.at })
+    .insertInto('open311_webhook_queue')
+    .values({ event_id: d.eventId, api_key_id: d.apiKeyId, event_code: d.eventCode, body: d.body, not_before: d.at, created_at: d.at, updated_at: d.at })
     .onConflict((oc) => oc.columns(['event_id', 'api_key_id']).doNothing())
     .execute();
 };
 
-export const outboxAttemptsOf = async (db: DbOrTrx, consumer: string, eventId: string): Promise<number> =>
-  (await db.selectFrom('event_outbox').select('attempts').where('consumer', '=', consumer).where('event_id', '=', eventId).executeTakeFirst())?.attempts ?? 0;
+/**
+ * Claims the next due delivery in a short transaction of its own and commits the claim before anything is
+ * sent: a due `pending` row, or a `sending` row whose lease ran out (its worker died between send and
+ * record, so it is sent again). SKIP LOCKED lets several workers share the queue. The key's current URL and
+ * secret are read here, so a rotated secret or moved endpoint applies to queued deliveries too.
+ */
+export const claimNextWebhook = async (db: Db, input: { now: Date; leaseMs: number; maxAttempts: number }): Promise<ClaimedWebhook | 'skipped' | null> =>
+  db.transaction().execute(async (trx) => {
+    const row = await trx
+      .selectFrom('open311_webhook_queue as w')
+      .innerJoin('open311_api_keys as k', 'k.id', 'w.api_key_id')
+      .select(['w.id', 'w.event_id', 'w.api_key_id', 'w.event_code', 'w.body', 'w.attempts', 'k.webhook_url', 'k.webhook_secret', 'k.is_active', 'k.revoked_at'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('w.status', '=', 'pending'), eb('w.not_before', '<=', input.now)]),
+          eb.and([eb('w.status', '=', 'sending'), eb('w.lease_until', '<', input.now)]),
+        ]),
+      )
+      .orderBy('w.id')
+      .limit(1)
+      .forUpdate('w')
+      .skipLocked()
+      .executeTakeFirst();
+    if (!row) return null;
+    // A key revoked, paused or without a webhook since: nothing to send to. A claim that ran out of lease on
+    // its last attempt: no attempts left. Both are kept aside for an admin, not retried.
+    const parkReason =
+      !row.webhook_url || !row.webhook_secret || !row.is_active || row.revoked_at
+        ? 'the API key no longer has an active webhook'
+        : row.attempts >= input.maxAttempts
+          ? 'the worker stopped after the last attempt was sent; its outcome was not recorded'
+          : null;
+    if (parkReason || !row.webhook_url || !row.webhook_secret) {
+      await trx
+        .updateTable('open311_webhook_queue')
+        .set({ status: 'parked', claim_token: null, lease_until: null, last_error: parkReason, updated_at: input.now })
+        .where('id', '=', row.id)
+        .execute();
+      return 'skipped' as const;
+    }
+    const claimToken = randomUUID();
+    await trx
+      .updateTable('open311_webhook_queue')
+      .set({ status: 'sending', claim_token: claimToken, lease_until: new Date(input.now.getTime() + input.leaseMs), attempts: sql<number>`attempts + 1`, updated_at: input.now })
+      .where('id', '=', row.id)
+      .execute();
+    return {
+      id: String(row.id), eventId: String(row.event_id), apiKeyId: row.api_key_id, url: row.webhook_url, secret: row.webhook_secret,
+      eventCode: row.event_code, body: row.body, attempts: row.attempts + 1, claimToken,
+    };
+  });
 
-/** Deliveries that failed at least once and are still queued (retrying, or kept aside after the last attempt). */
-export const listWebhookFailures = (db: DbOrTrx, consumer: string) =>
+export type WebhookOutcome =
+  | { kind: 'delivered'; statusCode: number; at: Date }
+  | { kind: 'failed'; statusCode: number | null; error: string; at: Date; retryAt: Date | null };
+
+/**
+ * Records the outcome of a send in a short transaction of its own. The claim token guards against a worker
+ * whose lease ran out overwriting the claim of the worker that took the delivery over. False: the claim was lost.
+ */
+export const recordWebhookOutcome = async (db: Db, claimed: ClaimedWebhook, outcome: WebhookOutcome): Promise<boolean> =>
+  db.transaction().execute(async (trx) => {
+    const common = { claim_token: null, lease_until: null, updated_at: outcome.at, last_status_code: outcome.statusCode };
+    const result = await trx
+      .updateTable('open311_webhook_queue')
+      .set(
+        outcome.kind === 'delivered'
+          ? { ...common, status: 'delivered', last_error: null }
+          : { ...common, status: outcome.retryAt ? 'pending' : 'parked', last_error: outcome.error.slice(0, 2000), ...(outcome.retryAt ? { not_before: outcome.retryAt } : {}) },
+      )
+      .where('id', '=', claimed.id)
+      .where('claim_token', '=', claimed.claimToken)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    if (outcome.kind === 'delivered') {
+      await trx
+        .insertInto('open311_webhook_deliveries')
+        .values({ event_id: claimed.eventId, api_key_id: claimed.apiKeyId, url: claimed.url, status_code: outcome.statusCode, attempts: claimed.attempts, delivered_at: outcome.at })
+        .onConflict((oc) => oc.columns(['event_id', 'api_key_id']).doNothing())
+        .execute();
+    }
+    return true;
+  });
+
+/** Deliveries that failed at least once and are not delivered yet (retrying, or parked after the last attempt). */
+export const listWebhookFailures = (db: DbOrTrx) =>
   db
-    .selectFrom('event_outbox as o')
-    .innerJoin('work_item_events as e', 'e.id', 'o.event_id')
-    .innerJoin('open311_requests as r', 'r.case_id', 'e.item_id')
-    .innerJoin('open311_api_keys as k', 'k.id', 'r.api_key_id')
-    .innerJoin('cases as c', 'c.id', 'r.case_id')
-    .select(['o.id as outbox_id', 'o.event_id', 'o.attempts', 'o.last_error', 'o.not_before', 'e.code', 'e.at', 'c.tracking_no', 'k.id as api_key_id', 'k.name as api_key_name', 'k.webhook_url'])
-    .where('o.consumer', '=', consumer)
-    .where('o.attempts', '>', 0)
-    .orderBy('o.id')
+    .selectFrom('open311_webhook_queue as w')
+    .innerJoin('work_item_events as e', 'e.id', 'w.event_id')
+    .innerJoin('open311_api_keys as k', 'k.id', 'w.api_key_id')
+    .innerJoin('cases as c', 'c.id', 'e.item_id')
+    .select([
+      'w.id as queue_id', 'w.event_id', 'w.attempts', 'w.last_error', 'w.not_before', 'w.status', 'e.code', 'e.at', 'c.tracking_no',
+      'k.id as api_key_id', 'k.name as api_key_name', 'k.webhook_url',
+    ])
+    .where('w.status', 'in', ['pending', 'parked'])
+    .where('w.attempts', '>', 0)
+    .orderBy('w.id')
     .limit(500)
     .execute();
 
 /** Puts a failed delivery back at the head of the queue, with a fresh count of attempts. */
-export const replayWebhookFailure = async (db: DbOrTrx, consumer: string, outboxId: string, now: Date): Promise<boolean> => {
+export const replayWebhookFailure = async (db: DbOrTrx, queueId: string, now: Date): Promise<boolean> => {
   const result = await db
-    .updateTable('event_outbox')
-    .set({ attempts: 0, not_before: now, last_error: null })
-    .where('id', '=', outboxId)
-    .where('consumer', '=', consumer)
+    .updateTable('open311_webhook_queue')
+    .set({ status: 'pending', attempts: 0, not_before: now, last_error: null, updated_at: now })
+    .where('id', '=', queueId)
+    .where('status', 'in', ['pending', 'parked'])
     .where('attempts', '>', 0)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) > 0;

@@ -83,6 +83,24 @@ export type Open311WebhookDeliveryTable = {
   delivered_at: Timestamp;
 };
 
+/** Webhook deliveries waiting, in flight (claimed with a lease), delivered or parked; see open311.consumers.ts. */
+export type Open311WebhookQueueTable = {
+  id: Generated<string>;
+  event_id: string;
+  api_key_id: string;
+  event_code: string;
+  body: string;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  not_before: Timestamp;
+  claim_token: string | null;
+  lease_until: NullableTimestamp;
+  last_error: string | null;
+  last_status_code: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+};
+
 /** Kysely table types of the open311 module; part of the Database type in schema.ts. */
 export type Open311Tables = {
   open311_services: Open311ServiceTable;
@@ -92,4 +110,5 @@ export type Open311Tables = {
   open311_requests: Open311RequestTable;
   open311_private_cases: Open311PrivateCaseTable;
   open311_webhook_deliveries: Open311WebhookDeliveryTable;
+  open311_webhook_queue: Open311WebhookQueueTable;
 };

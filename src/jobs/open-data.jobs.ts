@@ -1,6 +1,28 @@
+import { OPEN_DATA_REFRESH_ALL_JOB } from '../core/open-data/open-data.types.js';
+import { enqueueJob } from '../db/jobs.repository.js';
+import { refreshOpenDataBatch, refreshOpenDataCase } from '../db/open-data.repository.js';
 import type { EventConsumerSpec } from './background.js';
 import type { JobHandlers } from './job-runner.js';
 
-/** Event consumers and job handlers of the open-data module (wiring point; merged in consumers.ts and handlers.ts). */
-export const openDataConsumers: EventConsumerSpec[] = [];
-export const openDataJobHandlers: JobHandlers = {};
+/** The event consumer that keeps the public snapshot of each case current (registered by the module's migration). */
+export const OPEN_DATA_CONSUMER = 'open_data.refresh';
+
+/** Event consumers and job handlers of the open-data module (merged in consumers.ts and handlers.ts). */
+export const openDataConsumers: EventConsumerSpec[] = [
+  {
+    name: OPEN_DATA_CONSUMER,
+    handler: async (trx, event) => {
+      if (event.itemKind !== 'case') return;
+      await refreshOpenDataCase(trx, event.itemId, event.at);
+    },
+  },
+];
+
+export const openDataJobHandlers: JobHandlers = {
+  // One batch per run, in its own transaction; the job queues its own continuation after the last id.
+  [OPEN_DATA_REFRESH_ALL_JOB]: async (trx, job, now) => {
+    const afterId = typeof job.payload['afterId'] === 'string' ? job.payload['afterId'] : null;
+    const lastId = await refreshOpenDataBatch(trx, afterId, now);
+    if (lastId) await enqueueJob(trx, { kind: OPEN_DATA_REFRESH_ALL_JOB, runAt: now, payload: { afterId: lastId } });
+  },
+};

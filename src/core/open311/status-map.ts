@@ -11,7 +11,7 @@ export const openClosedOf = (status: CaseStatus): OpenClosed => (CLOSED.includes
 
 /** Case statuses behind each public status, for filtering in SQL. */
 export const caseStatusesOf = (status: OpenClosed): CaseStatus[] =>
-  status === 'closed' ? [...CLOSED] : (['registered', 'dispatched', 'accepted', 'returned'] satisfies CaseStatus[]);
+  status === 'closed' ? [...CLOSED] : (['registered', 'dispatched', 'accepted', 'returned', 'on_hold'] satisfies CaseStatus[]);
 
 /** "Closed is not fixed": only a reply that says the problem was resolved reads as FIXED. */
 export const statusOfOutcome = (outcome: ReplyOutcome | null | undefined): ExtendedStatus => {

@@ -7,10 +7,20 @@ import { formatW3 } from './w3-datetime.js';
 /** The event consumer that delivers webhooks; its rows in event_outbox are the delivery queue. */
 export const WEBHOOK_CONSUMER = 'open311.webhooks';
 
-/** event-consumer.ts keeps an event aside after this many failed attempts; an admin can replay it. */
+/** A delivery is parked (kept aside) after this many failed attempts; an admin can replay it. */
 export const WEBHOOK_MAX_ATTEMPTS = 10;
 
 export const WEBHOOK_TIMEOUT_MS = 5000;
+
+/**
+ * How long a claim holds. Far longer than a send can take (WEBHOOK_TIMEOUT_MS), so a live worker's claim is
+ * never taken over; a claim still `sending` after it belongs to a worker that died between send and record,
+ * and the delivery is sent again (at least once).
+ */
+export const WEBHOOK_LEASE_MS = 60_000;
+
+/** Wait before the next attempt after `attempts` failed ones: 5 s doubling, at most an hour. */
+export const webhookBackoffMs = (attempts: number): number => Math.min(3600_000, 5_000 * 2 ** Math.max(0, attempts - 1));
 
 export type WebhookPayload = {
   id: string;

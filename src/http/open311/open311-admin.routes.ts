@@ -5,7 +5,7 @@ import { KINDS } from '../../core/case/case.types.js';
 import { newWebhookSecret } from '../../core/open311/api-key-secrets.js';
 import { ATTRIBUTE_DATATYPES, ATTRIBUTE_TARGETS, SERVICE_TYPES } from '../../core/open311/open311.types.js';
 import { UPDATE_EVENT_CODES } from '../../core/open311/status-map.js';
-import { WEBHOOK_CONSUMER, WEBHOOK_MAX_ATTEMPTS } from '../../core/open311/webhook.js';
+import { WEBHOOK_MAX_ATTEMPTS } from '../../core/open311/webhook.js';
 import { AppError } from '../../core/shared/app-error.js';
 import { fieldError } from '../../core/shared/field-error.js';
 import type { Trx } from '../../db/database.js';
@@ -361,12 +361,12 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
       },
     },
     async () => {
-      const rows = await listWebhookFailures(deps.db, WEBHOOK_CONSUMER);
+      const rows = await listWebhookFailures(deps.db);
       return {
         items: rows.map((r) => {
-          const isParked = r.attempts >= WEBHOOK_MAX_ATTEMPTS;
+          const isParked = r.status === 'parked' || r.attempts >= WEBHOOK_MAX_ATTEMPTS;
           return {
-            id: String(r.outbox_id), eventId: String(r.event_id), eventCode: r.code, eventAt: r.at.toISOString(), serviceRequestId: r.tracking_no,
+            id: String(r.queue_id), eventId: String(r.event_id), eventCode: r.code, eventAt: r.at.toISOString(), serviceRequestId: r.tracking_no,
             apiKey: { id: r.api_key_id, name: r.api_key_name }, url: r.webhook_url, attempts: r.attempts, lastError: r.last_error,
             nextAttemptAt: isParked ? null : r.not_before.toISOString(), isParked,
           };
@@ -379,7 +379,7 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
     '/admin/open311/webhook-failures/:id/replay',
     { config, schema: { tags, summary: 'Try a failed delivery again now, with a fresh count of attempts', params: z.object({ id: z.string().regex(/^[0-9]{1,18}$/) }), response: { 204: z.null() } } },
     async (request, reply) => {
-      if (!(await replayWebhookFailure(deps.db, WEBHOOK_CONSUMER, request.params.id, deps.now()))) {
+      if (!(await replayWebhookFailure(deps.db, request.params.id, deps.now()))) {
         throw new AppError('resource.not_found', 'no failed delivery with this id', { id: request.params.id });
       }
       return reply.status(204).send(null);

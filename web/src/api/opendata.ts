@@ -1,0 +1,121 @@
+// API of the open-data portal (docs/open-data.md): public lists, statistics and exports; the staff review.
+import { ApiError, buildUrl, getApiLanguage } from './client';
+
+export type OpenDataStatus = 'open' | 'replied' | 'closed';
+export const OPEN_DATA_STATUSES: readonly OpenDataStatus[] = ['open', 'replied', 'closed'];
+type Named = { code: string; name: string };
+
+export interface OpenDataCase {
+  id: string;
+  title: string;
+  text: string;
+  reply: string | null;
+  category: (Named & { id: string }) | null;
+  district: Named | null;
+  status: OpenDataStatus;
+  registeredOn: string;
+  repliedOn: string | null;
+  location: { lat: number; lng: number } | null;
+}
+
+export type SuppressedCount = number | string;
+export interface OpenDataStatsRow {
+  cases: SuppressedCount;
+  replied: SuppressedCount;
+  replyRate: number | null;
+  onTimeRate: number | null;
+}
+export interface OpenDataStats {
+  from: string;
+  to: string;
+  minCell: number;
+  total: OpenDataStatsRow;
+  byDistrict: (OpenDataStatsRow & { district: Named | null })[];
+  byCategory: (OpenDataStatsRow & { category: (Named & { id: string }) | null })[];
+  cells: (OpenDataStatsRow & { district: Named | null; category: (Named & { id: string }) | null })[];
+}
+export interface OpenDataMeta {
+  districts: (Named & { lat: number; lng: number })[];
+  categories: (Named & { id: string; parentId: string | null })[];
+}
+
+export interface OpenDataFilter {
+  from?: string;
+  to?: string;
+  district?: string;
+  category?: string;
+  status?: OpenDataStatus | '';
+  q?: string;
+}
+
+export interface ReviewItem {
+  caseId: string;
+  publicId: string;
+  trackingNo: string;
+  policy: 'review' | 'auto';
+  state: 'pending' | 'published' | 'withdrawn';
+  hasUnreviewedChanges: boolean;
+  category: Named | null;
+  district: Named | null;
+  status: OpenDataStatus;
+  registeredOn: string;
+  auto: { title: string; text: string; reply: string | null };
+  edited: { title: string | null; text: string | null; reply: string | null };
+  served: { title: string | null; text: string | null; reply: string | null };
+}
+
+export interface ReviewBody {
+  action: 'save' | 'publish' | 'withdraw';
+  title?: string | null;
+  text?: string | null;
+  reply?: string | null;
+}
+
+async function call<T>(method: 'GET' | 'PUT', path: string, query: Record<string, string | number | undefined>, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(buildUrl(path, query), {
+      method,
+      headers: { Accept: 'application/json', 'Accept-Language': getApiLanguage(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
+  }
+  if (!res.ok) {
+    const parsed = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; messageId?: string; details?: Record<string, unknown> } } | null;
+    throw new ApiError(res.status, parsed?.error?.code ?? `http_${res.status}`, parsed?.error?.message ?? res.statusText, parsed?.error?.messageId, parsed?.error?.details);
+  }
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+const filterQuery = (f: OpenDataFilter) => ({ from: f.from, to: f.to, district: f.district, category: f.category, status: f.status || undefined, q: f.q?.trim() || undefined });
+
+export function getOpenDataCases(f: OpenDataFilter, page: number, pageSize: number, signal?: AbortSignal) {
+  return call<{ items: OpenDataCase[]; total: number; page: number; pageSize: number }>('GET', '/open-data/cases', { ...filterQuery(f), page, pageSize }, undefined, signal);
+}
+
+export function getOpenDataStats(f: Pick<OpenDataFilter, 'from' | 'to'>, signal?: AbortSignal) {
+  return call<OpenDataStats>('GET', '/open-data/stats', { from: f.from, to: f.to }, undefined, signal);
+}
+
+export function getOpenDataMeta(signal?: AbortSignal) {
+  return call<OpenDataMeta>('GET', '/open-data/meta', {}, undefined, signal);
+}
+
+/** A download link (the browser fetches it: no script, works with the keyboard and with a screen reader). */
+export function openDataExportUrl(what: 'cases' | 'stats', format: 'csv' | 'json', f: OpenDataFilter): string {
+  return buildUrl(`/open-data/${what}.${format}`, what === 'cases' ? filterQuery(f) : { from: f.from, to: f.to });
+}
+
+export function listReviewItems(state: ReviewItem['state'] | '', signal?: AbortSignal) {
+  return call<{ items: ReviewItem[] }>('GET', '/open-data/review', { state: state || undefined }, undefined, signal);
+}
+
+export function saveReview(caseId: string, body: ReviewBody) {
+  return call<void>('PUT', `/open-data/review/${encodeURIComponent(caseId)}`, {}, body);
+}
