@@ -44,7 +44,7 @@ type Capability =
   | 'case.contribute' | 'case.reply' | 'case.callback' | 'case.reopen' | 'case.close' | 'case.reject'
   | 'case.resolve_on_intake' | 'case.request_extension' | 'case.decide_extension' | 'case.supervise' | 'case.merge'
   | 'case.view_personal_data' | 'calendar.manage' | 'reply_template.manage' | 'privacy.manage' | 'integration.manage'
-  | 'security.manage' | 'settings.manage';
+  | 'security.manage' | 'settings.manage' | 'opendata.manage';
 
 /** What each role may do, whatever the record (docs/API.md "who" column; roles.ts comments). */
 const CAN: Record<RoleName, readonly Capability[]> = {
@@ -54,7 +54,7 @@ const CAN: Record<RoleName, readonly Capability[]> = {
     'case.decide_extension', 'case.supervise', 'case.merge', 'case.view_personal_data', 'calendar.manage', 'reply_template.manage',
     // Personal-data export and erasure, partner keys, two-factor policy, duplicate and suggestion settings:
     // administrators only.
-    'privacy.manage', 'integration.manage', 'security.manage', 'settings.manage',
+    'privacy.manage', 'integration.manage', 'security.manage', 'settings.manage', 'opendata.manage',
   ],
   // Intake desk: registers, dispatches, rejects, answers at intake, calls back.
   agent: ['case.create', 'case.read', 'case.note', 'case.dispatch', 'case.reject', 'case.resolve_on_intake', 'case.callback', 'case.view_personal_data'],
@@ -67,7 +67,7 @@ const CAN: Record<RoleName, readonly Capability[]> = {
     'case.read', 'case.note', 'case.accept', 'case.return', 'case.transfer', 'case.contribute', 'case.reply', 'case.request_extension',
     'case.view_personal_data',
   ],
-  supervisor: ['case.read', 'case.note', 'case.supervise', 'case.decide_extension', 'case.reopen', 'case.close', 'case.callback', 'case.view_personal_data'],
+  supervisor: ['case.read', 'case.note', 'case.supervise', 'case.decide_extension', 'case.reopen', 'case.close', 'case.callback', 'case.view_personal_data', 'opendata.manage'],
   citizen: [],
 };
 
@@ -94,8 +94,8 @@ const INTAKE_UNIT = 'lhasa';
 /** The lead unit of joint cases in which the column's unit assists; no demo user works there. */
 const THIRD_UNIT = 'ecoenv';
 
-type CaseState = 'registered' | 'returned' | 'dispatched' | 'accepted' | 'assisting' | 'replied' | 'extension_pending' | 'supervised' | 'merged';
-type UnitRule = 'visible' | 'assignment' | 'lead' | 'assisting' | 'intake-or-lead';
+type CaseState = 'registered' | 'returned' | 'dispatched' | 'accepted' | 'assisting' | 'replied' | 'extension_pending' | 'supervised' | 'merged' | 'on_hold' | 'reopen_pending';
+type UnitRule = 'visible' | 'assignment' | 'lead' | 'assisting' | 'intake-or-lead' | 'lead-handler';
 type Assignment = { unit: string; role: 'lead' | 'assisting'; isActive: boolean };
 
 /** Who each case in a given state was assigned to (the independent model of the cases the test builds). */
@@ -109,6 +109,7 @@ const assignmentsIn = (state: CaseState, unit: CaseUnit): Assignment[] => {
     case 'assisting':
       return [{ unit: THIRD_UNIT, role: 'lead', isActive: true }, { unit, role: 'assisting', isActive: true }];
     case 'replied':
+    case 'reopen_pending':
       return [{ unit, role: 'lead', isActive: false }];
     default:
       return [{ unit, role: 'lead', isActive: true }];
@@ -136,6 +137,11 @@ const ACTION_RULES: Record<string, { capability: Capability; state: CaseState; u
   urge: { capability: 'case.supervise', state: 'accepted', unitRule: 'visible' },
   'respond-supervision': { capability: 'case.reply', state: 'supervised', unitRule: 'lead' },
   'conclude-supervision': { capability: 'case.supervise', state: 'supervised', unitRule: 'visible' },
+  'request-reopen': { capability: 'case.callback', state: 'replied', unitRule: 'visible' },
+  'decide-reopen': { capability: 'case.reopen', state: 'reopen_pending', unitRule: 'visible' },
+  // A hold is the handling unit's step: staff of the lead unit who may reply (docs/time-limits.md).
+  hold: { capability: 'case.note', state: 'accepted', unitRule: 'lead-handler' },
+  resume: { capability: 'case.note', state: 'on_hold', unitRule: 'lead-handler' },
 };
 
 const futureDate = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -181,6 +187,14 @@ const actionBody = (action: string, w: World, unit: CaseUnit): Record<string, un
       return { text: '已按督办意见办理' };
     case 'conclude-supervision':
       return { outcome: 'resolved' };
+    case 'request-reopen':
+      return { reason: '群众反映未解决' };
+    case 'decide-reopen':
+      return { isApproved: false, note: '已答复清楚' };
+    case 'hold':
+      return { reason: '请补充材料' };
+    case 'resume':
+      return {};
     default:
       throw new Error(`no body for action ${action}`);
   }
@@ -268,7 +282,8 @@ const expectationOf = (spec: Spec, p: Principal, unit: CaseUnit): Expectation =>
       (unitRule === 'assignment' && mine.length > 0) ||
       (unitRule === 'lead' && mine.some((a) => a.role === 'lead')) ||
       (unitRule === 'assisting' && mine.some((a) => a.role === 'assisting')) ||
-      (unitRule === 'intake-or-lead' && (covers(p.unit, INTAKE_UNIT) || mine.some((a) => a.role === 'lead')));
+      (unitRule === 'intake-or-lead' && (covers(p.unit, INTAKE_UNIT) || mine.some((a) => a.role === 'lead'))) ||
+      (unitRule === 'lead-handler' && CAN[p.role].includes('case.reply') && mine.some((a) => a.role === 'lead'));
     if (!isResponsible) return refuse(403, `${p.unit} holds no ${unitRule} assignment`);
   }
   if (spec.scope.kind === 'unit' && spec.scope.isScoped && !covers(p.unit, unit)) return refuse(404, `${unit} is outside ${p.unit}`);
@@ -345,7 +360,9 @@ const newCaseIn = async (state: CaseState, unit: CaseUnit): Promise<CaseRef> => 
   }
   if (state === 'dispatched') return c;
   await act(c, 'accept', {});
-  if (state === 'replied') await act(c, 'reply', { text: '答复内容', outcome: 'resolved' });
+  if (state === 'replied' || state === 'reopen_pending') await act(c, 'reply', { text: '答复内容', outcome: 'resolved' });
+  if (state === 'reopen_pending') await act(c, 'request-reopen', { reason: '群众反映未解决' });
+  if (state === 'on_hold') await act(c, 'hold', { reason: '请补充材料' });
   if (state === 'extension_pending') await act(c, 'request-extension', { days: 5, reason: '需要调查' });
   if (state === 'supervised') await act(c, 'supervise', { dueBy: futureDate(7), note: '督办' });
   return c;
@@ -570,6 +587,22 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
       prepare: async ({ unit }) => {
         const c = await newCaseIn('replied', unit); // rated once only: a fresh case per cell
         return { url: `/api/v1/public/cases/${c.trackingNo}/rating`, body: { accessCode: c.accessCode, resolved: 'yes', satisfaction: 'satisfied' } };
+      },
+    },
+    'POST /api/v1/public/cases/:trackingNo/reopen-request': {
+      access: 'public',
+      scope: none,
+      prepare: async ({ unit }) => {
+        const c = await newCaseIn('replied', unit); // one pending request at a time: a fresh case per cell
+        return { url: `/api/v1/public/cases/${c.trackingNo}/reopen-request`, body: { accessCode: c.accessCode, reason: '问题没有解决' } };
+      },
+    },
+    'POST /api/v1/public/cases/:trackingNo/information': {
+      access: 'public',
+      scope: none,
+      prepare: async ({ unit }) => {
+        const c = await newCaseIn('on_hold', unit);
+        return { url: `/api/v1/public/cases/${c.trackingNo}/information`, body: { accessCode: c.accessCode, text: '补充材料：合同照片' } };
       },
     },
     'POST /api/v1/public/cases/:trackingNo/notification-preferences': {
@@ -836,6 +869,45 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
     'GET /api/v1/suggestions/models': { access: 'settings.manage', declares: ['authenticated', 'settings.manage'], scope: none, prepare: fixed('/api/v1/suggestions/models') },
     'GET /api/v1/suggestions/settings': { access: 'settings.manage', declares: ['authenticated', 'settings.manage'], scope: none, prepare: fixed('/api/v1/suggestions/settings') },
     'PUT /api/v1/suggestions/settings': { access: 'settings.manage', declares: ['authenticated', 'settings.manage'], scope: none, prepare: fixed('/api/v1/suggestions/settings', {}) },
+
+    // Open data: the public portal and its review by staff with opendata.manage.
+    'GET /api/v1/open-data/cases': { access: 'public', scope: none, prepare: fixed('/api/v1/open-data/cases') },
+    'GET /api/v1/open-data/cases.csv': { access: 'public', scope: none, prepare: fixed('/api/v1/open-data/cases.csv') },
+    'GET /api/v1/open-data/cases.json': { access: 'public', scope: none, prepare: fixed('/api/v1/open-data/cases.json') },
+    'GET /api/v1/open-data/stats': { access: 'public', scope: none, prepare: fixed('/api/v1/open-data/stats') },
+    'GET /api/v1/open-data/stats.csv': { access: 'public', scope: none, prepare: fixed('/api/v1/open-data/stats.csv') },
+    'GET /api/v1/open-data/stats.json': { access: 'public', scope: none, prepare: fixed('/api/v1/open-data/stats.json') },
+    'GET /api/v1/open-data/meta': { access: 'public', scope: none, prepare: fixed('/api/v1/open-data/meta') },
+    'GET /api/v1/open-data/review': { access: 'opendata.manage', scope: none, prepare: fixed('/api/v1/open-data/review') },
+    'PUT /api/v1/open-data/review/:caseId': { access: 'opendata.manage', scope: none, isLookup: true, prepare: fixed('/api/v1/open-data/review/00000000-0000-4000-8000-000000000000', { action: 'save' }) },
+    'GET /api/v1/open-data/settings': { access: 'opendata.manage', scope: none, prepare: fixed('/api/v1/open-data/settings') },
+    'PUT /api/v1/open-data/settings': { access: 'opendata.manage', scope: none, prepare: fixed('/api/v1/open-data/settings', { defaultPolicy: 'auto', isReviewRequired: false, minCell: 3, gridMetres: 200, rules: [
+      { scope: 'category', code: 'health_care', policy: 'never' }, { scope: 'category', code: 'labour_dispute', policy: 'never' }, { scope: 'category', code: 'petition_matter', policy: 'never' },
+      { scope: 'category', code: 'schooling', policy: 'never' }, { scope: 'category', code: 'wage_arrears', policy: 'never' }, { scope: 'channel', code: 'petition', policy: 'never' },
+      { scope: 'kind', code: 'complaint', policy: 'review' }, { scope: 'kind', code: 'help', policy: 'review' }, { scope: 'unit', code: 'petition', policy: 'never' }, { scope: 'unit', code: 'procuratorate', policy: 'never' } ] }) },
+
+    // Reports (docs/reports.md).
+    'GET /api/v1/cases/export': {
+      access: 'case.read',
+      scope: { kind: 'unit', isScoped: false },
+      prepare: async ({ principal, unit }) => ({
+        url: `/api/v1/cases/export?format=csv&q=${w.base[unit].trackingNo}`,
+        after: async (res) => {
+          if (res.statusCode !== 200) return { problems: [] };
+          const isListed = res.body.includes(w.base[unit].trackingNo);
+          const shouldList = sees(principal, 'accepted', unit);
+          return { problems: isListed === shouldList ? [] : [`the export ${isListed ? 'shows' : 'hides'} the ${unit} case`], mark: isListed ? '+' : '-' };
+        },
+      }),
+    },
+    'POST /api/v1/reports': {
+      access: 'case.read',
+      scope: { kind: 'unit', isScoped: true },
+      prepare: async ({ unit }) => ({ url: '/api/v1/reports', body: { kind: 'monthly', from: `${thisMonth()}-01`, format: 'xlsx', unitId: w.unitId(unit) } }),
+    },
+    'GET /api/v1/reports': { access: 'case.read', scope: none, prepare: fixed('/api/v1/reports') },
+    'GET /api/v1/reports/:id': { access: 'case.read', scope: none, isLookup: true, prepare: fixed('/api/v1/reports/00000000-0000-4000-8000-000000000000') },
+    'GET /api/v1/reports/:id/download': { access: 'case.read', scope: none, isLookup: true, prepare: fixed('/api/v1/reports/00000000-0000-4000-8000-000000000000/download') },
 
     'POST /api/v1/reply-templates/:id/render': {
       access: 'case.read',

@@ -1,4 +1,7 @@
 import type { Migration } from 'kysely';
+import * as createReports from './20261122172000_create_reports.js';
 
 /** Migrations of the reports module, named <UTC timestamp>_<verb_object>; merged into the one ordered list in index.ts. */
-export const reportsMigrations: Record<string, Migration> = {};
+export const reportsMigrations: Record<string, Migration> = {
+  '20261122172000_create_reports': createReports,
+};

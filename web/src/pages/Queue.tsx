@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { isAbortError, listCases } from '../api/client';
+import { caseExportUrl } from '../api/reports';
 import {
   CHANNELS,
   KINDS,
@@ -223,6 +224,15 @@ export function QueuePage() {
             {t('queue.newCase')}
           </a>
         ) : null}
+        {/* The whole list with the current filters and sort, as a file: a plain link, so the browser downloads it. */}
+        <span className="export-links" role="group" aria-label={t('reports.export.label')} title={t('reports.export.hint')}>
+          <a className="button subtle" href={caseExportUrl(filtersToApi(filters), 'xlsx')} download data-testid="export-xlsx">
+            {t('reports.export.xlsx')}
+          </a>
+          <a className="button subtle" href={caseExportUrl(filtersToApi(filters), 'csv')} download data-testid="export-csv">
+            {t('reports.export.csv')}
+          </a>
+        </span>
       </div>
 
       {user?.permissions.includes('case.supervise') ? (

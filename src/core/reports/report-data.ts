@@ -1,0 +1,106 @@
+import type { Actor } from '../auth/actor.js';
+import type { LocalizedText } from '../directory/directory.types.js';
+import { getBacklog } from '../stats/backlog.js';
+import { getHotspots } from '../stats/hotspots.js';
+import { addDays, daysBetween, previousWindow } from '../stats/periods.js';
+import type { StatsDeps } from '../stats/stats.ports.js';
+import { getBreakdown, getRanking, getSeries, getSummary, type Figures } from '../stats/stats-queries.js';
+import type { Period } from '../stats/stats.types.js';
+
+type NamedRef = { id: string; code: string; name: LocalizedText };
+
+/**
+ * Everything a report shows, gathered once from the statistics use cases (rollups, plus the indexed case reads
+ * of hotspots and backlog) and kept as JSON between the gather and render steps: dates are ISO strings.
+ * Names stay in every language; the renderer picks the reader's.
+ */
+export type ReportData = {
+  unit: NamedRef;
+  from: string;
+  to: string;
+  previous: { from: string; to: string };
+  generatedAt: string;
+  summary: Figures;
+  previousSummary: Figures;
+  series: { period: Period; items: ({ label: string; from: string; to: string } & Figures)[] };
+  ranking: ({ rank: number | null; unit: NamedRef } & Figures)[];
+  categories: ({ category: NamedRef | null; parent: NamedRef | null } & Figures)[];
+  hotspots: { category: NamedRef | null; place: string; district: string | null; count: number; previousCount: number; trend: string; keywords: string[] }[];
+  backlog: {
+    minAgeDays: number;
+    total: number;
+    overdue: number;
+    bands: { fromDays: number; toDays: number | null; count: number }[];
+    oldest: { trackingNo: string; title: string; status: string; owner: NamedRef | null; ageDays: number; overdueDays: number | null }[];
+  };
+};
+
+const ref = (x: NamedRef): NamedRef => ({ id: x.id, code: x.code, name: x.name });
+
+/** Days in a trend chart up to two months; months beyond (a year of days is unreadable on A4). */
+const seriesPeriodOf = (from: string, to: string): Period => (daysBetween(from, to) <= 62 ? 'day' : daysBetween(from, to) <= 366 * 2 ? 'month' : 'quarter');
+
+const TOP_HOTSPOTS = 10;
+const OLDEST_BACKLOG = 10;
+
+/**
+ * The report's figures for a unit with its sub-units over from..to (China dates), scoped to what the actor may
+ * see: the same use cases as the dashboard, so the report and the dashboard cannot disagree.
+ */
+export const gatherReportData = async (deps: StatsDeps, actor: Actor, input: { unitId: string; from: string; to: string }): Promise<ReportData> => {
+  const scopeInput = { unit: input.unitId, withSubUnits: true, from: input.from, to: input.to };
+  const previous = previousWindow(input.from, input.to);
+  const [summary, previousSummary, series, ranking, breakdown, hotspots, backlog] = await Promise.all([
+    getSummary(deps, actor, scopeInput),
+    getSummary(deps, actor, { ...scopeInput, ...previous }),
+    getSeries(deps, actor, { ...scopeInput, period: seriesPeriodOf(input.from, input.to) }),
+    getRanking(deps, actor, { ...scopeInput, rate: 'score', level: 'children', minCases: 1 }),
+    getBreakdown(deps, actor, { ...scopeInput, by: 'category' }),
+    getHotspots(deps, actor, { unit: input.unitId, withSubUnits: true, from: input.from, to: input.to, by: 'place', minCases: 2, limit: TOP_HOTSPOTS }),
+    getBacklog(deps, actor, { unit: input.unitId, withSubUnits: true, page: 1, pageSize: OLDEST_BACKLOG }),
+  ]);
+  const { scope } = summary;
+  const categoryById = new Map(scope.categories.map((c) => [c.id, c]));
+  const unitById = new Map(scope.subtree.map((u) => [u.id, u]));
+  const figures = (f: Figures): Figures => ({ counts: f.counts, rates: f.rates, score: f.score });
+  return {
+    unit: ref(scope.unit),
+    from: scope.from,
+    to: scope.to,
+    previous,
+    generatedAt: deps.now().toISOString(),
+    summary: figures(summary),
+    previousSummary: figures(previousSummary),
+    series: { period: series.period, items: series.items.map((b) => ({ label: b.label, from: b.from, to: b.to, ...figures(b) })) },
+    ranking:
+      ranking.items.length > 0
+        ? ranking.items.map((r) => ({ rank: r.rank, unit: ref(r.unit), ...figures(r) }))
+        : [{ rank: 1, unit: ref(scope.unit), ...figures(summary) }],
+    categories: breakdown.items.map(({ key, ...f }) => {
+      const category = categoryById.get(key);
+      const parent = category?.parentId ? categoryById.get(category.parentId) : undefined;
+      return { category: category ? ref(category) : null, parent: parent ? ref(parent) : null, ...figures(f) };
+    }),
+    hotspots: hotspots.items.map((h) => {
+      const category = h.categoryId ? categoryById.get(h.categoryId) : undefined;
+      return { category: category ? ref(category) : null, place: h.place, district: h.district, count: h.count, previousCount: h.previousCount, trend: h.trend, keywords: h.keywords };
+    }),
+    backlog: {
+      minAgeDays: backlog.minAgeDays,
+      total: backlog.total,
+      overdue: backlog.overdue,
+      bands: backlog.bands,
+      oldest: backlog.items.map((b) => {
+        const owner = unitById.get(b.ownerUnitId);
+        return { trackingNo: b.trackingNo, title: b.title, status: b.status, owner: owner ? ref(owner) : null, ageDays: b.ageDays, overdueDays: b.overdueDays };
+      }),
+    },
+  };
+};
+
+/** The last day of the month that `from` (its first day) begins. */
+export const monthEndOf = (from: string): string => {
+  const [y, m] = [Number(from.slice(0, 4)), Number(from.slice(5, 7))];
+  const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+  return addDays(next, -1);
+};

@@ -1,0 +1,96 @@
+import { mkdir } from 'node:fs/promises';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBackground } from '../../src/jobs/background.js';
+import { backgroundWorkers, eventConsumers } from '../../src/jobs/consumers.js';
+import { jobHandlers } from '../../src/jobs/handlers.js';
+import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
+import { TEST_PASSWORD } from '../helpers/test-database.js';
+
+/**
+ * Reports in the browser: the case list's export links carry the current filters and download a file; the
+ * reports panel of the statistics page queues a report, shows its progress and offers the download when the job
+ * is done. Needs the built web app (`npx vite build --config web/vite.config.ts`). Screenshots in test-results/.
+ */
+const hasBrowser = isChromiumAvailable();
+if (!hasBrowser && process.env.CI) throw new Error('CI must run the browser tests: /usr/bin/chromium is missing');
+const shots = 'test-results';
+
+let server: LiveServer;
+let browser: Browser;
+let background: Awaited<ReturnType<typeof startBackground>>;
+
+beforeAll(async () => {
+  if (!hasBrowser) return;
+  server = await startLiveServer();
+  browser = await launchChromium();
+  await mkdir(shots, { recursive: true });
+  background = await startBackground(server.database.db, {
+    handlers: jobHandlers,
+    consumers: eventConsumers,
+    workers: backgroundWorkers,
+    now: () => new Date(),
+    isLooping: false,
+    log: () => {},
+  });
+  for (let n = await background.runOnce(); n > 0; n = await background.runOnce());
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const signIn = async (username: string, locale = 'zh-CN'): Promise<Page> => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale, timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/#/login`);
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(TEST_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('queue-table').waitFor();
+  return page;
+};
+
+describe.runIf(hasBrowser)('reports and exports in the browser', () => {
+  it('exports the case list with the filters on screen', async () => {
+    const page = await signIn('supervisor');
+    await page.goto(`${server.url}/#/work?kind=complaint&sort=createdAt`);
+    await page.getByTestId('queue-table').waitFor();
+    const href = (await page.getByTestId('export-xlsx').getAttribute('href')) ?? '';
+    const url = new URL(href, server.url);
+    expect(url.pathname).toBe('/api/v1/cases/export');
+    expect(Object.fromEntries(url.searchParams)).toMatchObject({ kind: 'complaint', sort: 'createdAt', format: 'xlsx' });
+    expect(url.searchParams.has('page')).toBe(false);
+    await page.locator('.page-head').screenshot({ path: `${shots}/queue-export.png` });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    expect(download.suggestedFilename()).toMatch(/^bihuan-cases-.*\.csv$/);
+    const total = Number((await page.getByTestId('queue-total').textContent())?.replace(/\D/g, '') ?? '0');
+    const res = await page.request.get(new URL((await page.getByTestId('export-csv').getAttribute('href')) ?? '', server.url).toString());
+    expect(res.status()).toBe(200);
+    expect(res.headers()['x-total-count']).toBe(String(total));
+  }, 60_000);
+
+  it('queues a report from the statistics page, shows its progress and offers the download', async () => {
+    const page = await signIn('supervisor');
+    await page.getByTestId('nav-stats').click();
+    const panel = page.getByTestId('reports-panel');
+    await panel.waitFor();
+    await page.getByTestId('report-format').selectOption('pdf');
+    await page.getByTestId('report-lang').selectOption('bo');
+    await page.getByTestId('report-submit').click();
+    await page.getByTestId('report-notice').waitFor();
+    const row = page.locator('[data-testid^="report-row-"]').first();
+    await expect.poll(async () => row.getByTestId('report-status').textContent()).toBe('排队中');
+    for (let n = await background.runOnce(); n > 0; n = await background.runOnce());
+    // The panel polls while a report is pending.
+    await row.getByTestId('report-download').waitFor({ timeout: 10_000 });
+    expect(await row.getByTestId('report-status').textContent()).toBe('已完成');
+    const href = (await row.getByTestId('report-download').getAttribute('href')) ?? '';
+    const file = await page.request.get(new URL(href, server.url).toString());
+    expect(file.status()).toBe(200);
+    expect((await file.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    await panel.screenshot({ path: `${shots}/reports-panel.png` });
+  }, 60_000);
+});
