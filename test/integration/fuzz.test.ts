@@ -107,7 +107,10 @@ const buildFingerprintSql = async (): Promise<string> => {
       if (cols.has('anonymised_at')) markers.push('count(anonymised_at)::text');
       return `'${table}', (SELECT ${markers.join(` || '/' || `)} FROM "${table}")`;
     });
-  return `SELECT json_build_object(${parts.join(', ')}) AS f`;
+  // A function call takes at most 100 arguments (50 tables): build the object in chunks and merge them.
+  const chunks: string[] = [];
+  for (let i = 0; i < parts.length; i += 40) chunks.push(`jsonb_build_object(${parts.slice(i, i + 40).join(', ')})`);
+  return `SELECT ${chunks.join(' || ')} AS f`;
 };
 
 let fingerprintMs = 0;
