@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { loadNotifySettings, NotifyConfigError } from './notify/notify-config.js';
+import { loadOidcSettings, OidcConfigError } from './core/access/oidc-settings.js';
 
 const booleanish = z
   .enum(['on', 'off', 'true', 'false', '1', '0', 'demo'])
@@ -64,6 +65,13 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
   } catch (error) {
     if (!(error instanceof NotifyConfigError)) throw error;
     problems.push(error.message);
+  }
+  // Single sign-on (BIHUAN_OIDC_*, docs/access.md) is read again when the routes are registered; checked here too.
+  try {
+    loadOidcSettings(env);
+  } catch (error) {
+    if (!(error instanceof OidcConfigError)) throw error;
+    problems.push(...error.problems);
   }
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const c = parsed.data;

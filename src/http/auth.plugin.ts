@@ -1,7 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { authenticateApiToken } from '../core/access/api-tokens.js';
+import { isApiTokenShape, isRouteAllowedForApiToken } from '../core/access/api-token-rules.js';
 import { authenticate } from '../core/auth/login.js';
 import { assertTotpEnrolled } from '../core/auth/two-factor.js';
 import { AppError } from '../core/shared/app-error.js';
+import { createAccessDeps } from '../db/access.repository.js';
+import { appendAudit } from '../db/audit.repository.js';
 import type { AppDeps } from './context.js';
 import { isAllowedBeforeTotpEnrolment } from './routes/two-factor.routes.js';
 
@@ -19,6 +23,28 @@ export const tokenOf = (request: FastifyRequest): string | null => {
  */
 export const registerAuth = (app: FastifyInstance, deps: AppDeps): void => {
   app.decorateRequest('actor', null);
+  const accessDeps = createAccessDeps(deps.db, deps.now);
+
+  /** Refusals of API tokens are audited whatever the method (the audit hook covers only changes). */
+  const refuseToken = async (request: FastifyRequest, error: AppError, entry: { ownerId: string | null; tokenPrefix: string | null; reason: string }): Promise<never> => {
+    try {
+      await appendAudit(deps.db, {
+        at: deps.now(),
+        actorId: entry.ownerId,
+        actorName: null,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+        action: `api_token.refused`,
+        subjectKind: 'api_tokens',
+        subjectId: null,
+        outcome: String(error.code),
+        data: { reason: entry.reason, tokenPrefix: entry.tokenPrefix, route: `${request.method} ${request.routeOptions.url ?? ''}` },
+      });
+    } catch (auditError) {
+      request.log.error({ err: auditError }, 'audit write failed');
+    }
+    throw error;
+  };
 
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/api/') && !route.config?.access && route.method !== 'HEAD') {
@@ -30,6 +56,25 @@ export const registerAuth = (app: FastifyInstance, deps: AppDeps): void => {
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access || access === 'public') return;
+    // API tokens come only in the Authorization header (never a cookie) and carry their own limits.
+    const bearer = request.headers.authorization?.startsWith('Bearer ') ? request.headers.authorization.slice(7).trim() : '';
+    if (isApiTokenShape(bearer)) {
+      const result = await authenticateApiToken(accessDeps, bearer, request.ip);
+      if (result.outcome === 'refused') return refuseToken(request, result.error, result);
+      const actor = result.actor;
+      request.actor = actor;
+      const tokenPrefix = actor.apiToken?.prefix ?? null;
+      if (!isRouteAllowedForApiToken(request.routeOptions.url ?? '')) {
+        const error = new AppError('auth.token_forbidden', 'API tokens cannot call this route', { reason: 'route_not_allowed', tokenPrefix });
+        return refuseToken(request, error, { ownerId: actor.userId, tokenPrefix, reason: 'route_not_allowed' });
+      }
+      // No TOTP enrolment check: the token is its own credential, made by a person who passed it.
+      if (access !== 'authenticated' && !actor.permissions.has(access)) {
+        const error = new AppError('auth.forbidden', `missing permission ${access}`, { permission: access, reason: 'token_scope', tokenPrefix });
+        return refuseToken(request, error, { ownerId: actor.userId, tokenPrefix, reason: 'missing_permission' });
+      }
+      return;
+    }
     const token = tokenOf(request);
     const resolved = token ? await authenticate(deps.authDeps, token) : null;
     if (!resolved) throw new AppError('auth.required', 'sign in first');

@@ -120,7 +120,8 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
         subjectKind: subject.kind,
         subjectId: subject.id,
         outcome: String(reply.statusCode),
-        data: {},
+        // A change made with an API token is the token's, within its owner's rights: say which token.
+        data: request.actor?.apiToken ? { apiToken: request.actor.apiToken.prefix } : {},
       });
     } catch (error) {
       request.log.error({ err: error }, 'audit write failed');

@@ -828,6 +828,40 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
       prepare: async () => ({ url: `/api/v1/admin/security/users/${w.citizenId}/totp` }),
     },
 
+    // API tokens and service accounts (docs/access.md): administrators (integration.manage); tokens never manage tokens.
+    'GET /api/v1/api-tokens': { access: 'integration.manage', scope: none, prepare: fixed('/api/v1/api-tokens') },
+    'POST /api/v1/api-tokens': { access: 'integration.manage', scope: none, prepare: fixed('/api/v1/api-tokens', { name: '矩阵令牌', permissions: ['case.read'], expiresInDays: 30 }) },
+    'POST /api/v1/api-tokens/:id/revoke': {
+      access: 'integration.manage', scope: none,
+      prepare: async () => {
+        const created = await asAdmin<{ apiToken: { id: string } }>('POST', '/api/v1/api-tokens', { name: '矩阵待吊销', permissions: ['case.read'], expiresInDays: 30 });
+        return { url: `/api/v1/api-tokens/${created.apiToken.id}/revoke` };
+      },
+    },
+    'POST /api/v1/api-tokens/:id/rotate': {
+      access: 'integration.manage', scope: none,
+      prepare: async () => {
+        const created = await asAdmin<{ apiToken: { id: string } }>('POST', '/api/v1/api-tokens', { name: '矩阵待轮换', permissions: ['case.read'], expiresInDays: 30 });
+        return { url: `/api/v1/api-tokens/${created.apiToken.id}/rotate`, body: {} };
+      },
+    },
+    'GET /api/v1/api-tokens/service-accounts': { access: 'integration.manage', scope: none, prepare: fixed('/api/v1/api-tokens/service-accounts') },
+    'POST /api/v1/api-tokens/service-accounts': {
+      access: 'integration.manage', scope: none,
+      prepare: async () => ({ url: '/api/v1/api-tokens/service-accounts', body: { username: `matrix-sa-${Math.random().toString(36).slice(2, 10)}`, roles: ['agent'], unitId: w.unitId('hrss') } }),
+    },
+    'DELETE /api/v1/api-tokens/service-accounts/:id': {
+      access: 'integration.manage', scope: none,
+      prepare: async () => {
+        const created = await asAdmin<{ id: string }>('POST', '/api/v1/api-tokens/service-accounts', { username: `matrix-sa-${Math.random().toString(36).slice(2, 10)}`, roles: ['agent'], unitId: w.unitId('hrss') });
+        return { url: `/api/v1/api-tokens/service-accounts/${created.id}` };
+      },
+    },
+    // Single sign-on (public). Not configured in this app: start and callback answer 404 auth.sso_not_configured.
+    'GET /api/v1/auth/oidc': { access: 'public', scope: none, prepare: fixed('/api/v1/auth/oidc') },
+    'GET /api/v1/auth/oidc/start': { access: 'public', scope: none, isJudged: true, prepare: fixed('/api/v1/auth/oidc/start') },
+    'GET /api/v1/auth/oidc/callback': { access: 'public', scope: none, isJudged: true, prepare: fixed('/api/v1/auth/oidc/callback?state=x&code=y') },
+
     // Duplicates, related cases and suggestions: lists of cases stay within the caller's scope.
     'POST /api/v1/duplicates/check': {
       access: 'case.read',

@@ -11,6 +11,12 @@ export type Actor = {
   unitId: string;
   /** ltree path of the actor's home unit: everything below it is in scope. */
   unitPath: string;
+  /**
+   * Set when the request came with an API token (docs/access.md): permissions and unit are then the token's
+   * limits intersected with the owner's current ones, and the routes that make credentials or change security
+   * settings refuse it.
+   */
+  apiToken?: { id: string; prefix: string } | null;
 };
 
 export const hasPermission = (actor: Actor, permission: Permission): boolean => actor.permissions.has(permission);

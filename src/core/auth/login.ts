@@ -53,11 +53,24 @@ export const login = async (
     throw twoFactorError('totp_invalid', 'wrong or already used code');
   }
   await deps.store.clearLoginFailures(userKey);
-  // A new token at every sign-in: a session fixed before login is never reused.
+  const session = await openSession(deps, user, input);
+  return { ...session, user, mustEnrollTotp: second.outcome === 'not_enrolled' && second.mustEnrollTotp };
+};
+
+/**
+ * A new session for a user whose sign-in succeeded (password and second factor, or single sign-on). A new token
+ * at every sign-in: a session fixed before login is never reused.
+ */
+export const openSession = async (
+  deps: AuthDeps,
+  user: { id: string },
+  input: { ip: string | null; userAgent: string | null },
+): Promise<{ token: string; expiresAt: Date }> => {
+  const now = deps.now();
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + deps.sessionTtlHours * 3600_000);
   await deps.store.createSession({ userId: user.id, tokenHash: sha256(token), expiresAt, ip: input.ip, userAgent: input.userAgent, at: now });
-  return { token, user, expiresAt, mustEnrollTotp: second.outcome === 'not_enrolled' && second.mustEnrollTotp };
+  return { token, expiresAt };
 };
 
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;

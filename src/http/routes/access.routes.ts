@@ -1,8 +1,199 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { API_TOKEN_MAX_DAYS, API_TOKEN_MAX_IP_RANGES, tokenStatusOf } from '../../core/access/api-token-rules.js';
+import {
+  createApiToken, createServiceAccount, deactivateServiceAccount, listApiTokens, listServiceAccounts, revokeApiToken, rotateApiToken,
+  type ApiTokenView, type ServiceAccountView,
+} from '../../core/access/api-tokens.js';
+import { PERMISSIONS, ROLES } from '../../core/auth/roles.js';
+import { LANGUAGES } from '../../core/case/case.types.js';
+import { createAccessDeps } from '../../db/access.repository.js';
+import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
 
-/** Routes of the access module (wiring point; filled by the module). */
+const iso = z.string();
+const idParams = z.object({ id: z.uuid() });
+
+const tokenSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  tokenPrefix: z.string(),
+  status: z.enum(['active', 'expired', 'revoked']),
+  owner: z.object({ id: z.uuid(), username: z.string(), displayName: z.string(), isServiceAccount: z.boolean(), unitId: z.uuid() }),
+  permissions: z.array(z.string()),
+  unit: z.object({ id: z.uuid(), code: z.string(), path: z.string() }).nullable(),
+  allowedIps: z.array(z.string()).nullable(),
+  expiresAt: iso,
+  createdAt: iso,
+  createdBy: z.object({ id: z.uuid(), username: z.string() }).nullable(),
+  lastUsedAt: iso.nullable(),
+  lastUsedIp: z.string().nullable(),
+  revokedAt: iso.nullable(),
+  rotatedFrom: z.uuid().nullable(),
+});
+
+const serviceAccountSchema = z.object({
+  id: z.uuid(),
+  username: z.string(),
+  displayName: z.string(),
+  roles: z.array(z.enum(ROLES)),
+  unitId: z.uuid(),
+  isActive: z.boolean(),
+  description: z.string(),
+  createdAt: iso,
+  activeTokens: z.number().int(),
+});
+
+const tokenOut = (t: ApiTokenView, now: Date): z.infer<typeof tokenSchema> => ({
+  id: t.id,
+  name: t.name,
+  tokenPrefix: t.tokenPrefix,
+  status: tokenStatusOf(t, now),
+  owner: t.owner,
+  permissions: t.permissions,
+  unit: t.unit,
+  allowedIps: t.allowedIps,
+  expiresAt: t.expiresAt.toISOString(),
+  createdAt: t.createdAt.toISOString(),
+  createdBy: t.createdBy,
+  lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  lastUsedIp: t.lastUsedIp,
+  revokedAt: t.revokedAt?.toISOString() ?? null,
+  rotatedFrom: t.rotatedFrom,
+});
+
+const accountOut = (a: ServiceAccountView): z.infer<typeof serviceAccountSchema> => ({
+  id: a.id, username: a.username, displayName: a.displayName, roles: a.roles, unitId: a.unitId, isActive: a.isActive,
+  description: a.description, createdAt: a.createdAt.toISOString(), activeTokens: a.activeTokens,
+});
+
+/** API tokens and service accounts (docs/access.md). Every route needs integration.manage, which no token holds. */
 export const registerAccessRoutes = (app: FastifyInstance, deps: AppDeps): void => {
-  void app;
-  void deps;
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const accessDeps = createAccessDeps(deps.db, deps.now);
+  const tags = ['access'];
+
+  api.get(
+    '/api-tokens',
+    {
+      config: { access: 'integration.manage' },
+      schema: {
+        tags,
+        summary: 'API tokens of your units (active ones unless includeInactive)',
+        querystring: z.object({ ownerId: z.uuid().optional(), includeInactive: z.enum(['true', 'false']).optional(), lang: z.enum(LANGUAGES).optional() }).strict(),
+        response: { 200: z.object({ items: z.array(tokenSchema) }) },
+      },
+    },
+    async (request) => {
+      const items = await listApiTokens(accessDeps, actorOrThrow(request), {
+        ...(request.query.ownerId ? { ownerId: request.query.ownerId } : {}),
+        includeInactive: request.query.includeInactive === 'true',
+      });
+      const now = deps.now();
+      return { items: items.map((t) => tokenOut(t, now)) };
+    },
+  );
+
+  api.post(
+    '/api-tokens',
+    {
+      config: { access: 'integration.manage' },
+      schema: {
+        tags,
+        summary: 'Make a token; the secret is in this answer only',
+        body: z
+          .object({
+            name: z.string().trim().min(1).max(100),
+            /** Absent: a token of your own. Otherwise a service account of your units. */
+            ownerId: z.uuid().optional(),
+            permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length),
+            unitId: z.uuid().optional(),
+            expiresInDays: z.number().int().min(1).max(API_TOKEN_MAX_DAYS),
+            allowedIps: z.array(z.string().trim().min(1).max(64)).min(1).max(API_TOKEN_MAX_IP_RANGES).optional(),
+          })
+          .strict(),
+        response: { 201: z.object({ token: z.string(), apiToken: tokenSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const created = await createApiToken(accessDeps, actorOrThrow(request), {
+        name: b.name, ownerId: b.ownerId ?? null, permissions: b.permissions, unitId: b.unitId ?? null, expiresInDays: b.expiresInDays, allowedIps: b.allowedIps ?? null,
+      });
+      void reply.header('cache-control', 'no-store');
+      return reply.status(201).send({ token: created.token, apiToken: tokenOut(created.view, deps.now()) });
+    },
+  );
+
+  api.post(
+    '/api-tokens/:id/revoke',
+    {
+      config: { access: 'integration.manage' },
+      schema: { tags, summary: 'Revoke a token (final, effective at the next request)', params: idParams, response: { 200: tokenSchema } },
+    },
+    async (request) => tokenOut(await revokeApiToken(accessDeps, actorOrThrow(request), request.params.id), deps.now()),
+  );
+
+  api.post(
+    '/api-tokens/:id/rotate',
+    {
+      config: { access: 'integration.manage' },
+      schema: {
+        tags,
+        summary: 'A new secret with the same limits; the old one stops working at once',
+        params: idParams,
+        body: z.object({ expiresInDays: z.number().int().min(1).max(API_TOKEN_MAX_DAYS).optional() }).strict().optional(),
+        response: { 201: z.object({ token: z.string(), apiToken: tokenSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const rotated = await rotateApiToken(accessDeps, actorOrThrow(request), request.params.id, { expiresInDays: request.body?.expiresInDays ?? null });
+      void reply.header('cache-control', 'no-store');
+      return reply.status(201).send({ token: rotated.token, apiToken: tokenOut(rotated.view, deps.now()) });
+    },
+  );
+
+  api.get(
+    '/api-tokens/service-accounts',
+    {
+      config: { access: 'integration.manage' },
+      schema: { tags, summary: 'Service accounts of your units', response: { 200: z.object({ items: z.array(serviceAccountSchema) }) } },
+    },
+    async (request) => ({ items: (await listServiceAccounts(accessDeps, actorOrThrow(request))).map(accountOut) }),
+  );
+
+  api.post(
+    '/api-tokens/service-accounts',
+    {
+      config: { access: 'integration.manage' },
+      schema: {
+        tags,
+        summary: 'A user for a system or script: owns tokens, cannot sign in',
+        body: z
+          .object({
+            username: z.string().trim().min(2).max(64),
+            displayName: z.string().trim().max(100).default(''),
+            roles: z.array(z.enum(ROLES)).max(ROLES.length),
+            unitId: z.uuid(),
+            description: z.string().trim().max(500).default(''),
+          })
+          .strict(),
+        response: { 201: serviceAccountSchema },
+      },
+    },
+    async (request, reply) => reply.status(201).send(accountOut(await createServiceAccount(accessDeps, actorOrThrow(request), request.body))),
+  );
+
+  api.delete(
+    '/api-tokens/service-accounts/:id',
+    {
+      config: { access: 'integration.manage' },
+      schema: { tags, summary: 'Disable a service account and revoke its tokens', params: idParams, response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      await deactivateServiceAccount(accessDeps, actorOrThrow(request), request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
 };

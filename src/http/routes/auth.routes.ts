@@ -1,10 +1,20 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { completeOidcLogin, startOidcLogin, type OidcDeps } from '../../core/access/oidc-login.js';
+import { createHttpOidcProvider } from '../../core/access/oidc-provider.js';
+import { loadOidcSettings } from '../../core/access/oidc-settings.js';
 import { changePassword, login, logout, logoutEverywhere } from '../../core/auth/login.js';
 import { permissionsForRoles, ROLES } from '../../core/auth/roles.js';
+import { AppError } from '../../core/shared/app-error.js';
+import { createOidcStore } from '../../db/access.repository.js';
+import { appendAudit } from '../../db/audit.repository.js';
 import { actorOrThrow, SESSION_COOKIE, tokenOf } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
+
+/** Binds an OIDC sign-in to the browser that started it (httpOnly; only sent to the OIDC routes). */
+export const OIDC_COOKIE = 'bihuan_oidc';
+const OIDC_COOKIE_PATH = '/api/v1/auth/oidc';
 
 const meSchema = z.object({
   id: z.uuid(),
@@ -17,6 +27,7 @@ const meSchema = z.object({
 
 export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
+  registerOidcRoutes(app, deps);
 
   api.post(
     '/auth/login',
@@ -114,6 +125,103 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
         unitId: actor.unitId,
         permissions: [...actor.permissions],
       };
+    },
+  );
+};
+
+/**
+ * OIDC single sign-on (docs/access.md), configured by BIHUAN_OIDC_* at start. The browser goes to /start, signs
+ * in at the provider, comes back to /callback and lands on the web app signed in (or on the sign-in page with
+ * `ssoError`). A client that asks for JSON (Accept: application/json) gets the usual error body instead.
+ */
+const registerOidcRoutes = (app: FastifyInstance, deps: AppDeps): void => {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  const settings = loadOidcSettings(process.env);
+  const oidc: OidcDeps | null = settings
+    ? { settings, provider: createHttpOidcProvider(settings, { now: deps.now }), store: createOidcStore(deps.db), auth: deps.authDeps, now: deps.now }
+    : null;
+  const oidcOrThrow = (): OidcDeps => {
+    if (!oidc) throw new AppError('auth.sso_not_configured', 'single sign-on is not configured');
+    return oidc;
+  };
+  const audit = async (request: FastifyRequest, entry: { actorId: string | null; actorName: string | null; outcome: string; data: Record<string, unknown> }) => {
+    try {
+      await appendAudit(deps.db, {
+        at: deps.now(), ...entry, ip: request.ip, userAgent: request.headers['user-agent'] ?? null, action: 'auth.oidc_login', subjectKind: null, subjectId: null,
+      });
+    } catch (error) {
+      request.log.error({ err: error }, 'audit write failed');
+    }
+  };
+  const cookieOptions = (request: FastifyRequest) => ({ path: OIDC_COOKIE_PATH, httpOnly: true, sameSite: 'lax' as const, secure: request.protocol === 'https' });
+
+  api.get(
+    '/auth/oidc',
+    {
+      config: { access: 'public' },
+      schema: { tags: ['auth'], summary: 'Whether single sign-on is on, and the provider name for the button', response: { 200: z.object({ isEnabled: z.boolean(), providerName: z.string().nullable() }) } },
+    },
+    async () => ({ isEnabled: oidc !== null, providerName: oidc?.settings.providerName ?? null }),
+  );
+
+  api.get(
+    '/auth/oidc/start',
+    {
+      config: { access: 'public', rateLimit: 'login' },
+      schema: { tags: ['auth'], summary: 'Start single sign-on: redirects to the provider', querystring: z.object({ returnTo: z.string().max(500).optional(), lang: z.string().max(10).optional() }).strict() },
+    },
+    async (request, reply) => {
+      const started = await startOidcLogin(oidcOrThrow(), { returnTo: request.query.returnTo ?? null });
+      reply.setCookie(OIDC_COOKIE, started.browserSecret, { ...cookieOptions(request), maxAge: 600 });
+      void reply.header('cache-control', 'no-store');
+      return reply.redirect(started.authorizationUrl, 302);
+    },
+  );
+
+  api.get(
+    '/auth/oidc/callback',
+    {
+      config: { access: 'public', rateLimit: 'login' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Where the provider sends the browser back; opens a session',
+        querystring: z
+          .object({
+            code: z.string().max(2000).optional(),
+            state: z.string().max(200).optional(),
+            error: z.string().max(200).optional(),
+            error_description: z.string().max(1000).optional(),
+            iss: z.string().max(500).optional(),
+            session_state: z.string().max(500).optional(),
+          })
+          .strict(),
+      },
+    },
+    async (request, reply) => {
+      const configured = oidcOrThrow();
+      const wantsJson = request.headers.accept?.includes('application/json') ?? false;
+      void reply.header('cache-control', 'no-store');
+      reply.clearCookie(OIDC_COOKIE, cookieOptions(request));
+      try {
+        const result = await completeOidcLogin(configured, {
+          code: request.query.code ?? null,
+          state: request.query.state ?? null,
+          providerError: request.query.error ?? null,
+          browserSecret: request.cookies[OIDC_COOKIE] ?? null,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'] ?? null,
+        });
+        reply.setCookie(SESSION_COOKIE, result.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', expires: result.expiresAt });
+        await audit(request, { actorId: result.user.id, actorName: result.user.username, outcome: '302', data: { isNewUser: result.isNewUser } });
+        const next = result.returnTo?.startsWith('/work') ? result.returnTo : '/work';
+        return reply.redirect(`/#${next}`, 302);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        await audit(request, { actorId: null, actorName: null, outcome: error.code, data: { reason: error.details.reason ?? null } });
+        if (wantsJson) throw error;
+        const reason = typeof error.details.reason === 'string' ? error.details.reason : '';
+        return reply.redirect(`/#/login?ssoError=${encodeURIComponent(error.code)}&ssoReason=${encodeURIComponent(reason)}`, 302);
+      }
     },
   );
 };

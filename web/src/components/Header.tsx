@@ -52,6 +52,11 @@ export function Header() {
               <a href="#/work/stats" aria-current={route.path === '/work/stats' ? 'page' : undefined} data-testid="nav-stats">
                 {t('header.stats')}
               </a>
+              {user.permissions.includes('integration.manage') ? (
+                <a href="#/work/admin/api-tokens" aria-current={route.path === '/work/admin/api-tokens' ? 'page' : undefined} data-testid="nav-api-tokens">
+                  {t('access.title')}
+                </a>
+              ) : null}
             </>
           ) : (
             <a href="#/open-data" aria-current={route.path === '/open-data' ? 'page' : undefined} data-testid="nav-open-data">

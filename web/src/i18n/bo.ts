@@ -218,6 +218,13 @@ const boBase: BaseCatalogue = {
 
   'errors.validation.failed': 'འབྲི་ཡུལ་ཁ་ཤས་ལ་ནོར་འཁྲུལ་འདུག མཚོན་རྟགས་བཀོད་པའི་ས་ལ་ལྟ་རོགས།',
   'errors.auth.required': 'སྔོན་ལ་ནང་འཛུལ་བྱེད་རོགས།',
+  'errors.auth.token_invalid': 'API ལག་ཁྱེར་ནུས་མེད་རེད།',
+  'errors.auth.token_expired': 'API ལག་ཁྱེར་གྱི་དུས་ཚོད་རྫོགས་ཟིན།',
+  'errors.auth.token_revoked': 'API ལག་ཁྱེར་ཕྱིར་འཐེན་བྱས་ཟིན།',
+  'errors.auth.token_forbidden': 'API ལག་ཁྱེར་འདི་བྱ་སྤྱོད་འདི་འམ་གནས་ཡུལ་འདི་ནས་སྤྱོད་མི་ཆོག',
+  'errors.auth.sso_not_configured': 'ཐུན་མོང་ཐོབ་ཐང་ར་སྤྲོད་སྒོ་ཕྱེ་མེད།',
+  'errors.auth.sso_failed': 'ཐུན་མོང་ཐོབ་ཐང་ར་སྤྲོད་བརྒྱུད་ནང་འཛུལ་མ་ཐུབ། ཡང་བསྐྱར་ཚོད་ལྟ་གནང་རོགས།',
+  'errors.auth.sso_user_refused': 'ཐུན་མོང་ཐོབ་ཐང་ར་སྤྲོད་བརྒྱུད་ཐོ་ཁོངས་འདིར་ནང་འཛུལ་མི་ཐུབ། དོ་དམ་པར་འབྲེལ་བ་གནང་རོགས།',
   'errors.auth.invalid_credentials': 'སྤྱོད་མཁན་གྱི་མིང་ངམ་གསང་གྲངས་ནོར་འདུག',
   'errors.auth.forbidden': 'ཁྱེད་ལ་བྱ་བ་འདི་བྱེད་པའི་དབང་ཚད་མེད།',
   'errors.case.not_found': 'ལས་ཐོ་འདི་རྙེད་མ་བྱུང་།',

@@ -219,6 +219,13 @@ const enBase: BaseCatalogue = {
 
   'errors.validation.failed': 'Some fields need correcting: see the marked fields.',
   'errors.auth.required': 'Please sign in first.',
+  'errors.auth.token_invalid': 'This API token is not valid.',
+  'errors.auth.token_expired': 'This API token has expired.',
+  'errors.auth.token_revoked': 'This API token was revoked.',
+  'errors.auth.token_forbidden': 'This API token may not be used for this, or from this address.',
+  'errors.auth.sso_not_configured': 'Single sign-on is not set up.',
+  'errors.auth.sso_failed': 'Single sign-on did not work. Please try again.',
+  'errors.auth.sso_user_refused': 'This account cannot sign in with single sign-on. Please ask an administrator.',
   'errors.auth.invalid_credentials': 'Wrong user name or password.',
   'errors.auth.forbidden': 'You are not allowed to do this.',
   'errors.case.not_found': 'This case was not found.',

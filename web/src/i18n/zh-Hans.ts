@@ -214,6 +214,13 @@ const zhHansBase = {
 
   'errors.validation.failed': '填写的内容有误，请检查标出的项目。',
   'errors.auth.required': '请先登录。',
+  'errors.auth.token_invalid': '接口令牌无效。',
+  'errors.auth.token_expired': '接口令牌已过期。',
+  'errors.auth.token_revoked': '接口令牌已被吊销。',
+  'errors.auth.token_forbidden': '此接口令牌不能用于该操作或该地址。',
+  'errors.auth.sso_not_configured': '未启用统一身份认证。',
+  'errors.auth.sso_failed': '统一身份认证登录失败，请重新尝试。',
+  'errors.auth.sso_user_refused': '无法通过统一身份认证登录此账号，请联系管理员。',
   'errors.auth.invalid_credentials': '用户名或密码不正确。',
   'errors.auth.forbidden': '您没有权限执行此操作。',
   'errors.case.not_found': '没有找到这件工单。',

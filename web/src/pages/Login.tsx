@@ -1,4 +1,5 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import { getSsoInfo, ssoStartUrl, type SsoInfo } from '../api/access';
 import { ApiError, getMe, login } from '../api/client';
 import { usePageTitle } from '../components/common';
 import { ErrorBox, Notice, TextField } from '../components/forms';
@@ -11,6 +12,16 @@ import { useSession } from '../session';
 export function safeNext(next: string | null): string {
   if (next && next.startsWith('/work')) return next;
   return '/work';
+}
+
+/** The message for a failed single sign-on (`#/login?ssoError=…&ssoReason=…`, set by the server's callback). */
+function ssoErrorKey(code: string | null, reason: string | null) {
+  if (!code) return null;
+  if (reason === 'state_invalid' || reason === 'state_expired') return 'access.sso.expired' as const;
+  if (reason === 'unknown_user' || reason === 'service_account') return 'access.sso.unknownUser' as const;
+  if (reason === 'inactive_user') return 'access.sso.inactive' as const;
+  if (reason === 'second_factor_required') return 'access.sso.secondFactor' as const;
+  return 'access.sso.failed' as const;
 }
 
 export function LoginPage() {
@@ -27,6 +38,15 @@ export function LoginPage() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [sso, setSso] = useState<SsoInfo | null>(null);
+  const ssoError = ssoErrorKey(route.query.get('ssoError'), route.query.get('ssoReason'));
+
+  useEffect(() => {
+    const controller = new AbortController();
+    // Single sign-on is optional: without it (or if asking fails) the page is the plain password form.
+    getSsoInfo(controller.signal).then(setSso, () => setSso(null));
+    return () => controller.abort();
+  }, []);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -76,6 +96,15 @@ export function LoginPage() {
     <div className="narrow login">
       <h1 tabIndex={-1}>{t('login.title')}</h1>
       {expired ? <Notice testId="session-expired">{t('login.sessionExpired')}</Notice> : null}
+      <ErrorBox message={ssoError ? t(ssoError) : null} testId="sso-error" />
+      {sso?.isEnabled ? (
+        <div className="card sso">
+          <a className="button primary large" href={ssoStartUrl(safeNext(route.query.get('next')))} data-testid="sso-login">
+            {t('access.sso.button', { provider: sso.providerName ?? '' })}
+          </a>
+          <p className="muted">{t('access.sso.or')}</p>
+        </div>
+      ) : null}
       <form onSubmit={(e) => void onSubmit(e)} noValidate className="form card" data-testid="login-form">
         <TextField
           id="login-username"

@@ -1,0 +1,141 @@
+import type { AuthDeps, UserForAuth } from '../auth/auth.ports.js';
+import { openSession } from '../auth/login.js';
+import { AppError } from '../shared/app-error.js';
+import { sha256 } from '../shared/secrets.js';
+import { candidateKeys, OidcFailure, pkceChallenge, randomToken, readIdTokenHeader, verifyIdToken, type OidcFailureReason } from './id-token.js';
+import type { OidcProvider } from './oidc-provider.js';
+import type { OidcSettings } from './oidc-settings.js';
+
+/*
+ * Single sign-on with an OpenID provider: authorization code flow with PKCE (S256), scope `openid profile email`.
+ * The state, nonce and PKCE verifier stay on the server; a cookie binds the flow to the browser that started it.
+ * On success an ordinary Bihuan session is opened (the same as after a password sign-in).
+ */
+
+export const OIDC_SCOPE = 'openid profile email';
+/** Time to sign in at the provider. */
+export const OIDC_STATE_TTL_MS = 10 * 60_000;
+/** `amr` values (RFC 8176) that say the provider itself used more than a password. */
+const MFA_METHODS = ['mfa', 'otp', 'hwk', 'swk', 'sc', 'fpt', 'face', 'iris', 'retina', 'vbm'];
+
+export type OidcStateRow = {
+  stateHash: string;
+  browserHash: string;
+  nonce: string;
+  codeVerifier: string;
+  returnTo: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+};
+
+export type OidcStore = {
+  saveState: (row: OidcStateRow) => Promise<void>;
+  /** Removes and returns the row: a state is good for one callback, so a replayed one finds nothing. */
+  takeState: (stateHash: string) => Promise<OidcStateRow | null>;
+  deleteExpiredStates: (now: Date) => Promise<void>;
+  isServiceAccount: (userId: string) => Promise<boolean>;
+  /** A user with no roles in the unit of that code; null when the unit does not exist. */
+  createUserWithoutRoles: (input: { username: string; displayName: string; unitCode: string; at: Date }) => Promise<UserForAuth | null>;
+  isTotpEnabled: (userId: string) => Promise<boolean>;
+};
+
+export type OidcDeps = {
+  settings: OidcSettings;
+  provider: OidcProvider;
+  store: OidcStore;
+  auth: AuthDeps;
+  now: () => Date;
+};
+
+export type OidcRefusalReason = OidcFailureReason | 'unknown_user' | 'inactive_user' | 'service_account' | 'second_factor_required' | 'unit_missing';
+
+export const oidcError = (reason: OidcRefusalReason, message: string): AppError => {
+  const isUserRefusal = ['unknown_user', 'inactive_user', 'service_account', 'second_factor_required', 'unit_missing'].includes(reason);
+  return new AppError(isUserRefusal ? 'auth.sso_user_refused' : 'auth.sso_failed', message, { reason });
+};
+
+/** Only a path of this site: an absolute URL or `//host` would make the sign-in an open redirect. */
+export const safeReturnTo = (value: string | null | undefined): string | null =>
+  value && /^\/(?![/\\])[^\s]*$/.test(value) && value.length <= 500 ? value : null;
+
+/** Step 1: where to send the browser, and the secret for its cookie. */
+export const startOidcLogin = async (deps: OidcDeps, input: { returnTo: string | null }): Promise<{ authorizationUrl: string; browserSecret: string }> => {
+  const now = deps.now();
+  const metadata = await deps.provider.metadata();
+  const state = randomToken();
+  const nonce = randomToken();
+  const codeVerifier = randomToken();
+  const browserSecret = randomToken();
+  await deps.store.deleteExpiredStates(now);
+  await deps.store.saveState({
+    stateHash: sha256(state), browserHash: sha256(browserSecret), nonce, codeVerifier, returnTo: safeReturnTo(input.returnTo),
+    createdAt: now, expiresAt: new Date(now.getTime() + OIDC_STATE_TTL_MS),
+  });
+  const url = new URL(metadata.authorizationEndpoint);
+  url.searchParams.set('response_type', 'code');
+  url.searchParams.set('client_id', deps.settings.clientId);
+  url.searchParams.set('redirect_uri', deps.settings.redirectUrl);
+  url.searchParams.set('scope', OIDC_SCOPE);
+  url.searchParams.set('state', state);
+  url.searchParams.set('nonce', nonce);
+  url.searchParams.set('code_challenge', pkceChallenge(codeVerifier));
+  url.searchParams.set('code_challenge_method', 'S256');
+  return { authorizationUrl: url.toString(), browserSecret };
+};
+
+export type OidcLoginResult = { token: string; expiresAt: Date; user: UserForAuth; returnTo: string | null; isNewUser: boolean };
+
+/**
+ * Step 2, the callback: the state is taken (once), the code exchanged with the verifier, the ID token verified,
+ * the user found (or created with no roles, if so configured), then a session opened. Throws a coded AppError
+ * (auth.sso_failed / auth.sso_user_refused, `details.reason`) and opens nothing on any failure.
+ */
+export const completeOidcLogin = async (
+  deps: OidcDeps,
+  input: { code: string | null; state: string | null; providerError: string | null; browserSecret: string | null; ip: string | null; userAgent: string | null },
+): Promise<OidcLoginResult> => {
+  const now = deps.now();
+  if (!input.state) throw oidcError('state_invalid', 'the sign-in has no state');
+  // Taken before anything else: whatever happens next, this state cannot be used again.
+  const saved = await deps.store.takeState(sha256(input.state));
+  if (!saved) throw oidcError('state_invalid', 'unknown or already used sign-in state: start again');
+  if (saved.expiresAt.getTime() <= now.getTime()) throw oidcError('state_expired', 'the sign-in took too long: start again');
+  if (!input.browserSecret || sha256(input.browserSecret) !== saved.browserHash) {
+    throw oidcError('state_invalid', 'this sign-in was started in another browser');
+  }
+  if (input.providerError) throw oidcError('provider_error', `the provider answered: ${input.providerError.slice(0, 100)}`);
+  if (!input.code) throw oidcError('provider_error', 'the provider sent no code');
+  let claims: Record<string, unknown>;
+  try {
+    const { idToken } = await deps.provider.exchangeCode(input.code, saved.codeVerifier);
+    const header = readIdTokenHeader(idToken);
+    let keys = await deps.provider.keys(false);
+    if (candidateKeys(keys, header).length === 0) keys = await deps.provider.keys(true);
+    claims = verifyIdToken(idToken, keys, { issuer: deps.settings.issuer, clientId: deps.settings.clientId, nonce: saved.nonce, now });
+  } catch (error) {
+    if (error instanceof OidcFailure) throw oidcError(error.reason, error.message);
+    throw error;
+  }
+  const claimed = claims[deps.settings.usernameClaim];
+  const username = typeof claimed === 'string' ? claimed.trim().toLowerCase() : '';
+  if (username.length < 2 || username.length > 64) throw oidcError('missing_username', `the ID token has no usable ${deps.settings.usernameClaim} (2 to 64 characters)`);
+  let user = await deps.auth.store.findUserByUsername(username);
+  let isNewUser = false;
+  if (!user) {
+    if (deps.settings.unknownUsers === 'refuse' || !deps.settings.newUserUnitCode) throw oidcError('unknown_user', 'no Bihuan account for this person');
+    const displayName = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 100) : username;
+    user = await deps.store.createUserWithoutRoles({ username, displayName, unitCode: deps.settings.newUserUnitCode, at: now });
+    if (!user) throw oidcError('unit_missing', `the unit ${deps.settings.newUserUnitCode} for new users does not exist`);
+    isNewUser = true;
+  }
+  if (!user.isActive) throw oidcError('inactive_user', 'this account is disabled');
+  if (await deps.store.isServiceAccount(user.id)) throw oidcError('service_account', 'service accounts cannot sign in');
+  // Bihuan's own second factor is not skipped on the provider's word alone: only when the provider says it used
+  // more than a password itself (amr, RFC 8176). Otherwise such users sign in with password and code.
+  const amr = Array.isArray(claims.amr) ? claims.amr.filter((v): v is string => typeof v === 'string') : [];
+  if ((await deps.store.isTotpEnabled(user.id)) && !amr.some((m) => MFA_METHODS.includes(m))) {
+    throw oidcError('second_factor_required', 'your account uses two-factor authentication: sign in with your password and code');
+  }
+  const session = await openSession(deps.auth, user, { ip: input.ip, userAgent: input.userAgent });
+  return { ...session, user, returnTo: saved.returnTo, isNewUser };
+};

@@ -1,0 +1,293 @@
+import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+/**
+ * OIDC single sign-on against a tiny OpenID provider started here (node:http, keys from node:crypto): discovery,
+ * JWKS, a token endpoint that checks the client secret and PKCE. Every refusal must be coded and open no session.
+ */
+
+const CLIENT_ID = 'bihuan-test';
+const CLIENT_SECRET = 'client-secret-for-tests';
+const REDIRECT_URL = 'http://127.0.0.1:8080/api/v1/auth/oidc/callback';
+
+const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+
+type Alg = 'RS256' | 'ES256' | 'none';
+type Grant = { challenge: string; claims: Record<string, unknown>; alg: Alg; key: KeyObject; kid: string };
+
+const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+const signJwt = (grant: Grant): string => {
+  const head = b64({ alg: grant.alg, kid: grant.kid, typ: 'JWT' });
+  const body = b64(grant.claims);
+  const data = Buffer.from(`${head}.${body}`);
+  if (grant.alg === 'none') return `${head}.${body}.`;
+  const signature = grant.alg === 'ES256' ? sign('sha256', data, { key: grant.key, dsaEncoding: 'ieee-p1363' }) : sign('sha256', data, grant.key);
+  return `${head}.${body}.${signature.toString('base64url')}`;
+};
+
+const grants = new Map<string, Grant>();
+let tokenRequests = 0;
+let issuer = '';
+
+const provider: Server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', issuer);
+  const json = (status: number, value: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(value));
+  };
+  if (req.method === 'GET' && url.pathname === '/.well-known/openid-configuration') {
+    return json(200, {
+      issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`,
+      response_types_supported: ['code'], id_token_signing_alg_values_supported: ['RS256', 'ES256'], code_challenge_methods_supported: ['S256'],
+    });
+  }
+  if (req.method === 'GET' && url.pathname === '/jwks') {
+    return json(200, {
+      keys: [
+        { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1', alg: 'RS256', use: 'sig' },
+        { ...ec.publicKey.export({ format: 'jwk' }), kid: 'ec-1', alg: 'ES256', use: 'sig' },
+      ],
+    });
+  }
+  if (req.method === 'POST' && url.pathname === '/token') {
+    let raw = '';
+    req.on('data', (chunk: Buffer) => {
+      raw += chunk.toString();
+    });
+    req.on('end', () => {
+      tokenRequests += 1;
+      const form = new URLSearchParams(raw);
+      const expectedAuth = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
+      if (req.headers.authorization !== expectedAuth) return json(401, { error: 'invalid_client' });
+      const code = form.get('code') ?? '';
+      const grant = grants.get(code);
+      grants.delete(code);
+      const verifier = form.get('code_verifier') ?? '';
+      if (!grant || form.get('grant_type') !== 'authorization_code' || form.get('redirect_uri') !== REDIRECT_URL) return json(400, { error: 'invalid_grant' });
+      if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return json(400, { error: 'invalid_grant', error_description: 'PKCE' });
+      return json(200, { access_token: 'at', token_type: 'Bearer', expires_in: 300, id_token: signJwt(grant) });
+    });
+    return undefined;
+  }
+  return json(404, { error: 'not_found' });
+});
+
+let t: TestApp;
+const ENV_KEYS = ['BIHUAN_OIDC_ISSUER', 'BIHUAN_OIDC_CLIENT_ID', 'BIHUAN_OIDC_CLIENT_SECRET', 'BIHUAN_OIDC_REDIRECT_URL', 'BIHUAN_OIDC_PROVIDER_NAME', 'BIHUAN_OIDC_UNKNOWN_USERS', 'BIHUAN_OIDC_NEW_USER_UNIT'];
+
+const configure = (extra: Record<string, string> = {}) => {
+  Object.assign(process.env, {
+    BIHUAN_OIDC_ISSUER: issuer, BIHUAN_OIDC_CLIENT_ID: CLIENT_ID, BIHUAN_OIDC_CLIENT_SECRET: CLIENT_SECRET, BIHUAN_OIDC_REDIRECT_URL: REDIRECT_URL,
+    BIHUAN_OIDC_PROVIDER_NAME: '藏区政务统一身份认证', ...extra,
+  });
+};
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
+  issuer = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+  configure();
+  t = await createTestApp();
+});
+afterAll(async () => {
+  for (const key of ENV_KEYS) delete process.env[key];
+  await t.close();
+  await new Promise<void>((resolve) => provider.close(() => resolve()));
+});
+
+type Flow = { state: string; nonce: string; challenge: string; cookie: string; location: URL };
+
+const start = async (app: TestApp = t): Promise<Flow> => {
+  const res = await app.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/start?returnTo=/work/queue' });
+  expect(res.statusCode, res.body).toBe(302);
+  const location = new URL(String(res.headers.location));
+  const cookie = res.cookies.find((c) => c.name === 'bihuan_oidc');
+  expect(cookie?.httpOnly).toBe(true);
+  const p = location.searchParams;
+  return { state: p.get('state') ?? '', nonce: p.get('nonce') ?? '', challenge: p.get('code_challenge') ?? '', cookie: cookie?.value ?? '', location };
+};
+
+let codeSeq = 0;
+/** What the provider would do after the person signs in: a code bound to the challenge, with these claims. */
+const grant = (flow: Flow, claims: Record<string, unknown> = {}, how: { alg?: Alg; key?: KeyObject; kid?: string } = {}): string => {
+  const now = Math.floor(Date.now() / 1000);
+  const code = `code-${(codeSeq += 1)}`;
+  const alg = how.alg ?? 'RS256';
+  grants.set(code, {
+    challenge: flow.challenge,
+    alg,
+    key: how.key ?? (alg === 'ES256' ? ec.privateKey : rsa.privateKey),
+    kid: how.kid ?? (alg === 'ES256' ? 'ec-1' : 'rsa-1'),
+    claims: { iss: issuer, sub: 'subject-1', aud: CLIENT_ID, exp: now + 300, iat: now, nonce: flow.nonce, preferred_username: 'Agent', name: '测试', ...claims },
+  });
+  return code;
+};
+
+const callback = (flow: Flow, code: string, options: { isJson?: boolean; cookie?: string | null; app?: TestApp } = {}): Promise<LightMyRequestResponse> =>
+  (options.app ?? t).app.inject({
+    method: 'GET',
+    url: `/api/v1/auth/oidc/callback?code=${encodeURIComponent(code)}&state=${encodeURIComponent(flow.state)}`,
+    headers: options.isJson === false ? {} : { accept: 'application/json' },
+    cookies: options.cookie === null ? {} : { bihuan_oidc: options.cookie ?? flow.cookie },
+  });
+
+const sessionCount = async (app: TestApp = t): Promise<number> =>
+  Number((await app.database.db.selectFrom('sessions').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+
+const expectRefused = async (res: LightMyRequestResponse, before: number, code: string, reason: string, status = 401) => {
+  expect(res.statusCode, res.body).toBe(status);
+  expect(res.json().error).toMatchObject({ code, details: { reason } });
+  expect(res.cookies.find((c) => c.name === 'bihuan_session')).toBeUndefined();
+  expect(await sessionCount()).toBe(before);
+};
+
+describe('OIDC sign-in', () => {
+  it('announces the provider and starts the code flow with PKCE, state and nonce', async () => {
+    expect((await t.call(null, 'GET', '/api/v1/auth/oidc')).json()).toEqual({ isEnabled: true, providerName: '藏区政务统一身份认证' });
+    const flow = await start();
+    expect(`${flow.location.origin}${flow.location.pathname}`).toBe(`${issuer}/authorize`);
+    const p = flow.location.searchParams;
+    expect(Object.fromEntries([...p.entries()].filter(([k]) => ['response_type', 'client_id', 'redirect_uri', 'scope', 'code_challenge_method'].includes(k)))).toEqual({
+      response_type: 'code', client_id: CLIENT_ID, redirect_uri: REDIRECT_URL, scope: 'openid profile email', code_challenge_method: 'S256',
+    });
+    expect(flow.state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(flow.nonce).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(flow.challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // Only hashes of the state are kept on the server.
+    const row = await t.database.db.selectFrom('oidc_login_states').selectAll().where('state_hash', '=', createHash('sha256').update(flow.state).digest('hex')).executeTakeFirst();
+    expect(row?.nonce).toBe(flow.nonce);
+  });
+
+  it('opens an ordinary session (RS256), lands on the page asked for, and the state cannot be replayed', async () => {
+    const before = await sessionCount();
+    const flow = await start();
+    const res = await callback(flow, grant(flow), { isJson: false });
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/#/work/queue');
+    const session = res.cookies.find((c) => c.name === 'bihuan_session');
+    expect(session?.httpOnly).toBe(true);
+    expect(await sessionCount()).toBe(before + 1);
+    const me = await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { bihuan_session: session?.value ?? '' } });
+    expect(me.json()).toMatchObject({ username: 'agent', roles: ['agent'] });
+    const audited = await t.database.db.selectFrom('audit_log').select(['actor_name', 'outcome']).where('action', '=', 'auth.oidc_login').orderBy('id', 'desc').executeTakeFirst();
+    expect(audited).toEqual({ actor_name: 'agent', outcome: '302' });
+
+    // The same state again (a replayed callback, even with a fresh code): refused, no session.
+    const replayed = await callback(flow, grant(flow));
+    await expectRefused(replayed, before + 1, 'auth.sso_failed', 'state_invalid');
+  });
+
+  it('accepts ES256 ID tokens', async () => {
+    const flow = await start();
+    const res = await callback(flow, grant(flow, { preferred_username: 'dispatcher' }, { alg: 'ES256' }));
+    expect(res.statusCode, res.body).toBe(302);
+  });
+
+  it('refuses a wrong signature, audience, issuer, expiry, nonce and algorithm, with coded errors and no session', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const cases: [string, (flow: Flow) => string][] = [
+      ['bad_signature', (f) => grant(f, {}, { key: forger.privateKey })],
+      ['wrong_audience', (f) => grant(f, { aud: 'another-client' })],
+      ['wrong_audience', (f) => grant(f, { aud: [CLIENT_ID, 'another-client'], azp: 'another-client' })],
+      ['wrong_issuer', (f) => grant(f, { iss: 'https://evil.example' })],
+      ['expired', (f) => grant(f, { exp: now - 600, iat: now - 900 })],
+      ['nonce_mismatch', (f) => grant(f, { nonce: 'not-the-nonce' })],
+      ['unsupported_alg', (f) => grant(f, {}, { alg: 'none' })],
+      ['unknown_key', (f) => grant(f, {}, { kid: 'rotated-away' })],
+    ];
+    for (const [reason, makeCode] of cases) {
+      const before = await sessionCount();
+      const flow = await start();
+      await expectRefused(await callback(flow, makeCode(flow)), before, 'auth.sso_failed', reason);
+    }
+  });
+
+  it('refuses a callback from another browser, a wrong PKCE verifier and a provider error', async () => {
+    let before = await sessionCount();
+    const other = await start();
+    const exchanges = tokenRequests;
+    await expectRefused(await callback(other, grant(other), { cookie: null }), before, 'auth.sso_failed', 'state_invalid');
+    // Refused before the code is even exchanged.
+    expect(tokenRequests).toBe(exchanges);
+
+    // The code was issued for another flow's challenge: the provider refuses our verifier.
+    const a = await start();
+    const b = await start();
+    before = await sessionCount();
+    await expectRefused(await callback(a, grant(b)), before, 'auth.sso_failed', 'token_exchange_failed');
+
+    const denied = await start();
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/auth/oidc/callback?error=access_denied&state=${denied.state}`,
+      cookies: { bihuan_oidc: denied.cookie },
+      headers: { accept: 'application/json' },
+    });
+    await expectRefused(res, before, 'auth.sso_failed', 'provider_error');
+  });
+
+  it('sends the browser back to the sign-in page with the error code', async () => {
+    const flow = await start();
+    const res = await callback(flow, grant(flow, { aud: 'someone-else' }), { isJson: false });
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/#/login?ssoError=auth.sso_failed&ssoReason=wrong_audience');
+  });
+
+  it('refuses unknown people (by default), disabled accounts, and a second factor the provider did not assert', async () => {
+    const before = await sessionCount();
+    const unknown = await start();
+    await expectRefused(await callback(unknown, grant(unknown, { preferred_username: 'nobody.here' })), before, 'auth.sso_user_refused', 'unknown_user', 403);
+    expect(await t.database.db.selectFrom('users').select('id').where('username', '=', 'nobody.here').executeTakeFirst()).toBeUndefined();
+
+    await t.database.db.updateTable('users').set({ is_active: false }).where('username', '=', 'handler_market').execute();
+    const inactive = await start();
+    await expectRefused(await callback(inactive, grant(inactive, { preferred_username: 'handler_market' })), before, 'auth.sso_user_refused', 'inactive_user', 403);
+
+    // Supervisor has TOTP on: the provider must say it used a second factor itself (amr).
+    const supervisor = await t.database.db.selectFrom('users').select('id').where('username', '=', 'supervisor').executeTakeFirstOrThrow();
+    await t.database.db.insertInto('user_totp').values({ user_id: supervisor.id, secret_sealed: 'v1.test', enabled_at: new Date(), updated_at: new Date() }).execute();
+    const plain = await start();
+    await expectRefused(await callback(plain, grant(plain, { preferred_username: 'supervisor', amr: ['pwd'] })), before, 'auth.sso_user_refused', 'second_factor_required', 403);
+    const withMfa = await start();
+    expect((await callback(withMfa, grant(withMfa, { preferred_username: 'supervisor', amr: ['pwd', 'otp'] }))).statusCode).toBe(302);
+  });
+
+  it('says so when it is not configured', async () => {
+    for (const key of ENV_KEYS) delete process.env[key];
+    const bare = await createTestApp();
+    try {
+      expect((await bare.call(null, 'GET', '/api/v1/auth/oidc')).json()).toEqual({ isEnabled: false, providerName: null });
+      const res = await bare.call(null, 'GET', '/api/v1/auth/oidc/start');
+      expect(res.statusCode).toBe(404);
+      expect(res.json().error.code).toBe('auth.sso_not_configured');
+    } finally {
+      await bare.close();
+      configure();
+    }
+  });
+
+  it('can create unknown people with no roles, when configured to', async () => {
+    configure({ BIHUAN_OIDC_UNKNOWN_USERS: 'create', BIHUAN_OIDC_NEW_USER_UNIT: 'hrss' });
+    const creating = await createTestApp();
+    try {
+      const flow = await start(creating);
+      const res = await callback(flow, grant(flow, { preferred_username: 'Dolma.Tsering', name: 'སྒྲོལ་མ་ཚེ་རིང་' }), { app: creating, isJson: false });
+      expect(res.statusCode, res.body).toBe(302);
+      const user = await creating.database.db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select(['users.roles', 'users.display_name', 'units.code']).where('username', '=', 'dolma.tsering').executeTakeFirstOrThrow();
+      expect(user).toEqual({ roles: [], display_name: 'སྒྲོལ་མ་ཚེ་རིང་', code: 'hrss' });
+      // No roles: signed in, but nothing beyond the routes any signed-in person has.
+      const session = res.cookies.find((c) => c.name === 'bihuan_session')?.value ?? '';
+      const cases = await creating.app.inject({ method: 'GET', url: '/api/v1/cases', cookies: { bihuan_session: session } });
+      expect(cases.statusCode).toBe(403);
+    } finally {
+      await creating.close();
+      configure();
+    }
+  });
+});
