@@ -11,6 +11,8 @@ import { jobHandlers } from './jobs/handlers.js';
 import { startBackground } from './jobs/background.js';
 import { scheduleRetention } from './jobs/retention.js';
 import { backgroundWorkers, eventConsumers } from './jobs/consumers.js';
+import { fieldCryptoFor } from './db/data-keys.js';
+import { sealRequesters } from './db/requester-crypto.js';
 
 export type RunningServer = {
   app: FastifyInstance;
@@ -43,6 +45,9 @@ export const startServer = async (
   try {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);
+    // Before any request: requesters written in plain text (before encryption, or by restoring an old backup).
+    const sealed = await sealRequesters(db, fieldCryptoFor());
+    if (sealed > 0) log(`Encrypted the identity of ${sealed} requesters written in plain text.`);
     if (config.isSeedEnabled) {
       const seeded = await seedDemo(db, { demoPassword: config.demoPassword, now: now() });
       if (seeded.generatedPassword) {

@@ -2,6 +2,7 @@ import { processIo, type CliIo } from './cli-io.js';
 import { InputError } from './jsonl.js';
 import { runRouterCommand } from './router-command.js';
 import { runAuditCommand, runBackupCommand, runRestoreCommand } from './admin-commands.js';
+import { runKeysCommand } from './keys-command.js';
 import { runStatsCommand } from './stats-command.js';
 
 export const MAIN_HELP = `Usage: bihuan <command> [options]
@@ -12,6 +13,7 @@ Commands:
   audit    verify the hash chain of the audit log (bihuan audit verify)
   backup   write a consistent backup of the database (bihuan backup --out FILE)
   restore  restore a backup into an empty database (bihuan restore --in FILE)
+  keys     rotate the keys of personal data at rest (bihuan keys --help)
 
 Options:
   -h, --help   show this help`;
@@ -42,6 +44,8 @@ export const runCli = async (argv: readonly string[], io: CliIo = processIo): Pr
         return toExit(await runBackupCommand(rest, io));
       case 'restore':
         return toExit(await runRestoreCommand(rest, io));
+      case 'keys':
+        return toExit(await runKeysCommand(rest, io));
       case '-h':
       case '--help':
       case 'help':

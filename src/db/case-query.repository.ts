@@ -4,6 +4,8 @@ import { OPEN_STATUSES, type CaseStatus, type Channel, type Kind } from '../core
 import type { LocalizedText } from '../core/directory/directory.types.js';
 import type { DbOrTrx } from './database.js';
 import type { Database } from './schema.js';
+import { fieldCryptoFor } from './data-keys.js';
+import { openIdentity } from './requester-crypto.js';
 
 export type CaseListFilter = {
   statuses?: CaseStatus[];
@@ -213,8 +215,13 @@ export const listEvents = async (db: DbOrTrx, itemKind: string, itemId: string):
   }));
 };
 
-export const findRequester = (db: DbOrTrx, id: string) =>
-  db.selectFrom('requesters').select(['name', 'phone', 'id_number', 'email', 'language']).where('id', '=', id).executeTakeFirst();
+/** A requester's identity, decrypted (the columns hold sealed values, see src/db/requester-crypto.ts). */
+export const findRequester = async (db: DbOrTrx, id: string) => {
+  const row = await db.selectFrom('requesters').select(['name', 'phone', 'id_number', 'email', 'language']).where('id', '=', id).executeTakeFirst();
+  if (!row) return undefined;
+  const identity = openIdentity(fieldCryptoFor(), id, row);
+  return { name: identity.name, phone: identity.phone, id_number: identity.idNumber, email: identity.email, language: row.language };
+};
 
 export const findNames = async (db: DbOrTrx, table: 'units' | 'categories', ids: string[]) => {
   if (ids.length === 0) return new Map<string, { id: string; code: string; name: LocalizedText }>();

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Selectable, type Updateable } from 'kysely';
 import type { CaseStore } from '../core/case/case.ports.js';
 import type { AssignmentRecord, CasePatch, CaseRecord, CaseSla } from '../core/case/case.record.js';
+import { fieldCryptoFor } from './data-keys.js';
 import { appendWorkItemEvent } from './events.repository.js';
+import { sealIdentity } from './requester-crypto.js';
 import { enqueueJob } from './jobs.repository.js';
 import { stashAccessCode } from './notifications.repository.js';
 import { calendarForUnit, policyForCase } from './sla.repository.js';
@@ -262,12 +265,13 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
     return row !== undefined;
   },
   insertRequester: async (r) => {
-    const row = await trx
+    // The id is chosen here: it is part of what each sealed value is bound to.
+    const id = randomUUID();
+    await trx
       .insertInto('requesters')
-      .values({ name: r.name, phone: r.phone, id_number: r.idNumber, email: r.email, language: r.language })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
+      .values({ id, ...sealIdentity(fieldCryptoFor(), id, { name: r.name, phone: r.phone, idNumber: r.idNumber, email: r.email }), language: r.language })
+      .execute();
+    return id;
   },
   insertCase: async (c) => {
     const row = await trx

@@ -5,6 +5,8 @@ import type { Audience } from '../core/notifications/staff-notices.js';
 import type { MessageChannel, MessageKind, MessageStatus } from '../core/notifications/notification.types.js';
 import { REDACTED } from '../core/notifications/delivery-policy.js';
 import type { DbOrTrx } from './database.js';
+import { fieldCryptoFor } from './data-keys.js';
+import { openField } from './requester-crypto.js';
 
 // ---- the access code between registration and its message -------------------------------------------
 
@@ -74,8 +76,8 @@ export const findCaseForNotification = async (db: DbOrTrx, caseId: string): Prom
     requester: row.requester_id
       ? {
           id: row.requester_id,
-          phone: row.phone,
-          email: row.email,
+          phone: openField(fieldCryptoFor(), row.requester_id, 'phone', row.phone),
+          email: openField(fieldCryptoFor(), row.requester_id, 'email', row.email),
           language: (row.requester_language ?? row.language) as Language,
           isSmsOptedOut: row.is_sms_opted_out ?? false,
           isEmailOptedOut: row.is_email_opted_out ?? false,

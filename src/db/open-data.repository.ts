@@ -4,6 +4,8 @@ import { buildPublicSnapshot } from '../core/open-data/build-public-snapshot.js'
 import type { OpenDataSettings, PublicationPolicy, PublicationRule, PublicationState, PublicStatus, RuleScope } from '../core/open-data/open-data.types.js';
 import { afterRefresh, type ServedText } from '../core/open-data/publication-policy.js';
 import type { DbOrTrx } from './database.js';
+import { fieldCryptoFor } from './data-keys.js';
+import { openJoinedRequester } from './requester-crypto.js';
 
 // ---------------------------------------------------------------------------------------------- settings
 
@@ -56,10 +58,11 @@ export const refreshOpenDataCase = async (trx: DbOrTrx, caseId: string, now: Dat
       'c.id', 'c.channel', 'c.kind', 'c.status', 'c.title', 'c.description', 'c.reply_text', 'c.address', 'c.lat', 'c.lng', 'c.category_id',
       'c.created_at', 'c.replied_at', 'c.reply_due_at', 'c.master_id',
       'q.name as requester_name', 'q.phone as requester_phone', 'q.email as requester_email', 'q.id_number as requester_id_number',
-      'iu.path as intake_path', 'lu.path as lead_path',
+      'q.id as requester_ref', 'iu.path as intake_path', 'lu.path as lead_path',
     ])
     .where('c.id', '=', caseId)
-    .executeTakeFirst();
+    .executeTakeFirst()
+    .then((row) => (row ? openJoinedRequester(fieldCryptoFor(), row, row.requester_ref) : row));
   if (!c) return 'missing';
   const { rules, settings } = loaded ?? { rules: await loadPublicationRules(trx), settings: await loadOpenDataSettings(trx) };
   const categoryCodes = c.category_id

@@ -15,6 +15,8 @@ import type {
 import { caseStatusesOf, UPDATE_EVENT_CODES } from '../core/open311/status-map.js';
 import type { Paging, Window } from '../core/open311/request-query.js';
 import type { Db, DbOrTrx } from './database.js';
+import { fieldCryptoFor } from './data-keys.js';
+import { openJoinedMaster, openJoinedRequester } from './requester-crypto.js';
 
 // ---------------------------------------------------------------------------------------------- services
 
@@ -363,20 +365,28 @@ const requestColumns = [
   // Read only to take them out of free text before it is published; never mapped into any answer.
   'q.name as requester_name', 'q.phone as requester_phone', 'q.email as requester_email', 'q.id_number as requester_id_number',
   'mq.name as master_requester_name', 'mq.phone as master_requester_phone', 'mq.email as master_requester_email', 'mq.id_number as master_requester_id_number',
+  'q.id as requester_ref', 'mq.id as master_requester_ref',
 ] as const;
 
 export type RequestRow = Awaited<ReturnType<ReturnType<typeof selectRequests>['execute']>>[number];
 
 const selectRequests = (db: DbOrTrx) => requestQuery(db).select(requestColumns);
 
+/** The identity columns hold sealed values: opened here, for the masking of free text, and nowhere else. */
+const openRequestRows = <T extends RequestRow>(rows: T[]): T[] => {
+  const crypto = fieldCryptoFor();
+  return rows.map((row) => openJoinedMaster(crypto, openJoinedRequester(crypto, row, row.requester_ref), row.master_requester_ref));
+};
+
 export const findVisibleRequests = async (db: DbOrTrx, input: { ids: string[]; apiKeyId: string | null }): Promise<RequestRow[]> => {
   if (input.ids.length === 0) return [];
-  return selectRequests(db)
+  const rows = await selectRequests(db)
     .where('c.tracking_no', 'in', input.ids)
     .where(isVisible(input.apiKeyId))
     .orderBy('c.created_at', 'desc')
     .orderBy('c.id', 'desc')
     .execute();
+  return openRequestRows(rows);
 };
 
 export const searchVisibleRequests = async (
@@ -389,20 +399,22 @@ export const searchVisibleRequests = async (
     .where(isVisible(input.apiKeyId));
   if (input.serviceCodes.length > 0) q = q.where('cat.code', 'in', input.serviceCodes);
   if (input.statuses.length === 1) q = q.where('c.status', 'in', caseStatusesOf(input.statuses[0] as OpenClosed));
-  return q
+  const rows = await q
     .orderBy('c.created_at', 'desc')
     .orderBy('c.id', 'desc')
     .limit(input.paging.pageSize)
     .offset((input.paging.page - 1) * input.paging.pageSize)
     .execute();
+  return openRequestRows(rows);
 };
 
-export const searchVisibleUpdates = async (db: DbOrTrx, input: { window: Window; paging: Paging; apiKeyId: string | null }) =>
-  requestQuery(db)
+export const searchVisibleUpdates = async (db: DbOrTrx, input: { window: Window; paging: Paging; apiKeyId: string | null }) => {
+  const rows = await requestQuery(db)
     .innerJoin('work_item_events as e', (join) => join.onRef('e.item_id', '=', 'c.id').on('e.item_kind', '=', 'case'))
     .select([
       'e.id as event_id', 'e.at', 'e.code', 'e.from_status', 'e.to_status', 'e.data', 'c.tracking_no', 'c.reply_outcome',
       'q.name as requester_name', 'q.phone as requester_phone', 'q.email as requester_email', 'q.id_number as requester_id_number',
+      'q.id as requester_ref',
     ])
     .where('e.is_internal', '=', false)
     .where('e.code', 'in', [...UPDATE_EVENT_CODES])
@@ -414,6 +426,9 @@ export const searchVisibleUpdates = async (db: DbOrTrx, input: { window: Window;
     .limit(input.paging.pageSize)
     .offset((input.paging.page - 1) * input.paging.pageSize)
     .execute();
+  const crypto = fieldCryptoFor();
+  return rows.map((row) => openJoinedRequester(crypto, row, row.requester_ref));
+};
 
 export type UpdateRow = Awaited<ReturnType<typeof searchVisibleUpdates>>[number];
 
@@ -433,8 +448,8 @@ export const unmarkCasePrivate = async (db: DbOrTrx, caseId: string): Promise<bo
 // ---------------------------------------------------------------------------------------------- webhooks
 
 /** The partner to tell about a case's events: the key that posted it, if it subscribed and is still active. */
-export const findWebhookTarget = async (db: DbOrTrx, caseId: string) =>
-  db
+export const findWebhookTarget = async (db: DbOrTrx, caseId: string) => {
+  const row = await db
     .selectFrom('open311_requests as r')
     .innerJoin('open311_api_keys as k', 'k.id', 'r.api_key_id')
     .innerJoin('cases as c', 'c.id', 'r.case_id')
@@ -443,12 +458,15 @@ export const findWebhookTarget = async (db: DbOrTrx, caseId: string) =>
       'k.id as api_key_id', 'k.webhook_url', 'k.webhook_secret', 'k.webhook_events', 'r.token', 'r.service_code', 'c.tracking_no', 'c.reply_outcome',
       // Only to take them out of the reply text.
       'q.name as requester_name', 'q.phone as requester_phone', 'q.email as requester_email', 'q.id_number as requester_id_number',
+      'q.id as requester_ref',
     ])
     .where('r.case_id', '=', caseId)
     .where('k.is_active', '=', true)
     .where('k.revoked_at', 'is', null)
     .where('k.webhook_url', 'is not', null)
     .executeTakeFirst();
+  return row ? openJoinedRequester(fieldCryptoFor(), row, row.requester_ref) : undefined;
+};
 
 export type ClaimedWebhook = {
   id: string;

@@ -2,6 +2,8 @@ import { sql } from 'kysely';
 import { scrubPersonalData } from '../core/privacy/scrub-text.js';
 import type { Db, Trx } from './database.js';
 import { anonymiseCaseNotifications } from './notifications.repository.js';
+import { fieldCryptoFor } from './data-keys.js';
+import { openField, openIdentity } from './requester-crypto.js';
 
 const FINISHED = ['closed', 'rejected', 'merged'] as const;
 
@@ -21,7 +23,8 @@ export const anonymiseCase = async (trx: Trx, caseId: string, at: Date): Promise
   const c = await trx.selectFrom('cases').selectAll().where('id', '=', caseId).where('anonymised_at', 'is', null).forUpdate().executeTakeFirst();
   if (!c) return false;
   const requester = c.requester_id ? await trx.selectFrom('requesters').select(['name']).where('id', '=', c.requester_id).executeTakeFirst() : undefined;
-  const names = requester?.name ? [requester.name, ...requester.name.split(/[\s·་།]+/).filter((n) => [...n].length >= 2)] : [];
+  const name = c.requester_id ? openField(fieldCryptoFor(), c.requester_id, 'name', requester?.name) : null;
+  const names = name ? [name, ...name.split(/[\s·་།]+/).filter((n) => [...n].length >= 2)] : [];
   const scrub = (text: string | null) => (text === null ? null : scrubPersonalData(text, names));
   await trx
     .updateTable('cases')
@@ -43,7 +46,7 @@ export const anonymiseCase = async (trx: Trx, caseId: string, at: Date): Promise
     .where('id', '=', caseId)
     .execute();
   if (c.requester_id) {
-    await trx.updateTable('requesters').set({ name: null, phone: null, id_number: null, email: null, anonymised_at: at }).where('id', '=', c.requester_id).execute();
+    await trx.updateTable('requesters').set({ name: null, phone: null, id_number: null, email: null, name_bidx: null, phone_bidx: null, id_number_bidx: null, email_bidx: null, anonymised_at: at }).where('id', '=', c.requester_id).execute();
   }
   await sql`SET LOCAL bihuan.anonymising = 'on'`.execute(trx);
   const events = await trx.selectFrom('work_item_events').select(['id', 'data']).where('item_kind', '=', 'case').where('item_id', '=', caseId).execute();
@@ -78,21 +81,31 @@ export const anonymiseExpiredCases = async (db: Db, days: number, now: Date, lim
 };
 
 /** Every case a person submitted, found by phone or ID number: for their data export or erasure request. */
-export const findCasesOfPerson = (db: Db, who: { phone?: string; idNumber?: string }) =>
-  db
+export const findCasesOfPerson = async (db: Db, who: { phone?: string; idNumber?: string }) => {
+  // Found by blind index: the identity columns are sealed (src/db/requester-crypto.ts).
+  const crypto = fieldCryptoFor();
+  const phoneIndex = who.phone ? crypto.blindIndex('phone', who.phone) : null;
+  const idNumberIndex = who.idNumber ? crypto.blindIndex('id_number', who.idNumber) : null;
+  if (phoneIndex === null && idNumberIndex === null) return [];
+  const rows = await db
     .selectFrom('cases')
     .innerJoin('requesters as r', 'r.id', 'cases.requester_id')
     .select([
       'cases.id', 'cases.tracking_no', 'cases.status', 'cases.title', 'cases.description', 'cases.reply_text', 'cases.created_at',
-      'cases.closed_at', 'cases.anonymised_at', 'r.name', 'r.phone', 'r.id_number', 'r.email',
+      'cases.closed_at', 'cases.anonymised_at', 'r.id as requester_id', 'r.name', 'r.phone', 'r.id_number', 'r.email',
     ])
     .where((eb) =>
       eb.or([
-        ...(who.phone ? [eb('r.phone', '=', who.phone)] : []),
-        ...(who.idNumber ? [eb('r.id_number', '=', who.idNumber.toUpperCase())] : []),
+        ...(phoneIndex ? [eb('r.phone_bidx', '=', phoneIndex)] : []),
+        ...(idNumberIndex ? [eb('r.id_number_bidx', '=', idNumberIndex)] : []),
       ]),
     )
     .orderBy('cases.created_at')
     .execute();
+  return rows.map(({ requester_id: requesterId, ...row }) => {
+    const identity = openIdentity(crypto, requesterId, row);
+    return { ...row, name: identity.name, phone: identity.phone, id_number: identity.idNumber, email: identity.email };
+  });
+};
 
 export const isFinishedStatus = (status: string): boolean => (FINISHED as readonly string[]).includes(status);

@@ -15,6 +15,8 @@ import {
 } from '../core/reports/reports.types.js';
 import type { Db, DbOrTrx, Trx } from './database.js';
 import { enqueueJob } from './jobs.repository.js';
+import { fieldCryptoFor } from './data-keys.js';
+import { openField } from './requester-crypto.js';
 
 const columns = [
   'reports.id', 'reports.user_id', 'reports.unit_id', 'reports.kind', 'reports.period_from', 'reports.period_to', 'reports.format',
@@ -148,8 +150,9 @@ export const requestersOfCases = async (db: DbOrTrx, caseIds: readonly string[])
   const rows = await db
     .selectFrom('cases')
     .innerJoin('requesters', 'requesters.id', 'cases.requester_id')
-    .select(['cases.id', 'requesters.name', 'requesters.phone'])
+    .select(['cases.id', 'requesters.id as requester_id', 'requesters.name', 'requesters.phone'])
     .where('cases.id', 'in', caseIds)
     .execute();
-  return new Map(rows.map((r) => [r.id, { name: r.name, phone: r.phone }]));
+  const crypto = fieldCryptoFor();
+  return new Map(rows.map((r) => [r.id, { name: openField(crypto, r.requester_id, 'name', r.name), phone: openField(crypto, r.requester_id, 'phone', r.phone) }]));
 };

@@ -71,6 +71,11 @@ export type RequesterTable = {
   phone: string | null;
   id_number: string | null;
   email: string | null;
+  /** Keyed hashes of the normalised identity fields (src/db/requester-crypto.ts): exact look-ups without decrypting. */
+  name_bidx: ColumnType<string | null, string | null | undefined, string | null>;
+  phone_bidx: ColumnType<string | null, string | null | undefined, string | null>;
+  id_number_bidx: ColumnType<string | null, string | null | undefined, string | null>;
+  email_bidx: ColumnType<string | null, string | null | undefined, string | null>;
   language: Generated<string>;
   anonymised_at: NullableTimestamp;
   created_at: Generated<Date>;

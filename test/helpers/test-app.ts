@@ -27,7 +27,13 @@ export type TestApp = {
 };
 
 export const createTestApp = async (
-  options: { now?: () => Date; sessionTtlHours?: number; rateLimits?: AppDeps['config']['rateLimits'] } = {},
+  options: {
+    now?: () => Date;
+    sessionTtlHours?: number;
+    rateLimits?: AppDeps['config']['rateLimits'];
+    /** The background workers `runBackground` runs (default: all); a test that drives one worker itself leaves it out. */
+    workers?: typeof backgroundWorkers;
+  } = {},
 ): Promise<TestApp> => {
   const database = await createTestDatabase(inject('pgAdminUrl'), inject('templateDb'));
   const now = options.now ?? (() => new Date());
@@ -43,7 +49,7 @@ export const createTestApp = async (
     { logLevel: 'silent' },
   );
   await app.ready();
-  const background = await startBackground(database.db, { handlers: jobHandlers, consumers: eventConsumers, workers: backgroundWorkers, now, isLooping: false, log: () => {} });
+  const background = await startBackground(database.db, { handlers: jobHandlers, consumers: eventConsumers, workers: options.workers ?? backgroundWorkers, now, isLooping: false, log: () => {} });
   const tokens = new Map<string, string>();
   const tokenOf = async (username: string): Promise<string> => {
     const cached = tokens.get(username);

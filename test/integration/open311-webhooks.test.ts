@@ -3,7 +3,8 @@ import { verifyWebhookSignature } from '../../src/core/open311/api-key-secrets.j
 import { WEBHOOK_LEASE_MS, WEBHOOK_MAX_ATTEMPTS } from '../../src/core/open311/webhook.js';
 import { issueApiKey } from '../../src/db/open311-keys.js';
 import { listWebhookFailures, recordWebhookOutcome, replayWebhookFailure } from '../../src/db/open311.repository.js';
-import { deliverDueWebhooks } from '../../src/jobs/open311.consumers.js';
+import { backgroundWorkers } from '../../src/jobs/consumers.js';
+import { deliverDueWebhooks, open311WebhookDelivery } from '../../src/jobs/open311.consumers.js';
 import { seedOpen311Demo } from '../../src/db/open311-seed.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../helpers/webhook-receiver.js';
@@ -50,7 +51,8 @@ const pump = async (): Promise<void> => {
 };
 
 beforeAll(async () => {
-  t = await createTestApp({ now, sessionTtlHours: 24 * 365 });
+  // The test delivers webhooks itself (pump, or a delivery with a failing record step): the background run only queues them.
+  t = await createTestApp({ now, sessionTtlHours: 24 * 365, workers: backgroundWorkers.filter((w) => w.name !== open311WebhookDelivery.name) });
   await seedOpen311Demo(t.database.db);
   receiver = await startWebhookReceiver();
   const units = await t.database.db.selectFrom('units').select(['id', 'code']).execute();

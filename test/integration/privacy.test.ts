@@ -3,6 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueueJob } from '../../src/db/jobs.repository.js';
 import { RETENTION_JOB } from '../../src/jobs/retention.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { fieldCryptoFor } from '../../src/db/data-keys.js';
+import { openIdentity } from '../../src/db/requester-crypto.js';
 
 let clock = Date.now();
 let t: TestApp;
@@ -37,7 +39,9 @@ const closedCase = async (): Promise<{ id: string; trackingNo: string }> => {
 
 const everything = async (caseId: string): Promise<string> => {
   const c = await t.database.db.selectFrom('cases').selectAll().where('id', '=', caseId).executeTakeFirstOrThrow();
-  const r = await t.database.db.selectFrom('requesters').selectAll().where('id', '=', c.requester_id ?? '').executeTakeFirst();
+  const row = await t.database.db.selectFrom('requesters').selectAll().where('id', '=', c.requester_id ?? '').executeTakeFirst();
+  // The identity columns are sealed at rest: what is held is what they decrypt to.
+  const r = row ? { ...row, ...openIdentity(fieldCryptoFor(), row.id, row) } : row;
   const events = await t.database.db.selectFrom('work_item_events').select('data').where('item_id', '=', caseId).execute();
   return JSON.stringify({ c, r, events });
 };
