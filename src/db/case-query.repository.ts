@@ -4,6 +4,7 @@ import { OPEN_STATUSES, type CaseStatus, type Channel, type Kind } from '../core
 import type { LocalizedText } from '../core/directory/directory.types.js';
 import type { DbOrTrx } from './database.js';
 import type { Database } from './schema.js';
+import { caseTextCondition } from './search-text-condition.js';
 import { fieldCryptoFor } from './data-keys.js';
 import { openIdentity } from './requester-crypto.js';
 
@@ -85,7 +86,6 @@ const waitingOn = (eb: Eb, actor: Actor): Expression<SqlBool> => {
   return parts.length > 0 ? eb.or(parts) : sql<SqlBool>`false`;
 };
 
-const escapeLike = (value: string): string => value.replace(/[\\%_]/g, (ch) => `\\${ch}`);
 
 export const listCases = async (db: DbOrTrx, actor: Actor, filter: CaseListFilter, now: Date) => {
   let query = db
@@ -129,17 +129,9 @@ export const listCases = async (db: DbOrTrx, actor: Actor, filter: CaseListFilte
   }
   if (filter.isMine) query = query.where((eb) => waitingOn(eb, actor));
   if (filter.q) {
+    // On the search index (search-text-condition.ts): words of both scripts in any text a staff reader may see.
     const q = filter.q.trim();
-    const digits = q.replace(/[\s-]/g, '');
-    const pattern = `%${escapeLike(q)}%`;
-    query = query.where((eb) =>
-      eb.or([
-        ...( /^\d{6,16}$/.test(digits) ? [eb('cases.tracking_no', 'like', `${digits}%`)] : []),
-        eb('cases.title', 'ilike', pattern),
-        eb('cases.description', 'ilike', pattern),
-        eb('cases.address', 'ilike', pattern),
-      ]),
-    );
+    query = query.where((eb) => caseTextCondition(eb, q));
   }
 
   const totalRow = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();

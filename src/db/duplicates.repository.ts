@@ -12,8 +12,10 @@ import type { UnmergeDeps, UnmergeStore } from '../core/duplicates/unmerge-case.
 import { requestLexemes } from '../core/search/search-document.js';
 import { createCaseStore } from './case.repository.js';
 import { caseScope } from './case-query.repository.js';
+import { fieldCryptoFor } from './data-keys.js';
 import type { Db, DbOrTrx, Trx } from './database.js';
 import { appendWorkItemEvent } from './events.repository.js';
+import { isSealed, openIdentity } from './requester-crypto.js';
 
 const OPEN = [...OPEN_STATUSES];
 
@@ -124,6 +126,24 @@ export const loadDuplicateSettings = async (db: DbOrTrx): Promise<DuplicateSetti
 // ---------------------------------------------------------------------------------------------------------
 // Probes of existing cases, links, repeats, and the merge history for undoing a merge.
 
+/**
+ * A requester's phone, ID number and name in plain text, whether the row holds sealed values (requesters'
+ * identity is encrypted at rest, docs/encryption.md) or plain ones written before. The keyring is only
+ * loaded when a value is sealed. Requester keys are hashes of these plain values, so a phone typed at
+ * intake and a sealed phone in the archive give the same key.
+ */
+export const openRequesterFields = (
+  requesterId: string | null,
+  row: { name?: string | null; phone?: string | null; id_number?: string | null },
+): { name: string | null; phone: string | null; idNumber: string | null } => {
+  const values = [row.name, row.phone, row.id_number];
+  if (requesterId === null || !values.some((v) => typeof v === 'string' && isSealed(v))) {
+    return { name: row.name ?? null, phone: row.phone ?? null, idNumber: row.id_number ?? null };
+  }
+  const opened = openIdentity(fieldCryptoFor(), requesterId, row);
+  return { name: opened.name, phone: opened.phone, idNumber: opened.idNumber };
+};
+
 /** An existing case as a duplicate probe: from its search row, or straight from the case if not indexed yet. */
 export const probeOfCase = async (db: DbOrTrx, caseId: string): Promise<DuplicateProbe | null> => {
   const indexed = await db
@@ -145,13 +165,13 @@ export const probeOfCase = async (db: DbOrTrx, caseId: string): Promise<Duplicat
   const row = await db
     .selectFrom('cases')
     .leftJoin('requesters as r', 'r.id', 'cases.requester_id')
-    .select(['cases.title', 'cases.description', 'cases.lat', 'cases.lng', 'cases.created_at', 'r.phone', 'r.id_number'])
+    .select(['cases.title', 'cases.description', 'cases.lat', 'cases.lng', 'cases.created_at', 'r.id as requester_id', 'r.phone', 'r.id_number'])
     .where('cases.id', '=', caseId)
     .executeTakeFirst();
   if (!row) return null;
   return {
     lexemes: requestLexemes(row.title, row.description),
-    requesterKeys: requesterKeys({ phone: row.phone, idNumber: row.id_number }),
+    requesterKeys: requesterKeys(openRequesterFields(row.requester_id, { phone: row.phone, id_number: row.id_number })),
     location: row.lat !== null && row.lng !== null ? { lat: row.lat, lng: row.lng } : null,
     at: row.created_at,
     excludeIds,
@@ -300,13 +320,17 @@ export const requesterKeysOf = async (db: DbOrTrx, caseIds: readonly string[]): 
 };
 
 /** The requester of the latest case of a group, to show who it is (the list is for staff with personal data). */
-export const requesterOfCase = (db: DbOrTrx, caseId: string) =>
-  db
+export const requesterOfCase = async (db: DbOrTrx, caseId: string): Promise<{ name: string | null; phone: string | null; id_number: string | null } | undefined> => {
+  const row = await db
     .selectFrom('cases')
     .innerJoin('requesters as r', 'r.id', 'cases.requester_id')
-    .select(['r.name', 'r.phone', 'r.id_number'])
+    .select(['r.id', 'r.name', 'r.phone', 'r.id_number'])
     .where('cases.id', '=', caseId)
     .executeTakeFirst();
+  if (!row) return undefined;
+  const opened = openRequesterFields(row.id, row);
+  return { name: opened.name, phone: opened.phone, id_number: opened.idNumber };
+};
 
 export const createUnmergeDeps = (db: Db, now: () => Date): UnmergeDeps => ({
   transaction: (fn) =>

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { loadDuplicateSettings, createDuplicateStore, loadTermStats } from './duplicates.repository.js';
+import { loadDuplicateSettings, createDuplicateStore, loadTermStats, openRequesterFields } from './duplicates.repository.js';
 import type { Db, DbOrTrx, Trx } from './database.js';
 import { requesterKeys } from '../core/duplicates/requester-key.js';
 import { findDuplicates } from '../core/duplicates/find-duplicates.js';
@@ -84,7 +84,7 @@ export const indexCase = async (trx: Trx, caseId: string, options: { now: Date; 
     .leftJoin('requesters as r', 'r.id', 'cases.requester_id')
     .select([
       'cases.id', 'cases.status', 'cases.created_at', 'cases.lat', 'cases.lng', 'cases.category_id', 'cases.channel', 'cases.kind',
-      'cases.intake_unit_id', 'r.phone', 'r.id_number',
+      'cases.intake_unit_id', 'r.id as requester_id', 'r.phone', 'r.id_number',
     ])
     .where('cases.id', '=', caseId)
     .executeTakeFirst();
@@ -148,7 +148,7 @@ export const indexCase = async (trx: Trx, caseId: string, options: { now: Date; 
     channel: row.channel,
     kind: row.kind,
     unit_ids: unitIds,
-    requester_keys: requesterKeys({ phone: row.phone, idNumber: row.id_number }),
+    requester_keys: requesterKeys(openRequesterFields(row.requester_id, { phone: row.phone, id_number: row.id_number })),
     anchors: storedAnchors(lexemes, stats),
     lat: row.lat,
     lng: row.lng,

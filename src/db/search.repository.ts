@@ -7,7 +7,9 @@ import { facetsQuery, recentPeriodsQuery } from '../core/search/search-document.
 import { estimateMatches } from '../core/search/search-query.js';
 import type { CaseSummaryRow, RankedRow, SearchFilter, SearchStore, TextSearchInput } from '../core/search/search-cases.js';
 import { caseScope } from './case-query.repository.js';
+import { fieldCryptoFor } from './data-keys.js';
 import type { DbOrTrx } from './database.js';
+import { blindIndexOf } from './requester-crypto.js';
 import type { Database } from './schema.js';
 import { loadSearchSources } from './search-index.repository.js';
 
@@ -275,11 +277,19 @@ export const createSearchStore = (db: DbOrTrx, now: () => Date = () => new Date(
         SELECT c.id, word_similarity(${text}, c.address) AS similarity FROM cases c
         WHERE ${text} <% c.address ORDER BY similarity DESC LIMIT ${FUZZY_LIMIT}`.execute(db);
       for (const r of addresses) fuzzy.set(r.id, Math.max(fuzzy.get(r.id) ?? 0, Number(r.similarity)));
-      if (input.isNameSearchAllowed) {
-        const { rows: names } = await sql<{ id: string; similarity: number }>`
-          SELECT c.id, similarity(r.name, ${text}) AS similarity FROM requesters r JOIN cases c ON c.requester_id = r.id
-          WHERE r.name % ${text} ORDER BY similarity DESC LIMIT ${FUZZY_LIMIT}`.execute(db);
-        for (const r of names) fuzzy.set(r.id, Math.max(fuzzy.get(r.id) ?? 0, Number(r.similarity)));
+      // Requesters' names are sealed at rest (docs/encryption.md): a name is found as typed (spaces and tshegs
+      // aside) through its blind index, not by similarity. Ranked as a perfect fuzzy match, below word matches.
+      const nameIndex = input.isNameSearchAllowed ? blindIndexOf(fieldCryptoFor(), 'name', text) : null;
+      if (nameIndex !== null) {
+        const names = await db
+          .selectFrom('requesters as r')
+          .innerJoin('cases as c', 'c.requester_id', 'r.id')
+          .select('c.id')
+          .where('r.name_bidx', '=', nameIndex)
+          .orderBy('c.created_at', 'desc')
+          .limit(FUZZY_LIMIT)
+          .execute();
+        for (const r of names) fuzzy.set(r.id, 1);
       }
     }
     const candidateIds = [...new Set([...poolIds, ...fuzzy.keys()])];

@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import type { Actor } from '../core/auth/actor.js';
+import { isRole, permissionsForRoles } from '../core/auth/roles.js';
 import { parseRouterModel } from '../text/router/router.js';
 import type { ActiveModelInfo, HistoryCase, ModelEvaluation, RouterModelStore, RouterTarget } from '../core/suggestions/retrain-router.js';
 import type { ActiveModels, LoadedModel } from '../core/suggestions/suggest-dispatch.js';
@@ -108,4 +110,22 @@ export const listRouterModels = async (db: DbOrTrx, limit: number): Promise<Mode
     id: r.id, target: r.target, version: r.version, status: r.status, trigger: r.trigger, examples: r.examples, labels: r.labels.length,
     seconds: Number(r.seconds), error: r.error, trainedAt: r.trained_at, activatedAt: r.activated_at, evaluation: r.evaluation,
   }));
+};
+
+/**
+ * The user who registered a case, as an actor, for auto-dispatch in their name; null for an unknown or
+ * deactivated user (a case registered by a citizen or an integration has no such user).
+ */
+export const loadUserActor = async (db: DbOrTrx, userId: string): Promise<Actor | null> => {
+  const row = await db
+    .selectFrom('users')
+    .innerJoin('units', 'units.id', 'users.unit_id')
+    .select(['users.id', 'users.username', 'users.display_name', 'users.roles', 'users.unit_id', 'users.is_active', 'units.path'])
+    .where('users.id', '=', userId)
+    .executeTakeFirst();
+  if (!row || !row.is_active) return null;
+  const roles = row.roles.filter(isRole);
+  return {
+    kind: 'user', userId: row.id, username: row.username, displayName: row.display_name, roles, permissions: permissionsForRoles(roles), unitId: row.unit_id, unitPath: row.path,
+  };
 };

@@ -1,6 +1,11 @@
+import { sql } from 'kysely';
+import type { CaseDeps } from '../core/case/case.ports.js';
+import { autoDispatchIfConfident } from '../core/suggestions/auto-dispatch.js';
+import { createCaseStore } from '../db/case.repository.js';
+import type { Trx } from '../db/database.js';
 import { enqueueJob } from '../db/jobs.repository.js';
 import { indexCase } from '../db/search-index.repository.js';
-import { createRouterModelStore, loadSuggestionSettings } from '../db/suggestions.repository.js';
+import { createActiveModels, createRouterModelStore, loadSuggestionSettings, loadUserActor } from '../db/suggestions.repository.js';
 import { nextRetrainAt, retrainJobPayloadSchema, ROUTER_RETRAIN_JOB, scheduleDedupeKey } from '../core/suggestions/retrain-job.js';
 import { retrainRouter, ROUTER_TARGETS } from '../core/suggestions/retrain-router.js';
 import type { EventConsumerSpec } from './background.js';
@@ -20,7 +25,44 @@ export const searchConsumers: EventConsumerSpec[] = [
       await indexCase(trx, event.itemId, { now: new Date() });
     },
   },
+  {
+    name: 'search.auto_dispatch',
+    itemKinds: ['case'],
+    handler: async (trx, event) => {
+      if (event.code !== 'case.registered' || event.actorId === null) return;
+      await autoDispatchRegisteredCase(trx, event.itemId, event.actorId);
+    },
+  },
 ];
+
+/**
+ * Auto-dispatch after registration, as an event consumer: registration commits first and never waits for a
+ * model. The dispatch is made in the registering user's name, inside the consumer's transaction, so that it
+ * and the removal of the event from the queue commit together (a retried event finds the case dispatched and
+ * does nothing). A refused dispatch is rolled back to a savepoint: the event is still consumed and the case
+ * waits for a dispatcher, with the suggestion as a hint.
+ */
+export const autoDispatchRegisteredCase = async (trx: Trx, caseId: string, userId: string): Promise<boolean> => {
+  const actor = await loadUserActor(trx, userId);
+  if (!actor) return false;
+  const caseDeps: CaseDeps = {
+    transaction: async (fn) => {
+      await sql`SAVEPOINT auto_dispatch`.execute(trx);
+      try {
+        const result = await fn(createCaseStore(trx));
+        await sql`RELEASE SAVEPOINT auto_dispatch`.execute(trx);
+        return result;
+      } catch (error) {
+        await sql`ROLLBACK TO SAVEPOINT auto_dispatch`.execute(trx);
+        throw error;
+      }
+    },
+    now: () => new Date(),
+    reserveTrackingSequence: () => Promise.reject(new Error('auto-dispatch registers nothing')),
+  };
+  const result = await autoDispatchIfConfident({ caseDeps, models: createActiveModels(trx), settings: () => loadSuggestionSettings(trx) }, { caseId, actor });
+  return result.isDispatched;
+};
 
 /**
  * Retrains both dispatch-suggestion models (unit and category) on the history in the database. A scheduled

@@ -110,6 +110,8 @@ beforeAll(async () => {
   const toMarket = await register('列表测试：派市场监管');
   await act('dispatcher', toMarket, 'dispatch', { unitId: unit('market') });
 
+  // The list's text search reads the search index, which the background keeps (it also runs the timers).
+  await t.runBackground();
   all = (await listAll('admin')).items;
   await Promise.all(all.map((s) => detailOf(s.id)));
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../src/core/auth/actor.js';
 import { highlightCase } from '../../src/core/search/highlight.js';
@@ -133,8 +135,12 @@ describe('relevance', () => {
     expect(r.total).toBe(1);
   });
 
-  it('finds a requester by a misspelt name (trigrams), for staff who may see names', async () => {
-    expect(fixtureNames(await search('agent', { q: '次仁卓玛' }))).toContain('wages');
+  it('finds a requester by name as typed (blind index: names are sealed at rest), for staff who may see names', async () => {
+    expect(fixtureNames(await search('agent', { q: '次仁卓嘎' }))).toContain('wages');
+    // Names are not stored in the clear: a misspelt one cannot be matched by similarity any more.
+    expect(fixtureNames(await search('agent', { q: '次仁卓玛' }))).not.toContain('wages');
+    // Nor by a handler of a unit that may not see the case.
+    expect(fixtureNames(await search('handler_market', { q: '次仁卓嘎' }))).toEqual([]);
   });
 
   it('returns nothing for an empty query or one of only punctuation', async () => {
@@ -245,6 +251,40 @@ describe('the case list condition (GET /cases?q=, once case-query.repository.ts 
   });
 });
 
+/**
+ * Runs once case-query.repository.ts (another module's file) applies `caseTextCondition`: until then the
+ * list still uses ILIKE and these would fail. The lead removes this guard with that one-line change.
+ */
+const isListOnIndex = readFileSync(path.resolve(import.meta.dirname, '../../src/db/case-query.repository.ts'), 'utf8').includes('caseTextCondition');
+
+describe.skipIf(!isListOnIndex)('GET /cases?q= (the case list and the workbench search box) on the index', () => {
+  type ListPage = { items: { id: string }[]; total: number };
+  const listed = async (user: string, q: string): Promise<string[]> => {
+    const res = await t.call(user, 'GET', `/api/v1/cases?pageSize=100&q=${encodeURIComponent(q)}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return (res.json() as ListPage).items.map((i) => i.id).filter((i) => [...f.values()].some((c) => c.id === i));
+  };
+
+  it('finds words in any order and form, in both scripts, as the search does', async () => {
+    // A substring match (ILIKE) finds none of these: the words are apart, in another order or inflected.
+    expect(await listed('admin', '拖欠工资 羊八井')).toEqual([id('wages')]);
+    expect(await listed('admin', '光伏电站工人工资')).toContain(id('wages'));
+    expect(await listed('admin', 'ཡངས་པ་ཅན གླ་ཕོགས')).toEqual([id('bo-wages')]);
+    // Replies are searchable from the list too.
+    expect(await listed('admin', '便民服务中心')).toEqual([id('card')]);
+  });
+
+  it('keeps tracking numbers, the caller\'s scope and internal notes as the list has them', async () => {
+    const { trackingNo } = f.get('card') ?? { trackingNo: '' };
+    expect(await listed('admin', trackingNo)).toEqual([id('card')]);
+    expect(await listed('admin', trackingNo.slice(0, 10))).toContain(id('card'));
+    // The noise case went to the city management unit: not in the hrss handler's list.
+    expect(await listed('handler', '光伏电站')).toEqual([id('wages')]);
+    expect(await listed('dispatcher', '孜珠村')).toEqual([id('noise')]);
+    expect(await listed('admin', '%')).toEqual([]);
+  });
+});
+
 describe('index maintenance', () => {
   it('indexes a new case and its later events through the event consumer', async () => {
     const res = await t.call('agent', 'POST', '/api/v1/cases', { channel: 'web', kind: 'help', title: '纳木错景区厕所无人清理', description: '景区厕所很脏。' });
@@ -268,7 +308,7 @@ describe('index maintenance', () => {
     expect(idsOf(await search('admin', { q: '13908889999 ' }))).toEqual([c.id]);
     // What anonymiseCase does to the rows, without a timeline event.
     await t.database.db.updateTable('cases').set({ title: '当雄县***反映', description: '联系电话***，住在羊八井镇。' }).where('id', '=', c.id).execute();
-    await t.database.db.updateTable('requesters').set({ name: null, phone: null }).where('id', '=', (await t.database.db.selectFrom('cases').select('requester_id').where('id', '=', c.id).executeTakeFirstOrThrow()).requester_id ?? '').execute();
+    await t.database.db.updateTable('requesters').set({ name: null, phone: null, name_bidx: null, phone_bidx: null }).where('id', '=', (await t.database.db.selectFrom('cases').select('requester_id').where('id', '=', c.id).executeTakeFirstOrThrow()).requester_id ?? '').execute();
     await t.database.db.transaction().execute((trx) => indexCase(trx, c.id, { now: new Date(), isForced: true }));
     expect(idsOf(await search('admin', { q: '13908889999 ' }))).toEqual([]);
     expect(idsOf(await search('admin', { q: '扎西次仁 ' }))).not.toContain(c.id);

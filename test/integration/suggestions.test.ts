@@ -198,3 +198,62 @@ describe('auto-dispatch', () => {
     expect((await autoDispatchIfConfident(deps, { caseId: another, actor: handler })).isDispatched).toBe(false);
   });
 });
+
+describe('auto-dispatch after registration (the search.auto_dispatch event consumer)', () => {
+  type Detail = { status: string; leadUnit: { code: string } | null; events: { code: string; actor: { username: string } | null; data: { note?: string } }[] };
+  const detail = async (id: string): Promise<Detail> => (await t.call('admin', 'GET', `/api/v1/cases/${id}`)).json() as Detail;
+
+  it('dispatches a confident case of an enabled category after registration commits, in the registering user\'s name', async () => {
+    await t.runBackground();
+    const res = await t.call('admin', 'PUT', '/api/v1/suggestions/settings', { autoThreshold: 0.5, autoDispatchCategoryIds: [categoryIds.get('noise')] });
+    expect(res.statusCode, res.body).toBe(200);
+    const noisy = await register('楼上酒吧深夜音乐噪音太大', 'noise');
+    // Registration itself answers at once, before any model is read.
+    expect((await detail(noisy)).status).toBe('registered');
+    await t.runBackground();
+    const after = await detail(noisy);
+    expect(after).toMatchObject({ status: 'dispatched', leadUnit: { code: 'cityman' } });
+    const dispatched = after.events.find((e) => e.code === 'case.dispatched');
+    expect(dispatched?.actor?.username).toBe('agent');
+    expect(dispatched?.data.note).toMatch(/^自动派单：派单建议模型 v\d+，置信度 [01]\.\d\d$/);
+    // The event is consumed once: running again changes nothing.
+    await t.runBackground();
+    expect((await detail(noisy)).events.filter((e) => e.code === 'case.dispatched')).toHaveLength(1);
+  });
+
+  it('leaves other categories, low confidence and unconfigured installations to the dispatcher', async () => {
+    const wages = await register('公司拖欠工资三个月不发', 'wage_arrears');
+    await t.runBackground();
+    expect((await detail(wages)).status).toBe('registered');
+
+    // Above any confidence the model can reach: a hint only.
+    await t.call('admin', 'PUT', '/api/v1/suggestions/settings', { autoThreshold: 1 });
+    const noisy = await register('广场舞音响噪音太吵影响休息', 'noise');
+    await t.runBackground();
+    expect((await detail(noisy)).status).toBe('registered');
+
+    await t.call('admin', 'PUT', '/api/v1/suggestions/settings', { autoThreshold: 0.5, autoDispatchCategoryIds: [] });
+    const off = await register('工地夜间施工噪音很大', 'noise');
+    await t.runBackground();
+    expect((await detail(off)).status).toBe('registered');
+  });
+
+  it('never breaks registration: a refused dispatch rolls back and the case waits for a dispatcher', async () => {
+    await t.call('admin', 'PUT', '/api/v1/suggestions/settings', { autoThreshold: 0.5, autoDispatchCategoryIds: [categoryIds.get('noise')] });
+    // The unit the model suggests has been deactivated since training: the dispatch is refused.
+    const cityman = unitIds.get('cityman') ?? '';
+    await t.database.db.updateTable('units').set({ is_active: false }).where('id', '=', cityman).execute();
+    try {
+      const noisy = await register('楼下烧烤店深夜噪音扰民', 'noise');
+      await t.runBackground();
+      const after = await detail(noisy);
+      expect(after.status).toBe('registered');
+      expect(after.events.map((e) => e.code)).toEqual(['case.registered']);
+      const stuck = await t.database.db.selectFrom('event_outbox').select(['attempts', 'last_error']).where('consumer', '=', 'search.auto_dispatch').execute();
+      expect(stuck).toEqual([]);
+    } finally {
+      await t.database.db.updateTable('units').set({ is_active: true }).where('id', '=', cityman).execute();
+      await t.call('admin', 'PUT', '/api/v1/suggestions/settings', { autoDispatchCategoryIds: [] });
+    }
+  });
+});

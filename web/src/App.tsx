@@ -9,6 +9,7 @@ import { OpenDataPage } from './pages/OpenData';
 import { RepeatsPage } from './pages/Repeats';
 import { SearchPage } from './pages/Search';
 import { StatsPage } from './pages/Stats';
+import { TextSettingsPage } from './pages/TextSettings';
 import { TwoFactorPage } from './pages/TwoFactor';
 import { CaseViewPage } from './pages/CaseView';
 import { HomePage, NotFoundPage } from './pages/Home';
@@ -53,6 +54,7 @@ function Routes() {
     '/work/repeats': () => <RepeatsPage />,
     '/work/callbacks': () => <CallbacksPage />,
     '/work/admin/api-tokens': () => <ApiTokensPage />,
+    '/work/admin/text': () => <TextSettingsPage />,
   };
   const staffPage = staffPages[path];
   if (staffPage) return <StaffOnly>{staffPage()}</StaffOnly>;

@@ -46,19 +46,6 @@ export const parseBound = (value: string | undefined, isUpper: boolean): Date | 
   return new Date(value);
 };
 
-/**
- * Settings, retraining and model versions: the `settings.manage` permission once roles.ts has it (the access
- * matrix expects it, administrators only); until then the admin role. Routes declare `authenticated` and
- * check here, so that adding the permission needs no change in this file.
- */
-const SETTINGS_PERMISSION = 'settings.manage';
-const requireAdmin = (actor: Actor): void => {
-  const hasPermission = (actor.permissions as ReadonlySet<string>).has(SETTINGS_PERMISSION);
-  if (!hasPermission && !actor.roles.includes('admin')) {
-    throw new AppError('auth.forbidden', `missing permission ${SETTINGS_PERMISSION}`, { permission: SETTINGS_PERMISSION });
-  }
-};
-
 // ---------------------------------------------------------------------------------------------------------
 // Schemas
 
@@ -343,9 +330,8 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
 
   api.get(
     '/duplicates/settings',
-    { config: { access: 'authenticated' }, schema: { tags: ['duplicates'], summary: 'Duplicate detection settings (administrators)', response: { 200: duplicateSettingsSchema } } },
-    async (request) => {
-      requireAdmin(actorOrThrow(request));
+    { config: { access: 'settings.manage' }, schema: { tags: ['duplicates'], summary: 'Duplicate detection settings (administrators)', response: { 200: duplicateSettingsSchema } } },
+    async () => {
       return resolveDuplicateSettings(await loadTextSetting(deps.db, 'duplicates'));
     },
   );
@@ -353,12 +339,11 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
   api.put(
     '/duplicates/settings',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'settings.manage' },
       schema: { tags: ['duplicates'], summary: 'Change duplicate detection settings (administrators)', body: duplicateSettingsSchema.partial().strict(), response: { 200: duplicateSettingsSchema } },
     },
     async (request) => {
       const actor = actorOrThrow(request);
-      requireAdmin(actor);
       const merged = resolveDuplicateSettings({ ...(await loadTextSetting(deps.db, 'duplicates')), ...request.body });
       await saveTextSetting(deps.db, 'duplicates', merged, actor.userId, now());
       return merged;
@@ -501,12 +486,11 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
   api.post(
     '/suggestions/retrain',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'settings.manage' },
       schema: { tags: ['suggestions'], summary: 'Retrain the suggestion models now, in the background (administrators)', response: { 202: z.object({ isQueued: z.boolean() }) } },
     },
     async (request, reply) => {
       const actor = actorOrThrow(request);
-      requireAdmin(actor);
       const at = now();
       await enqueueJob(deps.db, {
         kind: ROUTER_RETRAIN_JOB,
@@ -521,11 +505,11 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
   api.get(
     '/suggestions/models',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'settings.manage' },
       schema: {
         tags: ['suggestions'],
         summary: 'Trained model versions with their evaluation (administrators)',
-        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict(),
+        querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20), lang }).strict(),
         response: {
           200: z.object({
             items: z.array(
@@ -540,7 +524,6 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
       },
     },
     async (request) => {
-      requireAdmin(actorOrThrow(request));
       const rows = await listRouterModels(deps.db, request.query.limit);
       return {
         items: rows.map((r) => ({ ...r, target: r.target as 'unit' | 'category', trainedAt: r.trainedAt.toISOString(), activatedAt: r.activatedAt?.toISOString() ?? null })),
@@ -550,9 +533,8 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
 
   api.get(
     '/suggestions/settings',
-    { config: { access: 'authenticated' }, schema: { tags: ['suggestions'], summary: 'Suggestion and auto-dispatch settings (administrators)', response: { 200: suggestionSettingsSchema } } },
-    async (request) => {
-      requireAdmin(actorOrThrow(request));
+    { config: { access: 'settings.manage' }, schema: { tags: ['suggestions'], summary: 'Suggestion and auto-dispatch settings (administrators)', response: { 200: suggestionSettingsSchema } } },
+    async () => {
       return loadSuggestionSettings(deps.db);
     },
   );
@@ -560,7 +542,7 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
   api.put(
     '/suggestions/settings',
     {
-      config: { access: 'authenticated' },
+      config: { access: 'settings.manage' },
       schema: {
         tags: ['suggestions'],
         summary: 'Change suggestion settings, e.g. enable auto-dispatch for categories (administrators)',
@@ -570,7 +552,6 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
     },
     async (request) => {
       const actor = actorOrThrow(request);
-      requireAdmin(actor);
       const merged = resolveSuggestionSettings({ ...(await loadTextSetting(deps.db, 'suggestions')), ...request.body });
       await saveTextSetting(deps.db, 'suggestions', merged, actor.userId, now());
       return merged;

@@ -52,6 +52,16 @@ export function Header() {
               <a href="#/work/stats" aria-current={route.path === '/work/stats' ? 'page' : undefined} data-testid="nav-stats">
                 {t('header.stats')}
               </a>
+              {user.permissions.includes('case.supervise') ? (
+                <a href="#/work/repeats" aria-current={route.path === '/work/repeats' ? 'page' : undefined} data-testid="nav-repeats">
+                  {t('search.repeats.title')}
+                </a>
+              ) : null}
+              {user.permissions.includes('settings.manage') ? (
+                <a href="#/work/admin/text" aria-current={route.path === '/work/admin/text' ? 'page' : undefined} data-testid="nav-text-settings">
+                  {t('search.settings.title')}
+                </a>
+              ) : null}
               {user.permissions.includes('integration.manage') ? (
                 <a href="#/work/admin/api-tokens" aria-current={route.path === '/work/admin/api-tokens' ? 'page' : undefined} data-testid="nav-api-tokens">
                   {t('access.title')}

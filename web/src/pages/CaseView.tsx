@@ -4,6 +4,7 @@ import type { Case, Requester } from '../api/types';
 import { ActionPanel } from '../components/ActionPanel';
 import { StatusBadge, usePageTitle } from '../components/common';
 import { ErrorBox, Loading } from '../components/forms';
+import { CaseTextPanels } from '../components/search/CasePanels';
 import { SlaPanel } from '../components/SlaPanel';
 import { CaseTimeline } from '../components/Timeline';
 import { LANGUAGE_NAMES } from '../i18n';
@@ -241,6 +242,8 @@ export function CaseViewPage({ id }: { id: string }) {
               {c.description}
             </p>
           </section>
+
+          <CaseTextPanels caseData={c} onUpdated={onUpdated} onChanged={refresh} />
 
           <SlaPanel caseId={c.id} version={slaVersion} />
 

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { registerCase } from '../api/client';
+import { isAbortError, performAction, registerCase } from '../api/client';
+import { checkDuplicates, suggestForText, type DispatchSuggestions, type DuplicateItem } from '../api/search';
 import {
   CHANNELS,
   ID_NUMBER_PATTERN,
@@ -15,12 +16,15 @@ import {
 } from '../api/types';
 import { CaseCodes, categoryOptions, usePageTitle } from '../components/common';
 import { ErrorBox, RadioGroup, SelectField, TextAreaField, TextField } from '../components/forms';
+import { DuplicateList, SuggestionBox } from '../components/search/parts';
+import { useDebounced } from '../components/search/use-debounced';
 import { LANGUAGE_NAMES } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { errorMessage, focusFirstError, mapIssues } from '../lib/errors';
 import { cnyToFen } from '../lib/format';
 import { useRefData } from '../refdata';
 import { navigate } from '../router';
+import { useSession } from '../session';
 
 const FIELD_ORDER = [
   'nc-kind',
@@ -97,6 +101,112 @@ function emptyDraft(language: Lang): Draft {
   };
 }
 
+type AppliedSuggestion = DispatchSuggestions['items'][number];
+
+/**
+ * While the agent types (debounced), the likely duplicates of the request (POST /duplicates/check: the
+ * title and description, the phone and ID number) and the dispatch suggestions (POST /suggestions). A failed
+ * check only hides the panel: it must never stand in the way of registering.
+ */
+function IntakeAssist({
+  draft,
+  applied,
+  onApply,
+}: {
+  draft: Draft;
+  applied: AppliedSuggestion | null;
+  onApply: (s: AppliedSuggestion) => void;
+}) {
+  const { t } = useI18n();
+  const probe = useDebounced(
+    {
+      title: draft.title.trim(),
+      description: draft.description.trim(),
+      phone: PHONE_PATTERN.test(draft.phone.trim()) ? draft.phone.trim() : '',
+      idNumber: ID_NUMBER_PATTERN.test(draft.idNumber.trim()) ? draft.idNumber.trim() : '',
+      categoryId: draft.categoryId,
+    },
+    600,
+  );
+  const probeKey = JSON.stringify(probe);
+  const [duplicates, setDuplicates] = useState<DuplicateItem[] | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [suggestions, setSuggestions] = useState<DispatchSuggestions | null>(null);
+
+  useEffect(() => {
+    const p = JSON.parse(probeKey) as typeof probe;
+    const hasText = p.title.length >= 2;
+    if (!hasText && !p.phone && !p.idNumber) {
+      setDuplicates(null);
+      return;
+    }
+    const ctrl = new AbortController();
+    const requester: { phone?: string; idNumber?: string } = {};
+    if (p.phone) requester.phone = p.phone;
+    if (p.idNumber) requester.idNumber = p.idNumber;
+    setChecking(true);
+    checkDuplicates(
+      {
+        title: p.title || p.description.slice(0, 200) || '—',
+        description: p.description,
+        ...(p.phone || p.idNumber ? { requester } : {}),
+      },
+      ctrl.signal,
+    )
+      .then(setDuplicates)
+      .catch((err: unknown) => {
+        if (!isAbortError(err)) setDuplicates(null);
+      })
+      .finally(() => {
+        if (!ctrl.signal.aborted) setChecking(false);
+      });
+    return () => ctrl.abort();
+  }, [probeKey]);
+
+  const textKey = JSON.stringify([probe.title, probe.description, probe.categoryId]);
+  useEffect(() => {
+    const [title, description, categoryId] = JSON.parse(textKey) as [string, string, string];
+    if (`${title}${description}`.length < 4) {
+      setSuggestions(null);
+      return;
+    }
+    const ctrl = new AbortController();
+    suggestForText(`${title}\n${description}`, categoryId || undefined, ctrl.signal)
+      .then(setSuggestions)
+      .catch((err: unknown) => {
+        if (!isAbortError(err)) setSuggestions(null);
+      });
+    return () => ctrl.abort();
+  }, [textKey]);
+
+  if (duplicates === null && suggestions === null && !checking) return null;
+  return (
+    <div className="intake-assist">
+      <section className="card attention" aria-labelledby="intake-dup-title" aria-live="polite" data-testid="intake-duplicates">
+        <h2 id="intake-dup-title">{t('search.dup.title')}</h2>
+        {checking && duplicates === null ? <p className="muted">{t('search.dup.checking')}</p> : null}
+        {duplicates !== null && duplicates.length === 0 ? (
+          <p className="muted" data-testid="intake-duplicates-none">
+            {t('search.dup.none')}
+          </p>
+        ) : null}
+        {duplicates && duplicates.length > 0 ? (
+          <>
+            <p className="hint">{t('search.dup.intro')}</p>
+            <DuplicateList items={duplicates} isIntake openInNewTab />
+          </>
+        ) : null}
+      </section>
+      {suggestions ? (
+        <section className="card" aria-labelledby="intake-sugg-title" data-testid="intake-suggestions">
+          <h2 id="intake-sugg-title">{t('search.sugg.title')}</h2>
+          <SuggestionBox data={suggestions} onApply={onApply} appliedUnitId={applied?.unitId ?? null} />
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
 export function NewCasePage() {
   const { t, lang } = useI18n();
   const { categories } = useRefData();
@@ -107,6 +217,12 @@ export function NewCasePage() {
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<RegisteredCase | null>(null);
+  /** The dispatch suggestion the agent applied: its category goes in the form, its unit is one click away after registering. */
+  const [applied, setApplied] = useState<AppliedSuggestion | null>(null);
+  const [dispatchError, setDispatchError] = useState<string | null>(null);
+  const [dispatching, setDispatching] = useState(false);
+  const { user } = useSession();
+  const canDispatch = user?.permissions.includes('case.dispatch') ?? false;
   const formRef = useRef<HTMLFormElement>(null);
   const firstRef = useRef<HTMLInputElement>(null);
   const dispatchRef = useRef<HTMLButtonElement>(null);
@@ -196,7 +312,28 @@ export function NewCasePage() {
     }
   };
 
+  const applySuggestion = (sg: AppliedSuggestion) => {
+    setApplied(sg);
+    if (sg.categoryId) set('categoryId', sg.categoryId);
+  };
+
+  const dispatchToApplied = async () => {
+    if (!result || !applied || dispatching) return;
+    setDispatching(true);
+    setDispatchError(null);
+    try {
+      await performAction(result.id, 'dispatch', { unitId: applied.unitId });
+      navigate(`/work/cases/${encodeURIComponent(result.id)}`);
+    } catch (err) {
+      setDispatchError(errorMessage(err, lang));
+    } finally {
+      setDispatching(false);
+    }
+  };
+
   const another = () => {
+    setApplied(null);
+    setDispatchError(null);
     setDraft(emptyDraft(lang));
     setErrors({});
     setFormError(null);
@@ -211,6 +348,17 @@ export function NewCasePage() {
         <p className="write-down">{t('newCase.tellCaller')}</p>
         <CaseCodes trackingNo={result.trackingNo} accessCode={result.accessCode} />
         <div className="button-row">
+          {applied && canDispatch ? (
+            <button
+              type="button"
+              className="button primary large"
+              disabled={dispatching}
+              onClick={() => void dispatchToApplied()}
+              data-testid="new-dispatch-suggested"
+            >
+              {t('search.sugg.dispatchTo', { unit: applied.unit?.name ?? '' })}
+            </button>
+          ) : null}
           <button
             type="button"
             ref={dispatchRef}
@@ -224,6 +372,7 @@ export function NewCasePage() {
             {t('newCase.another')}
           </button>
         </div>
+        <ErrorBox message={dispatchError} testId="new-dispatch-error" />
       </div>
     );
   }
@@ -334,6 +483,7 @@ export function NewCasePage() {
             />
           </div>
         </fieldset>
+        <IntakeAssist draft={draft} applied={applied} onApply={applySuggestion} />
         <TextField
           id="nc-address"
           label={t('newCase.address')}
