@@ -38,13 +38,15 @@ export const backupDatabase = async (db: Db, file: string, now: Date = new Date(
       for (const table of tables) {
         let count = 0;
         let offset = 0;
+        // Rows with files (up to 10 MiB each, twice that as hex) come a few at a time, so a page stays small.
+        const pageRows = table === 'case_attachments' ? 8 : 5000;
         for (;;) {
           const page = await sql<{ row: string }>`
-            SELECT row_to_json(t)::text AS row FROM ${sql.raw(quoteIdent(table))} t ORDER BY ctid LIMIT 5000 OFFSET ${offset}`.execute(trx);
+            SELECT row_to_json(t)::text AS row FROM ${sql.raw(quoteIdent(table))} t ORDER BY ctid LIMIT ${pageRows} OFFSET ${offset}`.execute(trx);
           for (const r of page.rows) yield `${table}\t${r.row}\n`;
           count += page.rows.length;
           offset += page.rows.length;
-          if (page.rows.length < 5000) break;
+          if (page.rows.length < pageRows) break;
         }
         counts.push({ name: table, rows: count });
       }

@@ -48,6 +48,14 @@ export const anonymiseCase = async (trx: Trx, caseId: string, at: Date): Promise
   if (c.requester_id) {
     await trx.updateTable('requesters').set({ name: null, phone: null, id_number: null, email: null, name_bidx: null, phone_bidx: null, id_number_bidx: null, email_bidx: null, anonymised_at: at }).where('id', '=', c.requester_id).execute();
   }
+  // The requester's own files (photos can show who they are) go with their identity; the rows stay for the record.
+  await trx
+    .updateTable('case_attachments')
+    .set({ content: null, deleted_at: at, file_name: 'erased' })
+    .where('case_id', '=', caseId)
+    .where('uploader_kind', '=', 'requester')
+    .where('deleted_at', 'is', null)
+    .execute();
   await sql`SET LOCAL bihuan.anonymising = 'on'`.execute(trx);
   const events = await trx.selectFrom('work_item_events').select(['id', 'data']).where('item_kind', '=', 'case').where('item_id', '=', caseId).execute();
   for (const e of events) {

@@ -25,6 +25,7 @@ import { registerSearchRoutes } from './routes/search.routes.js';
 import { registerStatsRoutes } from './routes/stats.routes.js';
 import { registerTwoFactorRoutes } from './routes/two-factor.routes.js';
 import { registerAccessRoutes } from './routes/access.routes.js';
+import { registerAttachmentsRoutes } from './routes/attachments.routes.js';
 import { registerCallbacksRoutes } from './routes/callbacks.routes.js';
 import { registerOpenDataRoutes } from './routes/open-data.routes.js';
 import { registerReportsRoutes } from './routes/reports.routes.js';
@@ -109,6 +110,7 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
       registerOpenDataRoutes(api, deps);
       registerReportsRoutes(api, deps);
       registerAccessRoutes(api, deps);
+      registerAttachmentsRoutes(api, deps);
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

@@ -2,6 +2,7 @@ import { applySlaTimer, slaTimerPayloadSchema } from '../core/case/apply-sla-tim
 import { SLA_TIMER_JOB } from '../core/case/actions/action-context.js';
 import { createCaseStore } from '../db/case.repository.js';
 import { accessJobHandlers } from './access.jobs.js';
+import { attachmentsJobHandlers } from './attachments.jobs.js';
 import { callbacksJobHandlers } from './callbacks.jobs.js';
 import type { JobHandlers } from './job-runner.js';
 import { openDataJobHandlers } from './open-data.jobs.js';
@@ -15,6 +16,7 @@ export const jobHandlers: JobHandlers = {
   ...openDataJobHandlers,
   ...reportsJobHandlers,
   ...accessJobHandlers,
+  ...attachmentsJobHandlers,
   [RETENTION_JOB]: runRetention,
   [SLA_TIMER_JOB]: (trx, job, now) => applySlaTimer({ store: createCaseStore(trx), now }, slaTimerPayloadSchema.parse(job.payload)),
 };

@@ -210,6 +210,10 @@ type Cell = { principal: Principal; unit: CaseUnit };
 type Prepared = {
   url: string;
   body?: unknown;
+  /** A raw body (file uploads: Content-Type application/octet-stream), sent instead of `body`. */
+  rawBody?: Buffer;
+  /** Further request headers (the requester's X-Access-Code, a raw body's Content-Type). */
+  headers?: Record<string, string>;
   /** Overrides the principal's cached session (fresh sessions for log-out routes). */
   token?: string | null;
   /** The case the cell acts on, for the leak check of refusals. */
@@ -249,6 +253,8 @@ type World = {
   ics: string;
   templateId: string;
   notificationOf: Record<CaseUnit, { id: string; owner: string }>;
+  /** A public (shown to the requester) attachment of each base case, uploaded by admin. */
+  attachmentOf: Record<CaseUnit, string>;
   citizenId: string;
   /** An Open311 partner key, made when a cell first needs it. */
   apiKeyId: string;
@@ -314,13 +320,17 @@ const tokenOf = async (username: string): Promise<string> => {
   return token;
 };
 
-const send = async (token: string | null, method: string, url: string, body?: unknown): Promise<LightMyRequestResponse> =>
+const send = async (token: string | null, method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> =>
   t.app.inject({
     method: method as 'GET',
     url,
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-    ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+    ...(body === undefined ? {} : { payload: Buffer.isBuffer(body) ? body : (body as Record<string, unknown>) }),
   });
+
+/** A minimal valid PDF for the attachment routes (images would cost a re-encoding per cell). */
+const MATRIX_PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
+const OCTET = { 'content-type': 'application/octet-stream' };
 
 /** Setup as admin; anything but a success stops the run. */
 const asAdmin = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
@@ -943,6 +953,67 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
     'GET /api/v1/reports/:id': { access: 'case.read', scope: none, isLookup: true, prepare: fixed('/api/v1/reports/00000000-0000-4000-8000-000000000000') },
     'GET /api/v1/reports/:id/download': { access: 'case.read', scope: none, isLookup: true, prepare: fixed('/api/v1/reports/00000000-0000-4000-8000-000000000000/download') },
 
+    // Attachments (docs/attachments.md): raw file bodies; the requester's access code in X-Access-Code.
+    'GET /api/v1/cases/:id/attachments': { access: 'case.read', scope: caseRead(), prepare: onBase('/attachments') },
+    'POST /api/v1/cases/:id/attachments': {
+      access: 'case.note',
+      scope: caseRead(),
+      prepare: async ({ unit }) => ({ url: `/api/v1/cases/${w.base[unit].id}/attachments?name=cell.pdf`, rawBody: MATRIX_PDF, headers: OCTET, subject: w.base[unit] }),
+    },
+    'GET /api/v1/cases/:id/attachments/:attachmentId/content': {
+      access: 'case.read',
+      scope: caseRead(),
+      prepare: async ({ unit }) => ({ url: `/api/v1/cases/${w.base[unit].id}/attachments/${w.attachmentOf[unit]}/content`, subject: w.base[unit] }),
+    },
+    'DELETE /api/v1/cases/:id/attachments/:attachmentId': {
+      access: 'case.note',
+      scope: caseRead(),
+      prepare: async ({ principal, unit }, isAllowed) => {
+        // Its uploader may delete a file within 24 hours (anyone's: admins only): an allowed caller deletes one it
+        // has just added; a refused one aims at the shared file, which must survive.
+        let id = w.attachmentOf[unit];
+        if (isAllowed && principal.username) {
+          const res = await send(await tokenOf(principal.username), 'POST', `/api/v1/cases/${w.base[unit].id}/attachments?name=mine.pdf`, MATRIX_PDF, OCTET);
+          id = (res.json() as { id: string }).id;
+        }
+        return { url: `/api/v1/cases/${w.base[unit].id}/attachments/${id}`, subject: w.base[unit] };
+      },
+    },
+    'POST /api/v1/public/cases/:trackingNo/attachments': {
+      access: 'public',
+      scope: none,
+      prepare: async ({ unit }) => {
+        const c = await newCaseIn('accepted', unit); // the requester's files are limited per case: a fresh case per cell
+        return { url: `/api/v1/public/cases/${c.trackingNo}/attachments?name=photo.pdf`, rawBody: MATRIX_PDF, headers: { ...OCTET, 'x-access-code': c.accessCode } };
+      },
+    },
+    'GET /api/v1/public/cases/:trackingNo/attachments': {
+      access: 'public',
+      scope: { kind: 'unit', isScoped: false },
+      prepare: async ({ unit }) => ({
+        url: `/api/v1/public/cases/${w.base[unit].trackingNo}/attachments`,
+        headers: { 'x-access-code': w.base[unit].accessCode },
+        after: async () => {
+          const other = w.base[unit === 'hrss' ? 'cityman' : 'hrss'];
+          const res = await send(null, 'GET', `/api/v1/public/cases/${w.base[unit].trackingNo}/attachments`, undefined, { 'x-access-code': other.accessCode });
+          return { problems: res.statusCode === 404 ? [] : [`another case's access code listed the files: ${res.statusCode}`] };
+        },
+      }),
+    },
+    'GET /api/v1/public/cases/:trackingNo/attachments/:attachmentId/content': {
+      access: 'public',
+      scope: { kind: 'unit', isScoped: false },
+      prepare: async ({ unit }) => ({
+        url: `/api/v1/public/cases/${w.base[unit].trackingNo}/attachments/${w.attachmentOf[unit]}/content`,
+        headers: { 'x-access-code': w.base[unit].accessCode },
+        after: async () => {
+          const other = w.base[unit === 'hrss' ? 'cityman' : 'hrss'];
+          const res = await send(null, 'GET', `/api/v1/public/cases/${other.trackingNo}/attachments/${w.attachmentOf[unit]}/content`, undefined, { 'x-access-code': other.accessCode });
+          return { problems: res.statusCode === 404 ? [] : [`another case's file was served: ${res.statusCode}`] };
+        },
+      }),
+    },
+
     'POST /api/v1/reply-templates/:id/render': {
       access: 'case.read',
       scope: caseRead(),
@@ -981,7 +1052,7 @@ const runCell = async (route: CatalogRoute, spec: Spec, principal: Principal, un
   const expected = expectationOf(spec, principal, unit);
   const prepared = await spec.prepare({ principal, unit }, expected.isAllowed);
   const token = prepared.token !== undefined ? prepared.token : principal.username ? await tokenOf(principal.username) : null;
-  const res = await send(token, route.method, prepared.url, prepared.body);
+  const res = await send(token, route.method, prepared.url, prepared.rawBody ?? prepared.body, prepared.headers);
   requestsSent += 1;
   const status = res.statusCode;
   const problems: string[] = [];
@@ -1033,6 +1104,7 @@ beforeAll(async () => {
     ics: '',
     templateId: '',
     notificationOf: { hrss: { id: '', owner: 'handler' }, cityman: { id: '', owner: 'handler_city' } },
+    attachmentOf: { hrss: '', cityman: '' },
     citizenId: citizen.id,
     apiKeyId: '',
   };
@@ -1053,6 +1125,11 @@ beforeAll(async () => {
   w.calendarId = calendars.items[0]?.id ?? '';
   w.ics = (await send(null, 'GET', `/api/v1/calendars/${w.calendarId}/export.ics?from=2027-01-01&to=2027-12-31`)).body;
   w.templateId = (await asAdmin<{ id: string }>('POST', '/api/v1/reply-templates', templateBody('matrix_shared'))).id;
+  for (const unit of ['hrss', 'cityman'] as const) {
+    const res = await send(await tokenOf('admin'), 'POST', `/api/v1/cases/${w.base[unit].id}/attachments?name=matrix.pdf&isPublic=true`, MATRIX_PDF, OCTET);
+    if (res.statusCode !== 201) throw new Error(`setup attachment: ${res.statusCode} ${res.body}`);
+    w.attachmentOf[unit] = (res.json() as { id: string }).id;
+  }
 
   phase('fixtures');
   // Staff notifications come from the dispatches above, written by the background consumers.

@@ -62,6 +62,8 @@ const BACKEND_EVENT_CODES = [
   'case.unlinked',
   'case.unmerged',
   'case.unmerged_from',
+  'case.attachment_added',
+  'case.attachment_removed',
   'case.reopen_requested',
   'case.reopen_decided',
   'case.put_on_hold',

@@ -13,6 +13,7 @@ import { errorMessage } from '../lib/errors';
 import { formatDate, formatDateTime, formatFen } from '../lib/format';
 import { automaticSupervisionTarget } from '../lib/sla';
 import { hrefFor } from '../router';
+import { AttachmentsPanel } from '../components/attachments/AttachmentsPanel';
 
 function Fact({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
   return (
@@ -246,6 +247,7 @@ export function CaseViewPage({ id }: { id: string }) {
           <CaseTextPanels caseData={c} onUpdated={onUpdated} onChanged={refresh} />
 
           <SlaPanel caseId={c.id} version={slaVersion} />
+          <AttachmentsPanel caseId={c.id} onChanged={refresh} />
 
           <RequesterCard caseId={c.id} requester={c.requester} />
 

@@ -7,6 +7,8 @@ import {
   type PublicSubmitBody,
   type PublicSubmitResult,
 } from '../api/types';
+import { ATTACHMENT_LIMITS } from '../api/attachments';
+import { AttachmentUploader, useUploadQueue } from '../components/attachments/AttachmentUploader';
 import { CaseCodes, categoryOptions, usePageTitle } from '../components/common';
 import { ErrorBox, RadioGroup, SelectField, TextAreaField, TextField } from '../components/forms';
 import { LANGUAGE_NAMES } from '../i18n';
@@ -52,6 +54,8 @@ export function SubmitPage() {
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<PublicSubmitResult | null>(null);
+  const files = useUploadQueue(ATTACHMENT_LIMITS.maxRequesterFiles);
+  const [uploadSummary, setUploadSummary] = useState<{ done: number; total: number } | null>(null);
   const successRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -69,6 +73,8 @@ export function SubmitPage() {
     setErrors({});
     setFormError(null);
     setResult(null);
+    files.clear();
+    setUploadSummary(null);
   };
 
   const onSubmit = async (e: FormEvent) => {
@@ -96,7 +102,13 @@ export function SubmitPage() {
     if (name.trim()) body.requester.name = name.trim();
     setBusy(true);
     try {
-      setResult(await submitPublicCase(body));
+      const created = await submitPublicCase(body);
+      // The case exists now: its files go with its tracking number and access code, one by one, with progress.
+      // A refused file does not undo the case; the summary says how many arrived.
+      if (files.items.some((i) => i.state === 'queued')) {
+        setUploadSummary(await files.uploadAll({ kind: 'public', trackingNo: created.trackingNo, accessCode: created.accessCode }));
+      }
+      setResult(created);
     } catch (err) {
       const mapped = mapIssues(err, ISSUE_FIELDS, lang);
       setErrors(mapped.fields);
@@ -115,6 +127,22 @@ export function SubmitPage() {
         </h1>
         <p className="write-down">{t('submit.writeDown')}</p>
         <CaseCodes trackingNo={result.trackingNo} accessCode={result.accessCode} />
+        {uploadSummary ? (
+          <p className={uploadSummary.done < uploadSummary.total ? 'field-error' : 'hint'} data-testid="submit-files-summary">
+            {t('attachments.summary', uploadSummary)}
+          </p>
+        ) : null}
+        {files.items.some((i) => i.state === 'failed') ? (
+          <ul className="attachments-list">
+            {files.items
+              .filter((i) => i.state === 'failed')
+              .map((i) => (
+                <li key={i.key} className="field-error">
+                  {i.file.name}: {i.error}
+                </li>
+              ))}
+          </ul>
+        ) : null}
         <div className="button-row">
           <a
             className="button primary large"
@@ -218,6 +246,12 @@ export function SubmitPage() {
           error={errors['sub-phone']}
           testId="submit-phone"
         />
+        <fieldset className="field">
+          <legend>
+            {t('attachments.title')} <span className="muted">{t('common.optional')}</span>
+          </legend>
+          <AttachmentUploader queue={files} maxFiles={ATTACHMENT_LIMITS.maxRequesterFiles} disabled={busy} testId="submit-files" />
+        </fieldset>
         <p className="hint">{t('submit.language', { lang: LANGUAGE_NAMES[lang] })}</p>
         <ErrorBox message={formError} testId="submit-error" />
         <button type="submit" className="button primary large" disabled={busy} data-testid="submit-submit">
