@@ -1,11 +1,14 @@
 // Every module catalogue; merged into the base catalogues in zh-Hans.ts, bo.ts and en.ts.
 import { accessMessages } from './access';
+import { attachmentsMessages } from './attachments';
 import { callbacksMessages } from './callbacks';
 import { opendataMessages } from './opendata';
+import { reportsMessages } from './reports';
 import { searchMessages } from './search';
 import { statsMessages } from './stats';
+import { workflowMessages } from './workflow';
 
-export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages] as const;
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages] as const;
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>
