@@ -48,6 +48,20 @@ export const anonymiseCase = async (trx: Trx, caseId: string, at: Date): Promise
   if (c.requester_id) {
     await trx.updateTable('requesters').set({ name: null, phone: null, id_number: null, email: null, name_bidx: null, phone_bidx: null, id_number_bidx: null, email_bidx: null, anonymised_at: at }).where('id', '=', c.requester_id).execute();
   }
+  // Callback notes and questionnaire answers: free text scrubbed like the case's own; choices and scales stay.
+  const attempts = await trx
+    .selectFrom('callback_attempts as a')
+    .innerJoin('callback_tasks as k', 'k.id', 'a.task_id')
+    .select(['a.id', 'a.note'])
+    .where('k.case_id', '=', caseId)
+    .where('a.note', 'is not', null)
+    .execute();
+  for (const a of attempts) await trx.updateTable('callback_attempts').set({ note: scrub(a.note) }).where('id', '=', a.id).execute();
+  const answers = await trx.selectFrom('callback_answers').select(['id', 'answers']).where('case_id', '=', caseId).execute();
+  for (const a of answers) {
+    const scrubbed = Object.fromEntries(Object.entries(a.answers).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v]));
+    await trx.updateTable('callback_answers').set({ answers: JSON.stringify(scrubbed) }).where('id', '=', a.id).execute();
+  }
   // The requester's own files (photos can show who they are) go with their identity; the rows stay for the record.
   await trx
     .updateTable('case_attachments')

@@ -9,6 +9,8 @@ import { buildApp } from '../../src/http/app.js';
 import { areaOf, collectDeclaredAccess, loadRouteCatalog, routeKey, type CatalogRoute } from '../helpers/route-catalog.js';
 import { createTestApp } from '../helpers/test-app.js';
 import { TEST_PASSWORD } from '../helpers/test-database.js';
+import { DEFAULT_QUESTIONNAIRE } from '../../src/core/callbacks/questionnaire.js';
+import { smsSignatureOf } from '../../src/core/callbacks/receive-sms-reply.js';
 
 /**
  * The access matrix: every route of the running app × every demo role (plus a citizen and an anonymous caller)
@@ -402,6 +404,28 @@ const errorShapeProblem = (res: LightMyRequestResponse): string | null => {
   }
 };
 
+/** An open callback task of a replied case of `unit` (docs/callbacks.md); shared by the refused cells. */
+const sharedTasks = new Map<string, string>();
+const callbackTaskIn = async (unit: CaseUnit, isFresh = true): Promise<string> => {
+  const cached = isFresh ? undefined : sharedTasks.get(unit);
+  if (cached) return cached;
+  const c = await newCaseIn('replied', unit);
+  await t.runBackground();
+  const task = await db.selectFrom('callback_tasks').select('id').where('case_id', '=', c.id).where('status', '=', 'open').executeTakeFirstOrThrow();
+  if (!isFresh) sharedTasks.set(unit, task.id);
+  return task.id;
+};
+const sharedLinks = new Map<string, string>();
+/** A questionnaire link; answering uses it up, so those cells get a fresh one. */
+const callbackLinkIn = async (unit: CaseUnit, isFresh: boolean): Promise<string> => {
+  const cached = isFresh ? undefined : sharedLinks.get(unit);
+  if (cached) return cached;
+  const { token } = await asAdmin<{ token: string }>('POST', `/api/v1/callbacks/tasks/${await callbackTaskIn(unit, isFresh)}/link`);
+  if (!isFresh) sharedLinks.set(unit, token);
+  return token;
+};
+let smsCount = 0;
+
 // ---- the specs of every route ----------------------------------------------------------------------------------
 
 const none: Scope = { kind: 'none' };
@@ -734,6 +758,67 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
         const created = await asAdmin<{ id: string }>('POST', '/api/v1/reply-templates', templateBody(`matrix_delete_${(templateCount += 1)}`));
         return { url: `/api/v1/reply-templates/${created.id}` };
       },
+    },
+    // Callback tasks (docs/callbacks.md): opened by the reply for the unit that took the case in (lhasa here),
+    // whose agents, dispatchers and supervisors call back. A claim by one caller refuses the next (409), so
+    // every cell expected to succeed gets a fresh task; refused cells share one per unit.
+    ...Object.fromEntries(
+      (
+        // isFresh: the request takes a claim, after which another caller is refused (409 callback.claimed_by_other).
+        [
+          ['GET', '', undefined, false],
+          ['POST', '/claim', undefined, true],
+          ['POST', '/release', undefined, false],
+          ['POST', '/attempts', { outcome: 'no_answer' }, true],
+          ['GET', '/script', undefined, false],
+          ['GET', '/questionnaire', undefined, false],
+          ['POST', '/answers', { answers: { resolved: 'yes', satisfaction: 'satisfied' } }, true],
+          ['POST', '/link', undefined, false],
+        ] as const
+      ).map(([method, suffix, body, isFresh]): [string, Spec] => [
+        `${method} /api/v1/callbacks/tasks/:id${suffix}`,
+        {
+          access: 'case.callback',
+          scope: none,
+          prepare: async ({ unit }, isAllowed) => ({ url: `/api/v1/callbacks/tasks/${await callbackTaskIn(unit, isFresh && isAllowed)}${suffix}`, body }),
+        },
+      ]),
+    ),
+    'GET /api/v1/callbacks/tasks': { access: 'case.callback', scope: none, prepare: fixed('/api/v1/callbacks/tasks?view=open') },
+    'GET /api/v1/callbacks/scripts': { access: 'case.callback', scope: none, prepare: fixed('/api/v1/callbacks/scripts') },
+    'PUT /api/v1/callbacks/scripts': {
+      access: 'reply_template.manage',
+      declares: ['authenticated', 'reply_template.manage'],
+      scope: none,
+      prepare: fixed('/api/v1/callbacks/scripts', { kind: 'help', body: { 'zh-Hans': '{requesterName}您好', bo: '{requesterName} ལགས།', en: 'Hello {requesterName}' } }),
+    },
+    'GET /api/v1/callbacks/questionnaires': { access: 'case.callback', scope: none, prepare: fixed('/api/v1/callbacks/questionnaires') },
+    'PUT /api/v1/callbacks/questionnaires': {
+      access: 'reply_template.manage',
+      declares: ['authenticated', 'reply_template.manage'],
+      scope: none,
+      prepare: fixed('/api/v1/callbacks/questionnaires', { kind: 'help', questions: DEFAULT_QUESTIONNAIRE }),
+    },
+    // The SMS gateway signs with the shared secret; an unknown number is answered 200 with a code.
+    'POST /api/v1/callbacks/sms-inbound': {
+      access: 'public',
+      scope: none,
+      prepare: async () => {
+        process.env.BIHUAN_CALLBACK_SMS_SECRET = 'matrix-secret';
+        const sms = { messageId: `matrix-${(smsCount += 1)}`, from: '13000000000', text: '1', timestamp: Math.floor(Date.now() / 1000) };
+        return { url: '/api/v1/callbacks/sms-inbound', body: { ...sms, signature: smsSignatureOf('matrix-secret', sms) } };
+      },
+    },
+    'GET /api/v1/public/callbacks/questionnaire/:token': {
+      access: 'public',
+      scope: none,
+      prepare: async ({ unit }) => ({ url: `/api/v1/public/callbacks/questionnaire/${await callbackLinkIn(unit, false)}` }),
+    },
+    'POST /api/v1/public/callbacks/questionnaire/:token': {
+      access: 'public',
+      scope: none,
+      // A link answers once: a fresh one per cell.
+      prepare: async ({ unit }) => ({ url: `/api/v1/public/callbacks/questionnaire/${await callbackLinkIn(unit, true)}`, body: { answers: { resolved: 'yes', satisfaction: 'satisfied' } } }),
     },
     // Full-text search: the same scope as the list.
     'GET /api/v1/search/cases': {

@@ -5,6 +5,7 @@ import { I18nProvider, useI18n } from './i18n/context';
 import { ApiTokensPage } from './pages/ApiTokens';
 import { CalendarPage } from './pages/Calendar';
 import { CallbacksPage } from './pages/Callbacks';
+import { FeedbackPage } from './components/callbacks/FeedbackPage';
 import { OpenDataPage } from './pages/OpenData';
 import { RepeatsPage } from './pages/Repeats';
 import { SearchPage } from './pages/Search';
@@ -48,6 +49,7 @@ function Routes() {
       </StaffOnly>
     );
   if (path === '/open-data') return <OpenDataPage />;
+  if (path === '/feedback') return <FeedbackPage token={query.get('t') ?? ''} />;
   const staffPages: Record<string, () => ReactNode> = {
     '/work/stats': () => <StatsPage />,
     '/work/search': () => <SearchPage />,

@@ -13,6 +13,20 @@ type KindTemplates = { sms: Segment[]; subject: string; emailExtra?: Segment[] }
 // Tibetan wording follows the terms of the web catalogues (web/src/i18n/bo.ts); a native speaker reviews
 // every change before it ships, as for the catalogues.
 export const MESSAGE_TEMPLATES: Record<MessageKind, Record<Language, KindTemplates>> = {
+  callback_request: {
+    'zh-Hans': {
+      subject: '请评价诉求办理结果（受理编号{trackingNo}）',
+      sms: ['您的诉求（受理编号{trackingNo}）已答复。请回复数字评价：1满意，2基本满意，3不满意，4问题没有解决。'],
+    },
+    bo: {
+      subject: 'རེ་ཞུའི་ཐག་གཅོད་ལ་བསམ་འཆར་འབུལ་རོགས། ({trackingNo})',
+      sms: ['ཁྱེད་ཀྱི་རེ་ཞུ་ (ཨང་གྲངས། {trackingNo}) ལ་ལན་བཏབ་ཟིན། ཨང་ཀི་ཞིག་ལན་དུ་སྐུར་རོགས། 1 ཡིད་ཚིམ། 2 ཕལ་ཆེར་ཡིད་ཚིམ། 3 ཡིད་མ་ཚིམ། 4 དཀའ་ངལ་ཐག་མ་ཆོད།'],
+    },
+    en: {
+      subject: 'How did we do? ({trackingNo})',
+      sms: ['Your request {trackingNo} has been answered. Reply with a number: 1 satisfied, 2 fairly satisfied, 3 not satisfied, 4 not solved.'],
+    },
+  },
   registered: {
     'zh-Hans': {
       subject: '诉求已受理（受理编号{trackingNo}）',
@@ -183,6 +197,8 @@ export const SMS_TEMPLATE_PARAMS: Record<MessageKind, readonly string[]> = {
   callback: ['trackingNo', 'satisfaction'],
   rejected: ['trackingNo', 'reason'],
   reopened: ['trackingNo', 'unitName'],
+  // The callback by SMS (src/core/callbacks/callback-sms.ts): the requester answers with a digit.
+  callback_request: ['trackingNo'],
 };
 
 /** The facts a message may mention, language-neutral; rendering picks names and labels per language. */

@@ -108,6 +108,8 @@ export const EVENT_CODES = [
   'case.unmerged_from',
   'case.attachment_added',
   'case.attachment_removed',
+  'callback.unreachable',
+  'callback.refused',
   'case.reopen_requested',
   'case.reopen_decided',
   'case.put_on_hold',

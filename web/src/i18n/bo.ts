@@ -185,6 +185,8 @@ const boBase: BaseCatalogue = {
   'event.case.unlinked': 'ལས་ཐོའི་འབྲེལ་མཐུད་མེད་པར་བཏང་།',
   'event.case.unmerged': 'མཉམ་སྡེབ་ཕྱིར་འཐེན་བྱས་ནས་ཐག་གཅོད་མུ་མཐུད།',
   'event.case.unmerged_from': 'བསྐྱར་ཟློས་ལས་ཐོ་ཞིག་གི་མཉམ་སྡེབ་ཕྱིར་འཐེན་བྱས།',
+  'event.callback.unreachable': 'རྗེས་འདྲི་འབྲེལ་བ་བྱེད་མ་ཐུབ།',
+  'event.callback.refused': 'རེ་ཞུ་བས་རྗེས་འདྲི་ཁས་མ་བླངས།',
   'event.case.rated': 'རེ་ཞུ་བས་དཔྱད་བརྗོད་བྱས།',
   'event.unknown': 'ཟིན་ཐོ་གཞན། ({code})',
 
@@ -218,6 +220,10 @@ const boBase: BaseCatalogue = {
 
   'errors.validation.failed': 'འབྲི་ཡུལ་ཁ་ཤས་ལ་ནོར་འཁྲུལ་འདུག མཚོན་རྟགས་བཀོད་པའི་ས་ལ་ལྟ་རོགས།',
   'errors.auth.required': 'སྔོན་ལ་ནང་འཛུལ་བྱེད་རོགས།',
+  'errors.callback.task_closed': 'རྗེས་འདྲིའི་ལས་འགན་འདི་མཇུག་རྫོགས་ཟིན།',
+  'errors.callback.claimed_by_other': 'ལས་བྱེད་པ་གཞན་ཞིག་གིས་རེ་ཞུ་བ་འདིར་རྗེས་འདྲི་བྱེད་བཞིན་ཡོད།',
+  'errors.callback.signature_invalid': 'འཕྲིན་ཐུང་གི་མིང་རྟགས་ནུས་མེད།',
+  'errors.callback.link_invalid': 'དྲ་འབྲེལ་འདི་ནུས་མེད་ཡིན་པའམ་སྤྱད་ཟིན།',
   'errors.auth.token_invalid': 'API ལག་ཁྱེར་ནུས་མེད་རེད།',
   'errors.auth.token_expired': 'API ལག་ཁྱེར་གྱི་དུས་ཚོད་རྫོགས་ཟིན།',
   'errors.auth.token_revoked': 'API ལག་ཁྱེར་ཕྱིར་འཐེན་བྱས་ཟིན།',
@@ -431,7 +437,7 @@ const boBase: BaseCatalogue = {
   // Time limits, supervision work and the working calendar (issue 3).
   'header.calendar': 'ལས་ཉིན་ལོ་ཐོ།',
   'header.search': 'འཚོལ་ཞིབ།',
-  'header.callbacks': 'ཕྱིར་འདྲི།',
+  'header.callbacks': 'རྗེས་འདྲི།',
   'header.stats': 'སྡོམ་རྩིས།',
   'header.openData': 'གཞི་གྲངས་སྤྱི་ཁྱབ།',
   'action.urge': 'སྐུལ་འདེད།',

@@ -64,6 +64,8 @@ const BACKEND_EVENT_CODES = [
   'case.unmerged_from',
   'case.attachment_added',
   'case.attachment_removed',
+  'callback.unreachable',
+  'callback.refused',
   'case.reopen_requested',
   'case.reopen_decided',
   'case.put_on_hold',

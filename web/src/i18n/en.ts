@@ -186,6 +186,8 @@ const enBase: BaseCatalogue = {
   'event.case.unlinked': 'Link to a related case removed',
   'event.case.unmerged': 'Merge undone; handling resumes',
   'event.case.unmerged_from': 'The merge of a duplicate was undone',
+  'event.callback.unreachable': 'Callback: requester unreachable',
+  'event.callback.refused': 'Callback refused by the requester',
   'event.case.rated': 'Rated by the requester',
   'event.unknown': 'Other entry ({code})',
 
@@ -219,6 +221,10 @@ const enBase: BaseCatalogue = {
 
   'errors.validation.failed': 'Some fields need correcting: see the marked fields.',
   'errors.auth.required': 'Please sign in first.',
+  'errors.callback.task_closed': 'This callback task is already finished.',
+  'errors.callback.claimed_by_other': 'Another agent is calling this requester.',
+  'errors.callback.signature_invalid': 'The SMS signature is not valid.',
+  'errors.callback.link_invalid': 'This feedback link is not valid or was already used.',
   'errors.auth.token_invalid': 'This API token is not valid.',
   'errors.auth.token_expired': 'This API token has expired.',
   'errors.auth.token_revoked': 'This API token was revoked.',

@@ -181,6 +181,8 @@ const zhHansBase = {
   'event.case.unlinked': '取消了工单关联',
   'event.case.unmerged': '撤销合并，恢复办理',
   'event.case.unmerged_from': '撤销了一件重复件的合并',
+  'event.callback.unreachable': '回访未能联系上',
+  'event.callback.refused': '诉求人拒绝回访',
   'event.case.rated': '诉求人评价',
   'event.unknown': '其他记录（{code}）',
 
@@ -214,6 +216,10 @@ const zhHansBase = {
 
   'errors.validation.failed': '填写的内容有误，请检查标出的项目。',
   'errors.auth.required': '请先登录。',
+  'errors.callback.task_closed': '这个回访任务已经结束。',
+  'errors.callback.claimed_by_other': '另一位坐席正在回访这位诉求人。',
+  'errors.callback.signature_invalid': '短信签名无效。',
+  'errors.callback.link_invalid': '这个评价链接无效或已经使用过。',
   'errors.auth.token_invalid': '接口令牌无效。',
   'errors.auth.token_expired': '接口令牌已过期。',
   'errors.auth.token_revoked': '接口令牌已被吊销。',
