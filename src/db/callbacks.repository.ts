@@ -1,10 +1,11 @@
 import { sql, type SqlBool } from 'kysely';
 import type { CaseDeps } from '../core/case/case.ports.js';
-import type { Kind, Language } from '../core/case/case.types.js';
+import type { Kind, Language, ResolvedAnswer } from '../core/case/case.types.js';
 import type { CallbackDeps, CallbackStore, QueueFilter, StoredQuestionnaire, StoredScript, TaskPatch } from '../core/callbacks/callback.ports.js';
 import type {
   AttemptOutcome, CallbackAttempt, CallbackSettings, CallbackTask, LanguageTexts, Question, QueueItem, SmsInboundResult, TaskStatus,
 } from '../core/callbacks/callback.types.js';
+import type { FollowUp, FollowUpSummary } from '../core/callbacks/follow-up.js';
 import { DEFAULT_QUESTIONNAIRE } from '../core/callbacks/questionnaire.js';
 import type { LocalizedText } from '../core/directory/directory.types.js';
 import { maskPhoneNumber } from '../core/notifications/contact.js';
@@ -210,6 +211,92 @@ const questionnaireFor = async (db: DbOrTrx, kind: Kind): Promise<StoredQuestion
   return toQuestionnaire(stored);
 };
 
+// ---- follow-ups weeks after closure -----------------------------------------------------------------------
+
+const followUps = (db: DbOrTrx) =>
+  db
+    .selectFrom('callback_follow_ups as f')
+    .innerJoin('units as u', 'u.id', 'f.unit_id')
+    .innerJoin('cases as c', 'c.id', 'f.case_id')
+    .select(['f.id', 'f.case_id', 'c.tracking_no', 'f.unit_id', 'u.path as unit_path', 'f.channel', 'f.language', 'f.sent_at', 'f.expires_at', 'f.answered_at', 'f.resolved', 'f.comment']);
+
+type FollowUpRow = {
+  id: string; case_id: string; tracking_no: string; unit_id: string; unit_path: string; channel: string; language: string; sent_at: Date; expires_at: Date;
+  answered_at: Date | null; resolved: string | null; comment: string | null;
+};
+
+const toFollowUp = (r: FollowUpRow): FollowUp => ({
+  id: r.id, caseId: r.case_id, trackingNo: r.tracking_no, unitId: r.unit_id, unitPath: r.unit_path, channel: r.channel as FollowUp['channel'],
+  language: r.language as Language, sentAt: r.sent_at, expiresAt: r.expires_at, answeredAt: r.answered_at, resolved: r.resolved as ResolvedAnswer | null, comment: r.comment,
+});
+
+/** Records a follow-up sent for one closure; false when that closure already has one (a job run twice). */
+export const insertFollowUp = async (
+  db: DbOrTrx,
+  row: { caseId: string; closeEventId: string; unitId: string; tokenHash: string; channel: 'sms' | 'email'; language: Language; sentAt: Date; expiresAt: Date },
+): Promise<boolean> => {
+  const inserted = await db
+    .insertInto('callback_follow_ups')
+    .values({
+      case_id: row.caseId, close_event_id: row.closeEventId, unit_id: row.unitId, token_hash: row.tokenHash, channel: row.channel, language: row.language,
+      sent_at: row.sentAt, expires_at: row.expiresAt,
+    })
+    .onConflict((oc) => oc.column('close_event_id').doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+};
+
+/** What the follow-up job needs to know about the case: still closed by this closure, not anonymised. */
+export const findCaseForFollowUp = async (
+  db: DbOrTrx,
+  caseId: string,
+  closeEventId: string,
+): Promise<{ status: string; intakeUnitId: string; isAnonymised: boolean; isClosedAgainLater: boolean } | null> => {
+  const row = await db.selectFrom('cases').select(['status', 'intake_unit_id', 'anonymised_at']).where('id', '=', caseId).executeTakeFirst();
+  if (!row) return null;
+  const later = await db
+    .selectFrom('work_item_events')
+    .select('id')
+    .where('item_kind', '=', 'case')
+    .where('item_id', '=', caseId)
+    .where('code', '=', 'case.closed')
+    .where('id', '>', closeEventId)
+    .limit(1)
+    .executeTakeFirst();
+  return { status: row.status, intakeUnitId: row.intake_unit_id, isAnonymised: row.anonymised_at !== null, isClosedAgainLater: later !== undefined };
+};
+
+const followUpSummary = async (db: DbOrTrx, f: { unitPath: string; from: Date; to: Date }): Promise<FollowUpSummary> => {
+  const scoped = db
+    .selectFrom('callback_follow_ups as f')
+    .innerJoin('units as u', 'u.id', 'f.unit_id')
+    .where(sql<SqlBool>`u.path <@ ${f.unitPath}::ltree`)
+    .where('f.sent_at', '>=', f.from)
+    .where('f.sent_at', '<', f.to);
+  const counts = await scoped
+    .select((eb) => [
+      eb.fn.countAll<string>().as('sent'),
+      sql<string>`count(f.answered_at)`.as('answered'),
+      sql<string>`count(*) FILTER (WHERE f.resolved = 'yes')`.as('yes'),
+      sql<string>`count(*) FILTER (WHERE f.resolved = 'partly')`.as('partly'),
+      sql<string>`count(*) FILTER (WHERE f.resolved = 'no')`.as('no'),
+    ])
+    .executeTakeFirstOrThrow();
+  const flagged = await scoped
+    .innerJoin('cases as c', 'c.id', 'f.case_id')
+    .select(['f.id', 'f.case_id', 'c.tracking_no', 'f.answered_at', 'f.comment'])
+    .where('f.resolved', '=', 'no')
+    .orderBy('f.answered_at', 'desc')
+    .limit(200)
+    .execute();
+  return {
+    sent: Number(counts.sent), answered: Number(counts.answered),
+    stillSolved: { yes: Number(counts.yes), partly: Number(counts.partly), no: Number(counts.no) },
+    flagged: flagged.map((r) => ({ followUpId: r.id, caseId: r.case_id, trackingNo: r.tracking_no, answeredAt: r.answered_at ?? new Date(0), comment: r.comment })),
+  };
+};
+
 // ---- the store --------------------------------------------------------------------------------------------
 
 export const createCallbackStore = (db: DbOrTrx): CallbackStore => ({
@@ -317,6 +404,18 @@ export const createCallbackStore = (db: DbOrTrx): CallbackStore => ({
     await db.updateTable('callback_links').set({ used_at: at }).where('token_hash', '=', tokenHash).execute();
   },
   closeOpenTasksOfCase: (caseId, status, reason, at) => closeOpenTasksOfCase(db, caseId, status, reason, at),
+  lockFollowUpByToken: async (tokenHash) => {
+    const row = await followUps(db).where('f.token_hash', '=', tokenHash).forUpdate('f').executeTakeFirst();
+    return row ? toFollowUp(row as FollowUpRow) : null;
+  },
+  answerFollowUp: async (id, a) => {
+    await db.updateTable('callback_follow_ups').set({ resolved: a.resolved, comment: a.comment, answered_at: a.at }).where('id', '=', id).execute();
+  },
+  listFollowUpsOfCase: async (caseId, unitPath) =>
+    (await followUps(db).where('f.case_id', '=', caseId).where(sql<SqlBool>`u.path <@ ${unitPath}::ltree`).orderBy('f.sent_at', 'desc').execute()).map((r) =>
+      toFollowUp(r as FollowUpRow),
+    ),
+  followUpSummary: (filter) => followUpSummary(db, filter),
 });
 
 /** Binds the callback use cases to PostgreSQL: the case use cases they call run inside the same transaction. */

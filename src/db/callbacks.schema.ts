@@ -78,6 +78,21 @@ export type CallbackSmsInboundTable = {
   received_at: Timestamp;
 };
 
+export type CallbackFollowUpTable = {
+  id: Generated<string>;
+  case_id: string;
+  close_event_id: string;
+  unit_id: string;
+  token_hash: string;
+  channel: string;
+  language: string;
+  sent_at: Timestamp;
+  expires_at: Timestamp;
+  answered_at: NullableTimestamp;
+  resolved: string | null;
+  comment: string | null;
+};
+
 /** Kysely table types of the callbacks module; part of the Database type in schema.ts. */
 export type CallbacksTables = {
   callback_tasks: CallbackTaskTable;
@@ -87,4 +102,5 @@ export type CallbacksTables = {
   callback_answers: CallbackAnswerTable;
   callback_links: CallbackLinkTable;
   callback_sms_inbound: CallbackSmsInboundTable;
+  callback_follow_ups: CallbackFollowUpTable;
 };

@@ -32,6 +32,7 @@ export const anonymiseCase = async (trx: Trx, caseId: string, at: Date): Promise
       title: scrub(c.title) ?? c.title,
       description: scrub(c.description) ?? c.description,
       reply_text: scrub(c.reply_text),
+      reply_internal_summary: scrub(c.reply_internal_summary),
       callback_comment: scrub(c.callback_comment),
       rating_comment: scrub(c.rating_comment),
       supervision_response: scrub(c.supervision_response),
@@ -57,6 +58,7 @@ export const anonymiseCase = async (trx: Trx, caseId: string, at: Date): Promise
     .where('a.note', 'is not', null)
     .execute();
   for (const a of attempts) await trx.updateTable('callback_attempts').set({ note: scrub(a.note) }).where('id', '=', a.id).execute();
+  await trx.updateTable('callback_follow_ups').set({ comment: null }).where('case_id', '=', caseId).execute();
   const answers = await trx.selectFrom('callback_answers').select(['id', 'answers']).where('case_id', '=', caseId).execute();
   for (const a of answers) {
     const scrubbed = Object.fromEntries(Object.entries(a.answers).map(([k, v]) => [k, typeof v === 'string' ? scrub(v) : v]));

@@ -1,6 +1,7 @@
 import type { Actor } from '../core/auth/actor.js';
+import { sql } from 'kysely';
 import { isRole, permissionsForRoles } from '../core/auth/roles.js';
-import type { Language } from '../core/case/case.types.js';
+import type { CaseStatus, Language } from '../core/case/case.types.js';
 import type { LocalizedText } from '../core/directory/directory.types.js';
 import type { ReportData } from '../core/reports/report-data.js';
 import type { ReportsStore } from '../core/reports/reports.ports.js';
@@ -60,6 +61,32 @@ const inTransaction = <T>(db: DbOrTrx, work: (trx: Trx) => Promise<T>): Promise<
 const jobKey = (kind: string, id: string) => `${kind}:${id}`;
 
 export const createReportsStore = (db: DbOrTrx): ReportsStore => ({
+  // Same scope rule as the statistics' notable cases (stats-cases.repository.ts): the owning unit (lead unit,
+  // else intake unit) is in the report's subtree, registered in the period. Most recently supervised first.
+  supervisedCases: async (q) => {
+    if (q.unitIds.length === 0) return [];
+    const rows = await db
+      .selectFrom('cases')
+      .select(['id', 'tracking_no', 'title', 'status', 'category_id', 'amount_recovered_fen'])
+      .where(sql<boolean>`coalesce(cases.lead_unit_id, cases.intake_unit_id) = ANY(${[...q.unitIds]}::uuid[])`)
+      .where('created_at', '>=', q.from)
+      .where('created_at', '<', q.to)
+      .where('supervised_at', 'is not', null)
+      .orderBy('supervised_at', 'desc')
+      .orderBy('id')
+      .limit(q.limit)
+      .execute();
+    return rows.map((r) => ({
+      reason: 'supervised' as const,
+      id: r.id,
+      trackingNo: r.tracking_no,
+      title: r.title,
+      status: r.status as CaseStatus,
+      categoryId: r.category_id,
+      amountRecoveredFen: r.amount_recovered_fen === null ? null : Number(r.amount_recovered_fen),
+    }));
+  },
+
   createReport: (r) =>
     inTransaction(db, async (trx) => {
       const row = await trx

@@ -110,6 +110,7 @@ export type CaseTable = {
   accepted_at: NullableTimestamp;
   reply_text: string | null;
   reply_outcome: string | null;
+  reply_internal_summary: string | null;
   replied_at: NullableTimestamp;
   callback_resolved: string | null;
   callback_satisfaction: string | null;

@@ -66,6 +66,8 @@ export const caseDetailSchema = caseSummarySchema.extend({
   amountClaimedFen: z.number().nullable(),
   amountRecoveredFen: z.number().nullable(),
   reply: z.object({ text: z.string(), outcome: z.enum(REPLY_OUTCOMES), at: iso }).nullable(),
+  /** The reply's internal summary, for staff only: never part of the public view, Open311 or open data. */
+  replyInternalSummary: z.string().nullable(),
   callback: z
     .object({ resolved: z.enum(RESOLVED_ANSWERS), satisfaction: z.enum(SATISFACTIONS), comment: z.string().nullable(), at: iso })
     .nullable(),
@@ -192,6 +194,7 @@ export const toDetailView = (record: CaseRecord, ctx: DetailContext): z.infer<ty
     amountClaimedFen: record.amountClaimedFen,
     amountRecoveredFen: record.amountRecoveredFen,
     reply: record.replyText && record.replyOutcome && record.repliedAt ? { text: record.replyText, outcome: record.replyOutcome, at: record.repliedAt.toISOString() } : null,
+    replyInternalSummary: record.replyInternalSummary,
     callback:
       record.callbackResolved && record.callbackSatisfaction && record.callbackAt
         ? { resolved: record.callbackResolved, satisfaction: record.callbackSatisfaction, comment: record.callbackComment, at: record.callbackAt.toISOString() }

@@ -2,7 +2,7 @@ import PDFDocument from 'pdfkit';
 import type { Language } from '../core/case/case.types.js';
 import type { LocalizedText } from '../core/directory/directory.types.js';
 import type { ReportData } from '../core/reports/report-data.js';
-import { REPORT_TEXT } from '../core/reports/report-text.js';
+import { notableReasonText, REPORT_TEXT, reportTitleOf } from '../core/reports/report-text.js';
 import { ReportFailure } from '../core/reports/reports.types.js';
 import { REPORT_LABELS } from '../core/stats/report-labels.js';
 import type { RateName } from '../core/stats/stats.types.js';
@@ -209,7 +209,7 @@ const buildPdf = (doc: Doc, data: ReportData, language: Language): void => {
   const before = data.previousSummary.counts;
 
   // Title block.
-  let y = w.text(`${w.name(data.unit.name)} · ${T.documentTitle}`, MARGIN, MARGIN, { size: 18, color: ACCENT });
+  let y = w.text(`${w.name(data.unit.name)} · ${reportTitleOf(data.kind, language)}`, MARGIN, MARGIN, { size: 18, color: ACCENT });
   y = w.text(`${T.period}: ${data.from} – ${data.to}    ${T.previousPeriod}: ${data.previous.from} – ${data.previous.to}`, MARGIN, y + 4, { size: 10 });
   y = w.text(`${T.unit}: ${w.name(data.unit.name)} (${data.unit.code})    ${T.generatedAt}: ${chinaTime(data.generatedAt)}`, MARGIN, y + 2, { size: 10 });
   y = w.text(T.cohortNote, MARGIN, y + 4, { size: 8.5, color: MUTED });
@@ -351,6 +351,28 @@ const buildPdf = (doc: Doc, data: ReportData, language: Language): void => {
     );
   }
 
+  // Notable cases: what a leader should look at, and why.
+  y = heading(w, y, T.notableTitle);
+  y = w.text(T.notableIntro, MARGIN, y, { size: 8.5, color: MUTED }) + 4;
+  const notable = data.notable ?? [];
+  if (notable.length === 0) {
+    y = w.text(T.noData, MARGIN, y, { size: 10 }) + 4;
+  } else {
+    const statuses: Partial<Record<string, string>> = L.statuses;
+    y = table(
+      w,
+      y,
+      [
+        { header: L.trackingNo, width: 80 },
+        { header: L.caseTitle, width: 140 },
+        { header: L.category, width: 85 },
+        { header: L.status, width: 55 },
+        { header: T.notableReasons, width: CONTENT_W - 360 },
+      ],
+      notable.map((n) => [n.trackingNo, n.title, n.category ? w.name(n.category.name) : L.noCategory, statuses[n.status] ?? n.status, notableReasonText(n, language)]),
+    );
+  }
+
   // Amounts recovered.
   y = heading(w, y, T.sections.recovered);
   y = w.text(`${T.recoveredTotal}: ${yuan(counts.amountRecoveredFen)}    ${T.previousPeriod}: ${yuan(before.amountRecoveredFen)}`, MARGIN, y, { size: 10 }) + 4;
@@ -375,12 +397,11 @@ const buildPdf = (doc: Doc, data: ReportData, language: Language): void => {
  * every call: a missing font fails with report.font_missing.
  */
 export const renderReportPdf = async (data: ReportData, language: Language, fonts: ReportFonts = resolveReportFonts()): Promise<Buffer> => {
-  const T = REPORT_TEXT[language];
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
     bufferPages: true,
-    info: { Title: `${data.unit.name[language] || data.unit.name['zh-Hans']} ${T.documentTitle} ${data.from} – ${data.to}`, Author: 'Bihuan', Producer: 'Bihuan' },
+    info: { Title: `${data.unit.name[language] || data.unit.name['zh-Hans']} ${reportTitleOf(data.kind, language)} ${data.from} – ${data.to}`, Author: 'Bihuan', Producer: 'Bihuan' },
     lang: language === 'zh-Hans' ? 'zh-CN' : language,
   } as PDFKit.PDFDocumentOptions);
   const chunks: Buffer[] = [];

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import type { Language } from '../core/case/case.types.js';
 import type { LocalizedText } from '../core/directory/directory.types.js';
 import type { ReportData } from '../core/reports/report-data.js';
-import { REPORT_TEXT } from '../core/reports/report-text.js';
+import { notableReasonText, REPORT_TEXT, reportTitleOf } from '../core/reports/report-text.js';
 import { REPORT_LABELS } from '../core/stats/report-labels.js';
 import type { RateName } from '../core/stats/stats.types.js';
 
@@ -48,7 +48,7 @@ export const renderReportXlsx = async (data: ReportData, language: Language): Pr
 
   const summary = wb.addWorksheet(L.sheetSummary.slice(0, 31));
   summary.columns = [{ width: 44 }, { width: 16 }, { width: 14 }, { width: 14 }, { width: 16 }, { width: 14 }];
-  summary.addRow([`${name(data.unit.name)} · ${T.documentTitle}`]).font = { bold: true, size: 14 };
+  summary.addRow([`${name(data.unit.name)} · ${reportTitleOf(data.kind, language)}`]).font = { bold: true, size: 14 };
   summary.addRow([T.period, `${data.from} – ${data.to}`]);
   summary.addRow([T.previousPeriod, `${data.previous.from} – ${data.previous.to}`]);
   summary.addRow([T.unit, `${name(data.unit.name)} (${data.unit.code})`]);
@@ -145,5 +145,21 @@ export const renderReportXlsx = async (data: ReportData, language: Language): Pr
     backlog.addRow([T.backlogOverdue, data.backlog.overdue]).getCell(2).numFmt = COUNT;
     for (const b of data.backlog.bands) backlog.addRow([`${b.fromDays}${b.toDays === null ? '+' : `–${b.toDays}`} ${T.days}`, b.count]).getCell(2).numFmt = COUNT;
   }
+  // Notable cases: tracking number as text, no requester data.
+  addTable(
+    wb,
+    T.sheetNotable,
+    [L.trackingNo, L.caseTitle, L.category, L.status, T.notableReasons, L.measures.amountRecovered],
+    (data.notable ?? []).map((n) => [
+      n.trackingNo,
+      n.title,
+      n.category ? name(n.category.name) : L.noCategory,
+      statuses[n.status] ?? n.status,
+      notableReasonText(n, language),
+      n.amountRecoveredFen === null || n.amountRecoveredFen === 0 ? null : yuan(n.amountRecoveredFen),
+    ]),
+    ['@', null, null, null, null, MONEY],
+    [16, 44, 24, 14, 36, 16],
+  );
   return Buffer.from(await wb.xlsx.writeBuffer());
 };

@@ -820,6 +820,8 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
       // A link answers once: a fresh one per cell.
       prepare: async ({ unit }) => ({ url: `/api/v1/public/callbacks/questionnaire/${await callbackLinkIn(unit, true)}`, body: { answers: { resolved: 'yes', satisfaction: 'satisfied' } } }),
     },
+    'GET /api/v1/callbacks/cases/:id/follow-up': { access: 'case.callback', scope: none, prepare: fixed('/api/v1/callbacks/cases/00000000-0000-4000-8000-000000000000/follow-up') },
+    'GET /api/v1/callbacks/follow-up/summary': { access: 'case.callback', scope: none, prepare: fixed('/api/v1/callbacks/follow-up/summary?from=2026-01-01T00:00:00Z&to=2027-01-01T00:00:00Z') },
     // Full-text search: the same scope as the list.
     'GET /api/v1/search/cases': {
       access: 'case.read',

@@ -111,7 +111,11 @@ describe('the requester hears about every step', () => {
     const replyText = '经现场核查，情况属实。我局已依据《保障农民工工资支付条例》责令总包单位支付全部工资三万元，已于11月25日发放到位。';
     await act('handler', c.id, 'reply', { text: replyText, outcome: 'resolved', amountRecoveredFen: 3_000_000 });
     await settle();
-    expect(smsTo(phone).at(-1)).toBe(`您的诉求（受理编号${c.trackingNo}）已由市人力资源和社会保障局答复，办理结果：已解决。请凭查询码查看答复并评价：https://bihuan.test/track。`);
+    // The reply, then the callback by SMS with its reply codes (docs/callbacks.md): two messages, in either order.
+    expect(smsTo(phone).slice(-2)).toEqual(expect.arrayContaining([
+      `您的诉求（受理编号${c.trackingNo}）已由市人力资源和社会保障局答复，办理结果：已解决。请凭查询码查看答复并评价：https://bihuan.test/track。`,
+      `您的诉求（受理编号${c.trackingNo}）已答复。请回复数字评价：1满意，2基本满意，3不满意，4问题没有解决。`,
+    ]));
     expect(mailsTo(email).at(-1)?.text).toContain(replyText);
 
     const done = await act('agent', c.id, 'callback', { resolved: 'no', satisfaction: 'dissatisfied', comment: '钱还没到手' });

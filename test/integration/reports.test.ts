@@ -316,7 +316,7 @@ describe('periodic reports', () => {
     expect(file.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Trend', 'By unit', 'By category', 'Hotspots', 'Backlog']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Trend', 'By unit', 'By category', 'Hotspots', 'Backlog', 'Notable cases']);
     const summary = (await t.call('supervisor', 'GET', `/api/v1/stats/summary?from=${MONTH_START}&to=${TODAY}`)).json() as { counts: { registered: number } };
     let registered: unknown = null;
     (wb.getWorksheet('Summary') as ExcelJS.Worksheet).eachRow((row) => {
@@ -358,6 +358,73 @@ describe('periodic reports', () => {
       expect((res.json() as { error: { code: string } }).error.code).toBe(code);
     }
     expect(await count()).toBe(before);
+  });
+
+  const YEAR = TODAY.slice(0, 4);
+
+  it('yearly xlsx: 12 monthly trend rows, the figures of /stats for the year, notable cases in scope with an overdue one', async () => {
+    // Both cases open and past their reply limit: the hrss one must be listed, the city one (outside the
+    // handler's scope) never.
+    const past = new Date(Date.now() - 3 * 86_400_000);
+    await t.database.db.updateTable('cases').set({ reply_due_at: past }).where('id', 'in', [formulaCase.id, cityCase.id]).execute();
+    const queued = await queue('handler', { kind: 'yearly', from: `${YEAR}-01-01`, format: 'xlsx', lang: 'en' });
+    await t.runBackground();
+    const done = await view('handler', queued.id);
+    expect(done).toMatchObject({ status: 'done', error: null });
+    expect(done.fileName).toBe(`bihuan-report-hrss-${YEAR}.xlsx`);
+    const file = await t.call('handler', 'GET', done.downloadUrl as string);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+    const summarySheet = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
+    expect(String(summarySheet.getRow(1).getCell(1).value)).toContain('yearly statistical report');
+    const trend = wb.getWorksheet('Trend') as ExcelJS.Worksheet;
+    const months = trend.getSheetValues().slice(2).map((row) => (row as unknown[])[1]);
+    expect(months).toHaveLength(12);
+    const stats = (await t.call('handler', 'GET', `/api/v1/stats/summary?from=${YEAR}-01-01&to=${YEAR}-12-31`)).json() as { counts: Record<string, number> };
+    const figures = new Map<unknown, unknown>();
+    summarySheet.eachRow((row) => figures.set(row.getCell(1).value, row.getCell(2).value));
+    expect(stats.counts.registered).toBeGreaterThan(0);
+    expect(figures.get('Cases registered')).toBe(stats.counts.registered);
+    expect(figures.get('Cases awaiting a reply')).toBe(stats.counts.open);
+    expect(figures.get('of which overdue')).toBe(stats.counts.openOverdue);
+    expect(figures.get('Cases replied')).toBe(stats.counts.replied);
+    const notable = wb.getWorksheet('Notable cases') as ExcelJS.Worksheet;
+    const rows = notable.getSheetValues().slice(2).map((row) => (row as unknown[]).slice(1));
+    const overdue = rows.find((r) => r[0] === formulaCase.trackingNo);
+    expect(overdue, JSON.stringify(rows)).toBeDefined();
+    expect(String(overdue?.[4])).toContain('Past its reply limit');
+    expect(rows.map((r) => r[0])).not.toContain(cityCase.trackingNo);
+    // No requester data in the section.
+    expect(JSON.stringify(rows)).not.toContain('王小明');
+    expect(JSON.stringify(rows)).not.toContain('13812345678');
+  });
+
+  it('a yearly PDF in Tibetan says it is a yearly report', async () => {
+    const queued = await queue('supervisor', { kind: 'yearly', from: `${YEAR}-01-01`, format: 'pdf', lang: 'bo' });
+    await t.runBackground();
+    const done = await view('supervisor', queued.id);
+    expect(done).toMatchObject({ status: 'done', fileName: `bihuan-report-lhasa-${YEAR}.pdf` });
+    const text = pdfText((await t.call('supervisor', 'GET', done.downloadUrl as string)).rawPayload);
+    expect(text).toContain('རེ་ཞུ་ཐག་གཅོད་ཀྱི་ལོ་འཁོར་གྲངས་ཐོའི་སྙན་ཞུ།');
+    expect(text).toContain('དོ་སྣང་དགོས་པའི་རེ་ཞུ།');
+  });
+
+  it('refuses a bad year with a coded 400 and queues nothing', async () => {
+    const count = async () => Number((await t.database.db.selectFrom('reports').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const jobs = async () => Number((await t.database.db.selectFrom('jobs').select((eb) => eb.fn.countAll<string>().as('n')).where('kind', 'like', 'reports.%').executeTakeFirstOrThrow()).n);
+    const [reportsBefore, jobsBefore] = [await count(), await jobs()];
+    for (const body of [
+      { kind: 'yearly', from: `${YEAR}-02-01`, format: 'xlsx' },
+      { kind: 'yearly', from: `${YEAR}-01-01`, to: `${YEAR}-06-30`, format: 'xlsx' },
+      { kind: 'yearly', from: `${Number(YEAR) + 1}-01-01`, format: 'pdf' },
+      { kind: 'yearly', from: `${YEAR}-13-01`, format: 'pdf' },
+      { kind: 'yearly', from: YEAR, format: 'pdf' },
+    ]) {
+      const res = await t.call('handler', 'POST', '/api/v1/reports', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect((res.json() as { error: { code: string } }).error.code).toBe('validation.failed');
+    }
+    expect([await count(), await jobs()]).toEqual([reportsBefore, jobsBefore]);
   });
 
   it('expires: after the retention the file is gone and the download answers 404', async () => {

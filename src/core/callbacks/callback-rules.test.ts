@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCRIPT, renderCallScript, summariseReply, unknownVariablesOf } from './call-scripts.js';
 import { renderCallbackSms } from './callback-sms.js';
+import { checkFollowUpAnswersOrThrow, FOLLOW_UP_QUESTIONS, followUpDueAt, followUpLink, renderFollowUpMessage } from './follow-up.js';
 import { decideAfterAttempt, isClaimedByOther, loadCallbackSettings, parseSmsReplyCode, SMS_CODE_RESULTS } from './callback-rules.js';
 import { checkAnswersOrThrow, DEFAULT_QUESTIONNAIRE, questionnaireSchema } from './questionnaire.js';
 
@@ -107,5 +108,39 @@ describe('questionnaires', () => {
   it('refuse a satisfaction question with other options', () => {
     const bad = [{ ...DEFAULT_QUESTIONNAIRE[1], options: DEFAULT_QUESTIONNAIRE[0]?.options }];
     expect(questionnaireSchema.safeParse(bad).success).toBe(false);
+  });
+});
+
+describe('the follow-up questionnaire', () => {
+  it('is due N weeks after closure, 4 by default, disabled by 0, refused when out of range', () => {
+    expect(loadCallbackSettings({}).followUpWeeks).toBe(4);
+    expect(loadCallbackSettings({ BIHUAN_FOLLOW_UP_WEEKS: '0' }).followUpWeeks).toBe(0);
+    expect(() => loadCallbackSettings({ BIHUAN_FOLLOW_UP_WEEKS: '-1' })).toThrow(RangeError);
+    expect(() => loadCallbackSettings({ BIHUAN_FOLLOW_UP_WEEKS: 'four' })).toThrow(/BIHUAN_FOLLOW_UP_WEEKS/);
+    const closed = new Date('2026-12-07T02:00:00Z');
+    expect(followUpDueAt(closed, 4)?.toISOString()).toBe('2027-01-04T02:00:00.000Z');
+    expect(followUpDueAt(closed, 0)).toBeNull();
+  });
+
+  it('puts the one-time link in the message, in three languages', () => {
+    expect(followUpLink('https://12345.example.gov.cn/#/track', 'abc')).toBe('https://12345.example.gov.cn/#/feedback?t=abc');
+    expect(followUpLink(null, 'abc')).toBe('/#/feedback?t=abc');
+    for (const language of ['zh-Hans', 'bo', 'en'] as const) {
+      const m = renderFollowUpMessage(language, 'LS2026', 'https://x/#/feedback?t=abc');
+      expect(m.body).toContain('LS2026');
+      expect(m.body).toContain('https://x/#/feedback?t=abc');
+      expect(m.body).not.toMatch(/\{[a-zA-Z]+\}/);
+      expect(m.params).toEqual({ trackingNo: 'LS2026', link: 'https://x/#/feedback?t=abc' });
+    }
+    expect(renderFollowUpMessage('bo', 'X', 'L').body).toMatch(/[\u0F00-\u0FFF]/);
+  });
+
+  it('accepts yes / partly / no with an optional comment, nothing else', () => {
+    expect(checkFollowUpAnswersOrThrow({ resolved: 'partly', comment: ' 还行 ' })).toEqual({ resolved: 'partly', comment: '还行' });
+    expect(checkFollowUpAnswersOrThrow({ resolved: 'yes' })).toEqual({ resolved: 'yes', comment: null });
+    expect(() => checkFollowUpAnswersOrThrow({})).toThrow();
+    expect(() => checkFollowUpAnswersOrThrow({ resolved: 'maybe' })).toThrow();
+    expect(() => checkFollowUpAnswersOrThrow({ resolved: 'yes', satisfaction: 'satisfied' })).toThrow();
+    expect(FOLLOW_UP_QUESTIONS.map((q) => q.id)).toEqual(['resolved', 'comment']);
   });
 });

@@ -89,6 +89,7 @@ export const loadCallbackSettings = (env: Record<string, string | undefined>): C
   smsReplyWindowDays: intOf(env, 'BIHUAN_CALLBACK_SMS_WINDOW_DAYS', 14, 1, 90),
   smsInboundSecret: env.BIHUAN_CALLBACK_SMS_SECRET?.trim() || null,
   linkValidDays: intOf(env, 'BIHUAN_CALLBACK_LINK_DAYS', 30, 1, 365),
+  followUpWeeks: intOf(env, 'BIHUAN_FOLLOW_UP_WEEKS', 4, 0, 52),
 });
 
 /** A note or comment: trimmed, and refused if only blanks were sent where text is required. */

@@ -1,8 +1,9 @@
 import type { CaseDeps, CaseStore } from '../case/case.ports.js';
-import type { Kind } from '../case/case.types.js';
+import type { Kind, ResolvedAnswer } from '../case/case.types.js';
 import type {
   CallbackAttempt, CallbackSettings, CallbackTask, LanguageTexts, Question, QueueItem, QueueView, SmsInboundResult, TaskStatus,
 } from './callback.types.js';
+import type { FollowUp, FollowUpSummary } from './follow-up.js';
 
 export type TaskPatch = Partial<
   Pick<CallbackTask, 'status' | 'claimedBy' | 'claimExpiresAt' | 'attemptCount' | 'unreachableCount' | 'nextAttemptAfter' | 'smsCode' | 'smsAt' | 'closeReason' | 'closedAt'>
@@ -44,6 +45,12 @@ export type CallbackStore = {
   lockLink: (tokenHash: string) => Promise<{ taskId: string; expiresAt: Date; usedAt: Date | null } | null>;
   markLinkUsed: (tokenHash: string, at: Date) => Promise<void>;
   closeOpenTasksOfCase: (caseId: string, status: TaskStatus, reason: string, at: Date) => Promise<number>;
+  /** The follow-up behind a link token's hash, locked. */
+  lockFollowUpByToken: (tokenHash: string) => Promise<FollowUp | null>;
+  answerFollowUp: (id: string, answer: { resolved: ResolvedAnswer; comment: string | null; at: Date }) => Promise<void>;
+  /** Follow-ups of a case whose unit is within `unitPath`, newest first. */
+  listFollowUpsOfCase: (caseId: string, unitPath: string) => Promise<FollowUp[]>;
+  followUpSummary: (filter: { unitPath: string; from: Date; to: Date }) => Promise<FollowUpSummary>;
 };
 
 export type CallbackTx = { store: CallbackStore; cases: CaseStore; caseDeps: CaseDeps };

@@ -20,6 +20,8 @@ export const SMS_INBOUND_RESULTS = ['recorded', 'unknown_phone', 'no_pending_cal
 export type SmsInboundResult = (typeof SMS_INBOUND_RESULTS)[number];
 
 export type CallbackSettings = {
+  /** Weeks after closure the follow-up questionnaire is sent; 0: no follow-up. */
+  followUpWeeks: number;
   /** Unreachable calls (no answer, busy) before the task closes as unreachable. */
   maxUnreachableAttempts: number;
   /** …spread over at least this many different days (Asia/Shanghai). */

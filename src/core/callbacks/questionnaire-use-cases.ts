@@ -7,6 +7,7 @@ import type { CallbackDeps, StoredQuestionnaire } from './callback.ports.js';
 import type { Question } from './callback.types.js';
 import { managerOrThrow } from './call-script-use-cases.js';
 import { takeClaimOrThrow } from './claim-callback-task.js';
+import { checkFollowUpAnswersOrThrow, FOLLOW_UP_QUESTIONS, isFollowUpOpen } from './follow-up.js';
 import { checkAnswersOrThrow } from './questionnaire.js';
 import { recordRequesterAnswer } from './requester-answer.js';
 import { canSeeTask, lockTaskInScopeOrThrow } from './task-access.js';
@@ -66,7 +67,13 @@ const linkInvalid = () => new AppError('callback.link_invalid', 'this link is un
 export const getPublicQuestionnaire = async (deps: CallbackDeps, input: { token: string }): Promise<{ trackingNo: string; questions: Question[] }> =>
   deps.transaction(async ({ store }) => {
     const link = await store.lockLink(sha256(input.token));
-    if (!link || link.usedAt || link.expiresAt.getTime() <= deps.now().getTime()) throw linkInvalid();
+    if (!link) {
+      // Not a callback link: perhaps the follow-up questionnaire weeks after closure (same page, own questions).
+      const followUp = await store.lockFollowUpByToken(sha256(input.token));
+      if (!followUp || !isFollowUpOpen(followUp, deps.now())) throw linkInvalid();
+      return { trackingNo: followUp.trackingNo, questions: FOLLOW_UP_QUESTIONS };
+    }
+    if (link.usedAt || link.expiresAt.getTime() <= deps.now().getTime()) throw linkInvalid();
     const item = await store.findQueueItem(link.taskId);
     if (!item) throw linkInvalid();
     return { trackingNo: item.trackingNo, questions: (await store.questionnaireFor(item.kind)).questions };
@@ -81,7 +88,15 @@ export const answerQuestionnaireByLink = async (deps: CallbackDeps, input: { tok
   return deps.transaction(async ({ store, cases }) => {
     const hash = sha256(input.token);
     const link = await store.lockLink(hash);
-    if (!link || link.usedAt || link.expiresAt.getTime() <= now.getTime()) throw linkInvalid();
+    if (!link) {
+      // A follow-up answer is stored on its own row: never the case's rating nor its callback result.
+      const followUp = await store.lockFollowUpByToken(hash);
+      if (!followUp || !isFollowUpOpen(followUp, now)) throw linkInvalid();
+      const answer = checkFollowUpAnswersOrThrow(input.answers);
+      await store.answerFollowUp(followUp.id, { ...answer, at: now });
+      return { answerId: followUp.id, satisfaction: null, resolved: answer.resolved, isRatingRecorded: false };
+    }
+    if (link.usedAt || link.expiresAt.getTime() <= now.getTime()) throw linkInvalid();
     const task = await store.lockTask(link.taskId);
     const item = task ? await store.findQueueItem(task.id) : null;
     if (!task || !item) throw linkInvalid();

@@ -63,6 +63,8 @@ export type CaseRecord = {
   acceptedAt: Date | null;
   replyText: string | null;
   replyOutcome: ReplyOutcome | null;
+  /** For staff only (issue 7): never in any public output, Open311, open data or message to the requester. */
+  replyInternalSummary: string | null;
   repliedAt: Date | null;
   callbackResolved: ResolvedAnswer | null;
   callbackSatisfaction: Satisfaction | null;

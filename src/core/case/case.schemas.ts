@@ -5,6 +5,11 @@ import { CHANNELS, KINDS, LANGUAGES, REPLY_OUTCOMES, RESOLVED_ANSWERS, SATISFACT
 const text = (max: number) => z.string().trim().min(1).max(max);
 const optionalText = (max: number) => z.string().trim().max(max).optional().transform((v) => (v ? v : undefined));
 const fen = z.number().int().min(0).max(1e13);
+/** The longest internal summary of a reply (characters, after trimming). */
+export const MAX_INTERNAL_SUMMARY = 2000;
+// Not optionalText: its transform makes the key required in the inferred type, and callers (seed, tests) omit it.
+// An empty summary counts as none (the use case stores null).
+const internalSummary = z.string().trim().max(MAX_INTERNAL_SUMMARY).optional();
 
 export const requesterInputSchema = z
   .object({
@@ -78,8 +83,9 @@ export const actionSchemas = {
   transfer: z.object({ unitId: z.uuid(), reason: text(2000) }).strict(),
   note: z.object({ text: text(5000), isInternal: z.boolean().optional() }).strict(),
   contribute: z.object({ text: text(5000) }).strict(),
+  /** `text` goes to the requester; `internalSummary` stays with staff (never public, never sent). */
   reply: z
-    .object({ text: text(10000), outcome: z.enum(REPLY_OUTCOMES), amountRecoveredFen: fen.optional() })
+    .object({ text: text(10000), outcome: z.enum(REPLY_OUTCOMES), amountRecoveredFen: fen.optional(), internalSummary })
     .strict(),
   callback: z
     .object({ resolved: z.enum(RESOLVED_ANSWERS), satisfaction: z.enum(SATISFACTIONS), comment: optionalText(2000) })
@@ -87,7 +93,9 @@ export const actionSchemas = {
   reopen: z.object({ reason: text(2000) }).strict(),
   close: z.object({}).strict(),
   reject: z.object({ reason: text(2000), advice: optionalText(2000) }).strict(),
-  'resolve-on-intake': z.object({ text: text(10000), outcome: z.enum(REPLY_OUTCOMES).optional() }).strict(),
+  'resolve-on-intake': z
+    .object({ text: text(10000), outcome: z.enum(REPLY_OUTCOMES).optional(), internalSummary })
+    .strict(),
   'request-extension': z.object({ days: z.number().int().min(1).max(90), reason: text(2000) }).strict(),
   'decide-extension': z.object({ isApproved: z.boolean(), note: optionalText(2000) }).strict(),
   supervise: z.object({ dueBy: z.iso.datetime({ offset: true }).or(z.iso.date()), note: text(2000) }).strict(),

@@ -163,6 +163,22 @@ export const MESSAGE_TEMPLATES: Record<MessageKind, Record<Language, KindTemplat
       sms: ['Your request {trackingNo} has been reopened', ' and sent back to {unitName}', '. You will receive a new reply.'],
     },
   },
+  // Rendered by the callbacks module (src/core/callbacks/follow-up.ts, same texts) with the one-time link;
+  // without a link (this generic renderer) only the question remains.
+  follow_up: {
+    'zh-Hans': {
+      subject: '您的问题仍然解决吗？（受理编号{trackingNo}）',
+      sms: ['您的诉求（受理编号{trackingNo}）已办结一段时间。问题是否仍然解决？', '请通过链接告诉我们：{link}'],
+    },
+    bo: {
+      subject: 'དཀའ་ངལ་ད་དུང་ཐག་ཆོད་ཡོད་དམ། ({trackingNo})',
+      sms: ['ཁྱེད་ཀྱི་རེ་ཞུ་ (ཨང་གྲངས། {trackingNo}) མཇུག་སྒྲིལ་ནས་དུས་ཚོད་ཅུང་ཟད་སོང་། དཀའ་ངལ་ད་དུང་ཐག་ཆོད་ཡོད་དམ།', ' འབྲེལ་ཐག་འདི་བརྒྱུད་ནས་ང་ཚོར་བརྡ་ཁྱབ་གནང་རོགས། {link}'],
+    },
+    en: {
+      subject: 'Is the problem still solved? ({trackingNo})',
+      sms: ['Your request {trackingNo} was closed some weeks ago. Is the problem still solved?', ' Please tell us here: {link}'],
+    },
+  },
 };
 
 const EMAIL_GREETING: LanguageText = { 'zh-Hans': '您好！\n\n', bo: 'བཀྲ་ཤིས་བདེ་ལེགས།\n\n', en: 'Hello,\n\n' };
@@ -199,6 +215,8 @@ export const SMS_TEMPLATE_PARAMS: Record<MessageKind, readonly string[]> = {
   reopened: ['trackingNo', 'unitName'],
   // The callback by SMS (src/core/callbacks/callback-sms.ts): the requester answers with a digit.
   callback_request: ['trackingNo'],
+  // The follow-up questionnaire weeks after closure (src/core/callbacks/follow-up.ts): the one-time link.
+  follow_up: ['trackingNo', 'link'],
 };
 
 /** The facts a message may mention, language-neutral; rendering picks names and labels per language. */

@@ -17,7 +17,7 @@ export const runGatherStep = async (deps: ReportJobDeps, reportId: string): Prom
   const actor = await deps.loadActor(report.userId);
   try {
     if (!actor) throw new ReportFailure('report.scope_lost', 'the owner of the report no longer exists or is inactive');
-    const data = await gatherReportData(deps.stats, actor, { unitId: report.unitId, from: report.from, to: report.to });
+    const data = await gatherReportData(deps.stats, actor, { unitId: report.unitId, from: report.from, to: report.to, kind: report.kind }, deps.store);
     await deps.store.saveGathered(reportId, data, deps.now());
   } catch (error) {
     if (error instanceof AppError && (error.code === 'unit.not_found' || error.code === 'category.not_found')) {
@@ -32,9 +32,12 @@ export const runGatherStep = async (deps: ReportJobDeps, reportId: string): Prom
   }
 };
 
-/** The file name a reader sees: unit code, period, format. */
+const periodInFileName = (r: Pick<ReportRecord, 'from' | 'to' | 'kind'>): string =>
+  r.kind === 'monthly' ? r.from.slice(0, 7) : r.kind === 'yearly' ? r.from.slice(0, 4) : `${r.from}_${r.to}`;
+
+/** The file name a reader sees: unit code, period (YYYY-MM, YYYY or from_to), format. */
 export const reportFileName = (r: Pick<ReportRecord, 'from' | 'to' | 'format' | 'kind'>, unitCode: string): string =>
-  `bihuan-report-${unitCode}-${r.kind === 'monthly' ? r.from.slice(0, 7) : `${r.from}_${r.to}`}.${r.format}`;
+  `bihuan-report-${unitCode}-${periodInFileName(r)}.${r.format}`;
 
 /** Step 2: render the file from the gathered figures; a missing font or a rendering error fails the report for good. */
 export const runRenderStep = async (deps: ReportJobDeps, reportId: string): Promise<void> => {

@@ -2,10 +2,12 @@ import type { Actor } from '../auth/actor.js';
 import type { LocalizedText } from '../directory/directory.types.js';
 import { getBacklog } from '../stats/backlog.js';
 import { getHotspots } from '../stats/hotspots.js';
-import { addDays, daysBetween, previousWindow } from '../stats/periods.js';
+import { addDays, chinaDayStart, daysBetween, previousWindow } from '../stats/periods.js';
 import type { StatsDeps } from '../stats/stats.ports.js';
-import { getBreakdown, getRanking, getSeries, getSummary, type Figures } from '../stats/stats-queries.js';
+import { getBreakdown, getRanking, getSeries, getSummary, scopeUnitIds, type Figures } from '../stats/stats-queries.js';
 import type { Period } from '../stats/stats.types.js';
+import { selectNotableCases, type NotableCandidate, type NotableReason } from './notable-cases.js';
+import type { ReportKind } from './reports.types.js';
 
 type NamedRef = { id: string; code: string; name: LocalizedText };
 
@@ -15,6 +17,8 @@ type NamedRef = { id: string; code: string; name: LocalizedText };
  * Names stay in every language; the renderer picks the reader's.
  */
 export type ReportData = {
+  /** absent in figures gathered before yearly reports existed: read as not yearly */
+  kind?: ReportKind;
   unit: NamedRef;
   from: string;
   to: string;
@@ -33,6 +37,13 @@ export type ReportData = {
     bands: { fromDays: number; toDays: number | null; count: number }[];
     oldest: { trackingNo: string; title: string; status: string; owner: NamedRef | null; ageDays: number; overdueDays: number | null }[];
   };
+  /** Cases registered in the period a leader should look at (no requester data); absent in older gathered figures. */
+  notable?: { trackingNo: string; title: string; status: string; category: NamedRef | null; amountRecoveredFen: number | null; reasons: NotableReason[] }[];
+};
+
+/** Where the notable cases come from besides the statistics: the supervised cases, with the statistics' scope rule. */
+export type NotableSources = {
+  supervisedCases: (query: { unitIds: readonly string[]; from: Date; to: Date; limit: number }) => Promise<NotableCandidate[]>;
 };
 
 const ref = (x: NamedRef): NamedRef => ({ id: x.id, code: x.code, name: x.name });
@@ -41,15 +52,22 @@ const ref = (x: NamedRef): NamedRef => ({ id: x.id, code: x.code, name: x.name }
 const seriesPeriodOf = (from: string, to: string): Period => (daysBetween(from, to) <= 62 ? 'day' : daysBetween(from, to) <= 366 * 2 ? 'month' : 'quarter');
 
 const TOP_HOTSPOTS = 10;
+/** Candidates read per reason before the selection keeps NOTABLE_CASES_LIMIT of them in all. */
+const NOTABLE_PER_REASON = 10;
 const OLDEST_BACKLOG = 10;
 
 /**
  * The report's figures for a unit with its sub-units over from..to (China dates), scoped to what the actor may
  * see: the same use cases as the dashboard, so the report and the dashboard cannot disagree.
  */
-export const gatherReportData = async (deps: StatsDeps, actor: Actor, input: { unitId: string; from: string; to: string }): Promise<ReportData> => {
+export const gatherReportData = async (
+  deps: StatsDeps,
+  actor: Actor,
+  input: { unitId: string; from: string; to: string; kind: ReportKind },
+  sources: NotableSources,
+): Promise<ReportData> => {
   const scopeInput = { unit: input.unitId, withSubUnits: true, from: input.from, to: input.to };
-  const previous = previousWindow(input.from, input.to);
+  const previous = previousPeriodOf(input.kind, input.from, input.to);
   const [summary, previousSummary, series, ranking, breakdown, hotspots, backlog] = await Promise.all([
     getSummary(deps, actor, scopeInput),
     getSummary(deps, actor, { ...scopeInput, ...previous }),
@@ -62,8 +80,20 @@ export const gatherReportData = async (deps: StatsDeps, actor: Actor, input: { u
   const { scope } = summary;
   const categoryById = new Map(scope.categories.map((c) => [c.id, c]));
   const unitById = new Map(scope.subtree.map((u) => [u.id, u]));
+  // The notable cases: the same unit scope as every statistic (the owning unit within the report's subtree,
+  // which resolveScope has checked against the actor), cases registered in the period (China days).
+  const window = { unitIds: scopeUnitIds(scope), from: chinaDayStart(scope.from), to: chinaDayStart(addDays(scope.to, 1)) };
+  const [statsNotable, supervised] = await Promise.all([
+    deps.store.notableCases({ ...window, now: deps.now(), perReason: NOTABLE_PER_REASON }),
+    sources.supervisedCases({ ...window, limit: NOTABLE_PER_REASON }),
+  ]);
+  const notable = selectNotableCases([
+    ...statsNotable.map((n) => ({ reason: n.reason, id: n.id, trackingNo: n.trackingNo, title: n.title, status: n.status, categoryId: n.categoryId, amountRecoveredFen: n.amountRecoveredFen })),
+    ...supervised,
+  ]);
   const figures = (f: Figures): Figures => ({ counts: f.counts, rates: f.rates, score: f.score });
   return {
+    kind: input.kind,
     unit: ref(scope.unit),
     from: scope.from,
     to: scope.to,
@@ -95,6 +125,10 @@ export const gatherReportData = async (deps: StatsDeps, actor: Actor, input: { u
         return { trackingNo: b.trackingNo, title: b.title, status: b.status, owner: owner ? ref(owner) : null, ageDays: b.ageDays, overdueDays: b.overdueDays };
       }),
     },
+    notable: notable.map((n) => {
+      const category = n.categoryId ? categoryById.get(n.categoryId) : undefined;
+      return { trackingNo: n.trackingNo, title: n.title, status: n.status, category: category ? ref(category) : null, amountRecoveredFen: n.amountRecoveredFen, reasons: n.reasons };
+    }),
   };
 };
 
@@ -103,4 +137,17 @@ export const monthEndOf = (from: string): string => {
   const [y, m] = [Number(from.slice(0, 4)), Number(from.slice(5, 7))];
   const next = m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
   return addDays(next, -1);
+};
+
+/** The last day of the calendar year that `from` (its 1 January) begins. */
+export const yearEndOf = (from: string): string => `${from.slice(0, 4)}-12-31`;
+
+/**
+ * The period a report compares with: the calendar year before for a yearly report (a leap year is one day longer,
+ * so "as many days before" would start on 2 January), else the period of equal length just before.
+ */
+export const previousPeriodOf = (kind: ReportKind, from: string, to: string): { from: string; to: string } => {
+  if (kind !== 'yearly') return previousWindow(from, to);
+  const year = Number(from.slice(0, 4)) - 1;
+  return { from: `${year}-01-01`, to: `${year}-12-31` };
 };

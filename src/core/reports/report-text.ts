@@ -1,8 +1,17 @@
 import type { Language } from '../case/case.types.js';
+import { REPORT_LABELS } from '../stats/report-labels.js';
 import type { RateName } from '../stats/stats.types.js';
+import type { NotableReason } from './notable-cases.js';
 
 type ReportText = {
   documentTitle: string;
+  /** the title of a yearly report (a calendar year) */
+  yearlyTitle: string;
+  notableTitle: string;
+  notableIntro: string;
+  notableReasons: string;
+  notableSupervised: string;
+  sheetNotable: string;
   period: string;
   unit: string;
   generatedAt: string;
@@ -49,6 +58,12 @@ type ReportText = {
 export const REPORT_TEXT: Record<Language, ReportText> = {
   'zh-Hans': {
     documentTitle: '诉求办理统计报告',
+    yearlyTitle: '诉求办理年度统计报告',
+    notableTitle: '重点关注诉求',
+    notableIntro: '本期登记、值得领导关注的诉求：超期最久、被重新办理、被督办、追回金额最大等（不含诉求人个人信息）。',
+    notableReasons: '列入原因',
+    notableSupervised: '已督办',
+    sheetNotable: '重点诉求',
     period: '统计期间',
     unit: '单位',
     generatedAt: '生成时间',
@@ -98,6 +113,12 @@ export const REPORT_TEXT: Record<Language, ReportText> = {
   },
   bo: {
     documentTitle: 'རེ་ཞུ་ཐག་གཅོད་ཀྱི་གྲངས་ཐོའི་སྙན་ཞུ།',
+    yearlyTitle: 'རེ་ཞུ་ཐག་གཅོད་ཀྱི་ལོ་འཁོར་གྲངས་ཐོའི་སྙན་ཞུ།',
+    notableTitle: 'དོ་སྣང་དགོས་པའི་རེ་ཞུ།',
+    notableIntro: 'དུས་ཡུན་འདིར་ཐོ་འགོད་བྱས་པའི་རེ་ཞུའི་ནང་འགོ་ཁྲིད་ཀྱིས་དོ་སྣང་དགོས་པ། དུས་བརྒལ་ཆེ་ཤོས། བསྐྱར་དུ་ཐག་གཅོད་བྱས་པ། ལྟ་རྟོག་བྱས་པ། ཕྱིར་བླངས་དངུལ་འབོར་ཆེ་ཤོས། (རེ་ཞུ་བའི་སྒེར་གྱི་ཆ་འཕྲིན་མེད།)',
+    notableReasons: 'ཐོ་འགོད་བྱས་པའི་རྒྱུ་མཚན།',
+    notableSupervised: 'ལྟ་རྟོག་བྱས་ཟིན།',
+    sheetNotable: 'དོ་སྣང་དགོས་པ།',
     period: 'གྲངས་ཐོའི་དུས་ཡུན།',
     unit: 'ལས་ཁུངས།',
     generatedAt: 'བཟོས་པའི་དུས་ཚོད།',
@@ -147,6 +168,12 @@ export const REPORT_TEXT: Record<Language, ReportText> = {
   },
   en: {
     documentTitle: 'Requests handled: statistical report',
+    yearlyTitle: 'Requests handled: yearly statistical report',
+    notableTitle: 'Notable cases',
+    notableIntro: 'Cases registered in the period that a leader should look at: the most overdue, reopened, supervised, the largest amounts recovered (no personal data of requesters).',
+    notableReasons: 'Why listed',
+    notableSupervised: 'Supervised',
+    sheetNotable: 'Notable cases',
     period: 'Period',
     unit: 'Unit',
     generatedAt: 'Generated at',
@@ -195,3 +222,19 @@ export const REPORT_TEXT: Record<Language, ReportText> = {
     cohortNote: 'All figures count the cases registered in the period (by registration date, China time); recent figures move while cases are handled.',
   },
 };
+
+/** The title of a report of this kind in the reader's language (a yearly report says so). */
+export const reportTitleOf = (kind: string | undefined, language: Language): string =>
+  kind === 'yearly' ? REPORT_TEXT[language].yearlyTitle : REPORT_TEXT[language].documentTitle;
+
+const yuanText = (fen: number): string => (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** Why a notable case is listed, in the reader's language (the amount for a recovery). */
+export const notableReasonText = (n: { reasons: readonly NotableReason[]; amountRecoveredFen: number | null }, language: Language): string =>
+  n.reasons
+    .map((r) => {
+      if (r === 'supervised') return REPORT_TEXT[language].notableSupervised;
+      const label = REPORT_LABELS[language].reasons[r];
+      return r === 'largest_recovery' && n.amountRecoveredFen !== null ? `${label} ${yuanText(n.amountRecoveredFen)}` : label;
+    })
+    .join(language === 'bo' ? ' ' : language === 'zh-Hans' ? '、' : ', ');

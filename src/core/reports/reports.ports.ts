@@ -1,7 +1,7 @@
 import type { Actor } from '../auth/actor.js';
 import type { Language } from '../case/case.types.js';
 import type { StatsDeps } from '../stats/stats.ports.js';
-import type { ReportData } from './report-data.js';
+import type { NotableSources, ReportData } from './report-data.js';
 import type { ReportFormat, ReportKind, ReportRecord } from './reports.types.js';
 
 export type NewReport = {
@@ -16,7 +16,7 @@ export type NewReport = {
 };
 
 /** What the reports need from storage. Creating a report queues its first job in the same transaction. */
-export type ReportsStore = {
+export type ReportsStore = NotableSources & {
   createReport: (report: NewReport) => Promise<ReportRecord>;
   findReport: (id: string) => Promise<ReportRecord | null>;
   listReports: (userId: string, limit: number) => Promise<ReportRecord[]>;

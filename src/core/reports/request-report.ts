@@ -3,7 +3,7 @@ import type { Language } from '../case/case.types.js';
 import { AppError } from '../shared/app-error.js';
 import { chinaDayOf } from '../stats/periods.js';
 import { resolveScope } from '../stats/stats-queries.js';
-import { monthEndOf } from './report-data.js';
+import { monthEndOf, yearEndOf } from './report-data.js';
 import type { ReportsDeps } from './reports.ports.js';
 import type { ReportFormat, ReportKind, ReportRecord } from './reports.types.js';
 
@@ -22,6 +22,11 @@ export const requestReport = async (deps: ReportsDeps, actor: Actor, input: Repo
     if (!input.from.endsWith('-01')) throw invalid('from', 'a monthly report starts on the first day of a month');
     to = monthEndOf(input.from);
     if (input.to !== undefined && input.to !== to) throw invalid('to', `a monthly report of ${input.from.slice(0, 7)} ends on ${to}`);
+  } else if (input.kind === 'yearly') {
+    // A calendar year (China dates): from is 1 January, to is 31 December.
+    if (!input.from.endsWith('-01-01')) throw invalid('from', 'a yearly report starts on 1 January (YYYY-01-01)');
+    to = yearEndOf(input.from);
+    if (input.to !== undefined && input.to !== to) throw invalid('to', `a yearly report of ${input.from.slice(0, 4)} ends on ${to}`);
   } else {
     if (input.to === undefined) throw invalid('to', 'a custom report needs both from and to');
     to = input.to;

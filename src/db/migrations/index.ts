@@ -14,6 +14,7 @@ import { callbacksMigrations } from './callbacks.migrations.js';
 import { notificationsMigrations } from './notifications.migrations.js';
 import { openDataMigrations } from './open-data.migrations.js';
 import { reportsMigrations } from './reports.migrations.js';
+import { replyMigrations } from './reply.migrations.js';
 import { open311Migrations } from './open311.migrations.js';
 import { searchMigrations } from './search.migrations.js';
 import { statsMigrations } from './stats.migrations.js';
@@ -35,6 +36,7 @@ export const migrations: Record<string, Migration> = {
   ...accessMigrations,
   ...attachmentsMigrations,
   ...workflowMigrations,
+  ...replyMigrations,
   '20261122080000_create_core_tables': createCoreTables,
   '20261122090000_add_calendars_sla_and_jobs': addCalendarsSlaAndJobs,
   '20261122100000_create_event_outbox': createEventOutbox,

@@ -6,6 +6,7 @@ import { getCallScript, listCallScripts, managerOrThrow, saveCallScript } from '
 import { scriptBodySchema, SCRIPT_VARIABLES } from '../../core/callbacks/call-scripts.js';
 import { ATTEMPT_OUTCOMES, QUEUE_VIEWS, SMS_INBOUND_RESULTS, TASK_STATUSES, type CallbackAttempt, type CallbackTask, type QueueItem } from '../../core/callbacks/callback.types.js';
 import { claimCallbackTask, releaseCallbackTask } from '../../core/callbacks/claim-callback-task.js';
+import { getCaseFollowUps, getFollowUpSummary, type FollowUp } from '../../core/callbacks/follow-up.js';
 import { getCallbackTask, listCallbackQueue } from '../../core/callbacks/list-callback-queue.js';
 import {
   answerQuestionnaireByLink, answerQuestionnaireInCall, createQuestionnaireLink, getPublicQuestionnaire, getTaskQuestionnaire, listQuestionnaires, saveQuestionnaire,
@@ -91,6 +92,16 @@ const toQueueItemView = (i: QueueItem, now: Date) => ({
 });
 
 const toAttemptView = (a: CallbackAttempt) => ({ ...a, at: a.at.toISOString() });
+
+const followUpSchema = z.object({
+  id: z.uuid(), caseId: z.uuid(), trackingNo: z.string(), unitId: z.uuid(), channel: z.enum(['sms', 'email']), language: z.enum(LANGUAGES), sentAt: iso, expiresAt: iso,
+  status: z.enum(['waiting', 'answered', 'expired']), answeredAt: iso.nullable(), resolved: z.enum(RESOLVED_ANSWERS).nullable(), comment: z.string().nullable(),
+});
+const toFollowUpView = (f: FollowUp, now: Date) => ({
+  id: f.id, caseId: f.caseId, trackingNo: f.trackingNo, unitId: f.unitId, channel: f.channel, language: f.language, sentAt: f.sentAt.toISOString(),
+  expiresAt: f.expiresAt.toISOString(), status: f.answeredAt ? ('answered' as const) : f.expiresAt.getTime() <= now.getTime() ? ('expired' as const) : ('waiting' as const),
+  answeredAt: isoOrNull(f.answeredAt), resolved: f.resolved, comment: f.comment,
+});
 
 export const registerCallbacksRoutes = (app: FastifyInstance, deps: AppDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -227,6 +238,54 @@ export const registerCallbacksRoutes = (app: FastifyInstance, deps: AppDeps): vo
     async (request, reply) => {
       const { token, expiresAt } = await createQuestionnaireLink(callbackDeps, { actor: actorOrThrow(request), taskId: request.params.id });
       return reply.status(201).send({ token, path: `/#/feedback?t=${token}`, expiresAt: expiresAt.toISOString() });
+    },
+  );
+
+  // ---- follow-up questionnaire weeks after closure ----------------------------------------------------------
+
+  api.get(
+    '/callbacks/cases/:id/follow-up',
+    {
+      config: { access: 'case.callback' },
+      schema: {
+        tags: ['callbacks'],
+        summary: "The follow-up questionnaires of a case (\"is it still solved?\"), kept apart from its rating; the caller's units only",
+        params: idParams,
+        response: { 200: z.object({ followUp: followUpSchema.nullable(), items: z.array(followUpSchema) }) },
+      },
+    },
+    async (request) => {
+      const now = deps.now();
+      const items = (await getCaseFollowUps(callbackDeps, { actor: actorOrThrow(request), caseId: request.params.id })).map((f) => toFollowUpView(f, now));
+      return { followUp: items[0] ?? null, items };
+    },
+  );
+
+  api.get(
+    '/callbacks/follow-up/summary',
+    {
+      config: { access: 'case.callback' },
+      schema: {
+        tags: ['callbacks'],
+        summary: 'Follow-ups sent in [from, to) for the caller\'s units: sent, answered, still solved yes/partly/no, and the "no" answers for supervisors',
+        querystring: z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }), lang: z.enum(LANGUAGES).optional() }).strict(),
+        response: {
+          200: z.object({
+            from: iso, to: iso, sent: z.number().int(), answered: z.number().int(),
+            stillSolved: z.object({ yes: z.number().int(), partly: z.number().int(), no: z.number().int() }),
+            flagged: z.array(z.object({ followUpId: z.uuid(), caseId: z.uuid(), trackingNo: z.string(), answeredAt: iso, comment: z.string().nullable() })),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const from = new Date(request.query.from);
+      const to = new Date(request.query.to);
+      const summary = await getFollowUpSummary(callbackDeps, { actor: actorOrThrow(request), from, to });
+      return {
+        from: from.toISOString(), to: to.toISOString(), sent: summary.sent, answered: summary.answered, stillSolved: summary.stillSolved,
+        flagged: summary.flagged.map((f) => ({ ...f, answeredAt: f.answeredAt.toISOString() })),
+      };
     },
   );
 

@@ -190,3 +190,37 @@ export function listCallScripts(signal?: AbortSignal) {
 export function saveCallScript(body: { categoryId: string | null; kind: string | null; body: Texts }) {
   return call<StoredScript>('PUT', '/callbacks/scripts', { body });
 }
+
+// ---- the follow-up questionnaire weeks after closure ("is it still solved?") ----
+
+export interface FollowUp {
+  id: string;
+  caseId: string;
+  trackingNo: string;
+  unitId: string;
+  channel: 'sms' | 'email';
+  language: Lang;
+  sentAt: string;
+  expiresAt: string;
+  status: 'waiting' | 'answered' | 'expired';
+  answeredAt: string | null;
+  resolved: Resolved | null;
+  comment: string | null;
+}
+
+export interface FollowUpSummary {
+  from: string;
+  to: string;
+  sent: number;
+  answered: number;
+  stillSolved: Record<Resolved, number>;
+  flagged: { followUpId: string; caseId: string; trackingNo: string; answeredAt: string; comment: string | null }[];
+}
+
+export function getCaseFollowUp(caseId: string, signal?: AbortSignal) {
+  return call<{ followUp: FollowUp | null; items: FollowUp[] }>('GET', `/callbacks/cases/${caseId}/follow-up`, { signal });
+}
+
+export function getFollowUpSummary(from: string, to: string, signal?: AbortSignal) {
+  return call<FollowUpSummary>('GET', '/callbacks/follow-up/summary', { query: { from, to }, signal });
+}

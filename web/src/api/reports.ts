@@ -4,7 +4,8 @@
 import { ApiError, buildUrl, getApiLanguage } from './client';
 import type { CaseListQuery, Lang } from './types';
 
-export type ReportKind = 'monthly' | 'custom';
+export const REPORT_KINDS = ['monthly', 'yearly', 'custom'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
 export type ReportFormat = 'pdf' | 'xlsx';
 export type ReportStatus = 'queued' | 'running' | 'done' | 'failed' | 'expired';
 

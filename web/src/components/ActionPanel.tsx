@@ -238,6 +238,8 @@ export function ActionPanel({
             value={str}
             onChange={(x) => set(f.name, x)}
             rows={4}
+            maxLength={f.maxLength}
+            hint={f.hint ? t(f.hint, f.maxLength ? { max: f.maxLength } : undefined) : undefined}
             error={err}
             testId={`field-${f.name}`}
           />

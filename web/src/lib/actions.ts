@@ -12,6 +12,7 @@ import {
   type Satisfaction,
   type SupervisionOutcome,
 } from '../api/types';
+import { MAX_INTERNAL_SUMMARY, type ReplyBody, type ResolveOnIntakeBody } from '../api/reply';
 import type { MessageKey } from '../i18n';
 import { cnyToFen, endOfDayIso } from './format';
 
@@ -23,6 +24,9 @@ export interface FieldSpec {
   name: string;
   kind: FieldKind;
   label: MessageKey;
+  /** A sentence under the label; `{max}` in it is replaced by maxLength. */
+  hint?: MessageKey;
+  maxLength?: number;
   required?: boolean;
   options?: readonly { value: string; label: MessageKey }[];
 }
@@ -42,6 +46,14 @@ export type FormValues = Record<string, FieldValue>;
 const outcomeOptions = OUTCOMES.map((o) => ({ value: o, label: `outcome.${o}` as const }));
 const resolvedOptions = RESOLVED_VALUES.map((v) => ({ value: v, label: `resolved.${v}` as const }));
 const satisfactionOptions = SATISFACTIONS.map((v) => ({ value: v, label: `satisfaction.${v}` as const }));
+/** Staff only (issue 7): kept apart from the reply text, which the requester receives. */
+const internalSummaryField: FieldSpec = {
+  name: 'internalSummary',
+  kind: 'textarea',
+  label: 'reply.internalSummary',
+  hint: 'reply.internalSummaryHint',
+  maxLength: MAX_INTERNAL_SUMMARY,
+};
 const supervisionOutcomeOptions = SUPERVISION_OUTCOMES.map((v) => ({
   value: v,
   label: `supervisionOutcome.${v}` as const,
@@ -85,6 +97,7 @@ export const ACTION_FORMS: Record<ActionName, ActionForm> = {
       },
       { name: 'text', kind: 'textarea', label: 'actionField.reply.text', required: true },
       { name: 'amountRecoveredFen', kind: 'money', label: 'actionField.reply.amountRecoveredFen' },
+      internalSummaryField,
     ],
   },
   callback: {
@@ -125,6 +138,7 @@ export const ACTION_FORMS: Record<ActionName, ActionForm> = {
         options: outcomeOptions,
       },
       { name: 'text', kind: 'textarea', label: 'actionField.resolve-on-intake.text', required: true },
+      internalSummaryField,
     ],
   },
   'request-extension': {
@@ -299,13 +313,13 @@ export function buildActionRequest(action: ActionName, values: FormValues): Buil
     case 'reply': {
       const outcome = s('outcome');
       if (!oneOf<Outcome>(OUTCOMES, outcome)) return { ok: false, errors: { outcome: 'form.choose' } };
-      return {
-        ok: true,
-        request: {
-          action,
-          body: { text: s('text'), outcome, ...(fen !== undefined ? { amountRecoveredFen: fen } : {}) },
-        },
+      const body: ReplyBody = {
+        text: s('text'),
+        outcome,
+        ...(fen !== undefined ? { amountRecoveredFen: fen } : {}),
+        ...optional('internalSummary'),
       };
+      return { ok: true, request: { action, body } };
     }
     case 'callback': {
       const resolved = s('resolved');
@@ -324,13 +338,12 @@ export function buildActionRequest(action: ActionName, values: FormValues): Buil
       return { ok: true, request: { action, body: { reason: s('reason'), ...optional('advice') } } };
     case 'resolve-on-intake': {
       const outcome = s('outcome');
-      return {
-        ok: true,
-        request: {
-          action,
-          body: { text: s('text'), ...(oneOf<Outcome>(OUTCOMES, outcome) ? { outcome } : {}) },
-        },
+      const body: ResolveOnIntakeBody = {
+        text: s('text'),
+        ...(oneOf<Outcome>(OUTCOMES, outcome) ? { outcome } : {}),
+        ...optional('internalSummary'),
       };
+      return { ok: true, request: { action, body } };
     }
     case 'request-extension':
       return { ok: true, request: { action, body: { days, reason: s('reason') } } };

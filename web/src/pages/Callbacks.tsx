@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { listCallbackTasks, QUEUE_VIEWS, type QueueItem, type QueueView } from '../api/callbacks';
 import { isAbortError } from '../api/client';
+import { FollowUpSummaryCard } from '../components/callbacks/FollowUpViews';
 import { ScriptEditor } from '../components/callbacks/ScriptEditor';
 import { TaskView } from '../components/callbacks/TaskView';
 import { usePageTitle } from '../components/common';
@@ -89,6 +90,7 @@ function QueueList({ view }: { view: QueueView }) {
           ))}
         </ul>
       ) : null}
+      <FollowUpSummaryCard />
       {canEditScripts ? <ScriptEditor /> : null}
     </div>
   );

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { getCase, isAbortError, revealRequester } from '../api/client';
+import type { CaseWithReplySummary } from '../api/reply';
 import type { Case, Requester } from '../api/types';
 import { ActionPanel } from '../components/ActionPanel';
 import { StatusBadge, usePageTitle } from '../components/common';
@@ -159,7 +160,8 @@ export function CaseViewPage({ id }: { id: string }) {
     );
   }
 
-  const c = data;
+  // GET /cases/{id} is staff-only: the summary is never part of the requester's tracking view.
+  const c: CaseWithReplySummary = data;
   const label = (prefix: string, v: string) => tMaybe(`${prefix}.${v}`) ?? v;
   const lead = c.leadUnit ?? c.assignments.find((a) => a.role === 'lead')?.unit ?? null;
 
@@ -301,6 +303,14 @@ export function CaseViewPage({ id }: { id: string }) {
                 <time dateTime={c.reply.at}>{formatDateTime(c.reply.at)}</time>
               </p>
               <p className="reply-text">{c.reply.text}</p>
+              {c.replyInternalSummary ? (
+                <div data-testid="reply-internal-summary">
+                  <h3>
+                    {t('reply.internalSummaryTitle')} <span className="badge">{t('reply.internalSummaryNote')}</span>
+                  </h3>
+                  <p className="reply-text">{c.replyInternalSummary}</p>
+                </div>
+              ) : null}
             </section>
           ) : null}
 

@@ -111,6 +111,7 @@ export const reopenEffect = async (
       ...patch,
       replyText: null,
       replyOutcome: null,
+      replyInternalSummary: null,
       repliedAt: null,
       callbackResolved: null,
       callbackSatisfaction: null,

@@ -25,6 +25,9 @@ export const contributeToCase: ActionHandler<'contribute'> = async ({ store, rec
   };
 };
 
+/** Only present when given, so that replies without one keep their event data as before. */
+const internalSummaryData = (summary: string | undefined): { internalSummary?: string } => (summary ? { internalSummary: summary } : {});
+
 export const replyToCase: ActionHandler<'reply'> = async (ctx) => {
   const { input, now, store, record, actor } = ctx;
   const lead = assignmentOfActor(actor, toSnapshot(record), (a) => a.role === 'lead');
@@ -36,6 +39,7 @@ export const replyToCase: ActionHandler<'reply'> = async (ctx) => {
       replyDueAt: record.replyDueAt,
       replyText: input.text,
       replyOutcome: input.outcome,
+      replyInternalSummary: input.internalSummary || null,
       repliedAt: now,
       amountRecoveredFen: input.amountRecoveredFen ?? record.amountRecoveredFen,
       extensionDays: null,
@@ -47,6 +51,9 @@ export const replyToCase: ActionHandler<'reply'> = async (ctx) => {
       outcome: input.outcome,
       text: input.text,
       amountRecoveredFen: input.amountRecoveredFen ?? null,
+      // Safe in the event: every public reader of case.replied (Open311 updates and webhooks, messages to the
+      // requester, the tracking page) picks `text` and `outcome` by name and never passes the data on whole.
+      ...internalSummaryData(input.internalSummary),
     },
   };
 };
@@ -84,8 +91,8 @@ export const resolveOnIntake: ActionHandler<'resolve-on-intake'> = async ({ stor
   const outcome = input.outcome ?? 'explained';
   const sla = await applySla({ store, record, now }, null, () => ({ callback: { start: now } }));
   return {
-    patch: { ...sla, replyText: input.text, replyOutcome: outcome, repliedAt: now },
-    eventData: { text: input.text, outcome },
+    patch: { ...sla, replyText: input.text, replyOutcome: outcome, replyInternalSummary: input.internalSummary || null, repliedAt: now },
+    eventData: { text: input.text, outcome, ...internalSummaryData(input.internalSummary) },
   };
 };
 

@@ -12,6 +12,7 @@ import { formatDateTime } from '../../lib/format';
 import { hrefFor } from '../../router';
 import { useSession } from '../../session';
 import { ErrorBox, Loading, Notice, RadioGroup, SelectField, TextAreaField } from '../forms';
+import { CaseFollowUp } from './FollowUpViews';
 import { QuestionnaireForm } from './QuestionnaireForm';
 
 const LANGUAGE_NAMES: Record<Lang, string> = { 'zh-Hans': '中文', bo: 'བོད་ཡིག', en: 'English' };
@@ -244,6 +245,8 @@ export function TaskView({ taskId }: { taskId: string }) {
           ) : null}
         </section>
       ) : null}
+
+      <CaseFollowUp caseId={task.caseId} />
 
       <section className="card" aria-labelledby="cb-history">
         <h2 id="cb-history">{t('callbacks.history')}</h2>

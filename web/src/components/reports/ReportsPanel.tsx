@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { isAbortError } from '../../api/client';
-import { isPending, listReports, requestReport, type Report, type ReportFormat, type ReportKind } from '../../api/reports';
+import { isPending, listReports, REPORT_KINDS, requestReport, type Report, type ReportFormat, type ReportKind } from '../../api/reports';
 import { LANGS, type Lang } from '../../api/types';
 import type { MessageKey } from '../../i18n';
 import { useI18n } from '../../i18n/context';
@@ -19,8 +19,21 @@ function chinaToday(): string {
   return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+/** The years a yearly report can cover: this year (so far) and the ten before, newest first. */
+function yearOptions(today: string): { value: string; label: string }[] {
+  const current = Number(today.slice(0, 4));
+  return Array.from({ length: 11 }, (_, i) => String(current - i)).map((y) => ({ value: y, label: y }));
+}
+
+/** What the period column shows: the month, the year, or both ends. */
+function periodText(r: Report): string {
+  if (r.kind === 'monthly') return r.from.slice(0, 7);
+  if (r.kind === 'yearly') return r.from.slice(0, 4);
+  return `${r.from} – ${r.to}`;
+}
+
 /**
- * Monthly/custom reports (PDF, Excel) made by a background job: a form to request one, the caller's reports
+ * Monthly/yearly/custom reports (PDF, Excel) made by a background job: a form to request one, the caller's reports
  * with their progress (polled while any is pending), and download links. Embedded in the statistics page.
  */
 export function ReportsPanel() {
@@ -29,6 +42,7 @@ export function ReportsPanel() {
   const today = chinaToday();
   const [kind, setKind] = useState<ReportKind>('monthly');
   const [month, setMonth] = useState(today.slice(0, 7));
+  const [year, setYear] = useState(today.slice(0, 4));
   const [from, setFrom] = useState(`${today.slice(0, 7)}-01`);
   const [to, setTo] = useState(today);
   const [unitId, setUnitId] = useState('');
@@ -74,7 +88,7 @@ export function ReportsPanel() {
     try {
       await requestReport({
         kind,
-        from: kind === 'monthly' ? `${month}-01` : from,
+        from: kind === 'monthly' ? `${month}-01` : kind === 'yearly' ? `${year}-01-01` : from,
         ...(kind === 'custom' ? { to } : {}),
         ...(unitId ? { unitId } : {}),
         format,
@@ -106,11 +120,8 @@ export function ReportsPanel() {
           id="report-kind"
           label={t('reports.kind')}
           value={kind}
-          onChange={(v) => setKind(v === 'custom' ? 'custom' : 'monthly')}
-          options={[
-            { value: 'monthly', label: t('reports.kind.monthly') },
-            { value: 'custom', label: t('reports.kind.custom') },
-          ]}
+          onChange={(v) => setKind(REPORT_KINDS.find((k) => k === v) ?? 'monthly')}
+          options={REPORT_KINDS.map((k) => ({ value: k, label: t(`reports.kind.${k}`) }))}
           testId="report-kind"
         />
         {kind === 'monthly' ? (
@@ -118,6 +129,8 @@ export function ReportsPanel() {
             <label htmlFor="report-month">{t('reports.month')}</label>
             <input id="report-month" name="report-month" type="month" value={month} max={today.slice(0, 7)} onChange={(e) => setMonth(e.target.value)} required data-testid="report-month" />
           </div>
+        ) : kind === 'yearly' ? (
+          <SelectField id="report-year" label={t('reports.year')} value={year} onChange={setYear} options={yearOptions(today)} testId="report-year" />
         ) : (
           <>
             <TextField id="report-from" type="date" label={t('reports.from')} value={from} onChange={setFrom} required testId="report-from" />
@@ -175,7 +188,7 @@ export function ReportsPanel() {
               {reports.map((r) => (
                 <tr key={r.id} data-testid={`report-row-${r.id}`}>
                   <td>
-                    {r.kind === 'monthly' ? r.from.slice(0, 7) : `${r.from} – ${r.to}`}
+                    {periodText(r)}
                     <br />
                     <small>{formatDateTime(r.createdAt)}</small>
                   </td>

@@ -4,11 +4,12 @@ import { attachmentsMessages } from './attachments';
 import { callbacksMessages } from './callbacks';
 import { opendataMessages } from './opendata';
 import { reportsMessages } from './reports';
+import { replyMessages } from './reply';
 import { searchMessages } from './search';
 import { statsMessages } from './stats';
 import { workflowMessages } from './workflow';
 
-export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages] as const;
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages] as const;
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>

@@ -1,0 +1,12 @@
+// The reply's internal summary (issue 7), until web/src/api/types.ts carries it: the request bodies of
+// `reply` and `resolve-on-intake` take `internalSummary`, and the staff case view has `replyInternalSummary`.
+import type { ActionBodies, Case } from './types';
+
+/** The longest internal summary the server accepts (src/core/case/case.schemas.ts). */
+export const MAX_INTERNAL_SUMMARY = 2000;
+
+export type ReplyBody = ActionBodies['reply'] & { internalSummary?: string };
+export type ResolveOnIntakeBody = ActionBodies['resolve-on-intake'] & { internalSummary?: string };
+
+/** For staff only: never in the public tracking view (PublicCase). */
+export type CaseWithReplySummary = Case & { replyInternalSummary?: string | null };
