@@ -122,8 +122,8 @@ describe('the requester hears about every step', () => {
     await settle();
     expect(smsTo(phone).at(-1)).toBe(`感谢您对诉求（受理编号${c.trackingNo}）办理情况的评价（不满意）。我们将督促承办单位重新办理。`);
 
-    // Five steps, each once on each channel.
-    expect(smsTo(phone)).toHaveLength(5);
+    // Five steps, each once on each channel, plus the callback request by SMS (reply codes) after the reply.
+    expect(smsTo(phone)).toHaveLength(6);
     expect(mailsTo(email).map((m) => m.subject)).toEqual([
       `诉求已受理（受理编号${c.trackingNo}）`, `诉求已交办（受理编号${c.trackingNo}）`, `办理期限延长（受理编号${c.trackingNo}）`,
       `诉求已答复（受理编号${c.trackingNo}）`, `回访结果（受理编号${c.trackingNo}）`,
@@ -133,7 +133,7 @@ describe('the requester hears about every step', () => {
     // Delivery is on the case timeline, internal, without the requester's number or address.
     const detail = (await t.call('admin', 'GET', `/api/v1/cases/${done.id}`)).json() as CaseBody;
     const delivery = detail.events.filter((e) => e.code.startsWith('notification.'));
-    expect(delivery).toHaveLength(10);
+    expect(delivery).toHaveLength(11);
     expect(delivery.every((e) => e.code === 'notification.sent' && e.isInternal)).toBe(true);
     expect(JSON.stringify(delivery)).not.toMatch(/13800000001|zhuoma|138\*/);
     expect(delivery[0]?.data).toMatchObject({ kind: 'registered', channel: 'sms', provider: 'http', attempts: 1 });
@@ -144,7 +144,7 @@ describe('the requester hears about every step', () => {
 
     // Staff see the delivery log, masked.
     const log = (await t.call('dispatcher', 'GET', `/api/v1/cases/${c.id}/notifications`)).json() as { items: { kind: string; channel: string; status: string; recipient: string }[] };
-    expect(log.items).toHaveLength(10);
+    expect(log.items).toHaveLength(11);
     expect(log.items[0]).toMatchObject({ kind: 'registered', channel: 'sms', status: 'sent', recipient: '138****0001' });
   }, SLOW);
 
