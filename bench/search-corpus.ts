@@ -452,6 +452,9 @@ export const openBenchDatabase = async (options: { scale: number; seed?: number;
     const directory = await loadDirectory(db);
     await loadCorpus(url, vocab, directory, { scale: options.scale, seed, now });
     await adminQuery(url, 'CREATE TABLE bench_loaded (at timestamptz)');
+  } else {
+    // A database kept from an earlier run gets the migrations added since (new columns the queries read).
+    await migrateToLatest(db);
   }
   return { url, db, directory: await loadDirectory(db), scale: options.scale, seed, vocab, now };
 };
