@@ -122,7 +122,7 @@ export function buildUrl(path: string, query?: Record<string, QueryValue>, lang:
   return `${API_BASE}${path}?${params.toString()}`;
 }
 
-interface RequestOptions {
+export interface RequestOptions {
   query?: Record<string, QueryValue>;
   body?: unknown;
   signal?: AbortSignal;
@@ -158,7 +158,17 @@ async function parseError(res: Response): Promise<ApiError> {
   return new ApiError(res.status, fallback, res.statusText);
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, opts: RequestOptions = {}): Promise<T> {
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * The one way the web app calls the API: JSON in and out, the UI language, the cookie session, coded errors as
+ * ApiError, and a 401 sends the user to the sign-in page. Module clients (web/src/api/<module>.ts) use it too.
+ */
+export async function apiRequest<T>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
+  return request<T>(method, path, opts);
+}
+
+async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = {
     Accept: 'application/json',
     'Accept-Language': currentLang,

@@ -1,5 +1,5 @@
 // API of the open-data portal (docs/open-data.md): public lists, statistics and exports; the staff review.
-import { ApiError, buildUrl, getApiLanguage } from './client';
+import { apiRequest, buildUrl } from './client';
 
 export type OpenDataStatus = 'open' | 'replied' | 'closed';
 export const OPEN_DATA_STATUSES: readonly OpenDataStatus[] = ['open', 'replied', 'closed'];
@@ -72,25 +72,7 @@ export interface ReviewBody {
 }
 
 async function call<T>(method: 'GET' | 'PUT', path: string, query: Record<string, string | number | undefined>, body?: unknown, signal?: AbortSignal): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(buildUrl(path, query), {
-      method,
-      headers: { Accept: 'application/json', 'Accept-Language': getApiLanguage(), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-      signal,
-    });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
-  }
-  if (!res.ok) {
-    const parsed = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; messageId?: string; details?: Record<string, unknown> } } | null;
-    throw new ApiError(res.status, parsed?.error?.code ?? `http_${res.status}`, parsed?.error?.message ?? res.statusText, parsed?.error?.messageId, parsed?.error?.details);
-  }
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  return apiRequest<T>(method, path, { query, body, signal });
 }
 
 const filterQuery = (f: OpenDataFilter) => ({ from: f.from, to: f.to, district: f.district, category: f.category, status: f.status || undefined, q: f.q?.trim() || undefined });

@@ -1,7 +1,7 @@
 // Periodic reports (PDF, Excel) made by a background job, and the case-list export (docs/reports.md).
 // The shared client's request helper is private to it; this module calls fetch the same way (same origin,
 // cookie session, language on every call) and answers errors as the same ApiError.
-import { ApiError, buildUrl, getApiLanguage } from './client';
+import { apiRequest, buildUrl } from './client';
 import type { CaseListQuery, Lang } from './types';
 
 export const REPORT_KINDS = ['monthly', 'yearly', 'custom'] as const;
@@ -39,32 +39,7 @@ export interface ReportRequest {
 }
 
 async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': getApiLanguage() };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(buildUrl(path), { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin', signal });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
-  }
-  if (!res.ok) {
-    let parsed: unknown = null;
-    try {
-      parsed = await res.json();
-    } catch {
-      parsed = null;
-    }
-    const e = (parsed as { error?: { code?: unknown; message?: unknown; messageId?: unknown; details?: unknown } } | null)?.error;
-    throw new ApiError(
-      res.status,
-      typeof e?.code === 'string' ? e.code : `http_${res.status}`,
-      typeof e?.message === 'string' ? e.message : res.statusText,
-      typeof e?.messageId === 'string' ? e.messageId : undefined,
-      typeof e?.details === 'object' && e.details !== null ? (e.details as Record<string, unknown>) : undefined,
-    );
-  }
-  return (await res.json()) as T;
+  return apiRequest<T>(method, path, { body, signal });
 }
 
 export const requestReport = (body: ReportRequest): Promise<Report> => call<Report>('POST', '/reports', body);

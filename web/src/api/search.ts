@@ -1,7 +1,7 @@
 // Search, duplicates and repeats, related-case links, undoing a merge, dispatch suggestions (docs/search.md).
 // The shared client's request helper is private to it; this module calls fetch the same way (same origin,
 // cookie session, language on every call) and answers errors as the same ApiError.
-import { ApiError, buildUrl, getApiLanguage } from './client';
+import { apiRequest } from './client';
 import type { Case, CaseSummary } from './types';
 
 type QueryValue = string | number | boolean | undefined | null;
@@ -11,40 +11,7 @@ async function call<T>(
   path: string,
   opts: { query?: Record<string, QueryValue>; body?: unknown; signal?: AbortSignal } = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Language': getApiLanguage() };
-  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  let res: Response;
-  try {
-    res = await fetch(buildUrl(path, opts.query), {
-      method,
-      headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      credentials: 'same-origin',
-      signal: opts.signal,
-    });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
-  }
-  if (!res.ok) {
-    let body: unknown = null;
-    try {
-      body = await res.json();
-    } catch {
-      body = null;
-    }
-    const e = (body as { error?: { code?: unknown; message?: unknown; messageId?: unknown; details?: unknown } } | null)?.error;
-    throw new ApiError(
-      res.status,
-      typeof e?.code === 'string' ? e.code : `http_${res.status}`,
-      typeof e?.message === 'string' ? e.message : res.statusText,
-      typeof e?.messageId === 'string' ? e.messageId : undefined,
-      typeof e?.details === 'object' && e.details !== null ? (e.details as Record<string, unknown>) : undefined,
-    );
-  }
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  return (text === '' ? undefined : JSON.parse(text)) as T;
+  return apiRequest<T>(method, path, opts);
 }
 
 // ---- search ----

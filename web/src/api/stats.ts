@@ -1,5 +1,5 @@
 // Types and calls of the statistics API (/api/v1/stats, docs/statistics.md), for the dashboard.
-import { ApiError, buildUrl, getApiLanguage } from './client';
+import { apiRequest, buildUrl } from './client';
 import type { Channel, Kind, Ref, Status } from './types';
 
 export const STATS_RATES = [
@@ -187,32 +187,7 @@ const scopeParams = (q: StatsScopeQuery): Query => ({
 });
 
 async function getJson<T>(path: string, query: Query, signal?: AbortSignal): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(buildUrl(path, query), {
-      headers: { Accept: 'application/json', 'Accept-Language': getApiLanguage() },
-      credentials: 'same-origin',
-      signal,
-    });
-  } catch (err) {
-    if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
-  }
-  if (!res.ok) {
-    let code = res.status === 403 ? 'auth.forbidden' : res.status === 401 ? 'auth.required' : `http_${res.status}`;
-    let message = res.statusText;
-    let messageId: string | undefined;
-    try {
-      const body = (await res.json()) as { error?: { code?: unknown; message?: unknown; messageId?: unknown } };
-      if (typeof body.error?.code === 'string') code = body.error.code;
-      if (typeof body.error?.message === 'string') message = body.error.message;
-      if (typeof body.error?.messageId === 'string') messageId = body.error.messageId;
-    } catch {
-      // not JSON: keep the status-based code
-    }
-    throw new ApiError(res.status, code, message, messageId);
-  }
-  return (await res.json()) as T;
+  return apiRequest<T>('GET', path, { query, signal });
 }
 
 export const getStatsSummary = (q: StatsScopeQuery, signal?: AbortSignal): Promise<StatsSummary> =>
