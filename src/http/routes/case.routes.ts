@@ -54,6 +54,22 @@ const parseBound = (value: string | undefined, isUpper: boolean): Date | undefin
   return new Date(value);
 };
 
+/** The list's filters from its query string; the export (reports.routes.ts) applies exactly the same. */
+export const caseListFilterOf = (q: Omit<z.infer<typeof listQuerySchema>, 'page' | 'pageSize'>) => ({
+  statuses: q.status,
+  unitId: q.unitId,
+  categoryId: q.categoryId,
+  channel: q.channel,
+  kind: q.kind,
+  isOverdue: q.overdue,
+  isSupervised: q.supervised,
+  isMine: q.mine,
+  from: parseBound(q.from, false),
+  to: parseBound(q.to, true),
+  q: q.q || undefined,
+  sort: q.sort,
+});
+
 const idParams = z.object({ id: z.uuid() });
 
 export const registerCaseRoutes = (app: FastifyInstance, deps: AppDeps): void => {
@@ -94,22 +110,7 @@ export const registerCaseRoutes = (app: FastifyInstance, deps: AppDeps): void =>
       const { items, total } = await listCases(
         deps.db,
         actor,
-        {
-          statuses: q.status,
-          unitId: q.unitId,
-          categoryId: q.categoryId,
-          channel: q.channel,
-          kind: q.kind,
-          isOverdue: q.overdue,
-          isSupervised: q.supervised,
-          isMine: q.mine,
-          from: parseBound(q.from, false),
-          to: parseBound(q.to, true),
-          q: q.q || undefined,
-          sort: q.sort,
-          page: q.page,
-          pageSize: q.pageSize,
-        },
+        { ...caseListFilterOf(q), page: q.page, pageSize: q.pageSize },
         now,
       );
       const language = languageOf(request);

@@ -21,7 +21,7 @@ import { actorOrThrow } from '../auth.plugin.js';
 import { toSummaryView } from '../case.views.js';
 import type { AppDeps, RouteAccess } from '../context.js';
 import { languageOf, localize } from '../language.js';
-import { listQuerySchema } from './case.routes.js';
+import { caseListFilterOf, listQuerySchema } from './case.routes.js';
 
 /** Reports show figures of the caller's unit and below, like the statistics; the export shows the caller's case list. */
 const REPORTS_ACCESS: RouteAccess = 'case.read';
@@ -44,15 +44,6 @@ const exportPageSize = (): number => {
 /** A larger export is a data dump, not a list: narrow the filters (or ask an administrator for a backup). */
 const EXPORT_MAX_ROWS = 500_000;
 
-// Same reading of a date bound as GET /cases (case.routes.ts): a date alone means the whole China day.
-const parseBound = (value: string | undefined, isUpper: boolean): Date | undefined => {
-  if (!value) return undefined;
-  if (value.length === 10) {
-    const start = new Date(`${value}T00:00:00+08:00`);
-    return isUpper ? new Date(start.getTime() + 24 * 3600_000) : start;
-  }
-  return new Date(value);
-};
 
 const CONTENT_TYPE = { csv: 'text/csv; charset=utf-8', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' } as const;
 // Columns holding instants (see EXPORT_COLUMNS): acceptDueAt, replyDueAt, createdAt, updatedAt.
@@ -126,20 +117,7 @@ export const registerReportsRoutes = (app: FastifyInstance, deps: AppDeps): void
       const { format, lang: _lang, ...q } = request.query;
       const now = deps.now();
       const pageSize = exportPageSize();
-      const filter: Omit<CaseListFilter, 'page' | 'pageSize'> = {
-        statuses: q.status,
-        unitId: q.unitId,
-        categoryId: q.categoryId,
-        channel: q.channel,
-        kind: q.kind,
-        isOverdue: q.overdue,
-        isSupervised: q.supervised,
-        isMine: q.mine,
-        from: parseBound(q.from, false),
-        to: parseBound(q.to, true),
-        q: q.q || undefined,
-        sort: q.sort,
-      };
+      const filter: Omit<CaseListFilter, 'page' | 'pageSize'> = caseListFilterOf(q);
       // One snapshot for the whole file: cases changing while it streams cannot appear twice or go missing
       // between pages. Read only, so holding it costs the database nothing but the connection.
       const trx = await deps.db.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute();
