@@ -34,7 +34,7 @@ describe.runIf(hasBrowser)('open-data portal', () => {
     await page.getByTestId('lang-bo').click();
     await page.getByRole('heading', { level: 1, name: 'གཞི་གྲངས་སྤྱི་ཁྱབ།' }).waitFor();
 
-    const api = (await (await page.request.get(`${server.url}/api/v1/open-data/cases?lang=bo&pageSize=20`)).json()) as { items: { title: string }[]; total: number };
+    const api = (await (await page.request.get(`${server.url}/api/v1/public/open-data/cases?lang=bo&pageSize=20`)).json()) as { items: { title: string }[]; total: number };
     expect(api.total).toBeGreaterThan(0);
     await expect.poll(() => page.getByTestId('opendata-count').textContent()).toBe(`བསྡོམས་གྲངས་ ${api.total}`);
     const titles = await page.getByTestId('opendata-case').locator('h3').allInnerTexts();
@@ -52,7 +52,7 @@ describe.runIf(hasBrowser)('open-data portal', () => {
     // Filtering by status goes to the API and shows its answer.
     await page.getByRole('combobox', { name: 'གནས་སྟངས།' }).selectOption('open');
     await page.getByTestId('opendata-apply').click();
-    const open = (await (await page.request.get(`${server.url}/api/v1/open-data/cases?lang=bo&status=open`)).json()) as { total: number };
+    const open = (await (await page.request.get(`${server.url}/api/v1/public/open-data/cases?lang=bo&status=open`)).json()) as { total: number };
     await expect.poll(() => page.getByTestId('opendata-count').textContent()).toBe(`བསྡོམས་གྲངས་ ${open.total}`);
 
     // The CSV download is the export, with its BOM and Tibetan header.

@@ -39,7 +39,7 @@ const act = async (user: string, key: string, action: string, body: unknown) => 
 
 type ListItem = { id: string; title: string; text: string; reply: string | null; status: string; district: { code: string } | null; category: { code: string } | null; location: { lat: number; lng: number } | null };
 const list = async (query = '') => {
-  const res = await t.call(null, 'GET', `/api/v1/open-data/cases?pageSize=200${query}`);
+  const res = await t.call(null, 'GET', `/api/v1/public/open-data/cases?pageSize=200${query}`);
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as { items: ListItem[]; total: number };
 };
@@ -102,7 +102,7 @@ describe('the public list', () => {
     expect(city.items.length).toBeGreaterThan(0);
     expect(city.items.every((i) => ['noise', 'sanitation', 'road_traffic', 'heating_water'].includes(i.category?.code ?? ''))).toBe(true);
     expect((await list('&status=replied')).items.every((i) => i.status === 'replied')).toBe(true);
-    const bad = await t.call(null, 'GET', '/api/v1/open-data/cases?status=secret');
+    const bad = await t.call(null, 'GET', '/api/v1/public/open-data/cases?status=secret');
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { code: 'validation.failed' } });
   });
@@ -197,7 +197,7 @@ describe('publication rules', () => {
 
 describe('statistics', () => {
   it('counts per district and category with small cells suppressed', async () => {
-    const res = await t.call(null, 'GET', '/api/v1/open-data/stats');
+    const res = await t.call(null, 'GET', '/api/v1/public/open-data/stats');
     expect(res.statusCode, res.body).toBe(200);
     const stats = res.json() as { minCell: number; cells: { district: { code: string } | null; category: { code: string } | null; cases: number | string; replyRate: number | null }[] };
     expect(stats.minCell).toBe(3);
@@ -213,17 +213,17 @@ describe('statistics', () => {
     expect(stats.cells.some((c) => c.cases === '<3')).toBe(true);
     // Petitions and wage cases are not counted anywhere.
     expect(counts.some((c) => c.category_id === categoryIds['petition_matter'] || c.category_id === categoryIds['wage_arrears'])).toBe(false);
-    expect((await t.call(null, 'GET', '/api/v1/open-data/stats?from=2026-12-01&to=2026-11-01')).statusCode).toBe(400);
+    expect((await t.call(null, 'GET', '/api/v1/public/open-data/stats?from=2026-12-01&to=2026-11-01')).statusCode).toBe(400);
   });
 });
 
 describe('exports', () => {
   it('JSON and CSV exports hold exactly the list', async () => {
     const { items } = await list();
-    const json = await t.call(null, 'GET', '/api/v1/open-data/cases.json');
+    const json = await t.call(null, 'GET', '/api/v1/public/open-data/cases.json');
     expect(json.statusCode).toBe(200);
     expect((json.json() as { items: unknown[] }).items).toEqual(items);
-    const csv = await t.call(null, 'GET', '/api/v1/open-data/cases.csv?lang=en');
+    const csv = await t.call(null, 'GET', '/api/v1/public/open-data/cases.csv?lang=en');
     expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(csv.body.startsWith('\uFEFF"id","title","text","reply"')).toBe(true);
     const lines = csv.body.trimEnd().split('\r\n');
@@ -231,7 +231,7 @@ describe('exports', () => {
     for (const item of items) expect(csv.body).toContain(`"${item.id}"`);
     expect(csv.body).toContain('"\'=HYPERLINK(""http://evil.example"",""点击"")"');
     expect(csv.body).toContain('"\'+1 建议增加路灯"');
-    const stats = await t.call(null, 'GET', '/api/v1/open-data/stats.csv?lang=bo');
+    const stats = await t.call(null, 'GET', '/api/v1/public/open-data/stats.csv?lang=bo');
     expect(stats.body.startsWith('\uFEFF"ཆུས་རྫོང་།"')).toBe(true);
   });
 });
@@ -245,7 +245,7 @@ describe('privacy', () => {
     const urls: string[] = [];
     for (const lang of ['zh-Hans', 'bo', 'en']) {
       for (const path of ['cases?pageSize=200', 'cases.csv?x=1', 'cases.json?x=1', 'stats?x=1', 'stats.csv?x=1', 'stats.json?x=1', 'meta?x=1', 'cases?status=replied&pageSize=200']) {
-        urls.push(`/api/v1/open-data/${path}&lang=${lang}`);
+        urls.push(`/api/v1/public/open-data/${path}&lang=${lang}`);
       }
     }
     let bytes = 0;

@@ -162,12 +162,12 @@ describe('it reaches no public output', () => {
   });
 
   it('not open data: list, exports, search', async () => {
-    const list = await t.call(null, 'GET', '/api/v1/open-data/cases?pageSize=200');
+    const list = await t.call(null, 'GET', '/api/v1/public/open-data/cases?pageSize=200');
     expect(list.statusCode, list.body).toBe(200);
     const items = (list.json() as { items: { id: string; reply: string | null }[] }).items;
     expect(items.some((i) => i.reply === '工地已停止夜间施工。'), list.body).toBe(true);
     expectNoSummary('open-data list', list.body);
-    for (const url of ['/api/v1/open-data/cases.json', '/api/v1/open-data/cases.csv', `/api/v1/open-data/cases?q=${encodeURIComponent(SUMMARY_MARK)}`]) {
+    for (const url of ['/api/v1/public/open-data/cases.json', '/api/v1/public/open-data/cases.csv', `/api/v1/public/open-data/cases?q=${encodeURIComponent(SUMMARY_MARK)}`]) {
       const res = await t.call(null, 'GET', url);
       expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
       expectNoSummary(url, res.body);

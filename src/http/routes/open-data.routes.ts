@@ -150,7 +150,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
   const openHeaders = (reply: FastifyReply) => reply.header('access-control-allow-origin', '*').header('cache-control', 'public, max-age=60');
 
   api.get(
-    '/open-data/cases',
+    '/public/open-data/cases',
     {
       config: { access: 'public' },
       schema: {
@@ -183,7 +183,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
 
   for (const format of ['csv', 'json'] as const) {
     api.get(
-      `/open-data/cases.${format}`,
+      `/public/open-data/cases.${format}`,
       {
         config: { access: 'public' },
         schema: {
@@ -236,7 +236,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
   };
 
   api.get(
-    '/open-data/stats',
+    '/public/open-data/stats',
     {
       config: { access: 'public' },
       schema: {
@@ -253,7 +253,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
 
   for (const format of ['csv', 'json'] as const) {
     api.get(
-      `/open-data/stats.${format}`,
+      `/public/open-data/stats.${format}`,
       { config: { access: 'public' }, schema: { tags, summary: `The statistics per district and category as ${format.toUpperCase()}`, querystring: statsQuery } },
       async (request, reply) => {
         const language = languageOf(request);
@@ -272,7 +272,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
   }
 
   api.get(
-    '/open-data/meta',
+    '/public/open-data/meta',
     {
       config: { access: 'public' },
       schema: {

@@ -78,20 +78,20 @@ async function call<T>(method: 'GET' | 'PUT', path: string, query: Record<string
 const filterQuery = (f: OpenDataFilter) => ({ from: f.from, to: f.to, district: f.district, category: f.category, status: f.status || undefined, q: f.q?.trim() || undefined });
 
 export function getOpenDataCases(f: OpenDataFilter, page: number, pageSize: number, signal?: AbortSignal) {
-  return call<{ items: OpenDataCase[]; total: number; page: number; pageSize: number }>('GET', '/open-data/cases', { ...filterQuery(f), page, pageSize }, undefined, signal);
+  return call<{ items: OpenDataCase[]; total: number; page: number; pageSize: number }>('GET', '/public/open-data/cases', { ...filterQuery(f), page, pageSize }, undefined, signal);
 }
 
 export function getOpenDataStats(f: Pick<OpenDataFilter, 'from' | 'to'>, signal?: AbortSignal) {
-  return call<OpenDataStats>('GET', '/open-data/stats', { from: f.from, to: f.to }, undefined, signal);
+  return call<OpenDataStats>('GET', '/public/open-data/stats', { from: f.from, to: f.to }, undefined, signal);
 }
 
 export function getOpenDataMeta(signal?: AbortSignal) {
-  return call<OpenDataMeta>('GET', '/open-data/meta', {}, undefined, signal);
+  return call<OpenDataMeta>('GET', '/public/open-data/meta', {}, undefined, signal);
 }
 
 /** A download link (the browser fetches it: no script, works with the keyboard and with a screen reader). */
 export function openDataExportUrl(what: 'cases' | 'stats', format: 'csv' | 'json', f: OpenDataFilter): string {
-  return buildUrl(`/open-data/${what}.${format}`, what === 'cases' ? filterQuery(f) : { from: f.from, to: f.to });
+  return buildUrl(`/public/open-data/${what}.${format}`, what === 'cases' ? filterQuery(f) : { from: f.from, to: f.to });
 }
 
 export function listReviewItems(state: ReviewItem['state'] | '', signal?: AbortSignal) {
