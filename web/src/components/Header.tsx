@@ -1,6 +1,7 @@
 import { LANGS } from '../api/types';
 import { useI18n } from '../i18n/context';
 import { LANGUAGE_NAMES } from '../i18n';
+import { NotificationBell } from './NotificationBell';
 import { useLargeText } from '../prefs';
 import { useRoute } from '../router';
 import { canRegister, useSession } from '../session';
@@ -54,17 +55,17 @@ export function Header() {
               </a>
               {user.permissions.includes('case.supervise') ? (
                 <a href="#/work/repeats" aria-current={route.path === '/work/repeats' ? 'page' : undefined} data-testid="nav-repeats">
-                  {t('search.repeats.title')}
+                  {t('header.repeats')}
                 </a>
               ) : null}
               {user.permissions.includes('settings.manage') ? (
                 <a href="#/work/admin/text" aria-current={route.path === '/work/admin/text' ? 'page' : undefined} data-testid="nav-text-settings">
-                  {t('search.settings.title')}
+                  {t('header.textSettings')}
                 </a>
               ) : null}
               {user.permissions.includes('integration.manage') ? (
                 <a href="#/work/admin/api-tokens" aria-current={route.path === '/work/admin/api-tokens' ? 'page' : undefined} data-testid="nav-api-tokens">
-                  {t('access.title')}
+                  {t('header.apiTokens')}
                 </a>
               ) : null}
             </>
@@ -110,6 +111,7 @@ export function Header() {
             </span>{' '}
             {t('header.largeText')}
           </button>
+          {user ? <NotificationBell /> : null}
           {user ? (
             <div className="user-box">
               <span className="user-name" data-testid="user-name">

@@ -2,6 +2,7 @@
 import { accessMessages } from './access';
 import { attachmentsMessages } from './attachments';
 import { callbacksMessages } from './callbacks';
+import { noticesMessages } from './notices';
 import { opendataMessages } from './opendata';
 import { reportsMessages } from './reports';
 import { replyMessages } from './reply';
@@ -9,7 +10,7 @@ import { searchMessages } from './search';
 import { statsMessages } from './stats';
 import { workflowMessages } from './workflow';
 
-export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages] as const;
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages] as const;
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>

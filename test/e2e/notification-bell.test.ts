@@ -1,0 +1,142 @@
+import { mkdir } from 'node:fs/promises';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBackground, type Background } from '../../src/jobs/background.js';
+import { backgroundWorkers, eventConsumers } from '../../src/jobs/consumers.js';
+import { jobHandlers } from '../../src/jobs/handlers.js';
+import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
+import { TEST_PASSWORD } from '../helpers/test-database.js';
+
+/**
+ * The staff notification bell (issue 7): a case dispatched to hrss gives its handler an unread notice; the bell
+ * shows the count, the list links to the case, opening it marks the notice read, and the bell follows the UI
+ * language (the notice texts come back from the server in Tibetan).
+ */
+const hasBrowser = isChromiumAvailable();
+if (!hasBrowser && process.env.CI) throw new Error('CI must run the browser tests: /usr/bin/chromium is missing');
+const shots = 'test-results';
+
+let server: LiveServer;
+let browser: Browser;
+let background: Background;
+
+const api = async (token: string | null, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
+  const res = await fetch(`${server.url}/api/v1${path}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+};
+const login = async (username: string): Promise<string> => (await api(null, 'POST', '/auth/login', { username, password: TEST_PASSWORD })).token as string;
+
+beforeAll(async () => {
+  if (!hasBrowser) return;
+  server = await startLiveServer();
+  background = await startBackground(server.database.db, { handlers: jobHandlers, consumers: eventConsumers, workers: backgroundWorkers, isLooping: false, log: () => {} });
+  browser = await launchChromium();
+  await mkdir(shots, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await background?.stop();
+  await server?.close();
+});
+
+describe.skipIf(!hasBrowser)('the notification bell', () => {
+  it('shows the unread count, links a notice to its case, marks it read and speaks Tibetan', async () => {
+    const units = (await api(null, 'GET', '/units')).items as { id: string; code: string }[];
+    const hrssId = units.find((u) => u.code === 'hrss')?.id ?? '';
+    const [agent, dispatcher] = [await login('agent'), await login('dispatcher')];
+    const registerAndDispatch = async (title: string) => {
+      const created = await api(agent, 'POST', '/cases', {
+        channel: 'phone', kind: 'help', title, description: '工资被拖欠三个月，请帮助协调。',
+        requester: { name: '张三', phone: '13977770002', language: 'zh-Hans' },
+      });
+      await api(dispatcher, 'POST', `/cases/${created.id as string}/dispatch`, { unitId: hrssId });
+      return { id: created.id as string, trackingNo: created.trackingNo as string };
+    };
+    const first = await registerAndDispatch('拖欠工资一');
+    const second = await registerAndDispatch('拖欠工资二');
+    expect(first.trackingNo).toBeTruthy();
+    // The event consumers write the notices (notify.staff); run them to the end.
+    for (let n = await background.runOnce(); n > 0; n = await background.runOnce());
+
+    const handlerToken = await login('handler');
+    const before = (await api(handlerToken, 'GET', '/notifications?unread=true')).unread as number;
+    expect(before).toBeGreaterThanOrEqual(2);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#/login`);
+    await page.getByTestId('login-username').fill('handler');
+    await page.getByTestId('login-password').fill(TEST_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('queue-table').waitFor();
+
+    const bell = page.getByTestId('notification-bell-button');
+    await expect.poll(() => page.getByTestId('notification-count').textContent()).toBe(String(before));
+    expect(await bell.getAttribute('aria-label')).toBe(`通知，${before} 条未读`);
+    expect(await bell.getAttribute('aria-expanded')).toBe('false');
+
+    // Keyboard: Enter opens and moves focus into the list, Escape closes and gives focus back to the bell.
+    await bell.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => bell.getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => page.locator('[data-testid="notification-panel"]:focus').count()).toBe(1);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => bell.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByTestId('notification-panel').isVisible()).toBe(false);
+    await expect.poll(() => page.locator('[data-testid="notification-bell-button"]:focus').count()).toBe(1);
+
+    await bell.click();
+    const item = page.getByTestId('notification-item').filter({ hasText: first.trackingNo });
+    await item.waitFor().catch(async (e: unknown) => {
+      await page.screenshot({ path: `${shots}/notification-bell-failed.png`, fullPage: true });
+      throw e;
+    });
+    expect(await item.getAttribute('data-unread')).toBe('true');
+    await page.screenshot({ path: `${shots}/notification-bell-open.png`, fullPage: true });
+    await item.click();
+
+    await page.getByTestId('case-title').waitFor();
+    expect(page.url()).toContain(`#/work/cases/${first.id}`);
+    await expect.poll(() => page.getByTestId('notification-count').textContent()).toBe(String(before - 1));
+    // The server really recorded it: that notice is read, the other case's is still unread.
+    const rows = await server.database.db
+      .selectFrom('staff_notifications')
+      .innerJoin('users', 'users.id', 'staff_notifications.user_id')
+      .select(['staff_notifications.case_id', 'staff_notifications.read_at'])
+      .where('users.username', '=', 'handler')
+      .execute();
+    expect(rows.filter((r) => r.case_id === first.id).every((r) => r.read_at !== null)).toBe(true);
+    expect(rows.filter((r) => r.case_id === second.id).every((r) => r.read_at === null)).toBe(true);
+
+    // Tibetan: the bell's label and the notices' texts (rendered by the server) follow the language.
+    await page.getByTestId('lang-bo').click();
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe(`བརྡ་ཐོ། མ་བཀླགས་པ་ ${before - 1}`);
+    await bell.click();
+    const boItem = page.getByTestId('notification-item').filter({ hasText: second.trackingNo });
+    await expect.poll(() => boItem.textContent()).toMatch(/[\u0F00-\u0FFF]/);
+    // Large-text mode: the list stays usable (the item is still at least 3rem high and inside the viewport).
+    // (clicking outside the list closes it, so the bell opens it again)
+    await page.getByTestId('large-text').click();
+    await expect.poll(() => bell.getAttribute('aria-expanded')).toBe('false');
+    await bell.click();
+    await boItem.waitFor();
+    const box = await boItem.boundingBox();
+    expect(box?.height ?? 0).toBeGreaterThanOrEqual(48);
+    expect((box?.x ?? -1) >= 0 && (box?.x ?? 0) + (box?.width ?? 0) <= 1280).toBe(true);
+    await page.screenshot({ path: `${shots}/notification-bell-bo-large.png`, fullPage: true });
+
+    // Mark all read empties the count.
+    await page.getByTestId('notification-read-all').click();
+    await expect.poll(() => page.getByTestId('notification-count').count()).toBe(0);
+    expect((await api(handlerToken, 'GET', '/notifications?unread=true')).unread).toBe(0);
+    await context.close();
+  }, 180_000);
+});
