@@ -8,6 +8,7 @@ import { CallbacksPage } from './pages/Callbacks';
 import { FeedbackPage } from './components/callbacks/FeedbackPage';
 import { OpenDataPage } from './pages/OpenData';
 import { RepeatsPage } from './pages/Repeats';
+import { ReplyTemplatesPage } from './pages/ReplyTemplates';
 import { SearchPage } from './pages/Search';
 import { StatsPage } from './pages/Stats';
 import { TextSettingsPage } from './pages/TextSettings';
@@ -57,6 +58,7 @@ function Routes() {
     '/work/callbacks': () => <CallbacksPage />,
     '/work/admin/api-tokens': () => <ApiTokensPage />,
     '/work/admin/text': () => <TextSettingsPage />,
+    '/work/admin/reply-templates': () => <ReplyTemplatesPage />,
   };
   const staffPage = staffPages[path];
   if (staffPage) return <StaffOnly>{staffPage()}</StaffOnly>;

@@ -68,6 +68,11 @@ export function Header() {
                   {t('header.apiTokens')}
                 </a>
               ) : null}
+              {user.permissions.includes('reply_template.manage') ? (
+                <a href="#/work/admin/reply-templates" aria-current={route.path === '/work/admin/reply-templates' ? 'page' : undefined} data-testid="nav-reply-templates">
+                  {t('templates.nav')}
+                </a>
+              ) : null}
             </>
           ) : (
             <a href="#/open-data" aria-current={route.path === '/open-data' ? 'page' : undefined} data-testid="nav-open-data">

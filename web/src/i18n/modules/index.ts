@@ -8,9 +8,10 @@ import { reportsMessages } from './reports';
 import { replyMessages } from './reply';
 import { searchMessages } from './search';
 import { statsMessages } from './stats';
+import { templatesMessages } from './templates';
 import { workflowMessages } from './workflow';
 
-export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages] as const;
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages] as const;
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>
