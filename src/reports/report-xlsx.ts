@@ -4,6 +4,7 @@ import type { LocalizedText } from '../core/directory/directory.types.js';
 import type { ReportData } from '../core/reports/report-data.js';
 import { notableReasonText, REPORT_TEXT, reportTitleOf } from '../core/reports/report-text.js';
 import { REPORT_LABELS } from '../core/stats/report-labels.js';
+import { categorySheet } from '../core/stats/workbook-sheets.js';
 import type { RateName } from '../core/stats/stats.types.js';
 
 const COUNT = '#,##0';
@@ -101,25 +102,14 @@ export const renderReportXlsx = async (data: ReportData, language: Language): Pr
     [COUNT, null, COUNT, ...RATES.map(() => PERCENT), SCORE, MONEY, COUNT],
     [8, 36, 12, 12, 12, 12, 12, 12, 12, 12, 16, 12],
   );
+  const categories = categorySheet(L, name, data.categories);
   addTable(
     wb,
     L.sheetCategory,
-    [L.category, L.parentCategory, L.measures.registered, L.measures.replied, L.measures.replyRate, L.measures.onTimeRate, L.measures.resolutionRate, L.measures.satisfactionRate, L.measures.amountRecovered, L.measures.open, L.measures.openOverdue],
-    data.categories.map((c) => [
-      c.category ? name(c.category.name) : L.noCategory,
-      c.parent ? name(c.parent.name) : null,
-      c.counts.registered,
-      c.counts.replied,
-      c.rates.replyRate.value,
-      c.rates.onTimeRate.value,
-      c.rates.resolutionRate.value,
-      c.rates.satisfactionRate.value,
-      yuan(c.counts.amountRecoveredFen),
-      c.counts.open,
-      c.counts.openOverdue,
-    ]),
-    [null, null, COUNT, COUNT, PERCENT, PERCENT, PERCENT, PERCENT, MONEY, COUNT, COUNT],
-    [30, 22, 12, 12, 12, 12, 12, 12, 16, 12, 12],
+    categories.headers,
+    categories.rows,
+    categories.formats,
+    categories.widths,
   );
   addTable(
     wb,

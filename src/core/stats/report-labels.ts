@@ -1,7 +1,7 @@
 import type { CaseStatus, Language, Satisfaction } from '../case/case.types.js';
 import type { NotableKind } from './stats.ports.js';
 
-type Labels = {
+export type Labels = {
   sheetSummary: string;
   sheetCategory: string;
   sheetUnit: string;

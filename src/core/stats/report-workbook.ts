@@ -3,6 +3,7 @@ import type { Language } from '../case/case.types.js';
 import type { LocalizedText } from '../directory/directory.types.js';
 import type { ReportData } from './period-report.js';
 import { REPORT_LABELS } from './report-labels.js';
+import { categorySheet } from './workbook-sheets.js';
 import type { Figures } from './stats-queries.js';
 import type { RateName } from './stats.types.js';
 
@@ -101,24 +102,13 @@ export const buildReportWorkbook = async (data: ReportData, language: Language):
   summary.addRow([]);
   summary.addRow([L.notes]).font = { italic: true, color: { argb: 'FF666666' } };
 
+  const categories = categorySheet(L, name, data.byCategory);
   addTable(
     wb.addWorksheet(L.sheetCategory),
-    [L.category, L.parentCategory, L.measures.registered, L.measures.replied, L.measures.replyRate, L.measures.onTimeRate, L.measures.resolutionRate, L.measures.satisfactionRate, L.measures.amountRecovered, L.measures.open, L.measures.openOverdue],
-    data.byCategory.map((c) => [
-      c.category ? name(c.category.name) : L.noCategory,
-      c.parent ? name(c.parent.name) : null,
-      c.counts.registered,
-      c.counts.replied,
-      c.rates.replyRate.value,
-      c.rates.onTimeRate.value,
-      c.rates.resolutionRate.value,
-      c.rates.satisfactionRate.value,
-      yuan(c.counts.amountRecoveredFen),
-      c.counts.open,
-      c.counts.openOverdue,
-    ]),
-    [null, null, COUNT, COUNT, PERCENT, PERCENT, PERCENT, PERCENT, MONEY, COUNT, COUNT],
-    [30, 22, 12, 12, 12, 12, 12, 12, 16, 12, 12],
+    categories.headers,
+    categories.rows,
+    categories.formats,
+    categories.widths,
   );
 
   addTable(
