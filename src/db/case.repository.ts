@@ -203,18 +203,62 @@ const incrementTrackingCounter = async (trx: DbOrTrx, day: string): Promise<numb
  * statement. Crash-safe all the same: the case that uses the number commits with a flush, which writes the
  * WAL up to and past this commit, so no acknowledged case's number can be handed out again after a crash.
  */
-export const reserveTrackingSequence = (db: Db, day: string): Promise<number> =>
+const reserveTrackingBlock = (db: Db, day: string, size: number): Promise<number> =>
   db.transaction().execute(async (trx) => {
     // SET LOCAL and the increment in one round trip: the CTE is read by the INSERT, so it runs first.
     const result = await sql<{ last_value: number }>`
       WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true))
-      INSERT INTO tracking_counters (day, last_value) SELECT ${day}, 1 FROM async_commit
-      ON CONFLICT (day) DO UPDATE SET last_value = tracking_counters.last_value + 1
+      INSERT INTO tracking_counters (day, last_value) SELECT ${day}, ${size}::int FROM async_commit
+      ON CONFLICT (day) DO UPDATE SET last_value = tracking_counters.last_value + ${size}::int
       RETURNING last_value`.execute(trx);
     const row = result.rows[0];
     if (!row) throw new Error('tracking counter: no row returned');
     return row.last_value;
   });
+
+/** One number, reserved on its own (for callers that register a case now and then). */
+export const reserveTrackingSequence = (db: Db, day: string): Promise<number> => reserveTrackingBlock(db, day, 1);
+
+/** The largest block of numbers one reservation takes, when intake is busy. */
+export const MAX_TRACKING_BLOCK = 64;
+
+/**
+ * Hands out tracking numbers from blocks reserved in the database. Under load every intake used to update
+ * the day's counter row, and on a busy machine those updates queued behind each other (a lock convoy: 60 %
+ * of the statement time at 50 parallel desks). A block is one number when intake is quiet and doubles, up
+ * to MAX_TRACKING_BLOCK, while reservations follow each other within a second. Crash-safe like a single
+ * reservation: a case commits with a flush that carries the block's commit record with it, so no number
+ * of an acknowledged case is issued again; numbers left in a block when the process stops are skipped.
+ */
+export const createTrackingReserver = (db: Db, options: { maxBlock?: number; clock?: () => number } = {}): ((day: string) => Promise<number>) => {
+  const maxBlock = options.maxBlock ?? MAX_TRACKING_BLOCK;
+  const clock = options.clock ?? Date.now;
+  let block: { day: string; next: number; last: number } | null = null;
+  let size = 1;
+  let lastReservedAt = Number.NEGATIVE_INFINITY;
+  let reserving: Promise<void> | null = null;
+  const take = async (day: string): Promise<number> => {
+    for (;;) {
+      if (block && block.day === day && block.next <= block.last) return block.next++;
+      if (reserving) {
+        await reserving;
+        continue;
+      }
+      const at = clock();
+      size = at - lastReservedAt < 1000 ? Math.min(maxBlock, size * 2) : 1;
+      lastReservedAt = at;
+      const wanted = size;
+      reserving = reserveTrackingBlock(db, day, wanted)
+        .then((last) => {
+          block = { day, next: last - wanted + 1, last };
+        })
+        .finally(() => {
+          reserving = null;
+        });
+    }
+  };
+  return take;
+};
 
 /** Forgets idempotency keys (and the access codes kept with them) once their replay window is over. */
 export const purgeIdempotencyKeys = async (db: DbOrTrx, createdBefore: Date): Promise<number> => {
@@ -275,31 +319,40 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
     return id;
   },
   insertCase: async (c) => {
-    const row = await trx
-      .insertInto('cases')
-      .values({
-        tracking_no: c.trackingNo,
-        access_code_hash: c.accessCodeHash,
-        status: 'registered',
-        channel: c.channel,
-        kind: c.kind,
-        title: c.title,
-        description: c.description,
-        language: c.language,
-        category_id: c.categoryId,
-        requester_id: c.requesterId,
-        intake_unit_id: c.intakeUnitId,
-        address: c.address,
-        lat: c.lat,
-        lng: c.lng,
-        amount_claimed_fen: c.amountClaimedFen,
-        created_by: c.createdBy,
-        created_at: c.at,
-        updated_at: c.at,
-      })
-      .returning('id')
+    // The row as inserted (defaults included) is the record, read in the same statement: a new case has no
+    // assignments yet, and reading it back costs two more round trips on the busiest write path.
+    const row = await withWorkflow(trx)
+      .with('c', (db) =>
+        db
+          .insertInto('cases')
+          .values({
+            tracking_no: c.trackingNo,
+            access_code_hash: c.accessCodeHash,
+            status: 'registered',
+            channel: c.channel,
+            kind: c.kind,
+            title: c.title,
+            description: c.description,
+            language: c.language,
+            category_id: c.categoryId,
+            requester_id: c.requesterId,
+            intake_unit_id: c.intakeUnitId,
+            address: c.address,
+            lat: c.lat,
+            lng: c.lng,
+            amount_claimed_fen: c.amountClaimedFen,
+            created_by: c.createdBy,
+            created_at: c.at,
+            updated_at: c.at,
+          })
+          .returningAll(),
+      )
+      .selectFrom('c')
+      .innerJoin('units as intake', 'intake.id', 'c.intake_unit_id')
+      .selectAll('c')
+      .select('intake.path as intake_unit_path')
       .executeTakeFirstOrThrow();
-    return row.id;
+    return mapCase(row, []);
   },
   updateCase: async (id, patch, at) => {
     await withWorkflow(trx).updateTable('cases').set({ ...toUpdate(patch), updated_at: at }).where('id', '=', id).execute();

@@ -1,7 +1,7 @@
 import type { AuthDeps } from '../core/auth/auth.ports.js';
 import type { CaseDeps } from '../core/case/case.ports.js';
 import { createAuthStore } from './auth.repository.js';
-import { createCaseStore, reserveTrackingSequence } from './case.repository.js';
+import { createCaseStore, createTrackingReserver } from './case.repository.js';
 import type { Db } from './database.js';
 import { createTwoFactorDeps } from './two-factor.repository.js';
 
@@ -9,7 +9,7 @@ import { createTwoFactorDeps } from './two-factor.repository.js';
 export const createCaseDeps = (db: Db, now: () => Date): CaseDeps => ({
   transaction: (fn) => db.transaction().execute((trx) => fn(createCaseStore(trx))),
   now,
-  reserveTrackingSequence: (day) => reserveTrackingSequence(db, day),
+  reserveTrackingSequence: createTrackingReserver(db),
 });
 
 export const createAuthDeps = (db: Db, now: () => Date, sessionTtlHours: number, sessionIdleMinutes = 120): AuthDeps => ({

@@ -71,7 +71,8 @@ export type CaseStore = {
     expiredBefore: Date;
   }) => Promise<boolean>;
   insertRequester: (requester: NewRequester) => Promise<string>;
-  insertCase: (input: NewCase) => Promise<string>;
+  /** The case as inserted, with the database's defaults. */
+  insertCase: (input: NewCase) => Promise<CaseRecord>;
   updateCase: (id: string, patch: CasePatch, at: Date) => Promise<void>;
   insertAssignment: (input: { caseId: string; unitId: string; role: AssignmentRole; assignedBy: string | null; at: Date }) => Promise<void>;
   updateAssignment: (id: string, patch: { status: AssignmentStatus; acceptedAt?: Date; endedAt?: Date }) => Promise<void>;

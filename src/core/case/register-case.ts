@@ -38,7 +38,7 @@ export const insertNewCase = async (
   const day = chinaDay(context.now);
   const trackingNo = formatTrackingNo(day, context.trackingSequence ?? (await store.nextTrackingSequence(day)));
   const accessCode = newAccessCode();
-  const id = await store.insertCase({
+  const record = await store.insertCase({
     trackingNo,
     accessCodeHash: hashAccessCode(trackingNo, accessCode),
     channel: intake.channel,
@@ -57,6 +57,7 @@ export const insertNewCase = async (
     at: context.now,
   });
   // Only a requester who can be reached gets the code by message; for the others it is never kept.
+  const id = record.id;
   if (requester?.phone || requester?.email) await store.stashAccessCode(id, accessCode);
   await store.appendEvent('case', id, {
     actorKind: context.actorKind,
@@ -68,8 +69,6 @@ export const insertNewCase = async (
     data: { channel: intake.channel, kind: intake.kind },
     at: context.now,
   });
-  const record = await store.findCase(id);
-  if (!record) throw new Error('case vanished inside its own transaction');
   return { record, accessCode };
 };
 
