@@ -540,7 +540,7 @@ const loadCorpus = async (url: string, vocab: Vocabulary, directory: Directory, 
   log(`loaded ${scale} cases in ${Math.round((Date.now() - started) / 1000)} s; building ${definitions.length} indexes`);
   for (const definition of definitions) {
     const t0 = Date.now();
-    await adminQuery(url, `SET maintenance_work_mem = '1GB'; ${definition}`);
+    await adminQuery(url, `SET maintenance_work_mem = '4GB'; ${definition}`);
     log(`  ${definition.replace(/^CREATE (UNIQUE )?INDEX (\S+).*$/, '$2')}: ${Math.round((Date.now() - t0) / 1000)} s`);
   }
   await adminQuery(url, 'VACUUM ANALYZE');

@@ -1,7 +1,8 @@
 /**
  * Search latency over a generated archive (see bench/search-corpus.ts).
  * Run: DATABASE_URL=postgres://… npx tsx bench/search.bench.ts   (BENCH_CASES=200000 to scale, default 1 000 000;
- * BENCH_QUERIES=1000; BENCH_FRESH=1 to regenerate the database instead of reusing it)
+ * BENCH_QUERIES=1000; BENCH_FRESH=1 to regenerate the database instead of reusing it; BENCH_PROFILE=1 to print
+ * where the time goes, statement by statement)
  *
  * The database bihuan_bench_<cases>_<seed> is created on that server, loaded with COPY and kept for the
  * next run. 1000 queries (after 50 for warming up) go through the search use case as the HTTP route calls
@@ -13,12 +14,18 @@ import { permissionsForRoles, type Role } from '../src/core/auth/roles.js';
 import type { CaseStatus } from '../src/core/case/case.types.js';
 import { isStopWord } from '../src/core/search/search-query.js';
 import { searchCases, type SearchFilter } from '../src/core/search/search-cases.js';
+import { createDb } from '../src/db/database.js';
 import { createSearchStore, MAX_RANKED } from '../src/db/search.repository.js';
 import { tokenize } from '../src/text/tokenize.js';
 import { generateCase, indexSizes, log, mulberry32, openBenchDatabase, percentile, type BenchDatabase } from './search-corpus.js';
 
 const SCALE = Number(process.env.BENCH_CASES ?? 1_000_000);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 1000);
+const IS_PROFILE = process.env.BENCH_PROFILE === '1';
+
+/** Statement time by the statement's first words (a rough shape), for BENCH_PROFILE. */
+const statementTimes = new Map<string, { n: number; ms: number }>();
+const shapeOf = (text: string): string => text.replace(/\s+/g, ' ').replace(/\$\d+/g, '?').slice(0, 110);
 
 type QueryKind = 'one word' | 'two words' | 'three words' | 'tibetan' | 'tracking no.' | 'word + filter' | 'unit user';
 type BenchQuery = { kind: QueryKind; q: string; filter: SearchFilter; actor: Actor };
@@ -93,7 +100,17 @@ const main = async (): Promise<void> => {
   const bench = await openBenchDatabase({ scale: SCALE, isFresh: process.env.BENCH_FRESH === '1' });
   try {
     const queries = await makeQueries(bench);
-    const store = createSearchStore(bench.db, () => bench.now);
+    const profiled = IS_PROFILE
+      ? createDb(bench.url, {
+          max: 8,
+          log: (event) => {
+            const shape = shapeOf(event.query.sql);
+            const t = statementTimes.get(shape) ?? { n: 0, ms: 0 };
+            statementTimes.set(shape, { n: t.n + 1, ms: t.ms + event.queryDurationMillis });
+          },
+        })
+      : null;
+    const store = createSearchStore(profiled ?? bench.db, () => bench.now);
     const run = async (q: BenchQuery) => {
       const started = performance.now();
       const result = await searchCases(store, { actor: q.actor, q: q.q, filter: q.filter, page: 1, pageSize: 20 });
@@ -126,6 +143,14 @@ const main = async (): Promise<void> => {
     console.log('Slowest queries:');
     for (const x of [...results].sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`  ${x.ms.toFixed(1)} ms  ${x.kind}  ${JSON.stringify(x.q)}  (${x.total}${x.isExact ? '' : '+'} hits)`);
     console.log('Sizes:', await indexSizes(bench.url));
+    if (profiled) {
+      const all = [...statementTimes.values()].reduce((sum, t) => sum + t.ms, 0);
+      console.log(`\nStatements (warm-up included), ${all.toFixed(0)} ms in all:`);
+      for (const [shape, t] of [...statementTimes].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
+        console.log(`  ${((100 * t.ms) / all).toFixed(1).padStart(5)} %  ${String(t.n).padStart(5)} ×  ${(t.ms / t.n).toFixed(2).padStart(7)} ms  ${shape}`);
+      }
+      await profiled.destroy();
+    }
   } finally {
     await bench.db.destroy();
   }

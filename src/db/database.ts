@@ -1,4 +1,4 @@
-import { Kysely, Migrator, PostgresDialect, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, type KyselyConfig, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -15,7 +15,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export const createDb = (
   connectionString: string,
-  options: { max?: number; onIdleError?: (error: Error) => void } = {},
+  options: { max?: number; onIdleError?: (error: Error) => void; log?: KyselyConfig['log'] } = {},
 ): Db => {
   // JIT compilation costs about a second per statement on list queries over 100k cases and pays off only for
   // long analytical scans, which we do not run in requests (the statistics read rollups).
@@ -27,7 +27,7 @@ export const createDb = (
   const onError = options.onIdleError ?? ((error: Error) => console.error(`database connection lost: ${error.message}`));
   pool.on('error', () => {}); // the client's own listener below has already reported it
   pool.on('connect', (client) => client.on('error', onError));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
 };
 
 export const migrateToLatest = async (db: Db): Promise<string[]> => {

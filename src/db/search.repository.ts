@@ -304,7 +304,9 @@ export const createSearchStore = (db: DbOrTrx, now: () => Date = () => new Date(
       .select([
         'cases.id',
         'cases.created_at',
-        sql<number>`CASE WHEN s.case_id IS NOT NULL AND ${match} THEN ts_rank_cd(${RANK_WEIGHTS}, ${document}, ${q}) ELSE 0 END`.as('rank'),
+        // The pool matched already: testing it again would decompress each document once more.
+        sql<number>`CASE WHEN s.case_id = ANY(${poolIds}::uuid[]) THEN ts_rank_cd(${RANK_WEIGHTS}, ${document}, ${q})
+          WHEN s.case_id IS NOT NULL AND ${match} THEN ts_rank_cd(${RANK_WEIGHTS}, ${document}, ${q}) ELSE 0 END`.as('rank'),
       ])
       .where('cases.id', 'in', candidateIds)
       .where((eb) => eb.and([caseScope(eb, actor), ...caseFilters(eb, input.filter)]))
