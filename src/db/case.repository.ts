@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Selectable, type Updateable } from 'kysely';
+import { sql, type RawBuilder, type Selectable, type Updateable } from 'kysely';
 import type { CaseStore } from '../core/case/case.ports.js';
 import type { AssignmentRecord, CasePatch, CaseRecord, CaseSla } from '../core/case/case.record.js';
 import { fieldCryptoFor } from './data-keys.js';
 import { appendWorkItemEvent } from './events.repository.js';
 import { sealIdentity } from './requester-crypto.js';
 import { enqueueJob } from './jobs.repository.js';
-import { stashAccessCode } from './notifications.repository.js';
 import { calendarForUnit, policyForCase } from './sla.repository.js';
 import type {
   AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, ReopenDecision, ReopenSource, ReplyOutcome, ResolvedAnswer, Satisfaction,
@@ -15,6 +14,12 @@ import type { CategoryRef, UnitRef } from '../core/directory/directory.types.js'
 import type { Db, DbOrTrx } from './database.js';
 import type { CaseRow, CaseUpdate } from './schema.js';
 import type { WorkflowCaseColumns, WorkflowTables } from './workflow.schema.js';
+
+/** INSERT of one row, columns and values as given: for statements Kysely's builder cannot chain (see createCase). */
+const insertStatement = (table: string, values: Record<string, unknown>): RawBuilder<unknown> => {
+  const columns = Object.keys(values);
+  return sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES (${sql.join(columns.map((c) => sql.val(values[c])))})`;
+};
 
 /** The database with the workflow module's columns on `cases` and `sla_policies` (see workflow.schema.ts). */
 export const withWorkflow = (db: DbOrTrx) => (db as Db).withTables<WorkflowTables>();
@@ -309,49 +314,53 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
       .executeTakeFirst();
     return row !== undefined;
   },
-  insertRequester: async (r) => {
-    // The id is chosen here: it is part of what each sealed value is bound to.
-    const id = randomUUID();
-    await trx
-      .insertInto('requesters')
-      .values({ id, ...sealIdentity(fieldCryptoFor(), id, { name: r.name, phone: r.phone, idNumber: r.idNumber, email: r.email }), language: r.language })
-      .execute();
-    return id;
-  },
-  insertCase: async (c) => {
-    // The row as inserted (defaults included) is the record, read in the same statement: a new case has no
-    // assignments yet, and reading it back costs two more round trips on the busiest write path.
-    const row = await withWorkflow(trx)
-      .with('c', (db) =>
-        db
-          .insertInto('cases')
-          .values({
-            tracking_no: c.trackingNo,
-            access_code_hash: c.accessCodeHash,
-            status: 'registered',
-            channel: c.channel,
-            kind: c.kind,
-            title: c.title,
-            description: c.description,
-            language: c.language,
-            category_id: c.categoryId,
-            requester_id: c.requesterId,
-            intake_unit_id: c.intakeUnitId,
-            address: c.address,
-            lat: c.lat,
-            lng: c.lng,
-            amount_claimed_fen: c.amountClaimedFen,
-            created_by: c.createdBy,
-            created_at: c.at,
-            updated_at: c.at,
-          })
-          .returningAll(),
-      )
-      .selectFrom('c')
-      .innerJoin('units as intake', 'intake.id', 'c.intake_unit_id')
-      .selectAll('c')
-      .select('intake.path as intake_unit_path')
-      .executeTakeFirstOrThrow();
+  createCase: async ({ requester, case: c, firstEvent: e, stashedAccessCode }) => {
+    // One statement for the whole registration: intake is the busiest write, and each round trip costs the
+    // server more than the insert it carries. The ids are chosen here, so the inserts need not wait for one
+    // another; foreign keys are checked at the end of the statement, when all rows are there.
+    const caseId = randomUUID();
+    const requesterId = requester ? randomUUID() : null;
+    const inserts: RawBuilder<unknown>[] = [];
+    if (requester && requesterId) {
+      // The requester's id is part of what each sealed value is bound to.
+      const sealed = sealIdentity(fieldCryptoFor(), requesterId, { name: requester.name, phone: requester.phone, idNumber: requester.idNumber, email: requester.email });
+      inserts.push(sql`r AS (${insertStatement('requesters', { id: requesterId, ...sealed, language: requester.language })})`);
+    }
+    inserts.push(
+      sql`c AS (${insertStatement('cases', {
+        id: caseId,
+        tracking_no: c.trackingNo,
+        access_code_hash: c.accessCodeHash,
+        status: 'registered',
+        channel: c.channel,
+        kind: c.kind,
+        title: c.title,
+        description: c.description,
+        language: c.language,
+        category_id: c.categoryId,
+        requester_id: requesterId,
+        intake_unit_id: c.intakeUnitId,
+        address: c.address,
+        lat: c.lat,
+        lng: c.lng,
+        amount_claimed_fen: c.amountClaimedFen,
+        created_by: c.createdBy,
+        created_at: c.at,
+        updated_at: c.at,
+      })} RETURNING *)`,
+    );
+    inserts.push(
+      sql`e AS (${insertStatement('work_item_events', {
+        item_kind: 'case', item_id: caseId, seq: 1, at: e.at, actor_kind: e.actorKind, actor_id: e.actorId, code: e.code,
+        from_status: e.fromStatus, to_status: e.toStatus, is_internal: e.isInternal, data: JSON.stringify(e.data),
+      })})`,
+    );
+    if (stashedAccessCode !== null) inserts.push(sql`s AS (${insertStatement('notification_access_codes', { case_id: caseId, access_code: stashedAccessCode })})`);
+    const { rows } = await sql<CaseRow & Selectable<WorkflowCaseColumns> & { intake_unit_path: string }>`
+      WITH ${sql.join(inserts)}
+      SELECT c.*, intake.path AS intake_unit_path FROM c JOIN units intake ON intake.id = c.intake_unit_id`.execute(trx);
+    const row = rows[0];
+    if (!row) throw new Error('the new case was not returned');
     return mapCase(row, []);
   },
   updateCase: async (id, patch, at) => {
@@ -374,5 +383,4 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
   policyFor: (input) => policyForCase(trx, input),
   calendarFor: (unitId) => calendarForUnit(trx, unitId),
   scheduleJob: (job) => enqueueJob(trx, job),
-  stashAccessCode: (caseId, accessCode) => stashAccessCode(trx, { caseId, accessCode }),
 });

@@ -11,8 +11,8 @@ import { openField } from './requester-crypto.js';
 // ---- the access code between registration and its message -------------------------------------------
 
 /**
- * Called inside the registration transaction (CaseStore.stashAccessCode): the code is known only there.
- * Idempotent, so a second call for the same case keeps the first code.
+ * Registration writes the code in its own statement (CaseStore.createCase), the only place it is known;
+ * this is for tests and repairs. Idempotent, so a second call for the same case keeps the first code.
  */
 export const stashAccessCode = async (db: DbOrTrx, input: { caseId: string; accessCode: string }): Promise<void> => {
   await db

@@ -23,6 +23,10 @@ export type NewRequester = {
   language: Language;
 };
 
+/**
+ * The access code of a new case is handed to the registration message in the registration transaction (the
+ * case keeps only its hash); the notifier deletes it once the message is queued and redacts it once sent.
+ */
 export type NewCase = {
   trackingNo: string;
   accessCodeHash: string;
@@ -70,9 +74,12 @@ export type CaseStore = {
     at: Date;
     expiredBefore: Date;
   }) => Promise<boolean>;
-  insertRequester: (requester: NewRequester) => Promise<string>;
-  /** The case as inserted, with the database's defaults. */
-  insertCase: (input: NewCase) => Promise<CaseRecord>;
+  /**
+   * Registers a new case in one go: its requester (if any), the case, its first event and, for a requester
+   * who can be reached, the access code kept for the registration message. Returns the case as inserted,
+   * with the database's defaults.
+   */
+  createCase: (input: { requester: NewRequester | null; case: Omit<NewCase, 'requesterId'>; firstEvent: NewEvent; stashedAccessCode: string | null }) => Promise<CaseRecord>;
   updateCase: (id: string, patch: CasePatch, at: Date) => Promise<void>;
   insertAssignment: (input: { caseId: string; unitId: string; role: AssignmentRole; assignedBy: string | null; at: Date }) => Promise<void>;
   updateAssignment: (id: string, patch: { status: AssignmentStatus; acceptedAt?: Date; endedAt?: Date }) => Promise<void>;
@@ -82,11 +89,6 @@ export type CaseStore = {
   calendarFor: (unitId: string | null) => Promise<WorkCalendar>;
   /** Persists a timer; the same dedupe key twice schedules it once. */
   scheduleJob: (job: { kind: string; runAt: Date; payload: Record<string, unknown>; dedupeKey: string }) => Promise<void>;
-  /**
-   * Hands the new access code to the registration message, in the registration transaction: the case keeps
-   * only its hash. The notifier deletes it once the message is queued and redacts it once the message is sent.
-   */
-  stashAccessCode: (caseId: string, accessCode: string) => Promise<void>;
 };
 
 export type CaseDeps = {

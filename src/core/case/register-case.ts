@@ -26,48 +26,48 @@ export const insertNewCase = async (
     if (!category || !category.isActive) throw fieldError('categoryId', 'no active category with this id');
   }
   const requester = intake.requester;
-  const requesterId = requester
-    ? await store.insertRequester({
-        name: requester.name ?? null,
-        phone: requester.phone ?? null,
-        idNumber: requester.idNumber?.toUpperCase() ?? null,
-        email: requester.email ?? null,
-        language: requester.language,
-      })
-    : null;
   const day = chinaDay(context.now);
   const trackingNo = formatTrackingNo(day, context.trackingSequence ?? (await store.nextTrackingSequence(day)));
   const accessCode = newAccessCode();
-  const record = await store.insertCase({
-    trackingNo,
-    accessCodeHash: hashAccessCode(trackingNo, accessCode),
-    channel: intake.channel,
-    kind: intake.kind,
-    title: intake.title,
-    description: intake.description,
-    language: requester?.language ?? 'zh-Hans',
-    categoryId: intake.categoryId ?? null,
-    requesterId,
-    intakeUnitId: context.intakeUnitId,
-    address: intake.address ?? null,
-    lat: intake.lat ?? null,
-    lng: intake.lng ?? null,
-    amountClaimedFen: intake.amountClaimedFen ?? null,
-    createdBy: context.actorId,
-    at: context.now,
-  });
-  // Only a requester who can be reached gets the code by message; for the others it is never kept.
-  const id = record.id;
-  if (requester?.phone || requester?.email) await store.stashAccessCode(id, accessCode);
-  await store.appendEvent('case', id, {
-    actorKind: context.actorKind,
-    actorId: context.actorId,
-    code: 'case.registered',
-    fromStatus: null,
-    toStatus: 'registered',
-    isInternal: false,
-    data: { channel: intake.channel, kind: intake.kind },
-    at: context.now,
+  const record = await store.createCase({
+    requester: requester
+      ? {
+          name: requester.name ?? null,
+          phone: requester.phone ?? null,
+          idNumber: requester.idNumber?.toUpperCase() ?? null,
+          email: requester.email ?? null,
+          language: requester.language,
+        }
+      : null,
+    case: {
+      trackingNo,
+      accessCodeHash: hashAccessCode(trackingNo, accessCode),
+      channel: intake.channel,
+      kind: intake.kind,
+      title: intake.title,
+      description: intake.description,
+      language: requester?.language ?? 'zh-Hans',
+      categoryId: intake.categoryId ?? null,
+      intakeUnitId: context.intakeUnitId,
+      address: intake.address ?? null,
+      lat: intake.lat ?? null,
+      lng: intake.lng ?? null,
+      amountClaimedFen: intake.amountClaimedFen ?? null,
+      createdBy: context.actorId,
+      at: context.now,
+    },
+    firstEvent: {
+      actorKind: context.actorKind,
+      actorId: context.actorId,
+      code: 'case.registered',
+      fromStatus: null,
+      toStatus: 'registered',
+      isInternal: false,
+      data: { channel: intake.channel, kind: intake.kind },
+      at: context.now,
+    },
+    // Only a requester who can be reached gets the code by message; for the others it is never kept.
+    stashedAccessCode: requester?.phone || requester?.email ? accessCode : null,
   });
   return { record, accessCode };
 };
