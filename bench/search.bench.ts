@@ -119,8 +119,8 @@ const main = async (): Promise<void> => {
     log('warming up');
     for (const q of queries.slice(0, 50)) await run(q);
     log(`running ${QUERIES} queries`);
-    const results: { kind: QueryKind; q: string; ms: number; total: number; isExact: boolean }[] = [];
-    for (const q of queries.slice(50)) results.push({ kind: q.kind, q: q.q, ...(await run(q)) });
+    const results: { kind: QueryKind; q: string; filter: SearchFilter; user: string; ms: number; total: number; isExact: boolean }[] = [];
+    for (const q of queries.slice(50)) results.push({ kind: q.kind, q: q.q, filter: q.filter, user: q.actor.username, ...(await run(q)) });
 
     const summarise = (rows: typeof results) => {
       const ms = rows.map((x) => x.ms).sort((a, b) => a - b);
@@ -141,7 +141,7 @@ const main = async (): Promise<void> => {
     console.log(`\nSearch over ${SCALE.toLocaleString('en')} cases, ${QUERIES} queries, times in ms (search use case, no HTTP):`);
     console.table(table);
     console.log('Slowest queries:');
-    for (const x of [...results].sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`  ${x.ms.toFixed(1)} ms  ${x.kind}  ${JSON.stringify(x.q)}  (${x.total}${x.isExact ? '' : '+'} hits)`);
+    for (const x of [...results].sort((a, b) => b.ms - a.ms).slice(0, 8)) console.log(`  ${x.ms.toFixed(1)} ms  ${x.kind}  ${JSON.stringify(x.q)}  (${x.total}${x.isExact ? '' : '+'} hits)  ${x.user} ${JSON.stringify(x.filter)}`);
     console.log('Sizes:', await indexSizes(bench.url));
     if (profiled) {
       const all = [...statementTimes.values()].reduce((sum, t) => sum + t.ms, 0);

@@ -30,11 +30,11 @@ export const MAX_RANKED = 300;
  * document holds the lexeme of its week (see periodLexeme), so the index reads only those weeks' matches.
  * The window is chosen from the document frequencies to hold about three times what is ranked, and is a
  * suffix of time (ending where a date filter ends), so its newest matches are the newest of the archive.
- * If it holds fewer after all (other filters, the unit's scope, words that rarely meet), windows four
- * times wider follow, then the date filter's whole range or the whole archive, which is what a rare word
- * gets at once: cheap for it.
+ * If it holds fewer after all (other filters, the unit's scope, words that rarely meet), a wider window
+ * sized by the matches it did hold follows, or the date filter's whole range or the whole archive, which
+ * is what a rare word gets at once: cheap for it (see isWindowCheaper).
  */
-const WINDOW_TARGET = 3;
+const WINDOW_TARGET = 2;
 const MAX_WINDOW_WEEKS = 52;
 const UNKNOWN_WINDOW_WEEKS = 4;
 /** A date filter up to this long is searched as its weeks, never as the whole archive. */
@@ -89,20 +89,58 @@ const filterSelectivity = async (db: DbOrTrx, filter: SearchFilter, scopeUnits: 
   return Math.max(0.001, selectivity);
 };
 
-/** Weeks of the first window, or null to search the whole archive (or the date range) at once. */
-const windowWeeks = async (db: DbOrTrx, input: TextSearchInput, now: Date, selectivity: number): Promise<number | null> => {
+/**
+ * What the window plan knows of the archive: how many documents there are, over how many weeks, and how many
+ * the query should match in all (from the word frequencies; Infinity when unknown).
+ */
+type ArchiveShape = { documents: number; weeks: number; estimate: number };
+
+/**
+ * The costs that choose between a window and the whole archive, measured at a million cases: the word index
+ * walks every case of a window's weeks (about 0.4 µs each, whatever the words), while the whole archive
+ * costs about 4 µs for each match (its row is read to order by date). A window is only worth it for words
+ * so common that its weeks hold fewer cases than ten times all their matches.
+ */
+const WINDOW_STEP_COST = 1;
+const MATCH_COST = 10;
+
+const isWindowCheaper = (shape: ArchiveShape, weeks: number, matches: number): boolean =>
+  (shape.documents * Math.min(1, weeks / shape.weeks)) * WINDOW_STEP_COST < matches * MATCH_COST;
+
+/** The shape of the archive for this query, before filters (selectivity 1). */
+const archiveShape = async (db: DbOrTrx, input: TextSearchInput, now: Date): Promise<ArchiveShape> => {
   const lexemes = [...new Set(input.clauses.flat(2))];
   const [stats, range] = await Promise.all([
     db.selectFrom('search_terms').select(['lexeme', 'df']).where('lexeme', 'in', ['', ...lexemes]).execute(),
     db.selectFrom('case_search').select((eb) => eb.fn.min('created_at').as('first')).executeTakeFirst(),
   ]);
   const df = new Map(stats.map((r) => [r.lexeme, r.df]));
-  const estimate = lexemes.length === 0 ? Number.POSITIVE_INFINITY : estimateMatches(input.clauses, (lexeme) => df.get(lexeme) ?? 0, df.get('') ?? 0) * REPLY_ALLOWANCE;
-  if (!Number.isFinite(estimate)) return Math.ceil(UNKNOWN_WINDOW_WEEKS / selectivity);
+  const documents = df.get('') ?? 0;
+  const estimate = lexemes.length === 0 ? Number.POSITIVE_INFINITY : estimateMatches(input.clauses, (lexeme) => df.get(lexeme) ?? 0, documents) * REPLY_ALLOWANCE;
   const first = range?.first ? new Date(range.first) : now;
-  const spanDays = Math.max(7, (now.getTime() - first.getTime()) / DAY_MS);
-  const days = (WINDOW_TARGET * MAX_RANKED * spanDays) / Math.max(1, estimate * selectivity);
-  return days >= MAX_WINDOW_WEEKS * 7 ? null : Math.max(2, Math.ceil(days / 7) + 1);
+  return { documents, weeks: Math.max(1, (now.getTime() - first.getTime()) / (7 * DAY_MS)), estimate };
+};
+
+/** Weeks of the first window, or null to search the whole archive (or the date range) at once. */
+const firstWindow = (shape: ArchiveShape, selectivity: number): number | null => {
+  if (!Number.isFinite(shape.estimate)) {
+    const weeks = Math.ceil(UNKNOWN_WINDOW_WEEKS / selectivity);
+    return weeks >= MAX_WINDOW_WEEKS ? null : weeks;
+  }
+  const weeks = (WINDOW_TARGET * MAX_RANKED * shape.weeks) / Math.max(1, shape.estimate);
+  if (weeks >= MAX_WINDOW_WEEKS || !isWindowCheaper(shape, weeks, shape.estimate)) return null;
+  return Math.max(2, Math.ceil(weeks) + 1);
+};
+
+/**
+ * After a window of `weeks` held only `found` matches: a wider window sized by what was found there, or
+ * null for the whole archive when that is cheaper (few matches in all) or nothing was found.
+ */
+const nextWindow = (shape: ArchiveShape, weeks: number, found: number): number | null => {
+  if (found === 0) return null;
+  const wider = Math.max(weeks * 2, Math.ceil((weeks * WINDOW_TARGET * MAX_RANKED) / found));
+  const matches = (found * shape.weeks) / weeks;
+  return wider >= MAX_WINDOW_WEEKS || !isWindowCheaper(shape, wider, matches) ? null : wider;
 };
 
 type SearchEb = ExpressionBuilder<Database & { s: Database['case_search'] }, 's'>;
@@ -115,8 +153,10 @@ const searchRowFilters = (eb: SearchEb, filter: SearchFilter): Expression<SqlBoo
   if (filter.categoryId) conditions.push(eb('s.category_id', '=', filter.categoryId));
   if (filter.channel) conditions.push(eb('s.channel', '=', filter.channel));
   if (filter.kind) conditions.push(eb('s.kind', '=', filter.kind));
-  if (filter.from) conditions.push(eb('s.created_at', '>=', filter.from));
-  if (filter.to) conditions.push(eb('s.created_at', '<', filter.to));
+  // On an expression, not the column: walking the date index and reading each row's document to test the
+  // words took 1.8 s for a 90-day range; the weeks of the range are in the word index (see the windows).
+  if (filter.from) conditions.push(sql<SqlBool>`s.created_at + interval '0 seconds' >= ${filter.from}`);
+  if (filter.to) conditions.push(sql<SqlBool>`s.created_at + interval '0 seconds' < ${filter.to}`);
   if (filter.unitId) {
     const unitId = filter.unitId;
     // The array test lets the index skip other units' cases; the assignment test is the exact rule below.
@@ -220,11 +260,54 @@ const loadSummaries = async (db: DbOrTrx, ids: readonly string[]): Promise<Map<s
   return new Map(rows.map((r) => [r.id, toSummary(r)]));
 };
 
+/** Where the windows end: the date filter's end, or now. */
+const searchEnd = (filter: SearchFilter, now: Date): Date => (filter.to && filter.to.getTime() < now.getTime() ? filter.to : now);
+
+/** Fuzzy matches of addresses (trigrams) and of requesters' names (as typed), by case id with their similarity. */
+const findFuzzyMatches = async (db: DbOrTrx, input: TextSearchInput): Promise<Map<string, number>> => {
+  const fuzzy = new Map<string, number>();
+  if (input.fuzzyText === null) return fuzzy;
+  const text = input.fuzzyText;
+  // Requesters' names are sealed at rest (docs/encryption.md): a name is found as typed (spaces and tshegs
+  // aside) through its blind index, not by similarity. Ranked as a perfect fuzzy match, below word matches.
+  const nameIndex = input.isNameSearchAllowed ? blindIndexOf(fieldCryptoFor(), 'name', text) : null;
+  const [addresses, names] = await Promise.all([
+    sql<{ id: string; similarity: number }>`
+      SELECT c.id, word_similarity(${text}, c.address) AS similarity FROM cases c
+      WHERE ${text} <% c.address ORDER BY similarity DESC LIMIT ${FUZZY_LIMIT}`.execute(db).then((r) => r.rows),
+    nameIndex === null
+      ? Promise.resolve([])
+      : // The person first (their index), then their cases. Ordered by an expression on purpose: on the bare
+        // column the planner walks every case by date looking for the person (seconds at a million cases).
+        db
+          .selectFrom('cases as c')
+          .select('c.id')
+          .where('c.requester_id', 'in', (eb) => eb.selectFrom('requesters as r').select('r.id').where('r.name_bidx', '=', nameIndex))
+          .orderBy(sql`c.created_at + interval '0'`, 'desc')
+          .limit(FUZZY_LIMIT)
+          .execute(),
+  ]);
+  for (const r of addresses) fuzzy.set(r.id, Math.max(fuzzy.get(r.id) ?? 0, Number(r.similarity)));
+  for (const r of names) fuzzy.set(r.id, 1);
+  return fuzzy;
+};
+
 export const createSearchStore = (db: DbOrTrx, now: () => Date = () => new Date()): SearchStore => ({
   searchText: async (actor, input: TextSearchInput) => {
     const q = sql`${input.tsquery}::tsquery`;
     const match = input.includeInternal ? sql<SqlBool>`(s.document @@ ${q} OR s.document_with_internal @@ ${q})` : sql<SqlBool>`s.document @@ ${q}`;
-    const scopeUnits = await scopeUnitIds(db, actor);
+    // What the plan needs, at once: the caller's units, the query's word statistics, the unit filter's units.
+    const [scopeUnits, unfiltered, unitFilter] = await Promise.all([
+      scopeUnitIds(db, actor),
+      archiveShape(db, input, searchEnd(input.filter, now())),
+      input.filter.unitId
+        ? db.selectFrom('units as u').innerJoin('units as t', (join) => join.on('t.id', '=', input.filter.unitId ?? '')).select('u.id').where(sql<SqlBool>`u.path <@ t.path`).execute().then((rows) => rows.map((u) => u.id))
+        : Promise.resolve(null),
+    ]);
+    // Fuzzy matches of addresses and names (a handful at most, added to the pool) are looked up meanwhile.
+    const fuzzyLookup = findFuzzyMatches(db, input);
+    // Awaited below; if the pool fails first, its failure is the one reported.
+    fuzzyLookup.catch(() => undefined);
 
     // 1. The pool: ids of the newest matches (at most MAX_RANKED + 1), read from the narrow search rows.
     // Ordered by an expression rather than the column on purpose: walking the created_at index and testing
@@ -232,26 +315,24 @@ export const createSearchStore = (db: DbOrTrx, now: () => Date = () => new Date(
     // word index; with no index for the order, the planner has only the word index left.
     let pool: { case_id: string }[] = [];
     let isWholeArchive = false;
-    // Windows end where the date filter ends (or now) and grow fourfold; the last one is the date filter's
-    // whole range when it has one, the whole archive otherwise.
-    const end = input.filter.to && input.filter.to.getTime() < now().getTime() ? input.filter.to : now();
+    // Windows end where the date filter ends (or now); the last one is the date filter's whole range when it
+    // has one, the whole archive otherwise.
+    const end = searchEnd(input.filter, now());
     const rangeWeeks = input.filter.from ? Math.ceil((end.getTime() - input.filter.from.getTime()) / (7 * DAY_MS)) + 1 : null;
     const last = rangeWeeks !== null && rangeWeeks <= MAX_RANGE_WEEKS ? rangeWeeks : null;
-    const windows: (number | null)[] = [];
     const selectivity = await filterSelectivity(db, input.filter, scopeUnits);
-    for (let w = await windowWeeks(db, input, end, selectivity); w !== null && w <= MAX_WINDOW_WEEKS && (last === null || w < last); w *= 4) windows.push(w);
-    windows.push(last);
+    const shape = { ...unfiltered, estimate: unfiltered.estimate * selectivity };
     // Filters and scope go into the word index as marker lexemes: only the final matches are read.
-    const unitFilter = input.filter.unitId
-      ? (await db.selectFrom('units as u').innerJoin('units as t', (join) => join.on('t.id', '=', input.filter.unitId ?? '')).select('u.id').where(sql<SqlBool>`u.path <@ t.path`).execute()).map((u) => u.id)
-      : null;
     const facets = [
       facetsQuery({ statuses: input.filter.statuses, categoryId: input.filter.categoryId, channel: input.filter.channel, kind: input.filter.kind, unitIds: scopeUnits ?? undefined }),
       unitFilter ? facetsQuery({ unitIds: unitFilter }) : '',
     ].filter((f) => f !== '').join(' & ');
     const filtered = facets === '' ? q : sql`(${q} && ${facets}::tsquery)`;
-    for (const window of windows) {
-      const windowed = window === null ? filtered : sql`(${filtered} && (${recentPeriodsQuery(end, window)})::tsquery)`;
+    for (let window = firstWindow(shape, selectivity); ; ) {
+      const weeks = window === null || (last !== null && window >= last) ? last : window;
+      // The weeks of a date range go into the index query only when they are cheaper than reading every match.
+      const isWeeksIndexed = weeks !== null && (weeks !== last || isWindowCheaper(shape, weeks, shape.estimate));
+      const windowed = weeks !== null && isWeeksIndexed ? sql`(${filtered} && (${recentPeriodsQuery(end, weeks)})::tsquery)` : filtered;
       const windowMatch = input.includeInternal
         ? sql<SqlBool>`(s.document @@ ${windowed} OR s.document_with_internal @@ ${windowed})`
         : sql<SqlBool>`s.document @@ ${windowed}`;
@@ -263,36 +344,14 @@ export const createSearchStore = (db: DbOrTrx, now: () => Date = () => new Date(
       // The unit markers (intake unit and every assigned unit) are the scope rule itself as of the last
       // indexing; the rule is applied exactly when ranking (step 2), which drops anything stale.
       pool = await query.orderBy(sql`s.created_at + interval '0 seconds'`, 'desc').limit(MAX_RANKED + 1).execute();
-      isWholeArchive = window === last;
-      if (pool.length > MAX_RANKED) break;
+      isWholeArchive = weeks === last;
+      if (pool.length > MAX_RANKED || weeks === null || weeks === last) break;
+      window = nextWindow(shape, weeks, pool.length);
     }
     const isTotalExact = isWholeArchive && pool.length <= MAX_RANKED;
     const poolIds = pool.slice(0, MAX_RANKED).map((p) => p.case_id);
 
-    // Fuzzy matches of addresses and names: a handful at most, added to the pool.
-    const fuzzy = new Map<string, number>();
-    if (input.fuzzyText !== null) {
-      const text = input.fuzzyText;
-      const { rows: addresses } = await sql<{ id: string; similarity: number }>`
-        SELECT c.id, word_similarity(${text}, c.address) AS similarity FROM cases c
-        WHERE ${text} <% c.address ORDER BY similarity DESC LIMIT ${FUZZY_LIMIT}`.execute(db);
-      for (const r of addresses) fuzzy.set(r.id, Math.max(fuzzy.get(r.id) ?? 0, Number(r.similarity)));
-      // Requesters' names are sealed at rest (docs/encryption.md): a name is found as typed (spaces and tshegs
-      // aside) through its blind index, not by similarity. Ranked as a perfect fuzzy match, below word matches.
-      const nameIndex = input.isNameSearchAllowed ? blindIndexOf(fieldCryptoFor(), 'name', text) : null;
-      if (nameIndex !== null) {
-        // The person first (their index), then their cases. Ordered by an expression on purpose: on the bare
-        // column the planner walks every case by date looking for the person (seconds at a million cases).
-        const names = await db
-          .selectFrom('cases as c')
-          .select('c.id')
-          .where('c.requester_id', 'in', (eb) => eb.selectFrom('requesters as r').select('r.id').where('r.name_bidx', '=', nameIndex))
-          .orderBy(sql`c.created_at + interval '0'`, 'desc')
-          .limit(FUZZY_LIMIT)
-          .execute();
-        for (const r of names) fuzzy.set(r.id, 1);
-      }
-    }
+    const fuzzy = await fuzzyLookup;
     const candidateIds = [...new Set([...poolIds, ...fuzzy.keys()])];
     if (candidateIds.length === 0) return { rows: [], total: 0, isTotalExact: true };
 
@@ -308,7 +367,7 @@ export const createSearchStore = (db: DbOrTrx, now: () => Date = () => new Date(
         sql<number>`CASE WHEN s.case_id = ANY(${poolIds}::uuid[]) THEN ts_rank_cd(${RANK_WEIGHTS}, ${document}, ${q})
           WHEN s.case_id IS NOT NULL AND ${match} THEN ts_rank_cd(${RANK_WEIGHTS}, ${document}, ${q}) ELSE 0 END`.as('rank'),
       ])
-      .where('cases.id', 'in', candidateIds)
+      .where(sql<SqlBool>`cases.id = ANY(${candidateIds}::uuid[])`)
       .where((eb) => eb.and([caseScope(eb, actor), ...caseFilters(eb, input.filter)]))
       .execute();
     const order = ranked

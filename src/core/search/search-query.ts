@@ -117,23 +117,25 @@ type Clause = { strict: string; relaxed: string[]; alternatives: string[][] };
 const isTibetanToken = (token: string): boolean => isTibetanSyllableChar(chars(token)[0] ?? '');
 
 /** A Chinese run: its words ANDed (in any order, any distance), or its characters adjacent as typed. */
-const hanClause = (run: string, tokens: readonly string[], prefix: string): Clause | null => {
+const hanClause = (run: string, tokens: readonly string[], isTyping: boolean): Clause | null => {
   const inRun = tokens.filter((t) => HAN.test(t) && run.includes(t));
   const meaningful = inRun.filter((t) => !isStopWord(t));
   if (meaningful.length === 0 && isStopWord(run)) return null;
   const words = longestOf([...new Set(meaningful.length > 0 ? meaningful : inRun)]);
-  /** Words matched only as themselves (not also through a cover): their frequencies estimate the matches. */
+  /** The words, whose frequencies estimate the matches. */
   const plainWords: string[] = [];
   const wordParts = words.map((word, index) => {
-    // A single character as a prefix would read the posting lists of thousands of words; the bigrams
-    // already match a word being typed (拖欠工 → 欠工).
-    const suffix = index === words.length - 1 && chars(word).length > 1 ? prefix : '';
+    // A Chinese word is never matched as a prefix: every text holding a word's characters holds their
+    // bigrams, so a word still being typed is found through them (拖欠工 → 欠工), and a prefix would make
+    // the index merge the posting lists of every longer word first (four times slower on common words).
     const cover = chars(word).length >= 3 ? coverOf(word, inRun) : [];
-    if (cover.length < 2) {
-      plainWords.push(word);
-      return `${quote(word)}${suffix}`;
-    }
-    return `( ${quote(word)}${suffix} | ${cover.map((p, i) => `${quote(p)}${i === cover.length - 1 ? suffix : ''}`).join(' & ')} )`;
+    // The word's own frequency stands for the estimate: its parts apart add a few matches, not their own
+    // frequency (common parts would make a rare word look common).
+    plainWords.push(word);
+    if (cover.length >= 2) return `( ${quote(word)} | ${cover.map(quote).join(' & ')} )`;
+    const typed = isTyping && index === words.length - 1 && chars(word).length >= 3 ? [...new Set(bigramsOf(word))] : [];
+    if (typed.length >= 2) return `( ${quote(word)} | ${typed.map(quote).join(' & ')} )`;
+    return quote(word);
   });
   const bigrams = bigramsOf(run);
   const alternatives: string[] = [];
@@ -152,7 +154,8 @@ const hanClause = (run: string, tokens: readonly string[], prefix: string): Clau
  * Parses what a user typed into a search box. A valid tracking number (spaces and dashes allowed) is
  * looked up directly. Otherwise every space-separated part contributes clauses, all ANDed: a run of
  * Chinese its words or its characters (see hanClause), a Tibetan phrase its syllable bigrams, a number or
- * Latin word itself. The last word matches as a prefix while the user is still typing it.
+ * Latin word itself. The last word, if it is not Chinese, matches as a prefix while the user is still typing
+ * it (a Chinese word is matched through its bigrams, see hanClause).
  */
 export const parseSearchQuery = (raw: string): ParsedQuery => {
   const text = raw.trim();
@@ -180,8 +183,7 @@ export const parseSearchQuery = (raw: string): ParsedQuery => {
     const lastOther = others[others.length - 1];
     const isRunLast = lastRun !== undefined && (lastOther === undefined || normalized.lastIndexOf(lastRun) > normalized.lastIndexOf(lastOther.split('་')[0] ?? lastOther));
     for (const [i, run] of runs.entries()) {
-      const prefix = isTyping && isLastPart && isRunLast && i === runs.length - 1 ? ':*' : '';
-      const clause = hanClause(run, tokens, prefix);
+      const clause = hanClause(run, tokens, isTyping && isLastPart && isRunLast && i === runs.length - 1);
       if (clause) clauses.push(clause);
     }
     for (const [i, token] of others.entries()) {
