@@ -25,6 +25,7 @@ import { resolveDuplicateSettings, type DuplicateSettings } from '../src/core/du
 import { findDuplicates, type DuplicateSuggestion } from '../src/core/duplicates/find-duplicates.js';
 import { createDuplicateDeps, createDuplicateStore, probeOfCase } from '../src/db/duplicates.repository.js';
 import { createDb, migrateToLatest, type Db } from '../src/db/database.js';
+import { requestLexemes } from '../src/core/search/search-document.js';
 import { indexCase } from '../src/db/search-index.repository.js';
 import { seedDemo } from '../src/seed/demo-seed.js';
 import { adminQuery, DATA_DIR, log, mulberry32, openBenchDatabase, percentile, readCsvRecords, withDatabase } from './search-corpus.js';
@@ -187,7 +188,19 @@ const speed = async (): Promise<void> => {
       kind: 'user', userId: user.id, username: 'agent', displayName: 'agent', roles: ['agent'], permissions: permissionsForRoles(['agent']),
       unitId: user.unit_id, unitPath: user.path,
     };
-    const base = createDuplicateDeps(bench.db, () => bench.now);
+    // BENCH_PROFILE=1: statement times by the statement's first words.
+    const statements = new Map<string, { n: number; ms: number }>();
+    const profiled = process.env.BENCH_PROFILE === '1'
+      ? createDb(bench.url, {
+          max: 8,
+          log: (event) => {
+            const shape = event.query.sql.replace(/\s+/g, ' ').replace(/\$\d+/g, '?').slice(0, 110);
+            const t = statements.get(shape) ?? { n: 0, ms: 0 };
+            statements.set(shape, { n: t.n + 1, ms: t.ms + event.queryDurationMillis });
+          },
+        })
+      : null;
+    const base = createDuplicateDeps(profiled ?? bench.db, () => bench.now);
     // Every case of the archive is a candidate: the text window covers all three years.
     const settings = resolveDuplicateSettings({ textWindowDays: 3650, requesterWindowDays: 365, nearbyWindowDays: 365 });
     const deps: DuplicateDeps = { ...base, settings: async () => settings };
@@ -218,6 +231,21 @@ const speed = async (): Promise<void> => {
     console.log(`\nDuplicate check of a new request against ${Number(rows[0]?.n ?? 0).toLocaleString('en')} cases (all candidates), 1000 checks:`);
     console.table({ ms: { p50: percentile(times, 50).toFixed(1), p95: percentile(times, 95).toFixed(1), p99: percentile(times, 99).toFixed(1), max: (times[times.length - 1] ?? 0).toFixed(1) } });
     console.log(`${found} of 1000 checks returned at least one suggestion.`);
+    if (profiled) {
+      const tokenising = intakes.slice(50).map((intake) => {
+        const started = performance.now();
+        requestLexemes(intake.title, intake.description);
+        return performance.now() - started;
+      });
+      tokenising.sort((a, b) => a - b);
+      console.log(`Tokenising the request alone: p50 ${percentile(tokenising, 50).toFixed(2)} ms, p95 ${percentile(tokenising, 95).toFixed(2)} ms`);
+      const all = [...statements.values()].reduce((sum, t) => sum + t.ms, 0);
+      console.log(`Statements (warm-up included), ${all.toFixed(0)} ms in all:`);
+      for (const [shape, t] of [...statements].sort((a, b) => b[1].ms - a[1].ms).slice(0, 10)) {
+        console.log(`  ${((100 * t.ms) / all).toFixed(1).padStart(5)} %  ${String(t.n).padStart(5)} ×  ${(t.ms / t.n).toFixed(2).padStart(7)} ms  ${shape}`);
+      }
+      await profiled.destroy();
+    }
   } finally {
     await bench.db.destroy();
   }

@@ -18,6 +18,14 @@ import { appendWorkItemEvent } from './events.repository.js';
 import { isSealed, openIdentity } from './requester-crypto.js';
 
 const OPEN = [...OPEN_STATUSES];
+/**
+ * The statuses of the partial index case_search_open_anchors (migration create_case_anchors), repeated as
+ * literals in the query so that the planner can use that index. A case in another status older than the
+ * window is not a candidate.
+ */
+const OPEN_ANCHOR_STATUSES = ['registered', 'dispatched', 'accepted', 'returned'] as const;
+/** Merged or excluded cases among the best of the posting table are dropped after: read a few more. */
+const POSTINGS_OVERFETCH = 48;
 
 /** Open cases of any age, others if registered within the window; never a case merged away. */
 const inWindow = (window: CandidateWindow) =>
@@ -25,17 +33,50 @@ const inWindow = (window: CandidateWindow) =>
 
 const notIn = (ids: readonly string[]) => (ids.length === 0 ? sql<SqlBool>`true` : sql<SqlBool>`NOT (s.case_id = ANY(${[...ids]}::uuid[]))`);
 
-export const loadTermStats = async (db: DbOrTrx, lexemes: readonly string[]): Promise<TermStats> => {
+/**
+ * The frequencies of common words in a large archive move by a hair in ten minutes, and looking up a
+ * request's hundred-odd words is a third of a duplicate check: they are kept in memory, per database handle
+ * (a transaction gets none), once the archive has TERM_CACHE_MIN_DOCUMENTS. Rare words, the ones anchors are
+ * made of, are always read fresh, and so is everything in a small archive.
+ */
+const TERM_CACHE_MIN_DOCUMENTS = 10_000;
+const TERM_CACHE_MIN_DF = 50;
+const TERM_CACHE_TTL_MS = 10 * 60_000;
+const TERM_CACHE_MAX = 200_000;
+type TermCache = { at: number; documents: number; df: Map<string, number> };
+const termCaches = new WeakMap<DbOrTrx, TermCache>();
+
+export const loadTermStats = async (db: DbOrTrx, lexemes: readonly string[], clock: () => number = Date.now): Promise<TermStats> => {
+  const at = clock();
+  let cache = termCaches.get(db);
+  if (cache && at - cache.at > TERM_CACHE_TTL_MS) {
+    termCaches.delete(db);
+    cache = undefined;
+  }
+  const df = new Map<string, number>();
+  const missing: string[] = [];
+  for (const lexeme of new Set(lexemes)) {
+    const known = cache?.df.get(lexeme);
+    if (known === undefined) missing.push(lexeme);
+    else df.set(lexeme, known);
+  }
+  if (cache && missing.length === 0) return { documents: cache.documents, df };
   const rows = await db
     .selectFrom('search_terms')
     .select(['lexeme', 'df'])
-    .where((eb) => eb.or([eb('lexeme', '=', ''), eb('lexeme', '=', sql<string>`ANY(${[...lexemes]}::text[])`)]))
+    .where((eb) => (cache ? eb('lexeme', '=', sql<string>`ANY(${missing}::text[])`) : eb.or([eb('lexeme', '=', ''), eb('lexeme', '=', sql<string>`ANY(${missing}::text[])`)])))
     .execute();
-  const df = new Map<string, number>();
-  let documents = 0;
+  let documents = cache?.documents ?? 0;
   for (const r of rows) {
     if (r.lexeme === '') documents = r.df;
     else df.set(r.lexeme, r.df);
+  }
+  if (documents >= TERM_CACHE_MIN_DOCUMENTS) {
+    if (!cache) {
+      cache = { at, documents, df: new Map() };
+      termCaches.set(db, cache);
+    }
+    for (const r of rows) if (r.lexeme !== '' && r.df >= TERM_CACHE_MIN_DF && cache.df.size < TERM_CACHE_MAX) cache.df.set(r.lexeme, r.df);
   }
   return { documents, df };
 };
@@ -44,23 +85,44 @@ export const createDuplicateStore = (db: DbOrTrx): DuplicateStore => ({
   termStats: (lexemes) => loadTermStats(db, lexemes),
 
   textCandidates: async ({ anchors, window, excludeIds, limit }) => {
-    // Rank by shared anchor weight in an inner query and unpack lexemes only for the rows kept (OFFSET 0
-    // keeps the planner from computing the select list, which reads each document, below the sort).
+    // Two sources, best first: the cases of the window sharing the most anchor weight, summed from the
+    // posting table's index alone (merged and excluded cases dropped after, hence the overfetch); and open
+    // cases older than the window, which are candidates at any age, through the GIN index of open cases.
+    // Lexemes are unpacked only for the rows kept (OFFSET 0 keeps the planner from reading each document
+    // below the sort).
     const hashes = anchors.map((a) => a.hash);
     const weights = anchors.map((a) => a.weight);
-    const { rows } = await sql<{ case_id: string; created_at: Date; text_weight: number; lexemes: string[] }>`
-      SELECT t.case_id, t.created_at, t.text_weight, tsvector_to_array(ts_filter(c.document, '{a,b}')) AS lexemes
+    const open = sql.join(OPEN_ANCHOR_STATUSES.map((status) => sql.lit(status)));
+    // The lexemes come joined by a control character (they never hold one): splitting a string is many
+    // times cheaper for the driver than parsing a text array of a few thousand elements.
+    const { rows } = await sql<{ case_id: string; created_at: Date; text_weight: number; lexemes: string }>`
+      SELECT t.case_id, t.created_at, t.text_weight, array_to_string(tsvector_to_array(ts_filter(c.document, '{a,b}')), chr(31)) AS lexemes
       FROM (
-        SELECT s.case_id, s.created_at, s.text_weight,
-          (SELECT sum(a.weight) FROM unnest(${hashes}::integer[], ${weights}::float8[]) AS a(hash, weight) WHERE a.hash = ANY(s.anchors)) AS shared
-        FROM case_search s
-        WHERE s.anchors && ${hashes}::integer[] AND ${inWindow(window)} AND ${notIn(excludeIds)}
-        ORDER BY shared DESC, s.created_at DESC
+        SELECT u.case_id, u.created_at, u.text_weight, u.shared FROM (
+          SELECT s.case_id, s.created_at, s.text_weight, m.shared
+          FROM (
+            SELECT p.case_id, sum(a.weight) AS shared, max(p.created_at) AS created_at
+            FROM unnest(${hashes}::integer[], ${weights}::float8[]) AS a(hash, weight)
+            JOIN case_anchors p ON p.anchor = a.hash AND p.created_at BETWEEN ${window.from} AND ${window.to}
+            GROUP BY p.case_id
+            ORDER BY shared DESC, created_at DESC
+            LIMIT ${limit + POSTINGS_OVERFETCH}
+          ) m
+          JOIN case_search s ON s.case_id = m.case_id
+          WHERE s.status <> 'merged' AND ${notIn(excludeIds)}
+          UNION ALL
+          SELECT s.case_id, s.created_at, s.text_weight,
+            (SELECT sum(a.weight) FROM unnest(${hashes}::integer[], ${weights}::float8[]) AS a(hash, weight) WHERE a.hash = ANY(s.anchors)) AS shared
+          FROM case_search s
+          WHERE s.anchors && ${hashes}::integer[] AND s.status IN (${open})
+            AND NOT (s.created_at BETWEEN ${window.from} AND ${window.to}) AND ${notIn(excludeIds)}
+        ) u
+        ORDER BY u.shared DESC, u.created_at DESC
         LIMIT ${limit} OFFSET 0
       ) t
       JOIN case_search c ON c.case_id = t.case_id
       ORDER BY t.shared DESC, t.created_at DESC`.execute(db);
-    return rows.map((r) => ({ caseId: r.case_id, createdAt: r.created_at, lexemes: r.lexemes, textWeight: Number(r.text_weight) }));
+    return rows.map((r) => ({ caseId: r.case_id, createdAt: r.created_at, lexemes: r.lexemes === '' ? [] : r.lexemes.split('\u001f'), textWeight: Number(r.text_weight) }));
   },
 
   requesterCandidates: async ({ keys, window, excludeIds, limit }) => {

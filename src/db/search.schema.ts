@@ -29,6 +29,9 @@ export type CaseSearchTable = {
 
 export type SearchTermTable = { lexeme: string; df: number };
 
+/** One stored anchor of an indexed case, kept from case_search by a trigger (migration create_case_anchors). */
+export type CaseAnchorTable = { anchor: number; created_at: ColumnType<Date, Date | string, Date | string>; case_id: string };
+
 export type CaseLinkTable = {
   id: Generated<string>;
   /** The smaller id of the pair, so that a link exists once whichever side it was made from. */
@@ -66,6 +69,7 @@ export type TextSettingTable = {
 
 export type SearchTables = {
   case_search: CaseSearchTable;
+  case_anchors: CaseAnchorTable;
   search_terms: SearchTermTable;
   case_links: CaseLinkTable;
   router_models: RouterModelTable;
