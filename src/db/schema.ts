@@ -216,7 +216,13 @@ export type JobTable = {
   created_at: Generated<Date>;
 };
 
-export type EventConsumerTable = { name: string; item_kinds: ColumnType<string[], string[] | undefined, string[]>; created_at: Generated<Date> };
+export type EventConsumerTable = {
+  name: string;
+  item_kinds: ColumnType<string[], string[] | undefined, string[]>;
+  /** The event codes queued for the consumer; null: all of them. */
+  codes: ColumnType<string[] | null, string[] | null | undefined, string[] | null>;
+  created_at: Generated<Date>;
+};
 
 export type EventOutboxTable = {
   id: Generated<string>;

@@ -7,7 +7,11 @@ import { purgeIdempotencyKeys } from '../db/case.repository.js';
 import { IDEMPOTENCY_WINDOW_MS } from '../core/case/idempotency.js';
 
 /** A module's reaction to timeline events (statistics rollups, notifications, search indexing, webhooks). */
-export type EventConsumerSpec = { name: string; itemKinds?: string[]; handler: EventHandler };
+/**
+ * `codes`: the event codes the handler acts on, when it ignores all others; the fan-out then queues nothing
+ * else for it. Leave it out when the handler looks at every event.
+ */
+export type EventConsumerSpec = { name: string; itemKinds?: string[]; codes?: readonly string[]; handler: EventHandler };
 
 /**
  * Work that must commit in several steps of its own (claim, call an outside service, record), so it gets the
@@ -33,7 +37,7 @@ export const startBackground = async (
     isLooping?: boolean;
   },
 ): Promise<Background> => {
-  for (const c of options.consumers) await registerEventConsumer(db, c.name, c.itemKinds);
+  for (const c of options.consumers) await registerEventConsumer(db, c.name, c.itemKinds, c.codes ?? null);
   const now = options.now ?? (() => new Date());
   // Stopping ends the current pass after the job or event at hand, not after a whole batch: a backlog of
   // thousands of events would otherwise hold a shutdown (and the restart after it) for minutes.

@@ -174,7 +174,7 @@ export const handleCallbackEvent = async (trx: Trx, event: ConsumedEvent, settin
 
 /** Event consumers and job handlers of the callbacks module (wiring point; merged in consumers.ts and handlers.ts). */
 export const callbacksConsumers: EventConsumerSpec[] = [
-  { name: 'callbacks.tasks', handler: (trx, event) => handleCallbackEvent(trx, event, currentCallbackSettings()) },
+  { name: 'callbacks.tasks', codes: [...REPLY_CODES, ...Object.keys(CLOSING_CODES)], handler: (trx, event) => handleCallbackEvent(trx, event, currentCallbackSettings()) },
 ];
 export const callbacksJobHandlers: JobHandlers = {
   [FOLLOW_UP_JOB]: async (trx, job, now) => {

@@ -6,9 +6,17 @@ export type ConsumedEvent = Omit<EventView, 'actor'> & { itemKind: string; itemI
 
 export type EventHandler = (trx: Trx, event: ConsumedEvent) => Promise<void>;
 
-/** Registers a consumer; from then on every new event of its item kinds is queued for it. Idempotent. */
-export const registerEventConsumer = async (db: Db, name: string, itemKinds: string[] = ['case']): Promise<void> => {
-  await db.insertInto('event_consumers').values({ name, item_kinds: itemKinds }).onConflict((oc) => oc.column('name').doNothing()).execute();
+/**
+ * Registers a consumer; from then on every new event of its item kinds (and of its codes, when it names
+ * them) is queued for it. Idempotent; the spec in the code wins over what an earlier version registered.
+ */
+export const registerEventConsumer = async (db: Db, name: string, itemKinds: string[] = ['case'], codes: readonly string[] | null = null): Promise<void> => {
+  const values = { name, item_kinds: itemKinds, codes: codes === null ? null : [...codes].sort() };
+  await db
+    .insertInto('event_consumers')
+    .values(values)
+    .onConflict((oc) => oc.column('name').doUpdateSet({ item_kinds: values.item_kinds, codes: values.codes }))
+    .execute();
 };
 
 const MAX_ATTEMPTS = 10;

@@ -97,6 +97,7 @@ export const queueStaffNotices = async (trx: Trx, event: ConsumedEvent): Promise
 export const notificationsConsumers: EventConsumerSpec[] = [
   {
     name: 'notify.requester',
+    codes: [...REQUESTER_EVENT_CODES],
     handler: async (trx, event) => {
       if (REQUESTER_EVENT_CODES.has(event.code)) await queueRequesterMessages(trx, event, currentNotifyRuntime().settings);
     },

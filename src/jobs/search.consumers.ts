@@ -28,6 +28,7 @@ export const searchConsumers: EventConsumerSpec[] = [
   {
     name: 'search.auto_dispatch',
     itemKinds: ['case'],
+    codes: ['case.registered'],
     handler: async (trx, event) => {
       if (event.code !== 'case.registered' || event.actorId === null) return;
       await autoDispatchRegisteredCase(trx, event.itemId, event.actorId);

@@ -34,6 +34,20 @@ describe('event outbox', () => {
     expect(await consumeEvents(t.database.db, 'test.collect', async () => {})).toBe(0);
   });
 
+  it('queues for a consumer that names its codes only the events of those codes', async () => {
+    await registerEventConsumer(t.database.db, 'test.dispatches', ['case'], ['case.dispatched']);
+    const id = await newDispatchedCase();
+    const seen: string[] = [];
+    expect(await consumeEvents(t.database.db, 'test.dispatches', async (_trx, e) => void seen.push(`${e.itemId} ${e.code}`))).toBe(1);
+    expect(seen).toEqual([`${id} case.dispatched`]);
+    // Registering again with other codes (a new version of the consumer) replaces them.
+    await registerEventConsumer(t.database.db, 'test.dispatches', ['case'], null);
+    const next = await newDispatchedCase();
+    seen.length = 0;
+    expect(await consumeEvents(t.database.db, 'test.dispatches', async (_trx, e) => void seen.push(`${e.itemId} ${e.code}`))).toBe(2);
+    expect(seen).toEqual([`${next} case.registered`, `${next} case.dispatched`]);
+  });
+
   it('retries a failing event later without blocking the ones behind it', async () => {
     await registerEventConsumer(t.database.db, 'test.flaky');
     await newDispatchedCase();

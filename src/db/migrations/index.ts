@@ -8,6 +8,7 @@ import * as allowTimelineAnonymisation from './20261122104500_allow_timeline_ano
 import * as addTwoFactor from './20261122150000_add_two_factor.js';
 import * as createIdempotencyKeys from './20261122160000_create_idempotency_keys.js';
 import * as addRequesterBlindIndexes from './20261122176000_add_requester_blind_indexes.js';
+import * as addEventConsumerCodes from './20261122179200_add_event_consumer_codes.js';
 import { accessMigrations } from './access.migrations.js';
 import { attachmentsMigrations } from './attachments.migrations.js';
 import { callbacksMigrations } from './callbacks.migrations.js';
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '20261122150000_add_two_factor': addTwoFactor,
   '20261122160000_create_idempotency_keys': createIdempotencyKeys,
   '20261122176000_add_requester_blind_indexes': addRequesterBlindIndexes,
+  '20261122179200_add_event_consumer_codes': addEventConsumerCodes,
 };
