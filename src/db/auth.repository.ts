@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { AuthStore, UserForAuth } from '../core/auth/auth.ports.js';
 import { isRole } from '../core/auth/roles.js';
 import type { DbOrTrx } from './database.js';
+import { rolesOf, TWO_FACTOR_ROLES_KEY } from './two-factor.repository.js';
 
 const userColumns = [
   'users.id', 'users.username', 'users.display_name', 'users.password_hash', 'users.roles', 'users.unit_id',
@@ -34,11 +35,19 @@ export const createAuthStore = (db: DbOrTrx): AuthStore => ({
       .selectFrom('sessions')
       .innerJoin('users', 'users.id', 'sessions.user_id')
       .innerJoin('units', 'units.id', 'users.unit_id')
-      .select([...userColumns, 'sessions.id as session_id', 'sessions.last_seen_at'])
+      .select([
+        ...userColumns,
+        'sessions.id as session_id',
+        'sessions.last_seen_at',
+        sql<unknown>`(SELECT value FROM security_settings WHERE key = ${TWO_FACTOR_ROLES_KEY})`.as('totp_roles'),
+        sql<boolean>`EXISTS (SELECT 1 FROM user_totp WHERE user_id = users.id AND enabled_at IS NOT NULL)`.as('totp_enabled'),
+      ])
       .where('sessions.token_hash', '=', tokenHash)
       .where('sessions.expires_at', '>', now)
       .executeTakeFirst();
-    return row ? { ...mapUser(row), sessionId: row.session_id, lastSeenAt: row.last_seen_at } : null;
+    return row
+      ? { ...mapUser(row), sessionId: row.session_id, lastSeenAt: row.last_seen_at, twoFactor: { isEnabled: row.totp_enabled, requiredRoles: rolesOf(row.totp_roles) } }
+      : null;
   },
   createSession: async (s) => {
     await db

@@ -353,15 +353,16 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
       sql`e AS (${insertStatement('work_item_events', {
         item_kind: 'case', item_id: caseId, seq: 1, at: e.at, actor_kind: e.actorKind, actor_id: e.actorId, code: e.code,
         from_status: e.fromStatus, to_status: e.toStatus, is_internal: e.isInternal, data: JSON.stringify(e.data),
-      })})`,
+      })} RETURNING id)`,
     );
     if (stashedAccessCode !== null) inserts.push(sql`s AS (${insertStatement('notification_access_codes', { case_id: caseId, access_code: stashedAccessCode })})`);
-    const { rows } = await sql<CaseRow & Selectable<WorkflowCaseColumns> & { intake_unit_path: string }>`
+    const { rows } = await sql<CaseRow & Selectable<WorkflowCaseColumns> & { intake_unit_path: string; first_event_id: string }>`
       WITH ${sql.join(inserts)}
-      SELECT c.*, intake.path AS intake_unit_path FROM c JOIN units intake ON intake.id = c.intake_unit_id`.execute(trx);
+      SELECT c.*, intake.path AS intake_unit_path, (SELECT id FROM e) AS first_event_id FROM c JOIN units intake ON intake.id = c.intake_unit_id`.execute(trx);
     const row = rows[0];
     if (!row) throw new Error('the new case was not returned');
-    return mapCase(row, []);
+    const { first_event_id: firstEventId, ...caseRow } = row;
+    return { record: mapCase(caseRow, []), firstEvent: { id: String(firstEventId), seq: 1 } };
   },
   updateCase: async (id, patch, at) => {
     await withWorkflow(trx).updateTable('cases').set({ ...toUpdate(patch), updated_at: at }).where('id', '=', id).execute();

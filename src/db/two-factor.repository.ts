@@ -11,7 +11,7 @@ import type { TwoFactorTables } from './two-factor.schema.js';
 /** The two-factor tables on top of the shared Database type (a no-op once schema.ts includes them). */
 const tables = (db: DbOrTrx) => db.withTables<TwoFactorTables>();
 
-const TWO_FACTOR_ROLES_KEY = 'two_factor_roles';
+export const TWO_FACTOR_ROLES_KEY = 'two_factor_roles';
 
 // ------------------------------------------------------------------------------------------------ key
 
@@ -79,7 +79,7 @@ export const findTotp = async (db: DbOrTrx, userId: string): Promise<TotpState |
   };
 };
 
-const rolesOf = (value: unknown): Role[] => (Array.isArray(value) ? value.filter((r): r is Role => typeof r === 'string' && isRole(r)) : []);
+export const rolesOf = (value: unknown): Role[] => (Array.isArray(value) ? value.filter((r): r is Role => typeof r === 'string' && isRole(r)) : []);
 
 export const findRequiredRoles = async (db: DbOrTrx): Promise<{ roles: Role[]; updatedAt: Date | null }> => {
   const row = await tables(db).selectFrom('security_settings').select(['value', 'updated_at']).where('key', '=', TWO_FACTOR_ROLES_KEY).executeTakeFirst();

@@ -80,7 +80,7 @@ export const registerAuth = (app: FastifyInstance, deps: AppDeps): void => {
     if (!resolved) throw new AppError('auth.required', 'sign in first');
     request.actor = resolved.actor;
     // A role that requires TOTP, not set up yet: the session may only set it up (and see who it is, sign out).
-    if (!isAllowedBeforeTotpEnrolment(request.routeOptions.url)) await assertTotpEnrolled(deps.authDeps.twoFactor, resolved.actor);
+    if (!isAllowedBeforeTotpEnrolment(request.routeOptions.url)) await assertTotpEnrolled(deps.authDeps.twoFactor, resolved.actor, resolved.user.twoFactor);
     if (access !== 'authenticated' && !resolved.actor.permissions.has(access)) {
       throw new AppError('auth.forbidden', `missing permission ${access}`, { permission: access });
     }

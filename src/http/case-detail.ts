@@ -2,22 +2,28 @@ import type { Actor } from '../core/auth/actor.js';
 import { allowedCaseActions } from '../core/case/case-workflow.js';
 import { toSnapshot, type CaseRecord } from '../core/case/case.record.js';
 import type { CaseAction, Language } from '../core/case/case.types.js';
-import { findNames, findRequester, listEvents } from '../db/case-query.repository.js';
+import { findNames, findRequester, listEvents, type EventView } from '../db/case-query.repository.js';
 import type { DbOrTrx } from '../db/database.js';
 import { toDetailView } from './case.views.js';
+
+/** A requester's identity as the case page shows it to readers of personal data. */
+export type RequesterView = NonNullable<Awaited<ReturnType<typeof findRequester>>>;
 
 /** Assembles the read model of one case page: names in the reader's language, the timeline, the actions. */
 export const loadCaseDetail = async (
   db: DbOrTrx,
   record: CaseRecord,
   context: { actor: Actor; language: Language; now: Date; allowedActions?: CaseAction[] },
+  /** What the caller has just written and need not be read back (a registration: its event, the requester). */
+  known: { events?: EventView[]; requester?: RequesterView | null } = {},
 ) => {
   const unitIds = [...new Set([record.leadUnitId, ...record.assignments.map((a) => a.unitId)].filter((id): id is string => id !== null))];
+  const mayReadRequester = record.requesterId !== null && context.actor.permissions.has('case.view_personal_data');
   const [units, categories, requester, events] = await Promise.all([
     findNames(db, 'units', unitIds),
     findNames(db, 'categories', record.categoryId ? [record.categoryId] : []),
-    record.requesterId && context.actor.permissions.has('case.view_personal_data') ? findRequester(db, record.requesterId) : undefined,
-    listEvents(db, 'case', record.id),
+    !mayReadRequester || !record.requesterId ? undefined : known.requester !== undefined ? known.requester ?? undefined : findRequester(db, record.requesterId),
+    known.events ?? listEvents(db, 'case', record.id),
   ]);
   return toDetailView(record, {
     language: context.language,

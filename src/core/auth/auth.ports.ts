@@ -12,9 +12,13 @@ export type UserForAuth = {
   isActive: boolean;
 };
 
+/** Whether the user has TOTP on, and which roles must have it (security settings). */
+export type TwoFactorState = { isEnabled: boolean; requiredRoles: Role[] };
+
 export type AuthStore = {
   findUserByUsername: (username: string) => Promise<UserForAuth | null>;
-  findUserBySessionTokenHash: (tokenHash: string, now: Date) => Promise<(UserForAuth & { sessionId: string; lastSeenAt: Date }) | null>;
+  /** With the user's two-factor state, which the auth hook checks on every request (one round trip for both). */
+  findUserBySessionTokenHash: (tokenHash: string, now: Date) => Promise<(UserForAuth & { sessionId: string; lastSeenAt: Date; twoFactor?: TwoFactorState }) | null>;
   createSession: (input: { userId: string; tokenHash: string; expiresAt: Date; ip: string | null; userAgent: string | null; at: Date }) => Promise<void>;
   touchSession: (sessionId: string, at: Date) => Promise<void>;
   deleteSessionByTokenHash: (tokenHash: string) => Promise<void>;

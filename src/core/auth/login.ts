@@ -2,7 +2,7 @@ import { AppError } from '../shared/app-error.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newSessionToken, sha256, verifyPassword } from '../shared/secrets.js';
 import { checkPassword, LOGIN_THROTTLE } from './password-policy.js';
 import type { Actor } from './actor.js';
-import type { AuthDeps, UserForAuth } from './auth.ports.js';
+import type { AuthDeps, TwoFactorState, UserForAuth } from './auth.ports.js';
 import { permissionsForRoles } from './roles.js';
 import { checkSecondFactor, twoFactorError } from './two-factor.js';
 
@@ -75,7 +75,7 @@ export const openSession = async (
 
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 
-export const authenticate = async (deps: AuthDeps, token: string): Promise<{ actor: Actor; user: UserForAuth } | null> => {
+export const authenticate = async (deps: AuthDeps, token: string): Promise<{ actor: Actor; user: UserForAuth & { twoFactor?: TwoFactorState } } | null> => {
   const now = deps.now();
   const user = await deps.store.findUserBySessionTokenHash(sha256(token), now);
   if (!user || !user.isActive) return null;

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomInt } from 'node:crypto';
 import { AppError, type ErrorCode } from '../shared/app-error.js';
 import { sha256, verifyPassword } from '../shared/secrets.js';
-import type { AuthStore } from './auth.ports.js';
+import type { AuthStore, TwoFactorState } from './auth.ports.js';
 import { LOGIN_THROTTLE } from './password-policy.js';
 import type { Role } from './roles.js';
 import { base32Encode, isTotpCodeShape, matchTotpStep, otpauthUri, TOTP } from './totp.js';
@@ -269,14 +269,14 @@ export const checkSecondFactor = async (
 };
 
 /** Whether this signed-in user may only enrol (their role requires TOTP and it is not on). Checked on every request. */
-export const mustEnrollTotp = async (deps: TwoFactorDeps, actor: { userId: string; roles: readonly Role[] }): Promise<boolean> => {
-  const state = await deps.store.enrolmentState(actor.userId);
+export const mustEnrollTotp = async (deps: TwoFactorDeps, actor: { userId: string; roles: readonly Role[] }, known?: TwoFactorState): Promise<boolean> => {
+  const state = known ?? (await deps.store.enrolmentState(actor.userId));
   return !state.isEnabled && isTwoFactorRequiredFor(state.requiredRoles, actor.roles);
 };
 
 /** Throws auth.totp_setup_required when the user must enrol first: for the auth hook. */
-export const assertTotpEnrolled = async (deps: TwoFactorDeps, actor: { userId: string; roles: readonly Role[] }): Promise<void> => {
-  if (await mustEnrollTotp(deps, actor)) {
+export const assertTotpEnrolled = async (deps: TwoFactorDeps, actor: { userId: string; roles: readonly Role[] }, known?: TwoFactorState): Promise<void> => {
+  if (await mustEnrollTotp(deps, actor, known)) {
     throw twoFactorError('totp_setup_required', 'your role requires two-factor authentication: set it up first (POST /api/v1/auth/totp/setup)');
   }
 };

@@ -79,7 +79,7 @@ export type CaseStore = {
    * who can be reached, the access code kept for the registration message. Returns the case as inserted,
    * with the database's defaults.
    */
-  createCase: (input: { requester: NewRequester | null; case: Omit<NewCase, 'requesterId'>; firstEvent: NewEvent; stashedAccessCode: string | null }) => Promise<CaseRecord>;
+  createCase: (input: { requester: NewRequester | null; case: Omit<NewCase, 'requesterId'>; firstEvent: NewEvent; stashedAccessCode: string | null }) => Promise<{ record: CaseRecord; firstEvent: { id: string; seq: number } }>;
   updateCase: (id: string, patch: CasePatch, at: Date) => Promise<void>;
   insertAssignment: (input: { caseId: string; unitId: string; role: AssignmentRole; assignedBy: string | null; at: Date }) => Promise<void>;
   updateAssignment: (id: string, patch: { status: AssignmentStatus; acceptedAt?: Date; endedAt?: Date }) => Promise<void>;

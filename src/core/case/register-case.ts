@@ -4,14 +4,23 @@ import { AppError } from '../shared/app-error.js';
 import { fieldError } from '../shared/field-error.js';
 import { hashAccessCode, newAccessCode } from '../shared/secrets.js';
 import { IDEMPOTENCY_WINDOW_MS, IdempotencyKeyTaken, type IdempotencyKey } from './idempotency.js';
-import type { CaseDeps, CaseStore } from './case.ports.js';
+import type { CaseDeps, CaseStore, NewEvent, NewRequester } from './case.ports.js';
 import type { CaseRecord } from './case.record.js';
 import type { RegisterCaseInput } from './case.schemas.js';
 import type { Channel } from './case.types.js';
 import { chinaDay, formatTrackingNo } from './tracking-number.js';
 
-/** `isReplay`: an earlier request with the same idempotency key created this case (see createOnce). */
-export type RegisteredCase = { record: CaseRecord; accessCode: string; isReplay?: boolean };
+/**
+ * `isReplay`: an earlier request with the same idempotency key created this case (see createOnce).
+ * `created`: what the registration wrote besides the case (its first event, the requester as given), so that
+ * the answer need not read them back; absent on a replay.
+ */
+export type RegisteredCase = {
+  record: CaseRecord;
+  accessCode: string;
+  isReplay?: boolean;
+  created?: { events: (NewEvent & { id: string; seq: number })[]; requester: NewRequester | null };
+};
 
 type Intake = Omit<RegisterCaseInput, 'channel'> & { channel: Channel };
 
@@ -29,16 +38,27 @@ export const insertNewCase = async (
   const day = chinaDay(context.now);
   const trackingNo = formatTrackingNo(day, context.trackingSequence ?? (await store.nextTrackingSequence(day)));
   const accessCode = newAccessCode();
-  const record = await store.createCase({
-    requester: requester
-      ? {
-          name: requester.name ?? null,
-          phone: requester.phone ?? null,
-          idNumber: requester.idNumber?.toUpperCase() ?? null,
-          email: requester.email ?? null,
-          language: requester.language,
-        }
-      : null,
+  const newRequester: NewRequester | null = requester
+    ? {
+        name: requester.name ?? null,
+        phone: requester.phone ?? null,
+        idNumber: requester.idNumber?.toUpperCase() ?? null,
+        email: requester.email ?? null,
+        language: requester.language,
+      }
+    : null;
+  const firstEvent: NewEvent = {
+    actorKind: context.actorKind,
+    actorId: context.actorId,
+    code: 'case.registered',
+    fromStatus: null,
+    toStatus: 'registered',
+    isInternal: false,
+    data: { channel: intake.channel, kind: intake.kind },
+    at: context.now,
+  };
+  const { record, firstEvent: written } = await store.createCase({
+    requester: newRequester,
     case: {
       trackingNo,
       accessCodeHash: hashAccessCode(trackingNo, accessCode),
@@ -56,20 +76,11 @@ export const insertNewCase = async (
       createdBy: context.actorId,
       at: context.now,
     },
-    firstEvent: {
-      actorKind: context.actorKind,
-      actorId: context.actorId,
-      code: 'case.registered',
-      fromStatus: null,
-      toStatus: 'registered',
-      isInternal: false,
-      data: { channel: intake.channel, kind: intake.kind },
-      at: context.now,
-    },
+    firstEvent,
     // Only a requester who can be reached gets the code by message; for the others it is never kept.
     stashedAccessCode: requester?.phone || requester?.email ? accessCode : null,
   });
-  return { record, accessCode };
+  return { record, accessCode, created: { events: [{ ...firstEvent, ...written }], requester: newRequester } };
 };
 
 /** Answers a retried request with the case its key created (as it is now) and the access code first given. */

@@ -90,8 +90,21 @@ export const registerCaseRoutes = (app: FastifyInstance, deps: AppDeps): void =>
     async (request, reply) => {
       const actor = actorOrThrow(request);
       const idempotency = idempotencyOf(request, `user:${actor.userId}`);
-      const { record, accessCode, isReplay } = await registerCase(deps.caseDeps, { actor, body: request.body, idempotency });
-      const view = await loadCaseDetail(deps.db, record, { actor, language: languageOf(request), now: deps.now() });
+      const { record, accessCode, isReplay, created } = await registerCase(deps.caseDeps, { actor, body: request.body, idempotency });
+      // The answer is built from what registration wrote (its event, the requester as given), not read back.
+      const known = created
+        ? {
+            events: created.events.map((e) => ({
+              id: e.id, seq: e.seq, at: e.at, code: e.code, actorKind: e.actorKind, fromStatus: e.fromStatus, toStatus: e.toStatus,
+              isInternal: e.isInternal, data: e.data,
+              actor: e.actorId === actor.userId ? { id: actor.userId, username: actor.username, displayName: actor.displayName } : null,
+            })),
+            requester: created.requester
+              ? { name: created.requester.name, phone: created.requester.phone, id_number: created.requester.idNumber, email: created.requester.email, language: created.requester.language }
+              : null,
+          }
+        : {};
+      const view = await loadCaseDetail(deps.db, record, { actor, language: languageOf(request), now: deps.now() }, known);
       if (isReplay) void reply.header(REPLAYED_HEADER, 'true');
       return reply.status(201).send({ ...view, accessCode });
     },
