@@ -24,7 +24,7 @@ const FUZZY_LIMIT = 50;
  * recent ones are what a desk looks for. Rarer queries are ranked over all their matches. The total is
  * counted up to the same bound and reported as "at least" beyond it.
  */
-export const MAX_RANKED = 300;
+export const MAX_RANKED = 200;
 /**
  * When a query matches many documents, its newest matches are looked for in the last few weeks first: each
  * document holds the lexeme of its week (see periodLexeme), so the index reads only those weeks' matches.
@@ -374,12 +374,15 @@ export const createSearchStore = (db: DbOrTrx, now: () => Date = () => new Date(
       .map((r) => ({ id: r.id, createdAt: r.created_at, rank: Number(r.rank) + FUZZY_RANK * (fuzzy.get(r.id) ?? 0) }))
       .sort((a, b) => b.rank - a.rank || b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? -1 : 1));
     const page = order.slice(input.offset, input.offset + input.limit);
-    const summaries = await loadSummaries(db, page.map((p) => p.id));
+    // The page's texts for the highlights are read alongside its summaries, not after them.
+    const pageIds = page.map((p) => p.id);
+    const [summaries, sources] = await Promise.all([loadSummaries(db, pageIds), loadSearchSources(db, pageIds)]);
     const rows: RankedRow[] = page.flatMap((p) => {
       const summary = summaries.get(p.id);
       return summary ? [{ ...summary, rank: p.rank }] : [];
     });
-    return isTotalExact ? { rows, total: order.length, isTotalExact } : { rows, total: MAX_RANKED, isTotalExact };
+    const highlightSources = new Map<string, HighlightSource>([...sources].map(([id, source]) => [id, source]));
+    return { rows, total: isTotalExact ? order.length : MAX_RANKED, isTotalExact, sources: highlightSources };
   },
 
   findByTrackingNo: async (actor, trackingNo, filter) => {

@@ -51,7 +51,8 @@ export type TextSearchInput = {
 
 /** What search needs from storage (src/db/search.repository.ts); every query is limited to the actor's scope. */
 export type SearchStore = {
-  searchText: (actor: Actor, input: TextSearchInput) => Promise<{ rows: RankedRow[]; total: number; isTotalExact: boolean }>;
+  /** `sources`: the page's texts for highlighting, when the store read them with the page. */
+  searchText: (actor: Actor, input: TextSearchInput) => Promise<{ rows: RankedRow[]; total: number; isTotalExact: boolean; sources?: Map<string, HighlightSource> }>;
   findByTrackingNo: (actor: Actor, trackingNo: string, filter: SearchFilter) => Promise<CaseSummaryRow[]>;
   highlightSources: (caseIds: readonly string[]) => Promise<Map<string, HighlightSource>>;
 };
@@ -93,7 +94,7 @@ export const searchCases = async (
   // The relaxed query's clauses are not tracked: no estimate, so the whole archive is searched (it is rare).
   if (found.total === 0 && parsed.relaxedTsquery !== null) found = await run(parsed.relaxedTsquery, []);
   const { rows, total, isTotalExact } = found;
-  const sources = await store.highlightSources(rows.map((r) => r.id));
+  const sources = found.sources ?? (await store.highlightSources(rows.map((r) => r.id)));
   const items = rows.map((row) => {
     const source = sources.get(row.id);
     const { rank, ...summary } = row;

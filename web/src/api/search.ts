@@ -33,7 +33,7 @@ export type SearchHit = CaseSummary & { score: number; highlights: Highlight[] }
 export interface SearchResult {
   items: SearchHit[];
   total: number;
-  /** False when there are more matches than `total` (shown as "300+"). */
+  /** False when there are more matches than `total` (shown as "200+"). */
   isTotalExact: boolean;
   page: number;
   pageSize: number;
