@@ -1,5 +1,5 @@
 import jpeg from 'jpeg-js';
-import type { Browser } from 'playwright-core';
+import type { Browser, FileChooser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
 import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
@@ -46,7 +46,20 @@ describe.skipIf(!hasBrowser)('attachments in the browser', () => {
 
     // The "choose files" button is reached and pressed with the keyboard; the file chooser opens.
     await page.getByTestId('submit-files-choose').focus();
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+    await expect.poll(() => page.evaluate<string | null>("document.activeElement?.getAttribute('data-testid') ?? null")).toBe('submit-files-choose');
+    // On a busy machine the first key press can be lost to a re-render; a person would press again.
+    const openChooser = async (): Promise<FileChooser> => {
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const [opened] = await Promise.all([page.waitForEvent('filechooser', { timeout: 10_000 }), page.keyboard.press('Enter')]);
+          return opened;
+        } catch (error) {
+          if (attempt >= 3) throw error;
+          await page.getByTestId('submit-files-choose').focus();
+        }
+      }
+    };
+    const chooser = await openChooser();
     await chooser.setFiles([
       { name: 'street.jpg', mimeType: 'image/jpeg', buffer: photoWithExif() },
       { name: 'evil.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('<html><script>alert(1)</script></html>') },
