@@ -215,10 +215,40 @@ export const findRequester = async (db: DbOrTrx, id: string) => {
   return { name: identity.name, phone: identity.phone, id_number: identity.idNumber, email: identity.email, language: row.language };
 };
 
-export const findNames = async (db: DbOrTrx, table: 'units' | 'categories', ids: string[]) => {
-  if (ids.length === 0) return new Map<string, { id: string; code: string; name: LocalizedText }>();
-  const rows = await db.selectFrom(table).select(['id', 'code', 'name']).where('id', 'in', ids).execute();
-  return new Map(rows.map((r) => [r.id, r]));
+type NameRow = { id: string; code: string; name: LocalizedText };
+
+/**
+ * Names of units and categories, for pages and answers: the directory changes by import or seed only, so the
+ * names read are kept for NAMES_TTL_MS per database handle, and only ids not seen yet are read again. A name
+ * changed by an import shows on pages within half a minute.
+ */
+const NAMES_TTL_MS = 30_000;
+const nameCaches = new WeakMap<DbOrTrx, Map<'units' | 'categories', { at: number; rows: Map<string, NameRow> }>>();
+
+export const findNames = async (db: DbOrTrx, table: 'units' | 'categories', ids: string[]): Promise<Map<string, NameRow>> => {
+  if (ids.length === 0) return new Map();
+  const now = Date.now();
+  let tables = nameCaches.get(db);
+  if (!tables) {
+    tables = new Map();
+    nameCaches.set(db, tables);
+  }
+  let cache = tables.get(table);
+  if (!cache || now - cache.at > NAMES_TTL_MS) {
+    cache = { at: now, rows: new Map() };
+    tables.set(table, cache);
+  }
+  const missing = ids.filter((id) => !cache.rows.has(id));
+  if (missing.length > 0) {
+    const rows = await db.selectFrom(table).select(['id', 'code', 'name']).where('id', 'in', missing).execute();
+    for (const r of rows) cache.rows.set(r.id, r);
+  }
+  const found = new Map<string, NameRow>();
+  for (const id of ids) {
+    const row = cache.rows.get(id);
+    if (row) found.set(id, row);
+  }
+  return found;
 };
 
 /** Open cases per lead unit with how many are overdue or in their warning period, within the caller's scope. */
