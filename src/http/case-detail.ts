@@ -2,6 +2,7 @@ import type { Actor } from '../core/auth/actor.js';
 import { allowedCaseActions } from '../core/case/case-workflow.js';
 import { toSnapshot, type CaseRecord } from '../core/case/case.record.js';
 import type { CaseAction, Language } from '../core/case/case.types.js';
+import type { RegisteredCase } from '../core/case/register-case.js';
 import { findNames, findRequester, listEvents, type EventView } from '../db/case-query.repository.js';
 import type { DbOrTrx } from '../db/database.js';
 import { toDetailView } from './case.views.js';
@@ -35,3 +36,21 @@ export const loadCaseDetail = async (
     allowedActions: context.allowedActions ?? allowedCaseActions(toSnapshot(record), context.actor),
   });
 };
+
+/**
+ * What a registration wrote (its first event, the requester as given) in the shape the case page reads, so
+ * that its answer need not read them back; nothing on a replay, which reads the case as it is now.
+ */
+export const knownOfRegistration = (created: RegisteredCase['created'], actor: Actor): { events?: EventView[]; requester?: RequesterView | null } =>
+  created
+    ? {
+        events: created.events.map((e) => ({
+          id: e.id, seq: e.seq, at: e.at, code: e.code, actorKind: e.actorKind, fromStatus: e.fromStatus, toStatus: e.toStatus,
+          isInternal: e.isInternal, data: e.data,
+          actor: e.actorId === actor.userId ? { id: actor.userId, username: actor.username, displayName: actor.displayName } : null,
+        })),
+        requester: created.requester
+          ? { name: created.requester.name, phone: created.requester.phone, id_number: created.requester.idNumber, email: created.requester.email, language: created.requester.language }
+          : null,
+      }
+    : {};

@@ -88,7 +88,7 @@ export const checkFollowUpAnswersOrThrow = (raw: Record<string, unknown>): { res
 
 export const isFollowUpOpen = (f: Pick<FollowUp, 'answeredAt' | 'expiresAt'>, now: Date): boolean => f.answeredAt === null && f.expiresAt.getTime() > now.getTime();
 
-/** Follow-ups of a case the caller's unit covers (another unit's: an empty list, as for a case without any). */
+/** Follow-ups of a case the caller's unit covers (another unit's: an empty list, as for a case without follow-ups). */
 export const getCaseFollowUps = async (deps: CallbackDeps, input: { actor: Actor; caseId: string }): Promise<FollowUp[]> =>
   deps.transaction(async ({ store }) => store.listFollowUpsOfCase(input.caseId, input.actor.unitPath));
 

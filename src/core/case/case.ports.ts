@@ -23,10 +23,6 @@ export type NewRequester = {
   language: Language;
 };
 
-/**
- * The access code of a new case is handed to the registration message in the registration transaction (the
- * case keeps only its hash); the notifier deletes it once the message is queued and redacts it once sent.
- */
 export type NewCase = {
   trackingNo: string;
   accessCodeHash: string;
@@ -75,9 +71,10 @@ export type CaseStore = {
     expiredBefore: Date;
   }) => Promise<boolean>;
   /**
-   * Registers a new case in one go: its requester (if any), the case, its first event and, for a requester
-   * who can be reached, the access code kept for the registration message. Returns the case as inserted,
-   * with the database's defaults.
+   * Registers a new case in one go: its requester when there is one, the case, its first event and, for a
+   * requester who can be reached, the access code kept for the registration message (the case keeps only
+   * its hash; the notifier deletes the code once the message is queued and redacts it once sent). Returns
+   * the case as inserted, with the database's defaults, and the id of its first event.
    */
   createCase: (input: { requester: NewRequester | null; case: Omit<NewCase, 'requesterId'>; firstEvent: NewEvent; stashedAccessCode: string | null }) => Promise<{ record: CaseRecord; firstEvent: { id: string; seq: number } }>;
   updateCase: (id: string, patch: CasePatch, at: Date) => Promise<void>;

@@ -11,7 +11,7 @@ import { registerCase } from '../../core/case/register-case.js';
 import { findRequester, listCases } from '../../db/case-query.repository.js';
 import { appendAudit } from '../../db/audit.repository.js';
 import { actorOrThrow } from '../auth.plugin.js';
-import { loadCaseDetail } from '../case-detail.js';
+import { knownOfRegistration, loadCaseDetail } from '../case-detail.js';
 import { caseDetailSchema, caseListSchema, registeredCaseSchema, toSummaryView } from '../case.views.js';
 import type { AppDeps } from '../context.js';
 import { idempotencyHeaders, idempotencyOf, REPLAYED_HEADER } from '../idempotency.js';
@@ -92,19 +92,7 @@ export const registerCaseRoutes = (app: FastifyInstance, deps: AppDeps): void =>
       const idempotency = idempotencyOf(request, `user:${actor.userId}`);
       const { record, accessCode, isReplay, created } = await registerCase(deps.caseDeps, { actor, body: request.body, idempotency });
       // The answer is built from what registration wrote (its event, the requester as given), not read back.
-      const known = created
-        ? {
-            events: created.events.map((e) => ({
-              id: e.id, seq: e.seq, at: e.at, code: e.code, actorKind: e.actorKind, fromStatus: e.fromStatus, toStatus: e.toStatus,
-              isInternal: e.isInternal, data: e.data,
-              actor: e.actorId === actor.userId ? { id: actor.userId, username: actor.username, displayName: actor.displayName } : null,
-            })),
-            requester: created.requester
-              ? { name: created.requester.name, phone: created.requester.phone, id_number: created.requester.idNumber, email: created.requester.email, language: created.requester.language }
-              : null,
-          }
-        : {};
-      const view = await loadCaseDetail(deps.db, record, { actor, language: languageOf(request), now: deps.now() }, known);
+      const view = await loadCaseDetail(deps.db, record, { actor, language: languageOf(request), now: deps.now() }, knownOfRegistration(created, actor));
       if (isReplay) void reply.header(REPLAYED_HEADER, 'true');
       return reply.status(201).send({ ...view, accessCode });
     },

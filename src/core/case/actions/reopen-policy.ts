@@ -133,7 +133,7 @@ export const reopenEffect = async (
   };
 };
 
-/** Staff's own reopening; a pending request, if any, is thereby approved. */
+/** Staff's own reopening; a pending request is thereby approved. */
 export const reopenCase: ActionHandler<'reopen'> = async ({ store, record, actor, input, now }) => {
   const effect = await reopenEffect({ store, record, now, actorId: actor.userId }, input.reason);
   const request: CasePatch =
