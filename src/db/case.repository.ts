@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type RawBuilder, type Selectable, type Updateable } from 'kysely';
-import type { CaseStore } from '../core/case/case.ports.js';
+import type { CaseRegistration, CaseStore, RegisteredRows } from '../core/case/case.ports.js';
+import { createMicroBatcher, type BatchOutcome } from '../core/shared/micro-batcher.js';
 import type { AssignmentRecord, CasePatch, CaseRecord, CaseSla } from '../core/case/case.record.js';
 import { fieldCryptoFor } from './data-keys.js';
 import { appendWorkItemEvent } from './events.repository.js';
@@ -15,10 +16,14 @@ import type { Db, DbOrTrx } from './database.js';
 import type { CaseRow, CaseUpdate } from './schema.js';
 import type { WorkflowCaseColumns, WorkflowTables } from './workflow.schema.js';
 
-/** INSERT of one row, columns and values as given: for statements Kysely's builder cannot chain (see createCase). */
-const insertStatement = (table: string, values: Record<string, unknown>): RawBuilder<unknown> => {
-  const columns = Object.keys(values);
-  return sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES (${sql.join(columns.map((c) => sql.val(values[c])))})`;
+/** INSERT of rows that all have the same columns: for statements Kysely's builder cannot chain (see insertRegistrations). */
+const insertStatement = (table: string, rows: readonly Record<string, unknown>[]): RawBuilder<unknown> => {
+  const columns = Object.keys(rows[0] ?? {});
+  const tuples = rows.map((row) => {
+    if (Object.keys(row).length !== columns.length) throw new Error(`rows for ${table} differ in their columns`);
+    return sql`(${sql.join(columns.map((c) => sql.val(row[c])))})`;
+  });
+  return sql`INSERT INTO ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) VALUES ${sql.join(tuples)}`;
 };
 
 /** The database with the workflow module's columns on `cases` and `sla_policies` (see workflow.schema.ts). */
@@ -271,6 +276,117 @@ export const purgeIdempotencyKeys = async (db: DbOrTrx, createdBefore: Date): Pr
   return Number(result.numDeletedRows);
 };
 
+/**
+ * Inserts registrations with one statement (atomic on its own, so it needs no transaction) and answers them in
+ * the order given. Intake is the busiest write, and each round trip and each commit costs more than the rows
+ * it carries. The ids are chosen here, so the inserts need not wait for one another; foreign keys are checked
+ * at the end of the statement, when all rows are there.
+ */
+export const insertRegistrations = async (db: DbOrTrx, registrations: readonly CaseRegistration[]): Promise<RegisteredRows[]> => {
+  if (registrations.length === 0) return [];
+  const requesters: Record<string, unknown>[] = [];
+  const cases: Record<string, unknown>[] = [];
+  const events: Record<string, unknown>[] = [];
+  const codes: Record<string, unknown>[] = [];
+  const caseIds: string[] = [];
+  for (const { requester, case: c, firstEvent: e, stashedAccessCode } of registrations) {
+    const caseId = randomUUID();
+    caseIds.push(caseId);
+    const requesterId = requester ? randomUUID() : null;
+    if (requester && requesterId) {
+      // The requester's id is part of what each sealed value is bound to.
+      const sealed = sealIdentity(fieldCryptoFor(), requesterId, { name: requester.name, phone: requester.phone, idNumber: requester.idNumber, email: requester.email });
+      requesters.push({ id: requesterId, ...sealed, language: requester.language });
+    }
+    cases.push({
+      id: caseId,
+      tracking_no: c.trackingNo,
+      access_code_hash: c.accessCodeHash,
+      status: 'registered',
+      channel: c.channel,
+      kind: c.kind,
+      title: c.title,
+      description: c.description,
+      language: c.language,
+      category_id: c.categoryId,
+      requester_id: requesterId,
+      intake_unit_id: c.intakeUnitId,
+      address: c.address,
+      lat: c.lat,
+      lng: c.lng,
+      amount_claimed_fen: c.amountClaimedFen,
+      created_by: c.createdBy,
+      created_at: c.at,
+      updated_at: c.at,
+    });
+    events.push({
+      item_kind: 'case', item_id: caseId, seq: 1, at: e.at, actor_kind: e.actorKind, actor_id: e.actorId, code: e.code,
+      from_status: e.fromStatus, to_status: e.toStatus, is_internal: e.isInternal, data: JSON.stringify(e.data),
+    });
+    if (stashedAccessCode !== null) codes.push({ case_id: caseId, access_code: stashedAccessCode });
+  }
+  const parts: RawBuilder<unknown>[] = [];
+  if (requesters.length > 0) parts.push(sql`r AS (${insertStatement('requesters', requesters)})`);
+  parts.push(sql`c AS (${insertStatement('cases', cases)} RETURNING *)`);
+  parts.push(sql`e AS (${insertStatement('work_item_events', events)} RETURNING id, item_id)`);
+  if (codes.length > 0) parts.push(sql`s AS (${insertStatement('notification_access_codes', codes)})`);
+  const { rows } = await sql<CaseRow & Selectable<WorkflowCaseColumns> & { intake_unit_path: string; first_event_id: string }>`
+    WITH ${sql.join(parts)}
+    SELECT c.*, intake.path AS intake_unit_path, e.id AS first_event_id
+    FROM c JOIN units intake ON intake.id = c.intake_unit_id JOIN e ON e.item_id = c.id`.execute(db);
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return caseIds.map((id) => {
+    const row = byId.get(id);
+    if (!row) throw new Error('a new case was not returned');
+    const { first_event_id: firstEventId, ...caseRow } = row;
+    return { record: mapCase(caseRow, []), firstEvent: { id: String(firstEventId), seq: 1 } };
+  });
+};
+
+type RegistrationOutcome = RegisteredRows | { refusal: 'category_inactive' };
+
+/** One batch of the registrar: the categories checked with one read, the rest inserted with one statement. */
+const registerBatch = async (db: Db, registrations: readonly CaseRegistration[]): Promise<BatchOutcome<RegistrationOutcome>[]> => {
+  const categoryIds = [...new Set(registrations.map((r) => r.case.categoryId).filter((id): id is string => id !== null))];
+  const active =
+    categoryIds.length === 0
+      ? new Set<string>()
+      : new Set((await db.selectFrom('categories').select('id').where('id', 'in', categoryIds).where('is_active', '=', true).execute()).map((r) => r.id));
+  const isAccepted = (r: CaseRegistration) => r.case.categoryId === null || active.has(r.case.categoryId);
+  const accepted = registrations.filter(isAccepted);
+  let written: BatchOutcome<RegisteredRows>[];
+  try {
+    written = (await insertRegistrations(db, accepted)).map((value) => ({ ok: true, value }));
+  } catch (error) {
+    // One bad registration (a category deleted since the check, say) must not fail the others: each is tried
+    // on its own, so that only its caller gets the error.
+    written =
+      accepted.length <= 1
+        ? accepted.map(() => ({ ok: false as const, error }))
+        : await Promise.all(
+            accepted.map((r) =>
+              insertRegistrations(db, [r]).then(
+                ([value]) => (value ? { ok: true as const, value } : { ok: false as const, error: new Error('the new case was not returned') }),
+                (itemError: unknown) => ({ ok: false as const, error: itemError }),
+              ),
+            ),
+          );
+  }
+  let next = 0;
+  return registrations.map((r) => (isAccepted(r) ? (written[next++] ?? { ok: false, error: new Error('no outcome') }) : { ok: true, value: { refusal: 'category_inactive' } }));
+};
+
+/**
+ * Registrations from concurrent requests, gathered into shared statements (see CaseDeps.registerCase). Two
+ * batches may run at once: while one commits (a WAL flush), the next is parsed and inserted.
+ */
+export const createCaseRegistrar = (db: Db, options: { maxBatch?: number; maxInFlight?: number } = {}) =>
+  createMicroBatcher<CaseRegistration, RegistrationOutcome>({
+    maxBatch: options.maxBatch ?? 64,
+    maxInFlight: options.maxInFlight ?? 2,
+    run: (registrations) => registerBatch(db, registrations),
+  }).submit;
+
 /** The CaseStore port over one transaction. */
 export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
   lockCase: (id) => findCaseRecord(trx, { id }, { isForUpdate: true }),
@@ -314,55 +430,10 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
       .executeTakeFirst();
     return row !== undefined;
   },
-  createCase: async ({ requester, case: c, firstEvent: e, stashedAccessCode }) => {
-    // One statement for the whole registration: intake is the busiest write, and each round trip costs the
-    // server more than the insert it carries. The ids are chosen here, so the inserts need not wait for one
-    // another; foreign keys are checked at the end of the statement, when all rows are there.
-    const caseId = randomUUID();
-    const requesterId = requester ? randomUUID() : null;
-    const inserts: RawBuilder<unknown>[] = [];
-    if (requester && requesterId) {
-      // The requester's id is part of what each sealed value is bound to.
-      const sealed = sealIdentity(fieldCryptoFor(), requesterId, { name: requester.name, phone: requester.phone, idNumber: requester.idNumber, email: requester.email });
-      inserts.push(sql`r AS (${insertStatement('requesters', { id: requesterId, ...sealed, language: requester.language })})`);
-    }
-    inserts.push(
-      sql`c AS (${insertStatement('cases', {
-        id: caseId,
-        tracking_no: c.trackingNo,
-        access_code_hash: c.accessCodeHash,
-        status: 'registered',
-        channel: c.channel,
-        kind: c.kind,
-        title: c.title,
-        description: c.description,
-        language: c.language,
-        category_id: c.categoryId,
-        requester_id: requesterId,
-        intake_unit_id: c.intakeUnitId,
-        address: c.address,
-        lat: c.lat,
-        lng: c.lng,
-        amount_claimed_fen: c.amountClaimedFen,
-        created_by: c.createdBy,
-        created_at: c.at,
-        updated_at: c.at,
-      })} RETURNING *)`,
-    );
-    inserts.push(
-      sql`e AS (${insertStatement('work_item_events', {
-        item_kind: 'case', item_id: caseId, seq: 1, at: e.at, actor_kind: e.actorKind, actor_id: e.actorId, code: e.code,
-        from_status: e.fromStatus, to_status: e.toStatus, is_internal: e.isInternal, data: JSON.stringify(e.data),
-      })} RETURNING id)`,
-    );
-    if (stashedAccessCode !== null) inserts.push(sql`s AS (${insertStatement('notification_access_codes', { case_id: caseId, access_code: stashedAccessCode })})`);
-    const { rows } = await sql<CaseRow & Selectable<WorkflowCaseColumns> & { intake_unit_path: string; first_event_id: string }>`
-      WITH ${sql.join(inserts)}
-      SELECT c.*, intake.path AS intake_unit_path, (SELECT id FROM e) AS first_event_id FROM c JOIN units intake ON intake.id = c.intake_unit_id`.execute(trx);
-    const row = rows[0];
-    if (!row) throw new Error('the new case was not returned');
-    const { first_event_id: firstEventId, ...caseRow } = row;
-    return { record: mapCase(caseRow, []), firstEvent: { id: String(firstEventId), seq: 1 } };
+  createCase: async (registration) => {
+    const [written] = await insertRegistrations(trx, [registration]);
+    if (!written) throw new Error('the new case was not returned');
+    return written;
   },
   updateCase: async (id, patch, at) => {
     await withWorkflow(trx).updateTable('cases').set({ ...toUpdate(patch), updated_at: at }).where('id', '=', id).execute();

@@ -1,7 +1,7 @@
 import type { AuthDeps } from '../core/auth/auth.ports.js';
 import type { CaseDeps } from '../core/case/case.ports.js';
 import { createAuthStore } from './auth.repository.js';
-import { createCaseStore, createTrackingReserver } from './case.repository.js';
+import { createCaseRegistrar, createCaseStore, createTrackingReserver } from './case.repository.js';
 import type { Db } from './database.js';
 import { createTwoFactorDeps } from './two-factor.repository.js';
 
@@ -10,6 +10,7 @@ export const createCaseDeps = (db: Db, now: () => Date): CaseDeps => ({
   transaction: (fn) => db.transaction().execute((trx) => fn(createCaseStore(trx))),
   now,
   reserveTrackingSequence: createTrackingReserver(db),
+  registerCase: createCaseRegistrar(db),
 });
 
 export const createAuthDeps = (db: Db, now: () => Date, sessionTtlHours: number, sessionIdleMinutes = 120): AuthDeps => ({

@@ -43,6 +43,16 @@ export type NewCase = {
 };
 
 /**
+ * A new case as registration writes it: its requester when there is one, the case, its first event and, for a
+ * requester who can be reached, the access code kept for the registration message (the case keeps only its
+ * hash; the notifier deletes the code once the message is queued and redacts it once sent).
+ */
+export type CaseRegistration = { requester: NewRequester | null; case: Omit<NewCase, 'requesterId'>; firstEvent: NewEvent; stashedAccessCode: string | null };
+
+/** The case as inserted, with the database's defaults, and the id of its first event. */
+export type RegisteredRows = { record: CaseRecord; firstEvent: { id: string; seq: number } };
+
+/**
  * What the case use cases need from storage, inside one transaction. Implemented in src/db; the use
  * cases never see SQL, and tests of the rules need no database.
  */
@@ -70,13 +80,8 @@ export type CaseStore = {
     at: Date;
     expiredBefore: Date;
   }) => Promise<boolean>;
-  /**
-   * Registers a new case in one go: its requester when there is one, the case, its first event and, for a
-   * requester who can be reached, the access code kept for the registration message (the case keeps only
-   * its hash; the notifier deletes the code once the message is queued and redacts it once sent). Returns
-   * the case as inserted, with the database's defaults, and the id of its first event.
-   */
-  createCase: (input: { requester: NewRequester | null; case: Omit<NewCase, 'requesterId'>; firstEvent: NewEvent; stashedAccessCode: string | null }) => Promise<{ record: CaseRecord; firstEvent: { id: string; seq: number } }>;
+  /** Registers a new case in one go (see CaseRegistration). */
+  createCase: (registration: CaseRegistration) => Promise<RegisteredRows>;
   updateCase: (id: string, patch: CasePatch, at: Date) => Promise<void>;
   insertAssignment: (input: { caseId: string; unitId: string; role: AssignmentRole; assignedBy: string | null; at: Date }) => Promise<void>;
   updateAssignment: (id: string, patch: { status: AssignmentStatus; acceptedAt?: Date; endedAt?: Date }) => Promise<void>;
@@ -99,4 +104,11 @@ export type CaseDeps = {
    * Without it, the number is taken inside the case's transaction (gapless, one intake at a time).
    */
   reserveTrackingSequence?: (day: string) => Promise<number>;
+  /**
+   * Registers a case in a statement of its own, outside any transaction of the caller's, shared with the
+   * registrations that arrive at the same moment: one statement and one commit for all of them, as a database's
+   * group commit. Resolves once that statement has committed. Refuses a category that is missing or inactive.
+   * Used only with `reserveTrackingSequence`; without it, a registration runs in a transaction of its own.
+   */
+  registerCase?: (registration: CaseRegistration) => Promise<RegisteredRows | { refusal: 'category_inactive' }>;
 };

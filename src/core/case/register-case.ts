@@ -4,7 +4,7 @@ import { AppError } from '../shared/app-error.js';
 import { fieldError } from '../shared/field-error.js';
 import { hashAccessCode, newAccessCode } from '../shared/secrets.js';
 import { IDEMPOTENCY_WINDOW_MS, IdempotencyKeyTaken, type IdempotencyKey } from './idempotency.js';
-import type { CaseDeps, CaseStore, NewEvent, NewRequester } from './case.ports.js';
+import type { CaseDeps, CaseRegistration, CaseStore, NewEvent, NewRequester, RegisteredRows } from './case.ports.js';
 import type { CaseRecord } from './case.record.js';
 import type { RegisterCaseInput } from './case.schemas.js';
 import type { Channel } from './case.types.js';
@@ -24,19 +24,12 @@ export type RegisteredCase = {
 
 type Intake = Omit<RegisterCaseInput, 'channel'> & { channel: Channel };
 
-/** Shared by staff intake and the public form: one tracking number, one access code, one first event. */
-export const insertNewCase = async (
-  store: CaseStore,
-  intake: Intake,
-  context: { actorId: string | null; actorKind: 'user' | 'requester'; intakeUnitId: string; now: Date; trackingSequence?: number },
-): Promise<RegisteredCase> => {
-  if (intake.categoryId) {
-    const category = await store.findCategory(intake.categoryId);
-    if (!category || !category.isActive) throw fieldError('categoryId', 'no active category with this id');
-  }
+type IntakeContext = { actorId: string | null; actorKind: 'user' | 'requester'; intakeUnitId: string; now: Date };
+
+/** The rows of a new case, its access code and what the answer may show without reading them back. */
+const newRegistration = (intake: Intake, context: IntakeContext, trackingSequence: number) => {
   const requester = intake.requester;
-  const day = chinaDay(context.now);
-  const trackingNo = formatTrackingNo(day, context.trackingSequence ?? (await store.nextTrackingSequence(day)));
+  const trackingNo = formatTrackingNo(chinaDay(context.now), trackingSequence);
   const accessCode = newAccessCode();
   const newRequester: NewRequester | null = requester
     ? {
@@ -57,7 +50,7 @@ export const insertNewCase = async (
     data: { channel: intake.channel, kind: intake.kind },
     at: context.now,
   };
-  const { record, firstEvent: written } = await store.createCase({
+  const registration: CaseRegistration = {
     requester: newRequester,
     case: {
       trackingNo,
@@ -79,8 +72,40 @@ export const insertNewCase = async (
     firstEvent,
     // Only a requester who can be reached gets the code by message; for the others it is never kept.
     stashedAccessCode: requester?.phone || requester?.email ? accessCode : null,
+  };
+  const registered = (written: RegisteredRows): RegisteredCase => ({
+    record: written.record,
+    accessCode,
+    created: { events: [{ ...firstEvent, ...written.firstEvent }], requester: newRequester },
   });
-  return { record, accessCode, created: { events: [{ ...firstEvent, ...written }], requester: newRequester } };
+  return { registration, registered };
+};
+
+const noActiveCategory = () => fieldError('categoryId', 'no active category with this id');
+
+/** Shared by staff intake and the public form: one tracking number, one access code, one first event. */
+export const insertNewCase = async (store: CaseStore, intake: Intake, context: IntakeContext & { trackingSequence?: number }): Promise<RegisteredCase> => {
+  if (intake.categoryId) {
+    const category = await store.findCategory(intake.categoryId);
+    if (!category || !category.isActive) throw noActiveCategory();
+  }
+  const sequence = context.trackingSequence ?? (await store.nextTrackingSequence(chinaDay(context.now)));
+  const { registration, registered } = newRegistration(intake, context, sequence);
+  return registered(await store.createCase(registration));
+};
+
+/**
+ * A registration without an idempotency key needs no transaction of its own: it is one statement, which the
+ * storage may share with the registrations arriving at the same moment (see CaseDeps.registerCase). Null when
+ * the storage offers no such statement.
+ */
+const registerShared = async (deps: CaseDeps, intake: Intake, context: IntakeContext): Promise<RegisteredCase | null> => {
+  if (!deps.registerCase || !deps.reserveTrackingSequence) return null;
+  const sequence = await deps.reserveTrackingSequence(chinaDay(context.now));
+  const { registration, registered } = newRegistration(intake, context, sequence);
+  const outcome = await deps.registerCase(registration);
+  if ('refusal' in outcome) throw noActiveCategory();
+  return registered(outcome);
 };
 
 /** Answers a retried request with the case its key created (as it is now) and the access code first given. */
@@ -133,7 +158,7 @@ export const registerCase = async (
 ): Promise<RegisteredCase> => {
   if (!hasPermission(input.actor, 'case.create')) throw new AppError('auth.forbidden', 'missing permission case.create');
   const now = deps.now();
-  return createOnce(deps, input.idempotency, now, (store, trackingSequence) =>
-    insertNewCase(store, input.body, { actorId: input.actor.userId, actorKind: 'user', intakeUnitId: input.actor.unitId, now, trackingSequence }),
-  );
+  const context: IntakeContext = { actorId: input.actor.userId, actorKind: 'user', intakeUnitId: input.actor.unitId, now };
+  const shared = input.idempotency ? null : await registerShared(deps, input.body, context);
+  return shared ?? createOnce(deps, input.idempotency, now, (store, trackingSequence) => insertNewCase(store, input.body, { ...context, trackingSequence }));
 };
