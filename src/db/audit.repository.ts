@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { createMicroBatcher } from '../core/shared/micro-batcher.js';
 import type { Db, DbOrTrx } from './database.js';
 
 export type AuditEntry = {
@@ -15,14 +16,65 @@ export type AuditEntry = {
   data: Record<string, unknown>;
 };
 
+const auditRow = (e: AuditEntry) => ({
+  at: e.at, actor_id: e.actorId, actor_name: e.actorName, ip: e.ip, user_agent: e.userAgent?.slice(0, 300) ?? null,
+  action: e.action, subject_kind: e.subjectKind, subject_id: e.subjectId, outcome: e.outcome, data: JSON.stringify(e.data),
+});
+
 export const appendAudit = async (db: DbOrTrx, e: AuditEntry): Promise<void> => {
-  await db
-    .insertInto('audit_log')
-    .values({
-      at: e.at, actor_id: e.actorId, actor_name: e.actorName, ip: e.ip, user_agent: e.userAgent?.slice(0, 300) ?? null,
-      action: e.action, subject_kind: e.subjectKind, subject_id: e.subjectId, outcome: e.outcome, data: JSON.stringify(e.data),
-    })
-    .execute();
+  await db.insertInto('audit_log').values(auditRow(e)).execute();
+};
+
+export type AuditWriter = {
+  /** Resolves once the entry has committed, together with the entries written at the same moment. */
+  append: (e: AuditEntry) => Promise<void>;
+  /** Resolves when every entry appended so far has been written (or has failed). */
+  settled: () => Promise<void>;
+};
+
+/**
+ * The audit entries of requests that end together, written with one statement and one commit: every change
+ * writes one, after its answer, and a commit each was a WAL flush each. The order of the entries is kept, and
+ * an entry that cannot be written is retried alone so that it does not take the others with it.
+ */
+export const createAuditWriter = (db: Db): AuditWriter => {
+  const pending = new Set<Promise<void>>();
+  const batcher = createMicroBatcher<AuditEntry, void>({
+    maxBatch: 200,
+    maxInFlight: 1,
+    run: async (entries) => {
+      try {
+        await db.insertInto('audit_log').values(entries.map(auditRow)).execute();
+        return entries.map(() => ({ ok: true, value: undefined }));
+      } catch (error) {
+        if (entries.length === 1) return [{ ok: false, error }];
+        return Promise.all(
+          entries.map((e) =>
+            appendAudit(db, e).then(
+              () => ({ ok: true as const, value: undefined }),
+              (entryError: unknown) => ({ ok: false as const, error: entryError }),
+            ),
+          ),
+        );
+      }
+    },
+  });
+  return {
+    append: (e) => {
+      const written = batcher.submit(e);
+      pending.add(written);
+      written.then(
+        () => pending.delete(written),
+        () => pending.delete(written),
+      );
+      return written;
+    },
+    settled: async () => {
+      // First a turn of the event loop: a request just answered may not have reached its audit hook yet.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await Promise.allSettled([...pending]);
+    },
+  };
 };
 
 type AuditRow = {

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { createMicroBatcher } from '../core/shared/micro-batcher.js';
 import type { AuthStore, UserForAuth } from '../core/auth/auth.ports.js';
 import { isRole } from '../core/auth/roles.js';
 import type { DbOrTrx } from './database.js';
@@ -25,30 +26,62 @@ const mapUser = (r: UserJoinRow): UserForAuth => ({
   isActive: r.is_active,
 });
 
+type SessionUser = NonNullable<Awaited<ReturnType<AuthStore['findUserBySessionTokenHash']>>>;
+
+/** The users behind session tokens (by their hashes), in the order given; null for a token unknown or expired. */
+const findSessionUsers = async (db: DbOrTrx, tokenHashes: readonly string[], now: Date): Promise<({ user: SessionUser; expiresAt: Date } | null)[]> => {
+  const rows = await db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .innerJoin('units', 'units.id', 'users.unit_id')
+    .select([
+      ...userColumns,
+      'sessions.id as session_id',
+      'sessions.token_hash',
+      'sessions.expires_at',
+      'sessions.last_seen_at',
+      sql<unknown>`(SELECT value FROM security_settings WHERE key = ${TWO_FACTOR_ROLES_KEY})`.as('totp_roles'),
+      sql<boolean>`EXISTS (SELECT 1 FROM user_totp WHERE user_id = users.id AND enabled_at IS NOT NULL)`.as('totp_enabled'),
+    ])
+    .where('sessions.token_hash', 'in', [...new Set(tokenHashes)])
+    .where('sessions.expires_at', '>', now)
+    .execute();
+  const byHash = new Map(rows.map((row) => [row.token_hash, row]));
+  return tokenHashes.map((hash) => {
+    const row = byHash.get(hash);
+    if (!row) return null;
+    const twoFactor = { isEnabled: row.totp_enabled, requiredRoles: rolesOf(row.totp_roles) };
+    return { user: { ...mapUser(row), sessionId: row.session_id, lastSeenAt: row.last_seen_at, twoFactor }, expiresAt: row.expires_at };
+  });
+};
+
+/**
+ * Session look-ups of requests arriving together, made with one statement: every signed-in request makes one,
+ * and at 50 desks they come in bursts. The expiry is compared with each request's own clock.
+ */
+export const createSessionFinder = (db: DbOrTrx): AuthStore['findUserBySessionTokenHash'] => {
+  const batcher = createMicroBatcher<{ tokenHash: string; now: Date }, SessionUser | null>({
+    maxBatch: 100,
+    maxInFlight: 2,
+    run: async (lookups) => {
+      // The earliest clock of the batch: a session expired by a later one is dropped below.
+      const earliest = new Date(Math.min(...lookups.map((l) => l.now.getTime())));
+      const users = await findSessionUsers(db, lookups.map((l) => l.tokenHash), earliest);
+      return lookups.map((l, i) => {
+        const found = users[i];
+        return { ok: true, value: found && found.expiresAt > l.now ? found.user : null };
+      });
+    },
+  });
+  return (tokenHash, now) => batcher.submit({ tokenHash, now });
+};
+
 export const createAuthStore = (db: DbOrTrx): AuthStore => ({
   findUserByUsername: async (username) => {
     const row = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select(userColumns).where('users.username', '=', username).executeTakeFirst();
     return row ? mapUser(row) : null;
   },
-  findUserBySessionTokenHash: async (tokenHash, now) => {
-    const row = await db
-      .selectFrom('sessions')
-      .innerJoin('users', 'users.id', 'sessions.user_id')
-      .innerJoin('units', 'units.id', 'users.unit_id')
-      .select([
-        ...userColumns,
-        'sessions.id as session_id',
-        'sessions.last_seen_at',
-        sql<unknown>`(SELECT value FROM security_settings WHERE key = ${TWO_FACTOR_ROLES_KEY})`.as('totp_roles'),
-        sql<boolean>`EXISTS (SELECT 1 FROM user_totp WHERE user_id = users.id AND enabled_at IS NOT NULL)`.as('totp_enabled'),
-      ])
-      .where('sessions.token_hash', '=', tokenHash)
-      .where('sessions.expires_at', '>', now)
-      .executeTakeFirst();
-    return row
-      ? { ...mapUser(row), sessionId: row.session_id, lastSeenAt: row.last_seen_at, twoFactor: { isEnabled: row.totp_enabled, requiredRoles: rolesOf(row.totp_roles) } }
-      : null;
-  },
+  findUserBySessionTokenHash: async (tokenHash, now) => (await findSessionUsers(db, [tokenHash], now))[0]?.user ?? null,
   createSession: async (s) => {
     await db
       .insertInto('sessions')

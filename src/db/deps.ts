@@ -1,6 +1,6 @@
 import type { AuthDeps } from '../core/auth/auth.ports.js';
 import type { CaseDeps } from '../core/case/case.ports.js';
-import { createAuthStore } from './auth.repository.js';
+import { createAuthStore, createSessionFinder } from './auth.repository.js';
 import { createCaseRegistrar, createCaseStore, createTrackingReserver } from './case.repository.js';
 import type { Db } from './database.js';
 import { createTwoFactorDeps } from './two-factor.repository.js';
@@ -14,7 +14,7 @@ export const createCaseDeps = (db: Db, now: () => Date): CaseDeps => ({
 });
 
 export const createAuthDeps = (db: Db, now: () => Date, sessionTtlHours: number, sessionIdleMinutes = 120): AuthDeps => ({
-  store: createAuthStore(db),
+  store: { ...createAuthStore(db), findUserBySessionTokenHash: createSessionFinder(db) },
   now,
   sessionTtlHours,
   sessionIdleMinutes,

@@ -1,13 +1,17 @@
 import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../core/shared/app-error.js';
-import { appendAudit } from '../db/audit.repository.js';
+import { createAuditWriter } from '../db/audit.repository.js';
 import type { AppDeps } from './context.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitName } from './rate-limiter.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     rateLimit?: RateLimitName;
+  }
+  interface FastifyInstance {
+    /** Resolves when the audit entries of the requests answered so far are written (tests, shutdown). */
+    auditSettled: () => Promise<void>;
   }
 }
 
@@ -104,13 +108,18 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
     }
   });
 
+  const audit = createAuditWriter(deps.db);
+  app.decorate('auditSettled', audit.settled);
+  // Entries of the last answers are written before the database handle is closed.
+  app.addHook('onClose', audit.settled);
+
   app.addHook('onResponse', async (request, reply) => {
     if (!STATE_CHANGING.has(request.method) || !request.url.startsWith('/api/')) return;
     const subject = subjectOf(request);
     const body = request.body as Record<string, unknown> | undefined;
     const isLogin = request.routeOptions.url?.endsWith('/auth/login') ?? false;
     try {
-      await appendAudit(deps.db, {
+      await audit.append({
         at: deps.now(),
         actorId: request.actor?.userId ?? null,
         actorName: request.actor?.username ?? (isLogin && typeof body?.username === 'string' ? body.username.slice(0, 64) : null),

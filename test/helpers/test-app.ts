@@ -60,19 +60,24 @@ export const createTestApp = async (
     tokens.set(username, token);
     return token;
   };
-  const call: TestApp['call'] = async (username, method, url, body) =>
-    app.inject({
+  const call: TestApp['call'] = async (username, method, url, body) => {
+    const response = await app.inject({
       method,
       url,
       headers: username ? { authorization: `Bearer ${await tokenOf(username)}` } : {},
       ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
     });
+    // The audit entry is written after the answer, batched with others: a test reads it as soon as it is answered.
+    await app.auditSettled();
+    return response;
+  };
   return {
     app,
     database,
     tokenOf,
     call,
     runBackground: async () => {
+      await app.auditSettled();
       let total = 0;
       for (let n = await background.runOnce(); n > 0; n = await background.runOnce()) total += n;
       return total;
