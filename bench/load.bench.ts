@@ -20,7 +20,8 @@
  * LOAD_CPU_PROF=1 runs the server with --cpu-prof and prints its top functions and packages.
  * LOAD_DRAIN_SECONDS=n then watches the idle server work off the event consumers' queue for up to n seconds.
  * BENCH_ENTRY=build runs the server compiled by tsc instead of through tsx (see bench/lib/server-process.ts).
- * LOAD_PG_STATEMENTS=1 preloads pg_stat_statements (one extra restart) and prints PostgreSQL's top statements.
+ * LOAD_PG_STATEMENTS=1 preloads pg_stat_statements (one extra restart) and prints PostgreSQL's top statements
+ * (`full`: with their whole text).
  * LOAD_SESSIONS=shared makes all clients use one session per role (default: one per client and role; against
  * BENCH_URL sessions are always shared, as login is rate-limited).
  */
@@ -51,7 +52,7 @@ const MIX_TEXT = process.env.LOAD_MIX ?? 'intake=40,queue=15,page=20,action=15,s
 const CPU_PROF = process.env.LOAD_CPU_PROF === '1';
 const DRAIN_SECONDS = Number(process.env.LOAD_DRAIN_SECONDS ?? 0);
 const SESSIONS = process.env.LOAD_SESSIONS === 'shared' ? 'shared' : 'per-client';
-const PG_STATEMENTS = process.env.LOAD_PG_STATEMENTS === '1';
+const PG_STATEMENTS = process.env.LOAD_PG_STATEMENTS === '1' || process.env.LOAD_PG_STATEMENTS === 'full';
 const TARGET_CREATIONS = 1000;
 const TARGET_P99_MS = 100;
 
@@ -336,7 +337,7 @@ const printTopStatements = async (pgUrl: string): Promise<void> => {
     `\nPostgreSQL statements by execution time (pg_stat_statements; ${Number(all.rows[0]?.calls ?? 0)} calls, ${(sum / 1000).toFixed(1)} s in all):`,
   );
   for (const r of result.rows) {
-    const text = r.query.replace(/\s+/g, ' ').slice(0, 150);
+    const text = r.query.replace(/\s+/g, ' ').slice(0, process.env.LOAD_PG_STATEMENTS === 'full' ? undefined : 150);
     console.log(
       `  ${((100 * r.total) / Math.max(sum, 1)).toFixed(1).padStart(5)}%  ${String(r.calls).padStart(7)} calls  ${r.mean.toFixed(2).padStart(7)} ms  ${text}`,
     );

@@ -164,7 +164,10 @@ export const findCaseRecord = async (
   options: { isForUpdate?: boolean } = {},
 ): Promise<CaseRecord | null> => {
   let query = 'id' in where ? selectCase(db).where('cases.id', '=', where.id) : selectCase(db).where('cases.tracking_no', '=', where.trackingNo);
-  if (options.isForUpdate) query = query.forUpdate('cases');
+  // NO KEY UPDATE: it still serialises the case's actions, but does not wait for transactions that merely
+  // reference the case (a foreign key's KEY SHARE lock), such as an event consumer's batch inserting its
+  // notices or statistics rows; FOR UPDATE made every action on a case queue behind the whole batch.
+  if (options.isForUpdate) query = query.forNoKeyUpdate('cases');
   const row = await query.executeTakeFirst();
   if (!row) return null;
   return mapCase(row, await findAssignments(db, row.id));

@@ -274,7 +274,7 @@ const pairOf = (a: string, b: string): { case_a: string; case_b: string } => (a 
 
 /** Locks both case rows in id order (the timeline's seq needs the lock; a fixed order cannot deadlock). */
 const lockPair = async (trx: Trx, a: string, b: string): Promise<Map<string, { id: string; tracking_no: string }>> => {
-  const rows = await trx.selectFrom('cases').select(['id', 'tracking_no']).where('id', 'in', [a, b]).orderBy('id').forUpdate().execute();
+  const rows = await trx.selectFrom('cases').select(['id', 'tracking_no']).where('id', 'in', [a, b]).orderBy('id').forNoKeyUpdate().execute();
   return new Map(rows.map((r) => [r.id, r]));
 };
 

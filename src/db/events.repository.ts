@@ -4,7 +4,7 @@ import type { DbOrTrx } from './database.js';
 
 /**
  * Appends to the shared, append-only timeline of any kind of work item. The caller holds a lock on the
- * item (its row FOR UPDATE), so max(seq)+1 cannot race.
+ * item (its row FOR NO KEY UPDATE, or FOR UPDATE), so max(seq)+1 cannot race.
  */
 export const appendWorkItemEvent = async (trx: DbOrTrx, itemKind: string, itemId: string, e: NewEvent): Promise<void> => {
   await trx

@@ -82,7 +82,7 @@ const appendDeliveryEvent = async (
   details: { provider: string | null; error: string | null; at: Date },
 ): Promise<void> => {
   // The timeline's seq is max+1 under the case row lock, as for every other event of the case.
-  await trx.selectFrom('cases').select('id').where('id', '=', message.caseId).forUpdate().executeTakeFirst();
+  await trx.selectFrom('cases').select('id').where('id', '=', message.caseId).forNoKeyUpdate().executeTakeFirst();
   await appendWorkItemEvent(trx, 'case', message.caseId, {
     actorKind: 'system',
     actorId: null,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, addWorkingHours } from '../../src/core/calendar/calendar.js';
 import { tibetRegionCalendar } from '../../src/core/calendar/tibet-calendar.js';
@@ -477,5 +478,20 @@ describe('merge', () => {
     });
     // The master can still be handled normally.
     expect((await act('dispatcher', master.id, 'dispatch', { unitId: unit('hrss') })).status).toBe('dispatched');
+  });
+});
+
+describe('row locks', () => {
+  it('an action does not wait for a transaction that only references the case (a foreign key check)', async () => {
+    const c = await newCase({ title: '锁等待测试' });
+    // What an event consumer's batch holds while it inserts notices or statistics rows for the case.
+    await t.database.db.transaction().execute(async (trx) => {
+      await sql`SELECT 1 FROM cases WHERE id = ${c.id} FOR KEY SHARE`.execute(trx);
+      const outcome = await Promise.race([
+        act('dispatcher', c.id, 'dispatch', { unitId: unit('cityman') }).then((d) => d.status),
+        new Promise<string>((resolve) => setTimeout(() => resolve('still waiting after 5 s'), 5000)),
+      ]);
+      expect(outcome).toBe('dispatched');
+    });
   });
 });
