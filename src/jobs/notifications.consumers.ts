@@ -104,6 +104,8 @@ export const notificationsConsumers: EventConsumerSpec[] = [
   },
   {
     name: 'notify.staff',
+    // Only events that notify anyone are queued for it (a registration, a note, do not).
+    codes: [...NOTICE_CODES],
     handler: async (trx, event) => {
       await queueStaffNotices(trx, event);
     },

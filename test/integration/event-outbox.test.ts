@@ -48,6 +48,18 @@ describe('event outbox', () => {
     expect(seen).toEqual([`${next} case.registered`, `${next} case.dispatched`]);
   });
 
+  it('queues for staff notices only the events that notify someone (a registration does not)', async () => {
+    const id = await newDispatchedCase();
+    const queued = await t.database.db
+      .selectFrom('event_outbox as o')
+      .innerJoin('work_item_events as e', 'e.id', 'o.event_id')
+      .select(['o.consumer', 'e.code'])
+      .where('e.item_id', '=', id)
+      .execute();
+    expect(queued.filter((q) => q.consumer === 'notify.staff').map((q) => q.code)).toEqual(['case.dispatched']);
+    expect(queued.filter((q) => q.code === 'case.registered').map((q) => q.consumer)).toContain('search.index');
+  });
+
   it('retries a failing event later without blocking the ones behind it', async () => {
     await registerEventConsumer(t.database.db, 'test.flaky');
     await newDispatchedCase();
