@@ -6,7 +6,7 @@ import type { AssignmentRecord, CasePatch, CaseRecord, CaseSla } from '../core/c
 import { fieldCryptoFor } from './data-keys.js';
 import { appendWorkItemEvent } from './events.repository.js';
 import { sealIdentity } from './requester-crypto.js';
-import { enqueueJob } from './jobs.repository.js';
+import { enqueueJobs } from './jobs.repository.js';
 import { calendarForUnit, policyForCase } from './sla.repository.js';
 import type {
   AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, ReopenDecision, ReopenSource, ReplyOutcome, ResolvedAnswer, Satisfaction,
@@ -137,40 +137,52 @@ const selectCase = (db: DbOrTrx) =>
     .selectAll('cases')
     .select('intake.path as intake_unit_path');
 
-export const findAssignments = async (db: DbOrTrx, caseId: string): Promise<AssignmentRecord[]> => {
-  const rows = await db
-    .selectFrom('case_assignments as a')
-    .innerJoin('units as u', 'u.id', 'a.unit_id')
-    .select(['a.id', 'a.unit_id', 'u.path', 'a.role', 'a.status', 'a.assigned_at', 'a.accepted_at', 'a.ended_at'])
-    .where('a.case_id', '=', caseId)
-    .orderBy('a.assigned_at')
-    .orderBy('a.role')
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    unitId: r.unit_id,
-    unitPath: r.path,
-    role: r.role as AssignmentRole,
-    status: r.status as AssignmentStatus,
-    assignedAt: r.assigned_at,
-    acceptedAt: r.accepted_at,
-    endedAt: r.ended_at,
-  }));
+type AssignmentJson = {
+  id: string; unit_id: string; path: string; role: string; status: string;
+  /** Epoch milliseconds: JSON has no timestamps, and a number parses without a format to agree on. */
+  assigned_at: number; accepted_at: number | null; ended_at: number | null;
 };
 
+const toAssignment = (r: AssignmentJson): AssignmentRecord => ({
+  id: r.id,
+  unitId: r.unit_id,
+  unitPath: r.path,
+  role: r.role as AssignmentRole,
+  status: r.status as AssignmentStatus,
+  assignedAt: new Date(r.assigned_at),
+  acceptedAt: r.accepted_at === null ? null : new Date(r.accepted_at),
+  endedAt: r.ended_at === null ? null : new Date(r.ended_at),
+});
+
+const epochMs = (column: string) => sql.raw(`floor(extract(epoch FROM a.${column}) * 1000)::float8`);
+
+/**
+ * One case with its assignments, read by one statement (every case page and every action reads one, and each
+ * round trip costs the server more than the rows it carries).
+ */
 export const findCaseRecord = async (
   db: DbOrTrx,
   where: { id: string } | { trackingNo: string },
   options: { isForUpdate?: boolean } = {},
 ): Promise<CaseRecord | null> => {
-  let query = 'id' in where ? selectCase(db).where('cases.id', '=', where.id) : selectCase(db).where('cases.tracking_no', '=', where.trackingNo);
+  let query = selectCase(db).select(
+    sql<AssignmentJson[]>`(
+      SELECT coalesce(json_agg(json_build_object(
+        'id', a.id, 'unit_id', a.unit_id, 'path', u.path::text, 'role', a.role, 'status', a.status,
+        'assigned_at', ${epochMs('assigned_at')}, 'accepted_at', ${epochMs('accepted_at')}, 'ended_at', ${epochMs('ended_at')}
+      ) ORDER BY a.assigned_at, a.role), '[]'::json)
+      FROM case_assignments a JOIN units u ON u.id = a.unit_id
+      WHERE a.case_id = cases.id)`.as('assignments_json'),
+  );
+  query = 'id' in where ? query.where('cases.id', '=', where.id) : query.where('cases.tracking_no', '=', where.trackingNo);
   // NO KEY UPDATE: it still serialises the case's actions, but does not wait for transactions that merely
   // reference the case (a foreign key's KEY SHARE lock), such as an event consumer's batch inserting its
   // notices or statistics rows; FOR UPDATE made every action on a case queue behind the whole batch.
   if (options.isForUpdate) query = query.forNoKeyUpdate('cases');
   const row = await query.executeTakeFirst();
   if (!row) return null;
-  return mapCase(row, await findAssignments(db, row.id));
+  const { assignments_json: assignments, ...caseRow } = row;
+  return mapCase(caseRow, assignments.map(toAssignment));
 };
 
 export const mapUnit = (row: { id: string; code: string; path: string; name: UnitRef['name']; is_active: boolean }): UnitRef => ({
@@ -186,20 +198,26 @@ export const findUnitRef = async (db: DbOrTrx, id: string): Promise<UnitRef | nu
   return row ? mapUnit(row) : null;
 };
 
-export const findCategoryRef = async (db: DbOrTrx, id: string): Promise<CategoryRef | null> => {
+/** A category row as the directory's reference; with its parent's id, which the SLA policy look-up needs. */
+export const findCategoryRow = async (db: DbOrTrx, id: string): Promise<{ ref: CategoryRef; parentId: string | null } | null> => {
   const row = await db.selectFrom('categories').selectAll().where('id', '=', id).executeTakeFirst();
   return row
     ? {
-        id: row.id,
-        code: row.code,
-        name: row.name,
-        defaultUnitId: row.default_unit_id,
-        acceptHours: row.accept_hours,
-        replyDays: row.reply_days,
-        isActive: row.is_active,
+        ref: {
+          id: row.id,
+          code: row.code,
+          name: row.name,
+          defaultUnitId: row.default_unit_id,
+          acceptHours: row.accept_hours,
+          replyDays: row.reply_days,
+          isActive: row.is_active,
+        },
+        parentId: row.parent_id,
       }
     : null;
 };
+
+export const findCategoryRef = async (db: DbOrTrx, id: string): Promise<CategoryRef | null> => (await findCategoryRow(db, id))?.ref ?? null;
 
 const incrementTrackingCounter = async (trx: DbOrTrx, day: string): Promise<number> => {
   const row = await trx
@@ -457,5 +475,5 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
   appendEvent: (itemKind, itemId, e) => appendWorkItemEvent(trx, itemKind, itemId, e),
   policyFor: (input) => policyForCase(trx, input),
   calendarFor: (unitId) => calendarForUnit(trx, unitId),
-  scheduleJob: (job) => enqueueJob(trx, job),
+  scheduleJobs: (jobs) => enqueueJobs(trx, jobs),
 });

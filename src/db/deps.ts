@@ -8,6 +8,7 @@ import { createTwoFactorDeps } from './two-factor.repository.js';
 /** Binds the use cases' ports to PostgreSQL. */
 export const createCaseDeps = (db: Db, now: () => Date): CaseDeps => ({
   transaction: (fn) => db.transaction().execute((trx) => fn(createCaseStore(trx))),
+  read: (fn) => fn(createCaseStore(db)),
   now,
   reserveTrackingSequence: createTrackingReserver(db),
   registerCase: createCaseRegistrar(db),

@@ -6,10 +6,14 @@ export type NewJob = { kind: string; runAt: Date; payload: Record<string, unknow
 export type ClaimedJob = { id: string; kind: string; version: number; runAt: Date; payload: Record<string, unknown>; attempts: number };
 
 /** Scheduling the same timer twice (same dedupe key) is a no-op, so callers need not check. */
-export const enqueueJob = async (db: DbOrTrx, job: NewJob): Promise<void> => {
+export const enqueueJob = async (db: DbOrTrx, job: NewJob): Promise<void> => enqueueJobs(db, [job]);
+
+/** Several jobs with one statement (see enqueueJob). */
+export const enqueueJobs = async (db: DbOrTrx, jobs: readonly NewJob[]): Promise<void> => {
+  if (jobs.length === 0) return;
   await db
     .insertInto('jobs')
-    .values({ kind: job.kind, version: job.version ?? 1, run_at: job.runAt, payload: JSON.stringify(job.payload), dedupe_key: job.dedupeKey ?? null })
+    .values(jobs.map((job) => ({ kind: job.kind, version: job.version ?? 1, run_at: job.runAt, payload: JSON.stringify(job.payload), dedupe_key: job.dedupeKey ?? null })))
     .onConflict((oc) => oc.column('dedupe_key').doNothing())
     .execute();
 };

@@ -5,7 +5,7 @@ import type { HolidayCode } from '../core/calendar/holiday-names.js';
 import { policyFromCategory, type CasePolicy, type TargetRule } from '../core/sla/case-sla.js';
 import type { SlaMode, SlaTarget } from '../core/sla/sla-policy.js';
 import type { DbOrTrx } from './database.js';
-import { findCategoryRef, withWorkflow } from './case.repository.js';
+import { findCategoryRow, withWorkflow } from './case.repository.js';
 
 /** Used when no unit up the tree has a calendar: the Tibet region's, as generated. */
 export const FALLBACK_CALENDAR: CalendarConfig = { id: 'fallback', code: 'xizang_default', base: 'tibet', options: {}, overrides: [] };
@@ -64,10 +64,10 @@ export const policyForCase = async (
   db: DbOrTrx,
   input: { categoryId: string | null; channel: string; kind: string },
 ): Promise<CasePolicy> => {
-  const category = input.categoryId ? await findCategoryRef(db, input.categoryId) : null;
-  const parentId = input.categoryId
-    ? (await db.selectFrom('categories').select('parent_id').where('id', '=', input.categoryId).executeTakeFirst())?.parent_id ?? null
-    : null;
+  // The category and its parent's id with one read.
+  const found = input.categoryId ? await findCategoryRow(db, input.categoryId) : null;
+  const parentId = found?.parentId ?? null;
+  const category = found?.ref ?? null;
   const categoryIds = [input.categoryId, parentId].filter((id): id is string => id !== null);
   const row = await withWorkflow(db)
     .selectFrom('sla_policies')

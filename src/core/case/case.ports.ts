@@ -89,13 +89,15 @@ export type CaseStore = {
   policyFor: (input: { categoryId: string | null; channel: string; kind: string }) => Promise<CasePolicy>;
   /** The working calendar of a unit (inherited down the tree); null: the deployment's top unit. */
   calendarFor: (unitId: string | null) => Promise<WorkCalendar>;
-  /** Persists a timer; the same dedupe key twice schedules it once. */
-  scheduleJob: (job: { kind: string; runAt: Date; payload: Record<string, unknown>; dedupeKey: string }) => Promise<void>;
+  /** Persists timers; the same dedupe key twice schedules it once. */
+  scheduleJobs: (jobs: { kind: string; runAt: Date; payload: Record<string, unknown>; dedupeKey: string }[]) => Promise<void>;
 };
 
 export type CaseDeps = {
   /** Runs the function in one database transaction; everything it writes commits or nothing does. */
   transaction: <T>(fn: (store: CaseStore) => Promise<T>) => Promise<T>;
+  /** Runs the function without a transaction of its own: for a single read, which is consistent by itself. */
+  read?: <T>(fn: (store: CaseStore) => Promise<T>) => Promise<T>;
   now: () => Date;
   /**
    * Takes the next number of a day's tracking sequence in its own short transaction, before the case's

@@ -45,10 +45,21 @@ export const unitStampOf = async (store: CaseStore, unitId: string): Promise<Uni
 
 export const SLA_TIMER_JOB = 'case.sla_timer';
 
+type SlaTimerJob = Parameters<CaseStore['scheduleJobs']>[0][number];
+
 /**
- * Persists the warning and overdue timers of one due date. `round` makes the dedupe key new when the same due
- * date must be watched again (a hold whose time counts stopped the old timers: they found the case on hold).
+ * The warning and overdue timers of one due date. `round` makes the dedupe key new when the same due date must
+ * be watched again (a hold whose time counts stopped the old timers: they found the case on hold).
  */
+const slaTimerJobs = (caseId: string, target: SlaTarget, due: { dueAt: Date; warnAt: Date }, round?: string): SlaTimerJob[] =>
+  ([['warning', due.warnAt], ['overdue', due.dueAt]] as const).map(([timer, at]) => ({
+    kind: SLA_TIMER_JOB,
+    runAt: at,
+    payload: { version: 1, caseId, target, timer, dueAt: due.dueAt.toISOString() },
+    dedupeKey: `sla:${caseId}:${target}:${timer}:${due.dueAt.toISOString()}${round ? `:${round}` : ''}`,
+  }));
+
+/** Persists the warning and overdue timers of one due date (see slaTimerJobs). */
 export const scheduleSlaTimers = async (
   store: CaseStore,
   caseId: string,
@@ -56,14 +67,7 @@ export const scheduleSlaTimers = async (
   due: { dueAt: Date; warnAt: Date },
   round?: string,
 ): Promise<void> => {
-  for (const [timer, at] of [['warning', due.warnAt], ['overdue', due.dueAt]] as const) {
-    await store.scheduleJob({
-      kind: SLA_TIMER_JOB,
-      runAt: at,
-      payload: { version: 1, caseId, target, timer, dueAt: due.dueAt.toISOString() },
-      dedupeKey: `sla:${caseId}:${target}:${timer}:${due.dueAt.toISOString()}${round ? `:${round}` : ''}`,
-    });
-  }
+  await store.scheduleJobs(slaTimerJobs(caseId, target, due, round));
 };
 
 export type SlaChange = { start: Date } | { extendDays: number } | null;
@@ -83,6 +87,7 @@ export const applySla = async (
   const calendar = await store.calendarFor(unitId ?? record.leadUnitId ?? record.intakeUnitId);
   const targets = { ...(record.sla.targets ?? {}) };
   const patch: CasePatch = {};
+  const timers: SlaTimerJob[] = [];
   for (const [target, change] of Object.entries(decide(policy)) as [SlaTarget, SlaChange][]) {
     const previous = targets[target];
     const due =
@@ -95,13 +100,15 @@ export const applySla = async (
             : null;
     if (due) {
       targets[target] = { dueAt: due.dueAt.toISOString(), warnAt: due.warnAt.toISOString(), explanation: due.explanation };
-      await scheduleSlaTimers(store, record.id, target, due);
+      timers.push(...slaTimerJobs(record.id, target, due));
     } else {
       delete targets[target];
     }
     if (target === 'accept') patch.acceptDueAt = due?.dueAt ?? null;
     if (target === 'reply') patch.replyDueAt = due?.dueAt ?? null;
   }
+  // All timers of the step with one statement.
+  if (timers.length > 0) await store.scheduleJobs(timers);
   const isLate = [patch.acceptDueAt, patch.replyDueAt].some((d) => d instanceof Date && d.getTime() <= now.getTime());
   return {
     ...patch,
