@@ -17,6 +17,11 @@ describe('configuration', () => {
     expect(c).toMatchObject({ port: 9000, host: '0.0.0.0', databaseUrl: 'postgres://u@h:5432/db', dataDir: '/srv/bihuan', isSeedEnabled: false, demoPassword: 'long-enough' });
   });
 
+  it('runs the background work in the server unless told to leave it to `bihuan worker`', () => {
+    expect(loadConfig({}).isBackgroundEnabled).toBe(true);
+    expect(loadConfig({ BIHUAN_BACKGROUND: 'off' }).isBackgroundEnabled).toBe(false);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', BIHUAN_DEMO_PASSWORD: '' })).toMatchObject({ databaseUrl: undefined, demoPassword: undefined });
   });

@@ -28,6 +28,7 @@ const configSchema = z.object({
   BIHUAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BIHUAN_TRUST_PROXY: booleanish.default(false),
   BIHUAN_JOB_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  BIHUAN_BACKGROUND: booleanish.default(true),
   BIHUAN_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
 });
 
@@ -44,6 +45,8 @@ export type Config = {
   logLevel: z.infer<typeof configSchema>['BIHUAN_LOG_LEVEL'];
   isBehindProxy: boolean;
   jobPollMs: number;
+  /** Off: this process only serves requests; `bihuan worker` processes do the background work. */
+  isBackgroundEnabled: boolean;
   /** Finished cases are anonymised this many days after closing; 0 keeps them forever. */
   retentionDays: number;
 };
@@ -88,6 +91,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     logLevel: c.BIHUAN_LOG_LEVEL,
     isBehindProxy: c.BIHUAN_TRUST_PROXY,
     jobPollMs: c.BIHUAN_JOB_POLL_MS,
+    isBackgroundEnabled: c.BIHUAN_BACKGROUND,
     retentionDays: c.BIHUAN_RETENTION_DAYS,
   };
 };

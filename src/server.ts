@@ -69,7 +69,10 @@ export const startServer = async (
     );
     const address = await app.listen({ port: config.port, host: config.host });
     await scheduleRetention(db, config.retentionDays, now());
-    const worker = await startBackground(db, { handlers: jobHandlers, consumers: eventConsumers, workers: backgroundWorkers, now, pollMs: config.jobPollMs, log });
+    const worker = config.isBackgroundEnabled
+      ? await startBackground(db, { handlers: jobHandlers, consumers: eventConsumers, workers: backgroundWorkers, now, pollMs: config.jobPollMs, log })
+      : null;
+    if (!worker) log('Background work is off in this process (BIHUAN_BACKGROUND=off): run `bihuan worker` beside it.');
     let isStopped = false;
     return {
       app,
@@ -79,7 +82,7 @@ export const startServer = async (
         if (isStopped) return;
         isStopped = true;
         await app.close();
-        await worker.stop();
+        await worker?.stop();
         await db.destroy();
         if (embedded) await embedded.stop();
       },

@@ -4,6 +4,7 @@ import { runRouterCommand } from './router-command.js';
 import { runAuditCommand, runBackupCommand, runRestoreCommand } from './admin-commands.js';
 import { runKeysCommand } from './keys-command.js';
 import { runStatsCommand } from './stats-command.js';
+import { runWorkerCommand } from './worker-command.js';
 
 export const MAIN_HELP = `Usage: bihuan <command> [options]
 
@@ -14,6 +15,7 @@ Commands:
   backup   write a consistent backup of the database (bihuan backup --out FILE)
   restore  restore a backup into an empty database (bihuan restore --in FILE)
   keys     rotate the keys of personal data at rest (bihuan keys --help)
+  worker   run the background work without the web server (bihuan worker --help)
 
 Options:
   -h, --help   show this help`;
@@ -46,6 +48,8 @@ export const runCli = async (argv: readonly string[], io: CliIo = processIo): Pr
         return toExit(await runRestoreCommand(rest, io));
       case 'keys':
         return toExit(await runKeysCommand(rest, io));
+      case 'worker':
+        return toExit(await runWorkerCommand(rest, io));
       case '-h':
       case '--help':
       case 'help':
