@@ -22,6 +22,9 @@
  * BENCH_ENTRY=build runs the server compiled by tsc instead of through tsx (see bench/lib/server-process.ts).
  * LOAD_PG_STATEMENTS=1 preloads pg_stat_statements (one extra restart) and prints PostgreSQL's top statements
  * (`full`: with their whole text).
+ * LOAD_WORKER=separate runs the background work (timers, event consumers) in a `bihuan worker` process beside a
+ * server started with BIHUAN_BACKGROUND=off, and prints its CPU apart; `none` runs no background work at all
+ * (the request path alone; the queues grow); default: in the server, as `npm start` does.
  * LOAD_SESSIONS=shared makes all clients use one session per role (default: one per client and role; against
  * BENCH_URL sessions are always shared, as login is rate-limited).
  */
@@ -35,7 +38,10 @@ import pg from 'pg';
 import { summariseProfile } from './lib/cpu-profile.js';
 import { HttpClient, errorCode, isRecord, login, stringField, type HttpResult } from './lib/http-client.js';
 import { caseBody, type Directory } from './lib/intake.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import {
+  REPO_ROOT,
   freePort,
   postmasterPid,
   spawnServer,
@@ -53,6 +59,7 @@ const CPU_PROF = process.env.LOAD_CPU_PROF === '1';
 const DRAIN_SECONDS = Number(process.env.LOAD_DRAIN_SECONDS ?? 0);
 const SESSIONS = process.env.LOAD_SESSIONS === 'shared' ? 'shared' : 'per-client';
 const PG_STATEMENTS = process.env.LOAD_PG_STATEMENTS === '1' || process.env.LOAD_PG_STATEMENTS === 'full';
+const WORKER = process.env.LOAD_WORKER === 'separate' || process.env.LOAD_WORKER === 'none' ? process.env.LOAD_WORKER : 'in-server';
 const TARGET_CREATIONS = 1000;
 const TARGET_P99_MS = 100;
 
@@ -319,6 +326,18 @@ const withPg = async <T>(pgUrl: string, fn: (db: pg.Client) => Promise<T>): Prom
   }
 };
 
+/** `bihuan worker` on the bench's database, with the server's data directory (its keys of personal data). */
+const spawnWorker = (options: { dataDir: string; pgUrl: string; logFile: string }): ChildProcess => {
+  const fd = openSync(options.logFile, 'a');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bihuan.ts', 'worker', '--database-url', options.pgUrl], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_URL: '', BIHUAN_DATA_DIR: options.dataDir, BIHUAN_JOB_POLL_MS: '1000' },
+    stdio: ['ignore', fd, fd],
+  });
+  closeSync(fd);
+  return child;
+};
+
 /** PostgreSQL's side of the run: the statements that took the most execution time (pg_stat_statements). */
 const printTopStatements = async (pgUrl: string): Promise<void> => {
   const result = await withPg(pgUrl, (db) =>
@@ -394,6 +413,7 @@ const main = async (): Promise<void> => {
   };
 
   let server: ServerProcess | null = null;
+  let worker: ChildProcess | null = null;
   let dir: string | null = null;
   let baseUrl = process.env.BENCH_URL ?? '';
   let password = process.env.BENCH_PASSWORD ?? '';
@@ -428,13 +448,16 @@ const main = async (): Promise<void> => {
         password,
         logFile,
         nodeArgs: profDir ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+        env: WORKER === 'in-server' ? {} : { BIHUAN_BACKGROUND: 'off' },
       });
       const ms = await waitReady(server, logFile);
+      if (WORKER === 'separate') worker = spawnWorker({ dataDir: dir, pgUrl, logFile: path.join(dir, 'worker.log') });
       baseUrl = server.url;
       if (PG_STATEMENTS)
         await withPg(pgUrl, (db) => db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'));
       console.log(
-        `server started in ${ms} ms (fresh embedded PostgreSQL in ${dir}, log level ${process.env.BENCH_LOG_LEVEL ?? 'warn'}${profDir ? ', --cpu-prof' : ''})`,
+        `server started in ${ms} ms (fresh embedded PostgreSQL in ${dir}, log level ${process.env.BENCH_LOG_LEVEL ?? 'warn'}${profDir ? ', --cpu-prof' : ''}, ` +
+          `background work ${WORKER === 'in-server' ? 'in the server' : WORKER === 'separate' ? 'in a separate `bihuan worker`' : 'off'})`,
       );
     } else if (!password) {
       throw new Error('BENCH_URL needs BENCH_PASSWORD (the demo users’ password)');
@@ -463,6 +486,7 @@ const main = async (): Promise<void> => {
     const pm = dir ? postmasterPid(dir) : null;
     const cpuBefore = {
       server: server ? cpuSecondsOf(server.pid) : 0,
+      worker: worker?.pid ? cpuSecondsOf(worker.pid) : 0,
       pg: pm ? clusterCpuSeconds(pm) : new Map<number, number>(),
       self: process.cpuUsage(),
     };
@@ -486,6 +510,7 @@ const main = async (): Promise<void> => {
     const elapsed = (performance.now() - started) / 1000;
     const selfCpu = process.cpuUsage(cpuBefore.self);
     const serverCpu = server ? cpuSecondsOf(server.pid) - cpuBefore.server : null;
+    const workerCpu = worker?.pid ? cpuSecondsOf(worker.pid) - cpuBefore.worker : null;
     let pgCpu: number | null = null;
     if (pm) {
       pgCpu = 0;
@@ -542,6 +567,7 @@ const main = async (): Promise<void> => {
     const cpu = [`load generator ${((selfCpu.user + selfCpu.system) / 1e6).toFixed(1)}`];
     if (serverCpu !== null) cpu.unshift(`server (node) ${serverCpu.toFixed(1)}`);
     if (pgCpu !== null) cpu.splice(1, 0, `PostgreSQL ${pgCpu.toFixed(1)}`);
+    if (workerCpu !== null) cpu.splice(1, 0, `worker (node) ${workerCpu.toFixed(1)}`);
     console.log(
       `CPU seconds in ${elapsed.toFixed(1)} s of wall time (2 cores = ${(2 * elapsed).toFixed(0)} available): ${cpu.join(', ')}`,
     );
@@ -579,6 +605,11 @@ const main = async (): Promise<void> => {
       if (DRAIN_SECONDS > 0 && server && pm) await measureDrain(pgUrl, server.pid, pm);
     }
   } finally {
+    if (worker && worker.exitCode === null) {
+      const gone = new Promise((resolve) => worker?.once('exit', resolve));
+      worker.kill('SIGTERM');
+      await Promise.race([gone, sleep(20_000)]);
+    }
     if (server) {
       const how = await stopServer(server, 20_000);
       if (how === 'killed') console.log('server did not stop on SIGTERM: SIGKILLed');
