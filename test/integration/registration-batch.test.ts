@@ -54,6 +54,25 @@ describe('registrations gathered into shared statements', () => {
     expect(Number(stored.n)).toBe(0);
   });
 
+  it('takes parallel public submissions the same way: each can be tracked with its own access code', async () => {
+    const submitted = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        t.call(null, 'POST', '/api/v1/public/cases', { kind: 'help', title: `网上求助 ${i}`, description: '同时提交的网上求助。', requester: { name: `网民${i}`, phone: `1380000${String(2000 + i)}`, language: 'bo' } }),
+      ),
+    );
+    expect(submitted.map((s) => s.statusCode)).toEqual(Array.from({ length: 12 }, () => 201));
+    const bodies = submitted.map((s) => s.json() as { trackingNo: string; accessCode: string });
+    expect(new Set(bodies.map((b) => b.trackingNo)).size).toBe(12);
+    for (const [i, b] of bodies.entries()) {
+      const tracked = await t.call(null, 'GET', `/api/v1/public/cases/${b.trackingNo}?accessCode=${b.accessCode}`);
+      expect(tracked.statusCode).toBe(200);
+      expect(tracked.json()).toMatchObject({ trackingNo: b.trackingNo, title: `网上求助 ${i}` });
+    }
+    // Someone else's code opens nothing.
+    const other = await t.call(null, 'GET', `/api/v1/public/cases/${bodies[0]!.trackingNo}?accessCode=${bodies[1]!.accessCode}`);
+    expect(other.statusCode).toBe(404);
+  });
+
   it('writes a batch with one statement, and a failing registration fails alone', async () => {
     const unit = await t.database.db.selectFrom('users').select('unit_id').where('username', '=', 'agent').executeTakeFirstOrThrow();
     const registrationOf = (n: number, intakeUnitId = unit.unit_id): CaseRegistration => {

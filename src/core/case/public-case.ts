@@ -8,20 +8,24 @@ import type { NewEvent } from './case.ports.js';
 import { isNotSolved, planReopenRequest, reopenRequestRefusal } from './actions/reopen-policy.js';
 import { resumeEffect } from './actions/hold.js';
 import type { IdempotencyKey } from './idempotency.js';
-import { createOnce, insertNewCase } from './register-case.js';
+import { createOnce, insertNewCase, registerShared, type IntakeContext } from './register-case.js';
 import { isValidTrackingNo, normaliseTrackingNo } from './tracking-number.js';
 
 /** Public submissions are taken in by the top unit of the deployment, whose dispatchers route them. */
 export const submitPublicCase = async (deps: CaseDeps, body: PublicSubmitInput, idempotency?: IdempotencyKey) => {
   const now = deps.now();
-  const { record, accessCode, isReplay } = await createOnce(deps, idempotency, now, async (store, trackingSequence) => {
-    const root = await store.findRootUnit();
-    return insertNewCase(
-      store,
-      { ...body, channel: 'web', requester: body.requester ? { ...body.requester } : undefined },
-      { actorId: null, actorKind: 'requester', intakeUnitId: root.id, now, trackingSequence },
-    );
-  });
+  const intake = { ...body, channel: 'web' as const, requester: body.requester ? { ...body.requester } : undefined };
+  const context = (intakeUnitId: string): IntakeContext => ({ actorId: null, actorKind: 'requester', intakeUnitId, now });
+  // Without a key, a submission shares the registrar's statements with the others arriving at the same time
+  // (a campaign's evening rush); the top unit is read first, by a statement of its own.
+  const shared =
+    idempotency || !deps.read ? null : await registerShared(deps, intake, context((await deps.read((store) => store.findRootUnit())).id));
+  const { record, accessCode, isReplay } =
+    shared ??
+    (await createOnce(deps, idempotency, now, async (store, trackingSequence) => {
+      const root = await store.findRootUnit();
+      return insertNewCase(store, intake, { ...context(root.id), trackingSequence });
+    }));
   return { trackingNo: record.trackingNo, accessCode, isReplay: isReplay === true };
 };
 

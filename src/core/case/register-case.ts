@@ -24,7 +24,7 @@ export type RegisteredCase = {
 
 type Intake = Omit<RegisterCaseInput, 'channel'> & { channel: Channel };
 
-type IntakeContext = { actorId: string | null; actorKind: 'user' | 'requester'; intakeUnitId: string; now: Date };
+export type IntakeContext = { actorId: string | null; actorKind: 'user' | 'requester'; intakeUnitId: string; now: Date };
 
 /** The rows of a new case, its access code and what the answer may show without reading them back. */
 const newRegistration = (intake: Intake, context: IntakeContext, trackingSequence: number) => {
@@ -99,7 +99,7 @@ export const insertNewCase = async (store: CaseStore, intake: Intake, context: I
  * storage may share with the registrations arriving at the same moment (see CaseDeps.registerCase). Null when
  * the storage offers no such statement.
  */
-const registerShared = async (deps: CaseDeps, intake: Intake, context: IntakeContext): Promise<RegisteredCase | null> => {
+export const registerShared = async (deps: CaseDeps, intake: Intake, context: IntakeContext): Promise<RegisteredCase | null> => {
   if (!deps.registerCase || !deps.reserveTrackingSequence) return null;
   const sequence = await deps.reserveTrackingSequence(chinaDay(context.now));
   const { registration, registered } = newRegistration(intake, context, sequence);
