@@ -23,6 +23,11 @@ export type CaseListFilter = {
   sort: 'createdAt' | '-createdAt' | 'replyDueAt' | '-replyDueAt' | 'updatedAt' | '-updatedAt';
   page: number;
   pageSize: number;
+  /**
+   * Count at most this many matches (the total is then a lower bound, `isTotalExact` false). Counting costs a
+   * look at every matching case; a leader's list spans the whole region, and a page needs only its rows.
+   */
+  countLimit?: number;
 };
 
 export type CaseListRow = {
@@ -134,7 +139,15 @@ export const listCases = async (db: DbOrTrx, actor: Actor, filter: CaseListFilte
     query = query.where((eb) => caseTextCondition(eb, q));
   }
 
-  const totalRow = await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+  const limit = filter.countLimit;
+  const totalRow =
+    limit === undefined
+      ? await query.select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow()
+      : await db
+          .selectFrom(query.select(sql`1`.as('one')).limit(limit + 1).as('capped'))
+          .select((eb) => eb.fn.countAll<string>().as('total'))
+          .executeTakeFirstOrThrow();
+  const counted = Number(totalRow.total);
 
   const [field, direction] = filter.sort.startsWith('-') ? [filter.sort.slice(1), 'desc' as const] : [filter.sort, 'asc' as const];
   const column = field === 'replyDueAt' ? 'cases.reply_due_at' : field === 'updatedAt' ? 'cases.updated_at' : 'cases.created_at';
@@ -145,7 +158,10 @@ export const listCases = async (db: DbOrTrx, actor: Actor, filter: CaseListFilte
       'cat.id as cat_id', 'cat.code as cat_code', 'cat.name as cat_name',
       'lead.id as lead_id', 'lead.code as lead_code', 'lead.name as lead_name',
     ])
-    .orderBy(sql`${sql.ref(column)} ${sql.raw(direction)} NULLS LAST`)
+    // NULLS LAST only where a value can be missing (reply_due_at): on created_at and updated_at, which are never
+    // null, it would not match their indexes' order (DESC puts nulls first), and the planner would sort every
+    // matching case instead of walking the index and stopping at the page.
+    .orderBy(column === 'cases.reply_due_at' ? sql`${sql.ref(column)} ${sql.raw(direction)} NULLS LAST` : sql`${sql.ref(column)} ${sql.raw(direction)}`)
     .orderBy('cases.id', direction)
     .limit(filter.pageSize)
     .offset((filter.page - 1) * filter.pageSize)
@@ -168,7 +184,8 @@ export const listCases = async (db: DbOrTrx, actor: Actor, filter: CaseListFilte
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
-  return { items, total: Number(totalRow.total) };
+  const isTotalExact = limit === undefined || counted <= limit;
+  return { items, total: isTotalExact ? counted : limit, isTotalExact };
 };
 
 export type EventView = {

@@ -96,7 +96,9 @@ export const registeredCaseSchema = caseDetailSchema.extend({ accessCode: z.stri
 
 export const caseListSchema = z.object({
   items: z.array(caseSummarySchema),
+  /** Counted up to LIST_COUNT_LIMIT: with `isTotalExact` false there are more (shown as "1000+"). */
   total: z.number().int(),
+  isTotalExact: z.boolean(),
   page: z.number().int(),
   pageSize: z.number().int(),
 });

@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { toActor } from '../../src/core/auth/login.js';
+import { isRole } from '../../src/core/auth/roles.js';
+import { listCases } from '../../src/db/case-query.repository.js';
 import { DEMO_CATEGORIES, DEMO_UNITS } from '../../src/seed/demo-organisation.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -21,7 +24,7 @@ type Summary = {
   createdAt: string;
   updatedAt: string;
 };
-type ListBody = { items: Summary[]; total: number; page: number; pageSize: number };
+type ListBody = { items: Summary[]; total: number; isTotalExact: boolean; page: number; pageSize: number };
 type Detail = Summary & {
   description: string;
   address: string | null;
@@ -126,8 +129,28 @@ describe('pagination', () => {
     expect(res.page).toBe(1);
     expect(res.pageSize).toBe(20);
     expect(res.total).toBe(all.length);
+    expect(res.isTotalExact).toBe(true);
     expect(res.items).toHaveLength(20);
     expect(ids(res.items)).toEqual(ids(all).slice(0, 20));
+  });
+
+  it('counts up to a limit: beyond it the total is a lower bound, and the page is the same', async () => {
+    const admin = await t.database.db
+      .selectFrom('users')
+      .innerJoin('units', 'units.id', 'users.unit_id')
+      .select(['users.id', 'users.username', 'users.display_name', 'users.roles', 'users.unit_id', 'units.path'])
+      .where('users.username', '=', 'admin')
+      .executeTakeFirstOrThrow();
+    const actor = toActor({
+      id: admin.id, username: admin.username, displayName: admin.display_name, passwordHash: '', roles: admin.roles.filter(isRole),
+      unitId: admin.unit_id, unitPath: admin.path, isActive: true,
+    });
+    const filter = { sort: '-createdAt' as const, page: 1, pageSize: 5 };
+    const capped = await listCases(t.database.db, actor, { ...filter, countLimit: 10 }, new Date());
+    expect(capped).toMatchObject({ total: 10, isTotalExact: false });
+    expect(ids(capped.items)).toEqual(ids(all).slice(0, 5));
+    expect(await listCases(t.database.db, actor, { ...filter, countLimit: all.length }, new Date())).toMatchObject({ total: all.length, isTotalExact: true });
+    expect(await listCases(t.database.db, actor, filter, new Date())).toMatchObject({ total: all.length, isTotalExact: true });
   });
 
   it('pages partition the list: same total on every page, no overlap, nothing missing', async () => {

@@ -72,6 +72,12 @@ export const caseListFilterOf = (q: Omit<z.infer<typeof listQuerySchema>, 'page'
 
 const idParams = z.object({ id: z.uuid() });
 
+/**
+ * Lists count their matches up to here ("1000+" beyond): a count looks at every matching case, which at a
+ * region's scale costs more than the page itself, and nobody pages through a thousand cases.
+ */
+export const LIST_COUNT_LIMIT = 1000;
+
 export const registerCaseRoutes = (app: FastifyInstance, deps: AppDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
@@ -108,14 +114,14 @@ export const registerCaseRoutes = (app: FastifyInstance, deps: AppDeps): void =>
       const actor = actorOrThrow(request);
       const q = request.query;
       const now = deps.now();
-      const { items, total } = await listCases(
+      const { items, total, isTotalExact } = await listCases(
         deps.db,
         actor,
-        { ...caseListFilterOf(q), page: q.page, pageSize: q.pageSize },
+        { ...caseListFilterOf(q), page: q.page, pageSize: q.pageSize, countLimit: LIST_COUNT_LIMIT },
         now,
       );
       const language = languageOf(request);
-      return { items: items.map((row) => toSummaryView(row, language, now)), total, page: q.page, pageSize: q.pageSize };
+      return { items: items.map((row) => toSummaryView(row, language, now)), total, isTotalExact, page: q.page, pageSize: q.pageSize };
     },
   );
 

@@ -489,6 +489,8 @@ export interface CalendarDays {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** False when the server stopped counting at `total` (a case list shows "1000+"). */
+  isTotalExact?: boolean;
   page: number;
   pageSize: number;
 }

@@ -363,6 +363,7 @@ const boBase: BaseCatalogue = {
   'queue.supervisedTag': 'ལྟ་སྐུལ།',
   'queue.empty': 'ཆ་རྐྱེན་དང་མཐུན་པའི་ལས་ཐོ་མེད།',
   'queue.total': 'ཁྱོན་ {total}',
+  'queue.totalMore': 'ཁྱོན་ {total}+',
   'queue.page': 'ཤོག་ངོས་ {page} / {pages}',
   'queue.prev': 'ཤོག་ངོས་སྔོན་མ།',
   'queue.next': 'ཤོག་ངོས་རྗེས་མ།',

@@ -368,6 +368,7 @@ const enBase: BaseCatalogue = {
   'queue.supervisedTag': 'Supervised',
   'queue.empty': 'No cases match these filters.',
   'queue.total': '{total} cases',
+  'queue.totalMore': '{total}+ cases',
   'queue.page': 'Page {page} of {pages}',
   'queue.prev': 'Previous',
   'queue.next': 'Next',

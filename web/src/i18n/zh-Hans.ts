@@ -356,6 +356,7 @@ const zhHansBase = {
   'queue.supervisedTag': '督办',
   'queue.empty': '没有符合条件的工单。',
   'queue.total': '共 {total} 件',
+  'queue.totalMore': '共 {total}+ 件',
   'queue.page': '第 {page} / {pages} 页',
   'queue.prev': '上一页',
   'queue.next': '下一页',

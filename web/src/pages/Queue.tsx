@@ -192,6 +192,7 @@ export function QueuePage() {
   }
 
   const pages = data ? Math.max(1, Math.ceil(data.total / Math.max(1, data.pageSize))) : 1;
+  const totalText = data ? t(data.isTotalExact === false ? 'queue.totalMore' : 'queue.total', { total: data.total }) : '';
 
   const sortHeader = (field: SortField, labelKey: MessageKey) => {
     const active = filters.sort === field || filters.sort === `-${field}`;
@@ -374,13 +375,13 @@ export function QueuePage() {
       {data ? (
         <>
           <p className="queue-total" role="status" aria-live="polite" data-testid="queue-total">
-            {t('queue.total', { total: data.total })}
+            {totalText}
             {loading ? ` · ${t('app.loading')}` : ''}
           </p>
           <div className="table-wrap" tabIndex={0} aria-labelledby="queue-caption">
             <table className="queue-table" data-testid="queue-table" aria-busy={loading}>
               <caption id="queue-caption" className="visually-hidden">
-                {t('queue.title')} · {t('queue.total', { total: data.total })}
+                {t('queue.title')} · {totalText}
               </caption>
               <thead>
                 <tr>
