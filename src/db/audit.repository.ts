@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import { createMicroBatcher } from '../core/shared/micro-batcher.js';
+import { createMicroBatcher, type BatchOutcome } from '../core/shared/micro-batcher.js';
 import type { Db, DbOrTrx } from './database.js';
 
 export type AuditEntry = {
@@ -48,14 +48,17 @@ export const createAuditWriter = (db: Db): AuditWriter => {
         return entries.map(() => ({ ok: true, value: undefined }));
       } catch (error) {
         if (entries.length === 1) return [{ ok: false, error }];
-        return Promise.all(
-          entries.map((e) =>
-            appendAudit(db, e).then(
+        // One after the other, so that the entries keep their order in the chain.
+        const outcomes: BatchOutcome<void>[] = [];
+        for (const e of entries) {
+          outcomes.push(
+            await appendAudit(db, e).then(
               () => ({ ok: true as const, value: undefined }),
               (entryError: unknown) => ({ ok: false as const, error: entryError }),
             ),
-          ),
-        );
+          );
+        }
+        return outcomes;
       }
     },
   });

@@ -192,7 +192,7 @@ export const listCases = async (db: DbOrTrx, actor: Actor, filter: CaseListFilte
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   }));
-  const isTotalExact = limit === undefined || counted <= limit;
+  const isTotalExact = isShortPage || limit === undefined || counted <= limit;
   return { items, total: isTotalExact ? counted : limit, isTotalExact };
 };
 

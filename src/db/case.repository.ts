@@ -156,32 +156,39 @@ const toAssignment = (r: AssignmentJson): AssignmentRecord => ({
 
 const epochMs = (column: string) => sql.raw(`floor(extract(epoch FROM a.${column}) * 1000)::float8`);
 
+/** A case's assignments as one JSON array, for the case given by an SQL expression (a column or a parameter). */
+const assignmentsJson = (caseId: RawBuilder<unknown>) =>
+  sql<AssignmentJson[]>`(
+    SELECT coalesce(json_agg(json_build_object(
+      'id', a.id, 'unit_id', a.unit_id, 'path', u.path::text, 'role', a.role, 'status', a.status,
+      'assigned_at', ${epochMs('assigned_at')}, 'accepted_at', ${epochMs('accepted_at')}, 'ended_at', ${epochMs('ended_at')}
+    ) ORDER BY a.assigned_at, a.role), '[]'::json)
+    FROM case_assignments a JOIN units u ON u.id = a.unit_id
+    WHERE a.case_id = ${caseId})`;
+
 /**
- * One case with its assignments, read by one statement (every case page and every action reads one, and each
- * round trip costs the server more than the rows it carries).
+ * One case with its assignments. A plain read is one statement (every case page reads one, and each round
+ * trip costs the server more than the rows it carries). A locking read takes two: under READ COMMITTED a
+ * statement that waited for the row lock returns the row as committed by the holder, but its subqueries still
+ * see the snapshot from before the wait, so the assignments the holder wrote would be missing. Read after the
+ * lock, in a statement of their own, they are current.
  */
 export const findCaseRecord = async (
   db: DbOrTrx,
   where: { id: string } | { trackingNo: string },
   options: { isForUpdate?: boolean } = {},
 ): Promise<CaseRecord | null> => {
-  let query = selectCase(db).select(
-    sql<AssignmentJson[]>`(
-      SELECT coalesce(json_agg(json_build_object(
-        'id', a.id, 'unit_id', a.unit_id, 'path', u.path::text, 'role', a.role, 'status', a.status,
-        'assigned_at', ${epochMs('assigned_at')}, 'accepted_at', ${epochMs('accepted_at')}, 'ended_at', ${epochMs('ended_at')}
-      ) ORDER BY a.assigned_at, a.role), '[]'::json)
-      FROM case_assignments a JOIN units u ON u.id = a.unit_id
-      WHERE a.case_id = cases.id)`.as('assignments_json'),
-  );
-  query = 'id' in where ? query.where('cases.id', '=', where.id) : query.where('cases.tracking_no', '=', where.trackingNo);
+  const isLocking = options.isForUpdate === true;
+  const base = isLocking ? selectCase(db) : selectCase(db).select(assignmentsJson(sql.ref('cases.id')).as('assignments_json'));
+  let query = 'id' in where ? base.where('cases.id', '=', where.id) : base.where('cases.tracking_no', '=', where.trackingNo);
   // NO KEY UPDATE: it still serialises the case's actions, but does not wait for transactions that merely
   // reference the case (a foreign key's KEY SHARE lock), such as an event consumer's batch inserting its
   // notices or statistics rows; FOR UPDATE made every action on a case queue behind the whole batch.
-  if (options.isForUpdate) query = query.forNoKeyUpdate('cases');
+  if (isLocking) query = query.forNoKeyUpdate('cases');
   const row = await query.executeTakeFirst();
   if (!row) return null;
-  const { assignments_json: assignments, ...caseRow } = row;
+  const { assignments_json: read, ...caseRow } = row as typeof row & { assignments_json?: AssignmentJson[] };
+  const assignments = read ?? (await sql<{ assignments: AssignmentJson[] }>`SELECT ${assignmentsJson(sql.val(row.id))} AS assignments`.execute(db)).rows[0]?.assignments ?? [];
   return mapCase(caseRow, assignments.map(toAssignment));
 };
 
@@ -366,6 +373,21 @@ export const insertRegistrations = async (db: DbOrTrx, registrations: readonly C
 
 type RegistrationOutcome = RegisteredRows | { refusal: 'category_inactive' };
 
+/** A category deleted between the batch's check and its insert is refused like an inactive one, not a 500. */
+const outcomeOfFailure = (error: unknown): BatchOutcome<RegistrationOutcome> =>
+  error instanceof Error && 'code' in error && error.code === '23503' && 'constraint' in error && error.constraint === 'cases_category_id_fkey'
+    ? { ok: true, value: { refusal: 'category_inactive' } }
+    : { ok: false, error };
+
+const insertOne = async (db: Db, registration: CaseRegistration): Promise<BatchOutcome<RegistrationOutcome>> => {
+  try {
+    const [value] = await insertRegistrations(db, [registration]);
+    return value ? { ok: true, value } : { ok: false, error: new Error('the new case was not returned') };
+  } catch (error) {
+    return outcomeOfFailure(error);
+  }
+};
+
 /** One batch of the registrar: the categories checked with one read, the rest inserted with one statement. */
 const registerBatch = async (db: Db, registrations: readonly CaseRegistration[]): Promise<BatchOutcome<RegistrationOutcome>[]> => {
   const categoryIds = [...new Set(registrations.map((r) => r.case.categoryId).filter((id): id is string => id !== null))];
@@ -375,23 +397,14 @@ const registerBatch = async (db: Db, registrations: readonly CaseRegistration[])
       : new Set((await db.selectFrom('categories').select('id').where('id', 'in', categoryIds).where('is_active', '=', true).execute()).map((r) => r.id));
   const isAccepted = (r: CaseRegistration) => r.case.categoryId === null || active.has(r.case.categoryId);
   const accepted = registrations.filter(isAccepted);
-  let written: BatchOutcome<RegisteredRows>[];
+  let written: BatchOutcome<RegistrationOutcome>[];
   try {
     written = (await insertRegistrations(db, accepted)).map((value) => ({ ok: true, value }));
   } catch (error) {
-    // One bad registration (a category deleted since the check, say) must not fail the others: each is tried
-    // on its own, so that only its caller gets the error.
-    written =
-      accepted.length <= 1
-        ? accepted.map(() => ({ ok: false as const, error }))
-        : await Promise.all(
-            accepted.map((r) =>
-              insertRegistrations(db, [r]).then(
-                ([value]) => (value ? { ok: true as const, value } : { ok: false as const, error: new Error('the new case was not returned') }),
-                (itemError: unknown) => ({ ok: false as const, error: itemError }),
-              ),
-            ),
-          );
+    // One bad registration must not fail the others: each is tried on its own, one after the other (not all at
+    // once, which would take every connection of the pool), so that only its caller gets the error.
+    written = [];
+    for (const r of accepted) written.push(accepted.length === 1 ? outcomeOfFailure(error) : await insertOne(db, r));
   }
   let next = 0;
   return registrations.map((r) => (isAccepted(r) ? (written[next++] ?? { ok: false, error: new Error('no outcome') }) : { ok: true, value: { refusal: 'category_inactive' } }));

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addWorkingDays, addWorkingHours } from '../../src/core/calendar/calendar.js';
 import { tibetRegionCalendar } from '../../src/core/calendar/tibet-calendar.js';
+import { createCaseStore } from '../../src/db/case.repository.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 // The demo region's calendar (national holidays, swapped days, Losar 7 days, Shoton 3 days). Its arithmetic
@@ -493,5 +494,30 @@ describe('row locks', () => {
       ]);
       expect(outcome).toBe('dispatched');
     });
+  });
+
+  it('a locking read that waited for the lock sees the assignments its holder wrote', async () => {
+    const c = await newCase({ title: '锁后读取' });
+    const db = t.database.db;
+    let release = () => {};
+    const isReleased = new Promise<void>((resolve) => (release = resolve));
+    let markInserted = () => {};
+    const isInserted = new Promise<void>((resolve) => (markInserted = resolve));
+    const holder = db.transaction().execute(async (trx) => {
+      await sql`SELECT 1 FROM cases WHERE id = ${c.id} FOR NO KEY UPDATE`.execute(trx);
+      await trx
+        .insertInto('case_assignments')
+        .values({ case_id: c.id, unit_id: unit('cityman'), role: 'lead', status: 'pending', assigned_by: null, assigned_at: new Date() })
+        .execute();
+      markInserted();
+      await isReleased;
+    });
+    await isInserted;
+    // Its statement starts (and takes its snapshot) while the holder's insert is not committed yet.
+    const reader = db.transaction().execute((trx) => createCaseStore(trx).lockCase(c.id));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    release();
+    await holder;
+    expect((await reader)?.assignments.map((a) => a.unitId)).toEqual([unit('cityman')]);
   });
 });
