@@ -111,11 +111,22 @@ describe.skipIf(!hasBrowser)('the callback page', () => {
     await page.getByTestId('login-password').fill(TEST_PASSWORD);
     await page.getByTestId('login-submit').click();
     await page.getByTestId('queue-table').waitFor();
+    // The stored scripts arrive late (a slow connection): what the administrator writes meanwhile must stay.
+    let isListAnswered = false;
+    await page.route(/\/api\/v1\/callbacks\/scripts(\?|$)/, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.continue();
+      isListAnswered = true;
+    });
     await page.goto(`${server.url}/#/work/callbacks`);
     await page.locator('#cb-script-kind').selectOption('help');
     await page.locator('#cb-script-zh-Hans').fill('{requesterName}您好，我们回访{title}。');
     await page.locator('#cb-script-bo').fill('{requesterName} ལགས། {title} ཡི་རྗེས་འདྲི།');
     await page.locator('#cb-script-en').fill('Hello {requesterName}, about {title}.');
+    await expect.poll(() => isListAnswered, { timeout: 10_000 }).toBe(true);
+    await page.waitForTimeout(200);
+    expect(await page.locator('#cb-script-en').inputValue()).toBe('Hello {requesterName}, about {title}.');
     await page.getByTestId('cb-script-save').click();
     await page.getByText('已保存。').waitFor();
     const rows = await server.database.db.selectFrom('callback_scripts').select(['kind', 'body']).execute();

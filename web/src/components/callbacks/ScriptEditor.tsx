@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { listCallScripts, saveCallScript, type StoredScript, type Texts } from '../../api/callbacks';
 import { isAbortError } from '../../api/client';
 import { KINDS, type Lang } from '../../api/types';
@@ -38,8 +38,16 @@ export function ScriptEditor() {
     return () => controller.abort();
   }, [lang]);
 
-  // Choosing a scope shows its script, if there is one, to edit.
+  // Choosing a scope shows its script, if there is one, to edit. The list of scripts may arrive after the
+  // administrator has started writing (a slow connection): then what they wrote is kept, not replaced.
+  const scopeShown = useRef<string | null>(null);
+  const isEdited = useRef(false);
   useEffect(() => {
+    const scope = `${categoryId}|${kind}`;
+    const isNewScope = scope !== scopeShown.current;
+    scopeShown.current = scope;
+    if (!isNewScope && isEdited.current) return;
+    isEdited.current = false;
     const found = scripts.find((s) => (s.categoryId ?? '') === categoryId && (s.kind ?? '') === kind);
     setBody(found ? found.body : EMPTY);
   }, [categoryId, kind, scripts]);
@@ -75,7 +83,10 @@ export function ScriptEditor() {
           emptyLabel={t('callbacks.scripts.any')}
         />
         {(['zh-Hans', 'bo', 'en'] as const).map((l) => (
-          <TextAreaField key={l} id={`cb-script-${l}`} label={LANG_LABELS[l]} value={body[l]} onChange={(v) => setBody((b) => ({ ...b, [l]: v }))} rows={5} maxLength={4000} required />
+          <TextAreaField key={l} id={`cb-script-${l}`} label={LANG_LABELS[l]} value={body[l]} onChange={(v) => {
+              isEdited.current = true;
+              setBody((b) => ({ ...b, [l]: v }));
+            }} rows={5} maxLength={4000} required />
         ))}
         <ErrorBox message={error} testId="cb-script-error" />
         {notice ? <Notice>{notice}</Notice> : null}
