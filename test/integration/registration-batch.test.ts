@@ -3,28 +3,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseRegistration } from '../../src/core/case/case.ports.js';
 import { formatTrackingNo } from '../../src/core/case/tracking-number.js';
 import { createCaseRegistrar } from '../../src/db/case.repository.js';
-import { createDb, type Db } from '../../src/db/database.js';
+import { createStatementLog, type StatementLog } from '../helpers/statement-log.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** Registrations arriving together share one statement and one commit; each still gets its own answer. */
 
 let t: TestApp;
-let logged: Db;
-const statements: string[] = [];
+let log: StatementLog;
 beforeAll(async () => {
   t = await createTestApp();
-  logged = createDb(t.database.url, {
-    log: (event) => {
-      if (event.level === 'query') statements.push(event.query.sql);
-    },
-  });
+  log = createStatementLog(t.database.url);
 });
 afterAll(async () => {
-  await logged.destroy();
+  await log.destroy();
   await t.close();
 });
 
-const caseInserts = () => statements.filter((s) => s.includes('INSERT INTO "cases"')).length;
+const caseInserts = () => log.countOf(/INSERT INTO "cases"/);
 
 describe('registrations gathered into shared statements', () => {
   it('answers each of many parallel intakes with its own case, and refuses only the one with an inactive category', async () => {
@@ -88,7 +83,7 @@ describe('registrations gathered into shared statements', () => {
         stashedAccessCode: null,
       };
     };
-    const register = createCaseRegistrar(logged, { maxInFlight: 1 });
+    const register = createCaseRegistrar(log.db, { maxInFlight: 1 });
     const before = caseInserts();
     const written = await Promise.all(Array.from({ length: 20 }, (_, n) => register(registrationOf(n))));
     expect(caseInserts() - before).toBe(1);

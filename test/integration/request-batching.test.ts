@@ -2,28 +2,23 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditWriter, type AuditEntry } from '../../src/db/audit.repository.js';
 import { createAuthStore, createSessionFinder } from '../../src/db/auth.repository.js';
-import { createDb, type Db } from '../../src/db/database.js';
+import { createStatementLog, type StatementLog } from '../helpers/statement-log.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** Session look-ups and audit entries of requests arriving together share statements; each keeps its own answer. */
 
 let t: TestApp;
-let logged: Db;
-const statements: string[] = [];
+let log: StatementLog;
 beforeAll(async () => {
   t = await createTestApp();
-  logged = createDb(t.database.url, {
-    log: (event) => {
-      if (event.level === 'query') statements.push(event.query.sql);
-    },
-  });
+  log = createStatementLog(t.database.url);
 });
 afterAll(async () => {
-  await logged.destroy();
+  await log.destroy();
   await t.close();
 });
 
-const countOf = (pattern: RegExp) => statements.filter((s) => pattern.test(s)).length;
+const countOf = (pattern: RegExp) => log.countOf(pattern);
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('session look-ups', () => {
@@ -38,7 +33,7 @@ describe('session look-ups', () => {
       const expiresAt = new Date(now.getTime() + (i === tokens.length - 1 ? 1 : 12) * 3600_000);
       await store.createSession({ userId: user.id, tokenHash: sha256(token), expiresAt, ip: null, userAgent: null, at: now });
     }
-    const find = createSessionFinder(logged);
+    const find = createSessionFinder(log.db);
     const before = countOf(/from "sessions"/);
     const lookups = [
       ...tokens.map(({ token }) => find(sha256(token), now)),
@@ -60,7 +55,7 @@ describe('audit entries', () => {
   });
 
   it('writes entries of the same moment with one statement, in order, and a broken entry fails alone', async () => {
-    const writer = createAuditWriter(logged);
+    const writer = createAuditWriter(log.db);
     const before = countOf(/insert into "audit_log"/);
     await Promise.all(Array.from({ length: 12 }, (_, n) => writer.append(entry(n))));
     expect(countOf(/insert into "audit_log"/) - before).toBe(1);
