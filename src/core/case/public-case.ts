@@ -8,7 +8,7 @@ import type { NewEvent } from './case.ports.js';
 import { isNotSolved, planReopenRequest, reopenRequestRefusal } from './actions/reopen-policy.js';
 import { resumeEffect } from './actions/hold.js';
 import type { IdempotencyKey } from './idempotency.js';
-import { createOnce, insertNewCase, registerShared, type IntakeContext } from './register-case.js';
+import { canRegisterShared, createOnce, insertNewCase, registerShared, type IntakeContext } from './register-case.js';
 import { isValidTrackingNo, normaliseTrackingNo } from './tracking-number.js';
 
 /** Public submissions are taken in by the top unit of the deployment, whose dispatchers route them. */
@@ -19,7 +19,7 @@ export const submitPublicCase = async (deps: CaseDeps, body: PublicSubmitInput, 
   // Without a key, a submission shares the registrar's statements with the others arriving at the same time
   // (a campaign's evening rush); the top unit is read first, by a statement of its own.
   const shared =
-    idempotency || !deps.read ? null : await registerShared(deps, intake, context((await deps.read((store) => store.findRootUnit())).id));
+    idempotency || !deps.read || !canRegisterShared(deps) ? null : await registerShared(deps, intake, context((await deps.read((store) => store.findRootUnit())).id));
   const { record, accessCode, isReplay } =
     shared ??
     (await createOnce(deps, idempotency, now, async (store, trackingSequence) => {

@@ -99,6 +99,8 @@ export const insertNewCase = async (store: CaseStore, intake: Intake, context: I
  * storage may share with the registrations arriving at the same moment (see CaseDeps.registerCase). Null when
  * the storage offers no such statement.
  */
+export const canRegisterShared = (deps: CaseDeps): boolean => deps.registerCase !== undefined && deps.reserveTrackingSequence !== undefined;
+
 export const registerShared = async (deps: CaseDeps, intake: Intake, context: IntakeContext): Promise<RegisteredCase | null> => {
   if (!deps.registerCase || !deps.reserveTrackingSequence) return null;
   const sequence = await deps.reserveTrackingSequence(chinaDay(context.now));
