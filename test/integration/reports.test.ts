@@ -69,15 +69,26 @@ const auditCount = async (): Promise<number> =>
 const pdfText = (pdf: Buffer): string => {
   const raw = pdf.toString('latin1');
   const objects = new Map<number, { dict: string; stream: Buffer | null }>();
-  for (const m of raw.matchAll(/(\d+) 0 obj\s*([\s\S]*?)endobj/g)) {
-    const body = m[2] ?? '';
-    const s = /stream\r?\n([\s\S]*?)\r?\nendstream/.exec(body);
+  // Streams are cut by their /Length, not by searching for "\r?\nendstream": a compressed stream whose last byte
+  // is 0x0d (about one in 256, and the bytes differ from run to run) lost that byte and failed to inflate.
+  const header = /(\d+) 0 obj\s*/g;
+  for (let m = header.exec(raw); m !== null; m = header.exec(raw)) {
+    const start = header.lastIndex;
+    const streamAt = /stream\r?\n|endobj/g;
+    streamAt.lastIndex = start;
+    const s = streamAt.exec(raw);
+    if (s === null) break;
+    const dict = raw.slice(start, s.index);
     let stream: Buffer | null = null;
-    if (s?.[1] !== undefined) {
-      const bytes = Buffer.from(s[1], 'latin1');
-      stream = body.includes('/FlateDecode') ? inflateSync(bytes) : bytes;
+    if (s[0] !== 'endobj') {
+      const length = Number(/\/Length (\d+)(?![\d ]* 0 R)/.exec(dict)?.[1] ?? NaN);
+      if (!Number.isFinite(length)) throw new Error(`object ${m[1]} has no direct /Length`);
+      const from = s.index + s[0].length;
+      const bytes = pdf.subarray(from, from + length);
+      stream = dict.includes('/FlateDecode') ? inflateSync(bytes) : Buffer.from(bytes);
+      header.lastIndex = from + length;
     }
-    objects.set(Number(m[1]), { dict: s ? body.slice(0, s.index) : body, stream });
+    objects.set(Number(m[1]), { dict, stream });
   }
   const ref = (dict: string, key: string): number | null => {
     const m = new RegExp(`/${key} (\\d+) 0 R`).exec(dict);
