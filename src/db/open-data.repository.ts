@@ -126,8 +126,14 @@ export const REFRESH_BATCH = 500;
  * Refreshes the cases after `afterId` (id order), at most `limit` of them, and returns the last id handled
  * (null when none was left). Used in batches so that a big database is never refreshed in one transaction.
  */
+/** The publication rules and settings a snapshot is built with, for refreshing many cases with one read. */
+export const loadOpenDataInputs = async (db: DbOrTrx): Promise<{ rules: PublicationRule[]; settings: OpenDataSettings }> => ({
+  rules: await loadPublicationRules(db),
+  settings: await loadOpenDataSettings(db),
+});
+
 export const refreshOpenDataBatch = async (db: DbOrTrx, afterId: string | null, now: Date, limit = REFRESH_BATCH): Promise<string | null> => {
-  const loaded = { rules: await loadPublicationRules(db), settings: await loadOpenDataSettings(db) };
+  const loaded = await loadOpenDataInputs(db);
   let q = db.selectFrom('cases').select('id').orderBy('id').limit(limit);
   if (afterId) q = q.where('id', '>', afterId);
   const ids = await q.execute();

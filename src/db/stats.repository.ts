@@ -93,25 +93,29 @@ export const lookupOf = (
   };
 };
 
-/** The rows of the units and their ancestors, and of the category and its ancestors: all a lookup for one case needs. */
-const loadLookup = async (db: DbOrTrx, unitIds: readonly string[], categoryId: string | null): Promise<StatsLookup> => {
-  const units =
-    unitIds.length === 0
-      ? []
-      : (
-          await sql<{ id: string; path: string }>`
-            SELECT DISTINCT a.id, a.path::text AS path FROM units u JOIN units a ON a.path @> u.path WHERE u.id = ANY(${[...unitIds]}::uuid[])`.execute(db)
-        ).rows;
-  const categories = categoryId
-    ? (
-        await sql<{ id: string; code: string; parent_id: string | null }>`
-          WITH RECURSIVE up AS (
-            SELECT id, code, parent_id, 1 AS depth FROM categories WHERE id = ${categoryId}
-            UNION ALL SELECT c.id, c.code, c.parent_id, up.depth + 1 FROM categories c JOIN up ON c.id = up.parent_id WHERE up.depth < 50
-          ) SELECT id, code, parent_id FROM up`.execute(db)
-      ).rows
-    : [];
-  return lookupOf(units, categories);
+type UnitRow = { id: string; path: string };
+type CategoryRow = { id: string; code: string; parent_id: string | null };
+
+/** The units and every unit above them. */
+const loadUnitScopes = async (db: DbOrTrx, unitIds: readonly string[]): Promise<UnitRow[]> =>
+  unitIds.length === 0
+    ? []
+    : (
+        await sql<UnitRow>`
+          SELECT DISTINCT a.id, a.path::text AS path FROM units u JOIN units a ON a.path @> u.path WHERE u.id = ANY(${[...new Set(unitIds)]}::uuid[])`.execute(db)
+      ).rows;
+
+/** The categories and every category above them. */
+const loadCategoryChains = async (db: DbOrTrx, categoryIds: readonly (string | null)[]): Promise<CategoryRow[]> => {
+  const ids = [...new Set(categoryIds.filter((id): id is string => id !== null))];
+  if (ids.length === 0) return [];
+  return (
+    await sql<CategoryRow>`
+      WITH RECURSIVE up AS (
+        SELECT id, code, parent_id, 1 AS depth FROM categories WHERE id = ANY(${ids}::uuid[])
+        UNION SELECT c.id, c.code, c.parent_id, up.depth + 1 FROM categories c JOIN up ON c.id = up.parent_id WHERE up.depth < 50
+      ) SELECT DISTINCT id, code, parent_id FROM up`.execute(db)
+  ).rows;
 };
 
 const dimsOf = (c: CaseDimsRow, lookup: Pick<StatsLookup, 'categoryCodesOf'>): CaseDims => ({
@@ -174,51 +178,99 @@ const CASE_DIM_COLUMNS = ['id', 'created_at', 'intake_unit_id', 'category_id', '
 const EVENT_COLUMNS = ['seq', 'at', 'code', 'to_status', 'data'] as const;
 
 /**
- * Brings one case's contribution to the rollups up to date with its timeline, inside the caller's transaction.
- * The case's facts row is locked first, so two workers never fold the same case at once; whichever event of the
- * case arrives first folds every committed event, and later deliveries of events already folded do nothing.
- * Rollups change by the difference between the old and the new contribution (the old one taken back from the
- * rows it was added to), so cases are independent and the result does not depend on the order the events are
- * delivered in. Returns whether anything was folded.
+ * Brings one case's contribution to the rollups up to date with its timeline, inside the caller's transaction
+ * (see refreshCasesStats). Returns whether anything was folded.
  */
-export const refreshCaseStats = async (trx: Trx, caseId: string, seq?: number): Promise<boolean> => {
-  await trx.insertInto('stats_case_facts').values({ case_id: caseId, last_seq: 0 }).onConflict((oc) => oc.column('case_id').doNothing()).execute();
-  const facts = await trx.selectFrom('stats_case_facts').select('last_seq').where('case_id', '=', caseId).forUpdate().executeTakeFirstOrThrow();
-  if (seq !== undefined && seq <= facts.last_seq) return false;
+export const refreshCaseStats = async (trx: Trx, caseId: string, seq?: number): Promise<boolean> =>
+  (await refreshCasesStats(trx, [{ caseId, seq }])) > 0;
 
-  const found = await trx.selectFrom('cases').select(CASE_DIM_COLUMNS).where('id', '=', caseId).executeTakeFirst();
-  const events = found
-    ? await trx.selectFrom('work_item_events').select(EVENT_COLUMNS).where('item_kind', '=', 'case').where('item_id', '=', caseId).orderBy('seq').execute()
-    : [];
-  let after: ContributionRow[] = [];
-  if (found) {
-    // Fold once to learn which units the case counts for, then load just their ancestors.
-    const categoryLookup = await loadLookup(trx, [], found.category_id);
-    const units = contributionsOf(foldCaseEvents(events.map(toStatsEvent)), dimsOf(found, categoryLookup)).map((x) => x.unitId);
-    const lookup = await loadLookup(trx, units, found.category_id);
-    after = contributionRowsOf(found, events, lookup);
-  }
-  const beforeRows = await trx.selectFrom('stats_case_contributions').selectAll().where('case_id', '=', caseId).orderBy('unit_id').execute();
-  const before: ContributionRow[] = beforeRows.map((r) => ({
-    unitId: r.unit_id,
-    scopeUnitIds: r.scope_unit_ids,
-    day: r.day,
-    categoryId: r.category_id,
-    channel: r.channel,
-    kind: r.kind,
-    counters: fromColumns(r),
-  }));
+const sameRows = (a: readonly ContributionRow[], b: readonly ContributionRow[]): boolean =>
+  a.length === b.length && a.every((x, i) => x.scopeUnitIds.join() === b[i]?.scopeUnitIds.join());
 
-  const deltas = rollupDeltas(before, after);
-  await applyRollupDeltas(trx, deltas);
-  const isSame = before.length === after.length && before.every((b, i) => b.scopeUnitIds.join() === after[i]?.scopeUnitIds.join());
-  if (deltas.length > 0 || !isSame) {
-    await trx.deleteFrom('stats_case_contributions').where('case_id', '=', caseId).execute();
-    if (after.length > 0) await trx.insertInto('stats_case_contributions').values(after.map((r) => contributionInsert(caseId, r))).execute();
+/**
+ * Brings the cases' contributions to the rollups up to date with their timelines, inside the caller's
+ * transaction, with a fixed number of statements whatever the number of cases (an event consumer's batch).
+ * Each case's facts row is locked first, in id order, so two workers never fold the same case at once and
+ * cannot deadlock; whichever event of a case arrives first folds every committed event, and later deliveries of
+ * events already folded (`seq` at or below the folded one) do nothing; an item without `seq` always refolds.
+ * Rollups change by the difference between the old and the new contributions (the old ones taken back from the
+ * rows they were added to), so cases are independent and the result does not depend on the order the events
+ * are delivered in. Returns the number of cases folded.
+ */
+export const refreshCasesStats = async (trx: Trx, items: readonly { caseId: string; seq?: number | undefined }[]): Promise<number> => {
+  if (items.length === 0) return 0;
+  // The highest seq asked for per case; null when some item asks for a refold regardless.
+  const asked = new Map<string, number | null>();
+  for (const { caseId, seq } of items) {
+    const previous = asked.get(caseId);
+    asked.set(caseId, seq === undefined || previous === null ? null : Math.max(seq, previous ?? -Infinity));
   }
-  const lastSeq = events.at(-1)?.seq ?? facts.last_seq;
-  await trx.updateTable('stats_case_facts').set({ last_seq: lastSeq, refreshed_at: sql`now()` }).where('case_id', '=', caseId).execute();
-  return true;
+  const ids = [...asked.keys()].sort();
+  await trx.insertInto('stats_case_facts').values(ids.map((id) => ({ case_id: id, last_seq: 0 }))).onConflict((oc) => oc.column('case_id').doNothing()).execute();
+  const facts = await trx.selectFrom('stats_case_facts').select(['case_id', 'last_seq']).where('case_id', 'in', ids).orderBy('case_id').forUpdate().execute();
+  const foldedSeq = new Map(facts.map((f) => [f.case_id, f.last_seq]));
+  const due = ids.filter((id) => {
+    const seq = asked.get(id);
+    return seq === null || seq === undefined || seq > (foldedSeq.get(id) ?? 0);
+  });
+  if (due.length === 0) return 0;
+
+  const found = await trx.selectFrom('cases').select(CASE_DIM_COLUMNS).where('id', 'in', due).execute();
+  const eventRows =
+    found.length === 0
+      ? []
+      : await trx
+          .selectFrom('work_item_events')
+          .select(['item_id', ...EVENT_COLUMNS])
+          .where('item_kind', '=', 'case')
+          .where('item_id', 'in', found.map((c) => c.id))
+          .orderBy('item_id')
+          .orderBy('seq')
+          .execute();
+  const eventsOf = new Map<string, EventRowLite[]>();
+  for (const e of eventRows) eventsOf.set(e.item_id, [...(eventsOf.get(e.item_id) ?? []), e]);
+
+  // Fold once to learn which units the cases count for, then load just those units' ancestors.
+  const categories = await loadCategoryChains(trx, found.map((c) => c.category_id));
+  const categoryLookup = lookupOf([], categories);
+  const units = found.flatMap((c) => contributionsOf(foldCaseEvents((eventsOf.get(c.id) ?? []).map(toStatsEvent)), dimsOf(c, categoryLookup)).map((x) => x.unitId));
+  const lookup = lookupOf(await loadUnitScopes(trx, units), categories);
+  const afterOf = new Map(found.map((c) => [c.id, contributionRowsOf(c, eventsOf.get(c.id) ?? [], lookup)]));
+
+  const beforeRows = await trx.selectFrom('stats_case_contributions').selectAll().where('case_id', 'in', due).orderBy('case_id').orderBy('unit_id').execute();
+  const beforeOf = new Map<string, ContributionRow[]>();
+  for (const r of beforeRows) {
+    const row: ContributionRow = {
+      unitId: r.unit_id,
+      scopeUnitIds: r.scope_unit_ids,
+      day: r.day,
+      categoryId: r.category_id,
+      channel: r.channel,
+      kind: r.kind,
+      counters: fromColumns(r),
+    };
+    beforeOf.set(r.case_id, [...(beforeOf.get(r.case_id) ?? []), row]);
+  }
+
+  const changed = due.filter((id) => {
+    const before = beforeOf.get(id) ?? [];
+    const after = afterOf.get(id) ?? [];
+    return rollupDeltas(before, after).length > 0 || !sameRows(before, after);
+  });
+  // Deltas add up across cases: one statement for the whole batch.
+  await applyRollupDeltas(trx, rollupDeltas(due.flatMap((id) => beforeOf.get(id) ?? []), due.flatMap((id) => afterOf.get(id) ?? [])));
+  if (changed.length > 0) {
+    await trx.deleteFrom('stats_case_contributions').where('case_id', 'in', changed).execute();
+    const inserts = changed.flatMap((id) => (afterOf.get(id) ?? []).map((r) => contributionInsert(id, r)));
+    // About 35 parameters a row: stay well under PostgreSQL's 65,535.
+    for (let i = 0; i < inserts.length; i += 500) await trx.insertInto('stats_case_contributions').values(inserts.slice(i, i + 500)).execute();
+  }
+  const lastSeqs = due.map((id) => eventsOf.get(id)?.at(-1)?.seq ?? foldedSeq.get(id) ?? 0);
+  await sql`
+    UPDATE stats_case_facts AS f SET last_seq = v.last_seq, refreshed_at = now()
+    FROM unnest(${due}::uuid[], ${lastSeqs}::int[]) AS v(case_id, last_seq)
+    WHERE f.case_id = v.case_id`.execute(trx);
+  return due.length;
 };
 
 // GROUPING(category_id, channel, kind) has a bit set for each dimension a grouping set leaves out.

@@ -1,17 +1,19 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Db } from '../db/database.js';
-import { consumeEvents, registerEventConsumer, type EventHandler } from './event-consumer.js';
+import { consumeEvents, registerEventConsumer, type EventBatchHandler, type EventHandler } from './event-consumer.js';
 import { runDueJobs, type JobHandlers } from './job-runner.js';
 import { sealAuditEntries } from '../db/audit.repository.js';
 import { purgeIdempotencyKeys } from '../db/case.repository.js';
 import { IDEMPOTENCY_WINDOW_MS } from '../core/case/idempotency.js';
 
-/** A module's reaction to timeline events (statistics rollups, notifications, search indexing, webhooks). */
 /**
+ * A module's reaction to timeline events (statistics rollups, notifications, search indexing, webhooks).
  * `codes`: the event codes the handler acts on, when it ignores all others; the fan-out then queues nothing
  * else for it. Leave it out when the handler looks at every event.
+ * `handleBatch`: the same work for a whole batch at once (see EventBatchHandler); `handler` still takes the
+ * events one at a time after a batch failed.
  */
-export type EventConsumerSpec = { name: string; itemKinds?: string[]; codes?: readonly string[]; handler: EventHandler };
+export type EventConsumerSpec = { name: string; itemKinds?: string[]; codes?: readonly string[]; handler: EventHandler; handleBatch?: EventBatchHandler };
 
 /**
  * Work that must commit in several steps of its own (claim, call an outside service, record), so it gets the
@@ -46,7 +48,7 @@ export const startBackground = async (
   const runOnce = async (): Promise<number> => {
     const signal = controller.signal;
     let work = await runDueJobs(db, options.handlers, now, { log: options.log, signal });
-    for (const c of options.consumers) work += await consumeEvents(db, c.name, c.handler, { now, log: options.log, limit: 500, signal });
+    for (const c of options.consumers) work += await consumeEvents(db, c.name, c.handler, { now, log: options.log, limit: 500, signal, batchHandler: c.handleBatch });
     for (const w of options.workers ?? []) if (!signal.aborted) work += await w.run(db, now(), options.log);
     // Sealing is not counted as work: it never creates more of it.
     if (!signal.aborted) await sealAuditEntries(db);

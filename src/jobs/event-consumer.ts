@@ -7,6 +7,14 @@ export type ConsumedEvent = Omit<EventView, 'actor'> & { itemKind: string; itemI
 export type EventHandler = (trx: Trx, event: ConsumedEvent) => Promise<void>;
 
 /**
+ * A whole batch at once, in queue order, for consumers whose per-event work is mostly fixed cost (statements,
+ * settings, locks) that many events can share, or that only need the latest state of each item. It must do
+ * what the event handler would do for each event in turn; when it fails, the events are handled one at a time
+ * by the event handler, which isolates the failing one.
+ */
+export type EventBatchHandler = (trx: Trx, events: readonly ConsumedEvent[]) => Promise<void>;
+
+/**
  * Registers a consumer; from then on every new event of its item kinds (and of its codes, when it names
  * them) is queued for it. Idempotent; the spec in the code wins over what an earlier version registered.
  */
@@ -68,12 +76,28 @@ const toConsumedEvent = (row: OutboxRow): ConsumedEvent => ({
  * together. Any handler failing rolls the whole batch back (null), and the caller handles those events one
  * at a time, which isolates the failing one.
  */
-const consumeBatch = async (db: Db, consumer: string, handler: EventHandler, size: number, at: Date, signal?: AbortSignal): Promise<{ handled: number; claimed: number } | null> => {
+const consumeBatch = async (
+  db: Db,
+  consumer: string,
+  handler: EventHandler,
+  batchHandler: EventBatchHandler | undefined,
+  size: number,
+  at: Date,
+  signal?: AbortSignal,
+): Promise<{ handled: number; claimed: number } | null> => {
   try {
     return await db.transaction().execute(async (trx) => {
       const rows = await claimEvents(trx, consumer, at, size);
       const done: string[] = [];
-      for (const row of rows) {
+      if (batchHandler && rows.length > 0) {
+        try {
+          await batchHandler(trx, rows.map(toConsumedEvent));
+        } catch (error) {
+          throw new HandlerFailed(error instanceof Error ? error.message : String(error));
+        }
+        done.push(...rows.map((row) => String(row.outbox_id)));
+      }
+      for (const row of batchHandler ? [] : rows) {
         if (signal?.aborted) break;
         try {
           await handler(trx, toConsumedEvent(row));
@@ -145,13 +169,13 @@ const consumeOneByOne = async (db: Db, consumer: string, handler: EventHandler, 
 /**
  * Handles up to `limit` queued events of one consumer, in queue order, in batches (see BATCH_SIZE): exactly
  * once, because the handler's writes and the removal of the queue row commit together. SKIP LOCKED lets
- * several workers share a consumer.
+ * several workers share a consumer. With `batchHandler`, each batch goes to it in one call.
  */
 export const consumeEvents = async (
   db: Db,
   consumer: string,
   handler: EventHandler,
-  options: { limit?: number; now?: () => Date; log?: (message: string) => void; signal?: AbortSignal } = {},
+  options: { limit?: number; now?: () => Date; log?: (message: string) => void; signal?: AbortSignal; batchHandler?: EventBatchHandler } = {},
 ): Promise<number> => {
   const now = options.now ?? (() => new Date());
   const limit = options.limit ?? 1000;
@@ -159,7 +183,7 @@ export const consumeEvents = async (
   let seen = 0;
   while (seen < limit && !options.signal?.aborted) {
     const size = Math.min(BATCH_SIZE, limit - seen);
-    const batch = await consumeBatch(db, consumer, handler, size, now(), options.signal);
+    const batch = await consumeBatch(db, consumer, handler, options.batchHandler, size, now(), options.signal);
     if (batch === null) {
       const single = await consumeOneByOne(db, consumer, handler, size, now, options);
       handled += single.handled;

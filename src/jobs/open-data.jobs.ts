@@ -1,6 +1,6 @@
 import { OPEN_DATA_REFRESH_ALL_JOB } from '../core/open-data/open-data.types.js';
 import { enqueueJob } from '../db/jobs.repository.js';
-import { refreshOpenDataBatch, refreshOpenDataCase } from '../db/open-data.repository.js';
+import { loadOpenDataInputs, refreshOpenDataBatch, refreshOpenDataCase } from '../db/open-data.repository.js';
 import type { EventConsumerSpec } from './background.js';
 import type { JobHandlers } from './job-runner.js';
 
@@ -14,6 +14,15 @@ export const openDataConsumers: EventConsumerSpec[] = [
     handler: async (trx, event) => {
       if (event.itemKind !== 'case') return;
       await refreshOpenDataCase(trx, event.itemId, event.at);
+    },
+    // The snapshot depends only on the case as it is now: each case of a batch once, at its latest event's
+    // time, with the rules and settings read once.
+    handleBatch: async (trx, events) => {
+      const latest = new Map<string, Date>();
+      for (const e of events) if (e.itemKind === 'case') latest.set(e.itemId, e.at);
+      if (latest.size === 0) return;
+      const loaded = await loadOpenDataInputs(trx);
+      for (const [caseId, at] of latest) await refreshOpenDataCase(trx, caseId, at, loaded);
     },
   },
 ];

@@ -24,6 +24,11 @@ export const searchConsumers: EventConsumerSpec[] = [
     handler: async (trx, event) => {
       await indexCase(trx, event.itemId, { now: new Date() });
     },
+    // The search row is rebuilt from the case as it is now, so a case with several events in a batch is
+    // indexed once.
+    handleBatch: async (trx, events) => {
+      for (const caseId of new Set(events.map((e) => e.itemId))) await indexCase(trx, caseId, { now: new Date() });
+    },
   },
   {
     name: 'search.auto_dispatch',

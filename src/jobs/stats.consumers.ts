@@ -1,4 +1,4 @@
-import { refreshCaseStats } from '../db/stats.repository.js';
+import { refreshCaseStats, refreshCasesStats } from '../db/stats.repository.js';
 import type { EventConsumerSpec } from './background.js';
 
 /** The consumer name the stats migration subscribed; it must not change, or the queue would be orphaned. */
@@ -15,6 +15,10 @@ export const statsConsumers: EventConsumerSpec[] = [
     handler: async (trx, event) => {
       if (event.itemKind !== 'case') return;
       await refreshCaseStats(trx, event.itemId, event.seq);
+    },
+    // A batch folds each of its cases once, with the same few statements for all of them.
+    handleBatch: async (trx, events) => {
+      await refreshCasesStats(trx, events.filter((e) => e.itemKind === 'case').map((e) => ({ caseId: e.itemId, seq: e.seq })));
     },
   },
 ];

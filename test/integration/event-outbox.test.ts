@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumeEvents, registerEventConsumer, type ConsumedEvent } from '../../src/jobs/event-consumer.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -91,5 +92,45 @@ describe('event outbox', () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(10);
     expect(new Set(seen).size).toBe(10);
     expect(seen).toHaveLength(10);
+  });
+  it('gives a consumer with a batch handler each batch in one call, and after a failed batch goes event by event', async () => {
+    await registerEventConsumer(t.database.db, 'test.batch');
+    const ids = [await newDispatchedCase(), await newDispatchedCase(), await newDispatchedCase()];
+    const batches: string[][] = [];
+    const single: string[] = [];
+    const n = await consumeEvents(t.database.db, 'test.batch', async (_trx, e) => void single.push(e.code), {
+      batchHandler: async (_trx, events) => void batches.push(events.map((e) => `${e.itemId} ${e.seq}`)),
+    });
+    expect(n).toBe(6);
+    expect(single).toEqual([]);
+    expect(batches).toEqual([ids.flatMap((id) => [`${id} 1`, `${id} 2`])]);
+
+    // A batch that fails writes nothing: its events go one at a time to the event handler, and only the one
+    // that fails there too is kept for later.
+    await registerEventConsumer(t.database.db, 'test.batch_fail');
+    await sql`CREATE TABLE test_batch_marks (mark text PRIMARY KEY)`.execute(t.database.db);
+    const [first, second] = [await newDispatchedCase(), await newDispatchedCase()];
+    const written: string[] = [];
+    const m = await consumeEvents(
+      t.database.db,
+      'test.batch_fail',
+      async (trx, e) => {
+        if (e.itemId === second && e.seq === 1) throw new Error('bad event');
+        await sql`INSERT INTO test_batch_marks VALUES (${`${e.itemId} ${e.seq}`})`.execute(trx);
+        written.push(`${e.itemId} ${e.seq}`);
+      },
+      {
+        batchHandler: async (trx, events) => {
+          for (const e of events) await sql`INSERT INTO test_batch_marks VALUES (${`${e.itemId} ${e.seq}`})`.execute(trx);
+          throw new Error('bad batch');
+        },
+      },
+    );
+    expect(m).toBe(3);
+    expect(written).toEqual([`${first} 1`, `${first} 2`, `${second} 2`]);
+    const marks = await sql<{ mark: string }>`SELECT mark FROM test_batch_marks`.execute(t.database.db);
+    expect(marks.rows.map((r) => r.mark).sort()).toEqual([`${first} 1`, `${first} 2`, `${second} 2`].sort());
+    const left = await t.database.db.selectFrom('event_outbox').select(['attempts', 'last_error']).where('consumer', '=', 'test.batch_fail').execute();
+    expect(left).toEqual([{ attempts: 1, last_error: 'bad event' }]);
   });
 });

@@ -100,16 +100,18 @@ describe('rollups under concurrent updates', () => {
     const masterId = await register(-1);
     const ids = await Promise.all(Array.from({ length: 24 }, (_, i) => register(i)));
 
-    // Three consumers share the queue while the cases move, and a rebuild runs in the middle of it all.
+    // Three consumers share the queue while the cases move, and a rebuild runs in the middle of it all. Two fold
+    // whole batches at once (as the server does), one folds event by event (as after a failed batch).
     let isRunning = true;
-    const handler = statsConsumers.find((c) => c.name === STATS_CONSUMER)?.handler;
-    if (!handler) throw new Error('no stats consumer');
-    const worker = async () => {
+    const spec = statsConsumers.find((c) => c.name === STATS_CONSUMER);
+    if (!spec?.handleBatch) throw new Error('no stats consumer with a batch handler');
+    const worker = async (isBatch: boolean) => {
       while (isRunning) {
-        if ((await consumeEvents(workerDb, STATS_CONSUMER, handler, { limit: 7 })) === 0) await sleep(3);
+        const options = { limit: 7, batchHandler: isBatch ? spec.handleBatch : undefined };
+        if ((await consumeEvents(workerDb, STATS_CONSUMER, spec.handler, options)) === 0) await sleep(3);
       }
     };
-    const workers = [worker(), worker(), worker()];
+    const workers = [worker(true), worker(true), worker(false)];
     const stories = Promise.all(ids.map((id, i) => story(i, id, masterId)));
     await sleep(150);
     const midway = await rebuildStats(workerDb);
