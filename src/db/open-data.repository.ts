@@ -48,7 +48,17 @@ const labelsOf = (path: string | null | undefined): string[] => (path ? path.spl
  * (so a case that becomes private, or a rule that tightens, takes it off the portal at its next event or
  * refresh), else inserted or updated. Staff edits and a withdrawal survive the refresh.
  */
-export const refreshOpenDataCase = async (trx: DbOrTrx, caseId: string, now: Date, loaded?: { rules: PublicationRule[]; settings: OpenDataSettings }): Promise<'published' | 'pending' | 'withdrawn' | 'removed' | 'missing'> => {
+/**
+ * `publishedAt`: the time a first publication is stamped with, when it is not `now`: a batch refreshes a case
+ * once, at its latest event, but publishes it as of its first one, as event-by-event refreshes would.
+ */
+export const refreshOpenDataCase = async (
+  trx: DbOrTrx,
+  caseId: string,
+  now: Date,
+  loaded?: { rules: PublicationRule[]; settings: OpenDataSettings },
+  publishedAt: Date = now,
+): Promise<'published' | 'pending' | 'withdrawn' | 'removed' | 'missing'> => {
   const c = await trx
     .selectFrom('cases as c')
     .leftJoin('requesters as q', 'q.id', 'c.requester_id')
@@ -112,7 +122,7 @@ export const refreshOpenDataCase = async (trx: DbOrTrx, caseId: string, now: Dat
     reply_due_at: c.reply_due_at, auto_title: snapshot.title, auto_text: snapshot.text, auto_reply: snapshot.reply,
     served_title: next.served?.title ?? null, served_text: next.served?.text ?? null, served_reply: next.served?.reply ?? null,
     has_unreviewed_changes: next.hasUnreviewedChanges, updated_at: now,
-    ...(next.state === 'published' && !current?.published_at ? { published_at: now } : {}),
+    ...(next.state === 'published' && !current?.published_at ? { published_at: publishedAt } : {}),
   };
   if (current) await trx.updateTable('open_data_cases').set(values).where('case_id', '=', caseId).execute();
   else await trx.insertInto('open_data_cases').values({ case_id: caseId, public_id: randomBytes(6).toString('hex'), ...values }).execute();

@@ -153,9 +153,14 @@ const contributionInsert = (caseId: string, r: ContributionRow): Insertable<Stat
 });
 
 const applyRollupDeltas = async (trx: Trx, deltas: readonly RollupDelta[]): Promise<void> => {
-  if (deltas.length === 0) return;
+  // Rows in key order, so that concurrent writers lock rollup rows in the same order and cannot deadlock; in
+  // chunks of at most 1,000 rows (32 parameters each), under PostgreSQL's 65,535 parameters, as a batch of
+  // cases deep in the unit tree can make thousands.
+  for (let i = 0; i < deltas.length; i += 1000) await insertRollupDeltas(trx, deltas.slice(i, i + 1000));
+};
+
+const insertRollupDeltas = async (trx: Trx, deltas: readonly RollupDelta[]): Promise<void> => {
   const increments = Object.fromEntries(COUNTER_COLUMNS.map((col) => [col, sql`${sql.ref(`stats_rollups.${col}`)} + ${sql.ref(`excluded.${col}`)}`]));
-  // One statement, rows in key order: concurrent writers lock rollup rows in the same order and cannot deadlock.
   await trx
     .insertInto('stats_rollups')
     .values(

@@ -83,8 +83,9 @@ const consumeBatch = async (
   batchHandler: EventBatchHandler | undefined,
   size: number,
   at: Date,
-  signal?: AbortSignal,
+  options: { log?: (message: string) => void; signal?: AbortSignal },
 ): Promise<{ handled: number; claimed: number } | null> => {
+  const { signal } = options;
   try {
     return await db.transaction().execute(async (trx) => {
       const rows = await claimEvents(trx, consumer, at, size);
@@ -110,7 +111,11 @@ const consumeBatch = async (
       return { handled: done.length, claimed: rows.length };
     });
   } catch (error) {
-    if (error instanceof HandlerFailed) return null;
+    if (error instanceof HandlerFailed) {
+      // Said once here: the one-by-one pass that follows logs only the events that fail on their own.
+      if (batchHandler) options.log?.(`event consumer ${consumer}: a batch failed (${error.message}); handling its events one at a time`);
+      return null;
+    }
     throw error;
   }
 };
@@ -183,7 +188,7 @@ export const consumeEvents = async (
   let seen = 0;
   while (seen < limit && !options.signal?.aborted) {
     const size = Math.min(BATCH_SIZE, limit - seen);
-    const batch = await consumeBatch(db, consumer, handler, options.batchHandler, size, now(), options.signal);
+    const batch = await consumeBatch(db, consumer, handler, options.batchHandler, size, now(), options);
     if (batch === null) {
       const single = await consumeOneByOne(db, consumer, handler, size, now, options);
       handled += single.handled;

@@ -16,13 +16,17 @@ export const openDataConsumers: EventConsumerSpec[] = [
       await refreshOpenDataCase(trx, event.itemId, event.at);
     },
     // The snapshot depends only on the case as it is now: each case of a batch once, at its latest event's
-    // time, with the rules and settings read once.
+    // time (a first publication at its first event's, as one by one), with the rules and settings read once.
     handleBatch: async (trx, events) => {
-      const latest = new Map<string, Date>();
-      for (const e of events) if (e.itemKind === 'case') latest.set(e.itemId, e.at);
-      if (latest.size === 0) return;
+      const times = new Map<string, { first: Date; latest: Date }>();
+      for (const e of events) {
+        if (e.itemKind !== 'case') continue;
+        const known = times.get(e.itemId);
+        times.set(e.itemId, { first: known?.first ?? e.at, latest: e.at });
+      }
+      if (times.size === 0) return;
       const loaded = await loadOpenDataInputs(trx);
-      for (const [caseId, at] of latest) await refreshOpenDataCase(trx, caseId, at, loaded);
+      for (const [caseId, { first, latest }] of times) await refreshOpenDataCase(trx, caseId, latest, loaded, first);
     },
   },
 ];

@@ -111,6 +111,7 @@ describe('event outbox', () => {
     await sql`CREATE TABLE test_batch_marks (mark text PRIMARY KEY)`.execute(t.database.db);
     const [first, second] = [await newDispatchedCase(), await newDispatchedCase()];
     const written: string[] = [];
+    const logged: string[] = [];
     const m = await consumeEvents(
       t.database.db,
       'test.batch_fail',
@@ -120,6 +121,7 @@ describe('event outbox', () => {
         written.push(`${e.itemId} ${e.seq}`);
       },
       {
+        log: (message) => void logged.push(message),
         batchHandler: async (trx, events) => {
           for (const e of events) await sql`INSERT INTO test_batch_marks VALUES (${`${e.itemId} ${e.seq}`})`.execute(trx);
           throw new Error('bad batch');
@@ -132,5 +134,9 @@ describe('event outbox', () => {
     expect(marks.rows.map((r) => r.mark).sort()).toEqual([`${first} 1`, `${first} 2`, `${second} 2`].sort());
     const left = await t.database.db.selectFrom('event_outbox').select(['attempts', 'last_error']).where('consumer', '=', 'test.batch_fail').execute();
     expect(left).toEqual([{ attempts: 1, last_error: 'bad event' }]);
+    expect(logged).toEqual([
+      'event consumer test.batch_fail: a batch failed (bad batch); handling its events one at a time',
+      'event consumer test.batch_fail: bad event',
+    ]);
   });
 });

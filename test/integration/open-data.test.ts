@@ -83,6 +83,16 @@ describe('the public list', () => {
     expect(Object.keys(report ?? {}).sort()).toEqual(['category', 'district', 'id', 'location', 'registeredOn', 'repliedOn', 'reply', 'status', 'text', 'title']);
   });
 
+  it('dates a publication from the case\'s first event, though the background refreshed all its events in one batch', async () => {
+    const id = caseIds['report'] as string;
+    const row = await t.database.db.selectFrom('open_data_cases').select(['state', 'published_at']).where('case_id', '=', id).executeTakeFirstOrThrow();
+    const events = await t.database.db.selectFrom('work_item_events').select(['code', 'at']).where('item_kind', '=', 'case').where('item_id', '=', id).orderBy('seq').execute();
+    expect(events.map((e) => e.code)).toEqual(['case.registered', 'case.dispatched', 'case.accepted', 'case.replied']);
+    expect(row.state).toBe('published');
+    expect(row.published_at).toEqual(events[0]?.at);
+    expect(row.published_at).not.toEqual(events.at(-1)?.at);
+  });
+
   it('never publishes petitions, private categories or cases marked private, and waits for review where the kind asks', async () => {
     expect(await publicIdOf('petition')).toBeUndefined();
     expect(await publicIdOf('wages')).toBeUndefined();

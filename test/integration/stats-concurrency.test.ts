@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/database.js';
-import { COUNTER_COLUMNS, rebuildStats } from '../../src/db/stats.repository.js';
+import { COUNTER_COLUMNS, rebuildStats, refreshCasesStats } from '../../src/db/stats.repository.js';
 import { consumeEvents } from '../../src/jobs/event-consumer.js';
 import { STATS_CONSUMER, statsConsumers } from '../../src/jobs/stats.consumers.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -152,5 +152,25 @@ describe('rollups under concurrent updates', () => {
 
     const pending = await t.database.db.selectFrom('event_outbox').select((eb) => eb.fn.countAll<string>().as('n')).where('consumer', '=', STATS_CONSUMER).executeTakeFirst();
     expect(Number(pending?.n)).toBe(0);
+  });
+  it('fold a batch whose cases make more rollup rows than one statement can carry', async () => {
+    // Each case dispatched, then moved to a month of its own: every case adds rows for its own day and month,
+    // for both units and the units above them, so 150 of them make thousands of rollup rows.
+    const ids = await Promise.all(Array.from({ length: 150 }, (_, i) => register(100 + i)));
+    for (const [i, id] of ids.entries()) {
+      await act('dispatcher', id, 'dispatch', { unitId: units.get(['hrss', 'market'][i % 2] as string) });
+      await sql`UPDATE cases SET created_at = created_at - make_interval(months => ${i + 1}) WHERE id = ${id}`.execute(t.database.db);
+    }
+    const before = (await snapshot(t.database.db)).length;
+    const folded = await t.database.db.transaction().execute((trx) => refreshCasesStats(trx, ids.map((caseId) => ({ caseId }))));
+    expect(folded).toBe(150);
+    const incremental = await snapshot(t.database.db);
+    // More than 65,535 parameters in one statement (32 per row).
+    expect(incremental.length - before).toBeGreaterThan(2100);
+    await rebuildStats(t.database.db);
+    expect(await snapshot(t.database.db)).toEqual(incremental);
+    // The queued events of these cases are already folded: working them off changes nothing.
+    await t.runBackground();
+    expect(await snapshot(t.database.db)).toEqual(incremental);
   });
 });
