@@ -20,7 +20,7 @@
  * LOAD_CPU_PROF=1 runs the server with --cpu-prof and prints its top functions and packages.
  * LOAD_DRAIN_SECONDS=n then watches the idle server work off the event consumers' queue for up to n seconds.
  * BENCH_ENTRY=build runs the server compiled by tsc instead of through tsx (see bench/lib/server-process.ts).
- * LOAD_PG_STATEMENTS=1 preloads pg_stat_statements (one extra restart) and prints PostgreSQL's top statements
+ * LOAD_PG_STATEMENTS=1 preloads pg_stat_statements (one extra restart) and prints PostgreSQL's top statements, with their planning time
  * (`full`: with their whole text).
  * LOAD_WORKER=separate runs the background work (timers, event consumers) in a `bihuan worker` process beside a
  * server started with BIHUAN_BACKGROUND=off, and prints its CPU apart; `none` runs no background work at all
@@ -338,27 +338,35 @@ const spawnWorker = (options: { dataDir: string; pgUrl: string; logFile: string 
   return child;
 };
 
-/** PostgreSQL's side of the run: the statements that took the most execution time (pg_stat_statements). */
+/**
+ * PostgreSQL's side of the run: the statements that took the most time, planning and execution together
+ * (pg_stat_statements with track_planning).
+ */
 const printTopStatements = async (pgUrl: string): Promise<void> => {
   const result = await withPg(pgUrl, (db) =>
-    db.query<{ query: string; calls: string; total: number; mean: number }>(
-      `SELECT query, calls, total_exec_time AS total, mean_exec_time AS mean FROM pg_stat_statements
-        WHERE query NOT ILIKE '%pg_stat%' ORDER BY total_exec_time DESC LIMIT 15`,
+    db.query<{ query: string; calls: string; total: number; plan: number; mean: number }>(
+      `SELECT query, calls, total_exec_time + total_plan_time AS total, total_plan_time AS plan, mean_exec_time AS mean FROM pg_stat_statements
+        WHERE query NOT ILIKE '%pg_stat%' ORDER BY total_exec_time + total_plan_time DESC LIMIT 15`,
     ),
   );
   const all = await withPg(pgUrl, (db) =>
-    db.query<{ total: number; calls: string }>(
-      'SELECT sum(total_exec_time) AS total, sum(calls) AS calls FROM pg_stat_statements',
+    db.query<{ exec: number; plan: number; calls: string }>(
+      'SELECT sum(total_exec_time) AS exec, sum(total_plan_time) AS plan, sum(calls) AS calls FROM pg_stat_statements',
     ),
   );
-  const sum = Number(all.rows[0]?.total ?? 0);
+  const exec = Number(all.rows[0]?.exec ?? 0);
+  const plan = Number(all.rows[0]?.plan ?? 0);
+  const sum = exec + plan;
   console.log(
-    `\nPostgreSQL statements by execution time (pg_stat_statements; ${Number(all.rows[0]?.calls ?? 0)} calls, ${(sum / 1000).toFixed(1)} s in all):`,
+    `\nPostgreSQL statements by planning + execution time (pg_stat_statements; ${Number(all.rows[0]?.calls ?? 0)} calls; ` +
+      `${(exec / 1000).toFixed(1)} s executing, ${(plan / 1000).toFixed(1)} s planning):`,
   );
+  console.log('  share      calls  run ms/call  plan ms/call  statement');
   for (const r of result.rows) {
-    const text = r.query.replace(/\s+/g, ' ').slice(0, process.env.LOAD_PG_STATEMENTS === 'full' ? undefined : 150);
+    const text = r.query.replace(/\s+/g, ' ').slice(0, process.env.LOAD_PG_STATEMENTS === 'full' ? undefined : 130);
+    const calls = Math.max(Number(r.calls), 1);
     console.log(
-      `  ${((100 * r.total) / Math.max(sum, 1)).toFixed(1).padStart(5)}%  ${String(r.calls).padStart(7)} calls  ${r.mean.toFixed(2).padStart(7)} ms  ${text}`,
+      `  ${((100 * r.total) / Math.max(sum, 1)).toFixed(1).padStart(5)}%  ${String(r.calls).padStart(7)}  ${r.mean.toFixed(3).padStart(11)}  ${(r.plan / calls).toFixed(3).padStart(12)}  ${text}`,
     );
   }
 };
@@ -453,8 +461,14 @@ const main = async (): Promise<void> => {
       const ms = await waitReady(server, logFile);
       if (WORKER === 'separate') worker = spawnWorker({ dataDir: dir, pgUrl, logFile: path.join(dir, 'worker.log') });
       baseUrl = server.url;
-      if (PG_STATEMENTS)
+      if (PG_STATEMENTS) {
         await withPg(pgUrl, (db) => db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements'));
+        // Planning is reported apart: for small statements it costs more than running them.
+        await withPg(pgUrl, async (db) => {
+          await db.query('ALTER SYSTEM SET pg_stat_statements.track_planning = on');
+          await db.query('SELECT pg_reload_conf()');
+        });
+      }
       console.log(
         `server started in ${ms} ms (fresh embedded PostgreSQL in ${dir}, log level ${process.env.BENCH_LOG_LEVEL ?? 'warn'}${profDir ? ', --cpu-prof' : ''}, ` +
           `background work ${WORKER === 'in-server' ? 'in the server' : WORKER === 'separate' ? 'in a separate `bihuan worker`' : 'off'})`,
