@@ -22,6 +22,12 @@ describe('configuration', () => {
     expect(loadConfig({ BIHUAN_BACKGROUND: 'off' }).isBackgroundEnabled).toBe(false);
   });
 
+  it('prepares plan-stable statements unless BIHUAN_DB_PREPARE is off, and refuses a value it cannot read', () => {
+    expect(loadConfig({}).isPreparingStatements).toBe(true);
+    expect(loadConfig({ BIHUAN_DB_PREPARE: 'off' }).isPreparingStatements).toBe(false);
+    expect(() => loadConfig({ BIHUAN_DB_PREPARE: 'sometimes' })).toThrow(/BIHUAN_DB_PREPARE/);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', BIHUAN_DEMO_PASSWORD: '' })).toMatchObject({ databaseUrl: undefined, demoPassword: undefined });
   });

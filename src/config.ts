@@ -29,6 +29,7 @@ const configSchema = z.object({
   BIHUAN_TRUST_PROXY: booleanish.default(false),
   BIHUAN_JOB_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   BIHUAN_BACKGROUND: booleanish.default(true),
+  BIHUAN_DB_PREPARE: booleanish.default(true),
   BIHUAN_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
 });
 
@@ -47,6 +48,8 @@ export type Config = {
   jobPollMs: number;
   /** Off: this process only serves requests; `bihuan worker` processes do the background work. */
   isBackgroundEnabled: boolean;
+  /** Off: every statement is sent unnamed (for a connection pooler that cannot keep prepared statements). */
+  isPreparingStatements: boolean;
   /** Finished cases are anonymised this many days after closing; 0 keeps them forever. */
   retentionDays: number;
 };
@@ -92,6 +95,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     isBehindProxy: c.BIHUAN_TRUST_PROXY,
     jobPollMs: c.BIHUAN_JOB_POLL_MS,
     isBackgroundEnabled: c.BIHUAN_BACKGROUND,
+    isPreparingStatements: c.BIHUAN_DB_PREPARE,
     retentionDays: c.BIHUAN_RETENTION_DAYS,
   };
 };

@@ -41,7 +41,7 @@ export const startServer = async (
     databaseUrl = embedded.url;
     log(`Embedded PostgreSQL is running with its data in ${config.dataDir}`);
   }
-  const db = createDb(databaseUrl);
+  const db = createDb(databaseUrl, { isPreparing: config.isPreparingStatements });
   try {
     const applied = await migrateToLatest(db);
     if (applied.length > 0) log(`Applied migrations: ${applied.join(', ')}`);

@@ -1,6 +1,7 @@
 import { Kysely, Migrator, PostgresDialect, type KyselyConfig, type Transaction } from 'kysely';
 import pg from 'pg';
 import { migrations } from './migrations/index.js';
+import { createPreparingPool, isPreparingEnabled } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -15,7 +16,7 @@ pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 export const createDb = (
   connectionString: string,
-  options: { max?: number; onIdleError?: (error: Error) => void; log?: KyselyConfig['log'] } = {},
+  options: { max?: number; onIdleError?: (error: Error) => void; log?: KyselyConfig['log']; isPreparing?: boolean } = {},
 ): Db => {
   // JIT compilation costs about a second per statement on list queries over 100k cases and pays off only for
   // long analytical scans, which we do not run in requests (the statistics read rollups).
@@ -27,7 +28,11 @@ export const createDb = (
   const onError = options.onIdleError ?? ((error: Error) => console.error(`database connection lost: ${error.message}`));
   pool.on('error', () => {}); // the client's own listener below has already reported it
   pool.on('connect', (client) => client.on('error', onError));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(options.log ? { log: options.log } : {}) });
+  const isPreparing = options.isPreparing ?? isPreparingEnabled();
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({ pool: isPreparing ? createPreparingPool(pool) : pool }),
+    ...(options.log ? { log: options.log } : {}),
+  });
 };
 
 export const migrateToLatest = async (db: Db): Promise<string[]> => {
