@@ -616,7 +616,14 @@ const main = async (): Promise<void> => {
           `after the run: ${s.cases} cases, ${s.events} timeline events, ${s.outbox} outbox rows pending, ${s.audit} audit entries (${s.unsealed} not yet sealed)`,
         );
       if (PG_STATEMENTS) await printTopStatements(pgUrl);
-      if (DRAIN_SECONDS > 0 && server && pm) await measureDrain(pgUrl, server.pid, pm);
+      if (DRAIN_SECONDS > 0 && server && pm) {
+        if (PG_STATEMENTS) await withPg(pgUrl, (db) => db.query('SELECT pg_stat_statements_reset()'));
+        await measureDrain(pgUrl, server.pid, pm);
+        if (PG_STATEMENTS) {
+          console.log('\n(the statements of the drain)');
+          await printTopStatements(pgUrl);
+        }
+      }
     }
   } finally {
     if (worker && worker.exitCode === null) {

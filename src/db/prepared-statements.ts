@@ -15,8 +15,11 @@ import type pg from 'pg';
  * unnamed (see `isPlanStable`): a unit's scope can match one case or all of them.
  */
 
-/** What makes a plan depend on the values: scope (ltree), text search, patterns, similarity, paging. */
-const VALUE_DEPENDENT = /<@|@>|@@|%|\b(?:i?like|similarity|word_similarity|tsquery|limit|offset)\b/i;
+/**
+ * What makes a plan depend on the values: scope (ltree), text search, patterns, similarity, paging, and arrays
+ * (`= ANY($1)`: a generic plan cannot know how many elements; the search-term look-up got ten times slower).
+ */
+const VALUE_DEPENDENT = /<@|@>|@@|%|\b(?:i?like|similarity|word_similarity|tsquery|limit|offset)\b|\b(?:any|all)\s*\(/i;
 /**
  * Lists of values (`IN ($1, $2, …)`, multi-row `VALUES`) change their text with their length, so each length
  * would take a prepared statement of its own.
