@@ -20,7 +20,9 @@ export const createDb = (
 ): Db => {
   // JIT compilation costs about a second per statement on list queries over 100k cases and pays off only for
   // long analytical scans, which we do not run in requests (the statistics read rollups).
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, application_name: 'bihuan', options: '-c jit=off' });
+  // A connection lives an hour at most, so that what it holds on the server (prepared statements, caches) does
+  // not grow for the life of the process.
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, application_name: 'bihuan', options: '-c jit=off', maxLifetimeSeconds: 3600 });
   // A connection closed by the server (restart, crash, failover, admin) emits 'error'; without a listener Node
   // treats it as uncaught and the whole process dies. An idle connection reports on the pool; one checked out
   // (inside a transaction, between two statements) only on its own client, so every client gets a listener

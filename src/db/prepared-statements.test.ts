@@ -8,6 +8,9 @@ describe('isPlanStable', () => {
     expect(isPlanStable('select "cases".*, "intake"."path" from "cases" inner join "units" as "intake" on "intake"."id" = "cases"."intake_unit_id" where "cases"."id" = $1', 1)).toBe(true);
     expect(isPlanStable(`insert into "work_item_events" ("item_kind", "item_id", "seq") values (${params(3)})`, 3)).toBe(true);
     expect(isPlanStable('update "cases" set "status" = $1, "updated_at" = $2 where "id" = $3', 3)).toBe(true);
+    expect(isPlanStable('select "e"."id" from "work_item_events" as "e" where "e"."item_kind" = $1 and "e"."item_id" = $2 order by "e"."seq"', 2)).toBe(true);
+    expect(isPlanStable('insert into "t" ("a", "b") values ($1, $2) on conflict ("a") do update set "b" = $3', 3)).toBe(true);
+    expect(isPlanStable('select "id" from "sessions" where "token_hash" = $1', 1)).toBe(true);
   });
 
   it('leaves unnamed what depends on the values: scopes, text search, patterns, paging', () => {
@@ -21,6 +24,14 @@ describe('isPlanStable', () => {
     expect(isPlanStable('select "id" from "cases" order by "created_at" desc limit $1 offset $2', 2)).toBe(false);
     expect(isPlanStable('select "lexeme", "df" from "search_terms" where ("lexeme" = $1 or "lexeme" = ANY($2::text[]))', 2)).toBe(false);
     expect(isPlanStable('select "id" from "cases" where "status" <> all ($1)', 1)).toBe(false);
+  });
+
+  it('leaves unnamed any other comparison with a value: ranges, and columns a partial index may be built on', () => {
+    expect(isPlanStable('select count(*) from "open_data_cases" where "state" = $1 and "registered_at" >= $2 and "registered_at" < $3', 3)).toBe(false);
+    expect(isPlanStable('select "id" from "callback_tasks" where "status" = $1 and "case_id" = $2', 2)).toBe(false);
+    expect(isPlanStable('select "id" from "categories" where "id" = $1 and "is_active" = $2', 2)).toBe(false);
+    expect(isPlanStable('update "cases" set "status" = $1 where "id" = $2 and "updated_at" < $3', 3)).toBe(false);
+    expect(isPlanStable('select "id" from "jobs" where "run_at" <= $1', 1)).toBe(false);
   });
 
   it('leaves unnamed lists of values, whose text changes with their length', () => {

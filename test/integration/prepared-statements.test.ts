@@ -47,6 +47,8 @@ describe('prepared statements', () => {
         db.selectFrom('cases').select('id').where('status', '=', 'registered').orderBy('created_at', 'desc').limit(20),
         db.selectFrom('units').select('id').where('code', 'like', 'city%'),
         db.selectFrom('units').select('id').where('id', 'in', units.slice(0, 3).map((u) => u.id)),
+        db.selectFrom('cases').select('id').where('status', '=', 'registered'),
+        db.selectFrom('cases').select('id').where('created_at', '>=', new Date(0)),
       ];
       for (const s of statements) for (let i = 0; i < 3; i += 1) await s.execute();
       const prepared = (await preparedOf(db)).map((p) => p.statement);
@@ -80,16 +82,34 @@ describe('prepared statements', () => {
     });
   });
 
-  it('after a schema change, fail the one call whose plan is stale, then prepare the statement afresh', async () => {
+  it('after a schema change, send a stale statement again unnamed outside a transaction, fail it inside one, and replace the connection', async () => {
     await sql`CREATE TABLE prepared_probe (id int PRIMARY KEY, a text)`.execute(database.db);
     await sql`INSERT INTO prepared_probe VALUES (1, 'one')`.execute(database.db);
+    const read = (db: Db) => sql<Record<string, unknown>>`SELECT * FROM prepared_probe WHERE id = ${1}`.execute(db);
+    const pidOf = async (db: Db) => (await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(db)).rows[0]?.pid;
+    let stalePid: number | undefined;
     await database.db.connection().execute(async (db) => {
-      const read = () => sql<Record<string, unknown>>`SELECT * FROM prepared_probe WHERE id = ${1}`.execute(db);
-      expect((await read()).rows).toEqual([{ id: 1, a: 'one' }]);
+      stalePid = await pidOf(db);
+      expect((await read(db)).rows).toEqual([{ id: 1, a: 'one' }]);
+      expect((await preparedOf(db)).map((p) => p.statement)).toContain('SELECT * FROM prepared_probe WHERE id = $1');
       await sql`ALTER TABLE prepared_probe ADD COLUMN b text DEFAULT 'two'`.execute(db);
-      await expect(read()).rejects.toMatchObject({ code: '0A000' });
-      expect((await read()).rows).toEqual([{ id: 1, a: 'one', b: 'two' }]);
-      expect((await read()).rows).toEqual([{ id: 1, a: 'one', b: 'two' }]);
+      expect((await read(db)).rows).toEqual([{ id: 1, a: 'one', b: 'two' }]);
+      expect((await read(db)).rows).toEqual([{ id: 1, a: 'one', b: 'two' }]);
     });
+    // Back in the pool, the connection was closed: its backend is gone.
+    const deadline = Date.now() + 5000;
+    const isAlive = async () =>
+      (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE pid = ${stalePid ?? -1}`.execute(unprepared)).rows[0]?.n === 1;
+    while ((await isAlive()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await isAlive()).toBe(false);
+
+    // Inside a transaction the statement cannot be sent again: that call, and so the transaction, fails.
+    const inTransaction = database.db.transaction().execute(async (trx) => {
+      expect((await read(trx)).rows).toEqual([{ id: 1, a: 'one', b: 'two' }]);
+      await sql`ALTER TABLE prepared_probe ADD COLUMN c text DEFAULT 'three'`.execute(trx);
+      await read(trx);
+    });
+    await expect(inTransaction).rejects.toMatchObject({ code: '0A000' });
+    expect((await read(database.db)).rows).toEqual([{ id: 1, a: 'one', b: 'two' }]);
   });
 });
