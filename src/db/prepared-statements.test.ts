@@ -32,6 +32,10 @@ describe('isPlanStable', () => {
     expect(isPlanStable('select "id" from "categories" where "id" = $1 and "is_active" = $2', 2)).toBe(false);
     expect(isPlanStable('update "cases" set "status" = $1 where "id" = $2 and "updated_at" < $3', 3)).toBe(false);
     expect(isPlanStable('select "id" from "jobs" where "run_at" <= $1', 1)).toBe(false);
+    expect(isPlanStable('select "id" from "cases" where "created_at" between $1 and $2', 2)).toBe(false);
+    expect(isPlanStable('select "id" from "cases" where "status" in ($1)', 1)).toBe(false);
+    expect(isPlanStable('select "id" from "cases" where "id" not in ($1)', 1)).toBe(false);
+    expect(isPlanStable('select "id" from "cases" where "status" is distinct from $1', 1)).toBe(false);
   });
 
   it('leaves unnamed lists of values, whose text changes with their length', () => {

@@ -19,7 +19,7 @@ import type pg from 'pg';
  * What makes a plan depend on the values: scope (ltree), text search, patterns, similarity, paging, and arrays
  * (`= ANY($1)`: a generic plan cannot know how many elements; the search-term look-up got ten times slower).
  */
-const VALUE_DEPENDENT = /<@|@>|@@|%|\b(?:i?like|similarity|word_similarity|tsquery|limit|offset)\b|\b(?:any|all)\s*\(/i;
+const VALUE_DEPENDENT = /<@|@>|@@|%|\b(?:i?like|similarity|word_similarity|tsquery|limit|offset|between|distinct from)\b|\b(?:any|all)\s*\(/i;
 /**
  * Lists of values (`IN ($1, $2, …)`, multi-row `VALUES`) change their text with their length, so each length
  * would take a prepared statement of its own.
@@ -32,7 +32,7 @@ const VARIABLE_LENGTH = /\bin \(\$\d+, \$\d+|\)\s*,\s*\(\$\d+/i;
  * open-data count at 93–168 ms with a generic plan against 12–17 ms with custom ones).
  */
 const KEY_COLUMN = /^(?:id|\w+_id|\w+_hash|username|item_kind|key|code|tracking_no|day|lexeme)$/;
-const COMPARISON = /([\w"]+(?:\.[\w"]+)?)\s*(=|<>|!=|<=|>=|<|>)\s*\$\d+/g;
+const COMPARISON = /([\w"]+(?:\.[\w"]+)?)\s*(=|<>|!=|<=|>=|<|>|\bin\s*\(|\bnot\s+in\s*\()\s*\$\d+/gi;
 /** Assignments (`SET "status" = $1`) are not comparisons: cut them before looking at the predicates. */
 const ASSIGNMENTS = /\bset\b[\s\S]*?(?=\bwhere\b|\bfrom\b|\breturning\b|$)/gi;
 const MAX_PARAMETERS = 100;
@@ -41,7 +41,8 @@ const MAX_TEXT_LENGTH = 20_000;
 const isComparingKeysOnly = (text: string): boolean => {
   for (const m of text.replace(ASSIGNMENTS, ' ').matchAll(COMPARISON)) {
     const column = (m[1] ?? '').split('.').at(-1)?.replaceAll('"', '') ?? '';
-    if (m[2] !== '=' || !KEY_COLUMN.test(column)) return false;
+    const operator = (m[2] ?? '').replace(/\s+/g, ' ').toLowerCase();
+    if ((operator !== '=' && operator !== 'in (' && operator !== 'in(') || !KEY_COLUMN.test(column)) return false;
   }
   return true;
 };
