@@ -233,7 +233,11 @@ export const refreshCasesStats = async (trx: Trx, items: readonly { caseId: stri
           .orderBy('seq')
           .execute();
   const eventsOf = new Map<string, EventRowLite[]>();
-  for (const e of eventRows) eventsOf.set(e.item_id, [...(eventsOf.get(e.item_id) ?? []), e]);
+  for (const e of eventRows) {
+    const list = eventsOf.get(e.item_id);
+    if (list) list.push(e);
+    else eventsOf.set(e.item_id, [e]);
+  }
 
   // Fold once to learn which units the cases count for, then load just those units' ancestors.
   const categories = await loadCategoryChains(trx, found.map((c) => c.category_id));
@@ -254,7 +258,9 @@ export const refreshCasesStats = async (trx: Trx, items: readonly { caseId: stri
       kind: r.kind,
       counters: fromColumns(r),
     };
-    beforeOf.set(r.case_id, [...(beforeOf.get(r.case_id) ?? []), row]);
+    const list = beforeOf.get(r.case_id);
+    if (list) list.push(row);
+    else beforeOf.set(r.case_id, [row]);
   }
 
   const changed = due.filter((id) => {
