@@ -90,22 +90,22 @@ const consumeBatch = async (
     return await db.transaction().execute(async (trx) => {
       const rows = await claimEvents(trx, consumer, at, size);
       const done: string[] = [];
-      if (batchHandler && rows.length > 0) {
+      const run = async (work: () => Promise<void>) => {
         try {
-          await batchHandler(trx, rows.map(toConsumedEvent));
+          await work();
         } catch (error) {
           throw new HandlerFailed(error instanceof Error ? error.message : String(error));
         }
+      };
+      if (batchHandler) {
+        if (rows.length > 0) await run(() => batchHandler(trx, rows.map(toConsumedEvent)));
         done.push(...rows.map((row) => String(row.outbox_id)));
-      }
-      for (const row of batchHandler ? [] : rows) {
-        if (signal?.aborted) break;
-        try {
-          await handler(trx, toConsumedEvent(row));
-        } catch (error) {
-          throw new HandlerFailed(error instanceof Error ? error.message : String(error));
+      } else {
+        for (const row of rows) {
+          if (signal?.aborted) break;
+          await run(() => handler(trx, toConsumedEvent(row)));
+          done.push(String(row.outbox_id));
         }
-        done.push(String(row.outbox_id));
       }
       if (done.length > 0) await trx.deleteFrom('event_outbox').where('id', 'in', done).execute();
       return { handled: done.length, claimed: rows.length };
