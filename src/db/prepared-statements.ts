@@ -83,6 +83,17 @@ export type PreparingPoolOptions = {
 export const createPreparingPool = (pool: pg.Pool, options: PreparingPoolOptions = {}): PostgresPool => {
   const maxPerConnection = options.maxPerConnection ?? 200;
   const wrappers = new WeakMap<pg.PoolClient, PostgresPoolClient>();
+  // Every statement passes here: decide once per text (several regular expressions over up to 20 kB). Texts
+  // that change with their values (IN lists) are many, so the memory of decisions is bounded and starts afresh.
+  const decisions = new Map<string, boolean>();
+  const isStable = (text: string, parameterCount: number): boolean => {
+    const known = decisions.get(text);
+    if (known !== undefined) return known;
+    const decision = isPlanStable(text, parameterCount);
+    if (decisions.size >= 2000) decisions.clear();
+    decisions.set(text, decision);
+    return decision;
+  };
 
   const nameFor = (state: ClientState, text: string): string | null => {
     const known = state.names.get(text);
@@ -100,7 +111,7 @@ export const createPreparingPool = (pool: pg.Pool, options: PreparingPoolOptions
       // Kysely's own transaction statements: a failed statement may be sent again only outside a transaction.
       if (/^\s*(?:begin|start transaction)\b/i.test(text)) state.isInTransaction = true;
       else if (/^\s*(?:commit|rollback)\s*$/i.test(text)) state.isInTransaction = false;
-      const name = !state.isStale && isPlanStable(text, values.length) ? nameFor(state, text) : null;
+      const name = !state.isStale && isStable(text, values.length) ? nameFor(state, text) : null;
       if (name === null) return (await client.query(text, values)) as unknown as PostgresQueryResult<R>;
       try {
         return (await client.query({ name, text, values })) as unknown as PostgresQueryResult<R>;
