@@ -74,7 +74,7 @@ export const refreshOpenDataCase = async (
     .executeTakeFirst()
     .then((row) => (row ? openJoinedRequester(fieldCryptoFor(), row, row.requester_ref) : row));
   if (!c) return 'missing';
-  const { rules, settings } = loaded ?? { rules: await loadPublicationRules(trx), settings: await loadOpenDataSettings(trx) };
+  const { rules, settings } = loaded ?? (await loadOpenDataInputs(trx));
   const categoryCodes = c.category_id
     ? (
         await sql<{ code: string }>`

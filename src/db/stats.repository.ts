@@ -268,7 +268,7 @@ export const refreshCasesStats = async (trx: Trx, items: readonly { caseId: stri
     const after = afterOf.get(id) ?? [];
     return rollupDeltas(before, after).length > 0 || !sameRows(before, after);
   });
-  // Deltas add up across cases: one statement for the whole batch.
+  // Deltas add up across cases: the whole batch is written together (in chunks of 1,000 rows).
   await applyRollupDeltas(trx, rollupDeltas(due.flatMap((id) => beforeOf.get(id) ?? []), due.flatMap((id) => afterOf.get(id) ?? [])));
   if (changed.length > 0) {
     await trx.deleteFrom('stats_case_contributions').where('case_id', 'in', changed).execute();
