@@ -9,7 +9,7 @@ import { sealIdentity } from './requester-crypto.js';
 import { enqueueJobs } from './jobs.repository.js';
 import { calendarForUnit, policyForCase } from './sla.repository.js';
 import type {
-  AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, ReopenDecision, ReopenSource, ReplyOutcome, ResolvedAnswer, Satisfaction,
+  AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, PublicationConsent, ReopenDecision, ReopenSource, ReplyOutcome, ResolvedAnswer, Satisfaction,
 } from '../core/case/case.types.js';
 import type { CategoryRef, UnitRef } from '../core/directory/directory.types.js';
 import type { Db, DbOrTrx } from './database.js';
@@ -51,6 +51,7 @@ const mapCase = (row: CaseRow & Selectable<WorkflowCaseColumns> & { intake_unit_
   lng: row.lng,
   amountClaimedFen: toFen(row.amount_claimed_fen),
   amountRecoveredFen: toFen(row.amount_recovered_fen),
+  publicationConsent: row.publication_consent as PublicationConsent,
   acceptDueAt: row.accept_due_at,
   replyDueAt: row.reply_due_at,
   dispatchedAt: row.dispatched_at,
@@ -105,7 +106,7 @@ type CaseUpdateWithWorkflow = CaseUpdate & Updateable<WorkflowCaseColumns>;
 const PATCH_COLUMNS: { [K in keyof CasePatch]-?: keyof CaseUpdateWithWorkflow } = {
   status: 'status', channel: 'channel', kind: 'kind', title: 'title', description: 'description', language: 'language',
   categoryId: 'category_id', requesterId: 'requester_id', leadUnitId: 'lead_unit_id', address: 'address', lat: 'lat', lng: 'lng',
-  amountClaimedFen: 'amount_claimed_fen', amountRecoveredFen: 'amount_recovered_fen', acceptDueAt: 'accept_due_at',
+  amountClaimedFen: 'amount_claimed_fen', amountRecoveredFen: 'amount_recovered_fen', publicationConsent: 'publication_consent', acceptDueAt: 'accept_due_at',
   replyDueAt: 'reply_due_at', dispatchedAt: 'dispatched_at', acceptedAt: 'accepted_at', replyText: 'reply_text',
   replyOutcome: 'reply_outcome', replyInternalSummary: 'reply_internal_summary', repliedAt: 'replied_at', callbackResolved: 'callback_resolved',
   callbackSatisfaction: 'callback_satisfaction', callbackComment: 'callback_comment', callbackAt: 'callback_at',
@@ -343,6 +344,7 @@ export const insertRegistrations = async (db: DbOrTrx, registrations: readonly C
       lat: c.lat,
       lng: c.lng,
       amount_claimed_fen: c.amountClaimedFen,
+      publication_consent: c.publicationConsent,
       created_by: c.createdBy,
       created_at: c.at,
       updated_at: c.at,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
+import type { PublicationConsent } from '../core/case/case.types.js';
 import { buildPublicSnapshot } from '../core/open-data/build-public-snapshot.js';
 import type { OpenDataSettings, PublicationPolicy, PublicationRule, PublicationState, PublicStatus, RuleScope } from '../core/open-data/open-data.types.js';
 import { afterRefresh, type ServedText } from '../core/open-data/publication-policy.js';
@@ -66,7 +67,7 @@ export const refreshOpenDataCase = async (
     .leftJoin('units as lu', 'lu.id', 'c.lead_unit_id')
     .select([
       'c.id', 'c.channel', 'c.kind', 'c.status', 'c.title', 'c.description', 'c.reply_text', 'c.address', 'c.lat', 'c.lng', 'c.category_id',
-      'c.created_at', 'c.replied_at', 'c.reply_due_at', 'c.master_id',
+      'c.created_at', 'c.replied_at', 'c.reply_due_at', 'c.master_id', 'c.publication_consent',
       'q.name as requester_name', 'q.phone as requester_phone', 'q.email as requester_email', 'q.id_number as requester_id_number',
       'q.id as requester_ref', 'iu.path as intake_path', 'lu.path as lead_path',
     ])
@@ -89,6 +90,7 @@ export const refreshOpenDataCase = async (
     {
       channel: c.channel, kind: c.kind, status: c.status, title: c.title, description: c.description, replyText: c.reply_text,
       address: c.address, lat: c.lat, lng: c.lng, categoryCodes, unitCodes: [...new Set([...labelsOf(c.intake_path), ...labelsOf(c.lead_path)])], isPrivate,
+      consent: c.publication_consent as PublicationConsent,
       requester: { names: [c.requester_name], phones: [c.requester_phone], emails: [c.requester_email], idNumbers: [c.requester_id_number] },
     },
     rules,

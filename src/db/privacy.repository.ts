@@ -116,7 +116,7 @@ export const findCasesOfPerson = async (db: Db, who: { phone?: string; idNumber?
     .innerJoin('requesters as r', 'r.id', 'cases.requester_id')
     .select([
       'cases.id', 'cases.tracking_no', 'cases.status', 'cases.title', 'cases.description', 'cases.reply_text', 'cases.created_at',
-      'cases.closed_at', 'cases.anonymised_at', 'r.id as requester_id', 'r.name', 'r.phone', 'r.id_number', 'r.email',
+      'cases.closed_at', 'cases.anonymised_at', 'cases.publication_consent', 'r.id as requester_id', 'r.name', 'r.phone', 'r.id_number', 'r.email',
     ])
     .where((eb) =>
       eb.or([

@@ -104,6 +104,8 @@ export type CaseTable = {
   lng: number | null;
   amount_claimed_fen: Fen;
   amount_recovered_fen: Fen;
+  /** PublicationConsent: granted, refused or not_asked (the default). */
+  publication_consent: Generated<string>;
   accept_due_at: NullableTimestamp;
   reply_due_at: NullableTimestamp;
   dispatched_at: NullableTimestamp;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CASE_ACTIONS, CASE_STATUSES, CHANNELS, KINDS, LANGUAGES, OPEN_STATUSES, REPLY_OUTCOMES, RESOLVED_ANSWERS, SATISFACTIONS } from '../core/case/case.types.js';
+import { CASE_ACTIONS, CASE_STATUSES, CHANNELS, KINDS, LANGUAGES, OPEN_STATUSES, PUBLICATION_CONSENTS, REPLY_OUTCOMES, RESOLVED_ANSWERS, SATISFACTIONS } from '../core/case/case.types.js';
 import type { CaseRecord } from '../core/case/case.record.js';
 import type { CaseAction, Language } from '../core/case/case.types.js';
 import type { LocalizedText } from '../core/directory/directory.types.js';
@@ -87,6 +87,8 @@ export const caseDetailSchema = caseSummarySchema.extend({
   reopenDecision: z.object({ decision: z.enum(REOPEN_DECISIONS), note: z.string().nullable(), at: iso }).nullable(),
   /** Until when the requester may ask to reopen a closed case. */
   reopenWindowEndsAt: iso.nullable(),
+  /** The requester's answer to "may this be published, anonymised, on the open-data portal?". */
+  publicationConsent: z.enum(PUBLICATION_CONSENTS),
   publicStatus: z.enum(PUBLIC_STATUSES),
   allowedActions: z.array(z.enum(CASE_ACTIONS)),
   events: z.array(eventSchema),
@@ -124,6 +126,8 @@ export const publicCaseSchema = z.object({
     .nullable(),
   canRequestReopen: z.boolean(),
   canAddInformation: z.boolean(),
+  /** The requester's own answer, which they may change on the tracking page at any time. */
+  publicationConsent: z.enum(PUBLICATION_CONSENTS),
 });
 
 type NamedRef = { id: string; code: string; name: LocalizedText };
@@ -235,6 +239,7 @@ export const toDetailView = (record: CaseRecord, ctx: DetailContext): z.infer<ty
       ? { decision: record.reopenDecision, note: record.reopenDecisionNote, at: record.reopenDecidedAt.toISOString() }
       : null,
     reopenWindowEndsAt: isoOrNull(record.reopenWindowEndsAt),
+    publicationConsent: record.publicationConsent,
     publicStatus: publicStatusOf(record),
     allowedActions: ctx.allowedActions,
     events: ctx.events.map((e) => ({
@@ -260,6 +265,7 @@ export const PUBLIC_EVENT_CODES: ReadonlySet<string> = new Set([
   'case.registered', 'case.dispatched', 'case.accepted', 'case.transferred', 'case.replied', 'case.resolved_on_intake',
   'case.callback_recorded', 'case.reopened', 'case.closed', 'case.rejected', 'case.extension_decided', 'case.merged', 'case.rated',
   'case.reopen_requested', 'case.reopen_decided', 'case.put_on_hold', 'case.resumed', 'case.information_added',
+  'case.publication_consent_recorded',
 ]);
 
 export const toPublicView = (
@@ -298,4 +304,5 @@ export const toPublicView = (
       : null,
   canRequestReopen: ctx.canRequestReopen,
   canAddInformation: isOpenToInformation(record.status),
+  publicationConsent: record.publicationConsent,
 });

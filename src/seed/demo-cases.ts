@@ -1,4 +1,4 @@
-import type { Channel, Kind, Language } from '../core/case/case.types.js';
+import type { Channel, Kind, Language, PublicationConsent } from '../core/case/case.types.js';
 
 export type CaseTemplate = {
   language: Language;
@@ -11,6 +11,8 @@ export type CaseTemplate = {
   requester: { name: string; phone: string };
   amountClaimedFen?: number;
   replyText: string;
+  /** The requester's answer to "may this be published?"; absent: not asked (an old phone intake). */
+  publicationConsent?: PublicationConsent;
 };
 
 /** Requests of the kinds our first users receive, in Chinese and in Tibetan. Names and numbers are invented. */
@@ -33,14 +35,14 @@ export const DEMO_CASES: CaseTemplate[] = [
     language: 'zh-Hans', channel: 'web', kind: 'complaint', category: 'noise',
     title: '小区楼下烧烤店深夜噪音扰民',
     description: '北京中路某小区楼下的烧烤店每天营业到凌晨两点，音响声和喧哗声很大，老人孩子无法休息，希望有关部门管一管。',
-    address: '拉萨市城关区北京中路', requester: { name: '李淑芬', phone: '13618905566' },
+    address: '拉萨市城关区北京中路', requester: { name: '李淑芬', phone: '13618905566' }, publicationConsent: 'granted',
     replyText: '城管执法人员已于夜间两次到场检查，责令该店晚上十一点后停止室外经营并关闭音响，将持续巡查。',
   },
   {
     language: 'zh-Hans', channel: 'phone', kind: 'help', category: 'heating_water',
     title: '整栋楼停水两天无人处理',
     description: '金珠西路某小区7号楼从前天早上开始停水，物业说是管道冻裂，一直没有修好，家里有两位八十多岁的老人。',
-    address: '拉萨市城关区金珠西路', requester: { name: '王德明', phone: '13989001234' },
+    address: '拉萨市城关区金珠西路', requester: { name: '王德明', phone: '13989001234' }, publicationConsent: 'refused',
     replyText: '供水公司已于当天下午更换冻裂管段并恢复供水，并为该楼加装保温层防止再次冻裂。',
   },
   {

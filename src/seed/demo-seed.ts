@@ -169,6 +169,7 @@ const seedCases = async (trx: Trx, ctx: SeedContext): Promise<number> => {
         address: template.address,
         requester: { name: template.requester.name, phone: template.requester.phone, language: template.language },
         amountClaimedFen: template.amountClaimedFen,
+        publicationConsent: template.publicationConsent,
       },
     });
     let current = record;

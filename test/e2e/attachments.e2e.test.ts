@@ -43,6 +43,7 @@ describe.skipIf(!hasBrowser)('attachments in the browser', () => {
     await page.getByTestId('submit-title').fill('Broken street light');
     await page.getByTestId('submit-description').fill('The light at the gate has been out for a month.');
     await page.getByTestId('submit-phone').fill('13912345679');
+    await page.getByTestId('submit-consent-granted').click();
 
     // The "choose files" button is reached and pressed with the keyboard; the file chooser opens.
     await page.getByTestId('submit-files-choose').focus();

@@ -65,6 +65,11 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     await phone.getByTestId('submit-description').fill('ཚོང་དཔོན་གྱིས་ཟླ་བ་གསུམ་གྱི་གླ་ཕོགས་སྤྲད་མེད། རོགས་རམ་གནང་རོགས།');
     await phone.getByTestId('submit-name').fill('བསོད་ནམས།');
     await phone.getByTestId('submit-phone').fill('13912345678');
+    // Consent to publication is asked, never assumed: without an answer the form stops at the question.
+    await phone.getByTestId('submit-submit').click();
+    await phone.locator('#sub-consent.has-error').waitFor();
+    expect(await phone.getByTestId('submit-success').count()).toBe(0);
+    await phone.getByTestId('submit-consent-refused').click();
     await phone.getByTestId('submit-submit').click();
     const trackingNo = (await phone.getByTestId('tracking-no').first().innerText()).trim();
     const accessCode = (await phone.getByTestId('access-code').first().innerText()).trim();
@@ -77,6 +82,7 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     await dispatcher.page.getByTestId('case-link').first().click();
     await dispatcher.page.getByTestId('action-panel').waitFor();
     expect(await statusOf(dispatcher.page)).toBe('registered');
+    expect(await dispatcher.page.getByTestId('case-consent').getAttribute('data-consent')).toBe('refused');
     const caseUrl = dispatcher.page.url();
     await runAction(dispatcher.page, 'dispatch', async (p) => {
       await p.getByTestId('field-unitId').selectOption(hrssId);
@@ -107,6 +113,11 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     await phone.getByTestId('rating-satisfaction-satisfied').click();
     await phone.getByTestId('rating-submit').click();
     await phone.getByTestId('rating-thanks').waitFor();
+    // The requester changes their mind about publication on the tracking page.
+    expect(await phone.getByTestId('consent-panel').getAttribute('data-consent')).toBe('refused');
+    await phone.getByTestId('consent-granted').click();
+    await phone.getByTestId('consent-saved').waitFor();
+    await phone.locator('[data-testid="consent-panel"][data-consent="granted"]').waitFor();
     await phone.screenshot({ path: `${shots}/e2e-3-citizen-rated-bo.png`, fullPage: true });
 
     const agent = await staffPage('agent');
@@ -119,8 +130,16 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     await dispatcher.page.reload();
     await runAction(dispatcher.page, 'close', async () => {}, 'closed');
     expect(await dispatcher.page.getByTestId('timeline-item').count()).toBeGreaterThanOrEqual(7);
-    // A closed case offers no action any more.
-    expect(await dispatcher.page.locator('button[data-testid^="action-"]').count()).toBe(0);
+    // A closed case offers no handling action any more; only the requester's answer about publication, which
+    // outlives the case, can still be recorded.
+    const buttons = await dispatcher.page.locator('button[data-testid^="action-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
+    expect(buttons).toEqual(['action-record-consent']);
+    expect(await dispatcher.page.getByTestId('case-consent').getAttribute('data-consent')).toBe('granted');
+    await runAction(dispatcher.page, 'record-consent', async (p) => {
+      await p.getByTestId('field-consent-refused').click();
+      await p.getByTestId('field-note').fill('来电要求不公开');
+    }, 'closed');
+    await dispatcher.page.locator('[data-testid="case-consent"][data-consent="refused"]').waitFor();
 
     await dispatcher.page.getByTestId('lang-en').click();
     await expect.poll(() => dispatcher.page.getByTestId('status-badge').first().innerText()).toBe('Closed');

@@ -144,6 +144,7 @@ const ACTION_RULES: Record<string, { capability: Capability; state: CaseState; u
   // A hold is the handling unit's step: staff of the lead unit who may reply (docs/time-limits.md).
   hold: { capability: 'case.note', state: 'accepted', unitRule: 'lead-handler' },
   resume: { capability: 'case.note', state: 'on_hold', unitRule: 'lead-handler' },
+  'record-consent': { capability: 'case.callback', state: 'replied', unitRule: 'visible' },
 };
 
 const futureDate = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -197,6 +198,8 @@ const actionBody = (action: string, w: World, unit: CaseUnit): Record<string, un
       return { reason: '请补充材料' };
     case 'resume':
       return {};
+    case 'record-consent':
+      return { consent: 'refused' };
     default:
       throw new Error(`no body for action ${action}`);
   }
@@ -637,6 +640,14 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
       prepare: async ({ unit }) => {
         const c = await newCaseIn('on_hold', unit);
         return { url: `/api/v1/public/cases/${c.trackingNo}/information`, body: { accessCode: c.accessCode, text: '补充材料：合同照片' } };
+      },
+    },
+    'POST /api/v1/public/cases/:trackingNo/publication-consent': {
+      access: 'public',
+      scope: none,
+      prepare: async ({ unit }) => {
+        const c = await newCaseIn('replied', unit); // a fresh case per cell, so that each call changes the answer
+        return { url: `/api/v1/public/cases/${c.trackingNo}/publication-consent`, body: { accessCode: c.accessCode, consent: 'refused' } };
       },
     },
     'POST /api/v1/public/cases/:trackingNo/notification-preferences': {

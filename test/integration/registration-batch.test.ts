@@ -77,7 +77,8 @@ describe('registrations gathered into shared statements', () => {
         requester: n % 2 === 0 ? { name: `甲${n}`, phone: null, idNumber: null, email: null, language: 'zh-Hans' } : null,
         case: {
           trackingNo, accessCodeHash: `hash-${n}`, channel: 'phone', kind: 'enquiry', title: `批 ${n}`, description: '同一批登记。',
-          language: 'zh-Hans', categoryId: null, intakeUnitId, address: null, lat: null, lng: null, amountClaimedFen: null, createdBy: null, at,
+          language: 'zh-Hans', categoryId: null, intakeUnitId, address: null, lat: null, lng: null, amountClaimedFen: null,
+          publicationConsent: n % 3 === 0 ? 'refused' : 'granted', createdBy: null, at,
         },
         firstEvent: { actorKind: 'system', actorId: null, code: 'case.registered', fromStatus: null, toStatus: 'registered', isInternal: false, data: { n }, at },
         stashedAccessCode: null,
@@ -88,6 +89,10 @@ describe('registrations gathered into shared statements', () => {
     const written = await Promise.all(Array.from({ length: 20 }, (_, n) => register(registrationOf(n))));
     expect(caseInserts() - before).toBe(1);
     expect(written.map((w) => ('record' in w ? w.record.title : w.refusal))).toEqual(Array.from({ length: 20 }, (_, n) => `批 ${n}`));
+    // Each row keeps its own answer, although one statement wrote them all.
+    expect(written.map((w) => ('record' in w ? w.record.publicationConsent : w.refusal))).toEqual(
+      Array.from({ length: 20 }, (_, n) => (n % 3 === 0 ? 'refused' : 'granted')),
+    );
     const events = await t.database.db
       .selectFrom('work_item_events')
       .select(['id', 'item_id'])

@@ -100,6 +100,7 @@ const expectRefused = (action: CaseAction, item: CaseSnapshot, actor: Actor, cod
 // - request-reopen: staff, for an answered case not yet closed (after closing, the requester asks on the
 //   tracking page); decide-reopen: replied, callback_done or closed with a pending request; the decision itself
 //   leaves the status (an approval moves it in the handler, as the input decides).
+// - record-consent: every status, also closed, rejected and merged (publication outlives the case).
 // - hold: registered, returned (intake desk) and accepted (lead unit) → on_hold; resume: back to where it was
 //   (the fixture was put on hold from accepted).
 // ---------------------------------------------------------------------------------------------------------
@@ -132,6 +133,7 @@ const EXPECTED: Record<CaseAction, Record<CaseStatus, Expected>> = {
   'decide-reopen': {     registered: NO,           dispatched: NO,           accepted: NO,           replied: 'replied',       callback_done: 'callback_done', closed: 'closed', returned: NO,     rejected: NO,         merged: NO, on_hold: NO, },
   hold: {                registered: 'on_hold',    dispatched: NO,           accepted: 'on_hold',    replied: NO,              callback_done: NO,              closed: NO, returned: 'on_hold',    rejected: NO,         merged: NO, on_hold: NO, },
   resume: {              registered: NO,           dispatched: NO,           accepted: NO,           replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: 'accepted', },
+  'record-consent': {    registered: 'registered', dispatched: 'dispatched', accepted: 'accepted',   replied: 'replied',       callback_done: 'callback_done', closed: 'closed', returned: 'returned', rejected: 'rejected', merged: 'merged', on_hold: 'on_hold', },
 };
 
 /** Event codes per action, from the "Event codes" list in docs/API.md. */
@@ -159,6 +161,7 @@ const EXPECTED_EVENT: Record<CaseAction, string> = {
   'decide-reopen': 'case.reopen_decided',
   hold: 'case.put_on_hold',
   resume: 'case.resumed',
+  'record-consent': 'case.publication_consent_recorded',
 };
 
 const admin = actorOf(['admin'], 'r');
@@ -260,6 +263,7 @@ const ROLES_FOR_ACTION: Record<CaseAction, readonly Role[]> = {
   'decide-reopen': ['dispatcher', 'supervisor', 'admin'],
   hold: ['agent', 'dispatcher', 'unit_handler', 'unit_leader', 'supervisor', 'admin'],
   resume: ['agent', 'dispatcher', 'unit_handler', 'unit_leader', 'supervisor', 'admin'],
+  'record-consent': ['agent', 'dispatcher', 'supervisor', 'admin'],
 };
 
 describe('case workflow: role permissions', () => {
@@ -622,7 +626,7 @@ describe('allowedCaseActions', () => {
       expect(actions).toContain(action);
     }
     expect(actions).not.toContain('reply');
-    expect(actions).toEqual(['dispatch', 'note', 'reject', 'resolve-on-intake', 'merge', 'hold']);
+    expect(actions).toEqual(['dispatch', 'note', 'reject', 'resolve-on-intake', 'merge', 'hold', 'record-consent']);
   });
 
   it('a handler of the lead unit on an accepted case', () => {

@@ -243,6 +243,15 @@ export const caseWorkflow: WorkflowDefinition<CaseStatus, CaseAction, CaseSnapsh
       isInScope: (item, actor) => isHoldKeeper(item, actor, item.holdFromStatus),
       event: 'case.resumed',
     },
+    'record-consent': {
+      // The requester may change their mind at any time, also after closing: publication outlives the case.
+      from: CASE_STATUSES,
+      to: (item) => item.status,
+      // Those who speak with requesters (intake desks, callbacks) record what they say.
+      permission: 'case.callback',
+      isInScope: isVisible,
+      event: 'case.publication_consent_recorded',
+    },
   },
 };
 

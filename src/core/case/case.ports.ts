@@ -1,7 +1,7 @@
 import type { WorkCalendar } from '../calendar/calendar.js';
 import type { CategoryRef, UnitRef } from '../directory/directory.types.js';
 import type { CasePolicy } from '../sla/case-sla.js';
-import type { AssignmentRole, AssignmentStatus, Channel, Kind, Language } from './case.types.js';
+import type { AssignmentRole, AssignmentStatus, Channel, Kind, Language, PublicationConsent } from './case.types.js';
 import type { CasePatch, CaseRecord } from './case.record.js';
 
 export type NewEvent = {
@@ -38,6 +38,7 @@ export type NewCase = {
   lat: number | null;
   lng: number | null;
   amountClaimedFen: number | null;
+  publicationConsent: PublicationConsent;
   createdBy: string | null;
   at: Date;
 };

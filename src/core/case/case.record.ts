@@ -7,6 +7,7 @@ import type {
   Channel,
   Kind,
   Language,
+  PublicationConsent,
   ReopenDecision,
   ReopenSource,
   ReplyOutcome,
@@ -57,6 +58,8 @@ export type CaseRecord = {
   lng: number | null;
   amountClaimedFen: number | null;
   amountRecoveredFen: number | null;
+  /** May the case be published, anonymised, on the open-data portal (the requester's answer). */
+  publicationConsent: PublicationConsent;
   acceptDueAt: Date | null;
   replyDueAt: Date | null;
   dispatchedAt: Date | null;

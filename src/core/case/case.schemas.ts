@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CHANNELS, KINDS, LANGUAGES, REPLY_OUTCOMES, RESOLVED_ANSWERS, SATISFACTIONS } from './case.types.js';
+import { CHANNELS, KINDS, LANGUAGES, PUBLICATION_CONSENTS, REPLY_OUTCOMES, RESOLVED_ANSWERS, SATISFACTIONS } from './case.types.js';
 
 /** Trimmed text that must still say something after trimming. */
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -37,6 +37,8 @@ export const registerCaseSchema = z
     ...location,
     requester: requesterInputSchema.optional(),
     amountClaimedFen: fen.optional(),
+    /** The requester's answer when asked at intake; absent means not asked. */
+    publicationConsent: z.enum(PUBLICATION_CONSENTS).optional(),
   })
   .strict()
   .refine((v) => (v.lat === undefined) === (v.lng === undefined), { message: 'lat and lng go together', path: ['lat'] });
@@ -50,6 +52,8 @@ export const publicSubmitSchema = z
     categoryId: z.uuid().optional(),
     ...location,
     requester: requesterInputSchema.pick({ name: true, phone: true, language: true }).strict().optional(),
+    /** The form's question "may this be published, anonymised?"; absent means not asked (the rules decide). */
+    publicationConsent: z.enum(PUBLICATION_CONSENTS).optional(),
   })
   .strict()
   .refine((v) => (v.lat === undefined) === (v.lng === undefined), { message: 'lat and lng go together', path: ['lat'] });
@@ -113,7 +117,13 @@ export const actionSchemas = {
   /** `reason` says what the requester must add: it is shown to the requester (tracking page, message). */
   hold: z.object({ reason: text(1000) }).strict(),
   resume: z.object({ note: optionalText(2000) }).strict(),
+  /** The requester's answer, given to staff (phone, visit): grants or withdraws consent to publication. */
+  'record-consent': z.object({ consent: z.enum(['granted', 'refused']), note: optionalText(2000) }).strict(),
 } as const;
+
+/** The requester grants or withdraws consent to publication on the tracking page. */
+export const publicConsentSchema = z.object({ accessCode: z.string().trim().min(4).max(20), consent: z.enum(['granted', 'refused']) }).strict();
+export type PublicConsentInput = z.infer<typeof publicConsentSchema>;
 
 export type ActionSchemas = typeof actionSchemas;
 export type ActionInput<A extends keyof ActionSchemas> = z.infer<ActionSchemas[A]>;

@@ -26,10 +26,20 @@ export type Satisfaction = (typeof SATISFACTIONS)[number];
 export const LANGUAGES = ['zh-Hans', 'bo', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
 
+/**
+ * Whether the requester agreed that the case may be published, anonymised, on the open-data portal (是否同意公开).
+ * `not_asked`: cases from before the question, and intakes that did not ask (API, import): the publication rules
+ * alone decide. `refused` keeps the case off the portal whatever the rules say; `granted` never overrides a rule
+ * that keeps a case private.
+ */
+export const PUBLICATION_CONSENTS = ['granted', 'refused', 'not_asked'] as const;
+export type PublicationConsent = (typeof PUBLICATION_CONSENTS)[number];
+
 export const CASE_ACTIONS = [
   'dispatch', 'accept', 'return', 'transfer', 'note', 'contribute', 'reply', 'callback', 'reopen', 'close',
   'reject', 'resolve-on-intake', 'request-extension', 'decide-extension', 'supervise', 'merge',
   'urge', 'respond-supervision', 'conclude-supervision', 'request-reopen', 'decide-reopen', 'hold', 'resume',
+  'record-consent',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 

@@ -3,7 +3,7 @@ import { fieldError } from '../shared/field-error.js';
 import { hashAccessCode, isSameHash } from '../shared/secrets.js';
 import type { CaseDeps, CaseStore } from './case.ports.js';
 import type { CaseRecord } from './case.record.js';
-import type { PublicInformationInput, PublicReopenInput, PublicSubmitInput, RatingInput } from './case.schemas.js';
+import type { PublicConsentInput, PublicInformationInput, PublicReopenInput, PublicSubmitInput, RatingInput } from './case.schemas.js';
 import type { NewEvent } from './case.ports.js';
 import { isNotSolved, planReopenRequest, reopenRequestRefusal } from './actions/reopen-policy.js';
 import { resumeEffect } from './actions/hold.js';
@@ -159,6 +159,24 @@ export const addInformationPublic = async (deps: CaseDeps, input: { trackingNo: 
     } else {
       await store.updateCase(record.id, {}, now);
     }
+    return reloadOrThrow(store, record.id);
+  });
+};
+
+/**
+ * The requester grants or withdraws consent to publication on the tracking page, at any time (also after the
+ * case is closed). The event's refresh takes a withdrawn case off the open-data portal; an unchanged answer
+ * writes nothing.
+ */
+export const setPublicationConsentPublic = async (deps: CaseDeps, input: { trackingNo: string; body: PublicConsentInput }): Promise<CaseRecord> => {
+  const now = deps.now();
+  return deps.transaction(async (store) => {
+    const record = await findWithAccessCodeOrThrow(store.lockCaseByTrackingNo, input.trackingNo, input.body.accessCode);
+    if (record.publicationConsent === input.body.consent) return record;
+    await store.updateCase(record.id, { publicationConsent: input.body.consent }, now);
+    await store.appendEvent('case', record.id, requesterEvent(record.status, now, 'case.publication_consent_recorded', {
+      consent: input.body.consent, previous: record.publicationConsent,
+    }));
     return reloadOrThrow(store, record.id);
   });
 };

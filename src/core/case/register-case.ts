@@ -47,7 +47,7 @@ const newRegistration = (intake: Intake, context: IntakeContext, trackingSequenc
     fromStatus: null,
     toStatus: 'registered',
     isInternal: false,
-    data: { channel: intake.channel, kind: intake.kind },
+    data: { channel: intake.channel, kind: intake.kind, publicationConsent: intake.publicationConsent ?? 'not_asked' },
     at: context.now,
   };
   const registration: CaseRegistration = {
@@ -66,6 +66,7 @@ const newRegistration = (intake: Intake, context: IntakeContext, trackingSequenc
       lat: intake.lat ?? null,
       lng: intake.lng ?? null,
       amountClaimedFen: intake.amountClaimedFen ?? null,
+      publicationConsent: intake.publicationConsent ?? 'not_asked',
       createdBy: context.actorId,
       at: context.now,
     },

@@ -1,3 +1,4 @@
+import type { PublicationConsent } from '../case/case.types.js';
 import type { KnownPersonalData } from '../open311/scrub.js';
 import { coarsenLocation, districtOf } from './districts.js';
 import { maskPersonalData } from './mask-personal-data.js';
@@ -20,6 +21,8 @@ export type CaseForPublication = {
   /** The intake and lead units and every unit above them. */
   unitCodes: readonly string[];
   isPrivate: boolean;
+  /** The requester's answer to "may this be published?"; `refused` keeps the case off the portal. */
+  consent: PublicationConsent;
   requester: KnownPersonalData;
 };
 

@@ -93,7 +93,7 @@ const rules: PublicationRule[] = [
 ];
 
 describe('publication policy', () => {
-  const subject = { channel: 'web', kind: 'report', categoryCodes: ['noise', 'city'], unitCodes: ['cityman', 'lhasa'], isPrivate: false };
+  const subject = { channel: 'web', kind: 'report', categoryCodes: ['noise', 'city'], unitCodes: ['cityman', 'lhasa'], isPrivate: false, consent: 'not_asked' as const };
   it('the strictest matching rule wins; no rule means the default', () => {
     expect(decidePolicy(rules, subject, 'auto')).toBe('auto');
     expect(decidePolicy(rules, subject, 'review')).toBe('review');
@@ -102,6 +102,15 @@ describe('publication policy', () => {
     expect(decidePolicy(rules, { ...subject, unitCodes: ['procuratorate', 'lhasa'] }, 'auto')).toBe('never');
     expect(decidePolicy(rules, { ...subject, categoryCodes: ['wage_arrears', 'labour'] }, 'auto')).toBe('never');
     expect(decidePolicy(rules, { ...subject, isPrivate: true }, 'auto')).toBe('never');
+  });
+
+  it('a refusal keeps any case off the portal; consent never loosens a rule', () => {
+    expect(decidePolicy(rules, { ...subject, consent: 'refused' }, 'auto')).toBe('never');
+    expect(decidePolicy([], { ...subject, consent: 'refused' }, 'auto')).toBe('never');
+    expect(decidePolicy(rules, { ...subject, consent: 'granted' }, 'auto')).toBe('auto');
+    expect(decidePolicy(rules, { ...subject, consent: 'granted', kind: 'complaint' }, 'auto')).toBe('review');
+    expect(decidePolicy(rules, { ...subject, consent: 'granted', channel: 'petition' }, 'auto')).toBe('never');
+    expect(decidePolicy(rules, { ...subject, consent: 'granted' }, 'never')).toBe('never');
   });
 
   it('review keeps the reviewed text served and flags newer text; no review serves the latest', () => {
@@ -162,7 +171,7 @@ describe('buildPublicSnapshot', () => {
   const base: CaseForPublication = {
     channel: 'web', kind: 'report', status: 'replied', title: '次仁卓嘎反映北京中路9号噪音', description: '我叫次仁卓嘎，电话13988887777，住北京中路9号。',
     replyText: '已联系卓嘎（13988887777），已整改。', address: '城关区北京中路9号', lat: 29.652_345, lng: 91.132_111,
-    categoryCodes: ['noise', 'city'], unitCodes: ['cityman', 'lhasa'], isPrivate: false,
+    categoryCodes: ['noise', 'city'], unitCodes: ['cityman', 'lhasa'], isPrivate: false, consent: 'granted',
     requester: { names: ['次仁卓嘎'], phones: ['13988887777'] },
   };
   it('keeps only anonymised text, the district and a coarse point', () => {
@@ -175,6 +184,7 @@ describe('buildPublicSnapshot', () => {
   it('is null for what may never be published', () => {
     expect(buildPublicSnapshot({ ...base, channel: 'petition' }, rules, settings)).toBeNull();
     expect(buildPublicSnapshot({ ...base, isPrivate: true }, rules, settings)).toBeNull();
+    expect(buildPublicSnapshot({ ...base, consent: 'refused' }, rules, settings)).toBeNull();
   });
 });
 

@@ -1,3 +1,4 @@
+import type { PublicationConsent } from '../case/case.types.js';
 import type { PublicationPolicy, PublicationRule, PublicationState } from './open-data.types.js';
 
 const STRICTNESS: Record<PublicationPolicy, number> = { auto: 0, review: 1, never: 2 };
@@ -5,14 +6,23 @@ const STRICTNESS: Record<PublicationPolicy, number> = { auto: 0, review: 1, neve
 /**
  * Whether and how a case may be published: the strictest of the rules that match its channel, kind,
  * category (or any parent category) or any unit it belongs to (intake or lead unit, or a unit above them),
- * else the default. A case marked private (Open311 private cases) is never published, whatever the rules say.
+ * else the default. A case marked private (Open311 private cases), or whose requester refused publication, is
+ * never published, whatever the rules say. Consent never loosens a rule: the rules are the office's judgement
+ * of what is safe to publish at all.
  */
 export const decidePolicy = (
   rules: readonly PublicationRule[],
-  subject: { channel: string; kind: string; categoryCodes: readonly string[]; unitCodes: readonly string[]; isPrivate: boolean },
+  subject: {
+    channel: string;
+    kind: string;
+    categoryCodes: readonly string[];
+    unitCodes: readonly string[];
+    isPrivate: boolean;
+    consent: PublicationConsent;
+  },
   defaultPolicy: PublicationPolicy,
 ): PublicationPolicy => {
-  if (subject.isPrivate) return 'never';
+  if (subject.isPrivate || subject.consent === 'refused') return 'never';
   const matching = rules.filter(
     (r) =>
       (r.scope === 'channel' && r.code === subject.channel) ||

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { PUBLICATION_CONSENTS, type PublicationConsent } from '../../core/case/case.types.js';
 import { AppError } from '../../core/shared/app-error.js';
 import { appendAudit } from '../../db/audit.repository.js';
 import { anonymiseCase, findCasesOfPerson, isFinishedStatus } from '../../db/privacy.repository.js';
@@ -37,6 +38,8 @@ export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void
               z.object({
                 trackingNo: z.string(), status: z.string(), title: z.string(), description: z.string(), reply: z.string().nullable(),
                 createdAt: z.string(), closedAt: z.string().nullable(), isAnonymised: z.boolean(),
+                /** What the person said about anonymised publication: part of what is held about them. */
+                publicationConsent: z.enum(PUBLICATION_CONSENTS),
                 requester: z.object({ name: z.string().nullable(), phone: z.string().nullable(), idNumber: z.string().nullable(), email: z.string().nullable() }),
               }),
             ),
@@ -51,6 +54,7 @@ export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void
         cases: rows.map((r) => ({
           trackingNo: r.tracking_no, status: r.status, title: r.title, description: r.description, reply: r.reply_text,
           createdAt: r.created_at.toISOString(), closedAt: r.closed_at?.toISOString() ?? null, isAnonymised: r.anonymised_at !== null,
+          publicationConsent: r.publication_consent as PublicationConsent,
           requester: { name: r.name, phone: r.phone, idNumber: r.id_number, email: r.email },
         })),
       };

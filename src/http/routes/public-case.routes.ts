@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { publicInformationSchema, publicReopenSchema, publicSubmitSchema, ratingSchema } from '../../core/case/case.schemas.js';
+import { publicConsentSchema, publicInformationSchema, publicReopenSchema, publicSubmitSchema, ratingSchema } from '../../core/case/case.schemas.js';
 import type { CaseRecord } from '../../core/case/case.record.js';
 import {
-  addInformationPublic, canRate, canRequestReopen, rateCase, requestReopenPublic, submitPublicCase, trackPublicCase,
+  addInformationPublic, canRate, canRequestReopen, rateCase, requestReopenPublic, setPublicationConsentPublic, submitPublicCase, trackPublicCase,
 } from '../../core/case/public-case.js';
 import { findCaseRecord } from '../../db/case.repository.js';
 import { findNames, listEvents } from '../../db/case-query.repository.js';
@@ -123,6 +123,24 @@ export const registerPublicCaseRoutes = (app: FastifyInstance, deps: AppDeps): v
     },
     async (request) => {
       const record = await addInformationPublic(deps.caseDeps, { trackingNo: request.params.trackingNo, body: request.body });
+      return publicView(record, request);
+    },
+  );
+
+  api.post(
+    '/public/cases/:trackingNo/publication-consent',
+    {
+      config: { access: 'public', rateLimit: 'public_track' },
+      schema: {
+        tags: ['public'],
+        summary: 'The requester grants or withdraws consent to anonymised publication on the open-data portal',
+        params: trackingParams,
+        body: publicConsentSchema,
+        response: { 200: publicCaseSchema },
+      },
+    },
+    async (request) => {
+      const record = await setPublicationConsentPublic(deps.caseDeps, { trackingNo: request.params.trackingNo, body: request.body });
       return publicView(record, request);
     },
   );

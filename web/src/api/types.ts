@@ -74,6 +74,7 @@ export const ACTIONS = [
   'decide-reopen',
   'hold',
   'resume',
+  'record-consent',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -115,6 +116,7 @@ export const EVENT_CODES = [
   'case.put_on_hold',
   'case.resumed',
   'case.information_added',
+  'case.publication_consent_recorded',
 ] as const;
 export type EventCode = (typeof EVENT_CODES)[number];
 
@@ -379,6 +381,7 @@ export interface Case extends CaseSummary {
   reopenRequest?: { reason: string; source: ReopenSource; at: string } | null;
   reopenDecision?: { decision: ReopenDecision; note: string | null; at: string } | null;
   reopenWindowEndsAt?: string | null;
+  publicationConsent?: PublicationConsent;
   publicStatus?: PublicStatus;
   allowedActions: string[];
   events: CaseEvent[];
@@ -419,7 +422,12 @@ export interface PublicCase {
   reopen?: { state: 'pending' | ReopenDecision; at: string; note: string | null } | null;
   canRequestReopen?: boolean;
   canAddInformation?: boolean;
+  /** The requester's answer to "may this be published, anonymised?"; absent from servers before it existed. */
+  publicationConsent?: PublicationConsent;
 }
+
+/** The requester's consent to anonymised publication on the open-data portal (是否同意公开). */
+export type PublicationConsent = 'granted' | 'refused' | 'not_asked';
 
 // ---- time limits (GET /cases/{id}/sla, GET /calendar/days) ----
 
@@ -508,6 +516,7 @@ export interface PublicSubmitBody {
   categoryId?: string;
   address?: string;
   requester: { name?: string; phone?: string; language?: Lang };
+  publicationConsent?: 'granted' | 'refused';
 }
 
 export interface PublicSubmitResult {
@@ -528,6 +537,7 @@ export interface RegisterCaseBody {
   address?: string;
   requester: { name?: string; phone?: string; idNumber?: string; language: Lang };
   amountClaimedFen?: number;
+  publicationConsent?: PublicationConsent;
 }
 
 export interface RatingBody {
@@ -581,6 +591,8 @@ export interface ActionBodies {
   /** `reason` is what the requester must add; it is shown to them. */
   hold: { reason: string };
   resume: { note?: string };
+  /** The requester's answer, told to staff: grants or withdraws consent to anonymised publication. */
+  'record-consent': { consent: 'granted' | 'refused'; note?: string };
 }
 
 export interface ApiErrorBody {

@@ -17,3 +17,8 @@ export function requestPublicReopen(trackingNo: string, body: { accessCode: stri
 export function addPublicInformation(trackingNo: string, body: { accessCode: string; text: string }): Promise<PublicCase> {
   return post<PublicCase>(`/public/cases/${encodeURIComponent(trackingNo)}/information`, body);
 }
+
+/** The requester grants or withdraws consent to anonymised publication; a withdrawal takes the case off the portal. */
+export function setPublicConsent(trackingNo: string, body: { accessCode: string; consent: 'granted' | 'refused' }): Promise<PublicCase> {
+  return post<PublicCase>(`/public/cases/${encodeURIComponent(trackingNo)}/publication-consent`, body);
+}

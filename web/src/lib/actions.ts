@@ -219,6 +219,22 @@ export const ACTION_FORMS: Record<ActionName, ActionForm> = {
     intro: 'actionField.hold.hint',
   },
   resume: { fields: [{ name: 'note', kind: 'textarea', label: 'actionField.resume.note' }] },
+  'record-consent': {
+    fields: [
+      {
+        name: 'consent',
+        kind: 'radio',
+        label: 'actionField.record-consent.consent',
+        required: true,
+        options: [
+          { value: 'granted', label: 'consent.optionGranted' },
+          { value: 'refused', label: 'consent.optionRefused' },
+        ],
+      },
+      { name: 'note', kind: 'textarea', label: 'actionField.record-consent.note' },
+    ],
+    intro: 'actionField.record-consent.hint',
+  },
 };
 
 export function initialValues(action: ActionName): FormValues {
@@ -377,5 +393,10 @@ export function buildActionRequest(action: ActionName, values: FormValues): Buil
       return { ok: true, request: { action, body: { reason: s('reason') } } };
     case 'resume':
       return { ok: true, request: { action, body: { ...optional('note') } } };
+    case 'record-consent': {
+      const consent = s('consent');
+      if (consent !== 'granted' && consent !== 'refused') return { ok: false, errors: { consent: 'form.choose' } };
+      return { ok: true, request: { action, body: { consent, ...optional('note') } } };
+    }
   }
 }

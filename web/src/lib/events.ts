@@ -271,6 +271,11 @@ export function describeEvent(ev: { code: string; data: Data }, ctx: EventContex
       if (data['isApproved'] === true) title = translate(lang, 'workflow.event.reopenApproved');
       else if (data['isApproved'] === false) title = translate(lang, 'workflow.event.reopenDeclined');
       break;
+    case 'case.publication_consent_recorded': {
+      const consent = str(data, 'consent');
+      if (consent === 'granted' || consent === 'refused') title = translate(lang, `consent.event.${consent}`);
+      break;
+    }
     case 'case.put_on_hold':
       if (data['isClockPaused'] === true) title = translate(lang, 'workflow.event.heldPaused');
       else if (data['isClockPaused'] === false) title = translate(lang, 'workflow.event.heldRunning');

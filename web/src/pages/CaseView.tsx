@@ -223,6 +223,13 @@ export function CaseViewPage({ id }: { id: string }) {
                   {c.lat.toFixed(5)}, {c.lng.toFixed(5)}
                 </Fact>
               ) : null}
+              {c.publicationConsent ? (
+                <Fact label={t('consent.caseLabel')}>
+                  <span data-testid="case-consent" data-consent={c.publicationConsent}>
+                    {t(`consent.value.${c.publicationConsent}`)}
+                  </span>
+                </Fact>
+              ) : null}
               {c.amountClaimedFen !== null ? (
                 <Fact label={t('case.amountClaimed')}>
                   {t('common.cny', { amount: formatFen(c.amountClaimedFen) })}

@@ -11,6 +11,7 @@ import {
   type Channel,
   type Kind,
   type Lang,
+  type PublicationConsent,
   type RegisterCaseBody,
   type RegisteredCase,
 } from '../api/types';
@@ -38,6 +39,7 @@ const FIELD_ORDER = [
   'nc-address',
   'nc-amount',
   'nc-language',
+  'nc-consent',
 ];
 
 const ISSUE_FIELDS: Record<string, string> = {
@@ -56,6 +58,7 @@ const ISSUE_FIELDS: Record<string, string> = {
   address: 'nc-address',
   amountClaimedFen: 'nc-amount',
   language: 'nc-language',
+  publicationConsent: 'nc-consent',
 };
 
 /** Alt+1…Alt+5 → the kind at that position (physical digit keys, whatever the layout). */
@@ -83,6 +86,7 @@ interface Draft {
   address: string;
   amount: string;
   language: Lang;
+  publicationConsent: PublicationConsent;
 }
 
 function emptyDraft(language: Lang): Draft {
@@ -98,6 +102,7 @@ function emptyDraft(language: Lang): Draft {
     address: '',
     amount: '',
     language,
+    publicationConsent: 'not_asked',
   };
 }
 
@@ -299,6 +304,7 @@ export function NewCasePage() {
     if (draft.categoryId) body.categoryId = draft.categoryId;
     if (draft.address.trim()) body.address = draft.address.trim();
     if (fen !== null) body.amountClaimedFen = fen;
+    if (draft.publicationConsent !== 'not_asked') body.publicationConsent = draft.publicationConsent;
     setBusy(true);
     try {
       setResult(await registerCase(body));
@@ -516,6 +522,18 @@ export function NewCasePage() {
             options={LANGS.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))}
             error={errors['nc-language']}
             testId="new-language"
+          />
+          <SelectField
+            id="nc-consent"
+            label={t('consent.intakeLabel')}
+            hint={t('consent.hint')}
+            value={draft.publicationConsent}
+            onChange={(v) => {
+              if (v === 'granted' || v === 'refused' || v === 'not_asked') set('publicationConsent', v);
+            }}
+            options={(['not_asked', 'granted', 'refused'] as const).map((v) => ({ value: v, label: t(`consent.value.${v}`) }))}
+            error={errors['nc-consent']}
+            testId="new-consent"
           />
         </div>
         <ErrorBox message={formError} testId="new-case-error" />

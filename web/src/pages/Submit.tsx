@@ -25,6 +25,7 @@ const FIELD_ORDER = [
   'sub-address',
   'sub-name',
   'sub-phone',
+  'sub-consent',
 ];
 const ISSUE_FIELDS: Record<string, string> = {
   kind: 'sub-kind',
@@ -36,6 +37,7 @@ const ISSUE_FIELDS: Record<string, string> = {
   'requester.phone': 'sub-phone',
   name: 'sub-name',
   phone: 'sub-phone',
+  publicationConsent: 'sub-consent',
 };
 
 export function SubmitPage() {
@@ -50,6 +52,8 @@ export function SubmitPage() {
   const [address, setAddress] = useState('');
   const [name, setName] = useState('');
   const [phone, setPhone] = useState('');
+  // No answer is chosen for the requester: consent to publication must be given, not assumed (PIPL art. 14).
+  const [consent, setConsent] = useState<'granted' | 'refused' | ''>('');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -70,6 +74,7 @@ export function SubmitPage() {
     setAddress('');
     setName('');
     setPhone('');
+    setConsent('');
     setErrors({});
     setFormError(null);
     setResult(null);
@@ -85,9 +90,10 @@ export function SubmitPage() {
     if (!description.trim()) errs['sub-description'] = t('form.required');
     if (!phone.trim()) errs['sub-phone'] = t('form.required');
     else if (!PHONE_PATTERN.test(phone.trim())) errs['sub-phone'] = t('form.invalidPhone');
+    if (!consent) errs['sub-consent'] = t('form.choose');
     setErrors(errs);
     setFormError(null);
-    if (Object.keys(errs).length > 0 || !kind) {
+    if (Object.keys(errs).length > 0 || !kind || !consent) {
       focusFirstError(FIELD_ORDER, errs);
       return;
     }
@@ -96,6 +102,7 @@ export function SubmitPage() {
       title: title.trim(),
       description: description.trim(),
       requester: { phone: phone.trim(), language: lang },
+      publicationConsent: consent,
     };
     if (categoryId) body.categoryId = categoryId;
     if (address.trim()) body.address = address.trim();
@@ -245,6 +252,22 @@ export function SubmitPage() {
           onChange={setPhone}
           error={errors['sub-phone']}
           testId="submit-phone"
+        />
+        <RadioGroup
+          id="sub-consent"
+          name="publicationConsent"
+          label={t('consent.question')}
+          hint={t('consent.hint')}
+          required
+          cards
+          value={consent}
+          onChange={(v) => setConsent(v === 'granted' || v === 'refused' ? v : '')}
+          options={[
+            { value: 'granted', label: t('consent.optionGranted') },
+            { value: 'refused', label: t('consent.optionRefused') },
+          ]}
+          error={errors['sub-consent']}
+          testIdPrefix="submit-consent"
         />
         <fieldset className="field">
           <legend>

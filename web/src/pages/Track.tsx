@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
 import { ApiError, getPublicCase, isAbortError, ratePublicCase } from '../api/client';
-import { addPublicInformation, requestPublicReopen } from '../api/workflow';
+import { addPublicInformation, requestPublicReopen, setPublicConsent } from '../api/workflow';
 import {
   RESOLVED_VALUES,
   SATISFACTIONS,
@@ -252,8 +252,60 @@ function TrackResult({
         <PublicTextForm kind="reopen" trackingNo={pc.trackingNo} accessCode={accessCode} onSent={sent('reopen')} />
       ) : null}
 
+      {pc.publicationConsent ? (
+        <ConsentPanel pc={pc} consent={pc.publicationConsent} accessCode={accessCode} onChanged={onRated} />
+      ) : null}
+
       <h3>{t('track.timeline')}</h3>
       <PublicTimeline items={pc.timeline} />
+    </section>
+  );
+}
+
+/**
+ * The requester's consent to anonymised publication, and one button to change it: withdrawing takes the
+ * request off the open-data page, at any time, also after the case is closed.
+ */
+function ConsentPanel({
+  pc,
+  consent,
+  accessCode,
+  onChanged,
+}: {
+  pc: PublicCase;
+  consent: 'granted' | 'refused' | 'not_asked';
+  accessCode: string;
+  onChanged: (pc: PublicCase) => void;
+}) {
+  const { t, lang } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState<'granted' | 'refused' | null>(null);
+  const next = consent === 'granted' ? 'refused' : 'granted';
+
+  const change = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const updated = await setPublicConsent(pc.trackingNo, { accessCode, consent: next });
+      setSaved(next);
+      onChanged(updated);
+    } catch (err) {
+      setError(errorMessage(err, lang));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="consent-panel" aria-labelledby="consent-title" data-testid="consent-panel" data-consent={consent}>
+      <h3 id="consent-title">{t('consent.trackTitle')}</h3>
+      <p data-testid="consent-state">{t(`consent.track.${consent}`)}</p>
+      {saved ? <Notice testId="consent-saved">{t(`consent.saved.${saved}`)}</Notice> : null}
+      <ErrorBox message={error} testId="consent-error" />
+      <button type="button" className="button large" disabled={busy} onClick={() => void change()} data-testid={`consent-${next}`}>
+        {busy ? t('common.submitting') : t(next === 'refused' ? 'consent.withdraw' : 'consent.grant')}
+      </button>
     </section>
   );
 }

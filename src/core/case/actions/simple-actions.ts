@@ -16,6 +16,16 @@ export const noteCase: ActionHandler<'note'> = async ({ input }) => ({
   isInternal: input.isInternal ?? true,
 });
 
+/**
+ * The requester's consent to publication, as told to staff. The open-data refresh that follows every event
+ * takes a withdrawn case off the portal. The event is public: the requester sees their choice on the timeline.
+ */
+export const recordConsent: ActionHandler<'record-consent'> = async ({ record, input }) => ({
+  patch: { publicationConsent: input.consent },
+  eventData: { consent: input.consent, previous: record.publicationConsent, ...(input.note ? { note: input.note } : {}) },
+  isInternal: false,
+});
+
 export const contributeToCase: ActionHandler<'contribute'> = async ({ store, record, actor, input }) => {
   const assignment = assignmentOfActor(actor, toSnapshot(record), (a) => a.role === 'assisting');
   return {

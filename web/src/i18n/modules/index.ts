@@ -2,6 +2,7 @@
 import { accessMessages } from './access';
 import { attachmentsMessages } from './attachments';
 import { callbacksMessages } from './callbacks';
+import { consentMessages } from './consent';
 import { noticesMessages } from './notices';
 import { opendataMessages } from './opendata';
 import { reportsMessages } from './reports';
@@ -11,7 +12,7 @@ import { statsMessages } from './stats';
 import { templatesMessages } from './templates';
 import { workflowMessages } from './workflow';
 
-export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages] as const;
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages] as const;
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>
