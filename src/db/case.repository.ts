@@ -7,6 +7,7 @@ import { fieldCryptoFor } from './data-keys.js';
 import { appendWorkItemEvent } from './events.repository.js';
 import { sealIdentity } from './requester-crypto.js';
 import { enqueueJobs } from './jobs.repository.js';
+import { refreshOpenDataCase } from './open-data.repository.js';
 import { calendarForUnit, policyForCase } from './sla.repository.js';
 import type {
   AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, PublicationConsent, ReopenDecision, ReopenSource, ReplyOutcome, ResolvedAnswer, Satisfaction,
@@ -426,6 +427,9 @@ export const createCaseRegistrar = (db: Db, options: { maxBatch?: number; maxInF
 /** The CaseStore port over one transaction. */
 export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
   lockCase: (id) => findCaseRecord(trx, { id }, { isForUpdate: true }),
+  refreshPublication: async (caseId, now) => {
+    await refreshOpenDataCase(trx, caseId, now);
+  },
   findCase: (id) => findCaseRecord(trx, { id }),
   findCaseByTrackingNo: (trackingNo) => findCaseRecord(trx, { trackingNo }),
   lockCaseByTrackingNo: (trackingNo) => findCaseRecord(trx, { trackingNo }, { isForUpdate: true }),

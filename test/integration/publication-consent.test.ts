@@ -101,6 +101,8 @@ describe('changing one’s mind on the tracking page', () => {
     expect(withdrawn.statusCode, withdrawn.body).toBe(200);
     expect(withdrawn.json()).toMatchObject({ publicationConsent: 'refused' });
     expect((withdrawn.json() as { timeline: { code: string }[] }).timeline.map((e) => e.code)).toContain('case.publication_consent_recorded');
+    // Off the portal when the change commits: no background run in between.
+    expect(await publicTitles()).not.toContain('先同意后撤回的反映');
     await t.runBackground();
     expect(await publicTitles()).not.toContain('先同意后撤回的反映');
 
@@ -114,6 +116,53 @@ describe('changing one’s mind on the tracking page', () => {
       ['requester', { consent: 'refused', previous: 'granted' }],
       ['requester', { consent: 'granted', previous: 'refused' }],
     ]);
+  });
+
+  it('a requester never asked can refuse, and the case leaves the portal', async () => {
+    const c = await submit('从未询问后拒绝的反映', {});
+    await t.runBackground();
+    expect(await publicTitles()).toContain('从未询问后拒绝的反映');
+    const res = await setConsent(c, { consent: 'refused' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ publicationConsent: 'refused' });
+    expect(await publicTitles()).not.toContain('从未询问后拒绝的反映');
+  });
+
+  it('a staff edit survives a withdrawal unserved and uncounted, and is served again when the requester agrees', async () => {
+    const c = await submit('审核编辑后撤回的反映', { publicationConsent: 'granted' });
+    await t.runBackground();
+    const edited = await t.call('supervisor', 'PUT', `/api/v1/open-data/review/${c.id}`, { action: 'publish', title: '编辑过的公开标题', text: '编辑过的公开内容。' });
+    expect(edited.statusCode, edited.body).toBe(204);
+    expect(await publicTitles()).toContain('编辑过的公开标题');
+    const total = async () => ((await t.call(null, 'GET', '/api/v1/public/open-data/stats')).json() as { total: { cases: number | string } }).total.cases;
+    const before = await total();
+
+    expect((await setConsent(c, { consent: 'refused' })).statusCode).toBe(200);
+    expect(await publicTitles()).not.toContain('编辑过的公开标题');
+    const kept = await t.database.db.selectFrom('open_data_cases').select(['policy', 'served_title', 'edited_title']).where('case_id', '=', c.id).executeTakeFirstOrThrow();
+    expect(kept).toEqual({ policy: 'never', served_title: null, edited_title: '编辑过的公开标题' });
+    expect(typeof before).toBe('number');
+    expect(await total()).toBe(Number(before) - 1);
+    // Nor can a reviewer publish it while the requester refuses.
+    const publish = await t.call('supervisor', 'PUT', `/api/v1/open-data/review/${c.id}`, { action: 'publish' });
+    expect(publish.statusCode).toBe(404);
+    expect(await publicTitles()).not.toContain('编辑过的公开标题');
+
+    expect((await setConsent(c, { consent: 'granted' })).statusCode).toBe(200);
+    const restored = await t.database.db.selectFrom('open_data_cases').select(['policy', 'edited_title']).where('case_id', '=', c.id).executeTakeFirstOrThrow();
+    expect(restored).toEqual({ policy: 'auto', edited_title: '编辑过的公开标题' });
+  });
+
+  it('the anonymous Open311 feed leaves a refused case out', async () => {
+    const refused = await submit('Open311 中不公开的反映', { publicationConsent: 'refused' });
+    const granted = await submit('Open311 中公开的反映', { publicationConsent: 'granted' });
+    expect((await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${granted.trackingNo}.json` })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${refused.trackingNo}.json` })).statusCode).toBe(404);
+    const list = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json' });
+    expect(list.statusCode).toBe(200);
+    const ids = (list.json() as { service_request_id: string }[]).map((r) => r.service_request_id);
+    expect(ids).toContain(granted.trackingNo);
+    expect(ids).not.toContain(refused.trackingNo);
   });
 
   it('the same answer again writes nothing', async () => {
@@ -161,8 +210,12 @@ describe('staff recording the answer (phone, visit)', () => {
     const res = await t.call('agent', 'POST', `/api/v1/cases/${c.id}/record-consent`, { consent: 'refused', note: '来电要求不公开' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ publicationConsent: 'refused' });
-    await t.runBackground();
     expect(await publicTitles()).not.toContain('电话撤回同意的反映');
+    // The same answer again changes nothing and adds no entry to the requester's timeline.
+    const eventCount = (await eventsOf(c.id)).length;
+    const again = await t.call('agent', 'POST', `/api/v1/cases/${c.id}/record-consent`, { consent: 'refused' });
+    expect(again.statusCode, again.body).toBe(200);
+    expect((await eventsOf(c.id)).length).toBe(eventCount);
     const recorded = (await eventsOf(c.id)).find((e) => e.code === 'case.publication_consent_recorded');
     expect(recorded).toMatchObject({ actor_kind: 'user', is_internal: false, data: { consent: 'refused', previous: 'granted', note: '来电要求不公开' } });
 

@@ -59,6 +59,11 @@ export type RegisteredRows = { record: CaseRecord; firstEvent: { id: string; seq
  */
 export type CaseStore = {
   lockCase: (id: string) => Promise<CaseRecord | null>;
+  /**
+   * Rebuilds the case's public (open-data) snapshot now, in this transaction: a withdrawn consent must take the
+   * case off the portal when the change commits, not when the background refresh gets to it.
+   */
+  refreshPublication: (caseId: string, now: Date) => Promise<void>;
   findCase: (id: string) => Promise<CaseRecord | null>;
   findCaseByTrackingNo: (trackingNo: string) => Promise<CaseRecord | null>;
   lockCaseByTrackingNo: (trackingNo: string) => Promise<CaseRecord | null>;

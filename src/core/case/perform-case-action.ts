@@ -64,7 +64,9 @@ export const performCaseAction = async <A extends CaseAction & keyof ActionSchem
     const plan = planCaseTransitionOrThrow(input.action, toSnapshot(record), input.actor);
     const handler = HANDLERS[input.action] as ActionHandler<A>;
     const effect = await handler({ store, record, actor: input.actor, input: input.body, now, plan });
+    if (effect.isUnchanged) return record;
     await store.updateCase(record.id, { ...effect.patch, status: effect.to ?? plan.to }, now);
+    if (effect.patch.publicationConsent !== undefined) await store.refreshPublication(record.id, now);
     await store.appendEvent('case', record.id, {
       actorKind: 'user',
       actorId: input.actor.userId,

@@ -165,8 +165,8 @@ export const addInformationPublic = async (deps: CaseDeps, input: { trackingNo: 
 
 /**
  * The requester grants or withdraws consent to publication on the tracking page, at any time (also after the
- * case is closed). The event's refresh takes a withdrawn case off the open-data portal; an unchanged answer
- * writes nothing.
+ * case is closed). The public snapshot is rebuilt in the same transaction, so a withdrawn case is off the
+ * open-data portal when the change commits; an unchanged answer writes nothing.
  */
 export const setPublicationConsentPublic = async (deps: CaseDeps, input: { trackingNo: string; body: PublicConsentInput }): Promise<CaseRecord> => {
   const now = deps.now();
@@ -174,6 +174,8 @@ export const setPublicationConsentPublic = async (deps: CaseDeps, input: { track
     const record = await findWithAccessCodeOrThrow(store.lockCaseByTrackingNo, input.trackingNo, input.body.accessCode);
     if (record.publicationConsent === input.body.consent) return record;
     await store.updateCase(record.id, { publicationConsent: input.body.consent }, now);
+    // Off the portal when this commits; the background refresh of the event would come later.
+    await store.refreshPublication(record.id, now);
     await store.appendEvent('case', record.id, requesterEvent(record.status, now, 'case.publication_consent_recorded', {
       consent: input.body.consent, previous: record.publicationConsent,
     }));

@@ -281,9 +281,10 @@ function ConsentPanel({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState<'granted' | 'refused' | null>(null);
-  const next = consent === 'granted' ? 'refused' : 'granted';
+  // Never asked (an older case, a phone intake): both answers are offered, so that a refusal is one step too.
+  const choices: ('granted' | 'refused')[] = consent === 'not_asked' ? ['granted', 'refused'] : [consent === 'granted' ? 'refused' : 'granted'];
 
-  const change = async () => {
+  const change = async (next: 'granted' | 'refused') => {
     setBusy(true);
     setError(null);
     try {
@@ -303,9 +304,13 @@ function ConsentPanel({
       <p data-testid="consent-state">{t(`consent.track.${consent}`)}</p>
       {saved ? <Notice testId="consent-saved">{t(`consent.saved.${saved}`)}</Notice> : null}
       <ErrorBox message={error} testId="consent-error" />
-      <button type="button" className="button large" disabled={busy} onClick={() => void change()} data-testid={`consent-${next}`}>
-        {busy ? t('common.submitting') : t(next === 'refused' ? 'consent.withdraw' : 'consent.grant')}
-      </button>
+      <div className="button-row">
+        {choices.map((next) => (
+          <button key={next} type="button" className="button large" disabled={busy} onClick={() => void change(next)} data-testid={`consent-${next}`}>
+            {busy ? t('common.submitting') : t(next === 'refused' ? 'consent.withdraw' : 'consent.grant')}
+          </button>
+        ))}
+      </div>
     </section>
   );
 }

@@ -26,6 +26,8 @@ export type ActionEffect = {
   to?: CaseStatus;
   /** Further timeline events of the same step, appended after the action's own (e.g. `case.reopened`). */
   followUps?: FollowUpEvent[];
+  /** The action would change nothing (an answer recorded again): no update, no event. */
+  isUnchanged?: boolean;
 };
 
 export type FollowUpEvent = { code: string; fromStatus: string; toStatus: string; data: Record<string, unknown>; actorKind?: 'user' | 'requester' | 'system'; isInternal?: boolean };

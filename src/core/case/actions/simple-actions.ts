@@ -17,13 +17,16 @@ export const noteCase: ActionHandler<'note'> = async ({ input }) => ({
 });
 
 /**
- * The requester's consent to publication, as told to staff. The open-data refresh that follows every event
- * takes a withdrawn case off the portal. The event is public: the requester sees their choice on the timeline.
+ * The requester's consent to publication, as told to staff. The case's public snapshot is rebuilt in the same
+ * transaction (performCaseAction), so a withdrawal takes it off the portal when it commits. The event is public:
+ * the requester sees their choice on the timeline.
  */
 export const recordConsent: ActionHandler<'record-consent'> = async ({ record, input }) => ({
   patch: { publicationConsent: input.consent },
   eventData: { consent: input.consent, previous: record.publicationConsent, ...(input.note ? { note: input.note } : {}) },
   isInternal: false,
+  // The same answer again would put a misleading "changed" entry on the requester's timeline.
+  isUnchanged: record.publicationConsent === input.consent,
 });
 
 export const contributeToCase: ActionHandler<'contribute'> = async ({ store, record, actor, input }) => {
