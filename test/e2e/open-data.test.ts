@@ -93,4 +93,44 @@ describe.runIf(hasBrowser)('open-data portal', () => {
     await page.screenshot({ path: `${shots}/open-data-review-zh.png`, fullPage: true });
     await context.close();
   }, 90_000);
+
+  it('an administrator changes the publication rules on the same page; a repeated rule is caught before saving', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#/login`);
+    await page.getByTestId('lang-en').click();
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill(TEST_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('queue-table').waitFor();
+    await page.goto(`${server.url}/#/open-data`);
+    const panel = page.getByTestId('opendata-settings');
+    await panel.waitFor();
+    const before = await server.database.db.selectFrom('open_data_rules').select(['scope', 'code', 'policy']).orderBy('scope').orderBy('code').execute();
+    await expect.poll(() => panel.getByTestId('od-rule').count()).toBe(before.length);
+
+    // Suggestions are never published; entered twice by mistake, the second is flagged and nothing is sent.
+    for (const policy of ['never', 'auto']) {
+      await panel.getByTestId('od-rule-add').click();
+      const row = panel.getByTestId('od-rule').last();
+      await row.getByTestId('od-rule-scope').selectOption('kind');
+      await row.getByTestId('od-rule-code').selectOption('suggestion');
+      await row.getByTestId('od-rule-policy').selectOption(policy);
+    }
+    await panel.getByTestId('od-min-cell').fill('5');
+    await panel.getByTestId('od-settings-save').click();
+    await panel.getByText('Only one rule per value').waitFor();
+    expect(await server.database.db.selectFrom('open_data_rules').select('code').where('code', '=', 'suggestion').execute()).toEqual([]);
+
+    await panel.getByTestId('od-rule-remove').last().click();
+    await panel.getByTestId('od-settings-save').click();
+    await panel.getByTestId('od-settings-saved').waitFor();
+    const after = await server.database.db.selectFrom('open_data_rules').select(['scope', 'code', 'policy']).orderBy('scope').orderBy('code').execute();
+    expect(after).toEqual([...before, { scope: 'kind', code: 'suggestion', policy: 'never' }].sort((a, b) => (a.scope + a.code < b.scope + b.code ? -1 : 1)));
+    expect((await server.database.db.selectFrom('open_data_settings').select('min_cell').executeTakeFirstOrThrow()).min_cell).toBe(5);
+    const audit = await server.database.db.selectFrom('audit_log').select(['action', 'actor_name']).where('action', '=', 'open_data.settings_changed').execute();
+    expect(audit).toEqual([{ action: 'open_data.settings_changed', actor_name: 'admin' }]);
+    await page.screenshot({ path: `${shots}/open-data-settings-en.png`, fullPage: true });
+    await context.close();
+  }, 90_000);
 });

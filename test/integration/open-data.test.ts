@@ -156,6 +156,12 @@ describe('staff review', () => {
     const settings = (await t.call('admin', 'GET', '/api/v1/open-data/settings')).json() as Record<string, unknown>;
     expect((await t.call('agent', 'PUT', '/api/v1/open-data/settings', { ...settings, isReviewRequired: true })).statusCode).toBe(403);
     expect((await t.call('admin', 'PUT', '/api/v1/open-data/settings', { ...settings, isReviewRequired: true, minCell: 0 })).statusCode).toBe(400);
+    // Two rules for one value: a coded 400 (not a failed insert), and nothing changed.
+    const rules = settings['rules'] as { scope: string; code: string; policy: string }[];
+    const twice = await t.call('admin', 'PUT', '/api/v1/open-data/settings', { ...settings, rules: [...rules, { scope: 'kind', code: 'report', policy: 'never' }, { scope: 'kind', code: 'report', policy: 'auto' }] });
+    expect(twice.statusCode, twice.body).toBe(400);
+    expect(twice.json()).toMatchObject({ error: { code: 'validation.failed' } });
+    expect((await t.call('admin', 'GET', '/api/v1/open-data/settings')).json()).toEqual(settings);
     expect((await t.call('admin', 'PUT', '/api/v1/open-data/settings', { ...settings, isReviewRequired: true })).statusCode).toBe(204);
     await t.runBackground();
     await intake('later', { channel: 'phone', kind: 'report', title: '路灯不亮', description: '金珠西路路灯不亮', categoryId: categoryIds['road_traffic'], requester: { name: '旺堆', phone: '13800001111' } });

@@ -78,7 +78,18 @@ const settingsBody = z
     isReviewRequired: z.boolean(),
     minCell: z.number().int().min(1).max(100),
     gridMetres: z.number().int().min(50).max(5000),
-    rules: z.array(z.object({ scope: z.enum(['channel', 'kind', 'category', 'unit']), code: z.string().regex(/^[a-z0-9_]{1,60}$/), policy })).max(500),
+    rules: z
+      .array(z.object({ scope: z.enum(['channel', 'kind', 'category', 'unit']), code: z.string().regex(/^[a-z0-9_]{1,60}$/), policy }))
+      .max(500)
+      // One rule per value (the table's key): a repeat would otherwise fail the insert after validation.
+      .superRefine((rules, ctx) => {
+        const seen = new Set<string>();
+        rules.forEach((r, i) => {
+          const key = `${r.scope}:${r.code}`;
+          if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `a rule for ${key} is already given`, path: [i, 'code'] });
+          seen.add(key);
+        });
+      }),
   })
   .strict();
 

@@ -101,3 +101,26 @@ export function listReviewItems(state: ReviewItem['state'] | '', signal?: AbortS
 export function saveReview(caseId: string, body: ReviewBody) {
   return call<void>('PUT', `/open-data/review/${encodeURIComponent(caseId)}`, {}, body);
 }
+
+export type PublicationPolicy = 'auto' | 'review' | 'never';
+export const PUBLICATION_POLICIES: readonly PublicationPolicy[] = ['auto', 'review', 'never'];
+export type RuleScope = 'channel' | 'kind' | 'category' | 'unit';
+export const RULE_SCOPES: readonly RuleScope[] = ['channel', 'kind', 'category', 'unit'];
+
+/** Publication settings and rules (GET/PUT /open-data/settings, `opendata.manage`). */
+export interface OpenDataSettings {
+  defaultPolicy: PublicationPolicy;
+  isReviewRequired: boolean;
+  minCell: number;
+  gridMetres: number;
+  rules: { scope: RuleScope; code: string; policy: PublicationPolicy }[];
+}
+
+export function getOpenDataSettings(signal?: AbortSignal) {
+  return call<OpenDataSettings>('GET', '/open-data/settings', {}, undefined, signal);
+}
+
+/** Every case is refreshed in the background afterwards; the change is audited. */
+export function saveOpenDataSettings(settings: OpenDataSettings) {
+  return call<void>('PUT', '/open-data/settings', {}, settings);
+}

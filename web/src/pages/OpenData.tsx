@@ -7,6 +7,7 @@ import { isAbortError } from '../api/client';
 import { usePageTitle } from '../components/common';
 import { ErrorBox, SelectField, TextField } from '../components/forms';
 import { ReviewPanel } from '../components/opendata/ReviewPanel';
+import { SettingsPanel } from '../components/opendata/SettingsPanel';
 import { useI18n } from '../i18n/context';
 import { errorMessage } from '../lib/errors';
 import { useSession } from '../session';
@@ -197,6 +198,7 @@ export function OpenDataPage() {
       </section>
 
       {canManage ? <ReviewPanel onChanged={() => setReload((n) => n + 1)} /> : null}
+      {canManage ? <SettingsPanel onSaved={() => setReload((n) => n + 1)} /> : null}
     </div>
   );
 }
