@@ -96,5 +96,7 @@ export const policyForCase = async (
     pausedStatuses: row.paused_statuses,
     maxReopenRounds: row.max_reopen_rounds,
     reopenWindowDays: row.reopen_window_days,
+    holdReminderDays: row.hold_reminder_days,
+    holdLimitDays: row.hold_limit_days,
   };
 };

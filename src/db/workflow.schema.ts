@@ -23,6 +23,8 @@ export type WorkflowSlaPolicyColumns = {
   paused_statuses: ColumnType<string[], string[] | undefined, string[]>;
   max_reopen_rounds: ColumnType<number, number | undefined, number>;
   reopen_window_days: ColumnType<number, number | undefined, number>;
+  hold_reminder_days: ColumnType<number | null, number | null | undefined, number | null>;
+  hold_limit_days: ColumnType<number | null, number | null | undefined, number | null>;
 };
 
 export type WorkflowTables = { cases: WorkflowCaseColumns; sla_policies: WorkflowSlaPolicyColumns };

@@ -80,7 +80,8 @@ export const caseDetailSchema = caseSummarySchema.extend({
   masterId: z.uuid().nullable(),
   reopenCount: z.number().int(),
   /** Waiting on the requester: what they were asked to add, since when, and the status it resumes to. */
-  hold: z.object({ reason: z.string(), at: iso, fromStatus: z.enum(CASE_STATUSES) }).nullable(),
+  /** `endsAt`: when the wait ends by itself (the policy's hold limit), null when it does not. */
+  hold: z.object({ reason: z.string(), at: iso, fromStatus: z.enum(CASE_STATUSES), endsAt: iso.nullable() }).nullable(),
   /** A request to reopen waiting for a dispatcher's or supervisor's decision, in the requester's words. */
   reopenRequest: z.object({ reason: z.string(), source: z.enum(REOPEN_SOURCES), at: iso }).nullable(),
   /** What became of the last request to reopen. */
@@ -120,6 +121,8 @@ export const publicCaseSchema = z.object({
   publicStatus: z.enum(PUBLIC_STATUSES),
   /** On hold: what the requester is asked to add (staff write it for the requester). */
   waitingFor: z.string().nullable(),
+  /** On hold: the day by which to add it; after that the case goes on with what is there. */
+  waitingUntil: iso.nullable(),
   /** The last request to reopen: pending, approved, declined (with the reason given to the requester) or escalated. */
   reopen: z
     .object({ state: z.enum(['pending', ...REOPEN_DECISIONS]), at: iso, note: z.string().nullable() })
@@ -134,6 +137,13 @@ type NamedRef = { id: string; code: string; name: LocalizedText };
 const toRef = (value: NamedRef | null | undefined, language: Language) =>
   value ? { id: value.id, code: value.code, name: localize(value.name, language) } : null;
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** The end of the current hold's wait, as fixed when the case was put on hold (its event's `endsAt`). */
+const holdEndsAt = (events: readonly EventView[], heldAt: Date): string | null => {
+  const held = events.findLast((e) => e.code === 'case.put_on_hold' && e.at.getTime() === heldAt.getTime());
+  const endsAt = held?.data['endsAt'];
+  return typeof endsAt === 'string' ? endsAt : null;
+};
 
 export const isOverdue = (c: { status: string; replyDueAt: Date | null; acceptDueAt: Date | null }, now: Date): boolean =>
   (OPEN_STATUSES as readonly string[]).includes(c.status) &&
@@ -230,7 +240,7 @@ export const toDetailView = (record: CaseRecord, ctx: DetailContext): z.infer<ty
     masterId: record.masterId,
     reopenCount: record.reopenCount,
     hold: record.holdReason !== null && record.heldAt && record.holdFromStatus
-      ? { reason: record.holdReason, at: record.heldAt.toISOString(), fromStatus: record.holdFromStatus }
+      ? { reason: record.holdReason, at: record.heldAt.toISOString(), fromStatus: record.holdFromStatus, endsAt: holdEndsAt(ctx.events, record.heldAt) }
       : null,
     reopenRequest: record.reopenRequestedAt && record.reopenRequestSource
       ? { reason: record.reopenRequestReason ?? '', source: record.reopenRequestSource, at: record.reopenRequestedAt.toISOString() }
@@ -265,7 +275,7 @@ export const PUBLIC_EVENT_CODES: ReadonlySet<string> = new Set([
   'case.registered', 'case.dispatched', 'case.accepted', 'case.transferred', 'case.replied', 'case.resolved_on_intake',
   'case.callback_recorded', 'case.reopened', 'case.closed', 'case.rejected', 'case.extension_decided', 'case.merged', 'case.rated',
   'case.reopen_requested', 'case.reopen_decided', 'case.put_on_hold', 'case.resumed', 'case.information_added',
-  'case.publication_consent_recorded',
+  'case.publication_consent_recorded', 'case.hold_reminded',
 ]);
 
 export const toPublicView = (
@@ -292,6 +302,7 @@ export const toPublicView = (
   canRate: ctx.canRate,
   publicStatus: publicStatusOf(record),
   waitingFor: record.status === 'on_hold' ? record.holdReason : null,
+  waitingUntil: record.status === 'on_hold' && record.heldAt ? holdEndsAt(ctx.events, record.heldAt) : null,
   reopen: record.reopenRequestedAt
     ? { state: 'pending', at: record.reopenRequestedAt.toISOString(), note: null }
     : record.reopenDecision && record.reopenDecidedAt

@@ -1,5 +1,7 @@
 import { applySlaTimer, slaTimerPayloadSchema } from '../core/case/apply-sla-timer.js';
 import { SLA_TIMER_JOB } from '../core/case/actions/action-context.js';
+import { applyHoldTimer } from '../core/case/apply-hold-timer.js';
+import { HOLD_TIMER_JOB, holdTimerPayloadSchema } from '../core/case/hold-deadlines.js';
 import { createCaseStore } from '../db/case.repository.js';
 import { accessJobHandlers } from './access.jobs.js';
 import { attachmentsJobHandlers } from './attachments.jobs.js';
@@ -19,4 +21,5 @@ export const jobHandlers: JobHandlers = {
   ...attachmentsJobHandlers,
   [RETENTION_JOB]: runRetention,
   [SLA_TIMER_JOB]: (trx, job, now) => applySlaTimer({ store: createCaseStore(trx), now }, slaTimerPayloadSchema.parse(job.payload)),
+  [HOLD_TIMER_JOB]: (trx, job, now) => applyHoldTimer({ store: createCaseStore(trx), now }, holdTimerPayloadSchema.parse(job.payload)),
 };

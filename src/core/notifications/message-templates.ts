@@ -163,6 +163,62 @@ export const MESSAGE_TEMPLATES: Record<MessageKind, Record<Language, KindTemplat
       sms: ['Your request {trackingNo} has been reopened', ' and sent back to {unitName}', '. You will receive a new reply.'],
     },
   },
+  // The case waits on the requester (docs/time-limits.md): what to add, by when, and where.
+  held: {
+    'zh-Hans': {
+      subject: '请补充材料（受理编号{trackingNo}）',
+      sms: [
+        '您的诉求（受理编号{trackingNo}）需要您补充：{reason}。',
+        '请于{holdEndsDate}前补充，逾期将按现有材料继续办理。',
+        { unless: 'holdEndsDate', text: '请尽快补充。' },
+        '补充入口：{trackingUrl}',
+      ],
+    },
+    bo: {
+      subject: 'ཡིག་ཆ་ཁ་སྣོན་གནང་རོགས། ({trackingNo})',
+      sms: [
+        'ཁྱེད་ཀྱི་རེ་ཞུ་ (ཨང་གྲངས། {trackingNo}) ལ་ཁ་སྣོན་དགོས། {reason}',
+        ' {holdEndsDate} གོང་ལ་ཁ་སྣོན་གནང་རོགས། དུས་ཡོལ་ན་ཡོད་པའི་ཡིག་ཆ་ལྟར་མུ་མཐུད་སྒྲུབ་རྒྱུ།',
+        { unless: 'holdEndsDate', text: ' མྱུར་དུ་ཁ་སྣོན་གནང་རོགས།' },
+        ' ཁ་སྣོན་བྱེད་ས། {trackingUrl}',
+      ],
+    },
+    en: {
+      subject: 'We need more information ({trackingNo})',
+      sms: [
+        'Your request {trackingNo} needs more from you: {reason}.',
+        ' Please add it by {holdEndsDate}; after that we go on with what we have.',
+        { unless: 'holdEndsDate', text: ' Please add it soon.' },
+        ' Add it here: {trackingUrl}',
+      ],
+    },
+  },
+  hold_reminder: {
+    'zh-Hans': {
+      subject: '提醒：请补充材料（受理编号{trackingNo}）',
+      sms: [
+        '提醒：您的诉求（受理编号{trackingNo}）仍在等待您补充：{reason}。',
+        '请于{holdEndsDate}前补充，逾期将按现有材料继续办理。',
+        '补充入口：{trackingUrl}',
+      ],
+    },
+    bo: {
+      subject: 'དྲན་སྐུལ། ཡིག་ཆ་ཁ་སྣོན་གནང་རོགས། ({trackingNo})',
+      sms: [
+        'དྲན་སྐུལ། ཁྱེད་ཀྱི་རེ་ཞུ་ (ཨང་གྲངས། {trackingNo}) ད་དུང་ཁ་སྣོན་ལ་སྒུག་བཞིན་ཡོད། {reason}',
+        ' {holdEndsDate} གོང་ལ་ཁ་སྣོན་གནང་རོགས། དུས་ཡོལ་ན་ཡོད་པའི་ཡིག་ཆ་ལྟར་མུ་མཐུད་སྒྲུབ་རྒྱུ།',
+        ' ཁ་སྣོན་བྱེད་ས། {trackingUrl}',
+      ],
+    },
+    en: {
+      subject: 'Reminder: we still need information ({trackingNo})',
+      sms: [
+        'Reminder: your request {trackingNo} is still waiting for: {reason}.',
+        ' Please add it by {holdEndsDate}; after that we go on with what we have.',
+        ' Add it here: {trackingUrl}',
+      ],
+    },
+  },
   // Rendered by the callbacks module (src/core/callbacks/follow-up.ts, same texts) with the one-time link;
   // without a link (this generic renderer) only the question remains.
   follow_up: {
@@ -217,6 +273,8 @@ export const SMS_TEMPLATE_PARAMS: Record<MessageKind, readonly string[]> = {
   callback_request: ['trackingNo'],
   // The follow-up questionnaire weeks after closure (src/core/callbacks/follow-up.ts): the one-time link.
   follow_up: ['trackingNo', 'link'],
+  held: ['trackingNo', 'reason', 'holdEndsDate'],
+  hold_reminder: ['trackingNo', 'reason', 'holdEndsDate'],
 };
 
 /** The facts a message may mention, language-neutral; rendering picks names and labels per language. */
@@ -233,6 +291,8 @@ export type MessageFacts = {
   resolved?: ResolvedAnswer | null;
   satisfaction?: Satisfaction | null;
   trackingUrl?: string | null;
+  /** The end of a hold's wait: the requester is asked to add information before it. */
+  holdEndsAt?: Date | null;
 };
 
 const present = (value: string | null | undefined): string | undefined => (value === null || value === undefined || value.trim() === '' ? undefined : value);
@@ -251,6 +311,7 @@ export const messageVariables = (facts: MessageFacts, language: Language): Recor
   satisfaction: facts.satisfaction ? SATISFACTION_LABELS[facts.satisfaction][language] : undefined,
   notResolved: facts.resolved === 'no' || facts.satisfaction === 'dissatisfied' ? 'yes' : undefined,
   trackingUrl: present(facts.trackingUrl),
+  holdEndsDate: facts.holdEndsAt ? formatDate(facts.holdEndsAt, language) : undefined,
 });
 
 const renderSegments = (segments: Segment[], vars: Record<string, string | undefined>): string =>

@@ -1,7 +1,9 @@
 import type { Language } from '../case/case.types.js';
 
 /** What the requester is told, one kind per step of the loop (件件有回复: every step is told). */
-export const MESSAGE_KINDS = ['callback_request', 'registered', 'dispatched', 'extended', 'replied', 'callback', 'rejected', 'reopened', 'follow_up'] as const;
+export const MESSAGE_KINDS = [
+  'callback_request', 'registered', 'dispatched', 'extended', 'replied', 'callback', 'rejected', 'reopened', 'held', 'hold_reminder', 'follow_up',
+] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 export const MESSAGE_CHANNELS = ['sms', 'email'] as const;

@@ -104,6 +104,33 @@ describe('which events tell the requester what', () => {
     expect(planRequesterMessage({ code: 'case.registered', data: {} }, 'import')).toBeNull();
   });
 
+  it('asks the requester for what a hold waits on, by its end date, and reminds them; no reason, no message', () => {
+    const held = planRequesterMessage({ code: 'case.put_on_hold', data: { reason: '请补充合同', endsAt: '2026-12-08T02:00:00.000Z' } }, 'phone');
+    expect(held).toEqual({ kind: 'held', facts: { reason: '请补充合同', holdEndsAt: new Date('2026-12-08T02:00:00.000Z') } });
+    expect(planRequesterMessage({ code: 'case.hold_reminded', data: { reason: '请补充合同', endsAt: null } }, 'phone')).toEqual({
+      kind: 'hold_reminder', facts: { reason: '请补充合同', holdEndsAt: null },
+    });
+    expect(planRequesterMessage({ code: 'case.put_on_hold', data: { reason: '  ' } }, 'phone')).toBeNull();
+    for (const language of LANGUAGES) {
+      const withDate = renderRequesterMessage('hold_reminder', 'sms', language, { trackingNo: '1', reason: 'R', holdEndsAt: new Date('2026-12-08T02:00:00Z'), trackingUrl: 'https://t' });
+      expect(withDate.body).toContain(formatDate(new Date('2026-12-08T02:00:00Z'), language));
+      expect(withDate.body).not.toMatch(/[{}]/);
+      expect(withDate.params).toEqual({ trackingNo: '1', reason: 'R', holdEndsDate: formatDate(new Date('2026-12-08T02:00:00Z'), language) });
+      // Without an end date the sentence about it drops out, and the form asks for it soon instead.
+      const open = renderRequesterMessage('held', 'sms', language, { trackingNo: '1', reason: 'R' });
+      expect(open.body).not.toMatch(/[{}]/);
+      expect(open.body).not.toContain('2026');
+    }
+  });
+
+  it('tells the unit when a wait nobody answered ends, and nobody when staff or the requester resumed', () => {
+    const ended = { code: 'case.resumed', data: { source: 'system', reason: 'hold_expired', heldFrom: 'accepted' } };
+    expect(staffAudiences(ended, 'lead')).toEqual([{ scope: 'unit', unitIds: ['lead'], roles: ['unit_handler', 'unit_leader'] }]);
+    expect(staffAudiences({ ...ended, data: { ...ended.data, heldFrom: 'registered' } }, 'lead')).toEqual([{ scope: 'covering', of: 'intake', roles: ['agent', 'dispatcher'] }]);
+    expect(staffAudiences({ code: 'case.resumed', data: { source: 'staff' } }, 'lead')).toEqual([]);
+    expect(staffAudiences({ code: 'case.resumed', data: { source: 'requester' } }, 'lead')).toEqual([]);
+  });
+
   it('tells staff in the app who must act, in their language', () => {
     expect(staffAudiences({ code: 'case.dispatched', data: { unit: { id: 'lead' }, assistingUnits: [{ id: 'a1' }] } }, 'lead')).toEqual([
       { scope: 'unit', unitIds: ['lead', 'a1'], roles: ['unit_handler', 'unit_leader'] },

@@ -33,7 +33,7 @@ const dateOf = (value: unknown): Date | null => {
 /** The event codes that may tell the requester something; the consumer skips every other event unread. */
 export const REQUESTER_EVENT_CODES: ReadonlySet<string> = new Set([
   'case.registered', 'case.dispatched', 'case.transferred', 'case.extension_decided', 'case.replied', 'case.resolved_on_intake',
-  'case.callback_recorded', 'case.rejected', 'case.reopened',
+  'case.callback_recorded', 'case.rejected', 'case.reopened', 'case.put_on_hold', 'case.hold_reminded',
 ]);
 
 /** Cases brought in by a bulk import are history: their requesters were answered elsewhere, long ago. */
@@ -41,7 +41,8 @@ const SILENT_CHANNELS: readonly Channel[] = ['import'];
 
 /**
  * Which timeline events the requester hears about: registration (number and access code), dispatch and
- * transfer, an approved extension (with its reason), the reply, the callback, a refusal and a reopening.
+ * transfer, an approved extension (with its reason), the reply, the callback, a refusal and a reopening, and a
+ * hold waiting on them (what to add, by when) with its reminder.
  * Everything else (internal notes, acceptance, supervision) is the administration's own business.
  */
 export const planRequesterMessage = (event: TimelineEvent, caseChannel: Channel): PlannedMessage | null => {
@@ -70,6 +71,11 @@ export const planRequesterMessage = (event: TimelineEvent, caseChannel: Channel)
       return { kind: 'rejected', facts: { reason: str(d.reason), advice: str(d.advice) } };
     case 'case.reopened':
       return { kind: 'reopened', facts: { unitName: unitNameOf(d.unit) } };
+    // What is missing is written for the requester (the hold's reason); without it there is nothing to ask.
+    case 'case.put_on_hold':
+      return str(d.reason) ? { kind: 'held', facts: { reason: str(d.reason), holdEndsAt: dateOf(d.endsAt) } } : null;
+    case 'case.hold_reminded':
+      return str(d.reason) ? { kind: 'hold_reminder', facts: { reason: str(d.reason), holdEndsAt: dateOf(d.endsAt) } } : null;
     default:
       return null;
   }

@@ -45,6 +45,13 @@ export const staffAudiences = (event: TimelineEvent, leadUnitId: string | null):
       return [{ scope: 'covering', of: 'intake', roles: ['supervisor', 'dispatcher'] }];
     case 'case.information_added':
       return [{ scope: 'unit', unitIds: lead, roles: UNIT_STAFF }];
+    case 'case.resumed':
+      // Only the end of a wait nobody answered: whoever held the case must now go on with what it has. Staff who
+      // resume a case did it themselves; a requester's information is announced by case.information_added.
+      if (d.source !== 'system') return [];
+      return lead.length > 0 && d.heldFrom !== 'registered' && d.heldFrom !== 'returned'
+        ? [{ scope: 'unit', unitIds: lead, roles: UNIT_STAFF }]
+        : [{ scope: 'covering', of: 'intake', roles: ['agent', 'dispatcher'] }];
     case 'case.extension_requested':
       return [{ scope: 'covering', of: 'lead', roles: ['supervisor'] }];
     case 'case.extension_decided':
@@ -89,6 +96,7 @@ const NOTICE_TEXTS: Record<string, LanguageText> = {
   'case.transferred': { 'zh-Hans': '转办至本单位：{trackingNo} {title}', bo: 'ལས་ཁུངས་འདིར་སྤོས། {trackingNo} {title}', en: 'Case transferred to your unit: {trackingNo} {title}' },
   'case.reopen_requested': { 'zh-Hans': '群众申请重办，待审核：{trackingNo} {title}', bo: 'མི་མང་གིས་བསྐྱར་སྒྲུབ་ཞུས། ཐག་གཅོད་དགོས། {trackingNo} {title}', en: 'Reopening requested, to decide: {trackingNo} {title}' },
   'case.information_added': { 'zh-Hans': '群众补充了材料：{trackingNo} {title}', bo: 'མི་མང་གིས་ཡིག་ཆ་ཁ་སྣོན་བྱས། {trackingNo} {title}', en: 'The requester added information: {trackingNo} {title}' },
+  'case.resumed': { 'zh-Hans': '群众未在期限内补充材料，请按现有材料继续办理：{trackingNo} {title}', bo: 'མི་མང་གིས་དུས་ཚད་ནང་ཡིག་ཆ་ཁ་སྣོན་མ་བྱས། ཡོད་པའི་ཡིག་ཆ་ལྟར་མུ་མཐུད་སྒྲུབ་རོགས། {trackingNo} {title}', en: 'The requester added nothing by the deadline; go on with what you have: {trackingNo} {title}' },
   'case.reopened': { 'zh-Hans': '重办：{trackingNo} {title}', bo: 'བསྐྱར་སྒྲུབ། {trackingNo} {title}', en: 'Case reopened: {trackingNo} {title}' },
   'case.returned': { 'zh-Hans': '承办单位退单，待重新派单：{trackingNo} {title}', bo: 'འགན་ལེན་ལས་ཁུངས་ཀྱིས་ཕྱིར་སྤྲོད་བྱས། {trackingNo} {title}', en: 'Returned by the unit, to dispatch again: {trackingNo} {title}' },
   'case.extension_requested': { 'zh-Hans': '延期申请（{days}天）待审批：{trackingNo} {title}', bo: 'དུས་ཡུན་རྒྱ་བསྐྱེད་རེ་ཞུ། (ཉིན་ {days}) {trackingNo} {title}', en: 'Extension request ({days} days) to decide: {trackingNo} {title}' },

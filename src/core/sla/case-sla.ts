@@ -20,10 +20,14 @@ export type CasePolicy = {
   maxReopenRounds: number;
   /** Days after closing in which the requester may still ask to reopen. */
   reopenWindowDays: number;
+  /** Calendar days after a hold began when the requester is reminded; null: no reminder. */
+  holdReminderDays: number | null;
+  /** Calendar days after a hold began when the wait ends and handling goes on with what is there; null: never. */
+  holdLimitDays: number | null;
 };
 
 /** Used when a policy row does not say otherwise (and for cases without a policy row). */
-export const POLICY_DEFAULTS = { pausedStatuses: ['on_hold'], maxReopenRounds: 2, reopenWindowDays: 30 } as const;
+export const POLICY_DEFAULTS = { pausedStatuses: ['on_hold'], maxReopenRounds: 2, reopenWindowDays: 30, holdReminderDays: 3, holdLimitDays: 15 } as const;
 
 /** Without a configured policy, the category's own limits apply: acceptance in working hours, reply in working days. */
 export const policyFromCategory = (category: { code: string; name: LocalizedText; acceptHours: number; replyDays: number } | null): CasePolicy => ({

@@ -117,6 +117,7 @@ export const EVENT_CODES = [
   'case.resumed',
   'case.information_added',
   'case.publication_consent_recorded',
+  'case.hold_reminded',
 ] as const;
 export type EventCode = (typeof EVENT_CODES)[number];
 
@@ -376,7 +377,7 @@ export interface Case extends CaseSummary {
   masterId: string | null;
   reopenCount: number;
   /** Waiting on the requester: what they were asked to add, since when, and the status it resumes to. */
-  hold?: { reason: string; at: string; fromStatus: Status } | null;
+  hold?: { reason: string; at: string; fromStatus: Status; endsAt?: string | null } | null;
   /** A request to reopen waiting for a decision, in the requester's words. */
   reopenRequest?: { reason: string; source: ReopenSource; at: string } | null;
   reopenDecision?: { decision: ReopenDecision; note: string | null; at: string } | null;
@@ -418,6 +419,8 @@ export interface PublicCase {
   publicStatus?: PublicStatus;
   /** On hold: what the requester is asked to add. */
   waitingFor?: string | null;
+  /** On hold: the day by which to add it. */
+  waitingUntil?: string | null;
   /** The last request to reopen; `note` is the reason of a refusal. */
   reopen?: { state: 'pending' | ReopenDecision; at: string; note: string | null } | null;
   canRequestReopen?: boolean;

@@ -315,6 +315,12 @@ export function ActionPanel({
       {caseData.hold ? (
         <p className="notice waiting" data-testid="case-hold">
           {t('workflow.case.hold', { reason: caseData.hold.reason, at: formatDateTime(caseData.hold.at) })}
+          {caseData.hold.endsAt ? (
+            <>
+              {' '}
+              <span data-testid="case-hold-ends">{t('workflow.case.holdEndsAt', { endsAt: formatDateTime(caseData.hold.endsAt) })}</span>
+            </>
+          ) : null}
         </p>
       ) : null}
       {caseData.reopenRequest ? (

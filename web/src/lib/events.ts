@@ -286,7 +286,9 @@ export function describeEvent(ev: { code: string; data: Data }, ctx: EventContex
       title =
         (str(data, 'source') === 'requester'
           ? detail(lang, 'workflow.event.resumedByRequester', { dueAt })
-          : detail(lang, 'workflow.event.resumedByStaff', { dueAt })) ??
+          : str(data, 'source') === 'system'
+            ? detail(lang, 'workflow.event.resumedBySystem', { dueAt })
+            : detail(lang, 'workflow.event.resumedByStaff', { dueAt })) ??
         translate(lang, 'workflow.event.resumedPlain');
       break;
     }

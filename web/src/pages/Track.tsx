@@ -14,7 +14,7 @@ import { PublicTimeline } from '../components/Timeline';
 import { translate } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { errorMessage, focusFirstError, mapIssues } from '../lib/errors';
-import { formatDateTime } from '../lib/format';
+import { formatDate, formatDateTime } from '../lib/format';
 import { useRoute } from '../router';
 
 function labelOr(tMaybe: (k: string) => string | undefined, prefix: string, v: string): string {
@@ -174,6 +174,9 @@ function TrackResult({
         {pc.waitingFor ? (
           <div className="notice waiting-for" role="note" data-testid="waiting-for">
             <strong>{t('workflow.track.waitingFor')}</strong> <span>{pc.waitingFor}</span>
+            {pc.waitingUntil ? (
+              <p data-testid="waiting-until">{t('workflow.track.waitingUntil', { endsAt: formatDate(pc.waitingUntil) })}</p>
+            ) : null}
           </div>
         ) : null}
         {pc.reopen?.state === 'declined' && pc.reopen.note ? (

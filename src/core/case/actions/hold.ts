@@ -3,6 +3,7 @@ import { SLA_TARGETS, type SlaTarget } from '../../sla/sla-policy.js';
 import type { CaseStore } from '../case.ports.js';
 import type { CasePatch, CaseRecord, CaseSla, SlaTargetRecord } from '../case.record.js';
 import type { CaseStatus } from '../case.types.js';
+import { holdDeadlines, holdTimerJobs } from '../hold-deadlines.js';
 import { scheduleSlaTimers, type ActionHandler } from './action-context.js';
 
 // Holding a case while it waits on the requester (待群众补充 / 补充材料), docs/time-limits.md. Whether the
@@ -44,9 +45,12 @@ export const holdCase: ActionHandler<'hold'> = async ({ store, record, input, no
   if (isClockPaused) {
     for (const [target, t] of openTargets(record)) targets[target] = { ...t, explanation: { ...t.explanation, pausedSince: now.toISOString() } };
   }
+  // The wait has an end the requester is told of (the message and the tracking page), and timers that keep it.
+  const deadlines = holdDeadlines(now, policy);
+  await store.scheduleJobs(holdTimerJobs(record.id, now, deadlines));
   return {
     patch: { holdFromStatus: plan.from, holdReason: input.reason, heldAt: now, sla: { ...record.sla, targets } },
-    eventData: { reason: input.reason, isClockPaused },
+    eventData: { reason: input.reason, isClockPaused, endsAt: deadlines.endsAt?.toISOString() ?? null },
   };
 };
 
@@ -57,7 +61,7 @@ export type ResumeEffect = { to: CaseStatus; patch: CasePatch; data: Record<stri
  * date moves on by the time the pause took from it (the pause is kept in its explanation); in any case the
  * warning and overdue timers are set again, as the old ones found the case on hold and did nothing.
  */
-export const resumeEffect = async (ctx: Ctx, source: 'staff' | 'requester'): Promise<ResumeEffect> => {
+export const resumeEffect = async (ctx: Ctx, source: 'staff' | 'requester' | 'system'): Promise<ResumeEffect> => {
   const { store, record, now } = ctx;
   const policy = await policyOf(ctx);
   const heldAt = record.heldAt ?? now;

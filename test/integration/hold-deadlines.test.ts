@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withWorkflow } from '../../src/db/case.repository.js';
+import { jobHandlers } from '../../src/jobs/handlers.js';
+import { runDueJobs } from '../../src/jobs/job-runner.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+// A hold that the requester never answers ends (docs/time-limits.md): the requester is told what to add and by
+// when, reminded after the policy's reminder days, and at the end the case goes on by itself and its unit is told.
+
+type Event = { code: string; actorKind: string; data: Record<string, unknown> };
+type Detail = {
+  id: string;
+  trackingNo: string;
+  accessCode?: string;
+  status: string;
+  replyDueAt: string | null;
+  hold: { reason: string; fromStatus: string; endsAt: string | null } | null;
+  events: Event[];
+};
+
+const DAY = 86_400_000;
+const local = (iso: string): number => new Date(`${iso}+08:00`).getTime();
+let clock = local('2026-11-23T09:00');
+let t: TestApp;
+const units = new Map<string, string>();
+const categories = new Map<string, string>();
+
+beforeAll(async () => {
+  // The requester's messages are queued only for a configured channel; nothing is delivered here.
+  Object.assign(process.env, { BIHUAN_SMS_PROVIDER: 'http', BIHUAN_SMS_HTTP_URL: 'http://127.0.0.1:9/sms', BIHUAN_PUBLIC_TRACKING_URL: 'https://bihuan.test/track' });
+  t = await createTestApp({ now: () => new Date(clock), sessionTtlHours: 24 * 365 });
+  for (const u of ((await t.call(null, 'GET', '/api/v1/units')).json() as { items: { id: string; code: string }[] }).items) units.set(u.code, u.id);
+  for (const c of ((await t.call(null, 'GET', '/api/v1/categories')).json() as { items: { id: string; code: string }[] }).items) categories.set(c.code, c.id);
+});
+afterAll(async () => {
+  await t.close();
+});
+
+const act = async (user: string, id: string, action: string, body: unknown = {}): Promise<Detail> => {
+  const res = await t.call(user, 'POST', `/api/v1/cases/${id}/${action}`, body);
+  expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
+  return res.json() as Detail;
+};
+const view = async (user: string, id: string): Promise<Detail> => (await t.call(user, 'GET', `/api/v1/cases/${id}`)).json() as Detail;
+const runJobs = () => runDueJobs(t.database.db, jobHandlers, () => new Date(clock));
+const codes = (d: Detail) => d.events.map((e) => e.code);
+const messagesOf = (caseId: string) =>
+  t.database.db.selectFrom('notification_messages').select(['kind', 'body']).where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute();
+const noticesOf = async (user: string, trackingNo: string) => {
+  const res = await t.call(user, 'GET', '/api/v1/notifications?pageSize=100&lang=en');
+  expect(res.statusCode, res.body).toBe(200);
+  return (res.json() as { items: { text: string }[] }).items.map((n) => n.text).filter((text) => text.includes(trackingNo));
+};
+
+const acceptedCase = async (body: Record<string, unknown> = {}): Promise<Detail> => {
+  const res = await t.call('agent', 'POST', '/api/v1/cases', {
+    channel: 'phone', kind: 'complaint', title: '拖欠工资', description: '工地拖欠工资', categoryId: categories.get('wage_arrears'),
+    requester: { name: '扎西', phone: '13908900001', language: 'zh-Hans' }, ...body,
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  const c = res.json() as Detail;
+  await act('dispatcher', c.id, 'dispatch', { unitId: units.get('hrss') });
+  await act('handler', c.id, 'accept');
+  return c;
+};
+
+describe('a hold nobody answers', () => {
+  it('tells the requester what to add and by when, reminds them, then goes on by itself and tells the unit', async () => {
+    clock = local('2026-11-23T09:00');
+    const c = await acceptedCase();
+    clock = local('2026-11-23T10:00');
+    const held = await act('handler', c.id, 'hold', { reason: '请补充劳动合同照片' });
+    const endsAt = new Date(clock + 15 * DAY).toISOString();
+    expect(held.hold).toMatchObject({ reason: '请补充劳动合同照片', endsAt });
+    expect(held.events.at(-1)).toMatchObject({ code: 'case.put_on_hold', data: { endsAt } });
+    const tracked = (await t.call(null, 'GET', `/api/v1/public/cases/${c.trackingNo}?accessCode=${c.accessCode}`)).json() as { waitingFor: string; waitingUntil: string };
+    expect(tracked).toMatchObject({ waitingFor: '请补充劳动合同照片', waitingUntil: endsAt });
+    const replyDueBefore = held.replyDueAt;
+
+    await t.runBackground();
+    const first = await messagesOf(c.id);
+    const heldMessage = first.find((m) => m.kind === 'held');
+    expect(heldMessage?.body).toContain('请补充劳动合同照片');
+    expect(heldMessage?.body).toContain('2026年12月8日前');
+    expect(heldMessage?.body).toContain('https://bihuan.test/track');
+
+    // Two days on: nothing yet. Three days on: the reminder, once, whatever the number of runs.
+    clock = local('2026-11-25T10:00');
+    await runJobs();
+    expect(codes(await view('handler', c.id))).not.toContain('case.hold_reminded');
+    clock = local('2026-11-26T10:01');
+    await runJobs();
+    await runJobs();
+    const reminded = await view('handler', c.id);
+    expect(reminded.status).toBe('on_hold');
+    expect(reminded.events.filter((e) => e.code === 'case.hold_reminded')).toEqual([
+      expect.objectContaining({ actorKind: 'system', data: { reason: '请补充劳动合同照片', endsAt } }),
+    ]);
+    await t.runBackground();
+    const reminder = (await messagesOf(c.id)).filter((m) => m.kind === 'hold_reminder');
+    expect(reminder).toHaveLength(1);
+    expect(reminder[0]?.body).toContain('提醒');
+    expect(reminder[0]?.body).toContain('请补充劳动合同照片');
+    const publicTimeline = ((await t.call(null, 'GET', `/api/v1/public/cases/${c.trackingNo}?accessCode=${c.accessCode}`)).json() as { timeline: { code: string }[] }).timeline;
+    expect(publicTimeline.map((e) => e.code)).toContain('case.hold_reminded');
+
+    // The end of the wait: back to the unit, the clock running again, the unit told.
+    clock = local('2026-12-08T10:01');
+    await runJobs();
+    const resumed = await view('handler', c.id);
+    expect(resumed.status).toBe('accepted');
+    expect(resumed.hold).toBeNull();
+    expect(resumed.events.at(-1)).toMatchObject({
+      code: 'case.resumed', actorKind: 'system', data: { source: 'system', reason: 'hold_expired', heldFrom: 'accepted', isClockPaused: true },
+    });
+    // The policy counts the wait as paused: the reply is due later by the working time the hold took.
+    expect(new Date(resumed.replyDueAt ?? 0).getTime()).toBeGreaterThan(new Date(replyDueBefore ?? 0).getTime());
+    await t.runBackground();
+    expect(await noticesOf('handler', c.trackingNo)).toContain(`The requester added nothing by the deadline; go on with what you have: ${c.trackingNo} 拖欠工资`);
+    expect(await noticesOf('handler_city', c.trackingNo)).toEqual([]);
+    // Handled as any case again: the unit can reply.
+    expect((await view('handler', c.id)).status).toBe('accepted');
+    await act('handler', c.id, 'reply', { text: '根据现有材料，已责令用人单位支付工资。', outcome: 'resolved' });
+  });
+});
+
+describe('timers of a hold that ended', () => {
+  it('do nothing after the requester answered, nor to a later hold of the same case', async () => {
+    clock = local('2026-11-23T09:00');
+    const c = await acceptedCase({ title: '第二次等待' });
+    clock = local('2026-11-23T10:00');
+    await act('handler', c.id, 'hold', { reason: '请补充工资条' });
+    clock = local('2026-11-24T10:00');
+    const added = await t.call(null, 'POST', `/api/v1/public/cases/${c.trackingNo}/information`, { accessCode: c.accessCode, text: '工资条已上传' });
+    expect(added.statusCode, added.body).toBe(200);
+    clock = local('2026-11-25T10:00');
+    await act('handler', c.id, 'hold', { reason: '请再补充考勤记录' });
+
+    // The first hold's reminder (11-26 10:00) and end (12-08 10:00) come and go: the second hold waits on.
+    clock = local('2026-12-08T10:01');
+    await runJobs();
+    let d = await view('handler', c.id);
+    expect(d.status).toBe('on_hold');
+    expect(d.hold).toMatchObject({ reason: '请再补充考勤记录', endsAt: new Date(local('2026-12-10T10:00')).toISOString() });
+    // Only the second hold's reminder fired (11-28), once.
+    expect(d.events.filter((e) => e.code === 'case.hold_reminded').map((e) => e.data['reason'])).toEqual(['请再补充考勤记录']);
+    clock = local('2026-12-10T10:01');
+    await runJobs();
+    d = await view('handler', c.id);
+    expect(d.status).toBe('accepted');
+    expect(d.events.filter((e) => e.code === 'case.resumed').map((e) => e.data['source'])).toEqual(['requester', 'system']);
+  });
+
+  it('a hold at the intake desk ends back at the desk, and the dispatchers are told', async () => {
+    clock = local('2026-11-23T09:00');
+    const res = await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'help', title: '登记时缺材料', description: '需要身份证明', requester: { phone: '13908900002' } });
+    const c = res.json() as Detail;
+    await act('agent', c.id, 'hold', { reason: '请提供身份证明' });
+    clock = local('2026-12-08T09:01');
+    await runJobs();
+    const d = await view('dispatcher', c.id);
+    expect(d.status).toBe('registered');
+    await t.runBackground();
+    expect((await noticesOf('dispatcher', c.trackingNo)).some((text) => text.startsWith('The requester added nothing by the deadline'))).toBe(true);
+    expect(await noticesOf('handler', c.trackingNo)).toEqual([]);
+  });
+});
+
+describe('a policy without a reminder or an end', () => {
+  it('waits for the requester as long as it takes, and says no date', async () => {
+    await withWorkflow(t.database.db)
+      .insertInto('sla_policies')
+      .values({
+        code: 'enquiry_waits',
+        name: JSON.stringify({ 'zh-Hans': '咨询类', bo: 'འདྲི་རྩད།', en: 'Enquiries' }),
+        targets: JSON.stringify({ accept: { amount: 24, mode: 'working_hours' }, reply: { amount: 5, mode: 'working_days' } }),
+        kind: 'enquiry',
+        priority: 5,
+        hold_reminder_days: null,
+        hold_limit_days: null,
+      })
+      .execute();
+    clock = local('2026-11-23T09:00');
+    const c = await acceptedCase({ kind: 'enquiry', categoryId: undefined, title: '无限期等待' });
+    const held = await act('handler', c.id, 'hold', { reason: '请说明具体问题' });
+    expect(held.hold?.endsAt).toBeNull();
+    expect(await t.database.db.selectFrom('jobs').select('id').where('dedupe_key', 'like', `hold:${c.id}:%`).execute()).toEqual([]);
+    clock = local('2027-02-01T09:00');
+    await runJobs();
+    expect((await view('handler', c.id)).status).toBe('on_hold');
+    await t.runBackground();
+    const held_ = (await messagesOf(c.id)).find((m) => m.kind === 'held');
+    expect(held_?.body).toContain('请尽快补充');
+  });
+
+  it('a reminder on or after the end is refused by the database', async () => {
+    await expect(
+      withWorkflow(t.database.db)
+        .insertInto('sla_policies')
+        .values({
+          code: 'bad_hold', name: JSON.stringify({ 'zh-Hans': '错' }), targets: JSON.stringify({ reply: { amount: 5, mode: 'working_days' } }),
+          hold_reminder_days: 10, hold_limit_days: 10,
+        })
+        .execute(),
+    ).rejects.toThrow(/sla_policies_hold_reminder_before_limit/);
+  });
+});
