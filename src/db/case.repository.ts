@@ -89,6 +89,7 @@ const mapCase = (row: CaseRow & Selectable<WorkflowCaseColumns> & { intake_unit_
   holdFromStatus: row.hold_from_status as CaseStatus | null,
   holdReason: row.hold_reason,
   heldAt: row.held_at,
+  holdEndsAt: row.hold_ends_at,
   reopenRequestedAt: row.reopen_requested_at,
   reopenRequestReason: row.reopen_request_reason,
   reopenRequestSource: row.reopen_request_source as ReopenSource | null,
@@ -117,7 +118,7 @@ const PATCH_COLUMNS: { [K in keyof CasePatch]-?: keyof CaseUpdateWithWorkflow } 
   extensionRequestedAt: 'extension_requested_at', rejectReason: 'reject_reason', rejectAdvice: 'reject_advice',
   masterId: 'master_id', reopenCount: 'reopen_count', closedAt: 'closed_at', slaPolicyCode: 'sla_policy_code', sla: 'sla',
   slaState: 'sla_state', supervisionResponse: 'supervision_response', supervisionOutcome: 'supervision_outcome', urgeCount: 'urge_count',
-  holdFromStatus: 'hold_from_status', holdReason: 'hold_reason', heldAt: 'held_at', reopenRequestedAt: 'reopen_requested_at',
+  holdFromStatus: 'hold_from_status', holdReason: 'hold_reason', heldAt: 'held_at', holdEndsAt: 'hold_ends_at', reopenRequestedAt: 'reopen_requested_at',
   reopenRequestReason: 'reopen_request_reason', reopenRequestSource: 'reopen_request_source', reopenDecision: 'reopen_decision',
   reopenDecisionNote: 'reopen_decision_note', reopenDecidedAt: 'reopen_decided_at', reopenWindowEndsAt: 'reopen_window_ends_at',
 };

@@ -10,6 +10,7 @@ export type WorkflowCaseColumns = {
   hold_from_status: string | null;
   hold_reason: string | null;
   held_at: NullableTimestamp;
+  hold_ends_at: NullableTimestamp;
   reopen_requested_at: NullableTimestamp;
   reopen_request_reason: string | null;
   reopen_request_source: string | null;

@@ -138,12 +138,6 @@ const toRef = (value: NamedRef | null | undefined, language: Language) =>
   value ? { id: value.id, code: value.code, name: localize(value.name, language) } : null;
 const isoOrNull = (d: Date | null) => (d ? d.toISOString() : null);
 
-/** The end of the current hold's wait, as fixed when the case was put on hold (its event's `endsAt`). */
-const holdEndsAt = (events: readonly EventView[], heldAt: Date): string | null => {
-  const held = events.findLast((e) => e.code === 'case.put_on_hold' && e.at.getTime() === heldAt.getTime());
-  const endsAt = held?.data['endsAt'];
-  return typeof endsAt === 'string' ? endsAt : null;
-};
 
 export const isOverdue = (c: { status: string; replyDueAt: Date | null; acceptDueAt: Date | null }, now: Date): boolean =>
   (OPEN_STATUSES as readonly string[]).includes(c.status) &&
@@ -240,7 +234,7 @@ export const toDetailView = (record: CaseRecord, ctx: DetailContext): z.infer<ty
     masterId: record.masterId,
     reopenCount: record.reopenCount,
     hold: record.holdReason !== null && record.heldAt && record.holdFromStatus
-      ? { reason: record.holdReason, at: record.heldAt.toISOString(), fromStatus: record.holdFromStatus, endsAt: holdEndsAt(ctx.events, record.heldAt) }
+      ? { reason: record.holdReason, at: record.heldAt.toISOString(), fromStatus: record.holdFromStatus, endsAt: isoOrNull(record.holdEndsAt) }
       : null,
     reopenRequest: record.reopenRequestedAt && record.reopenRequestSource
       ? { reason: record.reopenRequestReason ?? '', source: record.reopenRequestSource, at: record.reopenRequestedAt.toISOString() }
@@ -302,7 +296,7 @@ export const toPublicView = (
   canRate: ctx.canRate,
   publicStatus: publicStatusOf(record),
   waitingFor: record.status === 'on_hold' ? record.holdReason : null,
-  waitingUntil: record.status === 'on_hold' && record.heldAt ? holdEndsAt(ctx.events, record.heldAt) : null,
+  waitingUntil: record.status === 'on_hold' ? isoOrNull(record.holdEndsAt) : null,
   reopen: record.reopenRequestedAt
     ? { state: 'pending', at: record.reopenRequestedAt.toISOString(), note: null }
     : record.reopenDecision && record.reopenDecidedAt

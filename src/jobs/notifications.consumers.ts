@@ -10,9 +10,17 @@ import {
   findCaseForNotification, findStaffRecipients, insertStaffNotifications, queueMessage, takeAccessCode,
 } from '../db/notifications.repository.js';
 import { currentNotifyRuntime, runNotificationDelivery } from '../notify/delivery.worker.js';
-import type { NotifySettings } from '../notify/notify-config.js';
+import { providerTemplateId, type NotifySettings } from '../notify/notify-config.js';
 import type { EventConsumerSpec } from './background.js';
 import type { ConsumedEvent } from './event-consumer.js';
+
+/**
+ * Whether an SMS of this kind can go out at all. The cloud providers send only templates approved in advance: a
+ * kind added by an upgrade, before its template is approved and configured, is left out instead of failing at
+ * delivery (which would ask the staff to phone every requester it concerns).
+ */
+const canSendSms = (sms: NotifySettings['sms'], kind: string, language: string): boolean =>
+  sms.provider === 'none' ? false : sms.provider === 'http' ? true : providerTemplateId(sms.templates, kind, language) !== null;
 
 /**
  * Turns a case event into the requester's messages, queued in the event's own consumer transaction: a
@@ -37,7 +45,7 @@ export const queueRequesterMessages = async (trx: Trx, event: ConsumedEvent, set
   };
   let queued = 0;
   for (const channel of MESSAGE_CHANNELS) {
-    const isConfigured = channel === 'sms' ? settings.sms.provider !== 'none' : settings.email !== null;
+    const isConfigured = channel === 'sms' ? canSendSms(settings.sms, plan.kind, requester.language) : settings.email !== null;
     const address = addressFor(channel, requester);
     if (!isConfigured || !address) continue;
     const isOptedOut = channel === 'sms' ? requester.isSmsOptedOut : requester.isEmailOptedOut;

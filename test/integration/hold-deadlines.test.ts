@@ -166,6 +166,62 @@ describe('timers of a hold that ended', () => {
   });
 });
 
+describe('what the requester was told stands', () => {
+  it('the reminder repeats the date given at the hold although the policy changed since; a late reminder says nothing', async () => {
+    clock = local('2026-11-23T09:00');
+    const c = await acceptedCase({ title: '政策中途改变' });
+    await act('handler', c.id, 'hold', { reason: '请补充欠条' });
+    const endsAt = new Date(clock + 15 * DAY).toISOString();
+    // Every policy now waits 30 days: the case keeps the 15 it was promised.
+    await withWorkflow(t.database.db).updateTable('sla_policies').set({ hold_limit_days: 30 }).execute();
+    await t.database.db.insertInto('sla_policies').values({
+      code: 'wage_long_wait', name: JSON.stringify({ 'zh-Hans': '欠薪' }), targets: JSON.stringify({ reply: { amount: 7, mode: 'working_days' } }),
+      category_id: categories.get('wage_arrears') ?? null, priority: 50,
+    }).execute();
+    await withWorkflow(t.database.db).updateTable('sla_policies').set({ hold_limit_days: null }).where('code', '=', 'wage_long_wait').execute();
+    clock = local('2026-11-26T09:01');
+    await runJobs();
+    const reminded = (await view('handler', c.id)).events.find((e) => e.code === 'case.hold_reminded');
+    expect(reminded?.data).toEqual({ reason: '请补充欠条', endsAt });
+    expect((await view('handler', c.id)).hold?.endsAt).toBe(endsAt);
+    clock = local('2026-12-08T09:01');
+    await runJobs();
+    expect((await view('handler', c.id)).status).toBe('accepted');
+    await t.database.db.deleteFrom('sla_policies').where('code', '=', 'wage_long_wait').execute();
+    await withWorkflow(t.database.db).updateTable('sla_policies').set({ hold_limit_days: 15 }).execute();
+
+    // Timers that run late (the server was down): the end comes, and no reminder of a date already past.
+    clock = local('2026-11-23T09:00');
+    const late = await acceptedCase({ title: '服务器停机' });
+    await act('handler', late.id, 'hold', { reason: '请补充照片' });
+    clock = local('2026-12-20T09:00');
+    await runJobs();
+    const d = await view('handler', late.id);
+    expect(d.status).toBe('accepted');
+    expect(d.events.map((e) => e.code)).not.toContain('case.hold_reminded');
+  });
+
+  it('a cloud SMS provider without an approved template for the new kinds queues none of them, and nothing fails', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      BIHUAN_SMS_PROVIDER: 'aliyun', BIHUAN_SMS_ACCESS_KEY_ID: 'id', BIHUAN_SMS_ACCESS_KEY_SECRET: 'secret', BIHUAN_SMS_SIGN_NAME: '比环',
+      BIHUAN_SMS_TEMPLATES: JSON.stringify({ registered: 'SMS_1', dispatched: 'SMS_2' }),
+    });
+    try {
+      clock = local('2026-11-23T09:00');
+      const c = await acceptedCase({ title: '模板未审批' });
+      await act('handler', c.id, 'hold', { reason: '请补充合同' });
+      await t.runBackground();
+      const kinds = (await messagesOf(c.id)).map((m) => m.kind);
+      expect(kinds).toContain('registered');
+      expect(kinds).not.toContain('held');
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  });
+});
+
 describe('a policy without a reminder or an end', () => {
   it('waits for the requester as long as it takes, and says no date', async () => {
     await withWorkflow(t.database.db)

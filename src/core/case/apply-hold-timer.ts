@@ -1,6 +1,6 @@
 import { resumeEffect } from './actions/hold.js';
 import type { CaseStore } from './case.ports.js';
-import { holdDeadlines, type HoldTimerPayload } from './hold-deadlines.js';
+import type { HoldTimerPayload } from './hold-deadlines.js';
 
 /**
  * A hold's timer, in the job's own transaction. The reminder tells the requester again what is missing and until
@@ -15,8 +15,9 @@ export const applyHoldTimer = async (deps: { store: CaseStore; now: Date }, payl
   if (!record || record.status !== 'on_hold' || record.heldAt?.toISOString() !== payload.heldAt) return 'stale';
   const system = { actorKind: 'system' as const, actorId: null, isInternal: false, at: now };
   if (payload.timer === 'reminder') {
-    const policy = await store.policyFor({ categoryId: record.categoryId, channel: record.channel, kind: record.kind });
-    const { endsAt } = holdDeadlines(record.heldAt, policy);
+    // The date the requester was given, not the policy's today; a reminder run late, after it, has nothing to say.
+    const endsAt = record.holdEndsAt;
+    if (endsAt && now.getTime() >= endsAt.getTime()) return 'stale';
     await store.appendEvent('case', record.id, {
       ...system,
       code: 'case.hold_reminded',

@@ -97,6 +97,8 @@ export type CaseRecord = {
   holdFromStatus: CaseStatus | null;
   holdReason: string | null;
   heldAt: Date | null;
+  /** When the current hold's wait ends by itself (fixed when the case was put on hold); null: no end. */
+  holdEndsAt: Date | null;
   reopenRequestedAt: Date | null;
   reopenRequestReason: string | null;
   reopenRequestSource: ReopenSource | null;

@@ -187,7 +187,7 @@ export const MESSAGE_TEMPLATES: Record<MessageKind, Record<Language, KindTemplat
       subject: 'We need more information ({trackingNo})',
       sms: [
         'Your request {trackingNo} needs more from you: {reason}.',
-        ' Please add it by {holdEndsDate}; after that we go on with what we have.',
+        ' Please add it before {holdEndsDate}; after that we go on with what we have.',
         { unless: 'holdEndsDate', text: ' Please add it soon.' },
         ' Add it here: {trackingUrl}',
       ],
@@ -214,7 +214,7 @@ export const MESSAGE_TEMPLATES: Record<MessageKind, Record<Language, KindTemplat
       subject: 'Reminder: we still need information ({trackingNo})',
       sms: [
         'Reminder: your request {trackingNo} is still waiting for: {reason}.',
-        ' Please add it by {holdEndsDate}; after that we go on with what we have.',
+        ' Please add it before {holdEndsDate}; after that we go on with what we have.',
         ' Add it here: {trackingUrl}',
       ],
     },

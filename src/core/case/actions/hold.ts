@@ -49,7 +49,7 @@ export const holdCase: ActionHandler<'hold'> = async ({ store, record, input, no
   const deadlines = holdDeadlines(now, policy);
   await store.scheduleJobs(holdTimerJobs(record.id, now, deadlines));
   return {
-    patch: { holdFromStatus: plan.from, holdReason: input.reason, heldAt: now, sla: { ...record.sla, targets } },
+    patch: { holdFromStatus: plan.from, holdReason: input.reason, heldAt: now, holdEndsAt: deadlines.endsAt, sla: { ...record.sla, targets } },
     eventData: { reason: input.reason, isClockPaused, endsAt: deadlines.endsAt?.toISOString() ?? null },
   };
 };
@@ -85,7 +85,7 @@ export const resumeEffect = async (ctx: Ctx, source: 'staff' | 'requester' | 'sy
   const isLate = [patch.acceptDueAt, patch.replyDueAt].some((d) => d instanceof Date && d.getTime() <= now.getTime());
   return {
     to: record.holdFromStatus ?? 'registered',
-    patch: { ...patch, sla, slaState: isLate ? 'overdue' : Object.keys(moved).length > 0 ? 'ok' : record.slaState, holdFromStatus: null, holdReason: null, heldAt: null },
+    patch: { ...patch, sla, slaState: isLate ? 'overdue' : Object.keys(moved).length > 0 ? 'ok' : record.slaState, holdFromStatus: null, holdReason: null, heldAt: null, holdEndsAt: null },
     data: {
       source,
       heldAt: heldAt.toISOString(),

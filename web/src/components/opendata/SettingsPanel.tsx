@@ -45,6 +45,8 @@ export function SettingsPanel({ onSaved }: { onSaved: () => void }) {
   const [draft, setDraft] = useState<Draft | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
+  // Kept raw, so that its message follows the language (the draft must survive a change of language).
+  const [loadError, setLoadError] = useState<unknown>(null);
   const [isSaved, setIsSaved] = useState(false);
   const [busy, setBusy] = useState(false);
 
@@ -53,10 +55,10 @@ export function SettingsPanel({ onSaved }: { onSaved: () => void }) {
     getOpenDataSettings(ctrl.signal)
       .then((s) => setDraft({ ...s, minCell: String(s.minCell), gridMetres: String(s.gridMetres) }))
       .catch((err: unknown) => {
-        if (!ctrl.signal.aborted) setError(errorMessage(err, lang));
+        if (!ctrl.signal.aborted) setLoadError(err);
       });
     return () => ctrl.abort();
-  }, [lang]);
+  }, []);
 
   const codeOptions = useMemo(
     (): Record<RuleScope, { value: string; label: string }[]> => ({
@@ -68,11 +70,13 @@ export function SettingsPanel({ onSaved }: { onSaved: () => void }) {
     [t, units, categories],
   );
 
-  if (!draft) return error ? <ErrorBox message={error} /> : null;
+  if (!draft) return loadError ? <ErrorBox message={errorMessage(loadError, lang)} /> : null;
 
   const change = (patch: Partial<Draft>) => {
     setDraft({ ...draft, ...patch });
     setIsSaved(false);
+    // Rule errors are keyed by row: once the rows change they would point at the wrong rule.
+    if (patch.rules) setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith('od-rule-'))));
   };
   const changeRule = (index: number, patch: Partial<Rule>) =>
     change({ rules: draft.rules.map((r, i) => (i === index ? { ...r, ...patch } : r)) });
@@ -101,7 +105,8 @@ export function SettingsPanel({ onSaved }: { onSaved: () => void }) {
       setIsSaved(true);
       onSaved();
     } catch (err) {
-      const mapped = mapIssues(err, { minCell: 'od-min-cell', gridMetres: 'od-grid' }, lang);
+      const ruleFields = Object.fromEntries(draft.rules.map((_, i) => [`body.rules.${i}.code`, `od-rule-code-${i}`]));
+      const mapped = mapIssues(err, { minCell: 'od-min-cell', gridMetres: 'od-grid', ...ruleFields }, lang);
       setErrors(mapped.fields);
       setError([errorMessage(err, lang), ...mapped.other].join(' '));
       focusFirstError(order, mapped.fields);
@@ -187,7 +192,7 @@ export function SettingsPanel({ onSaved }: { onSaved: () => void }) {
                 <tr key={i} data-testid="od-rule">
                   <td>
                     <select
-                      aria-label={t('opendata.rule.scope')}
+                      aria-label={`${t('opendata.rule.scope')} ${i + 1}`}
                       value={rule.scope}
                       onChange={(e) => {
                         if (isScope(e.target.value)) changeRule(i, { scope: e.target.value, code: '' });
@@ -204,7 +209,7 @@ export function SettingsPanel({ onSaved }: { onSaved: () => void }) {
                   <td className={codeError ? 'has-error' : undefined}>
                     <select
                       id={`od-rule-code-${i}`}
-                      aria-label={t('opendata.rule.code')}
+                      aria-label={`${t('opendata.rule.code')} ${i + 1}`}
                       aria-invalid={codeError ? true : undefined}
                       aria-describedby={codeError ? `od-rule-code-${i}-error` : undefined}
                       value={rule.code}
@@ -227,7 +232,7 @@ export function SettingsPanel({ onSaved }: { onSaved: () => void }) {
                   </td>
                   <td>
                     <select
-                      aria-label={t('opendata.rule.policy')}
+                      aria-label={`${t('opendata.rule.policy')} ${i + 1}`}
                       value={rule.policy}
                       onChange={(e) => {
                         if (isPolicy(e.target.value)) changeRule(i, { policy: e.target.value });
@@ -245,7 +250,15 @@ export function SettingsPanel({ onSaved }: { onSaved: () => void }) {
                     <button
                       type="button"
                       className="button"
-                      onClick={() => change({ rules: draft.rules.filter((_, j) => j !== i) })}
+                      aria-label={`${t('opendata.rule.remove')} ${i + 1}`}
+                      onClick={() => {
+                        change({ rules: draft.rules.filter((_, j) => j !== i) });
+                        // Focus stays in the table: on the next row's remove button, else on "add a rule".
+                        requestAnimationFrame(() => {
+                          const buttons = document.querySelectorAll<HTMLButtonElement>('[data-testid="od-rule-remove"]');
+                          (buttons[Math.min(i, buttons.length - 1)] ?? document.querySelector<HTMLButtonElement>('[data-testid="od-rule-add"]'))?.focus();
+                        });
+                      }}
                       data-testid="od-rule-remove"
                     >
                       {t('opendata.rule.remove')}
