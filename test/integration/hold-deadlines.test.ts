@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kysely } from 'kysely';
+import { holdDeadlines, holdTimerJobs } from '../../src/core/case/hold-deadlines.js';
 import { withWorkflow } from '../../src/db/case.repository.js';
+import { backfillHoldDeadlines } from '../../src/db/migrations/20261122191000_add_hold_deadlines.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
 import { runDueJobs } from '../../src/jobs/job-runner.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -219,6 +222,29 @@ describe('what the requester was told stands', () => {
       for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
       Object.assign(process.env, saved);
     }
+  });
+});
+
+describe('cases already on hold when deadlines arrived', () => {
+  it('get the default end and the same timers a hold gets today, and end on time', async () => {
+    // Held "now" in the database's time, so that the reminder is still ahead of it.
+    clock = Date.now() - 60_000;
+    const c = await acceptedCase({ title: '升级前已等待' });
+    await act('handler', c.id, 'hold', { reason: '请补充材料' });
+    // As before the upgrade: no end, no timers.
+    await withWorkflow(t.database.db).updateTable('cases').set({ hold_ends_at: null }).where('id', '=', c.id).execute();
+    await t.database.db.deleteFrom('jobs').where('dedupe_key', 'like', `hold:${c.id}:%`).execute();
+
+    await backfillHoldDeadlines(t.database.db as unknown as Kysely<unknown>);
+    const row = await withWorkflow(t.database.db).selectFrom('cases').select(['held_at', 'hold_ends_at']).where('id', '=', c.id).executeTakeFirstOrThrow();
+    expect(row.hold_ends_at?.getTime()).toBe((row.held_at?.getTime() ?? 0) + 15 * DAY);
+    const expected = holdTimerJobs(c.id, row.held_at as Date, holdDeadlines(row.held_at as Date, { holdReminderDays: 3, holdLimitDays: 15 }));
+    const jobs = await t.database.db.selectFrom('jobs').select(['dedupe_key', 'run_at', 'payload']).where('dedupe_key', 'like', `hold:${c.id}:%`).orderBy('run_at').execute();
+    expect(jobs.map((j) => [j.dedupe_key, j.run_at.toISOString(), j.payload])).toEqual(expected.map((j) => [j.dedupeKey, j.runAt.toISOString(), j.payload]));
+
+    clock += 15 * DAY + 60_000;
+    await runJobs();
+    expect((await view('handler', c.id)).status).toBe('accepted');
   });
 });
 

@@ -19,9 +19,15 @@ export const up = async (db: Kysely<unknown>): Promise<void> => {
   await sql`
     ALTER TABLE notification_messages ADD CONSTRAINT notification_messages_kind_check
       CHECK (kind IN ('registered','dispatched','extended','replied','callback','callback_request','follow_up','rejected','reopened','held','hold_reminder'))`.execute(db);
-  // Cases already waiting get the defaults every policy has just been given (15 days, a reminder after 3), and the
-  // timers that keep them; a wait already past its end ends at the next run of the jobs.
-  await sql`UPDATE cases SET hold_ends_at = held_at + interval '15 days' WHERE status = 'on_hold' AND held_at IS NOT NULL`.execute(db);
+  await backfillHoldDeadlines(db);
+};
+
+/**
+ * Cases already waiting get the defaults every policy has just been given (15 days, a reminder after 3), and the
+ * timers that keep them; a wait already past its end ends at the next run of the jobs. Exported for its test.
+ */
+export const backfillHoldDeadlines = async (db: Kysely<unknown>): Promise<void> => {
+  await sql`UPDATE cases SET hold_ends_at = held_at + interval '15 days' WHERE status = 'on_hold' AND held_at IS NOT NULL AND hold_ends_at IS NULL`.execute(db);
   await sql`
     INSERT INTO jobs (kind, run_at, payload, dedupe_key)
     SELECT 'case.hold_timer', t.run_at,
