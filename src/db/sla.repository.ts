@@ -5,6 +5,7 @@ import type { HolidayCode } from '../core/calendar/holiday-names.js';
 import { policyFromCategory, type CasePolicy, type TargetRule } from '../core/sla/case-sla.js';
 import type { SlaMode, SlaTarget } from '../core/sla/sla-policy.js';
 import type { DbOrTrx } from './database.js';
+import type { SlaPolicyBody, SlaPolicyView } from '../core/sla/sla-policy.schemas.js';
 import { findCategoryRow, withWorkflow } from './case.repository.js';
 
 /** Used when no unit up the tree has a calendar: the Tibet region's, as generated. */
@@ -99,4 +100,66 @@ export const policyForCase = async (
     holdReminderDays: row.hold_reminder_days,
     holdLimitDays: row.hold_limit_days,
   };
+};
+
+// ---------------------------------------------------------------------------------------------- administration
+
+const selectPolicies = (db: DbOrTrx) => withWorkflow(db).selectFrom('sla_policies').selectAll();
+
+type PolicyRow = Awaited<ReturnType<ReturnType<typeof selectPolicies>['executeTakeFirstOrThrow']>>;
+
+const toPolicyView = (row: PolicyRow): SlaPolicyView => ({
+  code: row.code,
+  name: row.name,
+  targets: row.targets as SlaPolicyView['targets'],
+  replyClock: row.reply_clock === 'acceptance' ? 'acceptance' : 'registration',
+  warnAtShare: Number(row.warn_at_share),
+  maxExtensionDays: row.max_extension_days,
+  categoryId: row.category_id,
+  channel: row.channel as SlaPolicyView['channel'],
+  kind: row.kind as SlaPolicyView['kind'],
+  priority: row.priority,
+  isActive: row.is_active,
+  pausedStatuses: row.paused_statuses.filter((s): s is 'on_hold' => s === 'on_hold'),
+  maxReopenRounds: row.max_reopen_rounds,
+  reopenWindowDays: row.reopen_window_days,
+  holdReminderDays: row.hold_reminder_days,
+  holdLimitDays: row.hold_limit_days,
+});
+
+/** Every policy, active or not, most important first (the order in which they are tried). */
+export const listSlaPolicies = async (db: DbOrTrx): Promise<SlaPolicyView[]> =>
+  (await selectPolicies(db).orderBy('is_active', 'desc').orderBy('priority', 'desc').orderBy('code').execute()).map(toPolicyView);
+
+export const findSlaPolicy = async (db: DbOrTrx, code: string, options: { isForUpdate?: boolean } = {}): Promise<SlaPolicyView | null> => {
+  let q = selectPolicies(db).where('code', '=', code);
+  if (options.isForUpdate) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row ? toPolicyView(row) : null;
+};
+
+/** Creates the policy or replaces every setting of it; cases keep the due dates they already have. */
+export const saveSlaPolicy = async (db: DbOrTrx, code: string, p: SlaPolicyBody): Promise<void> => {
+  const values = {
+    name: JSON.stringify(p.name),
+    targets: JSON.stringify(p.targets),
+    reply_clock: p.replyClock,
+    warn_at_share: p.warnAtShare,
+    max_extension_days: p.maxExtensionDays,
+    category_id: p.categoryId,
+    channel: p.channel,
+    kind: p.kind,
+    priority: p.priority,
+    is_active: p.isActive,
+    paused_statuses: [...p.pausedStatuses],
+    max_reopen_rounds: p.maxReopenRounds,
+    reopen_window_days: p.reopenWindowDays,
+    hold_reminder_days: p.holdReminderDays,
+    hold_limit_days: p.holdLimitDays,
+  };
+  await withWorkflow(db)
+    .insertInto('sla_policies')
+    .values({ code, ...values })
+    .onConflict((oc) => oc.column('code').doUpdateSet(values))
+    .execute();
 };

@@ -988,6 +988,17 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
     'GET /api/v1/duplicates/repeats': { access: 'case.supervise', scope: none, prepare: fixed('/api/v1/duplicates/repeats') },
     'GET /api/v1/duplicates/settings': { access: 'settings.manage', declares: ['authenticated', 'settings.manage'], scope: none, prepare: fixed('/api/v1/duplicates/settings') },
     'PUT /api/v1/duplicates/settings': { access: 'settings.manage', declares: ['authenticated', 'settings.manage'], scope: none, prepare: fixed('/api/v1/duplicates/settings', {}) },
+    'GET /api/v1/sla/policies': { access: 'settings.manage', declares: ['authenticated', 'settings.manage'], scope: none, prepare: fixed('/api/v1/sla/policies') },
+    'PUT /api/v1/sla/policies/:code': {
+      access: 'settings.manage',
+      declares: ['authenticated', 'settings.manage'],
+      scope: none,
+      prepare: fixed('/api/v1/sla/policies/matrix_policy', {
+        name: { 'zh-Hans': '矩阵测试' }, targets: { reply: { amount: 5, mode: 'working_days' } }, replyClock: 'registration', warnAtShare: 0.8,
+        maxExtensionDays: null, categoryId: null, channel: 'letter', kind: null, priority: 0, isActive: false, pausedStatuses: ['on_hold'],
+        maxReopenRounds: 2, reopenWindowDays: 30, holdReminderDays: 3, holdLimitDays: 15,
+      }),
+    },
     'GET /api/v1/cases/:id/links': {
       access: 'case.read',
       scope: caseRead(),

@@ -12,6 +12,7 @@ import { ReplyTemplatesPage } from './pages/ReplyTemplates';
 import { SearchPage } from './pages/Search';
 import { StatsPage } from './pages/Stats';
 import { TextSettingsPage } from './pages/TextSettings';
+import { SlaPoliciesPage } from './pages/SlaPolicies';
 import { TwoFactorPage } from './pages/TwoFactor';
 import { CaseViewPage } from './pages/CaseView';
 import { HomePage, NotFoundPage } from './pages/Home';
@@ -58,6 +59,7 @@ function Routes() {
     '/work/callbacks': () => <CallbacksPage />,
     '/work/admin/api-tokens': () => <ApiTokensPage />,
     '/work/admin/text': () => <TextSettingsPage />,
+    '/work/admin/sla-policies': () => <SlaPoliciesPage />,
     '/work/admin/reply-templates': () => <ReplyTemplatesPage />,
   };
   const staffPage = staffPages[path];

@@ -9,7 +9,11 @@ import { AppError } from '../../core/shared/app-error.js';
 import { isoDaySchema } from '../../core/shared/iso-day.js';
 import { explanationText } from '../../core/sla/explain-text.js';
 import { SLA_TARGETS, type SlaTarget } from '../../core/sla/sla-policy.js';
-import { calendarForUnit } from '../../db/sla.repository.js';
+import { calendarForUnit, findSlaPolicy, listSlaPolicies, saveSlaPolicy } from '../../db/sla.repository.js';
+import { findCategoryRow } from '../../db/case.repository.js';
+import { appendAudit } from '../../db/audit.repository.js';
+import { fieldError } from '../../core/shared/field-error.js';
+import { slaPolicyBodySchema, slaPolicyCodeSchema, slaPolicyViewSchema } from '../../core/sla/sla-policy.schemas.js';
 import { overdueByUnit } from '../../db/case-query.repository.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
@@ -157,6 +161,48 @@ export const registerSlaRoutes = (app: FastifyInstance, deps: AppDeps): void => 
         });
       }
       return { calendar: calendar.id, items };
+    },
+  );
+
+  // ---- time-limit policies (administrators) ------------------------------------------------------------------
+
+  api.get(
+    '/sla/policies',
+    {
+      config: { access: 'settings.manage' },
+      schema: { tags: ['sla'], summary: 'Every time-limit policy, active or not, in the order they are tried', response: { 200: z.object({ items: z.array(slaPolicyViewSchema) }) } },
+    },
+    async () => ({ items: await listSlaPolicies(deps.db) }),
+  );
+
+  api.put(
+    '/sla/policies/:code',
+    {
+      config: { access: 'settings.manage' },
+      schema: {
+        tags: ['sla'],
+        summary: 'Create or change a time-limit policy; due dates already set do not move; audited',
+        params: z.object({ code: slaPolicyCodeSchema }),
+        body: slaPolicyBodySchema,
+        response: { 200: slaPolicyViewSchema },
+      },
+    },
+    async (request) => {
+      const actor = actorOrThrow(request);
+      const { code } = request.params;
+      const body = request.body;
+      return deps.db.transaction().execute(async (trx) => {
+        if (body.categoryId && !(await findCategoryRow(trx, body.categoryId))) throw fieldError('categoryId', 'no category with this id');
+        const before = await findSlaPolicy(trx, code, { isForUpdate: true });
+        await saveSlaPolicy(trx, code, body);
+        const after = await findSlaPolicy(trx, code);
+        if (!after) throw new Error('a saved policy was not found');
+        await appendAudit(trx, {
+          at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
+          action: before ? 'sla.policy_changed' : 'sla.policy_created', subjectKind: 'sla_policy', subjectId: code, outcome: 'ok', data: { before, after },
+        });
+        return after;
+      });
     },
   );
 };

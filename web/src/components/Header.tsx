@@ -63,6 +63,11 @@ export function Header() {
                   {t('header.textSettings')}
                 </a>
               ) : null}
+              {user.permissions.includes('settings.manage') ? (
+                <a href="#/work/admin/sla-policies" aria-current={route.path === '/work/admin/sla-policies' ? 'page' : undefined} data-testid="nav-sla-policies">
+                  {t('slaAdmin.nav')}
+                </a>
+              ) : null}
               {user.permissions.includes('integration.manage') ? (
                 <a href="#/work/admin/api-tokens" aria-current={route.path === '/work/admin/api-tokens' ? 'page' : undefined} data-testid="nav-api-tokens">
                   {t('header.apiTokens')}
