@@ -60,19 +60,30 @@ export const calendarForUnit = async (db: DbOrTrx, unitId: string | null): Promi
   return calendar;
 };
 
+const selectPolicies = (db: DbOrTrx) => withWorkflow(db).selectFrom('sla_policies').selectAll();
+
+type PolicyRow = Awaited<ReturnType<ReturnType<typeof selectPolicies>['executeTakeFirstOrThrow']>>;
+
 /** The most specific active policy for a case, else the category's own limits. */
 export const policyForCase = async (
   db: DbOrTrx,
-  input: { categoryId: string | null; channel: string; kind: string },
+  input: { categoryId: string | null; channel: string; kind: string; pinnedCode?: string | null },
 ): Promise<CasePolicy> => {
   // The category and its parent's id with one read.
   const found = input.categoryId ? await findCategoryRow(db, input.categoryId) : null;
   const parentId = found?.parentId ?? null;
   const category = found?.ref ?? null;
+  // A case keeps the policy its due dates came from: an edit of the policies must not change the rules of a case
+  // under way (a reply clock switched from acceptance to registration after dispatch would leave it without a
+  // reply date). A policy's own row wins even when switched off; the category's limits when they were used.
+  if (input.pinnedCode) {
+    const pinned = await selectPolicies(db).where('code', '=', input.pinnedCode).executeTakeFirst();
+    if (pinned) return policyOfRow(pinned);
+    const fromCategory = policyFromCategory(category);
+    if (fromCategory.code === input.pinnedCode) return fromCategory;
+  }
   const categoryIds = [input.categoryId, parentId].filter((id): id is string => id !== null);
-  const row = await withWorkflow(db)
-    .selectFrom('sla_policies')
-    .selectAll()
+  const row = await selectPolicies(db)
     .where('is_active', '=', true)
     .where((eb) => eb.or([eb('category_id', 'is', null), ...(categoryIds.length ? [eb('category_id', 'in', categoryIds)] : [])]))
     .where((eb) => eb.or([eb('channel', 'is', null), eb('channel', '=', input.channel)]))
@@ -82,7 +93,10 @@ export const policyForCase = async (
     .orderBy('code')
     .limit(1)
     .executeTakeFirst();
-  if (!row) return policyFromCategory(category);
+  return row ? policyOfRow(row) : policyFromCategory(category);
+};
+
+const policyOfRow = (row: PolicyRow): CasePolicy => {
   const targets: CasePolicy['targets'] = { reply: { amount: 7, mode: 'working_days' } };
   for (const [target, rule] of Object.entries(row.targets)) {
     targets[target as SlaTarget] = { amount: rule.amount, mode: rule.mode as SlaMode } satisfies TargetRule;
@@ -104,23 +118,19 @@ export const policyForCase = async (
 
 // ---------------------------------------------------------------------------------------------- administration
 
-const selectPolicies = (db: DbOrTrx) => withWorkflow(db).selectFrom('sla_policies').selectAll();
-
-type PolicyRow = Awaited<ReturnType<ReturnType<typeof selectPolicies>['executeTakeFirstOrThrow']>>;
-
 const toPolicyView = (row: PolicyRow): SlaPolicyView => ({
   code: row.code,
   name: row.name,
-  targets: row.targets as SlaPolicyView['targets'],
+  targets: row.targets,
   replyClock: row.reply_clock === 'acceptance' ? 'acceptance' : 'registration',
   warnAtShare: Number(row.warn_at_share),
   maxExtensionDays: row.max_extension_days,
   categoryId: row.category_id,
-  channel: row.channel as SlaPolicyView['channel'],
-  kind: row.kind as SlaPolicyView['kind'],
+  channel: row.channel,
+  kind: row.kind,
   priority: row.priority,
   isActive: row.is_active,
-  pausedStatuses: row.paused_statuses.filter((s): s is 'on_hold' => s === 'on_hold'),
+  pausedStatuses: row.paused_statuses,
   maxReopenRounds: row.max_reopen_rounds,
   reopenWindowDays: row.reopen_window_days,
   holdReminderDays: row.hold_reminder_days,
@@ -138,8 +148,12 @@ export const findSlaPolicy = async (db: DbOrTrx, code: string, options: { isForU
   return row ? toPolicyView(row) : null;
 };
 
-/** Creates the policy or replaces every setting of it; cases keep the due dates they already have. */
-export const saveSlaPolicy = async (db: DbOrTrx, code: string, p: SlaPolicyBody): Promise<void> => {
+/**
+ * Creates the policy or replaces every setting of it; cases under way keep the policy they started with. With
+ * `isCreateOnly`, an existing policy is left as it is ('exists'). Whether the row was created comes from the
+ * statement itself, so two saves of a new code at once report one creation and one change.
+ */
+export const saveSlaPolicy = async (db: DbOrTrx, code: string, p: SlaPolicyBody, options: { isCreateOnly?: boolean } = {}): Promise<'created' | 'updated' | 'exists'> => {
   const values = {
     name: JSON.stringify(p.name),
     targets: JSON.stringify(p.targets),
@@ -157,9 +171,12 @@ export const saveSlaPolicy = async (db: DbOrTrx, code: string, p: SlaPolicyBody)
     hold_reminder_days: p.holdReminderDays,
     hold_limit_days: p.holdLimitDays,
   };
-  await withWorkflow(db)
+  const row = await withWorkflow(db)
     .insertInto('sla_policies')
     .values({ code, ...values })
-    .onConflict((oc) => oc.column('code').doUpdateSet(values))
-    .execute();
+    .onConflict((oc) => (options.isCreateOnly ? oc.column('code').doNothing() : oc.column('code').doUpdateSet(values)))
+    .returning(sql<boolean>`(xmax = 0)`.as('is_inserted'))
+    .executeTakeFirst();
+  if (!row) return 'exists';
+  return row.is_inserted ? 'created' : 'updated';
 };

@@ -32,6 +32,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   'case.rating_not_allowed': 409,
   'case.reopen_limit_reached': 409,
   'case.reopen_not_allowed': 409,
+  'sla.policy_exists': 409,
   'case.information_not_allowed': 409,
   'unit.not_found': 404,
   'category.not_found': 404,

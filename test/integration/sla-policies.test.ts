@@ -95,6 +95,8 @@ describe('time-limit policies', () => {
       ['/api/v1/sla/policies/report_three_days', body({ kind: 'gossip' })],
       ['/api/v1/sla/policies/Bad-Code', body()],
       ['/api/v1/sla/policies/report_three_days', { ...body(), extra: true }],
+      ['/api/v1/sla/policies/report_three_days', body({ name: { 'zh-Hans': '名称', bo: '  ' } })],
+      ['/api/v1/sla/policies/report_three_days', body({ warnAtShare: 0.99 })],
     ];
     for (const [url, payload] of cases) {
       const res = await t.call('admin', 'PUT', url, payload);
@@ -105,6 +107,57 @@ describe('time-limit policies', () => {
     expect(categoryRes.json()).toMatchObject({ error: { details: { issues: [{ path: 'body.categoryId' }] } } });
     expect(await list()).toEqual(before);
     expect((await t.database.db.selectFrom('audit_log').select('id').where('subject_kind', '=', 'sla_policy').execute()).length).toBe(auditBefore);
+  });
+
+  it('a case under way keeps the policy it started with, also when the policy is switched off', async () => {
+    // Replies counted from acceptance (as for petitions): after dispatch the case has no reply date yet.
+    const put = await t.call('admin', 'PUT', '/api/v1/sla/policies/suggestion_from_acceptance', body({ kind: 'suggestion', replyClock: 'acceptance', priority: 20 }));
+    expect(put.statusCode, put.body).toBe(200);
+    clock = local('2026-11-23T09:00');
+    const c = await register('suggestion');
+    expect(c.replyDueAt).toBeNull();
+    // Switched off (or switched to the registration clock) meanwhile: the case still gets its reply date on acceptance.
+    expect((await t.call('admin', 'PUT', '/api/v1/sla/policies/suggestion_from_acceptance', body({ kind: 'suggestion', replyClock: 'acceptance', priority: 20, isActive: false }))).statusCode).toBe(200);
+    clock = local('2026-11-24T09:00');
+    const accepted = await t.call('handler', 'POST', `/api/v1/cases/${c.id}/accept`, {});
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    // Three working days after Tuesday's acceptance: Friday 11-27 17:30, under the policy the case started with.
+    expect((accepted.json() as { replyDueAt: string }).replyDueAt).toBe(new Date(local('2026-11-27T17:30')).toISOString());
+    const sla = (await t.call('admin', 'GET', `/api/v1/cases/${c.id}/sla?lang=en`)).json() as { policy: { code: string } };
+    expect(sla.policy.code).toBe('suggestion_from_acceptance');
+  });
+
+  it('creating never replaces: with If-None-Match an existing code is a 409 and nothing changes; an unchanged save is not audited', async () => {
+    const before = await list();
+    const audits = async () => (await t.database.db.selectFrom('audit_log').select('id').where('subject_kind', '=', 'sla_policy').execute()).length;
+    const auditBefore = await audits();
+    const res = await t.app.inject({
+      method: 'PUT', url: '/api/v1/sla/policies/report_three_days', payload: body({ priority: 99 }),
+      headers: { authorization: `Bearer ${await t.tokenOf('admin')}`, 'if-none-match': '*' },
+    });
+    expect(res.statusCode, res.body).toBe(409);
+    expect(res.json()).toMatchObject({ error: { code: 'sla.policy_exists', details: { code: 'report_three_days' } } });
+    expect(await list()).toEqual(before);
+    const fresh = await t.app.inject({
+      method: 'PUT', url: '/api/v1/sla/policies/visit_quick', payload: body({ kind: null, channel: 'visit', isActive: false }),
+      headers: { authorization: `Bearer ${await t.tokenOf('admin')}`, 'if-none-match': '*' },
+    });
+    expect(fresh.statusCode, fresh.body).toBe(200);
+    expect(await audits()).toBe(auditBefore + 1);
+    const current = before.find((p) => p.code === 'report_three_days');
+    const { code: _code, ...unchanged } = current as Policy;
+    expect((await t.call('admin', 'PUT', '/api/v1/sla/policies/report_three_days', unchanged)).statusCode).toBe(200);
+    expect(await audits()).toBe(auditBefore + 1);
+  });
+
+  it('lists rows written outside the page as they are (a first-contact limit, a large priority)', async () => {
+    await t.database.db.insertInto('sla_policies').values({
+      code: 'legacy_sql', name: JSON.stringify({ 'zh-Hans': '旧规则' }), priority: 2000,
+      targets: JSON.stringify({ firstContact: { amount: 2, mode: 'working_hours' }, reply: { amount: 10, mode: 'working_days' } }),
+    }).execute();
+    const legacy = (await list()).find((p) => p.code === 'legacy_sql');
+    expect(legacy).toMatchObject({ priority: 2000, targets: { firstContact: { amount: 2, mode: 'working_hours' } } });
+    await t.database.db.deleteFrom('sla_policies').where('code', '=', 'legacy_sql').execute();
   });
 
   it('is for administrators only', async () => {

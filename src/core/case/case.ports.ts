@@ -57,6 +57,16 @@ export type RegisteredRows = { record: CaseRecord; firstEvent: { id: string; seq
  * What the case use cases need from storage, inside one transaction. Implemented in src/db; the use
  * cases never see SQL, and tests of the rules need no database.
  */
+export type PolicyKey = { categoryId: string | null; channel: string; kind: string; pinnedCode?: string | null };
+
+/** How a case finds its policy: by what it is about, and by the policy it started under. */
+export const policyKeyOf = (record: { categoryId: string | null; channel: string; kind: string; slaPolicyCode: string | null }): PolicyKey => ({
+  categoryId: record.categoryId,
+  channel: record.channel,
+  kind: record.kind,
+  pinnedCode: record.slaPolicyCode,
+});
+
 export type CaseStore = {
   lockCase: (id: string) => Promise<CaseRecord | null>;
   /**
@@ -92,7 +102,11 @@ export type CaseStore = {
   insertAssignment: (input: { caseId: string; unitId: string; role: AssignmentRole; assignedBy: string | null; at: Date }) => Promise<void>;
   updateAssignment: (id: string, patch: { status: AssignmentStatus; acceptedAt?: Date; endedAt?: Date }) => Promise<void>;
   appendEvent: (itemKind: string, itemId: string, event: NewEvent) => Promise<void>;
-  policyFor: (input: { categoryId: string | null; channel: string; kind: string }) => Promise<CasePolicy>;
+  /**
+   * The case's time-limit policy. `pinnedCode`: the policy its due dates already came from, kept for the rest of
+   * the case (even if switched off or no longer matching since); without one, the policy that matches now.
+   */
+  policyFor: (input: PolicyKey) => Promise<CasePolicy>;
   /** The working calendar of a unit (inherited down the tree); null: the deployment's top unit. */
   calendarFor: (unitId: string | null) => Promise<WorkCalendar>;
   /** Persists timers; the same dedupe key twice schedules it once. */

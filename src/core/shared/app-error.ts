@@ -30,6 +30,7 @@ export type ErrorCode =
   | 'case.access_code_invalid'
   | 'case.rating_not_allowed'
   | 'case.reopen_limit_reached'
+  | 'sla.policy_exists'
   | 'case.reopen_not_allowed'
   | 'case.information_not_allowed'
   | 'unit.not_found'

@@ -11,11 +11,11 @@ const targetRule = z.object({ amount: z.number().int().min(1).max(1000), mode: z
 export const slaPolicyBodySchema = z
   .object({
     name: z
-      .object({ 'zh-Hans': z.string().trim().min(1).max(100), bo: z.string().trim().max(200).optional(), en: z.string().trim().max(100).optional() })
+      .object({ 'zh-Hans': z.string().trim().min(1).max(100), bo: z.string().trim().min(1).max(200).optional(), en: z.string().trim().min(1).max(100).optional() })
       .strict(),
-    targets: z.object({ accept: targetRule.optional(), reply: targetRule, callback: targetRule.optional() }).strict(),
+    targets: z.object({ accept: targetRule.optional(), firstContact: targetRule.optional(), reply: targetRule, callback: targetRule.optional() }).strict(),
     replyClock: z.enum(['registration', 'acceptance']),
-    warnAtShare: z.number().gt(0).lt(1),
+    warnAtShare: z.number().min(0.05).max(0.95),
     maxExtensionDays: z.number().int().min(1).max(365).nullable(),
     categoryId: z.uuid().nullable(),
     channel: z.enum(CHANNELS).nullable(),
@@ -38,5 +38,26 @@ export type SlaPolicyBody = z.infer<typeof slaPolicyBodySchema>;
 
 export const slaPolicyCodeSchema = z.string().regex(/^[a-z0-9_]{1,60}$/, 'lower-case letters, digits and _');
 
-export const slaPolicyViewSchema = z.object({ code: z.string(), ...slaPolicyBodySchema.shape });
+/**
+ * A policy as stored, looser than what may be saved: rows written before the page existed (by SQL or a
+ * migration) are listed as they are, never refused by the answer's own schema.
+ */
+export const slaPolicyViewSchema = z.object({
+  code: z.string(),
+  name: z.object({ 'zh-Hans': z.string(), bo: z.string().optional(), en: z.string().optional() }),
+  targets: z.record(z.string(), z.object({ amount: z.number(), mode: z.string() })),
+  replyClock: z.enum(['registration', 'acceptance']),
+  warnAtShare: z.number(),
+  maxExtensionDays: z.number().int().nullable(),
+  categoryId: z.uuid().nullable(),
+  channel: z.string().nullable(),
+  kind: z.string().nullable(),
+  priority: z.number().int(),
+  isActive: z.boolean(),
+  pausedStatuses: z.array(z.string()),
+  maxReopenRounds: z.number().int(),
+  reopenWindowDays: z.number().int(),
+  holdReminderDays: z.number().int().nullable(),
+  holdLimitDays: z.number().int().nullable(),
+});
 export type SlaPolicyView = z.infer<typeof slaPolicyViewSchema>;

@@ -191,15 +191,21 @@ export const registerSlaRoutes = (app: FastifyInstance, deps: AppDeps): void => 
       const actor = actorOrThrow(request);
       const { code } = request.params;
       const body = request.body;
+      // `If-None-Match: *` asks to create only: a new policy must not silently replace one with the same code.
+      const isCreateOnly = request.headers['if-none-match'] === '*';
       return deps.db.transaction().execute(async (trx) => {
         if (body.categoryId && !(await findCategoryRow(trx, body.categoryId))) throw fieldError('categoryId', 'no category with this id');
         const before = await findSlaPolicy(trx, code, { isForUpdate: true });
-        await saveSlaPolicy(trx, code, body);
+        const outcome = await saveSlaPolicy(trx, code, body, { isCreateOnly });
+        if (outcome === 'exists') throw new AppError('sla.policy_exists', `a policy with the code ${code} exists already`, { code });
         const after = await findSlaPolicy(trx, code);
         if (!after) throw new Error('a saved policy was not found');
+        // Saving the form unchanged is not a change worth an audit entry.
+        if (outcome === 'updated' && JSON.stringify(before) === JSON.stringify(after)) return after;
         await appendAudit(trx, {
           at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
-          action: before ? 'sla.policy_changed' : 'sla.policy_created', subjectKind: 'sla_policy', subjectId: code, outcome: 'ok', data: { before, after },
+          action: outcome === 'created' ? 'sla.policy_created' : 'sla.policy_changed', subjectKind: 'sla_policy', subjectId: code, outcome: 'ok',
+          data: { before: outcome === 'created' ? null : before, after },
         });
         return after;
       });

@@ -128,6 +128,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** When false a 401 does not send the user to the login page (login itself, silent session probe). */
   notifyUnauthorized?: boolean;
+  /** Extra request headers (e.g. `If-None-Match: *` to create without replacing). */
+  headers?: Record<string, string>;
 }
 
 async function parseError(res: Response): Promise<ApiError> {
@@ -170,6 +172,7 @@ export async function apiRequest<T>(method: HttpMethod, path: string, opts: Requ
 
 async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = {
+    ...opts.headers,
     Accept: 'application/json',
     'Accept-Language': currentLang,
   };

@@ -9,7 +9,7 @@ export interface TargetRule {
 
 export interface SlaPolicyBody {
   name: { 'zh-Hans': string; bo?: string; en?: string };
-  targets: { accept?: TargetRule; reply: TargetRule; callback?: TargetRule };
+  targets: { accept?: TargetRule; firstContact?: TargetRule; reply: TargetRule; callback?: TargetRule };
   replyClock: 'registration' | 'acceptance';
   warnAtShare: number;
   maxExtensionDays: number | null;
@@ -25,13 +25,14 @@ export interface SlaPolicyBody {
   holdLimitDays: number | null;
 }
 
-export type SlaPolicy = SlaPolicyBody & { code: string };
+/** As stored: rows written by SQL may hold values the form does not offer (other paused statuses, channels). */
+export type SlaPolicy = Omit<SlaPolicyBody, 'channel' | 'kind' | 'pausedStatuses'> & { code: string; channel: string | null; kind: string | null; pausedStatuses: string[] };
 
 export async function listSlaPolicies(signal?: AbortSignal): Promise<SlaPolicy[]> {
   return (await apiRequest<{ items: SlaPolicy[] }>('GET', '/sla/policies', { signal })).items;
 }
 
-/** Creates or replaces the policy; cases keep the due dates they already have. */
-export function saveSlaPolicy(code: string, body: SlaPolicyBody): Promise<SlaPolicy> {
-  return apiRequest<SlaPolicy>('PUT', `/sla/policies/${encodeURIComponent(code)}`, { body });
+/** Creates (`isNew`: never replacing one with the same code, 409) or replaces the policy. */
+export function saveSlaPolicy(code: string, body: SlaPolicyBody, isNew = false): Promise<SlaPolicy> {
+  return apiRequest<SlaPolicy>('PUT', `/sla/policies/${encodeURIComponent(code)}`, { body, ...(isNew ? { headers: { 'If-None-Match': '*' } } : {}) });
 }

@@ -33,6 +33,8 @@ type Draft = {
   holdLimitDays: string;
   maxReopenRounds: string;
   reopenWindowDays: string;
+  /** A first-contact limit set outside the form: kept as it is. */
+  firstContact?: TargetRule;
 };
 
 const NEW_DRAFT: Draft = {
@@ -56,17 +58,18 @@ const draftOf = (p: SlaPolicy): Draft => ({
   amounts: { accept: p.targets.accept ? String(p.targets.accept.amount) : '', reply: String(p.targets.reply.amount), callback: p.targets.callback ? String(p.targets.callback.amount) : '' },
   modes: { accept: p.targets.accept?.mode ?? 'working_hours', reply: p.targets.reply.mode, callback: p.targets.callback?.mode ?? 'working_days' },
   replyClock: p.replyClock,
-  warnPercent: String(Math.round(p.warnAtShare * 100)),
+  warnPercent: String(Math.round(p.warnAtShare * 1000) / 10),
   maxExtensionDays: p.maxExtensionDays === null ? '' : String(p.maxExtensionDays),
   isHoldPaused: p.pausedStatuses.includes('on_hold'),
   holdReminderDays: p.holdReminderDays === null ? '' : String(p.holdReminderDays),
   holdLimitDays: p.holdLimitDays === null ? '' : String(p.holdLimitDays),
   maxReopenRounds: String(p.maxReopenRounds),
   reopenWindowDays: String(p.reopenWindowDays),
+  ...(p.targets.firstContact ? { firstContact: p.targets.firstContact } : {}),
 });
 
 const FIELD_ORDER = [
-  'sp-code', 'sp-name-zh', 'sp-priority', 'sp-accept-amount', 'sp-reply-amount', 'sp-callback-amount', 'sp-warn',
+  'sp-code', 'sp-name-zh', 'sp-category', 'sp-priority', 'sp-accept-amount', 'sp-reply-amount', 'sp-callback-amount', 'sp-warn',
   'sp-max-extension', 'sp-reminder', 'sp-limit', 'sp-rounds', 'sp-window',
 ];
 const ISSUE_FIELDS: Record<string, string> = {
@@ -94,11 +97,15 @@ export function SlaPoliciesPage() {
   const [busy, setBusy] = useState(false);
   const [reload, setReload] = useState(0);
   const formRef = useRef<HTMLHeadingElement>(null);
+  const titleRef = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
     const ctrl = new AbortController();
     listSlaPolicies(ctrl.signal)
-      .then(setPolicies)
+      .then((items) => {
+        setPolicies(items);
+        setLoadError(null);
+      })
       .catch((err: unknown) => {
         if (!ctrl.signal.aborted) setLoadError(err);
       });
@@ -123,7 +130,7 @@ export function SlaPoliciesPage() {
 
   const categoryName = (id: string | null) => (id ? (categories.find((c) => c.id === id)?.name ?? id) : null);
   const appliesTo = (p: SlaPolicy) =>
-    [categoryName(p.categoryId), p.channel ? t(`channel.${p.channel}`) : null, p.kind ? t(`kind.${p.kind}`) : null].filter(Boolean).join(' · ') ||
+    [categoryName(p.categoryId), p.channel ? (isChannel(p.channel) ? t(`channel.${p.channel}`) : p.channel) : null, p.kind ? (isKind(p.kind) ? t(`kind.${p.kind}`) : p.kind) : null].filter(Boolean).join(' · ') ||
     t('slaAdmin.appliesToAll');
   const limitText = (rule: TargetRule | undefined) => (rule ? t(`slaAdmin.limit.${rule.mode}`, { n: rule.amount }) : '—');
 
@@ -134,15 +141,22 @@ export function SlaPoliciesPage() {
     const int = (id: string, text: string, min: number, max: number, isOptional = false): number | null => {
       const trimmed = text.trim();
       if (trimmed === '' && isOptional) return null;
-      const n = Number(trimmed);
-      if (trimmed === '' || !Number.isInteger(n) || n < min || n > max) errs[id] = t('form.invalidNumber');
-      return Number.isInteger(n) ? n : null;
+      // Digits only (with a sign): Number() would also take 0x10 or 1e2.
+      const n = /^-?\d+$/.test(trimmed) ? Number(trimmed) : Number.NaN;
+      if (!Number.isInteger(n) || n < min || n > max) {
+        errs[id] = t('form.invalidNumber');
+        return null;
+      }
+      return n;
     };
     if (isNew && !/^[a-z0-9_]{1,60}$/.test(draft.code)) errs['sp-code'] = t('slaAdmin.codeInvalid');
+    else if (isNew && policies?.some((p) => p.code === draft.code)) errs['sp-code'] = t('slaAdmin.codeTaken');
     if (!draft.nameZh.trim()) errs['sp-name-zh'] = t('form.required');
     const priority = int('sp-priority', draft.priority, -1000, 1000);
     const amounts = Object.fromEntries(STEPS.map((s) => [s, int(`sp-${s}-amount`, draft.amounts[s], 1, 1000, s !== 'reply')])) as Record<Step, number | null>;
-    const warn = int('sp-warn', draft.warnPercent, 5, 95);
+    const warnText = draft.warnPercent.trim();
+    const warn = /^\d{1,2}(\.\d)?$/.test(warnText) && Number(warnText) >= 5 && Number(warnText) <= 95 ? Number(warnText) : null;
+    if (warn === null) errs['sp-warn'] = t('form.invalidNumber');
     const maxExtensionDays = int('sp-max-extension', draft.maxExtensionDays, 1, 365, true);
     const holdReminderDays = int('sp-reminder', draft.holdReminderDays, 1, 90, true);
     const holdLimitDays = int('sp-limit', draft.holdLimitDays, 1, 365, true);
@@ -163,7 +177,12 @@ export function SlaPoliciesPage() {
     const callback = rule('callback');
     const body: SlaPolicyBody = {
       name: { 'zh-Hans': draft.nameZh.trim(), ...(draft.nameBo.trim() ? { bo: draft.nameBo.trim() } : {}), ...(draft.nameEn.trim() ? { en: draft.nameEn.trim() } : {}) },
-      targets: { reply: { amount: amounts.reply, mode: draft.modes.reply }, ...(accept ? { accept } : {}), ...(callback ? { callback } : {}) },
+      targets: {
+        reply: { amount: amounts.reply, mode: draft.modes.reply },
+        ...(accept ? { accept } : {}),
+        ...(callback ? { callback } : {}),
+        ...(draft.firstContact ? { firstContact: draft.firstContact } : {}),
+      },
       replyClock: draft.replyClock,
       warnAtShare: warn / 100,
       maxExtensionDays,
@@ -180,10 +199,11 @@ export function SlaPoliciesPage() {
     };
     setBusy(true);
     try {
-      const saved = await saveSlaPolicy(draft.code, body);
+      const saved = await saveSlaPolicy(draft.code, body, isNew);
       setSavedCode(saved.code);
       setDraft(null);
       setReload((n) => n + 1);
+      titleRef.current?.focus();
     } catch (err) {
       const mapped = mapIssues(err, ISSUE_FIELDS, lang);
       setErrors(mapped.fields);
@@ -196,7 +216,9 @@ export function SlaPoliciesPage() {
 
   return (
     <div className="sla-admin">
-      <h1 tabIndex={-1}>{t('slaAdmin.title')}</h1>
+      <h1 tabIndex={-1} ref={titleRef}>
+        {t('slaAdmin.title')}
+      </h1>
       <p className="lead">{t('slaAdmin.intro')}</p>
       {savedCode ? <Notice testId="sp-saved">{t('slaAdmin.saved', { code: savedCode })}</Notice> : null}
       {loadError ? <ErrorBox message={errorMessage(loadError, lang)} /> : null}
@@ -262,7 +284,7 @@ export function SlaPoliciesPage() {
             <SelectField id="sp-category" label={t('slaAdmin.category')} value={draft.categoryId} onChange={(v) => set({ categoryId: v })} options={categoryOptions(categories)} emptyLabel={t('slaAdmin.any')} error={errors['sp-category']} testId="sp-category" />
             <SelectField id="sp-channel" label={t('slaAdmin.channel')} value={draft.channel} onChange={(v) => set({ channel: v })} options={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))} emptyLabel={t('slaAdmin.any')} testId="sp-channel" />
             <SelectField id="sp-kind" label={t('slaAdmin.kind')} value={draft.kind} onChange={(v) => set({ kind: v })} options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} emptyLabel={t('slaAdmin.any')} testId="sp-kind" />
-            <TextField id="sp-priority" label={t('slaAdmin.priority')} hint={t('slaAdmin.priorityHint')} type="number" inputMode="numeric" value={draft.priority} onChange={(v) => set({ priority: v })} error={errors['sp-priority']} testId="sp-priority" />
+            <TextField id="sp-priority" label={t('slaAdmin.priority')} hint={t('slaAdmin.priorityHint')} inputMode="numeric" value={draft.priority} onChange={(v) => set({ priority: v })} error={errors['sp-priority']} testId="sp-priority" />
             <CheckboxField id="sp-active" label={t('slaAdmin.isActive')} checked={draft.isActive} onChange={(v) => set({ isActive: v })} testId="sp-active" />
           </fieldset>
 
@@ -276,7 +298,6 @@ export function SlaPoliciesPage() {
                   hint={s === 'reply' ? undefined : t('slaAdmin.emptyIsNone')}
                   required={s === 'reply'}
                   optional={s !== 'reply'}
-                  type="number"
                   inputMode="numeric"
                   value={draft.amounts[s]}
                   onChange={(v) => set({ amounts: { ...draft.amounts, [s]: v } })}
@@ -285,7 +306,7 @@ export function SlaPoliciesPage() {
                 />
                 <SelectField
                   id={`sp-${s}-mode`}
-                  label={t('slaAdmin.mode')}
+                  label={`${t(`slaAdmin.step.${s}`)}: ${t('slaAdmin.mode')}`}
                   value={draft.modes[s]}
                   onChange={(v) => {
                     if (isMode(v)) set({ modes: { ...draft.modes, [s]: v } });
@@ -305,21 +326,21 @@ export function SlaPoliciesPage() {
                 { value: 'acceptance', label: t('slaAdmin.replyClock.acceptance') },
               ]}
             />
-            <TextField id="sp-warn" label={t('slaAdmin.warnPercent')} hint={t('slaAdmin.warnPercentHint')} type="number" inputMode="numeric" value={draft.warnPercent} onChange={(v) => set({ warnPercent: v })} error={errors['sp-warn']} testId="sp-warn" />
-            <TextField id="sp-max-extension" label={t('slaAdmin.maxExtensionDays')} hint={t('slaAdmin.emptyIsNone')} optional type="number" inputMode="numeric" value={draft.maxExtensionDays} onChange={(v) => set({ maxExtensionDays: v })} error={errors['sp-max-extension']} testId="sp-max-extension" />
+            <TextField id="sp-warn" label={t('slaAdmin.warnPercent')} hint={t('slaAdmin.warnPercentHint')} inputMode="numeric" value={draft.warnPercent} onChange={(v) => set({ warnPercent: v })} error={errors['sp-warn']} testId="sp-warn" />
+            <TextField id="sp-max-extension" label={t('slaAdmin.maxExtensionDays')} hint={t('slaAdmin.emptyIsNone')} optional inputMode="numeric" value={draft.maxExtensionDays} onChange={(v) => set({ maxExtensionDays: v })} error={errors['sp-max-extension']} testId="sp-max-extension" />
           </fieldset>
 
           <fieldset className="field">
             <legend>{t('slaAdmin.hold')}</legend>
             <CheckboxField id="sp-paused" label={t('slaAdmin.isHoldPaused')} checked={draft.isHoldPaused} onChange={(v) => set({ isHoldPaused: v })} testId="sp-paused" />
-            <TextField id="sp-reminder" label={t('slaAdmin.holdReminderDays')} hint={t('slaAdmin.emptyIsNone')} optional type="number" inputMode="numeric" value={draft.holdReminderDays} onChange={(v) => set({ holdReminderDays: v })} error={errors['sp-reminder']} testId="sp-reminder" />
-            <TextField id="sp-limit" label={t('slaAdmin.holdLimitDays')} hint={t('slaAdmin.holdLimitHint')} optional type="number" inputMode="numeric" value={draft.holdLimitDays} onChange={(v) => set({ holdLimitDays: v })} error={errors['sp-limit']} testId="sp-limit" />
+            <TextField id="sp-reminder" label={t('slaAdmin.holdReminderDays')} hint={t('slaAdmin.emptyIsNone')} optional inputMode="numeric" value={draft.holdReminderDays} onChange={(v) => set({ holdReminderDays: v })} error={errors['sp-reminder']} testId="sp-reminder" />
+            <TextField id="sp-limit" label={t('slaAdmin.holdLimitDays')} hint={t('slaAdmin.holdLimitHint')} optional inputMode="numeric" value={draft.holdLimitDays} onChange={(v) => set({ holdLimitDays: v })} error={errors['sp-limit']} testId="sp-limit" />
           </fieldset>
 
           <fieldset className="field">
             <legend>{t('slaAdmin.reopen')}</legend>
-            <TextField id="sp-rounds" label={t('slaAdmin.maxReopenRounds')} type="number" inputMode="numeric" value={draft.maxReopenRounds} onChange={(v) => set({ maxReopenRounds: v })} error={errors['sp-rounds']} testId="sp-rounds" />
-            <TextField id="sp-window" label={t('slaAdmin.reopenWindowDays')} type="number" inputMode="numeric" value={draft.reopenWindowDays} onChange={(v) => set({ reopenWindowDays: v })} error={errors['sp-window']} testId="sp-window" />
+            <TextField id="sp-rounds" label={t('slaAdmin.maxReopenRounds')} inputMode="numeric" value={draft.maxReopenRounds} onChange={(v) => set({ maxReopenRounds: v })} error={errors['sp-rounds']} testId="sp-rounds" />
+            <TextField id="sp-window" label={t('slaAdmin.reopenWindowDays')} inputMode="numeric" value={draft.reopenWindowDays} onChange={(v) => set({ reopenWindowDays: v })} error={errors['sp-window']} testId="sp-window" />
           </fieldset>
 
           <p className="hint">{t('slaAdmin.appliesFromNow')}</p>
@@ -328,7 +349,15 @@ export function SlaPoliciesPage() {
             <button type="submit" className="button primary" disabled={busy} data-testid="sp-save">
               {busy ? t('common.submitting') : t('slaAdmin.save')}
             </button>
-            <button type="button" className="button" onClick={() => setDraft(null)} data-testid="sp-cancel">
+            <button
+              type="button"
+              className="button"
+              onClick={() => {
+                setDraft(null);
+                titleRef.current?.focus();
+              }}
+              data-testid="sp-cancel"
+            >
               {t('slaAdmin.cancel')}
             </button>
           </div>

@@ -1,6 +1,7 @@
 import type { Actor } from '../../auth/actor.js';
 import type { TransitionPlan } from '../../workflow/engine.js';
 import type { CaseStore } from '../case.ports.js';
+import { policyKeyOf } from '../case.ports.js';
 import type { CasePatch, CaseRecord } from '../case.record.js';
 import type { ActionInput, ActionSchemas } from '../case.schemas.js';
 import type { CaseAction, CaseStatus } from '../case.types.js';
@@ -85,7 +86,7 @@ export const applySla = async (
   decide: (policy: CasePolicy) => Partial<Record<SlaTarget, SlaChange>>,
 ): Promise<CasePatch> => {
   const { store, record, now } = ctx;
-  const policy = await store.policyFor({ categoryId: record.categoryId, channel: record.channel, kind: record.kind });
+  const policy = await store.policyFor(policyKeyOf(record));
   const calendar = await store.calendarFor(unitId ?? record.leadUnitId ?? record.intakeUnitId);
   const targets = { ...(record.sla.targets ?? {}) };
   const patch: CasePatch = {};

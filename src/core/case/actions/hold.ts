@@ -1,6 +1,7 @@
 import { pauseTarget, type CasePolicy } from '../../sla/case-sla.js';
 import { SLA_TARGETS, type SlaTarget } from '../../sla/sla-policy.js';
 import type { CaseStore } from '../case.ports.js';
+import { policyKeyOf } from '../case.ports.js';
 import type { CasePatch, CaseRecord, CaseSla, SlaTargetRecord } from '../case.record.js';
 import type { CaseStatus } from '../case.types.js';
 import { holdDeadlines, holdTimerJobs } from '../hold-deadlines.js';
@@ -13,7 +14,7 @@ import { scheduleSlaTimers, type ActionHandler } from './action-context.js';
 type Ctx = { store: CaseStore; record: CaseRecord; now: Date };
 
 const policyOf = (ctx: Ctx): Promise<CasePolicy> =>
-  ctx.store.policyFor({ categoryId: ctx.record.categoryId, channel: ctx.record.channel, kind: ctx.record.kind });
+  ctx.store.policyFor(policyKeyOf(ctx.record));
 
 export const isPausedStatus = (policy: CasePolicy, status: CaseStatus): boolean => policy.pausedStatuses.includes(status);
 

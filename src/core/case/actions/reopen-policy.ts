@@ -3,6 +3,7 @@ import { AppError } from '../../shared/app-error.js';
 import type { CasePolicy } from '../../sla/case-sla.js';
 import { reopenTarget } from '../case-workflow.js';
 import type { CaseStore } from '../case.ports.js';
+import { policyKeyOf } from '../case.ports.js';
 import { isReopenWindowOpen, toSnapshot, type CasePatch, type CaseRecord } from '../case.record.js';
 import type { CaseStatus, ReopenSource } from '../case.types.js';
 import { AUTO_SUPERVISION_WORKING_DAYS } from '../apply-sla-timer.js';
@@ -15,7 +16,7 @@ import { applySla, unitStampOf, type ActionEffect, type ActionHandler, type Foll
 type Ctx = { store: CaseStore; record: CaseRecord; now: Date };
 
 const policyOf = (ctx: Ctx): Promise<CasePolicy> =>
-  ctx.store.policyFor({ categoryId: ctx.record.categoryId, channel: ctx.record.channel, kind: ctx.record.kind });
+  ctx.store.policyFor(policyKeyOf(ctx.record));
 
 /** The handling round a reopening would start: the first handling is round 1. */
 const nextRound = (record: CaseRecord): number => record.reopenCount + 2;

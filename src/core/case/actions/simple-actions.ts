@@ -1,3 +1,4 @@
+import { policyKeyOf } from '../case.ports.js';
 import { AppError } from '../../shared/app-error.js';
 import { fieldError } from '../../shared/field-error.js';
 import { assignmentOfActor, canSeeCase } from '../case-workflow.js';
@@ -91,7 +92,7 @@ export const recordCallback: ActionHandler<'callback'> = async ({ store, record,
 
 export const closeCase: ActionHandler<'close'> = async ({ store, record, now }) => {
   // The requester may still ask to reopen for a while after closing: the policy says how long.
-  const policy = await store.policyFor({ categoryId: record.categoryId, channel: record.channel, kind: record.kind });
+  const policy = await store.policyFor(policyKeyOf(record));
   return { patch: { closedAt: now, reopenWindowEndsAt: new Date(now.getTime() + policy.reopenWindowDays * 86_400_000) }, eventData: {} };
 };
 
@@ -110,7 +111,7 @@ export const resolveOnIntake: ActionHandler<'resolve-on-intake'> = async ({ stor
 };
 
 export const requestExtension: ActionHandler<'request-extension'> = async ({ store, record, input, now }) => {
-  const policy = await store.policyFor({ categoryId: record.categoryId, channel: record.channel, kind: record.kind });
+  const policy = await store.policyFor(policyKeyOf(record));
   if (policy.maxExtensionDays === null) throw fieldError('days', `the ${policy.code} time limits allow no extension`);
   if (input.days > policy.maxExtensionDays) throw fieldError('days', `at most ${policy.maxExtensionDays} days under the ${policy.code} time limits`);
   return {
