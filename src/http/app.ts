@@ -16,6 +16,7 @@ import { registerDirectoryRoutes } from './routes/directory.routes.js';
 import { registerHealthRoutes } from './routes/health.routes.js';
 import { registerPublicCaseRoutes } from './routes/public-case.routes.js';
 import { registerSlaRoutes } from './routes/sla.routes.js';
+import { registerReplyQualityRoutes } from './routes/reply-quality.routes.js';
 import { registerCalendarRoutes } from './routes/calendar.routes.js';
 import { registerPrivacyRoutes } from './routes/privacy.routes.js';
 import { registerOpen311AdminRoutes } from './open311/open311-admin.routes.js';
@@ -100,6 +101,7 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
       registerCaseRoutes(api, deps);
       registerPublicCaseRoutes(api, deps);
       registerSlaRoutes(api, deps);
+      registerReplyQualityRoutes(api, deps);
       registerCalendarRoutes(api, deps);
       registerPrivacyRoutes(api, deps);
       registerStatsRoutes(api, deps);

@@ -673,6 +673,26 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
         },
       }),
     },
+    'GET /api/v1/replies/quality': {
+      access: 'case.supervise',
+      scope: none,
+      prepare: async ({ principal }) => ({
+        url: '/api/v1/replies/quality?from=2020-01-01&to=2030-12-31&pageSize=100',
+        after: async (res) => {
+          if (res.statusCode !== 200) return { problems: [] };
+          const visible = await visibleCases(principal);
+          const body = res.json() as { items: { caseId: string }[]; byUnit: { unit: { id: string } | null }[] };
+          const leakedCases = body.items.filter((i) => !visible.ids.has(i.caseId));
+          const leakedUnits = body.byUnit.filter((u) => u.unit && !visible.leadUnits.has(u.unit.id));
+          return {
+            problems: [
+              ...(leakedCases.length === 0 ? [] : [`replies of ${leakedCases.length} cases ${principal.label} cannot see`]),
+              ...(leakedUnits.length === 0 ? [] : [`counts of units whose cases ${principal.label} cannot see`]),
+            ],
+          };
+        },
+      }),
+    },
     'GET /api/v1/calendar/days': {
       access: 'public',
       scope: { kind: 'unit', isScoped: false },

@@ -13,6 +13,7 @@ import { SearchPage } from './pages/Search';
 import { StatsPage } from './pages/Stats';
 import { TextSettingsPage } from './pages/TextSettings';
 import { SlaPoliciesPage } from './pages/SlaPolicies';
+import { ReplyQualityPage } from './pages/ReplyQuality';
 import { TwoFactorPage } from './pages/TwoFactor';
 import { CaseViewPage } from './pages/CaseView';
 import { HomePage, NotFoundPage } from './pages/Home';
@@ -60,6 +61,7 @@ function Routes() {
     '/work/admin/api-tokens': () => <ApiTokensPage />,
     '/work/admin/text': () => <TextSettingsPage />,
     '/work/admin/sla-policies': () => <SlaPoliciesPage />,
+    '/work/reply-quality': () => <ReplyQualityPage />,
     '/work/admin/reply-templates': () => <ReplyTemplatesPage />,
   };
   const staffPage = staffPages[path];

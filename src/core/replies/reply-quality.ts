@@ -38,7 +38,8 @@ export const MIN_SUBSTANCE = 40;
 /** A forwarding note longer than this usually also says what was done; shorter, it is only a forwarding. */
 export const FORWARD_ONLY_MAX_SUBSTANCE = 80;
 
-const MESSAGES: Record<FindingCode, LanguageText> = {
+/** What each finding says, in every language (also the names of the findings in the review of a period). */
+export const FINDING_MESSAGES: Record<FindingCode, LanguageText> = {
   'reply.too_short': {
     'zh-Hans': '答复过短，除问候和致谢外几乎没有实质内容。',
     bo: 'ལན་ཐུང་དྲགས་འདུག འཚམས་འདྲི་དང་ཐུགས་རྗེ་ཆེ་ཞུ་བ་མ་གཏོགས་ནང་དོན་དངོས་མེད།',
@@ -239,7 +240,7 @@ const PART_RULES: Record<RequiredPart, { code: FindingCode; pattern: RegExp }> =
   appeal_route: { code: 'reply.missing_appeal_route', pattern: APPEAL_ROUTE },
 };
 
-const finding = (code: FindingCode, evidence: Evidence[] = [], severity: Severity = 'warning'): Finding => ({ code, severity, message: MESSAGES[code], evidence });
+const finding = (code: FindingCode, evidence: Evidence[] = [], severity: Severity = 'warning'): Finding => ({ code, severity, message: FINDING_MESSAGES[code], evidence });
 
 const languageMismatch = (text: string, language: Language | null | undefined): boolean => {
   if (language === 'bo') return !/[\u0F40-\u0FBC]/.test(text);

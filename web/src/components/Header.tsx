@@ -58,6 +58,11 @@ export function Header() {
                   {t('header.repeats')}
                 </a>
               ) : null}
+              {user.permissions.includes('case.supervise') ? (
+                <a href="#/work/reply-quality" aria-current={route.path === '/work/reply-quality' ? 'page' : undefined} data-testid="nav-reply-quality">
+                  {t('quality.nav')}
+                </a>
+              ) : null}
               {user.permissions.includes('settings.manage') ? (
                 <a href="#/work/admin/text" aria-current={route.path === '/work/admin/text' ? 'page' : undefined} data-testid="nav-text-settings">
                   {t('header.textSettings')}

@@ -7,13 +7,14 @@ import { noticesMessages } from './notices';
 import { opendataMessages } from './opendata';
 import { reportsMessages } from './reports';
 import { replyMessages } from './reply';
+import { qualityMessages } from './quality';
 import { searchMessages } from './search';
 import { slaAdminMessages } from './sla-admin';
 import { statsMessages } from './stats';
 import { templatesMessages } from './templates';
 import { workflowMessages } from './workflow';
 
-export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages] as const;
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages] as const;
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>

@@ -1,0 +1,60 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
+import { TEST_PASSWORD } from '../helpers/test-database.js';
+
+/** A supervisor reviews the replies of the last 30 days in Tibetan and opens a flagged one. */
+const hasBrowser = isChromiumAvailable();
+const shots = 'test-results';
+let server: LiveServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!hasBrowser) return;
+  server = await startLiveServer();
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe.runIf(hasBrowser)('reply quality review', () => {
+  it('shows what the API counts, and leads to the flagged case', async () => {
+    // One reply the check must flag, among the demo's.
+    const created = await server.database.db.selectFrom('cases').select(['id']).where('status', '=', 'replied').limit(1).executeTakeFirstOrThrow();
+    await server.database.db.updateTable('cases').set({ reply_text: '留言已收悉。', replied_at: new Date() }).where('id', '=', created.id).execute();
+
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#/login`);
+    await page.getByTestId('lang-bo').click();
+    await page.getByTestId('login-username').fill('supervisor');
+    await page.getByTestId('login-password').fill(TEST_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('queue-table').waitFor();
+    await page.getByTestId('nav-reply-quality').click();
+    await page.getByTestId('quality-summary').waitFor();
+
+    const from = await page.getByTestId('quality-from').inputValue();
+    const to = await page.getByTestId('quality-to').inputValue();
+    const api = (await (await page.request.get(`${server.url}/api/v1/replies/quality?from=${from}&to=${to}&lang=bo&pageSize=20`)).json()) as {
+      checked: number;
+      flagged: number;
+      items: { caseId: string }[];
+    };
+    expect(api.flagged).toBeGreaterThan(0);
+    const summary = await page.getByTestId('quality-summary').innerText();
+    expect(summary).toContain(`ལན་ ${api.checked} `);
+    expect(summary).toContain(` ${api.flagged} `);
+    expect(await page.getByTestId('quality-item').count()).toBe(api.items.length);
+    expect(api.items.map((i) => i.caseId)).toContain(created.id);
+    await page.screenshot({ path: `${shots}/reply-quality-bo.png`, fullPage: true });
+
+    await page.locator(`[data-testid="quality-item"] a[href$="${created.id}"]`).click();
+    await page.getByTestId('action-panel').waitFor();
+    expect(page.url()).toContain(created.id);
+    await context.close();
+  }, 90_000);
+});

@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+// Supervisors review the replies of a period with the reply quality check (docs/notifications.md, "Reviewing the
+// replies of a period"): counts by finding and unit, the flagged replies, within their scope only.
+
+const local = (iso: string): number => new Date(`${iso}+08:00`).getTime();
+let clock = local('2026-11-23T09:00');
+let t: TestApp;
+const units = new Map<string, string>();
+
+type Review = {
+  checked: number;
+  flagged: number;
+  isCapped: boolean;
+  byCode: { code: string; count: number }[];
+  byUnit: { unit: { id: string; name: string } | null; checked: number; flagged: number }[];
+  items: { trackingNo: string; title: string; unit: { id: string } | null; findings: { code: string; severity: string }[] }[];
+  total: number;
+};
+
+const GOOD = '经调查核实，该工地确实拖欠三名工人工资共计两万元。我局已责令施工单位在五个工作日内全额支付，并将跟踪督促落实，下一步将对该单位开展专项检查。';
+
+const replied = async (title: string, unit: 'hrss' | 'cityman', handler: string, text: string) => {
+  const res = await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'complaint', title, description: '反映问题' });
+  expect(res.statusCode, res.body).toBe(201);
+  const { id } = res.json() as { id: string };
+  for (const [user, action, body] of [
+    ['dispatcher', 'dispatch', { unitId: units.get(unit) }],
+    [handler, 'accept', {}],
+    [handler, 'reply', { text, outcome: 'resolved' }],
+  ] as const) {
+    const r = await t.call(user, 'POST', `/api/v1/cases/${id}/${action}`, body);
+    expect(r.statusCode, `${action}: ${r.body}`).toBe(200);
+  }
+};
+
+const review = async (user: string, query: string): Promise<Review> => {
+  const res = await t.call(user, 'GET', `/api/v1/replies/quality?${query}`);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as Review;
+};
+
+beforeAll(async () => {
+  t = await createTestApp({ now: () => new Date(clock), sessionTtlHours: 24 * 365 });
+  for (const u of ((await t.call(null, 'GET', '/api/v1/units')).json() as { items: { id: string; code: string }[] }).items) units.set(u.code, u.id);
+  clock = local('2030-03-02T10:00');
+  await replied('质检：只回复收悉', 'hrss', 'handler', '留言已收悉。');
+  await replied('质检：合格答复', 'hrss', 'handler', GOOD);
+  await replied('质检：泄露电话', 'cityman', 'handler_city', `${GOOD}联系人王先生13912345678。`);
+  clock = local('2030-04-10T10:00');
+  await replied('质检：下月答复', 'hrss', 'handler', '已转相关部门处理。');
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('reviewing the replies of a period', () => {
+  it('counts and lists what the check flags, in the period only, by unit and by finding', async () => {
+    const r = await review('supervisor', 'from=2030-03-01&to=2030-03-31&lang=en');
+    expect(r.checked).toBe(3);
+    expect(r.flagged).toBe(2);
+    expect(r.isCapped).toBe(false);
+    expect(r.items.map((i) => i.title).sort()).toEqual(['质检：只回复收悉', '质检：泄露电话']);
+    expect(r.items.find((i) => i.title === '质检：泄露电话')?.findings.map((f) => f.code)).toContain('reply.third_party_phone');
+    expect(r.byUnit.find((u) => u.unit?.id === units.get('hrss'))).toMatchObject({ checked: 2, flagged: 1 });
+    expect(r.byUnit.find((u) => u.unit?.id === units.get('cityman'))).toMatchObject({ checked: 1, flagged: 1 });
+    expect(r.byCode.find((c) => c.code === 'reply.too_short')?.count).toBe(1);
+    // One finding only; one unit only.
+    expect((await review('supervisor', 'from=2030-03-01&to=2030-03-31&code=reply.third_party_phone')).items.map((i) => i.title)).toEqual(['质检：泄露电话']);
+    expect((await review('supervisor', `from=2030-03-01&to=2030-04-30&unitId=${units.get('hrss')}`)).items.map((i) => i.title).sort()).toEqual(['质检：下月答复', '质检：只回复收悉']);
+  });
+
+  it('is for supervisors and administrators, within their scope; bad periods are coded errors', async () => {
+    for (const user of ['agent', 'handler', 'dispatcher']) expect((await t.call(user, 'GET', '/api/v1/replies/quality?from=2030-03-01&to=2030-03-31')).statusCode, user).toBe(403);
+    expect((await t.call(null, 'GET', '/api/v1/replies/quality?from=2030-03-01&to=2030-03-31')).statusCode).toBe(401);
+    expect((await review('admin', 'from=2030-03-01&to=2030-03-31')).checked).toBe(3);
+    for (const query of ['from=2030-03-31&to=2030-03-01', 'from=2030-02-30&to=2030-03-31', 'to=2030-03-31', 'from=2030-03-01&to=2030-03-31&code=reply.nonsense']) {
+      const res = await t.call('supervisor', 'GET', `/api/v1/replies/quality?${query}`);
+      expect(res.statusCode, query).toBe(400);
+      expect(res.json()).toMatchObject({ error: { code: 'validation.failed' } });
+    }
+  });
+});
