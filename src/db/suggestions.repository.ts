@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Actor } from '../core/auth/actor.js';
+import { systemDispatcherOf, type Actor } from '../core/auth/actor.js';
 import { isRole, permissionsForRoles } from '../core/auth/roles.js';
 import { parseRouterModel } from '../text/router/router.js';
 import type { ActiveModelInfo, HistoryCase, ModelEvaluation, RouterModelStore, RouterTarget } from '../core/suggestions/retrain-router.js';
@@ -110,6 +110,20 @@ export const listRouterModels = async (db: DbOrTrx, limit: number): Promise<Mode
     id: r.id, target: r.target, version: r.version, status: r.status, trigger: r.trigger, examples: r.examples, labels: r.labels.length,
     seconds: Number(r.seconds), error: r.error, trainedAt: r.trained_at, activatedAt: r.activated_at, evaluation: r.evaluation,
   }));
+};
+
+/**
+ * The intake desk of the unit that took a case in, acting by itself: for the auto-dispatch of what citizens and
+ * integrations submit, which no staff member registered. Null when the case is gone.
+ */
+export const loadIntakeDeskActor = async (db: DbOrTrx, caseId: string): Promise<Actor | null> => {
+  const unit = await db
+    .selectFrom('cases')
+    .innerJoin('units', 'units.id', 'cases.intake_unit_id')
+    .select(['units.id', 'units.path'])
+    .where('cases.id', '=', caseId)
+    .executeTakeFirst();
+  return unit ? systemDispatcherOf(unit, permissionsForRoles(['dispatcher'])) : null;
 };
 
 /**

@@ -5,7 +5,7 @@ import { createCaseStore } from '../db/case.repository.js';
 import type { Trx } from '../db/database.js';
 import { enqueueJob } from '../db/jobs.repository.js';
 import { indexCase } from '../db/search-index.repository.js';
-import { createActiveModels, createRouterModelStore, loadSuggestionSettings, loadUserActor } from '../db/suggestions.repository.js';
+import { createActiveModels, createRouterModelStore, loadIntakeDeskActor, loadSuggestionSettings, loadUserActor } from '../db/suggestions.repository.js';
 import { nextRetrainAt, retrainJobPayloadSchema, ROUTER_RETRAIN_JOB, scheduleDedupeKey } from '../core/suggestions/retrain-job.js';
 import { retrainRouter, ROUTER_TARGETS } from '../core/suggestions/retrain-router.js';
 import type { EventConsumerSpec } from './background.js';
@@ -35,7 +35,7 @@ export const searchConsumers: EventConsumerSpec[] = [
     itemKinds: ['case'],
     codes: ['case.registered'],
     handler: async (trx, event) => {
-      if (event.code !== 'case.registered' || event.actorId === null) return;
+      if (event.code !== 'case.registered') return;
       await autoDispatchRegisteredCase(trx, event.itemId, event.actorId);
     },
   },
@@ -43,13 +43,16 @@ export const searchConsumers: EventConsumerSpec[] = [
 
 /**
  * Auto-dispatch after registration, as an event consumer: registration commits first and never waits for a
- * model. The dispatch is made in the registering user's name, inside the consumer's transaction, so that it
+ * model. The dispatch is made in the registering user's name (for a citizen's or an integration's submission, by
+ * the intake desk as the system), inside the consumer's transaction, so that it
  * and the removal of the event from the queue commit together (a retried event finds the case dispatched and
  * does nothing). A refused dispatch is rolled back to a savepoint: the event is still consumed and the case
  * waits for a dispatcher, with the suggestion as a hint.
  */
-export const autoDispatchRegisteredCase = async (trx: Trx, caseId: string, userId: string): Promise<boolean> => {
-  const actor = await loadUserActor(trx, userId);
+export const autoDispatchRegisteredCase = async (trx: Trx, caseId: string, userId: string | null): Promise<boolean> => {
+  // What a citizen or an integration submitted has no registering user: the intake desk dispatches it by itself,
+  // recorded as the system's step, under the same settings and threshold.
+  const actor = userId === null ? await loadIntakeDeskActor(trx, caseId) : await loadUserActor(trx, userId);
   if (!actor) return false;
   const caseDeps: CaseDeps = {
     transaction: async (fn) => {

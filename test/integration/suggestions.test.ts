@@ -238,6 +238,27 @@ describe('auto-dispatch after registration (the search.auto_dispatch event consu
     expect((await detail(off)).status).toBe('registered');
   });
 
+  it('dispatches a citizen\'s confident submission too, as the system, under the same settings', async () => {
+    await t.call('admin', 'PUT', '/api/v1/suggestions/settings', { autoThreshold: 0.5, autoDispatchCategoryIds: [categoryIds.get('noise')] });
+    const res = await t.call(null, 'POST', '/api/v1/public/cases', { kind: 'complaint', title: '楼上酒吧深夜音乐噪音太大', description: '楼上酒吧深夜音乐噪音太大，影响休息。', categoryId: categoryIds.get('noise') });
+    expect(res.statusCode, res.body).toBe(201);
+    const { trackingNo } = res.json() as { trackingNo: string };
+    const { id } = await t.database.db.selectFrom('cases').select('id').where('tracking_no', '=', trackingNo).executeTakeFirstOrThrow();
+    await t.runBackground();
+    const after = await detail(id);
+    expect(after).toMatchObject({ status: 'dispatched', leadUnit: { code: 'cityman' } });
+    const dispatched = await t.database.db.selectFrom('work_item_events').select(['actor_kind', 'actor_id']).where('item_id', '=', id).where('code', '=', 'case.dispatched').execute();
+    expect(dispatched).toEqual([{ actor_kind: 'system', actor_id: null }]);
+    const assignment = await t.database.db.selectFrom('case_assignments').select(['assigned_by', 'role']).where('case_id', '=', id).execute();
+    expect(assignment).toEqual([{ assigned_by: null, role: 'lead' }]);
+    // Another category: left for the dispatchers, as for staff intake.
+    const other = await t.call(null, 'POST', '/api/v1/public/cases', { kind: 'complaint', title: '公司拖欠工资三个月不发', description: '公司拖欠工资三个月不发。', categoryId: categoryIds.get('wage_arrears') });
+    const otherId = (await t.database.db.selectFrom('cases').select('id').where('tracking_no', '=', (other.json() as { trackingNo: string }).trackingNo).executeTakeFirstOrThrow()).id;
+    await t.runBackground();
+    expect((await detail(otherId)).status).toBe('registered');
+    await t.call('admin', 'PUT', '/api/v1/suggestions/settings', { autoDispatchCategoryIds: [] });
+  });
+
   it('never breaks registration: a refused dispatch rolls back and the case waits for a dispatcher', async () => {
     await t.call('admin', 'PUT', '/api/v1/suggestions/settings', { autoThreshold: 0.5, autoDispatchCategoryIds: [categoryIds.get('noise')] });
     // The unit the model suggests has been deactivated since training: the dispatch is refused.

@@ -1,8 +1,12 @@
 import type { Permission, Role } from './roles.js';
 
-/** Who is acting: a signed-in staff member, resolved once per request by the HTTP layer. */
+/**
+ * Who is acting: a signed-in staff member, resolved once per request by the HTTP layer; or, with kind `system`,
+ * the intake desk acting by itself (the auto-dispatch of a citizen's or an integration's submission), whose
+ * `userId` is empty and is never written: its steps are recorded as the system's.
+ */
 export type Actor = {
-  kind: 'user';
+  kind: 'user' | 'system';
   userId: string;
   username: string;
   displayName: string;
@@ -24,3 +28,18 @@ export const hasPermission = (actor: Actor, permission: Permission): boolean => 
 /** ltree semantics (`a @> b`), in pure code so that rules can be tested without a database. */
 export const isPathWithin = (ancestorPath: string, path: string): boolean =>
   path === ancestorPath || path.startsWith(`${ancestorPath}.`);
+
+/**
+ * The intake desk of a unit acting by itself: a dispatcher's permissions over that unit's cases and nothing more.
+ * Only the auto-dispatch uses it (performCaseAction refuses it for any other action).
+ */
+export const systemDispatcherOf = (unit: { id: string; path: string }, permissions: ReadonlySet<Permission>): Actor => ({
+  kind: 'system',
+  userId: '',
+  username: 'system',
+  displayName: '系统',
+  roles: ['dispatcher'],
+  permissions,
+  unitId: unit.id,
+  unitPath: unit.path,
+});

@@ -55,6 +55,10 @@ export const performCaseAction = async <A extends CaseAction & keyof ActionSchem
   input: { caseId: string; action: A; actor: Actor; body: ActionInput<A> },
 ): Promise<CaseRecord> => {
   const now = deps.now();
+  // The system acts only to dispatch (auto-dispatch): any other step is a person's, with a name on the timeline.
+  if (input.actor.kind === 'system' && input.action !== 'dispatch') throw new Error(`the system may not ${input.action} a case`);
+  const actorKind = input.actor.kind === 'system' ? ('system' as const) : ('user' as const);
+  const actorId = input.actor.kind === 'system' ? null : input.actor.userId;
   return deps.transaction(async (store) => {
     const record = await store.lockCase(input.caseId);
     // A case outside the caller's scope is reported as missing, so that ids cannot be probed.
@@ -68,8 +72,8 @@ export const performCaseAction = async <A extends CaseAction & keyof ActionSchem
     await store.updateCase(record.id, { ...effect.patch, status: effect.to ?? plan.to }, now);
     if (effect.patch.publicationConsent !== undefined) await store.refreshPublication(record.id, now);
     await store.appendEvent('case', record.id, {
-      actorKind: 'user',
-      actorId: input.actor.userId,
+      actorKind,
+      actorId,
       code: plan.event,
       fromStatus: plan.from,
       toStatus: plan.to,
@@ -79,8 +83,8 @@ export const performCaseAction = async <A extends CaseAction & keyof ActionSchem
     });
     for (const followUp of effect.followUps ?? []) {
       await store.appendEvent('case', record.id, {
-        actorKind: followUp.actorKind ?? 'user',
-        actorId: (followUp.actorKind ?? 'user') === 'user' ? input.actor.userId : null,
+        actorKind: followUp.actorKind ?? actorKind,
+        actorId: (followUp.actorKind ?? actorKind) === 'user' ? actorId : null,
         code: followUp.code,
         fromStatus: followUp.fromStatus,
         toStatus: followUp.toStatus,

@@ -29,7 +29,8 @@ export const autoDispatchIfConfident = async (deps: AutoDispatchDeps, input: { c
   const nothing = (suggestions: DispatchSuggestions | null, refusal: string | null = null): AutoDispatchResult => ({ isDispatched: false, suggestions, record: null, refusal });
   if (!hasPermission(input.actor, 'case.dispatch')) return nothing(null);
   const record = await deps.caseDeps.transaction((store) => store.findCase(input.caseId));
-  if (!record || record.status !== 'registered') return nothing(null);
+  // Imported cases are history: they are routed by whoever imports them, never by a model.
+  if (!record || record.status !== 'registered' || record.channel === 'import') return nothing(null);
   const settings = await deps.settings();
   if (record.categoryId === null || !settings.autoDispatchCategoryIds.includes(record.categoryId)) return nothing(null);
   const suggestions = await suggestDispatch({ models: deps.models, settings }, { text: caseText(record.title, record.description), categoryId: record.categoryId });
