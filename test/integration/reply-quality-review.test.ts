@@ -71,6 +71,22 @@ describe('reviewing the replies of a period', () => {
     expect((await review('supervisor', `from=2030-03-01&to=2030-04-30&unitId=${units.get('hrss')}`)).items.map((i) => i.title).sort()).toEqual(['质检：下月答复', '质检：只回复收悉']);
   });
 
+  it('a supervisor of one unit sees only the replies of that unit\'s cases, whatever unit is asked for', async () => {
+    const template = await t.database.db.selectFrom('users').select('password_hash').where('username', '=', 'supervisor').executeTakeFirstOrThrow();
+    await t.database.db.insertInto('users').values({
+      username: 'supervisor_hrss', display_name: '人社督办', password_hash: template.password_hash, roles: ['supervisor'], unit_id: units.get('hrss') as string, is_demo: false,
+    }).execute();
+    const own = await review('supervisor_hrss', 'from=2030-03-01&to=2030-04-30');
+    expect(own.items.map((i) => i.title).sort()).toEqual(['质检：下月答复', '质检：只回复收悉']);
+    expect(own.checked).toBe(3);
+    expect(own.byUnit.map((u) => u.unit?.id)).toEqual([units.get('hrss')]);
+    for (const unit of ['cityman', 'lhasa']) {
+      const other = await review('supervisor_hrss', `from=2030-03-01&to=2030-04-30&unitId=${units.get(unit)}`);
+      expect(other.items.map((i) => i.title).filter((title) => title === '质检：泄露电话'), unit).toEqual([]);
+      expect(other.byUnit.every((u) => u.unit?.id === units.get('hrss')), unit).toBe(true);
+    }
+  });
+
   it('is for supervisors and administrators, within their scope; bad periods are coded errors', async () => {
     for (const user of ['agent', 'handler', 'dispatcher']) expect((await t.call(user, 'GET', '/api/v1/replies/quality?from=2030-03-01&to=2030-03-31')).statusCode, user).toBe(403);
     expect((await t.call(null, 'GET', '/api/v1/replies/quality?from=2030-03-01&to=2030-03-31')).statusCode).toBe(401);

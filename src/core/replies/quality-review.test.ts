@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { reviewReplies, type ReplyForReview } from './quality-review.js';
+import { reviewReplies, reviewRepliesPaced, type ReplyForReview } from './quality-review.js';
 
 const reply = (n: number, text: string, extra: Partial<ReplyForReview> = {}): ReplyForReview => ({
   caseId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
@@ -43,5 +43,23 @@ describe('reviewing the replies of a period', () => {
     const review = reviewReplies([reply(1, '留言已收悉。'), reply(5, `${GOOD}电话13912345678。`)], { code: 'reply.third_party_phone' });
     expect(review.flagged).toBe(2);
     expect(review.items.map((i) => i.trackingNo)).toEqual(['T5']);
+  });
+
+  it('counts findings over flagged replies only, so that each count is what filtering by it lists', () => {
+    // A notice alone (an official named in function) does not flag a reply, nor count.
+    const review = reviewReplies([reply(2, `${GOOD}王局长亲自督办。`), reply(1, '留言已收悉。')]);
+    expect(review.flagged).toBe(1);
+    for (const { code, count } of review.byCode) {
+      expect(reviewReplies([reply(2, `${GOOD}王局长亲自督办。`), reply(1, '留言已收悉。')], { code }).items).toHaveLength(count);
+    }
+    expect(review.byCode.map((c) => c.code)).not.toContain('reply.third_party_name');
+  });
+
+  it('paced, gives the same review and pauses between chunks', async () => {
+    const replies = Array.from({ length: 7 }, (_, i) => reply(i + 1, i % 2 === 0 ? '留言已收悉。' : GOOD));
+    let pauses = 0;
+    const paced = await reviewRepliesPaced(replies, {}, { chunk: 3, pause: async () => { pauses += 1; } });
+    expect(paced).toEqual(reviewReplies(replies));
+    expect(pauses).toBe(2);
   });
 });

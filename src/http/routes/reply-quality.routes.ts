@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { CHANNELS, KINDS, REPLY_OUTCOMES } from '../../core/case/case.types.js';
-import { reviewReplies } from '../../core/replies/quality-review.js';
+import { reviewRepliesPaced } from '../../core/replies/quality-review.js';
 import { FINDING_CODES, FINDING_MESSAGES } from '../../core/replies/reply-quality.js';
 import { fieldError } from '../../core/shared/field-error.js';
 import { isoDaySchema } from '../../core/shared/iso-day.js';
@@ -75,7 +75,8 @@ export const registerReplyQualityRoutes = (app: FastifyInstance, deps: AppDeps):
       const to = new Date(startOfChinaDay(q.to).getTime() + DAY_MS);
       if (to <= from) throw fieldError('to', 'the period ends before it starts', 'querystring');
       const { replies, isCapped } = await listRepliesForReview(deps.db, actor, { from, to, unitId: q.unitId ?? null }, REVIEW_CAP);
-      const review = reviewReplies(replies, { code: q.code ?? null });
+      // The check is synchronous: let the server answer other requests every 100 replies.
+      const review = await reviewRepliesPaced(replies, { code: q.code ?? null }, { chunk: 100, pause: () => new Promise((resolve) => setImmediate(resolve)) });
       const unitIds = [...new Set([...review.byUnit.map((u) => u.unitId), ...review.items.map((i) => i.unitId)].filter((id): id is string => id !== null))];
       const names = await findNames(deps.db, 'units', unitIds);
       const language = languageOf(request);

@@ -24,5 +24,7 @@ export function checkReplyDraft(
   body: { text: string; kind: Kind; channel: Channel; outcome?: string; language?: Lang },
   signal?: AbortSignal,
 ): Promise<{ isOk: boolean; findings: ReplyFinding[] }> {
-  return apiRequest('POST', '/replies/check', { body, signal });
+  // Checked in the background while typing: an expired session must not take the writer to the login page and
+  // lose the draft; the reply itself, when sent, does that.
+  return apiRequest('POST', '/replies/check', { body, signal, notifyUnauthorized: false });
 }

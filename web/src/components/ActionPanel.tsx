@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { Fragment, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { ReplyCheck } from './ReplyCheck';
 import { ApiError, listCases, postAction, type ActionRequest } from '../api/client';
 import { isActionName, type ActionName, type Case } from '../api/types';
@@ -371,16 +371,22 @@ export function ActionPanel({
         >
           <h3>{t(`action.${open}`)}</h3>
           {ACTION_FORMS[open].intro ? <p className="hint">{t(ACTION_FORMS[open].intro)}</p> : null}
-          {ACTION_FORMS[open].fields.map((f) => renderField(open, f))}
-          {open === 'reply' || open === 'resolve-on-intake' ? (
-            <ReplyCheck
-              text={typeof values['text'] === 'string' ? values['text'] : ''}
-              kind={caseData.kind}
-              channel={caseData.channel}
-              outcome={typeof values['outcome'] === 'string' ? values['outcome'] : undefined}
-              language={caseData.language}
-            />
-          ) : null}
+          {ACTION_FORMS[open].fields.map((f) => (
+            <Fragment key={f.name}>
+              {renderField(open, f)}
+              {/* The advice sits right under the reply text it is about. */}
+              {f.name === 'text' && (open === 'reply' || open === 'resolve-on-intake') ? (
+                <ReplyCheck
+                  id="reply-check"
+                  text={typeof values['text'] === 'string' ? values['text'] : ''}
+                  kind={caseData.kind}
+                  channel={caseData.channel}
+                  outcome={typeof values['outcome'] === 'string' ? values['outcome'] : undefined}
+                  language={caseData.language}
+                />
+              ) : null}
+            </Fragment>
+          ))}
           <div className="button-row">
             <button type="submit" className="button primary" disabled={busy} data-testid="action-submit">
               {busy ? t('common.submitting') : t(`action.${open}`)}

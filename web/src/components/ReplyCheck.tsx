@@ -7,28 +7,28 @@ import { useI18n } from '../i18n/context';
 
 const DEBOUNCE_MS = 600;
 
-export function ReplyCheck(props: { text: string; kind: Kind; channel: Channel; outcome?: string; language: Lang }) {
+type State = { status: 'idle' | 'checking' | 'failed' } | { status: 'done'; findings: ReplyFinding[] };
+
+export function ReplyCheck(props: { id: string; text: string; kind: Kind; channel: Channel; outcome?: string; language: Lang }) {
   const { t, lang } = useI18n();
-  const [findings, setFindings] = useState<ReplyFinding[] | null>(null);
-  const [isChecking, setIsChecking] = useState(false);
+  const [state, setState] = useState<State>({ status: 'idle' });
   const text = props.text.trim();
 
   useEffect(() => {
     if (!text) {
-      setFindings(null);
+      setState({ status: 'idle' });
       return;
     }
     const ctrl = new AbortController();
-    setIsChecking(true);
     const timer = window.setTimeout(() => {
+      setState((s) => (s.status === 'done' ? s : { status: 'checking' }));
       checkReplyDraft({ text, kind: props.kind, channel: props.channel, language: props.language, ...(props.outcome ? { outcome: props.outcome } : {}) }, ctrl.signal)
-        .then((r) => setFindings(r.findings))
-        // Advice only: a failed check shows nothing rather than stopping the reply.
-        .catch(() => {
-          if (!ctrl.signal.aborted) setFindings(null);
+        .then((r) => {
+          if (!ctrl.signal.aborted) setState({ status: 'done', findings: r.findings });
         })
-        .finally(() => {
-          if (!ctrl.signal.aborted) setIsChecking(false);
+        // Advice only: a failed check (too long a draft, the network) shows nothing rather than stopping the reply.
+        .catch(() => {
+          if (!ctrl.signal.aborted) setState({ status: 'failed' });
         });
     }, DEBOUNCE_MS);
     return () => {
@@ -37,14 +37,20 @@ export function ReplyCheck(props: { text: string; kind: Kind; channel: Channel; 
     };
   }, [text, props.kind, props.channel, props.outcome, props.language]);
 
-  if (!text) return null;
+  if (!text || state.status === 'idle' || state.status === 'failed') return <div id={props.id} hidden />;
+  const findings = state.status === 'done' ? state.findings : [];
+  const warnings = findings.filter((f) => f.severity === 'warning').length;
   return (
-    <section className="reply-check notice" aria-live="polite" aria-busy={isChecking} data-testid="reply-check">
-      <h4>{t('reply.check.title')}</h4>
+    <section className="reply-check notice" id={props.id} aria-labelledby={`${props.id}-title`} data-testid="reply-check">
+      <h4 id={`${props.id}-title`}>{t('reply.check.title')}</h4>
       <p className="hint">{t('reply.check.hint')}</p>
-      {findings === null ? <p className="hint">{t('reply.check.checking')}</p> : null}
-      {findings && findings.length === 0 ? <p data-testid="reply-check-ok">{t('reply.check.ok')}</p> : null}
-      {findings && findings.length > 0 ? (
+      {/* Only the outcome is announced, once it changes: the list itself would be read out at every pause. */}
+      <p className="visually-hidden" role="status" aria-atomic="true">
+        {state.status === 'checking' ? '' : findings.length === 0 ? t('reply.check.ok') : t('reply.check.count', { n: findings.length, warnings })}
+      </p>
+      {state.status === 'checking' ? <p className="hint">{t('reply.check.checking')}</p> : null}
+      {state.status === 'done' && findings.length === 0 ? <p data-testid="reply-check-ok">{t('reply.check.ok')}</p> : null}
+      {findings.length > 0 ? (
         <ul>
           {findings.map((f) => (
             <li key={f.code} className={f.severity === 'warning' ? 'field-error' : 'hint'} data-testid="reply-check-finding" data-code={f.code} data-severity={f.severity}>

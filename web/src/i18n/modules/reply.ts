@@ -12,6 +12,7 @@ export const replyMessages = defineMessages({
     'reply.check.hint': '系统按规则检查草稿，仅供参考，不影响提交。',
     'reply.check.checking': '正在检查…',
     'reply.check.ok': '没有发现问题。',
+    'reply.check.count': '{n} 条提示，其中 {warnings} 条警示。',
     'reply.check.evidence': '原文：',
   },
   bo: {
@@ -23,6 +24,7 @@ export const replyMessages = defineMessages({
     'reply.check.hint': 'མ་ལག་གིས་སྒྲིག་གཞི་ལྟར་ཟིན་བྲིས་ཞིབ་བཤེར་བྱེད། དཔྱད་གཞི་ཙམ་ཡིན་པས་ཕུལ་བར་ཤུགས་རྐྱེན་མེད།',
     'reply.check.checking': 'ཞིབ་བཤེར་བྱེད་བཞིན་པ།',
     'reply.check.ok': 'གནད་དོན་མ་རྙེད།',
+    'reply.check.count': 'དྲན་སྐུལ་ {n} ཡོད། དེའི་ནང་ཉེན་བརྡ་ {warnings}།',
     'reply.check.evidence': 'མ་ཡིག',
   },
   en: {
@@ -34,6 +36,7 @@ export const replyMessages = defineMessages({
     'reply.check.hint': 'The draft is checked against the rules: advice only, it never stops you sending.',
     'reply.check.checking': 'Checking…',
     'reply.check.ok': 'No problem found.',
+    'reply.check.count': '{n} hints, {warnings} of them warnings.',
     'reply.check.evidence': 'In the text:',
   },
 });
