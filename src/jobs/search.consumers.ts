@@ -36,7 +36,9 @@ export const searchConsumers: EventConsumerSpec[] = [
     codes: ['case.registered'],
     handler: async (trx, event) => {
       if (event.code !== 'case.registered') return;
-      await autoDispatchRegisteredCase(trx, event.itemId, event.actorId);
+      // Registered by staff (in their name), or submitted by a citizen or an integration (the desk as the system).
+      if (event.actorKind === 'user' && event.actorId) await autoDispatchRegisteredCase(trx, event.itemId, event.actorId);
+      else if (event.actorKind === 'requester') await autoDispatchRegisteredCase(trx, event.itemId, null);
     },
   },
 ];
@@ -50,8 +52,12 @@ export const searchConsumers: EventConsumerSpec[] = [
  * waits for a dispatcher, with the suggestion as a hint.
  */
 export const autoDispatchRegisteredCase = async (trx: Trx, caseId: string, userId: string | null): Promise<boolean> => {
-  // What a citizen or an integration submitted has no registering user: the intake desk dispatches it by itself,
-  // recorded as the system's step, under the same settings and threshold.
+  // Most installations enable no category: one read of the settings, and nothing else is done.
+  const settings = await loadSuggestionSettings(trx);
+  if (settings.autoDispatchCategoryIds.length === 0) return false;
+  // What a citizen or an integration submitted has no registering user: if the settings allow it, the intake desk
+  // dispatches it by itself, recorded as the system's step.
+  if (userId === null && !settings.isAutoDispatchingSubmissions) return false;
   const actor = userId === null ? await loadIntakeDeskActor(trx, caseId) : await loadUserActor(trx, userId);
   if (!actor) return false;
   const caseDeps: CaseDeps = {
@@ -69,7 +75,7 @@ export const autoDispatchRegisteredCase = async (trx: Trx, caseId: string, userI
     now: () => new Date(),
     reserveTrackingSequence: () => Promise.reject(new Error('auto-dispatch registers nothing')),
   };
-  const result = await autoDispatchIfConfident({ caseDeps, models: createActiveModels(trx), settings: () => loadSuggestionSettings(trx) }, { caseId, actor });
+  const result = await autoDispatchIfConfident({ caseDeps, models: createActiveModels(trx), settings: async () => settings }, { caseId, actor, isSubmission: userId === null });
   return result.isDispatched;
 };
 

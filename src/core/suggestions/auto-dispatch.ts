@@ -25,7 +25,10 @@ export type AutoDispatchResult = {
  * suggestion remains a hint on the case page. A refused dispatch (the unit was deactivated since training)
  * never fails the registration.
  */
-export const autoDispatchIfConfident = async (deps: AutoDispatchDeps, input: { caseId: string; actor: Actor }): Promise<AutoDispatchResult> => {
+export const autoDispatchIfConfident = async (
+  deps: AutoDispatchDeps,
+  input: { caseId: string; actor: Actor; isSubmission?: boolean },
+): Promise<AutoDispatchResult> => {
   const nothing = (suggestions: DispatchSuggestions | null, refusal: string | null = null): AutoDispatchResult => ({ isDispatched: false, suggestions, record: null, refusal });
   if (!hasPermission(input.actor, 'case.dispatch')) return nothing(null);
   const record = await deps.caseDeps.transaction((store) => store.findCase(input.caseId));
@@ -36,6 +39,8 @@ export const autoDispatchIfConfident = async (deps: AutoDispatchDeps, input: { c
   const suggestions = await suggestDispatch({ models: deps.models, settings }, { text: caseText(record.title, record.description), categoryId: record.categoryId });
   const top = suggestions.items[0];
   if (suggestions.mode !== 'auto' || !top) return nothing(suggestions);
+  // A submitter chose the category: the text must say the same, or the desk reads it first.
+  if (input.isSubmission && suggestions.categories[0]?.categoryId !== record.categoryId) return nothing(suggestions);
   try {
     const dispatched = await performCaseAction(deps.caseDeps, {
       caseId: record.id,

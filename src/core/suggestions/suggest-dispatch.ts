@@ -39,7 +39,8 @@ export const decideAutoDispatch = (input: {
 }): AutoDispatchDecision => {
   if (!input.hasModel) return { mode: 'none', reason: 'no_model' };
   if (!input.top) return { mode: 'none', reason: 'no_suggestion' };
-  if (input.top.confidence < input.settings.autoThreshold) return { mode: 'hint', reason: 'below_threshold' };
+  // Confidences are rounded to four places, so a very sure model shows 1: a threshold of 1 means "never by itself".
+  if (input.top.confidence < input.settings.autoThreshold || input.settings.autoThreshold >= 1) return { mode: 'hint', reason: 'below_threshold' };
   if (input.categoryId === null) return { mode: 'hint', reason: 'no_category' };
   if (!input.settings.autoDispatchCategoryIds.includes(input.categoryId)) return { mode: 'hint', reason: 'category_not_enabled' };
   return { mode: 'auto', unitId: input.top.unitId, confidence: input.top.confidence, reason: 'confident' };

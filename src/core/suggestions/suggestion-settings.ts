@@ -3,10 +3,16 @@ import { z } from 'zod';
 /** What an administrator may tune about dispatch suggestions (stored in text_settings). */
 export const suggestionSettingsSchema = z
   .object({
-    /** From this confidence a suggestion may dispatch by itself, in the categories below; under it, a hint. */
+    /** From this confidence a suggestion may dispatch by itself, in the categories below; under it, a hint. 1: never. */
     autoThreshold: z.number().min(0.5).max(1).default(0.9),
     /** Categories whose new cases are dispatched automatically when the suggestion is confident enough. */
     autoDispatchCategoryIds: z.array(z.uuid()).max(500).default([]),
+    /**
+     * Also what citizens and integrations submit, which no one at the desk has read (off: the desk reviews them
+     * first, and can reject spam or a wrong channel before any unit hears of it). Their category is the
+     * submitter's choice, so the category model must agree with it too.
+     */
+    isAutoDispatchingSubmissions: z.boolean().default(false),
     /** Suggestions less likely than this are not shown at all. */
     minConfidence: z.number().min(0).max(1).default(0.05),
     maxSuggestions: z.number().int().min(1).max(10).default(3),

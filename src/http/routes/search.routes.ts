@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { patchSchemaOf } from '../../core/shared/patch-schema.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor } from '../../core/auth/actor.js';
@@ -340,7 +341,7 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
     '/duplicates/settings',
     {
       config: { access: 'settings.manage' },
-      schema: { tags: ['duplicates'], summary: 'Change duplicate detection settings (administrators)', body: duplicateSettingsSchema.partial().strict(), response: { 200: duplicateSettingsSchema } },
+      schema: { tags: ['duplicates'], summary: 'Change duplicate detection settings (administrators)', body: patchSchemaOf(duplicateSettingsSchema), response: { 200: duplicateSettingsSchema } },
     },
     async (request) => {
       const actor = actorOrThrow(request);
@@ -546,7 +547,7 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
       schema: {
         tags: ['suggestions'],
         summary: 'Change suggestion settings, e.g. enable auto-dispatch for categories (administrators)',
-        body: suggestionSettingsSchema.partial().strict(),
+        body: patchSchemaOf(suggestionSettingsSchema),
         response: { 200: suggestionSettingsSchema },
       },
     },

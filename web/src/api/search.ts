@@ -173,6 +173,8 @@ export interface DuplicateSettings {
 export interface SuggestionSettings {
   autoThreshold: number;
   autoDispatchCategoryIds: string[];
+  /** Also what citizens and integrations submit (off: the intake desk reads it first). */
+  isAutoDispatchingSubmissions: boolean;
   minConfidence: number;
   maxSuggestions: number;
   minExamples: number;

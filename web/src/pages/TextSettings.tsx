@@ -63,6 +63,7 @@ export function TextSettingsPage() {
   const [dup, setDup] = useState<Draft | null>(null);
   const [sug, setSug] = useState<Draft | null>(null);
   const [autoIds, setAutoIds] = useState<string[]>([]);
+  const [isForSubmissions, setIsForSubmissions] = useState(false);
   const [models, setModels] = useState<RouterModelRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -78,6 +79,7 @@ export function TextSettingsPage() {
         setDup(toDraft(d, DUPLICATE_FIELDS));
         setSug(toDraft(s, SUGGESTION_FIELDS));
         setAutoIds(s.autoDispatchCategoryIds);
+        setIsForSubmissions(s.isAutoDispatchingSubmissions);
         setModels(m);
       })
       .catch((err: unknown) => {
@@ -105,9 +107,10 @@ export function TextSettingsPage() {
     try {
       if (which === 'duplicates') setDup(toDraft(await putDuplicateSettings(values), DUPLICATE_FIELDS));
       else {
-        const saved = await putSuggestionSettings({ ...values, autoDispatchCategoryIds: autoIds });
+        const saved = await putSuggestionSettings({ ...values, autoDispatchCategoryIds: autoIds, isAutoDispatchingSubmissions: isForSubmissions });
         setSug(toDraft(saved, SUGGESTION_FIELDS));
         setAutoIds(saved.autoDispatchCategoryIds);
+        setIsForSubmissions(saved.isAutoDispatchingSubmissions);
       }
       setNotice(t('search.settings.saved'));
     } catch (err) {
@@ -199,6 +202,14 @@ export function TextSettingsPage() {
                 testId={`auto-category-${c.code}`}
               />
             ))}
+            <CheckboxField
+              id="auto-submissions"
+              label={t('search.settings.autoSubmissions')}
+              checked={isForSubmissions}
+              onChange={setIsForSubmissions}
+              testId="auto-submissions"
+            />
+            <p className="hint">{t('search.settings.autoSubmissionsHint')}</p>
           </fieldset>
           <button type="submit" className="button primary" data-testid="suggestion-settings-save">
             {t('search.settings.save')}
