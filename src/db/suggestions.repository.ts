@@ -13,15 +13,20 @@ export const loadSuggestionSettings = async (db: DbOrTrx): Promise<SuggestionSet
 
 /**
  * The organisation's dispatch history. The unit label is the lead unit that accepted the case, or else the
- * first one it was dispatched to: a first dispatch the unit sent back was a mistake, and a model trained on
- * it would learn the mistake.
+ * first one a person dispatched it to: a first dispatch the unit sent back was a mistake, and a model trained on
+ * it would learn the mistake. Exported for its test.
  */
-const loadHistory = async (db: DbOrTrx, limit: number): Promise<HistoryCase[]> => {
+export const loadHistory = async (db: DbOrTrx, limit: number): Promise<HistoryCase[]> => {
   const { rows } = await sql<{ id: string; title: string; description: string; created_at: Date; category_id: string | null; unit_id: string | null }>`
     SELECT c.id, c.title, c.description, c.created_at, c.category_id,
       coalesce(
         (SELECT a.unit_id FROM case_assignments a WHERE a.case_id = c.id AND a.role = 'lead' AND a.accepted_at IS NOT NULL ORDER BY a.assigned_at DESC LIMIT 1),
-        (SELECT a.unit_id FROM case_assignments a WHERE a.case_id = c.id AND a.role = 'lead' ORDER BY a.assigned_at LIMIT 1)
+        (SELECT a.unit_id FROM case_assignments a WHERE a.case_id = c.id AND a.role = 'lead'
+           -- A submission the system dispatched that no unit has accepted yet is the model's own guess: learning it
+           -- would only teach the model what it already thinks.
+           AND NOT (a.assigned_by IS NULL AND EXISTS (
+             SELECT 1 FROM work_item_events e WHERE e.item_kind = 'case' AND e.item_id = c.id AND e.code = 'case.dispatched' AND e.actor_kind = 'system'))
+         ORDER BY a.assigned_at LIMIT 1)
       ) AS unit_id
     FROM cases c
     WHERE c.status <> 'rejected'

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadHistory } from '../../src/db/suggestions.repository.js';
 import type { Actor } from '../../src/core/auth/actor.js';
 import { permissionsForRoles } from '../../src/core/auth/roles.js';
 import { autoDispatchIfConfident } from '../../src/core/suggestions/auto-dispatch.js';
@@ -262,6 +263,11 @@ describe('auto-dispatch after registration (the search.auto_dispatch event consu
     expect(dispatched).toEqual([{ actor_kind: 'system', actor_id: null }]);
     const assignment = await t.database.db.selectFrom('case_assignments').select(['assigned_by', 'role']).where('case_id', '=', id).execute();
     expect(assignment).toEqual([{ assigned_by: null, role: 'lead' }]);
+    // Until a unit accepts it, the system's dispatch is not a lesson for the next model; once accepted, it is.
+    const lesson = async () => (await loadHistory(t.database.db, 100_000)).find((h) => h.caseId === id);
+    expect((await lesson())?.unitId ?? null).toBeNull();
+    expect((await t.call('handler_city', 'POST', `/api/v1/cases/${id}/accept`, {})).statusCode).toBe(200);
+    expect((await lesson())?.unitId).toBe(unitIds.get('cityman'));
     // Another category: left for the dispatchers, as for staff intake.
     const other = await submit('公司拖欠工资三个月不发', 'wage_arrears');
     // An enabled category the text does not bear out (wages filed as noise): the desk reads it.
