@@ -55,7 +55,7 @@ export const performCaseAction = async <A extends CaseAction & keyof ActionSchem
   input: { caseId: string; action: A; actor: Actor; body: ActionInput<A> },
 ): Promise<CaseRecord> => {
   const now = deps.now();
-  // The system acts only to dispatch (auto-dispatch): any other step is a person's, with a name on the timeline.
+  // The system acts only to dispatch (auto-dispatch); every other step is a person's, with a name on the timeline.
   if (input.actor.kind === 'system' && input.action !== 'dispatch') throw new Error(`the system may not ${input.action} a case`);
   const actorKind = input.actor.kind === 'system' ? ('system' as const) : ('user' as const);
   const actorId = input.actor.kind === 'system' ? null : input.actor.userId;
