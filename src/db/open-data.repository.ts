@@ -10,8 +10,10 @@ import { openJoinedRequester } from './requester-crypto.js';
 
 // ---------------------------------------------------------------------------------------------- settings
 
-export const loadOpenDataSettings = async (db: DbOrTrx): Promise<OpenDataSettings> => {
-  const row = await db.selectFrom('open_data_settings').selectAll().where('id', '=', 1).executeTakeFirst();
+/** `isForUpdate`: holds the settings row until the transaction ends, so two changes saved together are audited in turn. */
+export const loadOpenDataSettings = async (db: DbOrTrx, options: { isForUpdate?: boolean } = {}): Promise<OpenDataSettings> => {
+  const query = db.selectFrom('open_data_settings').selectAll().where('id', '=', 1);
+  const row = await (options.isForUpdate ? query.forUpdate() : query).executeTakeFirst();
   return {
     defaultPolicy: (row?.default_policy ?? 'auto') as PublicationPolicy,
     isReviewRequired: row?.is_review_required ?? false,

@@ -185,6 +185,28 @@ describe('staff review', () => {
     expect((await t.call('admin', 'PUT', '/api/v1/open-data/settings', { ...settings, isReviewRequired: false })).statusCode).toBe(204);
     await t.runBackground();
   });
+
+  it('a change is audited with before and after and queues one refresh of every case; saving it unchanged, rules in any order, writes nothing', async () => {
+    const settings = (await t.call('admin', 'GET', '/api/v1/open-data/settings')).json() as { minCell: number; rules: { scope: string; code: string; policy: string }[] };
+    const audits = () => t.database.db.selectFrom('audit_log').select('data').where('action', '=', 'open_data.settings_changed').orderBy('id').execute();
+    const refreshJobs = async () => (await t.database.db.selectFrom('jobs').select('id').where('kind', '=', 'open_data.refresh_all').execute()).length;
+    await t.runBackground();
+    const [auditsBefore, jobsBefore] = [(await audits()).length, await refreshJobs()];
+    const changed = { ...settings, minCell: settings.minCell + 1 };
+    expect((await t.call('admin', 'PUT', '/api/v1/open-data/settings', changed)).statusCode).toBe(204);
+    const written = await audits();
+    expect(written).toHaveLength(auditsBefore + 1);
+    expect(written.at(-1)?.data).toMatchObject({ before: { minCell: settings.minCell }, after: { minCell: settings.minCell + 1 } });
+    expect(await refreshJobs()).toBe(jobsBefore + 1);
+    const reordered = { ...changed, rules: [...changed.rules].reverse() };
+    expect(reordered.rules.length).toBeGreaterThan(1);
+    expect((await t.call('admin', 'PUT', '/api/v1/open-data/settings', reordered)).statusCode).toBe(204);
+    expect(await audits()).toHaveLength(auditsBefore + 1);
+    expect(await refreshJobs()).toBe(jobsBefore + 1);
+    expect((await t.call('admin', 'PUT', '/api/v1/open-data/settings', settings)).statusCode).toBe(204);
+    expect(await audits()).toHaveLength(auditsBefore + 2);
+    await t.runBackground();
+  });
 });
 
 describe('publication rules', () => {

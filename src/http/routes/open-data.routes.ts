@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { LANGUAGES, type Language } from '../../core/case/case.types.js';
 import { toCsv } from '../../core/open-data/csv.js';
 import { LHASA_DISTRICTS } from '../../core/open-data/districts.js';
-import { OPEN_DATA_REFRESH_ALL_JOB, type OpenDataSettings, type PublicationRule } from '../../core/open-data/open-data.types.js';
+import { changeOpenDataSettings } from '../../core/open-data/change-open-data-settings.js';
+import { OPEN_DATA_REFRESH_ALL_JOB } from '../../core/open-data/open-data.types.js';
 import { reviewPublicCase, type OpenDataReviewStore } from '../../core/open-data/review-public-case.js';
 import { publicStatsRow, type StatsCell } from '../../core/open-data/statistics.js';
 import { AppError } from '../../core/shared/app-error.js';
@@ -385,17 +386,28 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
     },
     async (request, reply) => {
       const actor = actorOrThrow(request);
-      const { rules, ...settings } = request.body;
-      await deps.db.transaction().execute(async (trx) => {
-        const before = { ...(await loadOpenDataSettings(trx)), rules: await loadPublicationRules(trx) };
-        await saveOpenDataSettings(trx, settings satisfies OpenDataSettings, deps.now());
-        await replacePublicationRules(trx, rules satisfies PublicationRule[], deps.now());
-        await enqueueJob(trx, { kind: OPEN_DATA_REFRESH_ALL_JOB, runAt: deps.now(), payload: {} });
-        await appendAudit(trx, {
-          at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
-          action: 'open_data.settings_changed', subjectKind: 'open_data_settings', subjectId: null, outcome: 'ok', data: { before, after: request.body },
-        });
-      });
+      await deps.db.transaction().execute((trx) =>
+        changeOpenDataSettings(
+          {
+            store: {
+              load: async () => ({ ...(await loadOpenDataSettings(trx, { isForUpdate: true })), rules: await loadPublicationRules(trx) }),
+              save: async (settings, rules) => {
+                await saveOpenDataSettings(trx, settings, deps.now());
+                await replacePublicationRules(trx, rules, deps.now());
+              },
+              queueRefreshOfAll: async () => {
+                await enqueueJob(trx, { kind: OPEN_DATA_REFRESH_ALL_JOB, runAt: deps.now(), payload: {} });
+              },
+              audit: (entry) =>
+                appendAudit(trx, {
+                  at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
+                  action: entry.action, subjectKind: 'open_data_settings', subjectId: null, outcome: 'ok', data: entry.data,
+                }),
+            },
+          },
+          request.body,
+        ),
+      );
       return reply.status(204).send(null);
     },
   );

@@ -12,7 +12,7 @@ import { SLA_TARGETS, type SlaTarget } from '../../core/sla/sla-policy.js';
 import { calendarForUnit, findSlaPolicy, listSlaPolicies, saveSlaPolicy } from '../../db/sla.repository.js';
 import { findCategoryRow } from '../../db/case.repository.js';
 import { appendAudit } from '../../db/audit.repository.js';
-import { fieldError } from '../../core/shared/field-error.js';
+import { changeSlaPolicy } from '../../core/sla/change-sla-policy.js';
 import { slaPolicyBodySchema, slaPolicyCodeSchema, slaPolicyViewSchema } from '../../core/sla/sla-policy.schemas.js';
 import { overdueByUnit } from '../../db/case-query.repository.js';
 import { actorOrThrow } from '../auth.plugin.js';
@@ -193,22 +193,24 @@ export const registerSlaRoutes = (app: FastifyInstance, deps: AppDeps): void => 
       const body = request.body;
       // `If-None-Match: *` asks to create only: a new policy must not silently replace one with the same code.
       const isCreateOnly = request.headers['if-none-match'] === '*';
-      return deps.db.transaction().execute(async (trx) => {
-        if (body.categoryId && !(await findCategoryRow(trx, body.categoryId))) throw fieldError('categoryId', 'no category with this id');
-        const before = await findSlaPolicy(trx, code, { isForUpdate: true });
-        const outcome = await saveSlaPolicy(trx, code, body, { isCreateOnly });
-        if (outcome === 'exists') throw new AppError('sla.policy_exists', `a policy with the code ${code} exists already`, { code });
-        const after = await findSlaPolicy(trx, code);
-        if (!after) throw new Error('a saved policy was not found');
-        // Saving the form unchanged is not a change worth an audit entry.
-        if (outcome === 'updated' && JSON.stringify(before) === JSON.stringify(after)) return after;
-        await appendAudit(trx, {
-          at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
-          action: outcome === 'created' ? 'sla.policy_created' : 'sla.policy_changed', subjectKind: 'sla_policy', subjectId: code, outcome: 'ok',
-          data: { before: outcome === 'created' ? null : before, after },
-        });
-        return after;
-      });
+      return deps.db.transaction().execute((trx) =>
+        changeSlaPolicy(
+          {
+            store: {
+              hasCategory: async (id) => (await findCategoryRow(trx, id)) !== null,
+              findForUpdate: (policyCode) => findSlaPolicy(trx, policyCode, { isForUpdate: true }),
+              find: (policyCode) => findSlaPolicy(trx, policyCode),
+              save: (policyCode, policy, options) => saveSlaPolicy(trx, policyCode, policy, options),
+              audit: (entry) =>
+                appendAudit(trx, {
+                  at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
+                  action: entry.action, subjectKind: 'sla_policy', subjectId: entry.code, outcome: 'ok', data: entry.data,
+                }),
+            },
+          },
+          { code, policy: body, isCreateOnly },
+        ),
+      );
     },
   );
 };

@@ -1,0 +1,43 @@
+import type { OpenDataSettings, PublicationRule } from './open-data.types.js';
+
+export type OpenDataConfiguration = OpenDataSettings & { rules: readonly PublicationRule[] };
+
+/** What changing the publication settings reads and writes; the caller binds it to one transaction. */
+export type OpenDataSettingsStore = {
+  /** The current settings and rules, the rules in (scope, code) order. */
+  load: () => Promise<OpenDataConfiguration>;
+  save: (settings: OpenDataSettings, rules: readonly PublicationRule[]) => Promise<void>;
+  /** Queues the refresh of every case's public snapshot, which runs after the change commits. */
+  queueRefreshOfAll: () => Promise<void>;
+  audit: (entry: { action: 'open_data.settings_changed'; data: { before: OpenDataConfiguration; after: OpenDataConfiguration } }) => Promise<void>;
+};
+
+const settingsOf = (c: OpenDataConfiguration): OpenDataSettings => ({
+  defaultPolicy: c.defaultPolicy,
+  isReviewRequired: c.isReviewRequired,
+  minCell: c.minCell,
+  gridMetres: c.gridMetres,
+});
+
+const ruleKey = (r: PublicationRule): string => `${r.scope}\u0000${r.code}\u0000${r.policy}`;
+
+/** Rules are a set (one per scope and code): the order they were sent in means nothing. */
+const isSameConfiguration = (a: OpenDataConfiguration, b: OpenDataConfiguration): boolean =>
+  JSON.stringify(settingsOf(a)) === JSON.stringify(settingsOf(b)) &&
+  JSON.stringify(a.rules.map(ruleKey).sort()) === JSON.stringify(b.rules.map(ruleKey).sort());
+
+/**
+ * Replaces the publication settings and rules. Every case is then refreshed in the background, since a rule
+ * can publish or withdraw any of them; the refresh is queued in the same transaction, so it cannot be lost.
+ * Saving the settings unchanged writes nothing: no audit entry, and no refresh of every case for nothing.
+ * Access (opendata.manage) is checked by the route; the settings belong to no unit.
+ */
+export const changeOpenDataSettings = async (deps: { store: OpenDataSettingsStore }, input: OpenDataConfiguration): Promise<{ isChanged: boolean }> => {
+  const { store } = deps;
+  const before = await store.load();
+  if (isSameConfiguration(before, input)) return { isChanged: false };
+  await store.save(settingsOf(input), input.rules);
+  await store.queueRefreshOfAll();
+  await store.audit({ action: 'open_data.settings_changed', data: { before, after: { ...settingsOf(input), rules: input.rules } } });
+  return { isChanged: true };
+};
