@@ -7,7 +7,7 @@ const CATEGORY = '00000000-0000-4000-8000-000000000001';
 
 const body = (over: Partial<SlaPolicyBody> = {}): SlaPolicyBody => ({
   name: { 'zh-Hans': '欠薪投诉' },
-  targets: { reply: { amount: 5, mode: 'workdays' } },
+  targets: { reply: { amount: 5, mode: 'working_days' } },
   replyClock: 'registration',
   warnAtShare: 0.8,
   maxExtensionDays: 15,

@@ -73,75 +73,39 @@ export const registerPublicCaseRoutes = (app: FastifyInstance, deps: AppDeps): v
     },
   );
 
-  api.post(
-    '/public/cases/:trackingNo/rating',
-    {
-      config: { access: 'public', rateLimit: 'public_track' },
-      schema: {
-        tags: ['public'],
-        summary: 'The requester rates the reply and says whether it was resolved',
-        params: trackingParams,
-        body: ratingSchema,
-        response: { 200: publicCaseSchema },
+  /**
+   * The requester's actions on the tracking page. Each is found by tracking number and access code (checked by
+   * the use case, with the same answer for a wrong number and a wrong code), and answers the page as it now is.
+   */
+  const trackedAction = <Body extends z.ZodType>(
+    action: string,
+    summary: string,
+    body: Body,
+    act: (caseDeps: AppDeps['caseDeps'], input: { trackingNo: string; body: z.output<Body> }) => Promise<CaseRecord>,
+  ): void => {
+    api.post(
+      `/public/cases/:trackingNo/${action}`,
+      {
+        config: { access: 'public', rateLimit: 'public_track' },
+        schema: { tags: ['public'], summary, params: trackingParams, body, response: { 200: publicCaseSchema } },
       },
-    },
-    async (request) => {
-      const record = await rateCase(deps.caseDeps, { trackingNo: request.params.trackingNo, body: request.body });
-      return publicView(record, request);
-    },
-  );
+      // The body was parsed by `body` itself; the type provider cannot carry a generic schema's output type through.
+      async (request) => publicView(await act(deps.caseDeps, { trackingNo: request.params.trackingNo, body: request.body as z.output<Body> }), request),
+    );
+  };
 
-  api.post(
-    '/public/cases/:trackingNo/reopen-request',
-    {
-      config: { access: 'public', rateLimit: 'public_track' },
-      schema: {
-        tags: ['public'],
-        summary: 'The requester says the reply did not solve it and asks to reopen (decided by staff, within the policy)',
-        params: trackingParams,
-        body: publicReopenSchema,
-        response: { 200: publicCaseSchema },
-      },
-    },
-    async (request) => {
-      const record = await requestReopenPublic(deps.caseDeps, { trackingNo: request.params.trackingNo, body: request.body });
-      return publicView(record, request);
-    },
+  trackedAction('rating', 'The requester rates the reply and says whether it was resolved', ratingSchema, rateCase);
+  trackedAction(
+    'reopen-request',
+    'The requester says the reply did not solve it and asks to reopen (decided by staff, within the policy)',
+    publicReopenSchema,
+    requestReopenPublic,
   );
-
-  api.post(
-    '/public/cases/:trackingNo/information',
-    {
-      config: { access: 'public', rateLimit: 'public_track' },
-      schema: {
-        tags: ['public'],
-        summary: 'The requester adds information; a case waiting for it resumes',
-        params: trackingParams,
-        body: publicInformationSchema,
-        response: { 200: publicCaseSchema },
-      },
-    },
-    async (request) => {
-      const record = await addInformationPublic(deps.caseDeps, { trackingNo: request.params.trackingNo, body: request.body });
-      return publicView(record, request);
-    },
-  );
-
-  api.post(
-    '/public/cases/:trackingNo/publication-consent',
-    {
-      config: { access: 'public', rateLimit: 'public_track' },
-      schema: {
-        tags: ['public'],
-        summary: 'The requester grants or withdraws consent to anonymised publication on the open-data portal',
-        params: trackingParams,
-        body: publicConsentSchema,
-        response: { 200: publicCaseSchema },
-      },
-    },
-    async (request) => {
-      const record = await setPublicationConsentPublic(deps.caseDeps, { trackingNo: request.params.trackingNo, body: request.body });
-      return publicView(record, request);
-    },
+  trackedAction('information', 'The requester adds information; a case waiting for it resumes', publicInformationSchema, addInformationPublic);
+  trackedAction(
+    'publication-consent',
+    'The requester grants or withdraws consent to anonymised publication on the open-data portal',
+    publicConsentSchema,
+    setPublicationConsentPublic,
   );
 };
