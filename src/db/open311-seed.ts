@@ -27,6 +27,24 @@ const attr = (a: Partial<AttributeDefinition> & Pick<AttributeDefinition, 'code'
 });
 
 /**
+ * The requester's consent to anonymised publication, asked of partner systems as the web form asks it
+ * (the same words: web/src/i18n/modules/consent.ts). Offered on the public services, whose cases may be published.
+ */
+const publicationConsentAttribute = (order: number): AttributeDefinition =>
+  attr({
+    code: 'publication_consent', datatype: 'singlevaluelist', order, mapsTo: 'publication_consent',
+    description: {
+      'zh-Hans': '是否同意在数据公开页面上匿名公开本诉求及答复？',
+      bo: 'ཁྱེད་ཀྱི་རེ་ཞུ་དང་དེའི་ལན་མིང་མེད་ཐོག་གཞི་གྲངས་སྤྱི་ཁྱབ་ཀྱི་ངོས་སུ་སྤྱི་ཁྱབ་བྱེད་པར་མོས་མཐུན་ཡོད་དམ།',
+      en: 'May we publish your request and its answer, anonymised, on the open-data page?',
+    },
+    values: [
+      { key: 'granted', name: { 'zh-Hans': '同意匿名公开', bo: 'མིང་མེད་ཐོག་སྤྱི་ཁྱབ་བྱེད་པར་མོས་མཐུན་ཡོད།', en: 'Yes, publish it anonymised' } },
+      { key: 'refused', name: { 'zh-Hans': '不同意公开', bo: 'སྤྱི་ཁྱབ་བྱེད་པར་མོས་མཐུན་མེད།', en: 'No, do not publish it' } },
+    ],
+  });
+
+/**
  * Open311 settings of the demo categories. Matters between a person and an employer, a hospital or a school
  * stay out of the public feed; street-level problems (noise, sanitation, roads) are published, as on
  * FixMyStreet. Petitions follow their own legal procedure and are not offered to partner systems at all.
@@ -90,13 +108,14 @@ export const DEMO_OPEN311_SERVICES: Record<string, ServiceSeed> = {
         ],
       }),
       attr({ code: 'noise_time', datatype: 'datetime', order: 2, description: t('噪音发生时间', 'When the noise happens') }),
+      publicationConsentAttribute(3),
     ],
   },
-  sanitation: { kind: 'report', isPublic: true, keywords: ['垃圾', '卫生', 'rubbish', 'litter'] },
-  road_traffic: { kind: 'report', isPublic: true, keywords: ['道路', '坑洼', 'road', 'pothole'] },
-  heating_water: { kind: 'help', isPublic: true, keywords: ['供暖', '停水', 'heating', 'water'] },
-  food_safety: { kind: 'report', isPublic: true, keywords: ['食品', 'food'] },
-  consumer: { kind: 'complaint', isPublic: true, keywords: ['消费', 'consumer'] },
+  sanitation: { kind: 'report', isPublic: true, keywords: ['垃圾', '卫生', 'rubbish', 'litter'], attributes: [publicationConsentAttribute(1)] },
+  road_traffic: { kind: 'report', isPublic: true, keywords: ['道路', '坑洼', 'road', 'pothole'], attributes: [publicationConsentAttribute(1)] },
+  heating_water: { kind: 'help', isPublic: true, keywords: ['供暖', '停水', 'heating', 'water'], attributes: [publicationConsentAttribute(1)] },
+  food_safety: { kind: 'report', isPublic: true, keywords: ['食品', 'food'], attributes: [publicationConsentAttribute(1)] },
+  consumer: { kind: 'complaint', isPublic: true, keywords: ['消费', 'consumer'], attributes: [publicationConsentAttribute(1)] },
   policy_enquiry: { kind: 'enquiry', isPublic: false },
   health_care: { kind: 'help', isPublic: false },
   schooling: { kind: 'enquiry', isPublic: false },

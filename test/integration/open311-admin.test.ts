@@ -178,6 +178,29 @@ describe('services', () => {
     expect(twice.statusCode).toBe(400);
     expect((await call('admin', 'PUT', '/admin/open311/services/labour', {})).statusCode).toBe(404);
   });
+
+  it('a consent attribute offers exactly the two answers, once per service', async () => {
+    const answers = [{ key: 'granted', name: { 'zh-Hans': '同意' } }, { key: 'refused', name: { 'zh-Hans': '不同意' } }];
+    const consent = (over: Record<string, unknown> = {}) => ({ code: 'consent', datatype: 'singlevaluelist', order: 1, description: { 'zh-Hans': '是否同意公开？' }, values: answers, mapsTo: 'publication_consent', ...over });
+    const put = (attributes: unknown[]) => call('admin', 'PUT', '/admin/open311/services/food_safety', { attributes });
+    const before = (await t.app.inject({ method: 'GET', url: '/open311/v2/services/food_safety.json' })).json() as unknown;
+    for (const wrong of [
+      consent({ values: [answers[0]] }),
+      consent({ values: [...answers, { key: 'maybe', name: { 'zh-Hans': '也许' } }] }),
+      consent({ values: [answers[0], { key: 'no', name: { 'zh-Hans': '不' } }] }),
+      consent({ datatype: 'multivaluelist' }),
+      consent({ variable: false }),
+    ]) {
+      const res = await put([wrong]);
+      expect(res.statusCode, JSON.stringify(wrong)).toBe(400);
+      expect(res.json()).toMatchObject({ error: { code: 'validation.failed' } });
+    }
+    expect((await put([consent(), consent({ code: 'consent2', order: 2 })])).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'GET', url: '/open311/v2/services/food_safety.json' })).json()).toEqual(before);
+    expect((await put([consent()])).statusCode).toBe(204);
+    const stored = await t.database.db.selectFrom('open311_attributes').select(['code', 'maps_to']).where('code', '=', 'consent').execute();
+    expect(stored).toEqual([{ code: 'consent', maps_to: 'publication_consent' }]);
+  });
 });
 
 describe('private cases and webhook failures', () => {

@@ -421,6 +421,31 @@ describe('POST requests', () => {
     expect(okJson<RequestJson[]>(await get(`requests/${resolved[0]?.['service_request_id']}.json`))[0]?.service_code).toBe('sanitation');
   });
 
+  it('the requester\'s consent to publication travels as the service\'s consent attribute onto the case', async () => {
+    const def = okJson<{ attributes: { code: string; datatype: string; required: boolean; values: { key: string; name: string }[] }[] }>(await get('services/noise.json?lang=en'));
+    expect(def.attributes.find((a) => a.code === 'publication_consent')).toMatchObject({
+      datatype: 'singlevaluelist', required: false, values: [{ key: 'granted', name: 'Yes, publish it anonymised' }, { key: 'refused', name: 'No, do not publish it' }],
+    });
+    const consentOf = async (res: LightMyRequestResponse) => {
+      const id = String(okJson<Record<string, unknown>[]>(res)[0]?.['service_request_id']);
+      const row = await t.database.db.selectFrom('cases').select(['id', 'publication_consent']).where('tracking_no', '=', id).executeTakeFirstOrThrow();
+      return { id, consent: row.publication_consent };
+    };
+    const refused = await consentOf(await post('json', NOISE({ 'attribute[publication_consent]': 'refused' })));
+    const granted = await consentOf(await post('json', NOISE({ 'attribute[publication_consent]': 'granted' })));
+    const silent = await consentOf(await post('json', NOISE()));
+    expect([refused.consent, granted.consent, silent.consent]).toEqual(['refused', 'granted', 'not_asked']);
+    // A refusal keeps the request out of the public feed, as one given on the web form does.
+    expect((await get(`requests/${granted.id}.json`)).statusCode).toBe(200);
+    expect((await get(`requests/${refused.id}.json`)).statusCode).toBe(404);
+    // Only the two answers are taken: anything else is refused, and no case is made.
+    const cases = async () => (await t.database.db.selectFrom('cases').select(t.database.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
+    const count = await cases();
+    expectGeoError(await post('json', NOISE({ 'attribute[publication_consent]': 'yes' })), 'json', 400, 'attribute_invalid');
+    expectGeoError(await post('json', NOISE({ 'attribute[publication_consent]': ['granted', 'refused'] })), 'json', 400, 'attribute_invalid');
+    expect(await cases()).toBe(count);
+  });
+
   it('blackbox: neither id nor token', async () => {
     const [item] = okJson<Record<string, unknown>[]>(await post('json', { api_key: partnerKey, service_code: 'road_traffic', address_id: 'ADDR-0042' }));
     expect(Object.keys(item ?? {})).toEqual(['service_notice', 'account_id']);

@@ -1,5 +1,6 @@
 import type { GeoReportIssue } from './georeport-error.js';
-import type { AttributeDefinition } from './open311.types.js';
+import type { PublicationConsent } from '../case/case.types.js';
+import { CONSENT_ATTRIBUTE_KEYS, type AttributeDefinition } from './open311.types.js';
 import { formatW3, parseW3 } from './w3-datetime.js';
 
 export type AttributeValue = string | number | string[];
@@ -8,6 +9,8 @@ export type CheckedAttributes = {
   values: Record<string, AttributeValue>;
   /** Values that also go on the case (see AttributeDefinition.mapsTo). */
   amountClaimedFen: number | null;
+  /** null: the service does not ask, or the client did not answer (the case is then "not asked"). */
+  publicationConsent: Exclude<PublicationConsent, 'not_asked'> | null;
   issues: GeoReportIssue[];
 };
 
@@ -25,6 +28,7 @@ export const checkAttributes = (definitions: readonly AttributeDefinition[], pos
   const values: Record<string, AttributeValue> = {};
   const issues: GeoReportIssue[] = [];
   let amountClaimedFen: number | null = null;
+  let publicationConsent: CheckedAttributes['publicationConsent'] = null;
   const invalid = (code: string, what: string) => issues.push({ reason: 'attribute_invalid', description: `attribute[${code}] ${what}` });
 
   for (const def of [...definitions].sort((a, b) => a.order - b.order)) {
@@ -81,9 +85,11 @@ export const checkAttributes = (definitions: readonly AttributeDefinition[], pos
           break;
         }
         values[def.code] = isList ? chosen : single;
+        // The definition's keys were checked when it was saved; a key outside the answers is still never taken as one.
+        if (def.mapsTo === 'publication_consent' && !isList) publicationConsent = CONSENT_ATTRIBUTE_KEYS.find((k) => k === single) ?? null;
         break;
       }
     }
   }
-  return { values, amountClaimedFen, issues };
+  return { values, amountClaimedFen, publicationConsent, issues };
 };

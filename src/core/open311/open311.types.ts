@@ -15,8 +15,14 @@ export type AttributeDatatype = (typeof ATTRIBUTE_DATATYPES)[number];
 export const SERVICE_TYPES = ['realtime', 'batch', 'blackbox'] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
 
-/** Where an attribute's value also goes on the case itself, besides the request's own record. */
-export const ATTRIBUTE_TARGETS = ['amount_claimed_yuan'] as const;
+/**
+ * Where an attribute's value also goes on the case itself, besides the request's own record.
+ * `publication_consent`: GeoReport v2 has no field for the requester's consent to anonymised publication, so a
+ * service carries it as a single-value list whose keys are `granted` and `refused` (docs/open311.md).
+ */
+export const ATTRIBUTE_TARGETS = ['amount_claimed_yuan', 'publication_consent'] as const;
+/** The keys a `publication_consent` attribute may offer: the answers a requester can give. */
+export const CONSENT_ATTRIBUTE_KEYS = ['granted', 'refused'] as const;
 export type AttributeTarget = (typeof ATTRIBUTE_TARGETS)[number];
 
 export type AttributeValueOption = { key: string; name: LocalizedText };

@@ -211,6 +211,7 @@ export const submitServiceRequest = async (
         lng: checked.lng ?? undefined,
         requester,
         amountClaimedFen: attributes.amountClaimedFen ?? undefined,
+        publicationConsent: attributes.publicationConsent ?? undefined,
       },
       { actorId: null, actorKind: 'requester', intakeUnitId: key.intakeUnitId, now },
     );

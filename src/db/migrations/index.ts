@@ -12,6 +12,7 @@ import * as addEventConsumerCodes from './20261122179200_add_event_consumer_code
 import * as addCaseAssignmentsUnitIndex from './20261122180000_add_case_assignments_unit_index.js';
 import * as addCasesPublicationConsent from './20261122190000_add_cases_publication_consent.js';
 import * as addCasesRepliedAtIndex from './20261122192000_add_cases_replied_at_index.js';
+import * as allowConsentAttribute from './20261123010000_allow_consent_attribute.js';
 import { accessMigrations } from './access.migrations.js';
 import { attachmentsMigrations } from './attachments.migrations.js';
 import { callbacksMigrations } from './callbacks.migrations.js';
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '20261122180000_add_case_assignments_unit_index': addCaseAssignmentsUnitIndex,
   '20261122190000_add_cases_publication_consent': addCasesPublicationConsent,
   '20261122192000_add_cases_replied_at_index': addCasesRepliedAtIndex,
+  '20261123010000_allow_consent_attribute': allowConsentAttribute,
 };

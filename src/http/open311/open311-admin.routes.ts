@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KINDS } from '../../core/case/case.types.js';
 import { newWebhookSecret } from '../../core/open311/api-key-secrets.js';
-import { ATTRIBUTE_DATATYPES, ATTRIBUTE_TARGETS, SERVICE_TYPES } from '../../core/open311/open311.types.js';
+import { ATTRIBUTE_DATATYPES, ATTRIBUTE_TARGETS, CONSENT_ATTRIBUTE_KEYS, SERVICE_TYPES } from '../../core/open311/open311.types.js';
 import { UPDATE_EVENT_CODES } from '../../core/open311/status-map.js';
 import { WEBHOOK_MAX_ATTEMPTS } from '../../core/open311/webhook.js';
 import { AppError } from '../../core/shared/app-error.js';
@@ -97,7 +97,14 @@ const attributeSchema = z
     path: ['values'],
   })
   .refine((a) => a.variable || !a.required, { message: 'an attribute that takes no input cannot be required', path: ['required'] })
-  .refine((a) => a.mapsTo !== 'amount_claimed_yuan' || a.datatype === 'number', { message: 'amount_claimed_yuan needs a number', path: ['mapsTo'] });
+  .refine((a) => a.mapsTo !== 'amount_claimed_yuan' || a.datatype === 'number', { message: 'amount_claimed_yuan needs a number', path: ['mapsTo'] })
+  // A consent question offers both answers, and only those: one answer alone would not be a choice.
+  .refine(
+    (a) =>
+      a.mapsTo !== 'publication_consent' ||
+      (a.datatype === 'singlevaluelist' && a.variable && a.values.length === CONSENT_ATTRIBUTE_KEYS.length && CONSENT_ATTRIBUTE_KEYS.every((k) => a.values.some((v) => v.key === k))),
+    { message: `publication_consent needs a singlevaluelist that takes input, with exactly the keys ${CONSENT_ATTRIBUTE_KEYS.join(' and ')}`, path: ['mapsTo'] },
+  );
 
 const serviceSchema = z
   .object({
@@ -113,7 +120,8 @@ const serviceSchema = z
       .max(50)
       .default([])
       .refine((list) => new Set(list.map((a) => a.code)).size === list.length, { message: 'attribute codes must be unique' })
-      .refine((list) => new Set(list.map((a) => a.order)).size === list.length, { message: 'attribute orders must be unique' }),
+      .refine((list) => new Set(list.map((a) => a.order)).size === list.length, { message: 'attribute orders must be unique' })
+      .refine((list) => ATTRIBUTE_TARGETS.every((target) => list.filter((a) => a.mapsTo === target).length <= 1), { message: 'at most one attribute per case field (mapsTo)' }),
   })
   .strict();
 
