@@ -93,4 +93,29 @@ describe.runIf(hasBrowser)('reports and exports in the browser', () => {
     expect((await file.body()).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     await panel.screenshot({ path: `${shots}/reports-panel.png` });
   }, 60_000);
+
+  it('a quarterly report: the quarter is chosen from a list and named in the reader\'s language', async () => {
+    const page = await signIn('supervisor');
+    await page.getByTestId('nav-stats').click();
+    await page.getByTestId('reports-panel').waitFor();
+    await page.getByTestId('report-kind').selectOption('quarterly');
+    const quarter = page.getByTestId('report-quarter');
+    await quarter.waitFor();
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const [year, n] = [today.slice(0, 4), Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1];
+    const thisQuarter = `${year}-${String((n - 1) * 3 + 1).padStart(2, '0')}-01`;
+    expect(await quarter.inputValue()).toBe(thisQuarter);
+    expect(await quarter.locator('option').count()).toBe(12);
+    await page.getByTestId('report-format').selectOption('xlsx');
+    await page.getByTestId('report-submit').click();
+    await page.getByTestId('report-notice').waitFor();
+    const row = page.locator('[data-testid^="report-row-"]').first();
+    await expect.poll(async () => row.getByTestId('report-period').textContent()).toBe(`${year}年第${n}季度`);
+    for (let k = await background.runOnce(); k > 0; k = await background.runOnce());
+    await row.getByTestId('report-download').waitFor({ timeout: 10_000 });
+    const href = (await row.getByTestId('report-download').getAttribute('href')) ?? '';
+    const file = await page.request.get(new URL(href, server.url).toString());
+    expect(file.status()).toBe(200);
+    expect(file.headers()['content-disposition']).toContain(`-${year}-Q${n}.xlsx`);
+  }, 60_000);
 });

@@ -1,7 +1,7 @@
 import { inflateSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chinaDayOf } from '../../src/core/stats/periods.js';
+import { addDays, addMonths, chinaDayOf } from '../../src/core/stats/periods.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
 import { runDueJobs } from '../../src/jobs/job-runner.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
@@ -436,6 +436,59 @@ describe('periodic reports', () => {
       expect((res.json() as { error: { code: string } }).error.code).toBe('validation.failed');
     }
     expect([await count(), await jobs()]).toEqual([reportsBefore, jobsBefore]);
+  });
+
+  const QUARTER_START = `${YEAR}-${String(Math.floor((Number(TODAY.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
+
+  it('quarterly xlsx: the calendar quarter, three monthly trend rows, compared with the quarter before', async () => {
+    const queued = await queue('handler', { kind: 'quarterly', from: QUARTER_START, format: 'xlsx', lang: 'en' });
+    const quarterEnd = addDays(addMonths(QUARTER_START, 3), -1);
+    expect(queued).toMatchObject({ kind: 'quarterly', from: QUARTER_START, to: quarterEnd });
+    await t.runBackground();
+    const done = await view('handler', queued.id);
+    const quarter = Math.floor((Number(QUARTER_START.slice(5, 7)) - 1) / 3) + 1;
+    expect(done).toMatchObject({ status: 'done', error: null, fileName: `bihuan-report-hrss-${YEAR}-Q${quarter}.xlsx` });
+    const file = await t.call('handler', 'GET', done.downloadUrl as string);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+    const summarySheet = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
+    expect(String(summarySheet.getRow(1).getCell(1).value)).toContain('quarterly statistical report');
+    const figuresOf = new Map<unknown, unknown>();
+    summarySheet.eachRow((row) => figuresOf.set(row.getCell(1).value, row.getCell(2).value));
+    // Compared with the calendar quarter before, not with as many days back.
+    expect(figuresOf.get('Previous period')).toBe(`${addMonths(QUARTER_START, -3)} – ${addDays(QUARTER_START, -1)}`);
+    const trend = wb.getWorksheet('Trend') as ExcelJS.Worksheet;
+    expect(trend.getSheetValues().slice(2)).toHaveLength(3);
+    const stats = (await t.call('handler', 'GET', `/api/v1/stats/summary?from=${QUARTER_START}&to=${quarterEnd}`)).json() as { counts: Record<string, number> };
+    const figures = new Map<unknown, unknown>();
+    summarySheet.eachRow((row) => figures.set(row.getCell(1).value, row.getCell(2).value));
+    expect(stats.counts.registered).toBeGreaterThan(0);
+    expect(figures.get('Cases registered')).toBe(stats.counts.registered);
+  });
+
+  it('a quarterly PDF in Chinese says it is a quarterly report', async () => {
+    const queued = await queue('supervisor', { kind: 'quarterly', from: QUARTER_START, format: 'pdf', lang: 'zh-Hans' });
+    await t.runBackground();
+    const done = await view('supervisor', queued.id);
+    expect(done.status).toBe('done');
+    expect(pdfText((await t.call('supervisor', 'GET', done.downloadUrl as string)).rawPayload)).toContain('诉求办理季度统计报告');
+  });
+
+  it('refuses a bad quarter with a coded 400 and queues nothing', async () => {
+    const count = async () => Number((await t.database.db.selectFrom('reports').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    for (const body of [
+      { kind: 'quarterly', from: `${YEAR}-02-01`, format: 'xlsx' },
+      { kind: 'quarterly', from: `${YEAR}-04-02`, format: 'xlsx' },
+      { kind: 'quarterly', from: `${YEAR}-01-01`, to: `${YEAR}-06-30`, format: 'pdf' },
+      { kind: 'quarterly', from: `${Number(YEAR) + 1}-01-01`, format: 'pdf' },
+      { kind: 'quarterly', from: `${YEAR}-Q1`, format: 'pdf' },
+    ]) {
+      const res = await t.call('handler', 'POST', '/api/v1/reports', body);
+      expect(res.statusCode, JSON.stringify(body)).toBe(400);
+      expect((res.json() as { error: { code: string } }).error.code).toBe('validation.failed');
+    }
+    expect(await count()).toBe(before);
   });
 
   it('expires: after the retention the file is gone and the download answers 404', async () => {

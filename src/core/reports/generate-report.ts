@@ -1,5 +1,5 @@
 import { AppError } from '../shared/app-error.js';
-import { gatherReportData } from './report-data.js';
+import { gatherReportData, quarterLabelOf } from './report-data.js';
 import type { ReportJobDeps } from './reports.ports.js';
 import { CONTENT_TYPES, ReportFailure, type ReportRecord } from './reports.types.js';
 
@@ -32,10 +32,20 @@ export const runGatherStep = async (deps: ReportJobDeps, reportId: string): Prom
   }
 };
 
-const periodInFileName = (r: Pick<ReportRecord, 'from' | 'to' | 'kind'>): string =>
-  r.kind === 'monthly' ? r.from.slice(0, 7) : r.kind === 'yearly' ? r.from.slice(0, 4) : `${r.from}_${r.to}`;
+const periodInFileName = (r: Pick<ReportRecord, 'from' | 'to' | 'kind'>): string => {
+  switch (r.kind) {
+    case 'monthly':
+      return r.from.slice(0, 7);
+    case 'quarterly':
+      return quarterLabelOf(r.from);
+    case 'yearly':
+      return r.from.slice(0, 4);
+    case 'custom':
+      return `${r.from}_${r.to}`;
+  }
+};
 
-/** The file name a reader sees: unit code, period (YYYY-MM, YYYY or from_to), format. */
+/** The file name a reader sees: unit code, period (YYYY-MM, YYYY-Qn, YYYY or from_to), format. */
 export const reportFileName = (r: Pick<ReportRecord, 'from' | 'to' | 'format' | 'kind'>, unitCode: string): string =>
   `bihuan-report-${unitCode}-${periodInFileName(r)}.${r.format}`;
 

@@ -2,7 +2,7 @@ import type { Actor } from '../auth/actor.js';
 import type { LocalizedText } from '../directory/directory.types.js';
 import { getBacklog } from '../stats/backlog.js';
 import { getHotspots } from '../stats/hotspots.js';
-import { addDays, chinaDayStart, daysBetween, previousWindow } from '../stats/periods.js';
+import { addDays, addMonths, chinaDayStart, daysBetween, previousWindow } from '../stats/periods.js';
 import type { StatsDeps } from '../stats/stats.ports.js';
 import { getBreakdown, getRanking, getSeries, getSummary, scopeUnitIds, type Figures } from '../stats/stats-queries.js';
 import type { Period } from '../stats/stats.types.js';
@@ -142,12 +142,31 @@ export const monthEndOf = (from: string): string => {
 /** The last day of the calendar year that `from` (its 1 January) begins. */
 export const yearEndOf = (from: string): string => `${from.slice(0, 4)}-12-31`;
 
+/** Whether `from` is the first day of a calendar quarter (1 January, April, July or October). */
+export const isQuarterStart = (from: string): boolean => /^\d{4}-(01|04|07|10)-01$/.test(from);
+
+/** The last day of the calendar quarter that `from` (its first day) begins. */
+export const quarterEndOf = (from: string): string => addDays(addMonths(from, 3), -1);
+
+/** The quarter's name in file names and lists: `2026-Q3`. */
+export const quarterLabelOf = (from: string): string => `${from.slice(0, 4)}-Q${Math.floor((Number(from.slice(5, 7)) - 1) / 3) + 1}`;
+
 /**
- * The period a report compares with: the calendar year before for a yearly report (a leap year is one day longer,
- * so "as many days before" would start on 2 January), else the period of equal length just before.
+ * The period a report compares with (环比): the calendar month, quarter or year before for those kinds (they
+ * differ in length, so "as many days before" would compare March with 29 January to 28 February), else the
+ * period of equal length just before.
  */
 export const previousPeriodOf = (kind: ReportKind, from: string, to: string): { from: string; to: string } => {
-  if (kind !== 'yearly') return previousWindow(from, to);
-  const year = Number(from.slice(0, 4)) - 1;
-  return { from: `${year}-01-01`, to: `${year}-12-31` };
+  switch (kind) {
+    case 'monthly':
+      return { from: addMonths(from, -1), to: addDays(from, -1) };
+    case 'quarterly':
+      return { from: addMonths(from, -3), to: addDays(from, -1) };
+    case 'yearly': {
+      const year = Number(from.slice(0, 4)) - 1;
+      return { from: `${year}-01-01`, to: `${year}-12-31` };
+    }
+    case 'custom':
+      return previousWindow(from, to);
+  }
 };

@@ -5,6 +5,8 @@ import type { NotableReason } from './notable-cases.js';
 
 type ReportText = {
   documentTitle: string;
+  /** the title of a quarterly report (a calendar quarter) */
+  quarterlyTitle: string;
   /** the title of a yearly report (a calendar year) */
   yearlyTitle: string;
   notableTitle: string;
@@ -58,6 +60,7 @@ type ReportText = {
 export const REPORT_TEXT: Record<Language, ReportText> = {
   'zh-Hans': {
     documentTitle: '诉求办理统计报告',
+    quarterlyTitle: '诉求办理季度统计报告',
     yearlyTitle: '诉求办理年度统计报告',
     notableTitle: '重点关注诉求',
     notableIntro: '本期登记、值得领导关注的诉求：超期最久、被重新办理、被督办、追回金额最大等（不含诉求人个人信息）。',
@@ -113,6 +116,7 @@ export const REPORT_TEXT: Record<Language, ReportText> = {
   },
   bo: {
     documentTitle: 'རེ་ཞུ་ཐག་གཅོད་ཀྱི་གྲངས་ཐོའི་སྙན་ཞུ།',
+    quarterlyTitle: 'རེ་ཞུ་ཐག་གཅོད་ཀྱི་དུས་ཚིགས་གྲངས་ཐོའི་སྙན་ཞུ།',
     yearlyTitle: 'རེ་ཞུ་ཐག་གཅོད་ཀྱི་ལོ་འཁོར་གྲངས་ཐོའི་སྙན་ཞུ།',
     notableTitle: 'དོ་སྣང་དགོས་པའི་རེ་ཞུ།',
     notableIntro: 'དུས་ཡུན་འདིར་ཐོ་འགོད་བྱས་པའི་རེ་ཞུའི་ནང་འགོ་ཁྲིད་ཀྱིས་དོ་སྣང་དགོས་པ། དུས་བརྒལ་ཆེ་ཤོས། བསྐྱར་དུ་ཐག་གཅོད་བྱས་པ། ལྟ་རྟོག་བྱས་པ། ཕྱིར་བླངས་དངུལ་འབོར་ཆེ་ཤོས། (རེ་ཞུ་བའི་སྒེར་གྱི་ཆ་འཕྲིན་མེད།)',
@@ -168,6 +172,7 @@ export const REPORT_TEXT: Record<Language, ReportText> = {
   },
   en: {
     documentTitle: 'Requests handled: statistical report',
+    quarterlyTitle: 'Requests handled: quarterly statistical report',
     yearlyTitle: 'Requests handled: yearly statistical report',
     notableTitle: 'Notable cases',
     notableIntro: 'Cases registered in the period that a leader should look at: the most overdue, reopened, supervised, the largest amounts recovered (no personal data of requesters).',
@@ -223,9 +228,9 @@ export const REPORT_TEXT: Record<Language, ReportText> = {
   },
 };
 
-/** The title of a report of this kind in the reader's language (a yearly report says so). */
+/** The title of a report of this kind in the reader's language (a quarterly or yearly report says so). */
 export const reportTitleOf = (kind: string | undefined, language: Language): string =>
-  kind === 'yearly' ? REPORT_TEXT[language].yearlyTitle : REPORT_TEXT[language].documentTitle;
+  kind === 'yearly' ? REPORT_TEXT[language].yearlyTitle : kind === 'quarterly' ? REPORT_TEXT[language].quarterlyTitle : REPORT_TEXT[language].documentTitle;
 
 const yuanText = (fen: number): string => (fen / 100).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 

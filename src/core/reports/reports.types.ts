@@ -1,7 +1,7 @@
 import type { Language } from '../case/case.types.js';
 import type { LocalizedText } from '../directory/directory.types.js';
 
-export const REPORT_KINDS = ['monthly', 'yearly', 'custom'] as const;
+export const REPORT_KINDS = ['monthly', 'quarterly', 'yearly', 'custom'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export const REPORT_FORMATS = ['pdf', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];

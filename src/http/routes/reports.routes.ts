@@ -176,7 +176,7 @@ export const registerReportsRoutes = (app: FastifyInstance, deps: AppDeps): void
       config: { access: REPORTS_ACCESS },
       schema: {
         tags: TAGS,
-        summary: 'Queue a monthly, yearly or custom report of a unit (with its sub-units) as PDF or xlsx; poll GET /reports/{id} for progress',
+        summary: 'Queue a monthly, quarterly, yearly or custom report of a unit (with its sub-units) as PDF or xlsx; poll GET /reports/{id} for progress',
         body: createReportBodySchema,
         response: { 202: reportViewSchema },
       },

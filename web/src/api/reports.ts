@@ -4,7 +4,7 @@
 import { apiRequest, buildUrl } from './client';
 import type { CaseListQuery, Lang } from './types';
 
-export const REPORT_KINDS = ['monthly', 'yearly', 'custom'] as const;
+export const REPORT_KINDS = ['monthly', 'quarterly', 'yearly', 'custom'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 export type ReportFormat = 'pdf' | 'xlsx';
 export type ReportStatus = 'queued' | 'running' | 'done' | 'failed' | 'expired';

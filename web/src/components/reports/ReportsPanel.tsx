@@ -25,24 +25,52 @@ function yearOptions(today: string): { value: string; label: string }[] {
   return Array.from({ length: 11 }, (_, i) => String(current - i)).map((y) => ({ value: y, label: y }));
 }
 
-/** What the period column shows: the month, the year, or both ends. */
-function periodText(r: Report): string {
+type QuarterName = (year: string, quarter: number) => string;
+
+/** The quarter that `day` falls in, and its first day. */
+function quarterOf(day: string): { year: string; quarter: number; from: string } {
+  const year = day.slice(0, 4);
+  const quarter = Math.floor((Number(day.slice(5, 7)) - 1) / 3) + 1;
+  return { year, quarter, from: `${year}-${String((quarter - 1) * 3 + 1).padStart(2, '0')}-01` };
+}
+
+/** The quarters a quarterly report can cover: this one (so far) and the eleven before, newest first. */
+function quarterOptions(today: string, nameOf: QuarterName): { value: string; label: string }[] {
+  const options: { value: string; label: string }[] = [];
+  let { from } = quarterOf(today);
+  for (let i = 0; i < 12; i += 1) {
+    const { year, quarter } = quarterOf(from);
+    options.push({ value: from, label: nameOf(year, quarter) });
+    const [y, m] = [Number(from.slice(0, 4)), Number(from.slice(5, 7))];
+    from = m === 1 ? `${y - 1}-10-01` : `${y}-${String(m - 3).padStart(2, '0')}-01`;
+  }
+  return options;
+}
+
+/** What the period column shows: the month, the quarter, the year, or both ends. */
+function periodText(r: Report, nameOf: QuarterName): string {
   if (r.kind === 'monthly') return r.from.slice(0, 7);
+  if (r.kind === 'quarterly') {
+    const { year, quarter } = quarterOf(r.from);
+    return nameOf(year, quarter);
+  }
   if (r.kind === 'yearly') return r.from.slice(0, 4);
   return `${r.from} – ${r.to}`;
 }
 
 /**
- * Monthly/yearly/custom reports (PDF, Excel) made by a background job: a form to request one, the caller's reports
+ * Monthly/quarterly/yearly/custom reports (PDF, Excel) made by a background job: a form to request one, the caller's reports
  * with their progress (polled while any is pending), and download links. Embedded in the statistics page.
  */
 export function ReportsPanel() {
   const { t, tMaybe, lang } = useI18n();
   const { units } = useRefData();
   const today = chinaToday();
+  const quarterName: QuarterName = (year, quarter) => t('stats.periodLabel.quarter', { year, quarter });
   const [kind, setKind] = useState<ReportKind>('monthly');
   const [month, setMonth] = useState(today.slice(0, 7));
   const [year, setYear] = useState(today.slice(0, 4));
+  const [quarterStart, setQuarterStart] = useState(quarterOf(today).from);
   const [from, setFrom] = useState(`${today.slice(0, 7)}-01`);
   const [to, setTo] = useState(today);
   const [unitId, setUnitId] = useState('');
@@ -88,7 +116,7 @@ export function ReportsPanel() {
     try {
       await requestReport({
         kind,
-        from: kind === 'monthly' ? `${month}-01` : kind === 'yearly' ? `${year}-01-01` : from,
+        from: kind === 'monthly' ? `${month}-01` : kind === 'quarterly' ? quarterStart : kind === 'yearly' ? `${year}-01-01` : from,
         ...(kind === 'custom' ? { to } : {}),
         ...(unitId ? { unitId } : {}),
         format,
@@ -129,6 +157,8 @@ export function ReportsPanel() {
             <label htmlFor="report-month">{t('reports.month')}</label>
             <input id="report-month" name="report-month" type="month" value={month} max={today.slice(0, 7)} onChange={(e) => setMonth(e.target.value)} required data-testid="report-month" />
           </div>
+        ) : kind === 'quarterly' ? (
+          <SelectField id="report-quarter" label={t('reports.quarter')} value={quarterStart} onChange={setQuarterStart} options={quarterOptions(today, quarterName)} testId="report-quarter" />
         ) : kind === 'yearly' ? (
           <SelectField id="report-year" label={t('reports.year')} value={year} onChange={setYear} options={yearOptions(today)} testId="report-year" />
         ) : (
@@ -188,7 +218,7 @@ export function ReportsPanel() {
               {reports.map((r) => (
                 <tr key={r.id} data-testid={`report-row-${r.id}`}>
                   <td>
-                    {periodText(r)}
+                    <span data-testid="report-period">{periodText(r, quarterName)}</span>
                     <br />
                     <small>{formatDateTime(r.createdAt)}</small>
                   </td>
