@@ -306,17 +306,21 @@ describe('the monthly report as Excel', () => {
     return wb;
   };
 
-  it('has four sheets of real numbers with formats, in the reader\'s language', async () => {
+  it('is the periodic report\'s workbook, at once: real numbers with formats, in the reader\'s language', async () => {
     const month = DAY.slice(0, 7);
     const res = await t.call('supervisor', 'GET', `/api/v1/stats/report.xlsx?period=${month}&lang=en`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.headers['content-type']).toContain('spreadsheetml');
     expect(res.headers['content-disposition']).toContain(`bihuan-report-lhasa-${month}.xlsx`);
     const wb = await load(res);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'By category', 'By unit', 'Notable cases']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['Summary', 'Trend', 'By unit', 'By category', 'Hotspots', 'Backlog', 'Notable cases']);
     const rows = new Map<string, ExcelJS.Row>();
     wb.getWorksheet('Summary')?.eachRow((row) => rows.set(String(row.getCell(1).value), row));
-    const expected = await get<Figures>('supervisor', `/api/v1/stats/summary?from=${month}-01&to=${addDays(addMonths(`${month}-01`, 1), -1)}`);
+    const monthEnd = addDays(addMonths(`${month}-01`, 1), -1);
+    expect(rows.get('Period')?.getCell(2).value).toBe(`${month}-01 – ${monthEnd}`);
+    // A month is compared with the calendar month before.
+    expect(rows.get('Previous period')?.getCell(2).value).toBe(`${addMonths(`${month}-01`, -1)} – ${addDays(`${month}-01`, -1)}`);
+    const expected = await get<Figures>('supervisor', `/api/v1/stats/summary?from=${month}-01&to=${monthEnd}`);
     expect(rows.get('Cases registered')?.getCell(2).value).toBe(expected.counts.registered);
     expect(rows.get('Cases registered')?.getCell(2).numFmt).toBe('#,##0');
     expect(rows.get('Satisfaction rate')?.getCell(2).value).toBe(expected.rates.satisfactionRate.value);
@@ -334,22 +338,27 @@ describe('the monthly report as Excel', () => {
       if (n > 1) registered += Number(row.getCell(3).value);
     });
     expect(registered).toBe(expected.counts.registered);
-    const reasons = new Set<string>();
+    const reasons: string[] = [];
     wb.getWorksheet('Notable cases')?.eachRow((row, n) => {
-      if (n > 1) reasons.add(String(row.getCell(1).value));
+      if (n > 1) reasons.push(String(row.getCell(5).value));
     });
-    expect([...reasons]).toEqual(expect.arrayContaining(['Dissatisfied', 'Large amount recovered', 'Reopened']));
+    for (const reason of ['Dissatisfied', 'Large amount recovered', 'Reopened']) expect(reasons.join(' | ')).toContain(reason);
   });
 
   it('in Chinese and Tibetan, for a quarter or a year, and refuses a bad period', async () => {
     const quarter = `${DAY.slice(0, 4)}-Q${Math.floor((Number(DAY.slice(5, 7)) - 1) / 3) + 1}`;
-    const zh = await load(await t.call('supervisor', 'GET', `/api/v1/stats/report.xlsx?period=${quarter}&lang=zh-Hans`));
-    expect(zh.worksheets.map((w) => w.name)).toEqual(['概况', '分类统计', '单位统计', '重点诉求']);
-    expect(String(zh.getWorksheet('概况')?.getRow(1).getCell(1).value)).toContain('拉萨市');
+    const zhRes = await t.call('supervisor', 'GET', `/api/v1/stats/report.xlsx?period=${quarter}&lang=zh-Hans`);
+    expect(zhRes.headers['content-disposition']).toContain(`bihuan-report-lhasa-${quarter}.xlsx`);
+    const zh = await load(zhRes);
+    expect(zh.worksheets.map((w) => w.name)).toEqual(['概况', '趋势', '单位统计', '分类统计', '热点', '积案', '重点诉求']);
+    expect(String(zh.getWorksheet('概况')?.getRow(1).getCell(1).value)).toBe('拉萨市 · 诉求办理季度统计报告');
     const bo = await load(await t.call('supervisor', 'GET', `/api/v1/stats/report.xlsx?period=${DAY.slice(0, 4)}&lang=bo`));
     expect(bo.worksheets[0]?.name).toBe('སྤྱི་བསྡོམས།');
     expect(String(bo.worksheets[0]?.getRow(1).getCell(1).value)).toContain('ལྷ་ས་གྲོང་ཁྱེར།');
-    expect((await t.call('supervisor', 'GET', '/api/v1/stats/report.xlsx?period=2025-13')).statusCode).toBe(400);
+    expect(String(bo.worksheets[0]?.getRow(1).getCell(1).value)).toContain('ལོ་འཁོར');
+    const bad = await t.call('supervisor', 'GET', '/api/v1/stats/report.xlsx?period=2025-13');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: { code: 'validation.failed', details: { issues: [{ path: 'querystring.period' }] } } });
     expect((await t.call('handler', 'GET', `/api/v1/stats/report.xlsx?period=2025&unit=${units.get('union')}`)).statusCode).toBe(404);
   });
 });

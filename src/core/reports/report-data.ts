@@ -2,7 +2,8 @@ import type { Actor } from '../auth/actor.js';
 import type { LocalizedText } from '../directory/directory.types.js';
 import { getBacklog } from '../stats/backlog.js';
 import { getHotspots } from '../stats/hotspots.js';
-import { addDays, addMonths, chinaDayStart, daysBetween, previousWindow } from '../stats/periods.js';
+import { AppError } from '../shared/app-error.js';
+import { addDays, addMonths, chinaDayStart, daysBetween, parseReportPeriod, previousWindow } from '../stats/periods.js';
 import type { StatsDeps } from '../stats/stats.ports.js';
 import { getBreakdown, getRanking, getSeries, getSummary, scopeUnitIds, type Figures } from '../stats/stats-queries.js';
 import type { Period } from '../stats/stats.types.js';
@@ -169,4 +170,28 @@ export const previousPeriodOf = (kind: ReportKind, from: string, to: string): { 
     case 'custom':
       return previousWindow(from, to);
   }
+};
+
+const KIND_OF_PERIOD = { month: 'monthly', quarter: 'quarterly', year: 'yearly' } as const satisfies Record<string, ReportKind>;
+
+/**
+ * The report of a calendar period named as the statistics name them (`2026-10`, `2026-Q4`, `2026`), gathered at
+ * once for a direct download (`GET /stats/report.xlsx`): the same figures and the same workbook as a periodic
+ * report of that month, quarter or year, without the queue. `unit` defaults to the caller's own.
+ */
+export const gatherCalendarReport = async (
+  deps: StatsDeps,
+  actor: Actor,
+  input: { period: string; unit?: string },
+  sources: NotableSources,
+): Promise<{ label: string; data: ReportData }> => {
+  const period = parseReportPeriod(input.period);
+  if (!period) {
+    throw new AppError('validation.failed', 'period must be YYYY-MM, YYYY-Qn or YYYY', {
+      issues: [{ path: 'querystring.period', message: 'expected YYYY-MM, YYYY-Qn or YYYY' }],
+    });
+  }
+  const kind = KIND_OF_PERIOD[period.period];
+  const data = await gatherReportData(deps, actor, { unitId: input.unit ?? actor.unitId, from: period.from, to: period.to, kind }, sources);
+  return { label: period.label, data };
 };

@@ -5,8 +5,6 @@ export type Labels = {
   sheetSummary: string;
   sheetCategory: string;
   sheetUnit: string;
-  sheetNotable: string;
-  title: (unit: string, period: string) => string;
   generatedAt: string;
   periodFrom: string;
   measure: string;
@@ -20,7 +18,6 @@ export type Labels = {
   category: string;
   parentCategory: string;
   noCategory: string;
-  reason: string;
   trackingNo: string;
   caseTitle: string;
   registeredAt: string;
@@ -43,8 +40,6 @@ export const REPORT_LABELS: Record<Language, Labels> = {
     sheetSummary: '概况',
     sheetCategory: '分类统计',
     sheetUnit: '单位统计',
-    sheetNotable: '重点诉求',
-    title: (unit, period) => `${unit} ${period} 诉求办理统计报告`,
     generatedAt: '生成时间',
     periodFrom: '统计期间（按登记日期）',
     measure: '指标',
@@ -58,7 +53,6 @@ export const REPORT_LABELS: Record<Language, Labels> = {
     category: '分类',
     parentCategory: '上级分类',
     noCategory: '（未分类）',
-    reason: '原因',
     trackingNo: '编号',
     caseTitle: '标题',
     registeredAt: '登记时间',
@@ -101,8 +95,6 @@ export const REPORT_LABELS: Record<Language, Labels> = {
     sheetSummary: 'སྤྱི་བསྡོམས།',
     sheetCategory: 'རིགས་སོ་སོ།',
     sheetUnit: 'ལས་ཁུངས་སོ་སོ།',
-    sheetNotable: 'གལ་ཆེའི་རེ་ཞུ།',
-    title: (unit, period) => `${unit} ${period} རེ་ཞུ་ཐག་གཅོད་ཀྱི་གྲངས་ཐོ།`,
     generatedAt: 'བཟོས་པའི་དུས་ཚོད།',
     periodFrom: 'གྲངས་ཐོའི་དུས་ཡུན། (ཐོ་འགོད་ཚེས་གྲངས་ལྟར།)',
     measure: 'ཚད་གཞི།',
@@ -116,7 +108,6 @@ export const REPORT_LABELS: Record<Language, Labels> = {
     category: 'གནད་དོན་གྱི་རིགས།',
     parentCategory: 'རིགས་ཆེན།',
     noCategory: '(རིགས་མེད།)',
-    reason: 'རྒྱུ་མཚན།',
     trackingNo: 'ཐོ་འགོད་ཨང་གྲངས།',
     caseTitle: 'ཁ་བྱང་།',
     registeredAt: 'ཐོ་འགོད་དུས་ཚོད།',
@@ -160,8 +151,6 @@ export const REPORT_LABELS: Record<Language, Labels> = {
     sheetSummary: 'Summary',
     sheetCategory: 'By category',
     sheetUnit: 'By unit',
-    sheetNotable: 'Notable cases',
-    title: (unit, period) => `${unit}: requests handled, ${period}`,
     generatedAt: 'Generated at',
     periodFrom: 'Period (by registration date)',
     measure: 'Measure',
@@ -175,7 +164,6 @@ export const REPORT_LABELS: Record<Language, Labels> = {
     category: 'Category',
     parentCategory: 'Parent category',
     noCategory: '(no category)',
-    reason: 'Reason',
     trackingNo: 'Tracking no.',
     caseTitle: 'Title',
     registeredAt: 'Registered at',

@@ -2,8 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { getBacklog } from '../../core/stats/backlog.js';
 import { getHotspots } from '../../core/stats/hotspots.js';
-import { getReportData } from '../../core/stats/period-report.js';
-import { buildReportWorkbook } from '../../core/stats/report-workbook.js';
+import { gatherCalendarReport } from '../../core/reports/report-data.js';
 import type { StatsCategory, StatsDeps, StatsUnit } from '../../core/stats/stats.ports.js';
 import { getBreakdown, getRanking, getSeries, getSummary, type StatsScope } from '../../core/stats/stats-queries.js';
 import {
@@ -22,7 +21,9 @@ import {
   summaryResponseSchema,
 } from '../../core/stats/stats.schemas.js';
 import type { Language } from '../../core/case/case.types.js';
+import { createReportsStore } from '../../db/reports.repository.js';
 import { createStatsStore } from '../../db/stats-query.repository.js';
+import { renderReportXlsx } from '../../reports/report-xlsx.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps, RouteAccess } from '../context.js';
 import { languageOf, localize } from '../language.js';
@@ -218,11 +219,11 @@ export const registerStatsRoutes = (app: FastifyInstance, deps: AppDeps): void =
       },
     },
     async (request, reply) => {
-      const data = await getReportData(statsDeps(), actorOrThrow(request), request.query);
-      const workbook = await buildReportWorkbook(data, languageOf(request));
+      const { label, data } = await gatherCalendarReport(statsDeps(), actorOrThrow(request), request.query, createReportsStore(deps.db));
+      const workbook = await renderReportXlsx(data, languageOf(request));
       return reply
         .header('content-type', XLSX)
-        .header('content-disposition', `attachment; filename="bihuan-report-${data.unit.code}-${data.period.label}.xlsx"`)
+        .header('content-disposition', `attachment; filename="bihuan-report-${data.unit.code}-${label}.xlsx"`)
         .send(workbook);
     },
   );
