@@ -5,10 +5,13 @@ import type { ReplyForReview } from '../core/replies/quality-review.js';
 import { caseScope } from './case-query.repository.js';
 import type { DbOrTrx } from './database.js';
 
+const REPLY_CODES = ['case.replied', 'case.resolved_on_intake'] as const;
+
 /**
- * The replies given in a period to cases in the caller's scope, optionally of one lead unit and the units below
- * it, newest first, at most `cap` (the check runs on each in the server: a period is reviewed in pieces, not
- * the whole archive at once). `isCapped` says more were there.
+ * Every reply given in a period to cases in the caller's scope, a reopened case's earlier replies included (each
+ * is its own event: the one the requester was sent), optionally of one unit and the units below it (the unit that
+ * replied, as stamped on the reply), newest first, at most `cap` (the check runs on each in the server: a period
+ * is reviewed in pieces, not the whole archive at once). `isCapped` says more were there.
  */
 export const listRepliesForReview = async (
   db: DbOrTrx,
@@ -16,30 +19,42 @@ export const listRepliesForReview = async (
   filter: { from: Date; to: Date; unitId: string | null },
   cap: number,
 ): Promise<{ replies: ReplyForReview[]; isCapped: boolean }> => {
+  const replyUnit = sql<string | null>`coalesce((e.data -> 'unit' ->> 'id')::uuid, cases.lead_unit_id)`;
   let q = db
-    .selectFrom('cases')
-    .select(['cases.id', 'cases.tracking_no', 'cases.title', 'cases.kind', 'cases.channel', 'cases.reply_outcome', 'cases.language', 'cases.reply_text', 'cases.replied_at', 'cases.lead_unit_id'])
-    .where((eb) => caseScope(eb, actor))
-    .where('cases.reply_text', 'is not', null)
-    .where('cases.replied_at', '>=', filter.from)
-    .where('cases.replied_at', '<', filter.to);
+    .selectFrom('work_item_events as e')
+    .innerJoin('cases', 'cases.id', 'e.item_id')
+    .select(['e.id as reply_id', 'e.at', 'cases.id', 'cases.tracking_no', 'cases.title', 'cases.kind', 'cases.channel', 'cases.language'])
+    .select([
+      sql<string | null>`e.data ->> 'text'`.as('text'),
+      sql<string | null>`e.data ->> 'outcome'`.as('outcome'),
+      replyUnit.as('unit_id'),
+      sql<boolean>`EXISTS (SELECT 1 FROM work_item_events later WHERE later.item_kind = 'case' AND later.item_id = e.item_id
+        AND later.code IN ('case.replied', 'case.resolved_on_intake') AND later.seq > e.seq)`.as('is_superseded'),
+    ])
+    .where('e.item_kind', '=', 'case')
+    .where('e.code', 'in', REPLY_CODES)
+    .where('e.at', '>=', filter.from)
+    .where('e.at', '<', filter.to)
+    .where((eb) => caseScope(eb, actor));
   if (filter.unitId) {
-    q = q.where(sql<SqlBool>`cases.lead_unit_id = ANY(ARRAY(SELECT u.id FROM units u WHERE u.path <@ (SELECT p.path FROM units p WHERE p.id = ${filter.unitId})))`);
+    q = q.where(sql<SqlBool>`${replyUnit} = ANY(ARRAY(SELECT u.id FROM units u WHERE u.path <@ (SELECT p.path FROM units p WHERE p.id = ${filter.unitId})))`);
   }
-  const rows = await q.orderBy('cases.replied_at', 'desc').orderBy('cases.id').limit(cap + 1).execute();
+  const rows = await q.orderBy('e.at', 'desc').orderBy('e.id', 'desc').limit(cap + 1).execute();
   return {
     isCapped: rows.length > cap,
     replies: rows.slice(0, cap).map((r) => ({
+      replyId: String(r.reply_id),
       caseId: r.id,
       trackingNo: r.tracking_no,
       title: r.title,
       kind: r.kind as Kind,
       channel: r.channel as Channel,
-      outcome: r.reply_outcome as ReplyOutcome | null,
+      outcome: r.outcome as ReplyOutcome | null,
       language: r.language as Language,
-      text: r.reply_text ?? '',
-      repliedAt: r.replied_at ?? filter.from,
-      unitId: r.lead_unit_id,
+      text: r.text ?? '',
+      repliedAt: r.at,
+      unitId: r.unit_id,
+      isSuperseded: r.is_superseded,
     })),
   };
 };

@@ -87,6 +87,37 @@ describe('reviewing the replies of a period', () => {
     }
   });
 
+  it('a reopened case\'s earlier reply is reviewed too, marked as followed by another, under the unit that gave it', async () => {
+    clock = local('2030-05-05T10:00');
+    await replied('质检：重办前后', 'hrss', 'handler', '留言已收悉。');
+    const { id } = (await t.database.db.selectFrom('cases').select('id').where('title', '=', '质检：重办前后').executeTakeFirstOrThrow());
+    // A supervisor finds the reply inadequate; the case goes to the city instead and is answered well there.
+    clock = local('2030-05-06T10:00');
+    for (const [user, action, body] of [
+      ['supervisor', 'reopen', { reason: '答复未说明调查情况，重新办理。' }],
+      ['dispatcher', 'transfer', { unitId: units.get('cityman'), reason: '属城管职责' }],
+      ['handler_city', 'accept', {}],
+      ['handler_city', 'reply', { text: GOOD, outcome: 'resolved' }],
+    ] as const) {
+      const r = await t.call(user, 'POST', `/api/v1/cases/${id}/${action}`, body);
+      expect(r.statusCode, `${action}: ${r.body}`).toBe(200);
+    }
+    type Item = Review['items'][number] & { replyId: string; isSuperseded: boolean };
+    const r = await review('supervisor', 'from=2030-05-01&to=2030-05-31');
+    expect([r.checked, r.flagged]).toEqual([2, 1]);
+    const [flagged] = r.items as Item[];
+    expect(flagged).toMatchObject({ title: '质检：重办前后', isSuperseded: true, unit: { id: units.get('hrss') } });
+    expect(flagged?.findings.map((f) => f.code)).toContain('reply.too_short');
+    expect(r.byUnit.find((u) => u.unit?.id === units.get('hrss'))).toMatchObject({ checked: 1, flagged: 1 });
+    expect(r.byUnit.find((u) => u.unit?.id === units.get('cityman'))).toMatchObject({ checked: 1, flagged: 0 });
+    // Filtered by unit: each reply counts for the unit that gave it, not the one that holds the case now.
+    expect((await review('supervisor', `from=2030-05-01&to=2030-05-31&unitId=${units.get('hrss')}`)).items.map((i) => i.title)).toEqual(['质检：重办前后']);
+    expect((await review('supervisor', `from=2030-05-01&to=2030-05-31&unitId=${units.get('cityman')}`)).checked).toBe(1);
+    // The good answer that followed is checked and not flagged.
+    const all = (await t.call('supervisor', 'GET', '/api/v1/replies/quality?from=2030-05-06&to=2030-05-06')).json() as { checked: number; items: Item[] };
+    expect(all).toMatchObject({ checked: 1, items: [] });
+  });
+
   it('is for supervisors and administrators, within their scope; bad periods are coded errors', async () => {
     for (const user of ['agent', 'handler', 'dispatcher']) expect((await t.call(user, 'GET', '/api/v1/replies/quality?from=2030-03-01&to=2030-03-31')).statusCode, user).toBe(403);
     expect((await t.call(null, 'GET', '/api/v1/replies/quality?from=2030-03-01&to=2030-03-31')).statusCode).toBe(401);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { reviewReplies, reviewRepliesPaced, type ReplyForReview } from './quality-review.js';
 
 const reply = (n: number, text: string, extra: Partial<ReplyForReview> = {}): ReplyForReview => ({
+  replyId: String(n),
   caseId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
   trackingNo: `T${n}`,
   title: `第${n}件`,
@@ -12,6 +13,7 @@ const reply = (n: number, text: string, extra: Partial<ReplyForReview> = {}): Re
   text,
   repliedAt: new Date(Date.UTC(2026, 10, n)),
   unitId: n % 2 === 0 ? 'even' : 'odd',
+  isSuperseded: false,
   ...extra,
 });
 

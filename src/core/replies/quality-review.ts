@@ -5,6 +5,8 @@ import { checkReply, FINDING_CODES, type FindingCode, type Severity } from './re
 // the fact: which replies of a period would it have flagged, for what, and in which unit (回复质量抽查).
 
 export type ReplyForReview = {
+  /** The reply's own id (its timeline event): a case reopened and answered again has one per answer. */
+  replyId: string;
   caseId: string;
   trackingNo: string;
   title: string;
@@ -14,7 +16,10 @@ export type ReplyForReview = {
   language: Language;
   text: string;
   repliedAt: Date;
+  /** The unit that replied, as it was then. */
   unitId: string | null;
+  /** A later reply to the same case followed this one (the case was reopened): kept, as the answer the requester was given. */
+  isSuperseded: boolean;
 };
 
 export type ReviewedReply = Omit<ReplyForReview, 'text'> & { findings: { code: FindingCode; severity: Severity }[] };
@@ -80,7 +85,7 @@ const addReply = (acc: Accumulator, reply: ReplyForReview, filter: { code?: Find
 
 const finish = (acc: Accumulator, checked: number): QualityReview => {
   const { byCode, byUnit, items, flagged } = acc;
-  items.sort((a, b) => b.repliedAt.getTime() - a.repliedAt.getTime() || a.trackingNo.localeCompare(b.trackingNo));
+  items.sort((a, b) => b.repliedAt.getTime() - a.repliedAt.getTime() || a.trackingNo.localeCompare(b.trackingNo) || a.replyId.localeCompare(b.replyId));
   return {
     checked,
     flagged,

@@ -13,6 +13,7 @@ import * as addCaseAssignmentsUnitIndex from './20261122180000_add_case_assignme
 import * as addCasesPublicationConsent from './20261122190000_add_cases_publication_consent.js';
 import * as addCasesRepliedAtIndex from './20261122192000_add_cases_replied_at_index.js';
 import * as allowConsentAttribute from './20261123010000_allow_consent_attribute.js';
+import * as addReplyEventsIndex from './20261123012000_add_reply_events_index.js';
 import { accessMigrations } from './access.migrations.js';
 import { attachmentsMigrations } from './attachments.migrations.js';
 import { callbacksMigrations } from './callbacks.migrations.js';
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '20261122190000_add_cases_publication_consent': addCasesPublicationConsent,
   '20261122192000_add_cases_replied_at_index': addCasesRepliedAtIndex,
   '20261123010000_allow_consent_attribute': allowConsentAttribute,
+  '20261123012000_add_reply_events_index': addReplyEventsIndex,
 };

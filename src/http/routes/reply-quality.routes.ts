@@ -28,7 +28,7 @@ export const registerReplyQualityRoutes = (app: FastifyInstance, deps: AppDeps):
       config: { access: 'case.supervise' },
       schema: {
         tags: ['replies'],
-        summary: 'Review the replies of a period with the reply quality check: counts by finding and unit, and the flagged replies',
+        summary: 'Review every reply of a period (a reopened case\'s earlier ones too) with the reply quality check: counts by finding and unit, and the flagged replies',
         querystring: z
           .object({
             from: isoDaySchema,
@@ -50,6 +50,8 @@ export const registerReplyQualityRoutes = (app: FastifyInstance, deps: AppDeps):
             byUnit: z.array(z.object({ unit: unitRef, checked: z.number().int(), flagged: z.number().int() })),
             items: z.array(
               z.object({
+                /** The reply's own id: a case reopened and answered again has one per answer. */
+                replyId: z.string(),
                 caseId: z.uuid(),
                 trackingNo: z.string(),
                 title: z.string(),
@@ -58,6 +60,8 @@ export const registerReplyQualityRoutes = (app: FastifyInstance, deps: AppDeps):
                 outcome: z.enum(REPLY_OUTCOMES).nullable(),
                 repliedAt: z.string(),
                 unit: unitRef,
+                /** A later reply to the same case followed this one (the case was reopened). */
+                isSuperseded: z.boolean(),
                 findings: z.array(z.object({ code: z.enum(FINDING_CODES), severity: z.enum(['warning', 'notice']) })),
               }),
             ),
@@ -92,8 +96,8 @@ export const registerReplyQualityRoutes = (app: FastifyInstance, deps: AppDeps):
         byCode: review.byCode.map((c) => ({ ...c, message: FINDING_MESSAGES[c.code][language] })),
         byUnit: review.byUnit.map((u) => ({ unit: unit(u.unitId), checked: u.checked, flagged: u.flagged })),
         items: review.items.slice(start, start + q.pageSize).map((i) => ({
-          caseId: i.caseId, trackingNo: i.trackingNo, title: i.title, kind: i.kind, channel: i.channel, outcome: i.outcome,
-          repliedAt: i.repliedAt.toISOString(), unit: unit(i.unitId), findings: i.findings,
+          replyId: i.replyId, caseId: i.caseId, trackingNo: i.trackingNo, title: i.title, kind: i.kind, channel: i.channel, outcome: i.outcome,
+          repliedAt: i.repliedAt.toISOString(), unit: unit(i.unitId), isSuperseded: i.isSuperseded, findings: i.findings,
         })),
         total: review.items.length,
         page: q.page,

@@ -17,6 +17,8 @@ export interface ReplyQualityReview {
   byCode: { code: string; message: string; count: number }[];
   byUnit: { unit: { id: string; name: string } | null; checked: number; flagged: number }[];
   items: {
+    /** The reply's own id: a case reopened and answered again has one per answer. */
+    replyId: string;
     caseId: string;
     trackingNo: string;
     title: string;
@@ -25,6 +27,7 @@ export interface ReplyQualityReview {
     outcome: string | null;
     repliedAt: string;
     unit: { id: string; name: string } | null;
+    isSuperseded: boolean;
     findings: { code: string; severity: 'warning' | 'notice' }[];
   }[];
   total: number;

@@ -119,7 +119,7 @@ export function ReplyQualityPage() {
           {review.items.length === 0 ? <p>{t('quality.none')}</p> : null}
           <ul className="opendata-list">
             {review.items.map((i) => (
-              <li key={i.caseId} className="opendata-item" data-testid="quality-item">
+              <li key={i.replyId} className="opendata-item" data-testid="quality-item">
                 <h3>
                   <a href={hrefFor(`/work/cases/${i.caseId}`)}>
                     <span lang="en" translate="no">
@@ -130,6 +130,12 @@ export function ReplyQualityPage() {
                 </h3>
                 <p className="opendata-meta">
                   {i.unit?.name ?? t('quality.noUnit')} · <time dateTime={i.repliedAt}>{formatDateTime(i.repliedAt)}</time>
+                  {i.isSuperseded ? (
+                    <>
+                      {' · '}
+                      <span data-testid="quality-superseded">{t('quality.superseded')}</span>
+                    </>
+                  ) : null}
                 </p>
                 <ul>
                   {i.findings.map((f) => (
