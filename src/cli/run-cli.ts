@@ -3,6 +3,7 @@ import { InputError } from './jsonl.js';
 import { runRouterCommand } from './router-command.js';
 import { runAuditCommand, runBackupCommand, runRestoreCommand } from './admin-commands.js';
 import { runKeysCommand } from './keys-command.js';
+import { runOpenDataCommand } from './open-data-command.js';
 import { runStatsCommand } from './stats-command.js';
 import { runWorkerCommand } from './worker-command.js';
 
@@ -16,6 +17,7 @@ Commands:
   restore  restore a backup into an empty database (bihuan restore --in FILE)
   keys     rotate the keys of personal data at rest (bihuan keys --help)
   worker   run the background work without the web server (bihuan worker --help)
+  open-data  refresh every case's public snapshot (bihuan open-data refresh)
 
 Options:
   -h, --help   show this help`;
@@ -50,6 +52,8 @@ export const runCli = async (argv: readonly string[], io: CliIo = processIo): Pr
         return toExit(await runKeysCommand(rest, io));
       case 'worker':
         return toExit(await runWorkerCommand(rest, io));
+      case 'open-data':
+        return toExit(await runOpenDataCommand(rest, io));
       case '-h':
       case '--help':
       case 'help':

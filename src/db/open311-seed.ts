@@ -27,8 +27,9 @@ const attr = (a: Partial<AttributeDefinition> & Pick<AttributeDefinition, 'code'
 });
 
 /**
- * The requester's consent to anonymised publication, asked of partner systems as the web form asks it
- * (the same words: web/src/i18n/modules/consent.ts). Offered on the public services, whose cases may be published.
+ * The requester's consent to anonymised publication, asked of partner systems as the web form asks it (the same
+ * words: web/src/i18n/modules/consent.ts). Every listed service ends with it: whether a case reaches the open-data
+ * portal is decided by the publication rules, not by the service being in the public Open311 feed.
  */
 const publicationConsentAttribute = (order: number): AttributeDefinition =>
   attr({
@@ -108,14 +109,13 @@ export const DEMO_OPEN311_SERVICES: Record<string, ServiceSeed> = {
         ],
       }),
       attr({ code: 'noise_time', datatype: 'datetime', order: 2, description: t('噪音发生时间', 'When the noise happens') }),
-      publicationConsentAttribute(3),
     ],
   },
-  sanitation: { kind: 'report', isPublic: true, keywords: ['垃圾', '卫生', 'rubbish', 'litter'], attributes: [publicationConsentAttribute(1)] },
-  road_traffic: { kind: 'report', isPublic: true, keywords: ['道路', '坑洼', 'road', 'pothole'], attributes: [publicationConsentAttribute(1)] },
-  heating_water: { kind: 'help', isPublic: true, keywords: ['供暖', '停水', 'heating', 'water'], attributes: [publicationConsentAttribute(1)] },
-  food_safety: { kind: 'report', isPublic: true, keywords: ['食品', 'food'], attributes: [publicationConsentAttribute(1)] },
-  consumer: { kind: 'complaint', isPublic: true, keywords: ['消费', 'consumer'], attributes: [publicationConsentAttribute(1)] },
+  sanitation: { kind: 'report', isPublic: true, keywords: ['垃圾', '卫生', 'rubbish', 'litter'] },
+  road_traffic: { kind: 'report', isPublic: true, keywords: ['道路', '坑洼', 'road', 'pothole'] },
+  heating_water: { kind: 'help', isPublic: true, keywords: ['供暖', '停水', 'heating', 'water'] },
+  food_safety: { kind: 'report', isPublic: true, keywords: ['食品', 'food'] },
+  consumer: { kind: 'complaint', isPublic: true, keywords: ['消费', 'consumer'] },
   policy_enquiry: { kind: 'enquiry', isPublic: false },
   health_care: { kind: 'help', isPublic: false },
   schooling: { kind: 'enquiry', isPublic: false },
@@ -145,7 +145,9 @@ export const seedOpen311Demo = async (db: DbOrTrx, at: Date = new Date()): Promi
       },
       at,
     );
-    await replaceAttributeDefinitions(db, category.id, seed.attributes ?? [], at);
+    const own = seed.attributes ?? [];
+    const consent = (seed.isListed ?? true) ? [publicationConsentAttribute(Math.max(0, ...own.map((a) => a.order)) + 1)] : [];
+    await replaceAttributeDefinitions(db, category.id, [...own, ...consent], at);
   }
   return categories.length;
 };

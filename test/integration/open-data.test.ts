@@ -3,6 +3,7 @@ import { refreshAllOpenData } from '../../src/db/open-data.repository.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { fieldCryptoFor } from '../../src/db/data-keys.js';
 import { openIdentity } from '../../src/db/requester-crypto.js';
+import { runCli } from '../../src/cli/run-cli.js';
 
 /**
  * The open-data portal: what the public may see of cases, and only that. Cases full of personal data come
@@ -271,6 +272,27 @@ describe('exports', () => {
     expect(csv.body).toContain('"\'+1 建议增加路灯"');
     const stats = await t.call(null, 'GET', '/api/v1/public/open-data/stats.csv?lang=bo');
     expect(stats.body.startsWith('\uFEFF"ཆུས་རྫོང་།"')).toBe(true);
+  });
+});
+
+describe('bihuan open-data refresh', () => {
+  it('queues the refresh of every case once, and the background brings a lost snapshot back', async () => {
+    await t.runBackground();
+    const reportId = await publicIdOf('report');
+    expect(reportId).toBeDefined();
+    // A snapshot lost or gone stale outside the application (a restore, a bug fixed in a new version).
+    await t.database.db.deleteFrom('open_data_cases').where('case_id', '=', caseIds['report'] as string).execute();
+    const out: string[] = [];
+    const io = { stdout: (line: string) => out.push(line), stderr: (line: string) => out.push(`! ${line}`), writeStdout: () => {} };
+    expect(await runCli(['open-data', 'refresh', '--database-url', t.database.url], io)).toBe(0);
+    expect(await runCli(['open-data', 'refresh', '--database-url', t.database.url], io)).toBe(0);
+    expect(out[1]).toMatch(/already waiting/);
+    const waiting = await t.database.db.selectFrom('jobs').select('id').where('kind', '=', 'open_data.refresh_all').where('done_at', 'is', null).execute();
+    expect(waiting).toHaveLength(1);
+    expect(await runCli(['open-data', 'refresh', 'everything', '--database-url', t.database.url], io)).toBe(2);
+    await t.runBackground();
+    expect(await publicIdOf('report')).toBeDefined();
+    expect((await list()).items.length).toBeGreaterThan(0);
   });
 });
 

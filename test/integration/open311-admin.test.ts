@@ -148,7 +148,7 @@ describe('services', () => {
     const res = await call('admin', 'GET', '/admin/open311/services');
     expect(res.statusCode, res.body).toBe(200);
     const items = (res.json() as { items: { code: string; settings: { isPublic: boolean }; attributeCount: number }[] }).items;
-    expect(items.find((s) => s.code === 'wage_arrears')).toMatchObject({ settings: { isPublic: false }, attributeCount: 8 });
+    expect(items.find((s) => s.code === 'wage_arrears')).toMatchObject({ settings: { isPublic: false }, attributeCount: 9 });
   });
 
   it('sets a service and its attribute definitions; the definition and the POST follow', async () => {

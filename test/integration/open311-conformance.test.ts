@@ -278,7 +278,8 @@ describe('GET services', () => {
       service_code: 'wage_arrears', service_name: '拖欠工资', description: '用人单位拖欠或克扣劳动者工资。', metadata: true, type: 'realtime',
       keywords: '欠薪, 工资, wages, unpaid', group: '劳动保障',
     });
-    expect(body.find((s) => s['service_code'] === 'labour_dispute')).toMatchObject({ metadata: false, description: null, keywords: null });
+    // Every listed service asks for consent to publication, so each has a definition to fetch.
+    expect(body.find((s) => s['service_code'] === 'labour_dispute')).toMatchObject({ metadata: true, description: null, keywords: null });
   });
 
   it('names follow ?lang= or Accept-Language', async () => {
@@ -326,6 +327,7 @@ describe('GET services/{service_code}', () => {
       ['last_paid', 'datetime', false, true, 6],
       ['work_details', 'text', false, true, 7],
       ['evidence_notice', 'string', false, false, 8],
+      ['publication_consent', 'singlevaluelist', false, true, 9],
     ]);
     expect(body.attributes[0]).toEqual({
       variable: true, code: 'employer_name', datatype: 'string', required: true, datatype_description: null, order: 1, description: '用人单位（雇主）名称', values: [],
@@ -340,7 +342,7 @@ describe('GET services/{service_code}', () => {
     const doc = okXml(await get('services/wage_arrears.xml?lang=en'), 'service_definition');
     expect(namesOf(doc)).toEqual(['service_code', 'attributes']);
     const attributes = kids(kid(doc, 'attributes'), 'attribute');
-    expect(attributes).toHaveLength(8);
+    expect(attributes).toHaveLength(9);
     const sector = attributes[3] as XmlElement;
     expect(namesOf(sector)).toEqual(['variable', 'code', 'datatype', 'required', 'datatype_description', 'order', 'description', 'values']);
     expect(kids(kid(sector, 'values'), 'value').map((v) => [textOf(v, 'key'), textOf(v, 'name')])[0]).toEqual(['construction', 'Construction']);
@@ -352,8 +354,9 @@ describe('GET services/{service_code}', () => {
     }
   });
 
-  it('a service without attributes has an empty list', async () => {
-    expect(okJson<unknown>(await get('services/labour_dispute.json'))).toEqual({ service_code: 'labour_dispute', attributes: [] });
+  it('a service with no attributes of its own asks only for consent to publication', async () => {
+    const body = okJson<{ service_code: string; attributes: { code: string; order: number }[] }>(await get('services/labour_dispute.json'));
+    expect(body.attributes.map((a) => [a.code, a.order])).toEqual([['publication_consent', 1]]);
   });
 
   it.each(FORMATS)('404 for an unknown or unlisted service_code (%s)', async (format) => {

@@ -453,17 +453,31 @@ describe('periodic reports', () => {
     await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
     const summarySheet = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
     expect(String(summarySheet.getRow(1).getCell(1).value)).toContain('quarterly statistical report');
-    const figuresOf = new Map<unknown, unknown>();
-    summarySheet.eachRow((row) => figuresOf.set(row.getCell(1).value, row.getCell(2).value));
-    // Compared with the calendar quarter before, not with as many days back.
-    expect(figuresOf.get('Previous period')).toBe(`${addMonths(QUARTER_START, -3)} – ${addDays(QUARTER_START, -1)}`);
     const trend = wb.getWorksheet('Trend') as ExcelJS.Worksheet;
     expect(trend.getSheetValues().slice(2)).toHaveLength(3);
     const stats = (await t.call('handler', 'GET', `/api/v1/stats/summary?from=${QUARTER_START}&to=${quarterEnd}`)).json() as { counts: Record<string, number> };
     const figures = new Map<unknown, unknown>();
     summarySheet.eachRow((row) => figures.set(row.getCell(1).value, row.getCell(2).value));
+    expect(figures.get('Previous period')).toBe(`${addMonths(QUARTER_START, -3)} – ${addDays(QUARTER_START, -1)}`);
     expect(stats.counts.registered).toBeGreaterThan(0);
     expect(figures.get('Cases registered')).toBe(stats.counts.registered);
+  });
+
+  it('a second quarter is compared with the first, day for day, not with as many days back', async () => {
+    // Q2 has 91 days, Q1 90 (91 in a leap year): "as many days back" would start on 31 December (or 1 January of a
+    // leap year), so last year's and the year before's second quarters between them tell the two rules apart.
+    for (const year of [Number(YEAR) - 1, Number(YEAR) - 2]) {
+      const queued = await queue('handler', { kind: 'quarterly', from: `${year}-04-01`, format: 'xlsx', lang: 'en' });
+      await t.runBackground();
+      const done = await view('handler', queued.id);
+      const file = await t.call('handler', 'GET', done.downloadUrl as string);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+      const figures = new Map<unknown, unknown>();
+      (wb.getWorksheet('Summary') as ExcelJS.Worksheet).eachRow((row) => figures.set(row.getCell(1).value, row.getCell(2).value));
+      expect(figures.get('Period')).toBe(`${year}-04-01 – ${year}-06-30`);
+      expect(figures.get('Previous period')).toBe(`${year}-01-01 – ${year}-03-31`);
+    }
   });
 
   it('a quarterly PDF in Chinese says it is a quarterly report', async () => {

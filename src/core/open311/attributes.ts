@@ -85,10 +85,15 @@ export const checkAttributes = (definitions: readonly AttributeDefinition[], pos
           break;
         }
         values[def.code] = isList ? chosen : single;
-        // The definition's keys were checked when it was saved; a key outside the answers is still never taken as one.
-        if (def.mapsTo === 'publication_consent' && !isList) publicationConsent = CONSENT_ATTRIBUTE_KEYS.find((k) => k === single) ?? null;
         break;
       }
+    }
+    if (def.mapsTo === 'publication_consent' && values[def.code] !== undefined) {
+      // The admin route saves only a list of exactly these keys; a definition written around it (SQL, a later
+      // change) must still never turn an answer such as "no" into "not asked". And a refusal is never overruled.
+      const answer = CONSENT_ATTRIBUTE_KEYS.find((k) => k === values[def.code]);
+      if (!answer) invalid(def.code, `must be one of the consent answers ${CONSENT_ATTRIBUTE_KEYS.join(', ')}`);
+      else if (publicationConsent !== 'refused') publicationConsent = answer;
     }
   }
   return { values, amountClaimedFen, publicationConsent, issues };

@@ -101,6 +101,30 @@ describe('attributes', () => {
   });
 });
 
+describe('the consent attribute', () => {
+  const answers = [{ key: 'granted', name: { 'zh-Hans': '同意' } }, { key: 'refused', name: { 'zh-Hans': '不同意' } }];
+  const consent = (over: Partial<AttributeDefinition> = {}) => def({ code: 'consent', datatype: 'singlevaluelist', values: answers, mapsTo: 'publication_consent', ...over });
+
+  it('carries granted or refused onto the case; no answer is "not asked"', () => {
+    expect(checkAttributes([consent()], new Map([['consent', ['refused']]])).publicationConsent).toBe('refused');
+    expect(checkAttributes([consent()], new Map([['consent', ['granted']]])).publicationConsent).toBe('granted');
+    expect(checkAttributes([consent()], new Map()).publicationConsent).toBeNull();
+  });
+
+  it('fails closed on a definition saved around the admin route: an answer that is not a consent key is refused, not dropped', () => {
+    const yesNo = consent({ values: [{ key: 'yes', name: { 'zh-Hans': '是' } }, { key: 'no', name: { 'zh-Hans': '否' } }] });
+    const checked = checkAttributes([yesNo], new Map([['consent', ['no']]]));
+    expect(checked.issues).toEqual([{ reason: 'attribute_invalid', description: 'attribute[consent] must be one of the consent answers granted, refused' }]);
+    expect(checked.publicationConsent).toBeNull();
+  });
+
+  it('a refusal in one consent attribute is never overruled by another', () => {
+    const second = consent({ code: 'consent2', order: 2 });
+    expect(checkAttributes([consent(), second], new Map([['consent', ['refused']], ['consent2', ['granted']]])).publicationConsent).toBe('refused');
+    expect(checkAttributes([consent(), second], new Map([['consent', ['granted']], ['consent2', ['refused']]])).publicationConsent).toBe('refused');
+  });
+});
+
 describe('scrubbing free text', () => {
   it('takes out the requester\'s own name, phone, e-mail and ID, however written', () => {
     const text = '我是欧珠拉姆，欧珠 拉姆也行；电话 139-0891-2345 或 +86 13908912345；身份证 54010219880715662X；邮件 Lhamo@Example.cn。';

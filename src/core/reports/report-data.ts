@@ -75,7 +75,7 @@ export const gatherReportData = async (
     getSeries(deps, actor, { ...scopeInput, period: seriesPeriodOf(input.from, input.to) }),
     getRanking(deps, actor, { ...scopeInput, rate: 'score', level: 'children', minCases: 1 }),
     getBreakdown(deps, actor, { ...scopeInput, by: 'category' }),
-    getHotspots(deps, actor, { unit: input.unitId, withSubUnits: true, from: input.from, to: input.to, by: 'place', minCases: 2, limit: TOP_HOTSPOTS }),
+    getHotspots(deps, actor, { unit: input.unitId, withSubUnits: true, from: input.from, to: input.to, by: 'place', minCases: 2, limit: TOP_HOTSPOTS, previousFrom: previous.from }),
     getBacklog(deps, actor, { unit: input.unitId, withSubUnits: true, page: 1, pageSize: OLDEST_BACKLOG }),
   ]);
   const { scope } = summary;

@@ -4,8 +4,9 @@ import { isoDaySchema } from '../shared/iso-day.js';
 import { REPORT_FORMATS, REPORT_KINDS, REPORT_STATUSES } from './reports.types.js';
 
 /**
- * A report request. `monthly`: `from` is the first day of the month (`to` may be left out: the month's last
- * day). `custom`: both ends, China dates, both included. `lang` defaults to the reader's language.
+ * A report request. `monthly`, `quarterly`, `yearly`: `from` is the first day of the calendar month, quarter or
+ * year (`to` may be left out: its last day; checked by requestReport). `custom`: both ends, China dates, both
+ * included. `lang` defaults to the reader's language.
  */
 export const createReportBodySchema = z
   .object({

@@ -13,6 +13,11 @@ export type HotspotsInput = {
   by: 'place' | 'district';
   minCases: number;
   limit: number;
+  /**
+   * The first day of the window compared with, which ends the day before `from`: a report compares a month with
+   * the calendar month before. Default: a window as long as the period, just before it.
+   */
+  previousFrom?: string;
 };
 
 export type Trend = 'new' | 'rising' | 'steady' | 'falling';
@@ -63,7 +68,7 @@ export const getHotspots = async (
 ): Promise<{ scope: StatsScope; previous: { from: string; to: string }; items: Hotspot[] }> => {
   const to = input.to ?? chinaDayOf(deps.now());
   const scope = await resolveScope(deps, actor, { ...input, to, from: input.from ?? addDays(to, -29) });
-  const previous = previousWindow(scope.from, scope.to);
+  const previous = input.previousFrom ? { from: input.previousFrom, to: addDays(scope.from, -1) } : previousWindow(scope.from, scope.to);
   const rows = await deps.store.hotspots({
     unitIds: scopeUnitIds(scope),
     categoryIds: scope.categoryIds,

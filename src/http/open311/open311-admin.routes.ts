@@ -121,7 +121,8 @@ const serviceSchema = z
       .default([])
       .refine((list) => new Set(list.map((a) => a.code)).size === list.length, { message: 'attribute codes must be unique' })
       .refine((list) => new Set(list.map((a) => a.order)).size === list.length, { message: 'attribute orders must be unique' })
-      .refine((list) => ATTRIBUTE_TARGETS.every((target) => list.filter((a) => a.mapsTo === target).length <= 1), { message: 'at most one attribute per case field (mapsTo)' }),
+      // Two consent questions could be answered both ways; which one would the case keep?
+      .refine((list) => list.filter((a) => a.mapsTo === 'publication_consent').length <= 1, { message: 'at most one publication_consent attribute per service' }),
   })
   .strict();
 
