@@ -19,7 +19,10 @@ export const listRepliesForReview = async (
   filter: { from: Date; to: Date; unitId: string | null },
   cap: number,
 ): Promise<{ replies: ReplyForReview[]; isCapped: boolean }> => {
-  const replyUnit = sql<string | null>`coalesce((e.data -> 'unit' ->> 'id')::uuid, cases.lead_unit_id)`;
+  // The unit that replied: stamped on a unit's reply; a reply at intake was given by the intake unit. A stamp that
+  // is not a uuid (written by hand, say) is ignored rather than allowed to fail the whole review.
+  const stampedUnit = sql`CASE WHEN e.data -> 'unit' ->> 'id' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' THEN (e.data -> 'unit' ->> 'id')::uuid END`;
+  const replyUnit = sql<string | null>`CASE WHEN e.code = 'case.resolved_on_intake' THEN cases.intake_unit_id ELSE coalesce(${stampedUnit}, cases.lead_unit_id) END`;
   let q = db
     .selectFrom('work_item_events as e')
     .innerJoin('cases', 'cases.id', 'e.item_id')
@@ -35,6 +38,8 @@ export const listRepliesForReview = async (
     .where('e.code', 'in', REPLY_CODES)
     .where('e.at', '>=', filter.from)
     .where('e.at', '<', filter.to)
+    // Nothing to check without a text (an event written by hand, or by a future version without one): not an empty reply.
+    .where(sql<SqlBool>`jsonb_typeof(e.data -> 'text') = 'string'`)
     .where((eb) => caseScope(eb, actor));
   if (filter.unitId) {
     q = q.where(sql<SqlBool>`${replyUnit} = ANY(ARRAY(SELECT u.id FROM units u WHERE u.path <@ (SELECT p.path FROM units p WHERE p.id = ${filter.unitId})))`);

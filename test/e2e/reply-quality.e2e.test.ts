@@ -22,9 +22,19 @@ afterAll(async () => {
 
 describe.runIf(hasBrowser)('reply quality review', () => {
   it('shows what the API counts, and leads to the flagged case', async () => {
-    // One reply the check must flag, among the demo's.
-    const created = await server.database.db.selectFrom('cases').select(['id']).where('status', '=', 'replied').limit(1).executeTakeFirstOrThrow();
-    await server.database.db.updateTable('cases').set({ reply_text: '留言已收悉。', replied_at: new Date() }).where('id', '=', created.id).execute();
+    // One reply the check must flag, among the demo's, given through the API as a handler would.
+    const tokenOf = async (username: string): Promise<string> =>
+      (await server.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password: TEST_PASSWORD } })).json<{ token: string }>().token;
+    const call = async (username: string, url: string, payload: Record<string, unknown>) => {
+      const res = await server.app.inject({ method: 'POST', url, headers: { authorization: `Bearer ${await tokenOf(username)}` }, payload });
+      expect(res.statusCode, res.body).toBeLessThan(300);
+      return res.json<{ id: string }>();
+    };
+    const units = (await server.app.inject({ method: 'GET', url: '/api/v1/units' })).json<{ items: { id: string; code: string }[] }>().items;
+    const created = await call('agent', '/api/v1/cases', { channel: 'phone', kind: 'complaint', title: '质检：只回复收悉', description: '反映问题' });
+    await call('dispatcher', `/api/v1/cases/${created.id}/dispatch`, { unitId: units.find((u) => u.code === 'hrss')?.id });
+    await call('handler', `/api/v1/cases/${created.id}/accept`, {});
+    await call('handler', `/api/v1/cases/${created.id}/reply`, { text: '留言已收悉。', outcome: 'resolved' });
 
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();

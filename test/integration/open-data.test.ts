@@ -290,6 +290,10 @@ describe('bihuan open-data refresh', () => {
     const waiting = await t.database.db.selectFrom('jobs').select('id').where('kind', '=', 'open_data.refresh_all').where('done_at', 'is', null).execute();
     expect(waiting).toHaveLength(1);
     expect(await runCli(['open-data', 'refresh', 'everything', '--database-url', t.database.url], io)).toBe(2);
+    // A database without the schema (here: a search path that finds none of its tables) is told so, not a stack trace.
+    const elsewhere = `${t.database.url}${t.database.url.includes('?') ? '&' : '?'}options=${encodeURIComponent('-c search_path=nowhere')}`;
+    expect(await runCli(['open-data', 'refresh', '--database-url', elsewhere], io)).toBe(2);
+    expect(out.at(-1)).toMatch(/no Bihuan schema yet/);
     await t.runBackground();
     expect(await publicIdOf('report')).toBeDefined();
     expect((await list()).items.length).toBeGreaterThan(0);

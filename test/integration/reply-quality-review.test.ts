@@ -118,6 +118,41 @@ describe('reviewing the replies of a period', () => {
     expect(all).toMatchObject({ checked: 1, items: [] });
   });
 
+  it('a reply at intake counts for the intake unit; a hand-written reply event with a bad stamp or no text breaks nothing', async () => {
+    clock = local('2030-06-05T10:00');
+    const res = await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'enquiry', title: '质检：当场答复', description: '咨询政策' });
+    const { id } = res.json() as { id: string };
+    expect((await t.call('agent', 'POST', `/api/v1/cases/${id}/resolve-on-intake`, { text: '留言已收悉。' })).statusCode).toBe(200);
+    clock = local('2030-06-06T10:00');
+    for (const [user, action, body] of [
+      ['supervisor', 'reopen', { reason: '当场答复不充分，转办。' }],
+      ['dispatcher', 'dispatch', { unitId: units.get('cityman') }],
+      ['handler_city', 'accept', {}],
+      ['handler_city', 'reply', { text: GOOD, outcome: 'resolved' }],
+    ] as const) {
+      const r = await t.call(user, 'POST', `/api/v1/cases/${id}/${action}`, body);
+      expect(r.statusCode, `${action}: ${r.body}`).toBe(200);
+    }
+    const intakeUnit = (await t.database.db.selectFrom('cases').select('intake_unit_id').where('id', '=', id).executeTakeFirstOrThrow()).intake_unit_id;
+    expect(intakeUnit).not.toBe(units.get('cityman'));
+    const r = await review('supervisor', 'from=2030-06-01&to=2030-06-30');
+    expect([r.checked, r.flagged]).toEqual([2, 1]);
+    expect(r.items[0]?.unit?.id).toBe(intakeUnit);
+    expect(r.byUnit.find((u) => u.unit?.id === units.get('cityman'))).toMatchObject({ checked: 1, flagged: 0 });
+    // Events written around the application: a stamp that is no unit id, and a "reply" without text.
+    const seq = async () => Number((await t.database.db.selectFrom('work_item_events').select((eb) => eb.fn.max('seq').as('m')).where('item_id', '=', id).executeTakeFirstOrThrow()).m) + 1;
+    const at = new Date(local('2030-06-07T10:00'));
+    for (const data of [{ text: '留言已收悉。', unit: { id: 'not-a-unit' } }, { unit: { id: units.get('hrss') } }]) {
+      await t.database.db.insertInto('work_item_events').values({
+        item_kind: 'case', item_id: id, seq: await seq(), at, actor_kind: 'system', actor_id: null, code: 'case.replied', from_status: 'replied', to_status: 'replied', is_internal: false, data: JSON.stringify(data),
+      }).execute();
+    }
+    const after = await review('supervisor', 'from=2030-06-01&to=2030-06-30');
+    expect([after.checked, after.flagged]).toEqual([3, 2]);
+    expect(after.items[0]?.unit?.id).toBe(units.get('cityman'));
+    expect((await review('supervisor', `from=2030-06-01&to=2030-06-30&unitId=${units.get('cityman')}`)).checked).toBe(2);
+  });
+
   it('is for supervisors and administrators, within their scope; bad periods are coded errors', async () => {
     for (const user of ['agent', 'handler', 'dispatcher']) expect((await t.call(user, 'GET', '/api/v1/replies/quality?from=2030-03-01&to=2030-03-31')).statusCode, user).toBe(403);
     expect((await t.call(null, 'GET', '/api/v1/replies/quality?from=2030-03-01&to=2030-03-31')).statusCode).toBe(401);

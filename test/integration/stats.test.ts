@@ -360,6 +360,9 @@ describe('the monthly report as Excel', () => {
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { code: 'validation.failed', details: { issues: [{ path: 'querystring.period' }] } } });
     expect((await t.call('handler', 'GET', `/api/v1/stats/report.xlsx?period=2025&unit=${units.get('union')}`)).statusCode).toBe(404);
+    const future = await t.call('supervisor', 'GET', `/api/v1/stats/report.xlsx?period=${Number(DAY.slice(0, 4)) + 1}`);
+    expect(future.statusCode).toBe(400);
+    expect(future.json()).toMatchObject({ error: { code: 'validation.failed', message: 'the period has not started yet' } });
   });
 });
 

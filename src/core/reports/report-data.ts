@@ -3,7 +3,7 @@ import type { LocalizedText } from '../directory/directory.types.js';
 import { getBacklog } from '../stats/backlog.js';
 import { getHotspots } from '../stats/hotspots.js';
 import { AppError } from '../shared/app-error.js';
-import { addDays, addMonths, chinaDayStart, daysBetween, parseReportPeriod, previousWindow } from '../stats/periods.js';
+import { addDays, addMonths, chinaDayOf, chinaDayStart, daysBetween, parseReportPeriod, previousWindow } from '../stats/periods.js';
 import type { StatsDeps } from '../stats/stats.ports.js';
 import { getBreakdown, getRanking, getSeries, getSummary, scopeUnitIds, type Figures } from '../stats/stats-queries.js';
 import type { Period } from '../stats/stats.types.js';
@@ -190,6 +190,10 @@ export const gatherCalendarReport = async (
     throw new AppError('validation.failed', 'period must be YYYY-MM, YYYY-Qn or YYYY', {
       issues: [{ path: 'querystring.period', message: 'expected YYYY-MM, YYYY-Qn or YYYY' }],
     });
+  }
+  // As for a queued report: a period that has not started has nothing to show.
+  if (period.from > chinaDayOf(deps.now())) {
+    throw new AppError('validation.failed', 'the period has not started yet', { issues: [{ path: 'querystring.period', message: 'the period has not started yet' }] });
   }
   const kind = KIND_OF_PERIOD[period.period];
   const data = await gatherReportData(deps, actor, { unitId: input.unit ?? actor.unitId, from: period.from, to: period.to, kind }, sources);

@@ -121,8 +121,8 @@ const serviceSchema = z
       .default([])
       .refine((list) => new Set(list.map((a) => a.code)).size === list.length, { message: 'attribute codes must be unique' })
       .refine((list) => new Set(list.map((a) => a.order)).size === list.length, { message: 'attribute orders must be unique' })
-      // Two consent questions could be answered both ways; which one would the case keep?
-      .refine((list) => list.filter((a) => a.mapsTo === 'publication_consent').length <= 1, { message: 'at most one publication_consent attribute per service' }),
+      // Two attributes feeding one case field could be answered two ways; the case can keep only one answer.
+      .refine((list) => ATTRIBUTE_TARGETS.every((target) => list.filter((a) => a.mapsTo === target).length <= 1), { message: 'at most one attribute per case field (mapsTo) per service' }),
   })
   .strict();
 
