@@ -281,6 +281,13 @@ describe('periodic reports', () => {
     expect(res.statusCode, res.body).toBe(202);
     return res.json() as ReportView;
   };
+  /** The finished report's file, parsed as a workbook. */
+  const workbookOf = async (user: string, done: ReportView): Promise<ExcelJS.Workbook> => {
+    const file = await t.call(user, 'GET', done.downloadUrl as string);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+    return wb;
+  };
   const view = async (user: string, id: string): Promise<ReportView> => {
     const res = await t.call(user, 'GET', `/api/v1/reports/${id}`);
     expect(res.statusCode, res.body).toBe(200);
@@ -383,9 +390,7 @@ describe('periodic reports', () => {
     const done = await view('handler', queued.id);
     expect(done).toMatchObject({ status: 'done', error: null });
     expect(done.fileName).toBe(`bihuan-report-hrss-${YEAR}.xlsx`);
-    const file = await t.call('handler', 'GET', done.downloadUrl as string);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+    const wb = await workbookOf('handler', done);
     const summarySheet = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
     expect(String(summarySheet.getRow(1).getCell(1).value)).toContain('yearly statistical report');
     const trend = wb.getWorksheet('Trend') as ExcelJS.Worksheet;
@@ -448,9 +453,7 @@ describe('periodic reports', () => {
     const done = await view('handler', queued.id);
     const quarter = Math.floor((Number(QUARTER_START.slice(5, 7)) - 1) / 3) + 1;
     expect(done).toMatchObject({ status: 'done', error: null, fileName: `bihuan-report-hrss-${YEAR}-Q${quarter}.xlsx` });
-    const file = await t.call('handler', 'GET', done.downloadUrl as string);
-    const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+    const wb = await workbookOf('handler', done);
     const summarySheet = wb.getWorksheet('Summary') as ExcelJS.Worksheet;
     expect(String(summarySheet.getRow(1).getCell(1).value)).toContain('quarterly statistical report');
     const trend = wb.getWorksheet('Trend') as ExcelJS.Worksheet;
@@ -470,9 +473,7 @@ describe('periodic reports', () => {
       const queued = await queue('handler', { kind: 'quarterly', from: `${year}-04-01`, format: 'xlsx', lang: 'en' });
       await t.runBackground();
       const done = await view('handler', queued.id);
-      const file = await t.call('handler', 'GET', done.downloadUrl as string);
-      const wb = new ExcelJS.Workbook();
-      await wb.xlsx.load(file.rawPayload as unknown as ArrayBuffer);
+      const wb = await workbookOf('handler', done);
       const figures = new Map<unknown, unknown>();
       (wb.getWorksheet('Summary') as ExcelJS.Worksheet).eachRow((row) => figures.set(row.getCell(1).value, row.getCell(2).value));
       expect(figures.get('Period')).toBe(`${year}-04-01 – ${year}-06-30`);
