@@ -1,9 +1,8 @@
 import { PNG } from 'pngjs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/browser.js';
+import { launchChromium, signInOnPage } from '../helpers/browser.js';
 import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
-import { TEST_PASSWORD } from '../helpers/test-database.js';
 
 let server: LiveServer;
 let browser: Browser;
@@ -21,11 +20,7 @@ describe('staff attachments panel', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
     const errors: string[] = [];
-    await page.goto(`${server.url}/#/login`);
-    await page.getByTestId('login-username').fill('agent');
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue-table').waitFor();
+    await signInOnPage(page, server.url, 'agent');
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
     const c = await server.database.db.selectFrom('cases').select('id').orderBy('created_at', 'desc').limit(1).executeTakeFirstOrThrow();
     await page.goto(`${server.url}/#/work/cases/${c.id}`);

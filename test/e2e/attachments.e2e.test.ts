@@ -1,29 +1,12 @@
 import jpeg from 'jpeg-js';
-import type { Browser, FileChooser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
+import type { FileChooser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { hasBrowser, useE2e } from '../helpers/e2e.js';
 
 /**
  * A requester attaches a photo on the public form with the keyboard only: the photo arrives, re-encoded (its EXIF
  * block gone), and a web page renamed .jpg is refused with a message in the reader's language.
  */
-const hasBrowser = isChromiumAvailable();
-if (!hasBrowser && process.env.CI) throw new Error('CI must run the browser tests: /usr/bin/chromium is missing');
-
-let server: LiveServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasBrowser) return;
-  server = await startLiveServer();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
 
 const photoWithExif = (): Buffer => {
   const data = Buffer.alloc(40 * 30 * 4, 180);
@@ -33,11 +16,13 @@ const photoWithExif = (): Buffer => {
   return Buffer.concat([plain.subarray(0, 2), head, exif, plain.subarray(2)]);
 };
 
+const e2e = useE2e();
+
 describe.skipIf(!hasBrowser)('attachments in the browser', () => {
   it('the public form takes a photo chosen with the keyboard and refuses a disguised web page', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+    const context = await e2e.browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/#/submit`);
+    await page.goto(`${e2e.server.url}/#/submit`);
     await page.getByTestId('lang-en').click();
     await page.getByTestId('submit-kind-complaint').click();
     await page.getByTestId('submit-title').fill('Broken street light');
@@ -74,7 +59,7 @@ describe.skipIf(!hasBrowser)('attachments in the browser', () => {
     expect(summary).toBe('1 of 2 files uploaded.');
     expect(await page.getByTestId('submit-success').textContent()).toContain('evil.jpg: This kind of file is not accepted.');
 
-    const rows = await server.database.db.selectFrom('case_attachments').select(['file_name', 'uploader_kind', 'content', 'is_reencoded']).execute();
+    const rows = await e2e.server.database.db.selectFrom('case_attachments').select(['file_name', 'uploader_kind', 'content', 'is_reencoded']).execute();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ file_name: 'street.jpg', uploader_kind: 'requester', is_reencoded: true });
     expect(rows[0]?.content?.includes(Buffer.from('Exif'))).toBe(false);

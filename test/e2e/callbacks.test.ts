@@ -1,50 +1,13 @@
-import { mkdir } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackground, type Background } from '../../src/jobs/background.js';
-import { backgroundWorkers, eventConsumers } from '../../src/jobs/consumers.js';
-import { jobHandlers } from '../../src/jobs/handlers.js';
-import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
-import { TEST_PASSWORD } from '../helpers/test-database.js';
+import { describe, expect, it } from 'vitest';
+import { hasBrowser, SHOTS as shots, useE2e } from '../helpers/e2e.js';
+import { signInOnPage } from '../helpers/browser.js';
 
 /**
  * The agent's callback page in the browser: the queue, one task with the script in the requester's language
  * (Tibetan), the phone revealed through the audited endpoint, and a reached call recorded on the case.
  */
-const hasBrowser = isChromiumAvailable();
-if (!hasBrowser && process.env.CI) throw new Error('CI must run the browser tests: /usr/bin/chromium is missing');
-const shots = 'test-results';
-
-let server: LiveServer;
-let browser: Browser;
-let background: Background;
-
-const api = async (token: string | null, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-};
-const login = async (username: string): Promise<string> => (await api(null, 'POST', '/auth/login', { username, password: TEST_PASSWORD })).token as string;
-
-beforeAll(async () => {
-  if (!hasBrowser) return;
-  server = await startLiveServer();
-  background = await startBackground(server.database.db, { handlers: jobHandlers, consumers: eventConsumers, workers: backgroundWorkers, isLooping: false, log: () => {} });
-  browser = await launchChromium();
-  await mkdir(shots, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await background?.stop();
-  await server?.close();
-});
+const e2e = useE2e({ isBackgroundRun: true });
+const { api, login } = e2e;
 
 describe.skipIf(!hasBrowser)('the callback page', () => {
   it('shows the queue, the Tibetan script, reveals the phone and records a reached call on the case', async () => {
@@ -59,16 +22,12 @@ describe.skipIf(!hasBrowser)('the callback page', () => {
     await api(dispatcher, 'POST', `/cases/${caseId}/dispatch`, { unitId: hrssId });
     await api(handler, 'POST', `/cases/${caseId}/accept`, {});
     await api(handler, 'POST', `/cases/${caseId}/reply`, { text: '经核实，已安排电工于次日修复线路。', outcome: 'resolved' });
-    for (let n = await background.runOnce(); n > 0; n = await background.runOnce());
+    await e2e.runBackground();
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/#/login`);
-    await page.getByTestId('login-username').fill('agent');
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue-table').waitFor();
-    await page.goto(`${server.url}/#/work/callbacks`);
+    await signInOnPage(page, e2e.server.url, 'agent');
+    await page.goto(`${e2e.server.url}/#/work/callbacks`);
     const item = page.getByTestId('callbacks-item').filter({ hasText: 'ཡོངས་ཁྱབ་གློག་སྐུད་ཆག་འདུག' });
     await item.waitFor().catch(async (e: unknown) => {
       await page.screenshot({ path: `${shots}/callbacks-queue-failed.png`, fullPage: true });
@@ -96,21 +55,17 @@ describe.skipIf(!hasBrowser)('the callback page', () => {
     await page.getByTestId('callback-save-result').click();
     await expect.poll(() => page.getByTestId('callback-status').textContent()).toContain('已回访');
 
-    const row = await server.database.db.selectFrom('cases').select(['status', 'callback_resolved', 'callback_satisfaction']).where('id', '=', caseId).executeTakeFirstOrThrow();
+    const row = await e2e.server.database.db.selectFrom('cases').select(['status', 'callback_resolved', 'callback_satisfaction']).where('id', '=', caseId).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'callback_done', callback_resolved: 'yes', callback_satisfaction: 'satisfied' });
-    const audit = await server.database.db.selectFrom('audit_log').select('action').where('subject_id', '=', caseId).execute();
+    const audit = await e2e.server.database.db.selectFrom('audit_log').select('action').where('subject_id', '=', caseId).execute();
     expect(audit.map((a) => a.action)).toContain('reveal personal data');
     await context.close();
   }, 180_000);
 
   it('lets an administrator write a call script in three languages', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/#/login`);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue-table').waitFor();
+    await signInOnPage(page, e2e.server.url, 'admin');
     // The stored scripts arrive late (a slow connection): what the administrator writes meanwhile must stay.
     let isListAnswered = false;
     await page.route(/\/api\/v1\/callbacks\/scripts(\?|$)/, async (route) => {
@@ -119,7 +74,7 @@ describe.skipIf(!hasBrowser)('the callback page', () => {
       await route.continue();
       isListAnswered = true;
     });
-    await page.goto(`${server.url}/#/work/callbacks`);
+    await page.goto(`${e2e.server.url}/#/work/callbacks`);
     await page.locator('#cb-script-kind').selectOption('help');
     await page.locator('#cb-script-zh-Hans').fill('{requesterName}您好，我们回访{title}。');
     await page.locator('#cb-script-bo').fill('{requesterName} ལགས། {title} ཡི་རྗེས་འདྲི།');
@@ -129,7 +84,7 @@ describe.skipIf(!hasBrowser)('the callback page', () => {
     expect(await page.locator('#cb-script-en').inputValue()).toBe('Hello {requesterName}, about {title}.');
     await page.getByTestId('cb-script-save').click();
     await page.getByText('已保存。').waitFor();
-    const rows = await server.database.db.selectFrom('callback_scripts').select(['kind', 'body']).execute();
+    const rows = await e2e.server.database.db.selectFrom('callback_scripts').select(['kind', 'body']).execute();
     expect(rows).toEqual([{ kind: 'help', body: { 'zh-Hans': '{requesterName}您好，我们回访{title}。', bo: '{requesterName} ལགས། {title} ཡི་རྗེས་འདྲི།', en: 'Hello {requesterName}, about {title}.' } }]);
     await context.close();
   }, 120_000);

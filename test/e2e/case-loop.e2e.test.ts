@@ -1,9 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { isChromiumAvailable, launchChromium, signInOnPage } from '../helpers/browser.js';
 import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
-import { TEST_PASSWORD } from '../helpers/test-database.js';
 
 /**
  * The whole loop through the web pages, as the people who use them: a citizen on a phone in Tibetan,
@@ -35,11 +34,7 @@ afterAll(async () => {
 const staffPage = async (username: string): Promise<{ context: BrowserContext; page: Page }> => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const page = await context.newPage();
-  await page.goto(`${server.url}/#/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(TEST_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('queue-table').waitFor();
+  await signInOnPage(page, server.url, username);
   return { context, page };
 };
 

@@ -1,51 +1,14 @@
-import { mkdir } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBackground, type Background } from '../../src/jobs/background.js';
-import { backgroundWorkers, eventConsumers } from '../../src/jobs/consumers.js';
-import { jobHandlers } from '../../src/jobs/handlers.js';
-import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
-import { TEST_PASSWORD } from '../helpers/test-database.js';
+import { describe, expect, it } from 'vitest';
+import { hasBrowser, SHOTS as shots, useE2e } from '../helpers/e2e.js';
+import { signInOnPage } from '../helpers/browser.js';
 
 /**
  * The staff notification bell (issue 7): a case dispatched to hrss gives its handler an unread notice; the bell
  * shows the count, the list links to the case, opening it marks the notice read, and the bell follows the UI
  * language (the notice texts come back from the server in Tibetan).
  */
-const hasBrowser = isChromiumAvailable();
-if (!hasBrowser && process.env.CI) throw new Error('CI must run the browser tests: /usr/bin/chromium is missing');
-const shots = 'test-results';
-
-let server: LiveServer;
-let browser: Browser;
-let background: Background;
-
-const api = async (token: string | null, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-};
-const login = async (username: string): Promise<string> => (await api(null, 'POST', '/auth/login', { username, password: TEST_PASSWORD })).token as string;
-
-beforeAll(async () => {
-  if (!hasBrowser) return;
-  server = await startLiveServer();
-  background = await startBackground(server.database.db, { handlers: jobHandlers, consumers: eventConsumers, workers: backgroundWorkers, isLooping: false, log: () => {} });
-  browser = await launchChromium();
-  await mkdir(shots, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await background?.stop();
-  await server?.close();
-});
+const e2e = useE2e({ isBackgroundRun: true });
+const { api, login } = e2e;
 
 describe.skipIf(!hasBrowser)('the notification bell', () => {
   it('shows the unread count, links a notice to its case, marks it read and speaks Tibetan', async () => {
@@ -64,19 +27,15 @@ describe.skipIf(!hasBrowser)('the notification bell', () => {
     const second = await registerAndDispatch('拖欠工资二');
     expect(first.trackingNo).toBeTruthy();
     // The event consumers write the notices (notify.staff); run them to the end.
-    for (let n = await background.runOnce(); n > 0; n = await background.runOnce());
+    await e2e.runBackground();
 
     const handlerToken = await login('handler');
     const before = (await api(handlerToken, 'GET', '/notifications?unread=true')).unread as number;
     expect(before).toBeGreaterThanOrEqual(2);
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/#/login`);
-    await page.getByTestId('login-username').fill('handler');
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue-table').waitFor();
+    await signInOnPage(page, e2e.server.url, 'handler');
 
     const bell = page.getByTestId('notification-bell-button');
     await expect.poll(() => page.getByTestId('notification-count').textContent()).toBe(String(before));
@@ -107,7 +66,7 @@ describe.skipIf(!hasBrowser)('the notification bell', () => {
     expect(page.url()).toContain(`#/work/cases/${first.id}`);
     await expect.poll(() => page.getByTestId('notification-count').textContent()).toBe(String(before - 1));
     // The server really recorded it: that notice is read, the other case's is still unread.
-    const rows = await server.database.db
+    const rows = await e2e.server.database.db
       .selectFrom('staff_notifications')
       .innerJoin('users', 'users.id', 'staff_notifications.user_id')
       .select(['staff_notifications.case_id', 'staff_notifications.read_at'])

@@ -1,8 +1,5 @@
-import { mkdir } from 'node:fs/promises';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
+import { describe, expect, it } from 'vitest';
+import { hasBrowser, SHOTS as shots, useE2e } from '../helpers/e2e.js';
 import { TEST_PASSWORD } from '../helpers/test-database.js';
 
 /**
@@ -10,12 +7,8 @@ import { TEST_PASSWORD } from '../helpers/test-database.js';
  * listed, edits it (the API returns the new text, version 2), deletes it (retired: gone from the list, kept
  * inactive); a form with an empty Tibetan text shows the coded error in Chinese and creates nothing.
  */
-const hasBrowser = isChromiumAvailable();
-if (!hasBrowser && process.env.CI) throw new Error('CI must run the browser tests: /usr/bin/chromium is missing');
-const shots = 'test-results';
-
-let server: LiveServer;
-let browser: Browser;
+const e2e = useE2e();
+const { api, login } = e2e;
 
 interface TemplateView {
   id: string;
@@ -25,40 +18,16 @@ interface TemplateView {
   body: { 'zh-Hans': string; bo: string };
 }
 
-const api = async (token: string | null, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> => {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-};
-const login = async (username: string): Promise<string> => (await api(null, 'POST', '/auth/login', { username, password: TEST_PASSWORD })).token as string;
-
-beforeAll(async () => {
-  if (!hasBrowser) return;
-  server = await startLiveServer();
-  browser = await launchChromium();
-  await mkdir(shots, { recursive: true });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
 describe.skipIf(!hasBrowser)('the reply-template editor', () => {
   it('creates, lists, edits and deletes a template; a bad form shows a coded error and creates nothing', async () => {
     const admin = await login('admin');
     const all = async () => ((await api(admin, 'GET', '/reply-templates?includeInactive=true')).items as TemplateView[]);
     const countBefore = (await all()).length;
 
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
     try {
-      await page.goto(`${server.url}/#/login`);
+      await page.goto(`${e2e.server.url}/#/login`);
       await page.getByTestId('login-username').fill('admin');
       await page.getByTestId('login-password').fill(TEST_PASSWORD);
       await page.getByTestId('login-submit').click();
@@ -106,7 +75,7 @@ describe.skipIf(!hasBrowser)('the reply-template editor', () => {
       expect(edited.version).toBe(2);
       await page.screenshot({ path: `${shots}/reply-templates.png`, fullPage: true });
 
-      // Delete, after confirming: gone from the list, kept inactive by the server.
+      // Delete, after confirming: gone from the list, kept inactive by the e2e.server.
       page.once('dialog', (d) => void d.accept());
       await item.getByTestId('rt-delete').click();
       await expect.poll(() => item.count()).toBe(0);

@@ -8,9 +8,8 @@ import { enqueueJob } from '../../src/db/jobs.repository.js';
 import { startBackground, type Background } from '../../src/jobs/background.js';
 import { eventConsumers } from '../../src/jobs/consumers.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
-import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { isChromiumAvailable, launchChromium, signInOnPage } from '../helpers/browser.js';
 import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
-import { TEST_PASSWORD } from '../helpers/test-database.js';
 
 /**
  * Text features in the browser (issue 4): the intake form suggests a demo case as a duplicate while the
@@ -52,11 +51,7 @@ afterAll(async () => {
 const staffPage = async (username: string): Promise<{ context: BrowserContext; page: Page }> => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
-  await page.goto(`${server.url}/#/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(TEST_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('queue-table').waitFor();
+  await signInOnPage(page, server.url, username);
   return { context, page };
 };
 

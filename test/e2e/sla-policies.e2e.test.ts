@@ -1,38 +1,20 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { hasBrowser, SHOTS as shots, useE2e } from '../helpers/e2e.js';
+import { signInOnPage } from '../helpers/browser.js';
 import { withWorkflow } from '../../src/db/case.repository.js';
-import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
-import { TEST_PASSWORD } from '../helpers/test-database.js';
 
 /** An administrator edits the time-limit policies in the browser, in Chinese; bad numbers are caught at the field. */
-const hasBrowser = isChromiumAvailable();
-const shots = 'test-results';
-let server: LiveServer;
-let browser: Browser;
 
-beforeAll(async () => {
-  if (!hasBrowser) return;
-  server = await startLiveServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useE2e();
 
 describe.runIf(hasBrowser)('time-limit policies page', () => {
   it('lists the policies, creates one for letters, and switches one off', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN' });
+    const context = await e2e.browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
-    await page.goto(`${server.url}/#/login`);
-    await page.getByTestId('login-username').fill('admin');
-    await page.getByTestId('login-password').fill(TEST_PASSWORD);
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('queue-table').waitFor();
+    await signInOnPage(page, e2e.server.url, 'admin');
     await page.getByTestId('nav-sla-policies').click();
     await page.getByTestId('sp-table').waitFor();
-    const before = await withWorkflow(server.database.db).selectFrom('sla_policies').select('code').execute();
+    const before = await withWorkflow(e2e.server.database.db).selectFrom('sla_policies').select('code').execute();
     await expect.poll(() => page.getByTestId('sp-row').count()).toBe(before.length);
 
     await page.getByTestId('sp-new').click();
@@ -44,13 +26,13 @@ describe.runIf(hasBrowser)('time-limit policies page', () => {
     await page.getByTestId('sp-limit').fill('5');
     await page.getByTestId('sp-save').click();
     await page.getByText('提醒须早于最长等待天数').waitFor();
-    expect(await withWorkflow(server.database.db).selectFrom('sla_policies').select('code').where('code', '=', 'letter_fast').execute()).toEqual([]);
+    expect(await withWorkflow(e2e.server.database.db).selectFrom('sla_policies').select('code').where('code', '=', 'letter_fast').execute()).toEqual([]);
 
     await page.getByTestId('sp-limit').fill('20');
     await page.getByTestId('sp-save').click();
     await page.getByTestId('sp-saved').waitFor();
     await page.locator('[data-testid="sp-row"][data-code="letter_fast"]').waitFor();
-    const saved = await withWorkflow(server.database.db)
+    const saved = await withWorkflow(e2e.server.database.db)
       .selectFrom('sla_policies')
       .select(['channel', 'targets', 'hold_reminder_days', 'hold_limit_days', 'paused_statuses', 'is_active', 'warn_at_share'])
       .where('code', '=', 'letter_fast')
@@ -64,8 +46,8 @@ describe.runIf(hasBrowser)('time-limit policies page', () => {
     await page.getByTestId('sp-active').uncheck();
     await page.getByTestId('sp-save').click();
     await page.getByTestId('sp-saved').waitFor();
-    expect((await withWorkflow(server.database.db).selectFrom('sla_policies').select('is_active').where('code', '=', 'letter_fast').executeTakeFirstOrThrow()).is_active).toBe(false);
-    const audit = await server.database.db.selectFrom('audit_log').select(['action', 'actor_name']).where('subject_kind', '=', 'sla_policy').orderBy('id').execute();
+    expect((await withWorkflow(e2e.server.database.db).selectFrom('sla_policies').select('is_active').where('code', '=', 'letter_fast').executeTakeFirstOrThrow()).is_active).toBe(false);
+    const audit = await e2e.server.database.db.selectFrom('audit_log').select(['action', 'actor_name']).where('subject_kind', '=', 'sla_policy').orderBy('id').execute();
     expect(audit).toEqual([{ action: 'sla.policy_created', actor_name: 'admin' }, { action: 'sla.policy_changed', actor_name: 'admin' }]);
     await page.screenshot({ path: `${shots}/sla-policies-zh.png`, fullPage: true });
     await context.close();

@@ -3,9 +3,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobHandlers } from '../../src/jobs/handlers.js';
 import { runDueJobs } from '../../src/jobs/job-runner.js';
-import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { isChromiumAvailable, launchChromium, signInOnPage } from '../helpers/browser.js';
 import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
-import { TEST_PASSWORD } from '../helpers/test-database.js';
 
 /**
  * Time limits in the browser: the time-limits panel of a case, the working calendar, supervision work
@@ -57,11 +56,7 @@ const staffPage = async (
     timezoneId: 'Asia/Shanghai',
   });
   const page = await context.newPage();
-  await page.goto(`${server.url}/#/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(TEST_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('queue-table').waitFor();
+  await signInOnPage(page, server.url, username);
   return { context, page };
 };
 

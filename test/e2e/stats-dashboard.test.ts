@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackground } from '../../src/jobs/background.js';
 import { backgroundWorkers, eventConsumers } from '../../src/jobs/consumers.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
-import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
+import { isChromiumAvailable, launchChromium, signInOnPage } from '../helpers/browser.js';
 import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
 import { TEST_PASSWORD } from '../helpers/test-database.js';
 
@@ -108,11 +108,7 @@ afterAll(async () => {
 const signIn = async (username: string): Promise<Page> => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
   const page = await context.newPage();
-  await page.goto(`${server.url}/#/login`);
-  await page.getByTestId('login-username').fill(username);
-  await page.getByTestId('login-password').fill(TEST_PASSWORD);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('queue-table').waitFor();
+  await signInOnPage(page, server.url, username);
   return page;
 };
 

@@ -1,30 +1,16 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { hasBrowser, useE2e } from '../helpers/e2e.js';
 import { base32Decode, totp } from '../../src/core/auth/totp.js';
-import { isChromiumAvailable, launchChromium } from '../helpers/browser.js';
-import { startLiveServer, type LiveServer } from '../helpers/live-server.js';
 import { TEST_PASSWORD } from '../helpers/test-database.js';
 
-const hasBrowser = isChromiumAvailable();
-let server: LiveServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!hasBrowser) return;
-  server = await startLiveServer();
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const e2e = useE2e();
 
 describe.skipIf(!hasBrowser)('two-step verification in the browser', () => {
   it('a supervisor sets it up on the account page, then signs in with password and code', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1100, height: 900 } });
     const page = await context.newPage();
     const signIn = async () => {
-      await page.goto(`${server.url}/#/login`);
+      await page.goto(`${e2e.server.url}/#/login`);
       await page.getByTestId('login-username').fill('supervisor');
       await page.getByTestId('login-password').fill(TEST_PASSWORD);
       await page.getByTestId('login-submit').click();
@@ -32,7 +18,7 @@ describe.skipIf(!hasBrowser)('two-step verification in the browser', () => {
     await signIn();
     await page.getByTestId('queue-table').waitFor();
 
-    await page.goto(`${server.url}/#/account/two-factor`);
+    await page.goto(`${e2e.server.url}/#/account/two-factor`);
     await page.getByTestId('totp-setup').click();
     const secret = base32Decode((await page.getByTestId('totp-secret').innerText()).replace(/\s/g, ''));
     expect(secret).not.toBeNull();

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { TEST_PASSWORD } from './test-database.js';
 
 export const CHROMIUM_PATH = process.env.BIHUAN_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -15,3 +16,16 @@ export const launchChromium = (): Promise<Browser> =>
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage',
     ],
   });
+
+/**
+ * Signs a seeded user in on the login page of the app at `baseUrl`, optionally switching the interface language
+ * first, and waits for the queue that follows a sign-in.
+ */
+export const signInOnPage = async (page: Page, baseUrl: string, username: string, options: { lang?: 'zh-Hans' | 'bo' | 'en' } = {}): Promise<void> => {
+  await page.goto(`${baseUrl}/#/login`);
+  if (options.lang) await page.getByTestId(`lang-${options.lang}`).click();
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(TEST_PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('queue-table').waitFor();
+};
