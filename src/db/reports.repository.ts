@@ -1,4 +1,4 @@
-import type { Actor } from '../core/auth/actor.js';
+import type { UserActor } from '../core/auth/actor.js';
 import { sql } from 'kysely';
 import { isRole, permissionsForRoles } from '../core/auth/roles.js';
 import type { CaseStatus, Language } from '../core/case/case.types.js';
@@ -159,7 +159,7 @@ export const createReportsStore = (db: DbOrTrx): ReportsStore => ({
 });
 
 /** The report owner as an actor, as they are now; null if the user is gone or inactive. */
-export const loadReportActor = async (db: DbOrTrx, userId: string): Promise<Actor | null> => {
+export const loadReportActor = async (db: DbOrTrx, userId: string): Promise<UserActor | null> => {
   const row = await db
     .selectFrom('users')
     .innerJoin('units', 'units.id', 'users.unit_id')

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { systemDispatcherOf, type Actor } from '../core/auth/actor.js';
+import { systemDispatcherOf, type UserActor, type SystemActor } from '../core/auth/actor.js';
 import { isRole, permissionsForRoles } from '../core/auth/roles.js';
 import { parseRouterModel } from '../text/router/router.js';
 import type { ActiveModelInfo, HistoryCase, ModelEvaluation, RouterModelStore, RouterTarget } from '../core/suggestions/retrain-router.js';
@@ -121,7 +121,7 @@ export const listRouterModels = async (db: DbOrTrx, limit: number): Promise<Mode
  * The intake desk of the unit that took a case in, acting by itself: for the auto-dispatch of what citizens and
  * integrations submit, which no staff member registered. Null when the case is gone.
  */
-export const loadIntakeDeskActor = async (db: DbOrTrx, caseId: string): Promise<Actor | null> => {
+export const loadIntakeDeskActor = async (db: DbOrTrx, caseId: string): Promise<SystemActor | null> => {
   const unit = await db
     .selectFrom('cases')
     .innerJoin('units', 'units.id', 'cases.intake_unit_id')
@@ -135,7 +135,7 @@ export const loadIntakeDeskActor = async (db: DbOrTrx, caseId: string): Promise<
  * The user who registered a case, as an actor, for auto-dispatch in their name; null for an unknown or
  * deactivated user (a case registered by a citizen or an integration has no such user).
  */
-export const loadUserActor = async (db: DbOrTrx, userId: string): Promise<Actor | null> => {
+export const loadUserActor = async (db: DbOrTrx, userId: string): Promise<UserActor | null> => {
   const row = await db
     .selectFrom('users')
     .innerJoin('units', 'units.id', 'users.unit_id')

@@ -1,4 +1,4 @@
-import type { Actor } from '../core/auth/actor.js';
+import type { Actor, UserActor } from '../core/auth/actor.js';
 import { allowedCaseActions } from '../core/case/case-workflow.js';
 import { toSnapshot, type CaseRecord } from '../core/case/case.record.js';
 import type { CaseAction, Language } from '../core/case/case.types.js';
@@ -41,7 +41,7 @@ export const loadCaseDetail = async (
  * What a registration wrote (its first event, the requester as given) in the shape the case page reads, so
  * that its answer need not read them back; nothing on a replay, which reads the case as it is now.
  */
-export const knownOfRegistration = (created: RegisteredCase['created'], actor: Actor): { events?: EventView[]; requester?: RequesterView | null } =>
+export const knownOfRegistration = (created: RegisteredCase['created'], actor: UserActor): { events?: EventView[]; requester?: RequesterView | null } =>
   created
     ? {
         events: created.events.map((e) => ({

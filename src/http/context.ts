@@ -1,4 +1,4 @@
-import type { Actor } from '../core/auth/actor.js';
+import type { UserActor } from '../core/auth/actor.js';
 import type { Permission } from '../core/auth/roles.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
@@ -14,7 +14,7 @@ declare module 'fastify' {
     access?: RouteAccess;
   }
   interface FastifyRequest {
-    actor: Actor | null;
+    actor: UserActor | null;
   }
 }
 

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Actor } from '../core/auth/actor.js';
+import type { UserActor } from '../core/auth/actor.js';
 import { toActor } from '../core/auth/login.js';
 import { isRole } from '../core/auth/roles.js';
 import type { CaseDeps } from '../core/case/case.ports.js';
@@ -106,8 +106,8 @@ const insertCalendarAndPolicies = async (trx: Trx, unitIds: Map<string, string>,
   await trx.insertInto('sla_policies').values({ ...petition, code: 'petition_matter', category_id: categoryIds.get('petition_matter') ?? null }).execute();
 };
 
-const insertUsers = async (trx: Trx, unitIds: Map<string, string>, passwordHash: string): Promise<Map<string, Actor>> => {
-  const actors = new Map<string, Actor>();
+const insertUsers = async (trx: Trx, unitIds: Map<string, string>, passwordHash: string): Promise<Map<string, UserActor>> => {
+  const actors = new Map<string, UserActor>();
   const paths = new Map((await trx.selectFrom('units').select(['id', 'path']).execute()).map((u) => [u.id, u.path]));
   for (const u of DEMO_USERS) {
     const unitId = unitIds.get(u.unit);
@@ -128,17 +128,17 @@ const insertUsers = async (trx: Trx, unitIds: Map<string, string>, passwordHash:
   return actors;
 };
 
-type SeedContext = { unitIds: Map<string, string>; categoryIds: Map<string, string>; actors: Map<string, Actor>; now: Date };
+type SeedContext = { unitIds: Map<string, string>; categoryIds: Map<string, string>; actors: Map<string, UserActor>; now: Date };
 
 const seedCases = async (trx: Trx, ctx: SeedContext): Promise<number> => {
   let clock = new Date(ctx.now.getTime() - 40 * 24 * HOUR);
   const deps: CaseDeps = { transaction: (fn) => fn(createCaseStore(trx)), now: () => clock };
-  const actor = (username: string): Actor => {
+  const actor = (username: string): UserActor => {
     const found = ctx.actors.get(username);
     if (!found) throw new Error(`no demo user ${username}`);
     return found;
   };
-  const handlerOf = (unitCode: string): Actor => {
+  const handlerOf = (unitCode: string): UserActor => {
     const user = DEMO_USERS.find((u) => u.unit === unitCode && u.roles.includes('unit_handler'));
     return actor(user?.username ?? 'admin');
   };
@@ -152,7 +152,7 @@ const seedCases = async (trx: Trx, ctx: SeedContext): Promise<number> => {
     const advance = (hours: number) => {
       clock = new Date(Math.min(clock.getTime() + hours * HOUR, ctx.now.getTime() - 60_000));
     };
-    const act = async <A extends CaseAction & keyof ActionSchemas>(caseId: string, action: A, who: Actor, body: ActionInput<A>) => {
+    const act = async <A extends CaseAction & keyof ActionSchemas>(caseId: string, action: A, who: UserActor, body: ActionInput<A>) => {
       advance(1 + (i % 3));
       return performCaseAction(deps, { caseId, action, actor: who, body });
     };

@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { UserActor } from '../auth/actor.js';
 import { isPathWithin } from '../auth/actor.js';
 import { isRole, PERMISSIONS, ROLE_PERMISSIONS, type Permission, type Role } from '../auth/roles.js';
 import { AppError } from '../shared/app-error.js';
@@ -107,7 +107,7 @@ export const apiTokenError = (reason: ApiTokenRefusal['reason'], tokenPrefix: st
   new AppError(REFUSAL_CODES[reason], REFUSAL_MESSAGES[reason], { reason, ...(tokenPrefix ? { tokenPrefix } : {}) });
 
 export type TokenAuthentication =
-  | { outcome: 'authenticated'; actor: Actor }
+  | { outcome: 'authenticated'; actor: UserActor }
   | { outcome: 'refused'; reason: ApiTokenRefusal['reason']; tokenPrefix: string | null; ownerId: string | null; error: AppError };
 
 /** Resolves `Authorization: Bearer bh_…` to an actor limited by the token, or to a coded refusal. */
@@ -145,11 +145,11 @@ const fieldError = (path: string, message: string, problem: string): AppError =>
   new AppError('validation.failed', message, { issues: [{ path, message: problem }] });
 
 /** Managing tokens is for signed-in people only (also enforced per route by the auth hook). */
-const assertNotViaTokenOrThrow = (actor: Actor): void => {
+const assertNotViaTokenOrThrow = (actor: UserActor): void => {
   if (actor.apiToken) throw new AppError('auth.token_forbidden', 'API tokens cannot manage API tokens', { reason: 'route_not_allowed' });
 };
 
-const isManageable = (actor: Actor, token: { owner: { id: string }; ownerUnitPath: string }): boolean =>
+const isManageable = (actor: UserActor, token: { owner: { id: string }; ownerUnitPath: string }): boolean =>
   token.owner.id === actor.userId || isPathWithin(actor.unitPath, token.ownerUnitPath);
 
 export type CreateApiTokenInput = {
@@ -168,7 +168,7 @@ type CheckedLimits = { ownerId: string; permissions: Permission[]; unitId: strin
  * Everything a token may be given: permissions the creator holds (and the owner too, else the token could do
  * nothing with them), never a non-delegable one; a unit within both the creator's and the owner's units.
  */
-const checkLimitsOrThrow = async (deps: AccessDeps, actor: Actor, input: Omit<CreateApiTokenInput, 'name' | 'expiresInDays'>): Promise<CheckedLimits> => {
+const checkLimitsOrThrow = async (deps: AccessDeps, actor: UserActor, input: Omit<CreateApiTokenInput, 'name' | 'expiresInDays'>): Promise<CheckedLimits> => {
   let ownerId = actor.userId;
   let ownerPermissions: ReadonlySet<Permission> = actor.permissions;
   let ownerUnitPath = actor.unitPath;
@@ -224,7 +224,7 @@ const expiryOrThrow = (now: Date, days: number): Date => {
 // ------------------------------------------------------------------------------------------- use cases
 
 /** Makes a token; the secret is returned this once and only its hash is kept. */
-export const createApiToken = async (deps: AccessDeps, actor: Actor, input: CreateApiTokenInput): Promise<{ token: string; view: ApiTokenView }> => {
+export const createApiToken = async (deps: AccessDeps, actor: UserActor, input: CreateApiTokenInput): Promise<{ token: string; view: ApiTokenView }> => {
   assertNotViaTokenOrThrow(actor);
   const now = deps.now();
   const name = input.name.trim();
@@ -240,12 +240,12 @@ export const createApiToken = async (deps: AccessDeps, actor: Actor, input: Crea
   return { token: secret, view };
 };
 
-export const listApiTokens = async (deps: AccessDeps, actor: Actor, filter: { ownerId?: string; includeInactive: boolean }): Promise<ApiTokenView[]> => {
+export const listApiTokens = async (deps: AccessDeps, actor: UserActor, filter: { ownerId?: string; includeInactive: boolean }): Promise<ApiTokenView[]> => {
   assertNotViaTokenOrThrow(actor);
   return deps.store.listTokens({ unitPath: actor.unitPath, userId: actor.userId }, { ...filter, now: deps.now() });
 };
 
-const findManageableOrThrow = async (deps: AccessDeps, actor: Actor, tokenId: string) => {
+const findManageableOrThrow = async (deps: AccessDeps, actor: UserActor, tokenId: string) => {
   const token = await deps.store.findToken(tokenId);
   // Tokens of other units answer like missing ones.
   if (!token || !isManageable(actor, token)) throw new AppError('resource.not_found', 'no such API token', { tokenId });
@@ -253,7 +253,7 @@ const findManageableOrThrow = async (deps: AccessDeps, actor: Actor, tokenId: st
 };
 
 /** Revoking is final and takes effect at the next request. Revoking a revoked token changes nothing. */
-export const revokeApiToken = async (deps: AccessDeps, actor: Actor, tokenId: string): Promise<ApiTokenView> => {
+export const revokeApiToken = async (deps: AccessDeps, actor: UserActor, tokenId: string): Promise<ApiTokenView> => {
   assertNotViaTokenOrThrow(actor);
   await findManageableOrThrow(deps, actor, tokenId);
   await deps.store.revokeToken(tokenId, actor.userId, deps.now());
@@ -268,7 +268,7 @@ export const revokeApiToken = async (deps: AccessDeps, actor: Actor, tokenId: st
  */
 export const rotateApiToken = async (
   deps: AccessDeps,
-  actor: Actor,
+  actor: UserActor,
   tokenId: string,
   input: { expiresInDays: number | null },
 ): Promise<{ token: string; view: ApiTokenView }> => {
@@ -301,7 +301,7 @@ const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
  */
 export const createServiceAccount = async (
   deps: AccessDeps,
-  actor: Actor,
+  actor: UserActor,
   input: { username: string; displayName: string; roles: readonly string[]; unitId: string; description: string },
 ): Promise<ServiceAccountView> => {
   assertNotViaTokenOrThrow(actor);
@@ -330,13 +330,13 @@ export const createServiceAccount = async (
   return created;
 };
 
-export const listServiceAccounts = async (deps: AccessDeps, actor: Actor): Promise<ServiceAccountView[]> => {
+export const listServiceAccounts = async (deps: AccessDeps, actor: UserActor): Promise<ServiceAccountView[]> => {
   assertNotViaTokenOrThrow(actor);
   return deps.store.listServiceAccounts(actor.unitPath, deps.now());
 };
 
 /** Disables the account and revokes every token of it. */
-export const deactivateServiceAccount = async (deps: AccessDeps, actor: Actor, userId: string): Promise<void> => {
+export const deactivateServiceAccount = async (deps: AccessDeps, actor: UserActor, userId: string): Promise<void> => {
   assertNotViaTokenOrThrow(actor);
   const owner = await deps.store.findOwner(userId);
   if (!owner || !owner.isServiceAccount || !isPathWithin(actor.unitPath, owner.unitPath)) {

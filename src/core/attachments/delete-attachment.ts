@@ -1,18 +1,18 @@
-import type { Actor } from '../auth/actor.js';
+import type { UserActor } from '../auth/actor.js';
 import { AppError } from '../shared/app-error.js';
 import { caseOfCallerOrThrow } from './attachment-access.js';
 import type { AttachmentLimits, AttachmentMeta, AuditContext } from './attachment.types.js';
 import type { AttachmentsDeps } from './attachments.ports.js';
 
 /** The uploader may take a file back within the window (a wrong file); after that, or anyone else's, only an admin. */
-export const canDeleteAttachment = (actor: Actor, meta: AttachmentMeta, now: Date, limits: AttachmentLimits): boolean =>
+export const canDeleteAttachment = (actor: UserActor, meta: AttachmentMeta, now: Date, limits: AttachmentLimits): boolean =>
   actor.roles.includes('admin') ||
   (meta.uploaderKind === 'user' && meta.uploadedBy === actor.userId && now.getTime() - meta.createdAt.getTime() <= limits.deleteWindowMs);
 
 /** Deletes the bytes (the row stays, marked deleted, with its hash), with a timeline event and an audit entry. */
 export const deleteAttachment = async (
   deps: AttachmentsDeps,
-  input: { actor: Actor; caseId: string; attachmentId: string; context: AuditContext },
+  input: { actor: UserActor; caseId: string; attachmentId: string; context: AuditContext },
 ): Promise<void> => {
   const now = deps.now();
   await deps.transaction(async (store) => {

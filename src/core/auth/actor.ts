@@ -1,13 +1,6 @@
 import type { Permission, Role } from './roles.js';
 
-/**
- * Who is acting: a signed-in staff member, resolved once per request by the HTTP layer; or, with kind `system`,
- * the intake desk acting by itself (the auto-dispatch of a citizen's or an integration's submission), whose
- * `userId` is empty and is never written: its steps are recorded as the system's.
- */
-export type Actor = {
-  kind: 'user' | 'system';
-  userId: string;
+type ActorBase = {
   username: string;
   displayName: string;
   roles: readonly Role[];
@@ -23,6 +16,18 @@ export type Actor = {
   apiToken?: { id: string; prefix: string } | null;
 };
 
+/** A signed-in staff member, resolved once per request by the HTTP layer: every step they take carries their id. */
+export type UserActor = ActorBase & { kind: 'user'; userId: string };
+
+/**
+ * The intake desk acting by itself (the auto-dispatch of a citizen's or an integration's submission). It has no
+ * user id, so that nothing can record one for it: its steps are recorded as the system's.
+ */
+export type SystemActor = ActorBase & { kind: 'system'; userId: null };
+
+/** Who is acting. Most use cases take a UserActor; only the case actions the system may take accept both. */
+export type Actor = UserActor | SystemActor;
+
 export const hasPermission = (actor: Actor, permission: Permission): boolean => actor.permissions.has(permission);
 
 /** ltree semantics (`a @> b`), in pure code so that rules can be tested without a database. */
@@ -33,9 +38,9 @@ export const isPathWithin = (ancestorPath: string, path: string): boolean =>
  * The intake desk of a unit acting by itself: a dispatcher's permissions over that unit's cases and nothing more.
  * Only the auto-dispatch uses it (performCaseAction refuses it for any other action).
  */
-export const systemDispatcherOf = (unit: { id: string; path: string }, permissions: ReadonlySet<Permission>): Actor => ({
+export const systemDispatcherOf = (unit: { id: string; path: string }, permissions: ReadonlySet<Permission>): SystemActor => ({
   kind: 'system',
-  userId: '',
+  userId: null,
   username: 'system',
   displayName: '系统',
   roles: ['dispatcher'],

@@ -1,12 +1,12 @@
 import { AppError } from '../shared/app-error.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newSessionToken, sha256, verifyPassword } from '../shared/secrets.js';
 import { checkPassword, LOGIN_THROTTLE } from './password-policy.js';
-import type { Actor } from './actor.js';
+import type { UserActor } from './actor.js';
 import type { AuthDeps, TwoFactorState, UserForAuth } from './auth.ports.js';
 import { permissionsForRoles } from './roles.js';
 import { checkSecondFactor, twoFactorError } from './two-factor.js';
 
-export const toActor = (user: UserForAuth): Actor => ({
+export const toActor = (user: UserForAuth): UserActor => ({
   kind: 'user',
   userId: user.id,
   username: user.username,
@@ -75,7 +75,7 @@ export const openSession = async (
 
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 
-export const authenticate = async (deps: AuthDeps, token: string): Promise<{ actor: Actor; user: UserForAuth & { twoFactor?: TwoFactorState } } | null> => {
+export const authenticate = async (deps: AuthDeps, token: string): Promise<{ actor: UserActor; user: UserForAuth & { twoFactor?: TwoFactorState } } | null> => {
   const now = deps.now();
   const user = await deps.store.findUserBySessionTokenHash(sha256(token), now);
   if (!user || !user.isActive) return null;

@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { UserActor } from '../auth/actor.js';
 import { AppError } from '../shared/app-error.js';
 import type { CallbackDeps, CallbackStore } from './callback.ports.js';
 import { isClaimedByOther } from './callback-rules.js';
@@ -12,7 +12,7 @@ import { lockTaskInScopeOrThrow, openTaskOrThrow } from './task-access.js';
 export const takeClaimOrThrow = async (
   store: CallbackStore,
   task: CallbackTask,
-  actor: Actor,
+  actor: UserActor,
   now: Date,
   settings: Pick<CallbackSettings, 'claimLeaseMinutes'>,
 ): Promise<CallbackTask> => {
@@ -25,7 +25,7 @@ export const takeClaimOrThrow = async (
   return { ...task, claimedBy: actor.userId, claimExpiresAt };
 };
 
-export const claimCallbackTask = async (deps: CallbackDeps, input: { actor: Actor; taskId: string }): Promise<CallbackTask> => {
+export const claimCallbackTask = async (deps: CallbackDeps, input: { actor: UserActor; taskId: string }): Promise<CallbackTask> => {
   const now = deps.now();
   return deps.transaction(async ({ store }) => {
     const task = await lockTaskInScopeOrThrow(store, input.actor, input.taskId);
@@ -34,7 +34,7 @@ export const claimCallbackTask = async (deps: CallbackDeps, input: { actor: Acto
 };
 
 /** Gives a claim back (the agent will not call now). Only the holder's own claim; anything else is a no-op. */
-export const releaseCallbackTask = async (deps: CallbackDeps, input: { actor: Actor; taskId: string }): Promise<CallbackTask> => {
+export const releaseCallbackTask = async (deps: CallbackDeps, input: { actor: UserActor; taskId: string }): Promise<CallbackTask> => {
   const now = deps.now();
   return deps.transaction(async ({ store }) => {
     const task = await lockTaskInScopeOrThrow(store, input.actor, input.taskId);

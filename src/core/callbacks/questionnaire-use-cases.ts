@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Actor } from '../auth/actor.js';
+import type { UserActor } from '../auth/actor.js';
 import type { Kind } from '../case/case.types.js';
 import { AppError } from '../shared/app-error.js';
 import { sha256 } from '../shared/secrets.js';
@@ -15,7 +15,7 @@ import { canSeeTask, lockTaskInScopeOrThrow } from './task-access.js';
 export type AnswerOutcome = { answerId: string; satisfaction: string | null; resolved: string | null; isRatingRecorded: boolean };
 
 /** The questionnaire of a task's case kind. */
-export const getTaskQuestionnaire = async (deps: CallbackDeps, input: { actor: Actor; taskId: string }): Promise<StoredQuestionnaire> =>
+export const getTaskQuestionnaire = async (deps: CallbackDeps, input: { actor: UserActor; taskId: string }): Promise<StoredQuestionnaire> =>
   deps.transaction(async ({ store }) => {
     const item = await store.findQueueItem(input.taskId);
     if (!item || !canSeeTask(input.actor, item)) throw new AppError('resource.not_found', 'no such callback task', { id: input.taskId });
@@ -28,7 +28,7 @@ export const getTaskQuestionnaire = async (deps: CallbackDeps, input: { actor: A
  */
 export const answerQuestionnaireInCall = async (
   deps: CallbackDeps,
-  input: { actor: Actor; taskId: string; answers: Record<string, unknown> },
+  input: { actor: UserActor; taskId: string; answers: Record<string, unknown> },
 ): Promise<AnswerOutcome> => {
   const now = deps.now();
   return deps.transaction(async ({ store }) => {
@@ -49,7 +49,7 @@ export const answerQuestionnaireInCall = async (
  * A one-time link for the requester: the token is returned once and only its hash is kept. Sending it (SMS)
  * is the caller's business; it works while the task is open and until it expires or is used.
  */
-export const createQuestionnaireLink = async (deps: CallbackDeps, input: { actor: Actor; taskId: string }): Promise<{ token: string; expiresAt: Date }> => {
+export const createQuestionnaireLink = async (deps: CallbackDeps, input: { actor: UserActor; taskId: string }): Promise<{ token: string; expiresAt: Date }> => {
   const now = deps.now();
   return deps.transaction(async ({ store }) => {
     const task = await lockTaskInScopeOrThrow(store, input.actor, input.taskId);
@@ -121,7 +121,7 @@ export const answerQuestionnaireByLink = async (deps: CallbackDeps, input: { tok
 
 export const listQuestionnaires = async (deps: CallbackDeps): Promise<StoredQuestionnaire[]> => deps.transaction(({ store }) => store.listQuestionnaires());
 
-export const saveQuestionnaire = async (deps: CallbackDeps, input: { actor: Actor; kind: Kind | null; questions: Question[] }): Promise<StoredQuestionnaire> => {
+export const saveQuestionnaire = async (deps: CallbackDeps, input: { actor: UserActor; kind: Kind | null; questions: Question[] }): Promise<StoredQuestionnaire> => {
   managerOrThrow(input.actor);
   return deps.transaction(({ store }) => store.saveQuestionnaire({ kind: input.kind, questions: input.questions, actorId: input.actor.userId, at: deps.now() }));
 };

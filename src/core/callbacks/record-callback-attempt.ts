@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { UserActor } from '../auth/actor.js';
 import { performCaseAction } from '../case/perform-case-action.js';
 import { fieldError } from '../shared/field-error.js';
 import type { CallbackDeps, CallbackStore } from './callback.ports.js';
@@ -39,7 +39,7 @@ export const recordCaseCallbackEnd = async (
  */
 export const recordCallbackAttempt = async (
   deps: CallbackDeps,
-  input: { actor: Actor; taskId: string; attempt: AttemptInput },
+  input: { actor: UserActor; taskId: string; attempt: AttemptInput },
 ): Promise<{ task: CallbackTask; closedAs: CallbackTask['status'] | null }> => {
   const now = deps.now();
   const settings = deps.settings();

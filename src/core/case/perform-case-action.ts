@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { Actor, UserActor } from '../auth/actor.js';
 import { AppError } from '../shared/app-error.js';
 import { canSeeCase, planCaseTransitionOrThrow } from './case-workflow.js';
 import type { CaseDeps } from './case.ports.js';
@@ -47,18 +47,24 @@ const HANDLERS: Handlers = {
 };
 
 /**
+ * Who may take an action: the system acts only to dispatch (auto-dispatch); every other step is a person's, with
+ * a name on the timeline.
+ */
+export type ActorOf<A extends CaseAction> = A extends 'dispatch' ? Actor : UserActor;
+
+/**
  * Performs one action on one case: lock the row, check the workflow, apply the action's effect and append
  * the timeline event, all in one transaction. A refusal at any step rolls everything back.
  */
 export const performCaseAction = async <A extends CaseAction & keyof ActionSchemas>(
   deps: CaseDeps,
-  input: { caseId: string; action: A; actor: Actor; body: ActionInput<A> },
+  input: { caseId: string; action: A; actor: ActorOf<A>; body: ActionInput<A> },
 ): Promise<CaseRecord> => {
   const now = deps.now();
-  // The system acts only to dispatch (auto-dispatch); every other step is a person's, with a name on the timeline.
-  if (input.actor.kind === 'system' && input.action !== 'dispatch') throw new Error(`the system may not ${input.action} a case`);
-  const actorKind = input.actor.kind === 'system' ? ('system' as const) : ('user' as const);
-  const actorId = input.actor.kind === 'system' ? null : input.actor.userId;
+  const actor: Actor = input.actor;
+  // The type already allows the system only to dispatch; this guards callers that widen it.
+  if (actor.kind === 'system' && input.action !== 'dispatch') throw new Error(`the system may not ${input.action} a case`);
+  const { kind: actorKind, userId: actorId } = actor;
   return deps.transaction(async (store) => {
     const record = await store.lockCase(input.caseId);
     // A case outside the caller's scope is reported as missing, so that ids cannot be probed.

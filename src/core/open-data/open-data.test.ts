@@ -6,7 +6,7 @@ import { MASK, maskPersonalData } from './mask-personal-data.js';
 import type { OpenDataSettings, PublicationRule } from './open-data.types.js';
 import { afterRefresh, decidePolicy } from './publication-policy.js';
 import { reviewPublicCase, type OpenDataReviewStore, type ReviewedRow } from './review-public-case.js';
-import type { Actor } from '../auth/actor.js';
+import type { UserActor } from '../auth/actor.js';
 import { publicStatsRow, suppressCount } from './statistics.js';
 
 describe('maskPersonalData: Chinese', () => {
@@ -193,7 +193,7 @@ describe('reviewPublicCase', () => {
     state: 'pending', auto_title: '噪音', auto_text: '夜间噪音', auto_reply: null, edited_title: null, edited_text: null, edited_reply: null,
     served_title: null, served_text: null, served_reply: null,
   };
-  const actorAt = (unitPath: string) => ({ userId: 'u1', username: 'reviewer', unitPath }) as unknown as Actor;
+  const actorAt = (unitPath: string) => ({ userId: 'u1', username: 'reviewer', unitPath }) as unknown as UserActor;
   const storeOf = (paths: { intakePath: string; leadPath: string | null } | null, snapshot: ReviewedRow | null) => {
     const writes: unknown[] = [];
     const store: OpenDataReviewStore = {

@@ -1,4 +1,4 @@
-import { isPathWithin, type Actor } from '../auth/actor.js';
+import { isPathWithin, type UserActor } from '../auth/actor.js';
 import { AppError } from '../shared/app-error.js';
 import { maskPersonalData } from './mask-personal-data.js';
 import type { PublicationState } from './open-data.types.js';
@@ -81,7 +81,7 @@ export type OpenDataReviewStore = {
  */
 export const reviewPublicCase = async (
   deps: { store: OpenDataReviewStore; now: () => Date },
-  input: { actor: Actor; caseId: string; review: ReviewInput },
+  input: { actor: UserActor; caseId: string; review: ReviewInput },
 ): Promise<void> => {
   const paths = await deps.store.findCaseUnitPaths(input.caseId);
   const isInScope = paths !== null && (isPathWithin(input.actor.unitPath, paths.intakePath) || (paths.leadPath !== null && isPathWithin(input.actor.unitPath, paths.leadPath)));

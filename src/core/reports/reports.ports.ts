@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { UserActor } from '../auth/actor.js';
 import type { Language } from '../case/case.types.js';
 import type { StatsDeps } from '../stats/stats.ports.js';
 import type { NotableSources, ReportData } from './report-data.js';
@@ -41,7 +41,7 @@ export type ReportsDeps = {
 
 export type ReportJobDeps = ReportsDeps & {
   /** The report's owner as they are now (roles and unit may have changed since the request); null if gone. */
-  loadActor: (userId: string) => Promise<Actor | null>;
+  loadActor: (userId: string) => Promise<UserActor | null>;
   renderers: ReportRenderers;
   retentionDays: number;
 };

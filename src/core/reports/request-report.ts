@@ -1,4 +1,4 @@
-import type { Actor } from '../auth/actor.js';
+import type { UserActor } from '../auth/actor.js';
 import type { Language } from '../case/case.types.js';
 import { AppError } from '../shared/app-error.js';
 import { chinaDayOf } from '../stats/periods.js';
@@ -16,7 +16,7 @@ const invalid = (path: string, message: string): AppError => new AppError('valid
  * quarterly or yearly report starts on the first day of its period (and ends on its last), a custom one needs both ends, and the unit
  * must be the caller's own or below it (else 404, as for the statistics).
  */
-export const requestReport = async (deps: ReportsDeps, actor: Actor, input: ReportRequest): Promise<ReportRecord> => {
+export const requestReport = async (deps: ReportsDeps, actor: UserActor, input: ReportRequest): Promise<ReportRecord> => {
   let to: string;
   if (input.kind === 'monthly') {
     if (!input.from.endsWith('-01')) throw invalid('from', 'a monthly report starts on the first day of a month');

@@ -11,9 +11,9 @@ export const dispatchCase: ActionHandler<'dispatch'> = async (ctx) => {
   for (const [i, id] of assistingIds.entries()) assisting.push(await activeUnitOrThrow(store, id, `assistingUnitIds.${i}`));
 
   await endAssignments(ctx, 'done');
-  await store.insertAssignment({ caseId: record.id, unitId: lead.id, role: 'lead', assignedBy: actor.kind === 'system' ? null : actor.userId, at: now });
+  await store.insertAssignment({ caseId: record.id, unitId: lead.id, role: 'lead', assignedBy: actor.userId, at: now });
   for (const unit of assisting) {
-    await store.insertAssignment({ caseId: record.id, unitId: unit.id, role: 'assisting', assignedBy: actor.kind === 'system' ? null : actor.userId, at: now });
+    await store.insertAssignment({ caseId: record.id, unitId: unit.id, role: 'assisting', assignedBy: actor.userId, at: now });
   }
   const sla = await applySla(ctx, lead.id, (policy) => ({
     accept: { start: now },
