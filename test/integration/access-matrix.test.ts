@@ -451,15 +451,22 @@ let templateCount = 0;
  * Oracle for list scope, straight from the tables: the cases the principal may see (their unit covers the unit
  * that took the case in, or any unit it was ever assigned to), with their lead units.
  */
-const visibleCases = async (p: Principal): Promise<{ ids: Set<string>; leadUnits: Set<string> }> => {
+/**
+ * The cases a principal may see, their lead units, and every unit that took part in them (intake, lead, any
+ * assignment, ended or not): the units a review of those cases' replies may name.
+ */
+const visibleCases = async (p: Principal): Promise<{ ids: Set<string>; leadUnits: Set<string>; involvedUnits: Set<string> }> => {
   const path = w.unitPath.get(p.unit) ?? '';
-  const rows = await sql<{ id: string; lead_unit_id: string | null }>`
-    SELECT c.id, c.lead_unit_id FROM cases c JOIN units iu ON iu.id = c.intake_unit_id
+  const rows = await sql<{ id: string; lead_unit_id: string | null; involved: string[] }>`
+    SELECT c.id, c.lead_unit_id,
+           array_remove(ARRAY[c.intake_unit_id, c.lead_unit_id] || ARRAY(SELECT a.unit_id FROM case_assignments a WHERE a.case_id = c.id), NULL)::text[] AS involved
+    FROM cases c JOIN units iu ON iu.id = c.intake_unit_id
     WHERE iu.path <@ ${path}::ltree
        OR EXISTS (SELECT 1 FROM case_assignments a JOIN units u ON u.id = a.unit_id WHERE a.case_id = c.id AND u.path <@ ${path}::ltree)`.execute(db);
   return {
     ids: new Set(rows.rows.map((r) => r.id)),
     leadUnits: new Set(rows.rows.map((r) => r.lead_unit_id).filter((id): id is string => id !== null)),
+    involvedUnits: new Set(rows.rows.flatMap((r) => r.involved)),
   };
 };
 
@@ -683,7 +690,8 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
           const visible = await visibleCases(principal);
           const body = res.json() as { items: { caseId: string }[]; byUnit: { unit: { id: string } | null }[] };
           const leakedCases = body.items.filter((i) => !visible.ids.has(i.caseId));
-          const leakedUnits = body.byUnit.filter((u) => u.unit && !visible.leadUnits.has(u.unit.id));
+          // A reply is reviewed under the unit that gave it: one that took part in a case the caller may see.
+          const leakedUnits = body.byUnit.filter((u) => u.unit && !visible.involvedUnits.has(u.unit.id));
           return {
             problems: [
               ...(leakedCases.length === 0 ? [] : [`replies of ${leakedCases.length} cases ${principal.label} cannot see`]),

@@ -35,6 +35,27 @@ describe('event outbox', () => {
     expect(await consumeEvents(t.database.db, 'test.collect', async () => {})).toBe(0);
   });
 
+  it('an event is due from the time it happened, so a clock behind the database\'s still finds it, and one before it does not', async () => {
+    // Written by a process whose clock is an hour behind the database's (a fixed test clock, a slow host).
+    const behind = new Date(Date.now() - 3600_000);
+    const late = await createTestApp({ now: () => behind });
+    try {
+      await registerEventConsumer(late.database.db, 'test.clock');
+      const c = (await late.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'help', title: '慢钟', description: '慢钟' })).json() as { id: string };
+      const seen: string[] = [];
+      const collect = async (_trx: unknown, e: ConsumedEvent) => {
+        if (e.itemId === c.id) seen.push(e.code);
+      };
+      // Before the event happened: not due yet.
+      await consumeEvents(late.database.db, 'test.clock', collect, { now: () => new Date(behind.getTime() - 1000) });
+      expect(seen).toEqual([]);
+      await consumeEvents(late.database.db, 'test.clock', collect, { now: () => behind });
+      expect(seen).toEqual(['case.registered']);
+    } finally {
+      await late.close();
+    }
+  });
+
   it('queues for a consumer that names its codes only the events of those codes', async () => {
     await registerEventConsumer(t.database.db, 'test.dispatches', ['case'], ['case.dispatched']);
     const id = await newDispatchedCase();

@@ -14,6 +14,7 @@ import * as addCasesPublicationConsent from './20261122190000_add_cases_publicat
 import * as addCasesRepliedAtIndex from './20261122192000_add_cases_replied_at_index.js';
 import * as allowConsentAttribute from './20261123010000_allow_consent_attribute.js';
 import * as addReplyEventsIndex from './20261123012000_add_reply_events_index.js';
+import * as queueEventsFromTheirTime from './20261123013000_queue_events_from_their_time.js';
 import { accessMigrations } from './access.migrations.js';
 import { attachmentsMigrations } from './attachments.migrations.js';
 import { callbacksMigrations } from './callbacks.migrations.js';
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '20261122192000_add_cases_replied_at_index': addCasesRepliedAtIndex,
   '20261123010000_allow_consent_attribute': allowConsentAttribute,
   '20261123012000_add_reply_events_index': addReplyEventsIndex,
+  '20261123013000_queue_events_from_their_time': queueEventsFromTheirTime,
 };
