@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { holdDeadlines, holdTimerJobs } from '../../src/core/case/hold-deadlines.js';
 import { withWorkflow } from '../../src/db/case.repository.js';
 import { backfillHoldDeadlines } from '../../src/db/migrations/20261122191000_add_hold_deadlines.js';
-import { jobHandlers } from '../../src/jobs/handlers.js';
-import { runDueJobs } from '../../src/jobs/job-runner.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useCaseWorld } from '../helpers/case-world.js';
 
 // A hold that the requester never answers ends (docs/time-limits.md): the requester is told what to add and by
 // when, reminded after the policy's reminder days, and at the end the case goes on by itself and its unit is told.
@@ -24,47 +22,23 @@ type Detail = {
 const DAY = 86_400_000;
 const local = (iso: string): number => new Date(`${iso}+08:00`).getTime();
 let clock = local('2026-11-23T09:00');
-let t: TestApp;
-const units = new Map<string, string>();
-const categories = new Map<string, string>();
-
-beforeAll(async () => {
+const world = useCaseWorld<Detail>({
+  now: () => new Date(clock),
+  caseDefaults: { requester: { name: '扎西', phone: '13908900001', language: 'zh-Hans' } },
   // The requester's messages are queued only for a configured channel; nothing is delivered here.
-  Object.assign(process.env, { BIHUAN_SMS_PROVIDER: 'http', BIHUAN_SMS_HTTP_URL: 'http://127.0.0.1:9/sms', BIHUAN_PUBLIC_TRACKING_URL: 'https://bihuan.test/track' });
-  t = await createTestApp({ now: () => new Date(clock), sessionTtlHours: 24 * 365 });
-  for (const u of ((await t.call(null, 'GET', '/api/v1/units')).json() as { items: { id: string; code: string }[] }).items) units.set(u.code, u.id);
-  for (const c of ((await t.call(null, 'GET', '/api/v1/categories')).json() as { items: { id: string; code: string }[] }).items) categories.set(c.code, c.id);
+  beforeStart: () => {
+    Object.assign(process.env, { BIHUAN_SMS_PROVIDER: 'http', BIHUAN_SMS_HTTP_URL: 'http://127.0.0.1:9/sms', BIHUAN_PUBLIC_TRACKING_URL: 'https://bihuan.test/track' });
+  },
 });
-afterAll(async () => {
-  await t.close();
-});
+const { categories, act, view, runJobs, acceptedCase } = world;
 
-const act = async (user: string, id: string, action: string, body: unknown = {}): Promise<Detail> => {
-  const res = await t.call(user, 'POST', `/api/v1/cases/${id}/${action}`, body);
-  expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
-  return res.json() as Detail;
-};
-const view = async (user: string, id: string): Promise<Detail> => (await t.call(user, 'GET', `/api/v1/cases/${id}`)).json() as Detail;
-const runJobs = () => runDueJobs(t.database.db, jobHandlers, () => new Date(clock));
 const codes = (d: Detail) => d.events.map((e) => e.code);
 const messagesOf = (caseId: string) =>
-  t.database.db.selectFrom('notification_messages').select(['kind', 'body']).where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute();
+  world.t.database.db.selectFrom('notification_messages').select(['kind', 'body']).where('case_id', '=', caseId).orderBy('created_at').orderBy('id').execute();
 const noticesOf = async (user: string, trackingNo: string) => {
-  const res = await t.call(user, 'GET', '/api/v1/notifications?pageSize=100&lang=en');
+  const res = await world.t.call(user, 'GET', '/api/v1/notifications?pageSize=100&lang=en');
   expect(res.statusCode, res.body).toBe(200);
   return (res.json() as { items: { text: string }[] }).items.map((n) => n.text).filter((text) => text.includes(trackingNo));
-};
-
-const acceptedCase = async (body: Record<string, unknown> = {}): Promise<Detail> => {
-  const res = await t.call('agent', 'POST', '/api/v1/cases', {
-    channel: 'phone', kind: 'complaint', title: '拖欠工资', description: '工地拖欠工资', categoryId: categories.get('wage_arrears'),
-    requester: { name: '扎西', phone: '13908900001', language: 'zh-Hans' }, ...body,
-  });
-  expect(res.statusCode, res.body).toBe(201);
-  const c = res.json() as Detail;
-  await act('dispatcher', c.id, 'dispatch', { unitId: units.get('hrss') });
-  await act('handler', c.id, 'accept');
-  return c;
 };
 
 describe('a hold nobody answers', () => {
@@ -76,11 +50,11 @@ describe('a hold nobody answers', () => {
     const endsAt = new Date(clock + 15 * DAY).toISOString();
     expect(held.hold).toMatchObject({ reason: '请补充劳动合同照片', endsAt });
     expect(held.events.at(-1)).toMatchObject({ code: 'case.put_on_hold', data: { endsAt } });
-    const tracked = (await t.call(null, 'GET', `/api/v1/public/cases/${c.trackingNo}?accessCode=${c.accessCode}`)).json() as { waitingFor: string; waitingUntil: string };
+    const tracked = (await world.t.call(null, 'GET', `/api/v1/public/cases/${c.trackingNo}?accessCode=${c.accessCode}`)).json() as { waitingFor: string; waitingUntil: string };
     expect(tracked).toMatchObject({ waitingFor: '请补充劳动合同照片', waitingUntil: endsAt });
     const replyDueBefore = held.replyDueAt;
 
-    await t.runBackground();
+    await world.t.runBackground();
     const first = await messagesOf(c.id);
     const heldMessage = first.find((m) => m.kind === 'held');
     expect(heldMessage?.body).toContain('请补充劳动合同照片');
@@ -99,12 +73,12 @@ describe('a hold nobody answers', () => {
     expect(reminded.events.filter((e) => e.code === 'case.hold_reminded')).toEqual([
       expect.objectContaining({ actorKind: 'system', data: { reason: '请补充劳动合同照片', endsAt } }),
     ]);
-    await t.runBackground();
+    await world.t.runBackground();
     const reminder = (await messagesOf(c.id)).filter((m) => m.kind === 'hold_reminder');
     expect(reminder).toHaveLength(1);
     expect(reminder[0]?.body).toContain('提醒');
     expect(reminder[0]?.body).toContain('请补充劳动合同照片');
-    const publicTimeline = ((await t.call(null, 'GET', `/api/v1/public/cases/${c.trackingNo}?accessCode=${c.accessCode}`)).json() as { timeline: { code: string }[] }).timeline;
+    const publicTimeline = ((await world.t.call(null, 'GET', `/api/v1/public/cases/${c.trackingNo}?accessCode=${c.accessCode}`)).json() as { timeline: { code: string }[] }).timeline;
     expect(publicTimeline.map((e) => e.code)).toContain('case.hold_reminded');
 
     // The end of the wait: back to the unit, the clock running again, the unit told.
@@ -118,7 +92,7 @@ describe('a hold nobody answers', () => {
     });
     // The policy counts the wait as paused: the reply is due later by the working time the hold took.
     expect(new Date(resumed.replyDueAt ?? 0).getTime()).toBeGreaterThan(new Date(replyDueBefore ?? 0).getTime());
-    await t.runBackground();
+    await world.t.runBackground();
     expect(await noticesOf('handler', c.trackingNo)).toContain(`The requester added nothing by the deadline; go on with what you have: ${c.trackingNo} 拖欠工资`);
     expect(await noticesOf('handler_city', c.trackingNo)).toEqual([]);
     // Handled as any case again: the unit can reply.
@@ -134,7 +108,7 @@ describe('timers of a hold that ended', () => {
     clock = local('2026-11-23T10:00');
     await act('handler', c.id, 'hold', { reason: '请补充工资条' });
     clock = local('2026-11-24T10:00');
-    const added = await t.call(null, 'POST', `/api/v1/public/cases/${c.trackingNo}/information`, { accessCode: c.accessCode, text: '工资条已上传' });
+    const added = await world.t.call(null, 'POST', `/api/v1/public/cases/${c.trackingNo}/information`, { accessCode: c.accessCode, text: '工资条已上传' });
     expect(added.statusCode, added.body).toBe(200);
     clock = local('2026-11-25T10:00');
     await act('handler', c.id, 'hold', { reason: '请再补充考勤记录' });
@@ -156,14 +130,14 @@ describe('timers of a hold that ended', () => {
 
   it('a hold at the intake desk ends back at the desk, and the dispatchers are told', async () => {
     clock = local('2026-11-23T09:00');
-    const res = await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'help', title: '登记时缺材料', description: '需要身份证明', requester: { phone: '13908900002' } });
+    const res = await world.t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'help', title: '登记时缺材料', description: '需要身份证明', requester: { phone: '13908900002' } });
     const c = res.json() as Detail;
     await act('agent', c.id, 'hold', { reason: '请提供身份证明' });
     clock = local('2026-12-08T09:01');
     await runJobs();
     const d = await view('dispatcher', c.id);
     expect(d.status).toBe('registered');
-    await t.runBackground();
+    await world.t.runBackground();
     expect((await noticesOf('dispatcher', c.trackingNo)).some((text) => text.startsWith('The requester added nothing by the deadline'))).toBe(true);
     expect(await noticesOf('handler', c.trackingNo)).toEqual([]);
   });
@@ -176,12 +150,12 @@ describe('what the requester was told stands', () => {
     await act('handler', c.id, 'hold', { reason: '请补充欠条' });
     const endsAt = new Date(clock + 15 * DAY).toISOString();
     // Every policy now waits 30 days: the case keeps the 15 it was promised.
-    await withWorkflow(t.database.db).updateTable('sla_policies').set({ hold_limit_days: 30 }).execute();
-    await t.database.db.insertInto('sla_policies').values({
+    await withWorkflow(world.t.database.db).updateTable('sla_policies').set({ hold_limit_days: 30 }).execute();
+    await world.t.database.db.insertInto('sla_policies').values({
       code: 'wage_long_wait', name: JSON.stringify({ 'zh-Hans': '欠薪' }), targets: JSON.stringify({ reply: { amount: 7, mode: 'working_days' } }),
       category_id: categories.get('wage_arrears') ?? null, priority: 50,
     }).execute();
-    await withWorkflow(t.database.db).updateTable('sla_policies').set({ hold_limit_days: null }).where('code', '=', 'wage_long_wait').execute();
+    await withWorkflow(world.t.database.db).updateTable('sla_policies').set({ hold_limit_days: null }).where('code', '=', 'wage_long_wait').execute();
     clock = local('2026-11-26T09:01');
     await runJobs();
     const reminded = (await view('handler', c.id)).events.find((e) => e.code === 'case.hold_reminded');
@@ -190,8 +164,8 @@ describe('what the requester was told stands', () => {
     clock = local('2026-12-08T09:01');
     await runJobs();
     expect((await view('handler', c.id)).status).toBe('accepted');
-    await t.database.db.deleteFrom('sla_policies').where('code', '=', 'wage_long_wait').execute();
-    await withWorkflow(t.database.db).updateTable('sla_policies').set({ hold_limit_days: 15 }).execute();
+    await world.t.database.db.deleteFrom('sla_policies').where('code', '=', 'wage_long_wait').execute();
+    await withWorkflow(world.t.database.db).updateTable('sla_policies').set({ hold_limit_days: 15 }).execute();
 
     // Timers that run late (the server was down): the end comes, and no reminder of a date already past.
     clock = local('2026-11-23T09:00');
@@ -214,7 +188,7 @@ describe('what the requester was told stands', () => {
       clock = local('2026-11-23T09:00');
       const c = await acceptedCase({ title: '模板未审批' });
       await act('handler', c.id, 'hold', { reason: '请补充合同' });
-      await t.runBackground();
+      await world.t.runBackground();
       const kinds = (await messagesOf(c.id)).map((m) => m.kind);
       expect(kinds).toContain('registered');
       expect(kinds).not.toContain('held');
@@ -232,14 +206,14 @@ describe('cases already on hold when deadlines arrived', () => {
     const c = await acceptedCase({ title: '升级前已等待' });
     await act('handler', c.id, 'hold', { reason: '请补充材料' });
     // As before the upgrade: no end, no timers.
-    await withWorkflow(t.database.db).updateTable('cases').set({ hold_ends_at: null }).where('id', '=', c.id).execute();
-    await t.database.db.deleteFrom('jobs').where('dedupe_key', 'like', `hold:${c.id}:%`).execute();
+    await withWorkflow(world.t.database.db).updateTable('cases').set({ hold_ends_at: null }).where('id', '=', c.id).execute();
+    await world.t.database.db.deleteFrom('jobs').where('dedupe_key', 'like', `hold:${c.id}:%`).execute();
 
-    await backfillHoldDeadlines(t.database.db as unknown as Kysely<unknown>);
-    const row = await withWorkflow(t.database.db).selectFrom('cases').select(['held_at', 'hold_ends_at']).where('id', '=', c.id).executeTakeFirstOrThrow();
+    await backfillHoldDeadlines(world.t.database.db as unknown as Kysely<unknown>);
+    const row = await withWorkflow(world.t.database.db).selectFrom('cases').select(['held_at', 'hold_ends_at']).where('id', '=', c.id).executeTakeFirstOrThrow();
     expect(row.hold_ends_at?.getTime()).toBe((row.held_at?.getTime() ?? 0) + 15 * DAY);
     const expected = holdTimerJobs(c.id, row.held_at as Date, holdDeadlines(row.held_at as Date, { holdReminderDays: 3, holdLimitDays: 15 }));
-    const jobs = await t.database.db.selectFrom('jobs').select(['dedupe_key', 'run_at', 'payload']).where('dedupe_key', 'like', `hold:${c.id}:%`).orderBy('run_at').execute();
+    const jobs = await world.t.database.db.selectFrom('jobs').select(['dedupe_key', 'run_at', 'payload']).where('dedupe_key', 'like', `hold:${c.id}:%`).orderBy('run_at').execute();
     expect(jobs.map((j) => [j.dedupe_key, j.run_at.toISOString(), j.payload])).toEqual(expected.map((j) => [j.dedupeKey, j.runAt.toISOString(), j.payload]));
 
     clock += 15 * DAY + 60_000;
@@ -250,7 +224,7 @@ describe('cases already on hold when deadlines arrived', () => {
 
 describe('a policy without a reminder or an end', () => {
   it('waits for the requester as long as it takes, and says no date', async () => {
-    await withWorkflow(t.database.db)
+    await withWorkflow(world.t.database.db)
       .insertInto('sla_policies')
       .values({
         code: 'enquiry_waits',
@@ -266,18 +240,18 @@ describe('a policy without a reminder or an end', () => {
     const c = await acceptedCase({ kind: 'enquiry', categoryId: undefined, title: '无限期等待' });
     const held = await act('handler', c.id, 'hold', { reason: '请说明具体问题' });
     expect(held.hold?.endsAt).toBeNull();
-    expect(await t.database.db.selectFrom('jobs').select('id').where('dedupe_key', 'like', `hold:${c.id}:%`).execute()).toEqual([]);
+    expect(await world.t.database.db.selectFrom('jobs').select('id').where('dedupe_key', 'like', `hold:${c.id}:%`).execute()).toEqual([]);
     clock = local('2027-02-01T09:00');
     await runJobs();
     expect((await view('handler', c.id)).status).toBe('on_hold');
-    await t.runBackground();
+    await world.t.runBackground();
     const held_ = (await messagesOf(c.id)).find((m) => m.kind === 'held');
     expect(held_?.body).toContain('请尽快补充');
   });
 
   it('a reminder on or after the end is refused by the database', async () => {
     await expect(
-      withWorkflow(t.database.db)
+      withWorkflow(world.t.database.db)
         .insertInto('sla_policies')
         .values({
           code: 'bad_hold', name: JSON.stringify({ 'zh-Hans': '错' }), targets: JSON.stringify({ reply: { amount: 5, mode: 'working_days' } }),

@@ -1,8 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withWorkflow } from '../../src/db/case.repository.js';
-import { jobHandlers } from '../../src/jobs/handlers.js';
-import { runDueJobs } from '../../src/jobs/job-runner.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useCaseWorld } from '../helpers/case-world.js';
 
 // Holding a case while it waits on the requester (待群众补充), docs/time-limits.md. Due dates below are
 // hand-checked on the Tibet calendar (no holiday from 2026-11-23 to 2026-12-31; working hours 09:00–12:00 and
@@ -24,39 +22,13 @@ type Sla = { targets: { target: string; dueAt: string; text: string; explanation
 
 const local = (iso: string): number => new Date(`${iso}+08:00`).getTime();
 let clock = local('2026-11-23T09:00');
-let t: TestApp;
-const units = new Map<string, string>();
-const categories = new Map<string, string>();
+const world = useCaseWorld<Detail>({ now: () => new Date(clock) });
+const { act, view, runJobs, acceptedCase } = world;
 
-beforeAll(async () => {
-  t = await createTestApp({ now: () => new Date(clock), sessionTtlHours: 24 * 365 });
-  for (const u of ((await t.call(null, 'GET', '/api/v1/units')).json() as { items: { id: string; code: string }[] }).items) units.set(u.code, u.id);
-  for (const c of ((await t.call(null, 'GET', '/api/v1/categories')).json() as { items: { id: string; code: string }[] }).items) categories.set(c.code, c.id);
-});
-afterAll(async () => {
-  await t.close();
-});
-
-const act = async (user: string, id: string, action: string, body: unknown = {}): Promise<Detail> => {
-  const res = await t.call(user, 'POST', `/api/v1/cases/${id}/${action}`, body);
-  expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
-  return res.json() as Detail;
-};
-const view = async (user: string, id: string): Promise<Detail> => (await t.call(user, 'GET', `/api/v1/cases/${id}`)).json() as Detail;
-const sla = async (id: string, lang: string): Promise<Sla> => (await t.call('admin', 'GET', `/api/v1/cases/${id}/sla?lang=${lang}`)).json() as Sla;
-const runJobs = () => runDueJobs(t.database.db, jobHandlers, () => new Date(clock));
+const sla = async (id: string, lang: string): Promise<Sla> => (await world.t.call('admin', 'GET', `/api/v1/cases/${id}/sla?lang=${lang}`)).json() as Sla;
 const count = (d: Detail, code: string) => d.events.filter((e) => e.code === code).length;
 const addInformation = (c: Detail, text: string, accessCode = c.accessCode) =>
-  t.call(null, 'POST', `/api/v1/public/cases/${c.trackingNo}/information`, { accessCode, text });
-
-const acceptedCase = async (body: Record<string, unknown> = {}): Promise<Detail> => {
-  const res = await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'complaint', title: '拖欠工资', description: '工地拖欠工资', categoryId: categories.get('wage_arrears'), ...body });
-  expect(res.statusCode, res.body).toBe(201);
-  const c = res.json() as Detail;
-  await act('dispatcher', c.id, 'dispatch', { unitId: units.get('hrss') });
-  await act('handler', c.id, 'accept');
-  return c;
-};
+  world.t.call(null, 'POST', `/api/v1/public/cases/${c.trackingNo}/information`, { accessCode, text });
 
 describe('on hold waiting for the requester, with the clock paused', () => {
   it('pauses the reply clock, tells the requester, resumes when they add information and moves the due date', async () => {
@@ -70,12 +42,12 @@ describe('on hold waiting for the requester, with the clock paused', () => {
     expect(held.events.at(-1)).toMatchObject({ code: 'case.put_on_hold', data: { isClockPaused: true } });
     expect(held.allowedActions).toEqual(expect.arrayContaining(['note', 'resume']));
     expect(held.allowedActions).not.toContain('reply');
-    expect((await t.call('handler', 'POST', `/api/v1/cases/${c.id}/reply`, { text: '答复', outcome: 'resolved' })).statusCode).toBe(409);
+    expect((await world.t.call('handler', 'POST', `/api/v1/cases/${c.id}/reply`, { text: '答复', outcome: 'resolved' })).statusCode).toBe(409);
     // "Why is it due then" says the clock stands still.
     const paused = (await sla(c.id, 'zh-Hans')).targets.find((x) => x.target === 'reply');
     expect(paused?.explanation.pausedSince).toBe(new Date(clock).toISOString());
     expect(paused?.text).toContain('自2026-11-24 10:00起等待群众补充材料，暂停计时');
-    const pub = (await t.call(null, 'GET', `/api/v1/public/cases/${c.trackingNo}?accessCode=${c.accessCode}`)).json() as Record<string, unknown>;
+    const pub = (await world.t.call(null, 'GET', `/api/v1/public/cases/${c.trackingNo}?accessCode=${c.accessCode}`)).json() as Record<string, unknown>;
     expect(pub).toMatchObject({ status: 'on_hold', publicStatus: 'waiting_for_you', waitingFor: '请补充劳动合同或工资条复印件', canAddInformation: true });
 
     // The old due date passes while the case waits: its timers find it on hold and do nothing.
@@ -117,15 +89,15 @@ describe('on hold waiting for the requester, with the clock paused', () => {
     clock = local('2026-11-23T09:00');
     const c = await acceptedCase();
     const before = await view('handler', c.id);
-    const blank = await t.call('handler', 'POST', `/api/v1/cases/${c.id}/hold`, { reason: '  ' });
+    const blank = await world.t.call('handler', 'POST', `/api/v1/cases/${c.id}/hold`, { reason: '  ' });
     expect(blank.statusCode).toBe(400);
     expect(blank.json()).toMatchObject({ error: { code: 'validation.failed' } });
-    expect((await t.call('handler_city', 'POST', `/api/v1/cases/${c.id}/hold`, { reason: '补充材料' })).statusCode).toBe(404);
+    expect((await world.t.call('handler_city', 'POST', `/api/v1/cases/${c.id}/hold`, { reason: '补充材料' })).statusCode).toBe(404);
     expect((await view('handler', c.id)).events).toHaveLength(before.events.length);
 
     await act('handler', c.id, 'hold', { reason: '补充材料' });
     // The intake desk sees the case but does not handle it: only the lead unit resumes what it put on hold.
-    const agentResume = await t.call('agent', 'POST', `/api/v1/cases/${c.id}/resume`, {});
+    const agentResume = await world.t.call('agent', 'POST', `/api/v1/cases/${c.id}/resume`, {});
     expect(agentResume.statusCode).toBe(403);
     expect(agentResume.json()).toMatchObject({ error: { code: 'case.not_assigned' } });
     expect((await addInformation(c, '补充', '00000000')).json()).toMatchObject({ error: { code: 'case.access_code_invalid' } });
@@ -143,7 +115,7 @@ describe('on hold waiting for the requester, with the clock paused', () => {
   });
 
   it('the intake desk holds a case before dispatch', async () => {
-    const res = await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'help', title: '求助', description: '地址不清' });
+    const res = await world.t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'help', title: '求助', description: '地址不清' });
     const c = res.json() as Detail;
     const held = await act('agent', c.id, 'hold', { reason: '请告诉我们详细地址' });
     expect(held).toMatchObject({ status: 'on_hold', hold: { fromStatus: 'registered' } });
@@ -153,7 +125,7 @@ describe('on hold waiting for the requester, with the clock paused', () => {
 
 describe('a policy that does not count the hold as paused', () => {
   it('keeps the due date, and the timers set again on resume still fire', async () => {
-    await withWorkflow(t.database.db)
+    await withWorkflow(world.t.database.db)
       .insertInto('sla_policies')
       .values({
         code: 'report_clock_runs',

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { withWorkflow } from '../../src/db/case.repository.js';
-import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { useCaseWorld } from '../helpers/case-world.js';
 
 // The reopen policy (重办), docs/notifications.md: "not solved" becomes a request that staff decide; rounds are
 // limited per policy (beyond: supervision); a closed case can be reopened on request only within the window.
@@ -34,39 +34,24 @@ type PublicView = {
 const DAY = 86_400_000;
 // Monday 2026-11-23 09:00 in Lhasa (UTC+8): no holiday in the weeks the tests run through.
 let clock = new Date('2026-11-23T01:00:00Z').getTime();
-let t: TestApp;
-let hrss = '';
+const world = useCaseWorld<Detail>({ now: () => new Date(clock) });
+const { units, act, view } = world;
 
-beforeAll(async () => {
-  t = await createTestApp({ now: () => new Date(clock), sessionTtlHours: 24 * 365 });
-  const units = (await t.call(null, 'GET', '/api/v1/units')).json() as { items: { id: string; code: string }[] };
-  hrss = units.items.find((u) => u.code === 'hrss')?.id ?? '';
-});
-afterAll(async () => {
-  await t.close();
-});
-
-const act = async (user: string, id: string, action: string, body: unknown = {}): Promise<Detail> => {
-  const res = await t.call(user, 'POST', `/api/v1/cases/${id}/${action}`, body);
-  expect(res.statusCode, `${action}: ${res.body}`).toBe(200);
-  return res.json() as Detail;
-};
-const view = async (user: string, id: string): Promise<Detail> => (await t.call(user, 'GET', `/api/v1/cases/${id}`)).json() as Detail;
 const track = async (c: Detail): Promise<PublicView> => {
-  const res = await t.call(null, 'GET', `/api/v1/public/cases/${c.trackingNo}?accessCode=${c.accessCode}`);
+  const res = await world.t.call(null, 'GET', `/api/v1/public/cases/${c.trackingNo}?accessCode=${c.accessCode}`);
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as PublicView;
 };
 const askPublic = (c: Detail, reason: string, accessCode = c.accessCode) =>
-  t.call(null, 'POST', `/api/v1/public/cases/${c.trackingNo}/reopen-request`, { accessCode, reason });
+  world.t.call(null, 'POST', `/api/v1/public/cases/${c.trackingNo}/reopen-request`, { accessCode, reason });
 const codes = (d: Detail) => d.events.map((e) => e.code);
 
 /** A complaint handled by hrss and replied. */
 const replied = async (kind = 'complaint'): Promise<Detail> => {
-  const res = await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind, title: '工资拖欠', description: '老板拖欠三个月工资' });
+  const res = await world.t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind, title: '工资拖欠', description: '老板拖欠三个月工资' });
   expect(res.statusCode, res.body).toBe(201);
   const c = res.json() as Detail;
-  await act('dispatcher', c.id, 'dispatch', { unitId: hrss });
+  await act('dispatcher', c.id, 'dispatch', { unitId: units.get('hrss') });
   await act('handler', c.id, 'accept');
   await act('handler', c.id, 'reply', { text: '经调查已责令支付。', outcome: 'resolved' });
   return c;
@@ -84,12 +69,12 @@ describe('a "not solved" callback', () => {
     expect(forSupervisor.allowedActions).toContain('decide-reopen');
     expect(forSupervisor.allowedActions).not.toContain('request-reopen');
     expect(forSupervisor.allowedActions).not.toContain('close');
-    expect((await t.call('dispatcher', 'POST', `/api/v1/cases/${c.id}/close`, {})).statusCode).toBe(409);
+    expect((await world.t.call('dispatcher', 'POST', `/api/v1/cases/${c.id}/close`, {})).statusCode).toBe(409);
     // It waits on the dispatchers and supervisors ("mine"), whatever the status.
-    const mine = (await t.call('supervisor', 'GET', '/api/v1/cases?mine=true&pageSize=100')).json() as { items: { id: string }[] };
+    const mine = (await world.t.call('supervisor', 'GET', '/api/v1/cases?mine=true&pageSize=100')).json() as { items: { id: string }[] };
     expect(mine.items.map((i) => i.id)).toContain(c.id);
     // A unit handler may not decide.
-    expect((await t.call('handler', 'POST', `/api/v1/cases/${c.id}/decide-reopen`, { isApproved: true })).statusCode).toBe(403);
+    expect((await world.t.call('handler', 'POST', `/api/v1/cases/${c.id}/decide-reopen`, { isApproved: true })).statusCode).toBe(403);
 
     clock += 3_600_000;
     const approved = await act('supervisor', c.id, 'decide-reopen', { isApproved: true, note: '请重新核查' });
@@ -100,8 +85,8 @@ describe('a "not solved" callback', () => {
     expect(reopened).toMatchObject({ code: 'case.reopened', fromStatus: 'callback_done', toStatus: 'dispatched', data: { reason: '钱还没到手', round: 2, unit: { code: 'hrss' } } });
     expect(new Date(approved.replyDueAt ?? 0).getTime()).toBeGreaterThan(clock);
     // The existing notification path: the unit hears about the reopening in the app.
-    await t.runBackground();
-    const notices = await t.database.db.selectFrom('staff_notifications').select('code').where('case_id', '=', c.id).where('code', '=', 'case.reopened').execute();
+    await world.t.runBackground();
+    const notices = await world.t.database.db.selectFrom('staff_notifications').select('code').where('case_id', '=', c.id).where('code', '=', 'case.reopened').execute();
     expect(notices.length).toBeGreaterThan(0);
   }, 90_000);
 
@@ -109,7 +94,7 @@ describe('a "not solved" callback', () => {
     const c = await replied();
     await act('agent', c.id, 'callback', { resolved: 'no', satisfaction: 'dissatisfied' });
     const before = await view('dispatcher', c.id);
-    const bad = await t.call('dispatcher', 'POST', `/api/v1/cases/${c.id}/decide-reopen`, { isApproved: false });
+    const bad = await world.t.call('dispatcher', 'POST', `/api/v1/cases/${c.id}/decide-reopen`, { isApproved: false });
     expect(bad.statusCode).toBe(400);
     expect(bad.json()).toMatchObject({ error: { code: 'validation.failed' } });
     expect((await view('dispatcher', c.id)).events).toHaveLength(before.events.length);
@@ -166,13 +151,13 @@ describe('the requester on the tracking page', () => {
     clock = start;
 
     // Before any reply there is nothing to reopen.
-    const fresh = (await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'help', title: '求助', description: '求助' })).json() as Detail;
+    const fresh = (await world.t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'help', title: '求助', description: '求助' })).json() as Detail;
     expect((await askPublic(fresh, '没解决')).json()).toMatchObject({ error: { code: 'case.reopen_not_allowed', details: { reason: 'status' } } });
   });
 
   it('a "not solved" rating is a request to reopen as well', async () => {
     const c = await replied();
-    const res = await t.call(null, 'POST', `/api/v1/public/cases/${c.trackingNo}/rating`, { accessCode: c.accessCode, resolved: 'no', satisfaction: 'dissatisfied', comment: '没有人联系我' });
+    const res = await world.t.call(null, 'POST', `/api/v1/public/cases/${c.trackingNo}/rating`, { accessCode: c.accessCode, resolved: 'no', satisfaction: 'dissatisfied', comment: '没有人联系我' });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ publicStatus: 'reopen_requested' });
     const staff = await view('dispatcher', c.id);
@@ -198,14 +183,14 @@ describe('rounds', () => {
       { code: 'case.supervised', actorKind: 'system', data: { isAutomatic: true, reason: 'reopen_limit_reached' } },
     ]);
     expect(escalated.allowedActions).not.toContain('decide-reopen');
-    const direct = await t.call('supervisor', 'POST', `/api/v1/cases/${c.id}/reopen`, { reason: '再办一次' });
+    const direct = await world.t.call('supervisor', 'POST', `/api/v1/cases/${c.id}/reopen`, { reason: '再办一次' });
     expect(direct.statusCode).toBe(409);
     expect(direct.json()).toMatchObject({ error: { code: 'case.reopen_limit_reached', details: { reopenCount: 2, maxRounds: 2 } } });
     expect((await view('supervisor', c.id)).status).toBe('replied');
   });
 
   it('the number of rounds is configured per policy (here: none for suggestions)', async () => {
-    await withWorkflow(t.database.db)
+    await withWorkflow(world.t.database.db)
       .insertInto('sla_policies')
       .values({
         code: 'suggestion_no_reopen',
