@@ -168,6 +168,20 @@ describe.runIf(hasBrowser)('statistics dashboard', () => {
     expect(await page.getByTestId('breakdown-row').count()).toBe(breakdown.items.filter((i) => (i.counts['registered'] ?? 0) > 0).length);
     await page.screenshot({ path: `${shots}/stats-dashboard-zh.png`, fullPage: true });
 
+    // The Excel link offers the calendar period shown: this month by default, this quarter once it starts the quarter.
+    const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+    const excel = page.getByTestId('stats-report-xlsx');
+    expect(await excel.getAttribute('href')).toContain(`period=${today.slice(0, 7)}`);
+    const quarter = Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1;
+    const quarterStart = `${today.slice(0, 4)}-${String((quarter - 1) * 3 + 1).padStart(2, '0')}-01`;
+    if (quarterStart.slice(0, 7) !== today.slice(0, 7)) {
+      await page.getByTestId('stats-from').fill(quarterStart);
+      await expect.poll(() => excel.getAttribute('href')).toContain(`period=${today.slice(0, 4)}-Q${quarter}`);
+      expect(await excel.textContent()).toContain(`${today.slice(0, 4)}年第${quarter}季度`);
+      await page.getByTestId('stats-from').fill(`${today.slice(0, 7)}-01`);
+      await expect.poll(() => excel.getAttribute('href')).toContain(`period=${today.slice(0, 7)}`);
+    }
+
     // "Show as table" swaps the chart for its table.
     await page.getByTestId('stats-trend-toggle').click();
     expect(await page.locator('[data-testid=chart-trend]').count()).toBe(0);

@@ -31,6 +31,7 @@ import {
   REPLIED_CASE_STATUSES,
   caseListQuery,
   effectivePeriod,
+  excelReportPeriod,
   previousPeriod,
   statsFiltersFromQuery,
   statsFiltersToQuery,
@@ -47,6 +48,7 @@ import {
   formatCount,
   formatRate,
   formatScore,
+  periodLabel,
   rankingBars,
   trendData,
   type CountTileId,
@@ -162,7 +164,7 @@ export function StatsPage() {
   // A district unit chosen as the scope has no children on the map: show the district itself.
   const ownDistrict = summary.data ? districtValues([{ unit: summary.data.scope.unit, counts: summary.data.counts }]) : [];
   const mapValues = districts.length > 0 ? districts : ownDistrict;
-  const reportMonth = period.to.slice(0, 7);
+  const excelPeriod = excelReportPeriod(period);
 
   return (
     <div className="stats">
@@ -648,8 +650,8 @@ export function StatsPage() {
           <section className="card stats-section" aria-labelledby="stats-reports-title" data-testid="stats-reports">
             <div className="stats-section-head">
               <h2 id="stats-reports-title">{t('stats.reports.title')}</h2>
-              <a className="button subtle" href={statsReportUrl(reportMonth, scope.unit)} download data-testid="stats-report-xlsx">
-                {t('stats.reports.excel', { period: reportMonth })}
+              <a className="button subtle" href={statsReportUrl(excelPeriod.label, scope.unit)} download data-testid="stats-report-xlsx">
+                {t('stats.reports.excel', { period: periodLabel(excelPeriod.label, excelPeriod.grain, tr) })}
               </a>
             </div>
             <ReportsPanel />

@@ -5,6 +5,7 @@ import {
   caseListQuery,
   chinaToday,
   effectivePeriod,
+  excelReportPeriod,
   previousPeriod,
   statsFiltersFromQuery,
   statsFiltersToQuery,
@@ -101,5 +102,25 @@ describe('links to the case list', () => {
       status: 'registered,dispatched',
       overdue: false,
     });
+  });
+});
+
+describe('the Excel report the dashboard offers for its period', () => {
+  it('names the year, quarter or month the period covers, as the statistics name them', () => {
+    const cases: [string, string, string][] = [
+      ['2026-11-01', '2026-11-23', '2026-11'], // the default: this month so far
+      ['2026-10-01', '2026-11-23', '2026-Q4'], // this quarter so far
+      ['2026-10-01', '2026-12-31', '2026-Q4'],
+      ['2026-01-01', '2026-11-23', '2026'], // this year so far
+      ['2026-01-01', '2026-03-31', '2026-Q1'],
+      ['2026-01-01', '2026-01-31', '2026-01'],
+      ['2026-11-05', '2026-11-20', '2026-11'], // any other period: the month it ends in
+      ['2026-09-15', '2026-11-20', '2026-11'],
+      ['2026-11-01', '2027-01-10', '2027-01'],
+      ['2025-12-15', '2026-01-10', '2026-01'],
+    ];
+    for (const [from, to, label] of cases) expect(excelReportPeriod({ from, to }).label, `${from}..${to}`).toBe(label);
+    expect(excelReportPeriod({ from: '2026-10-01', to: '2026-11-23' }).grain).toBe('quarter');
+    expect(excelReportPeriod({ from: '2026-01-01', to: '2026-11-23' }).grain).toBe('year');
   });
 });

@@ -73,6 +73,22 @@ export function effectivePeriod(f: Pick<StatsFilters, 'from' | 'to'>, now: Date)
   return from <= to ? { from, to } : { from: to, to: from };
 }
 
+/**
+ * The calendar period of the Excel report the dashboard offers for its period: the year or quarter the period
+ * starts at the beginning of and stays within (this year so far, a quarter), else the month it starts the
+ * beginning of and stays within, else the month it ends in. As `GET /stats/report.xlsx` names them.
+ */
+export function excelReportPeriod(p: { from: string; to: string }): { label: string; grain: 'month' | 'quarter' | 'year' } {
+  const [year, month] = [p.from.slice(0, 4), Number(p.from.slice(5, 7))];
+  const isSameYear = p.to.slice(0, 4) === year;
+  if (isSameYear && p.from.endsWith('-01-01') && p.to.slice(5) > '03-31') return { label: year, grain: 'year' };
+  const quarter = Math.floor((month - 1) / 3) + 1;
+  const isQuarterStart = p.from.endsWith('-01') && (month - 1) % 3 === 0;
+  const isInQuarter = isSameYear && Math.floor((Number(p.to.slice(5, 7)) - 1) / 3) + 1 === quarter;
+  if (isQuarterStart && isInQuarter && p.to.slice(0, 7) !== p.from.slice(0, 7)) return { label: `${year}-Q${quarter}`, grain: 'quarter' };
+  return { label: p.to.slice(0, 7), grain: 'month' };
+}
+
 /** The window of equal length just before (the comparison period of the tiles). */
 export function previousPeriod(p: { from: string; to: string }): { from: string; to: string } {
   const length = dayNumber(p.to) - dayNumber(p.from) + 1;

@@ -115,7 +115,7 @@ export const statsMessages = defineMessages({
     'stats.backlog.empty': '没有积案。',
     'stats.backlog.allOverdue': '查看全部超期诉求',
     'stats.reports.title': '统计报表',
-    'stats.reports.excel': '下载 Excel 月报（{period}）',
+    'stats.reports.excel': '下载 Excel 报告（{period}）',
   },
   bo: {
     'stats.title': 'སྡོམ་རྩིས་དབྱེ་ཞིབ།',
@@ -229,7 +229,7 @@ export const statsMessages = defineMessages({
     'stats.backlog.empty': 'ཡུན་རིང་ཐག་མ་ཆོད་པའི་ལས་ཐོ་མེད།',
     'stats.backlog.allOverdue': 'དུས་ཡོལ་བའི་ལས་ཐོ་ཚང་མ་ལྟ་བ།',
     'stats.reports.title': 'སྡོམ་རྩིས་སྙན་ཐོ།',
-    'stats.reports.excel': 'Excel ཟླ་ཐོ་ཕབ་ལེན། （{period}）',
+    'stats.reports.excel': 'Excel སྙན་ཞུ་ཕབ་ལེན། （{period}）',
   },
   en: {
     'stats.title': 'Statistics',
