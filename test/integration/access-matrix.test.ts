@@ -452,7 +452,7 @@ let templateCount = 0;
  * that took the case in, or any unit it was ever assigned to), with their lead units.
  */
 /**
- * The cases a principal may see, their lead units, and every unit that took part in them (intake, lead, any
+ * The cases a principal may see, their lead units, and every unit that took part in them (intake, lead, every
  * assignment, ended or not): the units a review of those cases' replies may name.
  */
 const visibleCases = async (p: Principal): Promise<{ ids: Set<string>; leadUnits: Set<string>; involvedUnits: Set<string> }> => {

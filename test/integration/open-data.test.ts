@@ -187,7 +187,7 @@ describe('staff review', () => {
     await t.runBackground();
   });
 
-  it('a change is audited with before and after and queues one refresh of every case; saving it unchanged, rules in any order, writes nothing', async () => {
+  it('a change is audited with before and after and queues one refresh of every case; saving it unchanged, rules in another order, writes nothing', async () => {
     const settings = (await t.call('admin', 'GET', '/api/v1/open-data/settings')).json() as { minCell: number; rules: { scope: string; code: string; policy: string }[] };
     const audits = () => t.database.db.selectFrom('audit_log').select('data').where('action', '=', 'open_data.settings_changed').orderBy('id').execute();
     const refreshJobs = async () => (await t.database.db.selectFrom('jobs').select('id').where('kind', '=', 'open_data.refresh_all').execute()).length;

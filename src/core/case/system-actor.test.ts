@@ -6,7 +6,7 @@ import { performCaseAction } from './perform-case-action.js';
 
 const desk = systemDispatcherOf({ id: 'unit-1', path: 'lhasa' }, permissionsForRoles(['dispatcher']));
 
-/** Deps whose transaction must never be entered: the guard stops the call before any store is touched. */
+/** Deps whose transaction must never be entered: the guard stops the call before a store is touched. */
 const untouchable: CaseDeps = {
   transaction: () => Promise.reject(new Error('the store was touched')),
   now: () => new Date('2026-11-23T00:00:00Z'),
@@ -17,7 +17,7 @@ describe('the system actor', () => {
     expect(desk).toMatchObject({ kind: 'system', userId: null, unitId: 'unit-1' });
   });
 
-  it('may only dispatch: the compiler refuses any other action, and so does the use case', async () => {
+  it('may only dispatch: the compiler refuses every other action, and so does the use case', async () => {
     // @ts-expect-error the system may not reply: only a person answers the requester.
     const typed = performCaseAction(untouchable, { caseId: 'c1', action: 'reply', actor: desk, body: { text: '已办结', outcome: 'resolved' } });
     await expect(typed).rejects.toThrow('the system may not reply a case');

@@ -28,7 +28,7 @@ const isSameConfiguration = (a: OpenDataConfiguration, b: OpenDataConfiguration)
 
 /**
  * Replaces the publication settings and rules. Every case is then refreshed in the background, since a rule
- * can publish or withdraw any of them; the refresh is queued in the same transaction, so it cannot be lost.
+ * can publish or withdraw each of them; the refresh is queued in the same transaction, so it cannot be lost.
  * Saving the settings unchanged writes nothing: no audit entry, and no refresh of every case for nothing.
  * Access (opendata.manage) is checked by the route; the settings belong to no unit.
  */
