@@ -36,7 +36,7 @@ export const isPathWithin = (ancestorPath: string, path: string): boolean =>
 
 /**
  * The intake desk of a unit acting by itself: a dispatcher's permissions over that unit's cases and nothing more.
- * Only the auto-dispatch uses it (performCaseAction refuses it for any other action).
+ * Only the auto-dispatch uses it (performCaseAction refuses it for every other action).
  */
 export const systemDispatcherOf = (unit: { id: string; path: string }, permissions: ReadonlySet<Permission>): SystemActor => ({
   kind: 'system',

@@ -9,7 +9,7 @@ export const suggestionSettingsSchema = z
     autoDispatchCategoryIds: z.array(z.uuid()).max(500).default([]),
     /**
      * Also what citizens and integrations submit, which no one at the desk has read (off: the desk reviews them
-     * first, and can reject spam or a wrong channel before any unit hears of it). Their category is the
+     * first, and can reject spam or a wrong channel before a unit hears of it). Their category is the
      * submitter's choice, so the category model must agree with it too.
      */
     isAutoDispatchingSubmissions: z.boolean().default(false),

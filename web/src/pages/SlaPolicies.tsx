@@ -281,9 +281,9 @@ export function SlaPoliciesPage() {
           <fieldset className="field">
             <legend>{t('slaAdmin.appliesTo')}</legend>
             <p className="hint">{t('slaAdmin.appliesToHint')}</p>
-            <SelectField id="sp-category" label={t('slaAdmin.category')} value={draft.categoryId} onChange={(v) => set({ categoryId: v })} options={categoryOptions(categories)} emptyLabel={t('slaAdmin.any')} error={errors['sp-category']} testId="sp-category" />
-            <SelectField id="sp-channel" label={t('slaAdmin.channel')} value={draft.channel} onChange={(v) => set({ channel: v })} options={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))} emptyLabel={t('slaAdmin.any')} testId="sp-channel" />
-            <SelectField id="sp-kind" label={t('slaAdmin.kind')} value={draft.kind} onChange={(v) => set({ kind: v })} options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} emptyLabel={t('slaAdmin.any')} testId="sp-kind" />
+            <SelectField id="sp-category" label={t('slaAdmin.category')} value={draft.categoryId} onChange={(v) => set({ categoryId: v })} options={categoryOptions(categories)} emptyLabel={t('slaAdmin.anyValue')} error={errors['sp-category']} testId="sp-category" />
+            <SelectField id="sp-channel" label={t('slaAdmin.channel')} value={draft.channel} onChange={(v) => set({ channel: v })} options={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))} emptyLabel={t('slaAdmin.anyValue')} testId="sp-channel" />
+            <SelectField id="sp-kind" label={t('slaAdmin.kind')} value={draft.kind} onChange={(v) => set({ kind: v })} options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} emptyLabel={t('slaAdmin.anyValue')} testId="sp-kind" />
             <TextField id="sp-priority" label={t('slaAdmin.priority')} hint={t('slaAdmin.priorityHint')} inputMode="numeric" value={draft.priority} onChange={(v) => set({ priority: v })} error={errors['sp-priority']} testId="sp-priority" />
             <CheckboxField id="sp-active" label={t('slaAdmin.isActive')} checked={draft.isActive} onChange={(v) => set({ isActive: v })} testId="sp-active" />
           </fieldset>
