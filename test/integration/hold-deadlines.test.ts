@@ -95,7 +95,7 @@ describe('a hold nobody answers', () => {
     await world.t.runBackground();
     expect(await noticesOf('handler', c.trackingNo)).toContain(`The requester added nothing by the deadline; go on with what you have: ${c.trackingNo} 拖欠工资`);
     expect(await noticesOf('handler_city', c.trackingNo)).toEqual([]);
-    // Handled as any case again: the unit can reply.
+    // Handled like every other case again: the unit can reply.
     expect((await view('handler', c.id)).status).toBe('accepted');
     await act('handler', c.id, 'reply', { text: '根据现有材料，已责令用人单位支付工资。', outcome: 'resolved' });
   });

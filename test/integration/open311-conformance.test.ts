@@ -301,7 +301,7 @@ describe('GET services', () => {
     }
   });
 
-  it('is open data: any web page may read it', async () => {
+  it('is open data: every web page may read it', async () => {
     expect((await get('services.json')).headers['access-control-allow-origin']).toBe('*');
     expect((await post('json', NOISE())).headers['access-control-allow-origin']).toBeUndefined();
   });
