@@ -3,6 +3,7 @@ import { createMicroBatcher } from '../core/shared/micro-batcher.js';
 import type { AuthStore, UserForAuth } from '../core/auth/auth.ports.js';
 import { isRole } from '../core/auth/roles.js';
 import type { DbOrTrx } from './database.js';
+import { createFailureThrottle } from './failure-throttle.repository.js';
 import { rolesOf, TWO_FACTOR_ROLES_KEY } from './two-factor.repository.js';
 
 const userColumns = [
@@ -76,7 +77,7 @@ export const createSessionFinder = (db: DbOrTrx): AuthStore['findUserBySessionTo
   return (tokenHash, now) => batcher.submit({ tokenHash, now });
 };
 
-export const createAuthStore = (db: DbOrTrx): AuthStore => ({
+export const createAuthStore = (db: DbOrTrx, failureThrottle = createFailureThrottle(db)): AuthStore => ({
   findUserByUsername: async (username) => {
     const row = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select(userColumns).where('users.username', '=', username).executeTakeFirst();
     return row ? mapUser(row) : null;
@@ -98,30 +99,11 @@ export const createAuthStore = (db: DbOrTrx): AuthStore => ({
     const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
     return Number(result.numDeletedRows);
   },
-  lockedUntil: async (keys, now) => {
-    const row = await db
-      .selectFrom('login_throttle')
-      .select((eb) => eb.fn.max('locked_until').as('until'))
-      .where('key', 'in', keys)
-      .where('locked_until', '>', now)
-      .executeTakeFirst();
-    return row?.until ? new Date(row.until) : null;
-  },
+  lockedUntil: (keys, now) => failureThrottle.lockedUntil(keys, now),
   recordLoginFailure: async (key, now, limits) => {
-    // One statement: a new window starts when the old one has passed; reaching the limit sets the lock.
-    await sql`
-      INSERT INTO login_throttle AS t (key, failures, window_started_at)
-      VALUES (${key}, 1, ${now})
-      ON CONFLICT (key) DO UPDATE SET
-        failures = CASE WHEN t.window_started_at < ${new Date(now.getTime() - limits.windowMs)} THEN 1 ELSE t.failures + 1 END,
-        window_started_at = CASE WHEN t.window_started_at < ${new Date(now.getTime() - limits.windowMs)} THEN ${now} ELSE t.window_started_at END,
-        locked_until = CASE
-          WHEN t.window_started_at >= ${new Date(now.getTime() - limits.windowMs)} AND t.failures + 1 >= ${limits.failures}
-          THEN ${new Date(now.getTime() + limits.lockMs)} ELSE t.locked_until END`.execute(db);
+    await failureThrottle.recordFailure(key, now, limits);
   },
-  clearLoginFailures: async (key) => {
-    await db.deleteFrom('login_throttle').where('key', '=', key).execute();
-  },
+  clearLoginFailures: (key) => failureThrottle.clearFailures(key),
   updatePassword: async (userId, passwordHash, at) => {
     await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', userId).execute();
   },

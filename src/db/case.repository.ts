@@ -5,7 +5,7 @@ import { createMicroBatcher, type BatchOutcome } from '../core/shared/micro-batc
 import type { AssignmentRecord, CasePatch, CaseRecord, CaseSla } from '../core/case/case.record.js';
 import { fieldCryptoFor } from './data-keys.js';
 import { appendWorkItemEvent } from './events.repository.js';
-import { sealIdentity } from './requester-crypto.js';
+import { blindIndexOf, sealIdentity } from './requester-crypto.js';
 import { enqueueJobs } from './jobs.repository.js';
 import { refreshOpenDataCase } from './open-data.repository.js';
 import { calendarForUnit, policyForCase } from './sla.repository.js';
@@ -445,6 +445,21 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
     return mapUnit(row);
   },
   findCategory: (id) => findCategoryRef(trx, id),
+  publicSubmissionsByPhone: async (phone, since) => {
+    const index = blindIndexOf(fieldCryptoFor(), 'phone', phone);
+    if (!index) return { count: 0, oldestAt: null };
+    // On the blind index: no requester's phone is decrypted to count.
+    const row = await trx
+      .selectFrom('cases')
+      .innerJoin('requesters as r', 'r.id', 'cases.requester_id')
+      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('cases.created_at').as('oldest')])
+      .where('r.phone_bidx', '=', index)
+      .where('cases.channel', '=', 'web')
+      .where('cases.created_by', 'is', null)
+      .where('cases.created_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return { count: Number(row.n), oldestAt: row.oldest ? new Date(row.oldest) : null };
+  },
   nextTrackingSequence: (day) => incrementTrackingCounter(trx, day),
   findIdempotencyKey: async (scope, key, since) => {
     const row = await trx

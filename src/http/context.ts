@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { CaseDeps } from '../core/case/case.ports.js';
 import type { AuthDeps } from '../core/auth/auth.ports.js';
+import type { ThrottleRule } from '../core/shared/failure-throttle.js';
 import type { RateLimitName, RateLimitRule } from './rate-limiter.js';
 
 /** What every route declares: the permission it needs, or that it is public, or needs only a login. */
@@ -20,7 +21,11 @@ declare module 'fastify' {
 
 export type AppDeps = {
   db: Db;
-  config: Pick<Config, 'sessionTtlHours' | 'isBehindProxy'> & { rateLimits?: Partial<Record<RateLimitName, RateLimitRule>> };
+  config: Pick<Config, 'sessionTtlHours' | 'isBehindProxy'> & {
+    rateLimits?: Partial<Record<RateLimitName, RateLimitRule>>;
+    /** Wrong access codes per tracking number (default ACCESS_CODE_THROTTLE); tests that probe access set it high. */
+    accessCodeThrottle?: ThrottleRule;
+  };
   now: () => Date;
   caseDeps: CaseDeps;
   authDeps: AuthDeps;

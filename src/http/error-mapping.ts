@@ -93,5 +93,9 @@ export const toAppError = (error: unknown, request: FastifyRequest): AppError =>
   return new AppError('internal', 'internal error');
 };
 
-export const sendError = (reply: FastifyReply, error: AppError): FastifyReply =>
-  reply.status(HTTP_STATUS[error.code]).send(errorBody(error));
+export const sendError = (reply: FastifyReply, error: AppError): FastifyReply => {
+  // Every refusal that says when to come back says it in the standard header too (clients and proxies read it).
+  const retryAfter = error.details.retryAfterSeconds;
+  if (HTTP_STATUS[error.code] === 429 && typeof retryAfter === 'number' && Number.isFinite(retryAfter)) void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
+  return reply.status(HTTP_STATUS[error.code]).send(errorBody(error));
+};

@@ -2,6 +2,9 @@ import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../core/shared/app-error.js';
 import { createAuditWriter } from '../db/audit.repository.js';
+import { createFailureThrottle } from '../db/failure-throttle.repository.js';
+import { ACCESS_CODE_THROTTLE, assertAccessCodeNotLockedOrThrow, recordWrongAccessCode } from '../core/case/access-code-throttle.js';
+import { isValidTrackingNo, normaliseTrackingNo } from '../core/case/tracking-number.js';
 import type { AppDeps } from './context.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitName } from './rate-limiter.js';
 
@@ -50,6 +53,19 @@ const subjectOf = (request: FastifyRequest): { kind: string | null; id: string |
   return { kind: null, id: null };
 };
 
+/**
+ * The tracking number of a public route that checks an access code (every route with a `:trackingNo` parameter
+ * does), normalised as the case look-up normalises it; null elsewhere, and for a number with a typo, which is
+ * refused before any code is checked.
+ */
+const checkedTrackingNoOf = (request: FastifyRequest): string | null => {
+  if (!request.routeOptions.url?.includes('/:trackingNo')) return null;
+  const raw = (request.params as Record<string, unknown> | undefined)?.trackingNo;
+  if (typeof raw !== 'string' || raw.length > 64) return null;
+  const trackingNo = normaliseTrackingNo(raw);
+  return isValidTrackingNo(trackingNo) ? trackingNo : null;
+};
+
 /** Security headers, rate limits, a cross-site check for cookie sessions, and the audit of every change. */
 export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Promise<void> => {
   await app.register(fastifyHelmet, {
@@ -73,15 +89,20 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
 
   const limiter = new RateLimiter();
   const rules = { ...DEFAULT_RATE_LIMITS, ...(deps.config.rateLimits ?? {}) };
-  app.addHook('onRequest', async (request, reply) => {
+  const throttle = createFailureThrottle(deps.db);
+  const accessCodeRule = deps.config.accessCodeThrottle ?? ACCESS_CODE_THROTTLE;
+  const audit = createAuditWriter(deps.db);
+  app.addHook('onRequest', async (request) => {
     const name = request.routeOptions.config.rateLimit;
     if (name) {
       const wait = limiter.hit(`${name}:${request.ip}`, rules[name], deps.now().getTime());
       if (wait !== null) {
-        void reply.header('retry-after', String(wait));
         throw new AppError('rate_limited', 'too many requests from this address: try again later', { retryAfterSeconds: wait });
       }
     }
+    // Per tracking number, before the case is even looked up: a locked number answers alike whether it exists.
+    const trackingNo = checkedTrackingNoOf(request);
+    if (trackingNo) await assertAccessCodeNotLockedOrThrow(throttle, trackingNo, deps.now());
     // Cookie sessions ride along on cross-site requests: a write from another origin is refused. (JSON-only
     // bodies and SameSite=Lax already stop forms; this also covers fetch from a hostile page.)
     if (STATE_CHANGING.has(request.method) && !request.headers.authorization && request.headers.cookie) {
@@ -108,7 +129,34 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
     }
   });
 
-  const audit = createAuditWriter(deps.db);
+  // A wrong access code (or an unknown number) counts against the number; the failure that locks it is audited,
+  // so that staff can tell a requester why the page refuses and see who was guessing.
+  app.addHook('onError', async (request, _reply, error) => {
+    if (!(error instanceof AppError) || error.code !== 'case.access_code_invalid') return;
+    const trackingNo = checkedTrackingNoOf(request);
+    if (!trackingNo) return;
+    try {
+      const now = deps.now();
+      if (await recordWrongAccessCode(throttle, trackingNo, now, accessCodeRule)) {
+        request.log.warn({ trackingNo, ip: request.ip }, 'too many wrong access codes: tracking number locked');
+        await audit.append({
+          at: now,
+          actorId: null,
+          actorName: null,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'] ?? null,
+          action: 'access_code.locked',
+          subjectKind: 'cases',
+          subjectId: trackingNo,
+          outcome: '429',
+          data: { failures: accessCodeRule.failures, windowMinutes: accessCodeRule.windowMs / 60_000, lockMinutes: accessCodeRule.lockMs / 60_000 },
+        });
+      }
+    } catch (throttleError) {
+      request.log.error({ err: throttleError }, 'could not count a wrong access code');
+    }
+  });
+
   app.decorate('auditSettled', audit.settled);
   // Entries of the last answers are written before the database handle is closed.
   app.addHook('onClose', audit.settled);

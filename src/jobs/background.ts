@@ -4,6 +4,7 @@ import { consumeEvents, registerEventConsumer, type EventBatchHandler, type Even
 import { runDueJobs, type JobHandlers } from './job-runner.js';
 import { sealAuditEntries } from '../db/audit.repository.js';
 import { purgeIdempotencyKeys } from '../db/case.repository.js';
+import { purgeFailureThrottle } from '../db/failure-throttle.repository.js';
 import { IDEMPOTENCY_WINDOW_MS } from '../core/case/idempotency.js';
 
 /**
@@ -20,6 +21,9 @@ export type EventConsumerSpec = { name: string; itemKinds?: string[]; codes?: re
  * database rather than one transaction: the notification delivery.
  */
 export type BackgroundWorker = { name: string; run: (db: Db, now: Date, log?: (message: string) => void) => Promise<number> };
+
+/** Failure counters (sign-in, access codes) are kept a day past their window and lock: longer than any rule's. */
+const THROTTLE_KEPT_MS = 24 * 3600_000;
 
 export type Background = { stop: () => Promise<void>; runOnce: () => Promise<number> };
 
@@ -55,6 +59,7 @@ export const startBackground = async (
     if (!signal.aborted && now().getTime() - lastPurgeAt >= 60_000) {
       lastPurgeAt = now().getTime();
       await purgeIdempotencyKeys(db, new Date(lastPurgeAt - IDEMPOTENCY_WINDOW_MS));
+      await purgeFailureThrottle(db, new Date(lastPurgeAt - THROTTLE_KEPT_MS));
     }
     return work;
   };

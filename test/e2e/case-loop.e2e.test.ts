@@ -166,6 +166,30 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     await context.close();
   }, 60_000);
 
+  it('a tracking number locked by wrong access codes tells the citizen why, in their language', async () => {
+    const submitted = await fetch(`${server.url}/api/v1/public/cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'help', title: '查询码测试', description: '有人在猜这个受理编号的查询码' }),
+    });
+    expect(submitted.status).toBe(201);
+    const { trackingNo, accessCode } = (await submitted.json()) as { trackingNo: string; accessCode: string };
+    const wrong = accessCode === '00000000' ? '11111111' : '00000000';
+    for (let i = 0; i < 10; i += 1) expect((await fetch(`${server.url}/api/v1/public/cases/${trackingNo}?accessCode=${wrong}`)).status).toBe(404);
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true });
+    const page = await context.newPage();
+    // The requester comes with the right code, but the number is locked for now: told so, not "not found".
+    await page.goto(`${server.url}/#/track?no=${trackingNo}&code=${accessCode}`);
+    await page.getByTestId('track-error').waitFor();
+    expect(await page.getByTestId('track-error').innerText()).toContain('输错次数太多');
+    await page.getByTestId('lang-bo').click();
+    await expect.poll(() => page.getByTestId('track-error').innerText()).toMatch(/[\u0F40-\u0FBC]/);
+    expect(await page.getByTestId('reply').count()).toBe(0);
+    await page.screenshot({ path: `${shots}/e2e-7-track-locked-bo.png`, fullPage: true });
+    await context.close();
+  }, 60_000);
+
   it('large-text mode makes the text larger and survives a reload', async () => {
     const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
     const page = await context.newPage();

@@ -31,6 +31,8 @@ export const createTestApp = async (
     now?: () => Date;
     sessionTtlHours?: number;
     rateLimits?: AppDeps['config']['rateLimits'];
+    /** Wrong access codes per tracking number; generous unless a test asks for the real rule. */
+    accessCodeThrottle?: AppDeps['config']['accessCodeThrottle'];
     /** The background workers `runBackground` runs (default: all); a test that drives one worker itself leaves it out. */
     workers?: typeof backgroundWorkers;
   } = {},
@@ -41,7 +43,12 @@ export const createTestApp = async (
     {
       db: database.db,
       // Many requests come from one test address: generous limits unless a test asks for real ones.
-      config: { sessionTtlHours: 12, isBehindProxy: false, rateLimits: options.rateLimits ?? GENEROUS_LIMITS },
+      config: {
+        sessionTtlHours: 12,
+        isBehindProxy: false,
+        rateLimits: options.rateLimits ?? GENEROUS_LIMITS,
+        accessCodeThrottle: options.accessCodeThrottle ?? { windowMs: 60_000, failures: 100_000, lockMs: 60_000 },
+      },
       now,
       caseDeps: createCaseDeps(database.db, now),
       authDeps: createAuthDeps(database.db, now, options.sessionTtlHours ?? 12, (options.sessionTtlHours ?? 2) * 60),

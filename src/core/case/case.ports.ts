@@ -80,6 +80,8 @@ export type CaseStore = {
   findUnit: (id: string) => Promise<UnitRef | null>;
   findRootUnit: () => Promise<UnitRef>;
   findCategory: (id: string) => Promise<CategoryRef | null>;
+  /** Cases the public form registered since `since` with this phone number (by its blind index), and the oldest's time. */
+  publicSubmissionsByPhone: (phone: string, since: Date) => Promise<{ count: number; oldestAt: Date | null }>;
   nextTrackingSequence: (day: string) => Promise<number>;
   /** A live idempotency key (created at or after `since`): its case, the request it was used for, the code given. */
   findIdempotencyKey: (scope: string, key: string, since: Date) => Promise<{ caseId: string; requestHash: string; accessCode: string } | null>;

@@ -1,4 +1,5 @@
 import { AppError } from '../shared/app-error.js';
+import { secondsUntil } from '../shared/failure-throttle.js';
 import { fieldError } from '../shared/field-error.js';
 import { hashAccessCode, isSameHash } from '../shared/secrets.js';
 import type { CaseDeps, CaseStore } from './case.ports.js';
@@ -8,12 +9,38 @@ import type { NewEvent } from './case.ports.js';
 import { isNotSolved, planReopenRequest, reopenRequestRefusal } from './actions/reopen-policy.js';
 import { resumeEffect } from './actions/hold.js';
 import type { IdempotencyKey } from './idempotency.js';
-import { canRegisterShared, createOnce, insertNewCase, registerShared, type IntakeContext } from './register-case.js';
+import { canRegisterShared, createOnce, insertNewCase, registerShared, replayIdempotent, type IntakeContext } from './register-case.js';
 import { isValidTrackingNo, normaliseTrackingNo } from './tracking-number.js';
+
+/**
+ * Submissions of the public form per phone number, whatever address they come from (issue 8: limits per identity).
+ * The form sends each requester an SMS with the access code, so without it the form could flood a stranger's phone
+ * from many addresses; and one person's twentieth complaint of a day is better taken by phone.
+ */
+export const PUBLIC_SUBMISSIONS_PER_PHONE = { limit: 10, windowMs: 24 * 3600_000 } as const;
+
+const assertPhoneUnderLimitOrThrow = async (deps: CaseDeps, phone: string, now: Date): Promise<void> => {
+  const since = new Date(now.getTime() - PUBLIC_SUBMISSIONS_PER_PHONE.windowMs);
+  const { count, oldestAt } = await (deps.read ?? deps.transaction)((store) => store.publicSubmissionsByPhone(phone, since));
+  if (count < PUBLIC_SUBMISSIONS_PER_PHONE.limit) return;
+  const freesAt = new Date((oldestAt ?? now).getTime() + PUBLIC_SUBMISSIONS_PER_PHONE.windowMs);
+  throw new AppError('rate_limited', 'too many requests with this phone number today: try again later, or call the hotline', {
+    reason: 'phone_submissions',
+    retryAfterSeconds: secondsUntil(freesAt, now),
+  }, 'errors.rate_limited.phone_submissions');
+};
 
 /** Public submissions are taken in by the top unit of the deployment, whose dispatchers route them. */
 export const submitPublicCase = async (deps: CaseDeps, body: PublicSubmitInput, idempotency?: IdempotencyKey) => {
   const now = deps.now();
+  const phone = body.requester?.phone;
+  if (phone) {
+    // A retry of a submission that was registered is answered, even at the limit: its requester may not have
+    // the tracking number yet.
+    const replay = idempotency ? await replayIdempotent(deps, idempotency, now) : null;
+    if (replay) return { trackingNo: replay.record.trackingNo, accessCode: replay.accessCode, isReplay: true };
+    await assertPhoneUnderLimitOrThrow(deps, phone, now);
+  }
   const intake = { ...body, channel: 'web' as const, requester: body.requester ? { ...body.requester } : undefined };
   const context = (intakeUnitId: string): IntakeContext => ({ actorId: null, actorKind: 'requester', intakeUnitId, now });
   // Without a key, a submission shares the registrar's statements with the others arriving at the same time

@@ -112,7 +112,7 @@ export const registerShared = async (deps: CaseDeps, intake: Intake, context: In
 };
 
 /** Answers a retried request with the case its key created (as it is now) and the access code first given. */
-const replayIdempotent = (deps: CaseDeps, idempotency: IdempotencyKey, now: Date): Promise<RegisteredCase | null> =>
+export const replayIdempotent = (deps: CaseDeps, idempotency: IdempotencyKey, now: Date): Promise<RegisteredCase | null> =>
   deps.transaction(async (store) => {
     const found = await store.findIdempotencyKey(idempotency.scope, idempotency.key, new Date(now.getTime() - IDEMPOTENCY_WINDOW_MS));
     if (!found) return null;

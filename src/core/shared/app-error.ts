@@ -52,16 +52,20 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details: ErrorDetails;
 
-  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
+  /** A message of its own for one case of the code (`errors.<code>.<case>`), where the code's is too general. */
+  private readonly specificMessageId: string | undefined;
+
+  constructor(code: ErrorCode, message: string, details: ErrorDetails = {}, specificMessageId?: `errors.${ErrorCode}.${string}`) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.details = details;
+    this.specificMessageId = specificMessageId;
   }
 
   /** Key of the user-facing message in the web catalogues; the English `message` is for developers and logs. */
   get messageId(): string {
-    return `errors.${this.code}`;
+    return this.specificMessageId ?? `errors.${this.code}`;
   }
 }
 
