@@ -8,6 +8,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import { AppError } from '../core/shared/app-error.js';
 import { registerAuth } from './auth.plugin.js';
 import { registerSecurity } from './security.plugin.js';
+import { registerHeavyWorkGate } from './heavy-work.js';
 import type { AppDeps } from './context.js';
 import { sendError, toAppError } from './error-mapping.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
@@ -91,6 +92,7 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
     transform: jsonSchemaTransform,
   });
   registerAuth(app, deps);
+  registerHeavyWorkGate(app, deps);
 
   registerHealthRoutes(app, deps);
   await app.register(

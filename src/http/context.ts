@@ -5,6 +5,7 @@ import type { Db } from '../db/database.js';
 import type { CaseDeps } from '../core/case/case.ports.js';
 import type { AuthDeps } from '../core/auth/auth.ports.js';
 import type { ThrottleRule } from '../core/shared/failure-throttle.js';
+import type { HeavyWorkLimits } from './heavy-work.js';
 import type { RateLimitName, RateLimitRule } from './rate-limiter.js';
 
 /** What every route declares: the permission it needs, or that it is public, or needs only a login. */
@@ -25,6 +26,8 @@ export type AppDeps = {
     rateLimits?: Partial<Record<RateLimitName, RateLimitRule>>;
     /** Wrong access codes per tracking number (default ACCESS_CODE_THROTTLE); tests that probe access set it high. */
     accessCodeThrottle?: ThrottleRule;
+    /** Exports and reports running at once (default DEFAULT_HEAVY_WORK_LIMITS). */
+    heavyWork?: HeavyWorkLimits;
   };
   now: () => Date;
   caseDeps: CaseDeps;

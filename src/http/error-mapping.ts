@@ -45,6 +45,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   'callback.signature_invalid': 401,
   'callback.link_invalid': 404,
   rate_limited: 429,
+  'server.busy': 503,
   internal: 500,
 };
 
@@ -96,6 +97,6 @@ export const toAppError = (error: unknown, request: FastifyRequest): AppError =>
 export const sendError = (reply: FastifyReply, error: AppError): FastifyReply => {
   // Every refusal that says when to come back says it in the standard header too (clients and proxies read it).
   const retryAfter = error.details.retryAfterSeconds;
-  if (HTTP_STATUS[error.code] === 429 && typeof retryAfter === 'number' && Number.isFinite(retryAfter)) void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
+  if ((HTTP_STATUS[error.code] === 429 || HTTP_STATUS[error.code] === 503) && typeof retryAfter === 'number' && Number.isFinite(retryAfter)) void reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfter))));
   return reply.status(HTTP_STATUS[error.code]).send(errorBody(error));
 };

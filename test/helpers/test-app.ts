@@ -33,6 +33,8 @@ export const createTestApp = async (
     rateLimits?: AppDeps['config']['rateLimits'];
     /** Wrong access codes per tracking number; generous unless a test asks for the real rule. */
     accessCodeThrottle?: AppDeps['config']['accessCodeThrottle'];
+    /** Exports and reports at once (default: the product's). */
+    heavyWork?: AppDeps['config']['heavyWork'];
     /** The background workers `runBackground` runs (default: all); a test that drives one worker itself leaves it out. */
     workers?: typeof backgroundWorkers;
   } = {},
@@ -48,6 +50,7 @@ export const createTestApp = async (
         isBehindProxy: false,
         rateLimits: options.rateLimits ?? GENEROUS_LIMITS,
         accessCodeThrottle: options.accessCodeThrottle ?? { windowMs: 60_000, failures: 100_000, lockMs: 60_000 },
+        ...(options.heavyWork ? { heavyWork: options.heavyWork } : {}),
       },
       now,
       caseDeps: createCaseDeps(database.db, now),

@@ -44,6 +44,7 @@ export type ErrorCode =
   | 'callback.signature_invalid'
   | 'callback.link_invalid'
   | 'rate_limited'
+  | 'server.busy'
   | 'internal';
 
 export type ErrorDetails = Record<string, unknown>;

@@ -197,7 +197,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
     api.get(
       `/public/open-data/cases.${format}`,
       {
-        config: { access: 'public' },
+        config: { access: 'public', isHeavy: true },
         schema: {
           tags, summary: `The published cases as ${format.toUpperCase()} (same filters and fields as the list; at most ${EXPORT_MAX})`,
           querystring: listQuery.omit({ page: true, pageSize: true }),
@@ -266,7 +266,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
   for (const format of ['csv', 'json'] as const) {
     api.get(
       `/public/open-data/stats.${format}`,
-      { config: { access: 'public' }, schema: { tags, summary: `The statistics per district and category as ${format.toUpperCase()}`, querystring: statsQuery } },
+      { config: { access: 'public', isHeavy: true }, schema: { tags, summary: `The statistics per district and category as ${format.toUpperCase()}`, querystring: statsQuery } },
       async (request, reply) => {
         const language = languageOf(request);
         const stats = await statistics(request.query, language);

@@ -25,7 +25,7 @@ export const registerReplyQualityRoutes = (app: FastifyInstance, deps: AppDeps):
   api.get(
     '/replies/quality',
     {
-      config: { access: 'case.supervise' },
+      config: { access: 'case.supervise', isHeavy: true },
       schema: {
         tags: ['replies'],
         summary: 'Review every reply of a period (a reopened case\'s earlier ones too) with the reply quality check: counts by finding and unit, and the flagged replies',

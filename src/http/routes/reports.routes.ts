@@ -104,7 +104,7 @@ export const registerReportsRoutes = (app: FastifyInstance, deps: AppDeps): void
   api.get(
     '/cases/export',
     {
-      config: { access: 'case.read' },
+      config: { access: 'case.read', isHeavy: true },
       schema: {
         tags: TAGS,
         summary: 'The case list (same filters, sort and scope as GET /cases) as CSV or xlsx, streamed; personal data masked unless the caller may see it; audited',

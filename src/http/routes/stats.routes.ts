@@ -211,7 +211,7 @@ export const registerStatsRoutes = (app: FastifyInstance, deps: AppDeps): void =
   api.get(
     '/stats/report.xlsx',
     {
-      config: { access: STATS_ACCESS },
+      config: { access: STATS_ACCESS, isHeavy: true },
       schema: {
         tags: TAGS,
         summary: 'Monthly (YYYY-MM), quarterly (YYYY-Qn) or yearly (YYYY) report of a unit as an Excel workbook',

@@ -148,6 +148,7 @@ export const ERROR_CODES = [
   'request.unsupported_media_type',
   'request.too_large',
   'rate_limited',
+  'server.busy',
   'auth.locked',
   'auth.totp_required',
   'auth.totp_invalid',

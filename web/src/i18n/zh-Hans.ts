@@ -246,6 +246,8 @@ const zhHansBase = {
   'errors.case.invalid_transition': '工单当前的状态不允许此操作（可能已被他人处理），页面已刷新。',
   'errors.rate_limited': '操作太频繁了，请稍等一会儿再试。',
   'errors.rate_limited.access_code_attempts': '这个受理编号的查询码输错次数太多，已暂时锁定。请 15 分钟后再试，或拨打热线电话查询。',
+  'errors.rate_limited.heavy_in_progress': '您已有导出或报表正在生成，请等它完成后再试。',
+  'errors.server.busy': '系统正在生成其他导出和报表，请稍后再试。',
   'errors.rate_limited.phone_submissions': '这个电话号码今天提交的诉求太多了。请明天再提交，或直接拨打热线电话反映。',
   'errors.internal': '系统出了故障，请稍后再试。',
   'errors.network': '网络连接失败，请检查网络后重试。',
