@@ -3,7 +3,7 @@ import { createMicroBatcher } from '../core/shared/micro-batcher.js';
 import type { AuthStore, UserForAuth } from '../core/auth/auth.ports.js';
 import { isRole } from '../core/auth/roles.js';
 import type { DbOrTrx } from './database.js';
-import { createFailureThrottle } from './failure-throttle.repository.js';
+import { createThrottleCounters } from './throttle.repository.js';
 import { rolesOf, TWO_FACTOR_ROLES_KEY } from './two-factor.repository.js';
 
 const userColumns = [
@@ -77,7 +77,7 @@ export const createSessionFinder = (db: DbOrTrx): AuthStore['findUserBySessionTo
   return (tokenHash, now) => batcher.submit({ tokenHash, now });
 };
 
-export const createAuthStore = (db: DbOrTrx, failureThrottle = createFailureThrottle(db)): AuthStore => ({
+export const createAuthStore = (db: DbOrTrx, counters = createThrottleCounters(db)): AuthStore => ({
   findUserByUsername: async (username) => {
     const row = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select(userColumns).where('users.username', '=', username).executeTakeFirst();
     return row ? mapUser(row) : null;
@@ -99,11 +99,11 @@ export const createAuthStore = (db: DbOrTrx, failureThrottle = createFailureThro
     const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
     return Number(result.numDeletedRows);
   },
-  lockedUntil: (keys, now) => failureThrottle.lockedUntil(keys, now),
+  lockedUntil: (keys, now) => counters.lockedUntil(keys, now),
   recordLoginFailure: async (key, now, limits) => {
-    await failureThrottle.recordFailure(key, now, limits);
+    await counters.recordFailure(key, now, limits);
   },
-  clearLoginFailures: (key) => failureThrottle.clearFailures(key),
+  clearLoginFailures: (key) => counters.clear(key),
   updatePassword: async (userId, passwordHash, at) => {
     await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', userId).execute();
   },

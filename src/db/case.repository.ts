@@ -8,6 +8,7 @@ import { appendWorkItemEvent } from './events.repository.js';
 import { blindIndexOf, sealIdentity } from './requester-crypto.js';
 import { enqueueJobs } from './jobs.repository.js';
 import { refreshOpenDataCase } from './open-data.repository.js';
+import { createThrottleCounters } from './throttle.repository.js';
 import { calendarForUnit, policyForCase } from './sla.repository.js';
 import type {
   AssignmentRole, AssignmentStatus, CaseStatus, Channel, Kind, Language, PublicationConsent, ReopenDecision, ReopenSource, ReplyOutcome, ResolvedAnswer, Satisfaction,
@@ -445,21 +446,12 @@ export const createCaseStore = (trx: DbOrTrx): CaseStore => ({
     return mapUnit(row);
   },
   findCategory: (id) => findCategoryRef(trx, id),
-  publicSubmissionsByPhone: async (phone, since) => {
+  countPublicSubmission: async (phone, now, windowMs) => {
+    // On the blind index: the counter's key names no phone number.
     const index = blindIndexOf(fieldCryptoFor(), 'phone', phone);
-    if (!index) return { count: 0, oldestAt: null };
-    // On the blind index: no requester's phone is decrypted to count.
-    const row = await trx
-      .selectFrom('cases')
-      .innerJoin('requesters as r', 'r.id', 'cases.requester_id')
-      .select((eb) => [eb.fn.countAll<string>().as('n'), eb.fn.min('cases.created_at').as('oldest')])
-      .where('r.phone_bidx', '=', index)
-      .where('cases.channel', '=', 'web')
-      .where('cases.created_by', 'is', null)
-      .where('cases.created_at', '>=', since)
-      .executeTakeFirstOrThrow();
-    return { count: Number(row.n), oldestAt: row.oldest ? new Date(row.oldest) : null };
+    return index ? createThrottleCounters(trx).countAttempt(`submit:phone:${index}`, now, windowMs) : null;
   },
+  refundPublicSubmission: (attempt) => createThrottleCounters(trx).refundAttempt(attempt),
   nextTrackingSequence: (day) => incrementTrackingCounter(trx, day),
   findIdempotencyKey: async (scope, key, since) => {
     const row = await trx

@@ -235,7 +235,7 @@ export type EventOutboxTable = {
   last_error: string | null;
 };
 
-export type FailureThrottleTable = { key: string; failures: number; window_started_at: Timestamp; locked_until: NullableTimestamp };
+export type ThrottleCountersTable = { key: string; count: number; window_started_at: Timestamp; locked_until: NullableTimestamp };
 
 export type AuditLogTable = {
   id: Generated<string>;
@@ -255,7 +255,7 @@ export type AuditLogTable = {
 };
 
 export type CoreTables = {
-  failure_throttle: FailureThrottleTable;
+  throttle_counters: ThrottleCountersTable;
   audit_log: AuditLogTable;
   event_consumers: EventConsumerTable;
   event_outbox: EventOutboxTable;

@@ -4,7 +4,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import type { CaseDeps } from '../core/case/case.ports.js';
 import type { AuthDeps } from '../core/auth/auth.ports.js';
-import type { ThrottleRule } from '../core/shared/failure-throttle.js';
+import type { WindowRule } from '../core/shared/throttle.js';
 import type { HeavyWorkLimits } from './heavy-work.js';
 import type { RateLimitName, RateLimitRule } from './rate-limiter.js';
 
@@ -24,8 +24,8 @@ export type AppDeps = {
   db: Db;
   config: Pick<Config, 'sessionTtlHours' | 'isBehindProxy'> & {
     rateLimits?: Partial<Record<RateLimitName, RateLimitRule>>;
-    /** Wrong access codes per tracking number (default ACCESS_CODE_THROTTLE); tests that probe access set it high. */
-    accessCodeThrottle?: ThrottleRule;
+    /** Access-code attempts per tracking number (default ACCESS_CODE_LIMIT); tests that probe access set it high. */
+    accessCodeLimit?: WindowRule;
     /** Exports and reports running at once (default DEFAULT_HEAVY_WORK_LIMITS). */
     heavyWork?: HeavyWorkLimits;
   };

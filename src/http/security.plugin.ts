@@ -2,9 +2,9 @@ import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../core/shared/app-error.js';
 import { createAuditWriter } from '../db/audit.repository.js';
-import { createFailureThrottle } from '../db/failure-throttle.repository.js';
-import { ACCESS_CODE_THROTTLE, assertAccessCodeNotLockedOrThrow, recordWrongAccessCode } from '../core/case/access-code-throttle.js';
-import { isValidTrackingNo, normaliseTrackingNo } from '../core/case/tracking-number.js';
+import { createThrottleCounters } from '../db/throttle.repository.js';
+import { ACCESS_CODE_LIMIT, accessCodeLockedError, checkedTrackingNo, countAccessCodeAttempt } from '../core/case/access-code-throttle.js';
+import type { CountedAttempt } from '../core/shared/throttle.js';
 import type { AppDeps } from './context.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitName } from './rate-limiter.js';
 
@@ -53,17 +53,11 @@ const subjectOf = (request: FastifyRequest): { kind: string | null; id: string |
   return { kind: null, id: null };
 };
 
-/**
- * The tracking number of a public route that checks an access code (every route with a `:trackingNo` parameter
- * does), normalised as the case look-up normalises it; null elsewhere, and for a number with a typo, which is
- * refused before any code is checked.
- */
+/** The tracking number of a route that checks an access code (every route with a `:trackingNo` parameter does). */
 const checkedTrackingNoOf = (request: FastifyRequest): string | null => {
   if (!request.routeOptions.url?.includes('/:trackingNo')) return null;
   const raw = (request.params as Record<string, unknown> | undefined)?.trackingNo;
-  if (typeof raw !== 'string' || raw.length > 64) return null;
-  const trackingNo = normaliseTrackingNo(raw);
-  return isValidTrackingNo(trackingNo) ? trackingNo : null;
+  return typeof raw === 'string' ? checkedTrackingNo(raw) : null;
 };
 
 /** Security headers, rate limits, a cross-site check for cookie sessions, and the audit of every change. */
@@ -89,8 +83,11 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
 
   const limiter = new RateLimiter();
   const rules = { ...DEFAULT_RATE_LIMITS, ...(deps.config.rateLimits ?? {}) };
-  const throttle = createFailureThrottle(deps.db);
-  const accessCodeRule = deps.config.accessCodeThrottle ?? ACCESS_CODE_THROTTLE;
+  const counters = createThrottleCounters(deps.db);
+  const accessCodeRule = deps.config.accessCodeLimit ?? ACCESS_CODE_LIMIT;
+  /** The access-code attempt each request was counted for, and the requests whose code was wrong. */
+  const attempts = new WeakMap<FastifyRequest, CountedAttempt>();
+  const wrongCodes = new WeakSet<FastifyRequest>();
   const audit = createAuditWriter(deps.db);
   app.addHook('onRequest', async (request) => {
     const name = request.routeOptions.config.rateLimit;
@@ -100,9 +97,34 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
         throw new AppError('rate_limited', 'too many requests from this address: try again later', { retryAfterSeconds: wait });
       }
     }
-    // Per tracking number, before the case is even looked up: a locked number answers alike whether it exists.
+    // Per tracking number, counted before the case is even looked up: a refused number answers alike whether it
+    // exists, and attempts sent all at once are counted one by one.
     const trackingNo = checkedTrackingNoOf(request);
-    if (trackingNo) await assertAccessCodeNotLockedOrThrow(throttle, trackingNo, deps.now());
+    if (trackingNo) {
+      const now = deps.now();
+      const counted = await countAccessCodeAttempt(counters, trackingNo, now, accessCodeRule);
+      if (counted.outcome === 'admitted') {
+        attempts.set(request, counted.attempt);
+      } else {
+        if (counted.isLockStart) {
+          // Audited once per window, so that staff can tell a requester why the page refuses, and see who guessed.
+          request.log.warn({ trackingNo, ip: request.ip }, 'too many access-code attempts: tracking number refused for now');
+          await audit.append({
+            at: now,
+            actorId: null,
+            actorName: null,
+            ip: request.ip,
+            userAgent: request.headers['user-agent'] ?? null,
+            action: 'access_code.locked',
+            subjectKind: 'cases',
+            subjectId: trackingNo,
+            outcome: '429',
+            data: { attempts: accessCodeRule.limit, windowMinutes: accessCodeRule.windowMs / 60_000, retryAfterSeconds: counted.retryAfterSeconds },
+          });
+        }
+        throw accessCodeLockedError(counted.retryAfterSeconds);
+      }
+    }
     // Cookie sessions ride along on cross-site requests: a write from another origin is refused. (JSON-only
     // bodies and SameSite=Lax already stop forms; this also covers fetch from a hostile page.)
     if (STATE_CHANGING.has(request.method) && !request.headers.authorization && request.headers.cookie) {
@@ -129,31 +151,18 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
     }
   });
 
-  // A wrong access code (or an unknown number) counts against the number; the failure that locks it is audited,
-  // so that staff can tell a requester why the page refuses and see who was guessing.
+  // Only a wrong code (or an unknown number) keeps its count; any other answer gives the attempt back. A client
+  // that goes away before its answer keeps it too.
   app.addHook('onError', async (request, _reply, error) => {
-    if (!(error instanceof AppError) || error.code !== 'case.access_code_invalid') return;
-    const trackingNo = checkedTrackingNoOf(request);
-    if (!trackingNo) return;
+    if (error instanceof AppError && error.code === 'case.access_code_invalid') wrongCodes.add(request);
+  });
+  app.addHook('onResponse', async (request) => {
+    const attempt = attempts.get(request);
+    if (!attempt || wrongCodes.has(request)) return;
     try {
-      const now = deps.now();
-      if (await recordWrongAccessCode(throttle, trackingNo, now, accessCodeRule)) {
-        request.log.warn({ trackingNo, ip: request.ip }, 'too many wrong access codes: tracking number locked');
-        await audit.append({
-          at: now,
-          actorId: null,
-          actorName: null,
-          ip: request.ip,
-          userAgent: request.headers['user-agent'] ?? null,
-          action: 'access_code.locked',
-          subjectKind: 'cases',
-          subjectId: trackingNo,
-          outcome: '429',
-          data: { failures: accessCodeRule.failures, windowMinutes: accessCodeRule.windowMs / 60_000, lockMinutes: accessCodeRule.lockMs / 60_000 },
-        });
-      }
-    } catch (throttleError) {
-      request.log.error({ err: throttleError }, 'could not count a wrong access code');
+      await counters.refundAttempt(attempt);
+    } catch (error) {
+      request.log.error({ err: error }, 'could not give back an access-code attempt');
     }
   });
 

@@ -4,7 +4,7 @@ import { consumeEvents, registerEventConsumer, type EventBatchHandler, type Even
 import { runDueJobs, type JobHandlers } from './job-runner.js';
 import { sealAuditEntries } from '../db/audit.repository.js';
 import { purgeIdempotencyKeys } from '../db/case.repository.js';
-import { purgeFailureThrottle } from '../db/failure-throttle.repository.js';
+import { purgeThrottleCounters } from '../db/throttle.repository.js';
 import { IDEMPOTENCY_WINDOW_MS } from '../core/case/idempotency.js';
 
 /**
@@ -59,7 +59,7 @@ export const startBackground = async (
     if (!signal.aborted && now().getTime() - lastPurgeAt >= 60_000) {
       lastPurgeAt = now().getTime();
       await purgeIdempotencyKeys(db, new Date(lastPurgeAt - IDEMPOTENCY_WINDOW_MS));
-      await purgeFailureThrottle(db, new Date(lastPurgeAt - THROTTLE_KEPT_MS));
+      await purgeThrottleCounters(db, new Date(lastPurgeAt - THROTTLE_KEPT_MS));
     }
     return work;
   };

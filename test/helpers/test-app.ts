@@ -31,8 +31,8 @@ export const createTestApp = async (
     now?: () => Date;
     sessionTtlHours?: number;
     rateLimits?: AppDeps['config']['rateLimits'];
-    /** Wrong access codes per tracking number; generous unless a test asks for the real rule. */
-    accessCodeThrottle?: AppDeps['config']['accessCodeThrottle'];
+    /** Access-code attempts per tracking number; generous unless a test asks for the real rule. */
+    accessCodeLimit?: AppDeps['config']['accessCodeLimit'];
     /** Exports and reports at once (default: the product's). */
     heavyWork?: AppDeps['config']['heavyWork'];
     /** The background workers `runBackground` runs (default: all); a test that drives one worker itself leaves it out. */
@@ -49,7 +49,7 @@ export const createTestApp = async (
         sessionTtlHours: 12,
         isBehindProxy: false,
         rateLimits: options.rateLimits ?? GENEROUS_LIMITS,
-        accessCodeThrottle: options.accessCodeThrottle ?? { windowMs: 60_000, failures: 100_000, lockMs: 60_000 },
+        accessCodeLimit: options.accessCodeLimit ?? { limit: 100_000, windowMs: 60_000 },
         ...(options.heavyWork ? { heavyWork: options.heavyWork } : {}),
       },
       now,

@@ -1,33 +1,53 @@
 import { AppError } from '../shared/app-error.js';
-import { secondsUntil, type FailureThrottle, type ThrottleRule } from '../shared/failure-throttle.js';
-import { normaliseTrackingNo } from './tracking-number.js';
+import { secondsUntil, windowEndOf, type CountedAttempt, type ThrottleCounters, type WindowRule } from '../shared/throttle.js';
+import { isValidTrackingNo, normaliseTrackingNo } from './tracking-number.js';
 
 /**
- * Wrong access codes per tracking number, whatever address they come from (issue 8: limits per identity, not
+ * Access-code attempts per tracking number, whatever address they come from (issue 8: limits per identity, not
  * only per address). The per-address limit alone lets a botnet of a thousand addresses try 60,000 codes a
- * minute on one case, and find its 8-digit code in about a day; with this rule one number takes 40 tries an
- * hour, about 140 years for even odds.
+ * minute on one case and find its 8-digit code in about a day; with this rule one number takes at most 40
+ * wrong codes an hour, about 140 years for even odds.
  *
- * An unknown number is counted and locked exactly like a known one, so the lock tells nothing about which
- * numbers exist. The price: someone who knows a requester's tracking number can lock its public page for a
- * quarter of an hour at a time; the requester can still call, and staff see the case as before.
+ * Every attempt is counted before its code is checked, so that attempts sent all at once cannot all slip past
+ * the count; an attempt that turns out right (or that is refused for another reason) is refunded afterwards.
+ * An unknown number is counted exactly like a known one, so a refusal tells nothing about which numbers exist.
+ *
+ * The price: someone who knows a requester's tracking number can keep its public page refused by sending wrong
+ * codes, ten every quarter of an hour, from addresses within their own per-address limit. The requester can
+ * still call, staff see the case as before, and each lock is audited with the address that set it.
  */
-export const ACCESS_CODE_THROTTLE: ThrottleRule = { windowMs: 15 * 60_000, failures: 10, lockMs: 15 * 60_000 };
+export const ACCESS_CODE_LIMIT: WindowRule = { limit: 10, windowMs: 15 * 60_000 };
 
-export const accessCodeThrottleKey = (rawTrackingNo: string): string => `code:${normaliseTrackingNo(rawTrackingNo)}`;
-
-export const assertAccessCodeNotLockedOrThrow = async (throttle: FailureThrottle, rawTrackingNo: string, now: Date): Promise<void> => {
-  const until = await throttle.lockedUntil([accessCodeThrottleKey(rawTrackingNo)], now);
-  if (until) {
-    throw new AppError('rate_limited', 'too many wrong access codes for this tracking number: try again later', {
-      reason: 'access_code_attempts',
-      retryAfterSeconds: secondsUntil(until, now),
-    }, 'errors.rate_limited.access_code_attempts');
-  }
+/**
+ * The number a public route's `trackingNo` parameter names, normalised as the case look-up normalises it (the
+ * parameter's schema trims it; spaces, dashes and full-width digits are dropped); null for a malformed number,
+ * which is refused before any code is checked.
+ */
+export const checkedTrackingNo = (raw: string): string | null => {
+  const trackingNo = normaliseTrackingNo(raw.trim());
+  return isValidTrackingNo(trackingNo) ? trackingNo : null;
 };
 
-/** Counts a wrong code (or an unknown number); true when this failure started the lock. */
-export const recordWrongAccessCode = async (throttle: FailureThrottle, rawTrackingNo: string, now: Date, rule: ThrottleRule = ACCESS_CODE_THROTTLE): Promise<boolean> => {
-  const { failures, lockedUntil } = await throttle.recordFailure(accessCodeThrottleKey(rawTrackingNo), now, rule);
-  return lockedUntil !== null && failures === rule.failures;
+export type AccessCodeAttempt =
+  | { outcome: 'admitted'; attempt: CountedAttempt }
+  /** `isLockStart`: the first refusal of the window, to be audited once. */
+  | { outcome: 'refused'; retryAfterSeconds: number; isLockStart: boolean };
+
+export const countAccessCodeAttempt = async (
+  counters: ThrottleCounters,
+  trackingNo: string,
+  now: Date,
+  rule: WindowRule = ACCESS_CODE_LIMIT,
+): Promise<AccessCodeAttempt> => {
+  const attempt = await counters.countAttempt(`code:${trackingNo}`, now, rule.windowMs);
+  if (attempt.count <= rule.limit) return { outcome: 'admitted', attempt };
+  return { outcome: 'refused', retryAfterSeconds: secondsUntil(windowEndOf(attempt, rule), now), isLockStart: attempt.count === rule.limit + 1 };
 };
+
+export const accessCodeLockedError = (retryAfterSeconds: number): AppError =>
+  new AppError(
+    'rate_limited',
+    'too many wrong access codes for this tracking number: try again later',
+    { reason: 'access_code_attempts', retryAfterSeconds },
+    'errors.rate_limited.access_code_attempts',
+  );

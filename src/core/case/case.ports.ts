@@ -1,3 +1,4 @@
+import type { CountedAttempt } from '../shared/throttle.js';
 import type { WorkCalendar } from '../calendar/calendar.js';
 import type { CategoryRef, UnitRef } from '../directory/directory.types.js';
 import type { CasePolicy } from '../sla/case-sla.js';
@@ -80,8 +81,12 @@ export type CaseStore = {
   findUnit: (id: string) => Promise<UnitRef | null>;
   findRootUnit: () => Promise<UnitRef>;
   findCategory: (id: string) => Promise<CategoryRef | null>;
-  /** Cases the public form registered since `since` with this phone number (by its blind index), and the oldest's time. */
-  publicSubmissionsByPhone: (phone: string, since: Date) => Promise<{ count: number; oldestAt: Date | null }>;
+  /**
+   * Counts a public submission with this phone number (on its blind index) in the phone's current window; null
+   * when the phone has no index (too short to be one).
+   */
+  countPublicSubmission: (phone: string, now: Date, windowMs: number) => Promise<CountedAttempt | null>;
+  refundPublicSubmission: (attempt: CountedAttempt) => Promise<void>;
   nextTrackingSequence: (day: string) => Promise<number>;
   /** A live idempotency key (created at or after `since`): its case, the request it was used for, the code given. */
   findIdempotencyKey: (scope: string, key: string, since: Date) => Promise<{ caseId: string; requestHash: string; accessCode: string } | null>;

@@ -1,5 +1,5 @@
 import { AppError } from '../shared/app-error.js';
-import { secondsUntil } from '../shared/failure-throttle.js';
+import { secondsUntil, windowEndOf, type WindowRule } from '../shared/throttle.js';
 import { fieldError } from '../shared/field-error.js';
 import { hashAccessCode, isSameHash } from '../shared/secrets.js';
 import type { CaseDeps, CaseStore } from './case.ports.js';
@@ -15,32 +15,47 @@ import { isValidTrackingNo, normaliseTrackingNo } from './tracking-number.js';
 /**
  * Submissions of the public form per phone number, whatever address they come from (issue 8: limits per identity).
  * The form sends each requester an SMS with the access code, so without it the form could flood a stranger's phone
- * from many addresses; and one person's twentieth complaint of a day is better taken by phone.
+ * from many addresses; and one person's eleventh complaint of a day is better taken by phone. Counted before the
+ * case is registered (submissions sent all at once are counted one by one) and on the phone's blind index.
  */
-export const PUBLIC_SUBMISSIONS_PER_PHONE = { limit: 10, windowMs: 24 * 3600_000 } as const;
+export const PUBLIC_SUBMISSIONS_PER_PHONE: WindowRule = { limit: 10, windowMs: 24 * 3600_000 };
 
-const assertPhoneUnderLimitOrThrow = async (deps: CaseDeps, phone: string, now: Date): Promise<void> => {
-  const since = new Date(now.getTime() - PUBLIC_SUBMISSIONS_PER_PHONE.windowMs);
-  const { count, oldestAt } = await (deps.read ?? deps.transaction)((store) => store.publicSubmissionsByPhone(phone, since));
-  if (count < PUBLIC_SUBMISSIONS_PER_PHONE.limit) return;
-  const freesAt = new Date((oldestAt ?? now).getTime() + PUBLIC_SUBMISSIONS_PER_PHONE.windowMs);
-  throw new AppError('rate_limited', 'too many requests with this phone number today: try again later, or call the hotline', {
-    reason: 'phone_submissions',
-    retryAfterSeconds: secondsUntil(freesAt, now),
-  }, 'errors.rate_limited.phone_submissions');
-};
+const phoneLimitError = (retryAfterSeconds: number): AppError =>
+  new AppError(
+    'rate_limited',
+    'too many requests with this phone number in the last 24 hours: try again later, or call the hotline',
+    { reason: 'phone_submissions', retryAfterSeconds },
+    'errors.rate_limited.phone_submissions',
+  );
 
 /** Public submissions are taken in by the top unit of the deployment, whose dispatchers route them. */
 export const submitPublicCase = async (deps: CaseDeps, body: PublicSubmitInput, idempotency?: IdempotencyKey) => {
   const now = deps.now();
   const phone = body.requester?.phone;
-  if (phone) {
-    // A retry of a submission that was registered is answered, even at the limit: its requester may not have
-    // the tracking number yet.
+  const read = deps.read ?? deps.transaction;
+  const counted = phone ? await read((store) => store.countPublicSubmission(phone, now, PUBLIC_SUBMISSIONS_PER_PHONE.windowMs)) : null;
+  const refund = async () => {
+    if (counted) await read((store) => store.refundPublicSubmission(counted));
+  };
+  if (counted && counted.count > PUBLIC_SUBMISSIONS_PER_PHONE.limit) {
+    // A refused submission is not one; and a retry of one that was registered is still answered, even at the
+    // limit: its requester may not have the tracking number yet.
+    await refund();
     const replay = idempotency ? await replayIdempotent(deps, idempotency, now) : null;
     if (replay) return { trackingNo: replay.record.trackingNo, accessCode: replay.accessCode, isReplay: true };
-    await assertPhoneUnderLimitOrThrow(deps, phone, now);
+    throw phoneLimitError(secondsUntil(windowEndOf(counted, PUBLIC_SUBMISSIONS_PER_PHONE), now));
   }
+  try {
+    const result = await registerPublic(deps, body, now, idempotency);
+    if (result.isReplay) await refund();
+    return result;
+  } catch (error) {
+    await refund().catch(() => undefined);
+    throw error;
+  }
+};
+
+const registerPublic = async (deps: CaseDeps, body: PublicSubmitInput, now: Date, idempotency: IdempotencyKey | undefined) => {
   const intake = { ...body, channel: 'web' as const, requester: body.requester ? { ...body.requester } : undefined };
   const context = (intakeUnitId: string): IntakeContext => ({ actorId: null, actorKind: 'requester', intakeUnitId, now });
   // Without a key, a submission shares the registrar's statements with the others arriving at the same time

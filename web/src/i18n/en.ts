@@ -253,10 +253,10 @@ const enBase: BaseCatalogue = {
   'errors.case.invalid_transition':
     'The case is no longer in a state that allows this (someone may have acted on it); the page has been refreshed.',
   'errors.rate_limited': 'Too many attempts. Please wait a moment and try again.',
-  'errors.rate_limited.access_code_attempts': 'Too many wrong access codes for this tracking number, so it is locked for now. Please try again in 15 minutes, or call the hotline.',
+  'errors.rate_limited.access_code_attempts': 'Too many wrong access codes for this tracking number, so it is locked for now. Please try again within 15 minutes, or call the hotline.',
   'errors.rate_limited.heavy_in_progress': 'You already have downloads or reports being made. Please wait for them to finish and try again.',
   'errors.server.busy': 'The system is busy making other downloads and reports. Please try again shortly.',
-  'errors.rate_limited.phone_submissions': 'Too many requests have been sent with this phone number today. Please send it tomorrow, or call the hotline.',
+  'errors.rate_limited.phone_submissions': 'Too many requests have been sent with this phone number in the last 24 hours. Please send it later, or call the hotline.',
   'errors.internal': 'Something went wrong on our side. Please try again later.',
   'errors.network': 'Could not reach the server. Check your connection and try again.',
   'errors.unknown': 'An error occurred ({status}). Please try again later.',
