@@ -65,6 +65,19 @@ describe.runIf(hasBrowser)('reports and exports in the browser', () => {
     const res = await page.request.get(new URL((await page.getByTestId('export-csv').getAttribute('href')) ?? '', server.url).toString());
     expect(res.status()).toBe(200);
     expect(res.headers()['x-total-count']).toBe(String(total));
+
+    // A refusal is said on the page, in the reader's language, instead of being saved as a file of JSON.
+    const body = { error: { code: 'server.busy', message: 'busy', messageId: 'errors.server.busy', details: { retryAfterSeconds: 10 } } };
+    await page.route('**/api/v1/cases/export**', (route) => route.fulfill({ status: 503, contentType: 'application/json', headers: { 'retry-after': '10' }, body: JSON.stringify(body) }));
+    let downloads = 0;
+    page.on('download', () => {
+      downloads += 1;
+    });
+    await page.getByTestId('export-xlsx').click();
+    await page.getByTestId('export-xlsx-error').waitFor();
+    expect(await page.getByTestId('export-xlsx-error').innerText()).toContain('系统正在生成其他导出和报表');
+    expect(downloads).toBe(0);
+    await page.unroute('**/api/v1/cases/export**');
   }, 60_000);
 
   it('queues a report from the statistics page, shows its progress and offers the download', async () => {

@@ -132,7 +132,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
 }
 
-async function parseError(res: Response): Promise<ApiError> {
+/** The coded error of a response that is not ok (the server's body, or one made from the status). */
+export async function parseError(res: Response): Promise<ApiError> {
   let body: unknown = null;
   try {
     body = await res.json();

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useEffect, useState, type FormEvent } from 'react';
+import { DownloadLink } from '../components/DownloadLink';
 import {
   getOpenDataCases, getOpenDataMeta, getOpenDataStats, OPEN_DATA_STATUSES, openDataExportUrl,
   type OpenDataCase, type OpenDataFilter, type OpenDataMeta, type OpenDataStats, type OpenDataStatsRow,
@@ -152,10 +153,10 @@ export function OpenDataPage() {
       <section aria-labelledby="opendata-download-title" className="opendata-downloads">
         <h2 id="opendata-download-title">{t('opendata.download')}</h2>
         <ul className="button-row">
-          <li><a className="button" href={openDataExportUrl('cases', 'csv', filter)} download data-testid="opendata-download-csv">{t('opendata.downloadCasesCsv')}</a></li>
-          <li><a className="button" href={openDataExportUrl('cases', 'json', filter)} download>{t('opendata.downloadCasesJson')}</a></li>
-          <li><a className="button" href={openDataExportUrl('stats', 'csv', filter)} download>{t('opendata.downloadStatsCsv')}</a></li>
-          <li><a className="button" href={openDataExportUrl('stats', 'json', filter)} download>{t('opendata.downloadStatsJson')}</a></li>
+          <li><DownloadLink className="button" href={openDataExportUrl('cases', 'csv', filter)} fallbackName="bihuan-open-data-cases.csv" testId="opendata-download-csv">{t('opendata.downloadCasesCsv')}</DownloadLink></li>
+          <li><DownloadLink className="button" href={openDataExportUrl('cases', 'json', filter)} fallbackName="bihuan-open-data-cases.json" testId="opendata-download-json">{t('opendata.downloadCasesJson')}</DownloadLink></li>
+          <li><DownloadLink className="button" href={openDataExportUrl('stats', 'csv', filter)} fallbackName="bihuan-open-data-stats.csv" testId="opendata-download-stats-csv">{t('opendata.downloadStatsCsv')}</DownloadLink></li>
+          <li><DownloadLink className="button" href={openDataExportUrl('stats', 'json', filter)} fallbackName="bihuan-open-data-stats.json" testId="opendata-download-stats-json">{t('opendata.downloadStatsJson')}</DownloadLink></li>
         </ul>
       </section>
 

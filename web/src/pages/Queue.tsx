@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { isAbortError, listCases } from '../api/client';
 import { caseExportUrl } from '../api/reports';
+import { DownloadLink } from '../components/DownloadLink';
 import {
   CHANNELS,
   KINDS,
@@ -225,14 +226,14 @@ export function QueuePage() {
             {t('queue.newCase')}
           </a>
         ) : null}
-        {/* The whole list with the current filters and sort, as a file: a plain link, so the browser downloads it. */}
+        {/* The whole list with the current filters and sort, as a file (a link; a refusal is said on the page). */}
         <span className="export-links" role="group" aria-label={t('reports.export.label')} title={t('reports.export.hint')}>
-          <a className="button subtle" href={caseExportUrl(filtersToApi(filters), 'xlsx')} download data-testid="export-xlsx">
+          <DownloadLink className="button subtle" href={caseExportUrl(filtersToApi(filters), 'xlsx')} fallbackName="bihuan-cases.xlsx" testId="export-xlsx">
             {t('reports.export.xlsx')}
-          </a>
-          <a className="button subtle" href={caseExportUrl(filtersToApi(filters), 'csv')} download data-testid="export-csv">
+          </DownloadLink>
+          <DownloadLink className="button subtle" href={caseExportUrl(filtersToApi(filters), 'csv')} fallbackName="bihuan-cases.csv" testId="export-csv">
             {t('reports.export.csv')}
-          </a>
+          </DownloadLink>
         </span>
       </div>
 

@@ -1,4 +1,5 @@
 import { lazy, useMemo, useState } from 'react';
+import { DownloadLink } from '../components/DownloadLink';
 import { ApiError } from '../api/client';
 import {
   STATS_PERIODS,
@@ -650,9 +651,9 @@ export function StatsPage() {
           <section className="card stats-section" aria-labelledby="stats-reports-title" data-testid="stats-reports">
             <div className="stats-section-head">
               <h2 id="stats-reports-title">{t('stats.reports.title')}</h2>
-              <a className="button subtle" href={statsReportUrl(excelPeriod.label, scope.unit)} download data-testid="stats-report-xlsx">
+              <DownloadLink className="button subtle" href={statsReportUrl(excelPeriod.label, scope.unit)} fallbackName={`bihuan-report-${excelPeriod.label}.xlsx`} testId="stats-report-xlsx">
                 {t('stats.reports.excel', { period: periodLabel(excelPeriod.label, excelPeriod.grain, tr) })}
-              </a>
+              </DownloadLink>
             </div>
             <ReportsPanel />
           </section>
