@@ -151,19 +151,21 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
     }
   });
 
-  // Only a wrong code (or an unknown number) keeps its count; any other answer gives the attempt back. A client
-  // that goes away before its answer keeps it too.
+  // Only a wrong code (or an unknown number) keeps its count; any other answer gives the attempt back, before
+  // it is sent, so that the requester's next request finds it given back.
   app.addHook('onError', async (request, _reply, error) => {
     if (error instanceof AppError && error.code === 'case.access_code_invalid') wrongCodes.add(request);
   });
-  app.addHook('onResponse', async (request) => {
+  app.addHook('onSend', async (request, _reply, payload) => {
     const attempt = attempts.get(request);
-    if (!attempt || wrongCodes.has(request)) return;
+    if (!attempt || wrongCodes.has(request)) return payload;
+    attempts.delete(request);
     try {
       await counters.refundAttempt(attempt);
     } catch (error) {
       request.log.error({ err: error }, 'could not give back an access-code attempt');
     }
+    return payload;
   });
 
   app.decorate('auditSettled', audit.settled);
