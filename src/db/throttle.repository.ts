@@ -45,6 +45,7 @@ export const createThrottleCounters = (db: DbOrTrx): ThrottleCounters => ({
       SELECT ${key}, 1, ${now}::timestamptz FROM async_commit
       ON CONFLICT (key) DO UPDATE SET
         count = CASE WHEN t.window_started_at <= ${windowStart} THEN 1 ELSE t.count + 1 END,
+        locked_until = CASE WHEN t.window_started_at <= ${windowStart} THEN NULL ELSE t.locked_until END,
         window_started_at = CASE WHEN t.window_started_at <= ${windowStart} THEN ${now} ELSE t.window_started_at END
       RETURNING count, window_started_at`.execute(db);
     const row = result.rows[0];
@@ -57,6 +58,19 @@ export const createThrottleCounters = (db: DbOrTrx): ThrottleCounters => ({
       UPDATE throttle_counters SET count = greatest(count - 1, 0)
       FROM async_commit
       WHERE key = ${attempt.key} AND window_started_at = ${attempt.windowStartedAt}`.execute(db);
+  },
+  refuseAttempt: async (attempt, until) => {
+    const result = await sql<{ is_first: boolean }>`
+      WITH async_commit AS (SELECT set_config('synchronous_commit', 'off', true)),
+      before AS (
+        SELECT locked_until FROM throttle_counters
+        WHERE key = ${attempt.key} AND window_started_at = ${attempt.windowStartedAt} FOR UPDATE
+      )
+      UPDATE throttle_counters AS t SET count = greatest(t.count - 1, 0), locked_until = coalesce(t.locked_until, ${until}::timestamptz)
+      FROM before, async_commit
+      WHERE t.key = ${attempt.key} AND t.window_started_at = ${attempt.windowStartedAt}
+      RETURNING before.locked_until IS NULL AS is_first`.execute(db);
+    return result.rows[0]?.is_first === true;
   },
 });
 

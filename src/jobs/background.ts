@@ -22,7 +22,7 @@ export type EventConsumerSpec = { name: string; itemKinds?: string[]; codes?: re
  */
 export type BackgroundWorker = { name: string; run: (db: Db, now: Date, log?: (message: string) => void) => Promise<number> };
 
-/** Failure counters (sign-in, access codes) are kept a day past their window and lock: longer than any rule's. */
+/** Throttle counters (sign-in, access codes, submissions per phone) are deleted a day after their window and lock ended. */
 const THROTTLE_KEPT_MS = 24 * 3600_000;
 
 export type Background = { stop: () => Promise<void>; runOnce: () => Promise<number> };

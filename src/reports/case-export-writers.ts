@@ -18,19 +18,21 @@ const drained = async (out: PassThrough): Promise<void> => {
 
 /**
  * Runs the producer into a stream; a failure half-way (database gone, client gone) destroys the stream, so the
- * client sees a truncated download rather than a file that looks complete. `onDone` runs in every case.
+ * client sees a truncated download rather than a file that looks complete. `onDone` runs in every case, before
+ * the stream ends: a client that has the whole file finds the work behind it over (its transaction closed).
  */
 const pump = (produce: (out: PassThrough) => Promise<void>, onDone: () => Promise<void>): Readable => {
   const out = new PassThrough({ highWaterMark: 256 * 1024 });
   void (async () => {
+    let failure: Error | null = null;
     try {
       await produce(out);
-      out.end();
     } catch (error) {
-      out.destroy(error instanceof Error ? error : new Error(String(error)));
-    } finally {
-      await onDone().catch(() => undefined);
+      failure = error instanceof Error ? error : new Error(String(error));
     }
+    await onDone().catch(() => undefined);
+    if (failure) out.destroy(failure);
+    else out.end();
   })();
   return out;
 };

@@ -125,6 +125,19 @@ describe('access-code attempts per tracking number', () => {
     expect((await track(trackingNo, accessCode)).statusCode).toBe(429);
   });
 
+  it('does not shut a requester out for a right code sent twice at the edge of the limit', async () => {
+    const { trackingNo, accessCode } = await submitted();
+    for (let i = 0; i < ACCESS_CODE_LIMIT.limit - 1; i += 1) expect((await track(trackingNo, wrongCode(accessCode))).statusCode).toBe(404);
+    // A double click: one of the two may be refused at the edge, but neither keeps a place in the window.
+    const both = await Promise.all([track(trackingNo, accessCode), track(trackingNo, accessCode)]);
+    expect(both.map((r) => r.statusCode)).toContain(200);
+    expect((await track(trackingNo, accessCode)).statusCode).toBe(200);
+    expect((await track(trackingNo, accessCode)).statusCode).toBe(200);
+    // The one wrong code left still locks it.
+    expect((await track(trackingNo, wrongCode(accessCode))).statusCode).toBe(404);
+    expect((await track(trackingNo, accessCode)).statusCode).toBe(429);
+  });
+
   it('does not count a number with a typo, which is refused before any code is checked', async () => {
     const created = await submitted();
     const typo = `${created.trackingNo.slice(0, -1)}${(Number(created.trackingNo.at(-1)) + 1) % 10}`;

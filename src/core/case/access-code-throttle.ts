@@ -9,7 +9,8 @@ import { isValidTrackingNo, normaliseTrackingNo } from './tracking-number.js';
  * wrong codes an hour, about 140 years for even odds.
  *
  * Every attempt is counted before its code is checked, so that attempts sent all at once cannot all slip past
- * the count; an attempt that turns out right (or that is refused for another reason) is refunded afterwards.
+ * the count; an attempt that turns out right (or is refused, or fails for another reason) is given back, so
+ * only wrong codes fill the window.
  * An unknown number is counted exactly like a known one, so a refusal tells nothing about which numbers exist.
  *
  * The price: someone who knows a requester's tracking number can keep its public page refused by sending wrong
@@ -41,7 +42,11 @@ export const countAccessCodeAttempt = async (
 ): Promise<AccessCodeAttempt> => {
   const attempt = await counters.countAttempt(`code:${trackingNo}`, now, rule.windowMs);
   if (attempt.count <= rule.limit) return { outcome: 'admitted', attempt };
-  return { outcome: 'refused', retryAfterSeconds: secondsUntil(windowEndOf(attempt, rule), now), isLockStart: attempt.count === rule.limit + 1 };
+  // Given back at once: only wrong codes keep the window full, so a requester's right code sent twice at the
+  // limit's edge does not shut them out for the rest of the window.
+  const windowEnd = windowEndOf(attempt, rule);
+  const isLockStart = await counters.refuseAttempt(attempt, windowEnd);
+  return { outcome: 'refused', retryAfterSeconds: secondsUntil(windowEnd, now), isLockStart };
 };
 
 export const accessCodeLockedError = (retryAfterSeconds: number): AppError =>

@@ -123,7 +123,10 @@ export type CaseStore = {
 export type CaseDeps = {
   /** Runs the function in one database transaction; everything it writes commits or nothing does. */
   transaction: <T>(fn: (store: CaseStore) => Promise<T>) => Promise<T>;
-  /** Runs the function without a transaction of its own: for a single read, which is consistent by itself. */
+  /**
+   * Runs the function without a transaction of its own: for a single statement, which is consistent by itself (a
+   * read, or a counter's upsert that commits on its own).
+   */
   read?: <T>(fn: (store: CaseStore) => Promise<T>) => Promise<T>;
   now: () => Date;
   /**

@@ -69,25 +69,23 @@ export const gatherReportData = async (
 ): Promise<ReportData> => {
   const scopeInput = { unit: input.unitId, withSubUnits: true, from: input.from, to: input.to };
   const previous = previousPeriodOf(input.kind, input.from, input.to);
-  const [summary, previousSummary, series, ranking, breakdown, hotspots, backlog] = await Promise.all([
-    getSummary(deps, actor, scopeInput),
-    getSummary(deps, actor, { ...scopeInput, ...previous }),
-    getSeries(deps, actor, { ...scopeInput, period: seriesPeriodOf(input.from, input.to) }),
-    getRanking(deps, actor, { ...scopeInput, rate: 'score', level: 'children', minCases: 1 }),
-    getBreakdown(deps, actor, { ...scopeInput, by: 'category' }),
-    getHotspots(deps, actor, { unit: input.unitId, withSubUnits: true, from: input.from, to: input.to, by: 'place', minCases: 2, limit: TOP_HOTSPOTS, previousFrom: previous.from }),
-    getBacklog(deps, actor, { unit: input.unitId, withSubUnits: true, page: 1, pageSize: OLDEST_BACKLOG }),
-  ]);
+  // One after the other, not all at once: a report is not in a hurry, and seven statistics in parallel would take
+  // seven of the pool's connections from the desks (the dashboard's Excel report is made in the request).
+  const summary = await getSummary(deps, actor, scopeInput);
+  const previousSummary = await getSummary(deps, actor, { ...scopeInput, ...previous });
+  const series = await getSeries(deps, actor, { ...scopeInput, period: seriesPeriodOf(input.from, input.to) });
+  const ranking = await getRanking(deps, actor, { ...scopeInput, rate: 'score', level: 'children', minCases: 1 });
+  const breakdown = await getBreakdown(deps, actor, { ...scopeInput, by: 'category' });
+  const hotspots = await getHotspots(deps, actor, { unit: input.unitId, withSubUnits: true, from: input.from, to: input.to, by: 'place', minCases: 2, limit: TOP_HOTSPOTS, previousFrom: previous.from });
+  const backlog = await getBacklog(deps, actor, { unit: input.unitId, withSubUnits: true, page: 1, pageSize: OLDEST_BACKLOG });
   const { scope } = summary;
   const categoryById = new Map(scope.categories.map((c) => [c.id, c]));
   const unitById = new Map(scope.subtree.map((u) => [u.id, u]));
   // The notable cases: the same unit scope as every statistic (the owning unit within the report's subtree,
   // which resolveScope has checked against the actor), cases registered in the period (China days).
   const window = { unitIds: scopeUnitIds(scope), from: chinaDayStart(scope.from), to: chinaDayStart(addDays(scope.to, 1)) };
-  const [statsNotable, supervised] = await Promise.all([
-    deps.store.notableCases({ ...window, now: deps.now(), perReason: NOTABLE_PER_REASON }),
-    sources.supervisedCases({ ...window, limit: NOTABLE_PER_REASON }),
-  ]);
+  const statsNotable = await deps.store.notableCases({ ...window, now: deps.now(), perReason: NOTABLE_PER_REASON });
+  const supervised = await sources.supervisedCases({ ...window, limit: NOTABLE_PER_REASON });
   const notable = selectNotableCases([
     ...statsNotable.map((n) => ({ reason: n.reason, id: n.id, trackingNo: n.trackingNo, title: n.title, status: n.status, categoryId: n.categoryId, amountRecoveredFen: n.amountRecoveredFen })),
     ...supervised,

@@ -23,6 +23,12 @@ export type ThrottleCounters = {
   countAttempt: (key: string, now: Date, windowMs: number) => Promise<CountedAttempt>;
   /** Takes back an attempt, if its window is still the key's current one. */
   refundAttempt: (attempt: CountedAttempt) => Promise<void>;
+  /**
+   * Takes back an attempt that was refused (it did not run, so it must not keep the window full after the
+   * attempts that did are given back) and marks the window as refused until `until`; true for the first refusal
+   * of the window, which is the one to report.
+   */
+  refuseAttempt: (attempt: CountedAttempt, until: Date) => Promise<boolean>;
 };
 
 /** Seconds until a moment, rounded up and at least one: what a `Retry-After` header says. */

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { takeHeavyWorkEnd } from '../heavy-work.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
 import { z } from 'zod';
@@ -127,8 +128,15 @@ export const registerReportsRoutes = (app: FastifyInstance, deps: AppDeps): void
       // The list query's scope subqueries make the planner's cost estimate high enough to JIT-compile it, which
       // costs about a second per query and saves nothing at these sizes (measured: 2.4 s → 0.9 s per page).
       await sql`SET LOCAL jit = off`.execute(trx);
+      // The export's slot among the heavy requests is held until its transaction is closed, not until its client
+      // goes away (the pages being read go on for a moment after that).
+      const endHeavyWork = takeHeavyWorkEnd(request);
       const release = async () => {
-        await trx.rollback().execute();
+        try {
+          await trx.rollback().execute();
+        } finally {
+          endHeavyWork();
+        }
       };
       let first: Awaited<ReturnType<typeof listCases>>;
       let firstCells: ExportCell[][];
