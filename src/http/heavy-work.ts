@@ -2,6 +2,7 @@ import { finished, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../core/shared/app-error.js';
 import type { AppDeps } from './context.js';
+import { appendHook } from './route-hooks.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -86,8 +87,7 @@ export class HeavyWorkGate {
  */
 export const registerHeavyWorkGate = (app: FastifyInstance, deps: AppDeps): HeavyWorkGate => {
   const gate = new HeavyWorkGate(deps.config.heavyWork ?? DEFAULT_HEAVY_WORK_LIMITS);
-  app.addHook('preHandler', async (request) => {
-    if (!request.routeOptions.config.isHeavy) return;
+  const admit = async (request: FastifyRequest): Promise<void> => {
     const entered = request.actor ? gate.tryEnter(`user:${request.actor.userId}`, 'staff') : gate.tryEnter(`ip:${request.ip}`, 'public');
     if (entered === 'caller_busy') {
       throw new AppError(
@@ -101,17 +101,23 @@ export const registerHeavyWorkGate = (app: FastifyInstance, deps: AppDeps): Heav
       throw new AppError('server.busy', 'the server is making other downloads and reports: try again shortly', { retryAfterSeconds: RETRY_AFTER_SECONDS });
     }
     slots.set(request, entered);
-  });
+  };
   // The slot is held while the work runs, not while the client is connected: a client that goes away does not
   // stop a review or a report, which still holds its database connections. The handler's answer is ready here
   // (sent to a live client or not); a stream's work ends with the stream, unless the route took that over.
-  app.addHook('onSend', async (request, _reply, payload) => {
+  const releaseOnSend = async <P>(request: FastifyRequest, _reply: unknown, payload: P): Promise<P> => {
     const release = slots.get(request);
     if (!release) return payload;
     slots.delete(request);
     if (payload instanceof Readable) finished(payload, () => release());
     else release();
     return payload;
+  };
+  // On the heavy routes' own hook lists: the other routes (every request of the desks) pay nothing for the gate.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.isHeavy) return;
+    route.preHandler = appendHook(route.preHandler, admit);
+    route.onSend = appendHook(route.onSend, releaseOnSend);
   });
   return gate;
 };

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../core/shared/app-error.js';
 import { createAuditWriter } from '../db/audit.repository.js';
 import { createThrottleCounters } from '../db/throttle.repository.js';
+import { appendHook } from './route-hooks.js';
 import { ACCESS_CODE_LIMIT, accessCodeLockedError, checkedTrackingNo, countAccessCodeAttempt } from '../core/case/access-code-throttle.js';
 import type { CountedAttempt } from '../core/shared/throttle.js';
 import type { AppDeps } from './context.js';
@@ -53,9 +54,8 @@ const subjectOf = (request: FastifyRequest): { kind: string | null; id: string |
   return { kind: null, id: null };
 };
 
-/** The tracking number of a route that checks an access code (every route with a `:trackingNo` parameter does). */
+/** The tracking number of a route that checks an access code. */
 const checkedTrackingNoOf = (request: FastifyRequest): string | null => {
-  if (!request.routeOptions.url?.includes('/:trackingNo')) return null;
   const raw = (request.params as Record<string, unknown> | undefined)?.trackingNo;
   return typeof raw === 'string' ? checkedTrackingNo(raw) : null;
 };
@@ -97,34 +97,6 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
         throw new AppError('rate_limited', 'too many requests from this address: try again later', { retryAfterSeconds: wait });
       }
     }
-    // Per tracking number, counted before the case is even looked up: a refused number answers alike whether it
-    // exists, and attempts sent all at once are counted one by one.
-    const trackingNo = checkedTrackingNoOf(request);
-    if (trackingNo) {
-      const now = deps.now();
-      const counted = await countAccessCodeAttempt(counters, trackingNo, now, accessCodeRule);
-      if (counted.outcome === 'admitted') {
-        attempts.set(request, counted.attempt);
-      } else {
-        if (counted.isLockStart) {
-          // Audited once per window, so that staff can tell a requester why the page refuses, and see who guessed.
-          request.log.warn({ trackingNo, ip: request.ip }, 'too many access-code attempts: tracking number refused for now');
-          await audit.append({
-            at: now,
-            actorId: null,
-            actorName: null,
-            ip: request.ip,
-            userAgent: request.headers['user-agent'] ?? null,
-            action: 'access_code.locked',
-            subjectKind: 'cases',
-            subjectId: trackingNo,
-            outcome: '429',
-            data: { attempts: accessCodeRule.limit, windowMinutes: accessCodeRule.windowMs / 60_000, retryAfterSeconds: counted.retryAfterSeconds },
-          });
-        }
-        throw accessCodeLockedError(counted.retryAfterSeconds);
-      }
-    }
     // Cookie sessions ride along on cross-site requests: a write from another origin is refused. (JSON-only
     // bodies and SameSite=Lax already stop forms; this also covers fetch from a hostile page.)
     if (STATE_CHANGING.has(request.method) && !request.headers.authorization && request.headers.cookie) {
@@ -151,12 +123,41 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
     }
   });
 
+  // Per tracking number, counted before the case is even looked up: a refused number answers alike whether it
+  // exists, and attempts sent all at once are counted one by one.
+  const countAttempt = async (request: FastifyRequest): Promise<void> => {
+    const trackingNo = checkedTrackingNoOf(request);
+    if (!trackingNo) return;
+    const now = deps.now();
+    const counted = await countAccessCodeAttempt(counters, trackingNo, now, accessCodeRule);
+    if (counted.outcome === 'admitted') {
+      attempts.set(request, counted.attempt);
+      return;
+    }
+    if (counted.isLockStart) {
+      // Audited once per window, so that staff can tell a requester why the page refuses, and see who guessed.
+      request.log.warn({ trackingNo, ip: request.ip }, 'too many access-code attempts: tracking number refused for now');
+      await audit.append({
+        at: now,
+        actorId: null,
+        actorName: null,
+        ip: request.ip,
+        userAgent: request.headers['user-agent'] ?? null,
+        action: 'access_code.locked',
+        subjectKind: 'cases',
+        subjectId: trackingNo,
+        outcome: '429',
+        data: { attempts: accessCodeRule.limit, windowMinutes: accessCodeRule.windowMs / 60_000, retryAfterSeconds: counted.retryAfterSeconds },
+      });
+    }
+    throw accessCodeLockedError(counted.retryAfterSeconds);
+  };
   // Only a wrong code (or an unknown number) keeps its count; any other answer gives the attempt back, before
   // it is sent, so that the requester's next request finds it given back.
-  app.addHook('onError', async (request, _reply, error) => {
+  const noteWrongCode = async (request: FastifyRequest, _reply: unknown, error: unknown): Promise<void> => {
     if (error instanceof AppError && error.code === 'case.access_code_invalid') wrongCodes.add(request);
-  });
-  app.addHook('onSend', async (request, _reply, payload) => {
+  };
+  const giveBackAttempt = async <P>(request: FastifyRequest, _reply: unknown, payload: P): Promise<P> => {
     const attempt = attempts.get(request);
     if (!attempt || wrongCodes.has(request)) return payload;
     attempts.delete(request);
@@ -166,6 +167,14 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
       request.log.error({ err: error }, 'could not give back an access-code attempt');
     }
     return payload;
+  };
+  // On the hook lists of the routes that check an access code (every route with a `:trackingNo` parameter
+  // does) and only theirs: the desks' requests pay nothing for it.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.includes('/:trackingNo')) return;
+    route.onRequest = appendHook(route.onRequest, countAttempt);
+    route.onError = appendHook(route.onError, noteWrongCode);
+    route.onSend = appendHook(route.onSend, giveBackAttempt);
   });
 
   app.decorate('auditSettled', audit.settled);
