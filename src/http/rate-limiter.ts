@@ -24,11 +24,14 @@ export class RateLimiter {
   }
 }
 
-export type RateLimitName = 'public_submit' | 'public_track' | 'login';
+export type RateLimitName = 'public_submit' | 'public_track' | 'public_read' | 'login';
 
 export const DEFAULT_RATE_LIMITS: Record<RateLimitName, RateLimitRule> = {
   // As the mature systems do for anonymous web forms: 20 submissions an hour per address.
   public_submit: { limit: 20, windowMs: 3600_000 },
   public_track: { limit: 60, windowMs: 60_000 },
+  // The open-data portal's API: a person browsing makes a few requests a page; a script that wants everything
+  // has the downloads (at most one at a time per address, src/http/heavy-work.ts).
+  public_read: { limit: 120, windowMs: 60_000 },
   login: { limit: 30, windowMs: 60_000 },
 };

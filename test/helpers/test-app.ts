@@ -11,6 +11,7 @@ import { createTestDatabase, TEST_PASSWORD, type TestDatabase } from './test-dat
 const GENEROUS_LIMITS = {
   public_submit: { limit: 100_000, windowMs: 60_000 },
   public_track: { limit: 100_000, windowMs: 60_000 },
+  public_read: { limit: 100_000, windowMs: 60_000 },
   login: { limit: 100_000, windowMs: 60_000 },
 };
 

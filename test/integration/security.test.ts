@@ -43,6 +43,20 @@ describe('rate limits', () => {
   });
 });
 
+describe('the open-data portal API', () => {
+  it('answers 120 reads a minute from one address, then 429 with the time to wait; other addresses go on', async () => {
+    const read = (remoteAddress: string) => t.app.inject({ method: 'GET', url: '/api/v1/public/open-data/meta', remoteAddress });
+    for (let i = 0; i < 120; i += 1) expect((await read('10.8.8.8')).statusCode).toBe(200);
+    const refused = await read('10.8.8.8');
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ error: { code: 'rate_limited' } });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await read('10.8.8.9')).statusCode).toBe(200);
+    clock += 61_000;
+    expect((await read('10.8.8.8')).statusCode).toBe(200);
+  });
+});
+
 describe('login throttling', () => {
   it('locks a username after 5 failures, even for the right password, and answers the same for an unknown one', async () => {
     for (let i = 0; i < 5; i += 1) expect((await login('dispatcher', 'wrong-password')).statusCode).toBe(401);

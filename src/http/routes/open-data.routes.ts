@@ -164,7 +164,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
   api.get(
     '/public/open-data/cases',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: 'public_read' },
       schema: {
         tags, summary: 'Published cases, anonymised: public text and reply, category, district, status, dates and a coarse location', querystring: listQuery,
         response: { 200: z.object({ items: z.array(publicCase), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }) },
@@ -197,7 +197,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
     api.get(
       `/public/open-data/cases.${format}`,
       {
-        config: { access: 'public', isHeavy: true },
+        config: { access: 'public', rateLimit: 'public_read', isHeavy: true },
         schema: {
           tags, summary: `The published cases as ${format.toUpperCase()} (same filters and fields as the list; at most ${EXPORT_MAX})`,
           querystring: listQuery.omit({ page: true, pageSize: true }),
@@ -250,7 +250,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
   api.get(
     '/public/open-data/stats',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: 'public_read' },
       schema: {
         tags, summary: 'Counts, reply rate and on-time rate per district and category over a period (default: the last 365 days); small cells shown as "<k"',
         querystring: statsQuery, response: { 200: statsResponse },
@@ -266,7 +266,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
   for (const format of ['csv', 'json'] as const) {
     api.get(
       `/public/open-data/stats.${format}`,
-      { config: { access: 'public', isHeavy: true }, schema: { tags, summary: `The statistics per district and category as ${format.toUpperCase()}`, querystring: statsQuery } },
+      { config: { access: 'public', rateLimit: 'public_read', isHeavy: true }, schema: { tags, summary: `The statistics per district and category as ${format.toUpperCase()}`, querystring: statsQuery } },
       async (request, reply) => {
         const language = languageOf(request);
         const stats = await statistics(request.query, language);
@@ -286,7 +286,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
   api.get(
     '/public/open-data/meta',
     {
-      config: { access: 'public' },
+      config: { access: 'public', rateLimit: 'public_read' },
       schema: {
         tags, summary: 'What the filters offer: districts (with their centre) and categories', querystring: z.object({ lang: z.enum(LANGUAGES).optional() }),
         response: {
