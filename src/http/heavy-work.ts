@@ -1,5 +1,5 @@
 import { finished, Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onSendAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import { AppError } from '../core/shared/app-error.js';
 import type { AppDeps } from './context.js';
 import { appendHook } from './route-hooks.js';
@@ -87,7 +87,7 @@ export class HeavyWorkGate {
  */
 export const registerHeavyWorkGate = (app: FastifyInstance, deps: AppDeps): HeavyWorkGate => {
   const gate = new HeavyWorkGate(deps.config.heavyWork ?? DEFAULT_HEAVY_WORK_LIMITS);
-  const admit = async (request: FastifyRequest): Promise<void> => {
+  const admit: preHandlerAsyncHookHandler = async (request) => {
     const entered = request.actor ? gate.tryEnter(`user:${request.actor.userId}`, 'staff') : gate.tryEnter(`ip:${request.ip}`, 'public');
     if (entered === 'caller_busy') {
       throw new AppError(
@@ -105,7 +105,7 @@ export const registerHeavyWorkGate = (app: FastifyInstance, deps: AppDeps): Heav
   // The slot is held while the work runs, not while the client is connected: a client that goes away does not
   // stop a review or a report, which still holds its database connections. The handler's answer is ready here
   // (sent to a live client or not); a stream's work ends with the stream, unless the route took that over.
-  const releaseOnSend = async <P>(request: FastifyRequest, _reply: unknown, payload: P): Promise<P> => {
+  const releaseOnSend: onSendAsyncHookHandler = async (request, _reply, payload) => {
     const release = slots.get(request);
     if (!release) return payload;
     slots.delete(request);

@@ -1,5 +1,5 @@
 import fastifyHelmet from '@fastify/helmet';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onErrorAsyncHookHandler, onRequestAsyncHookHandler, onSendAsyncHookHandler } from 'fastify';
 import { AppError } from '../core/shared/app-error.js';
 import { createAuditWriter } from '../db/audit.repository.js';
 import { createThrottleCounters } from '../db/throttle.repository.js';
@@ -125,7 +125,7 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
 
   // Per tracking number, counted before the case is even looked up: a refused number answers alike whether it
   // exists, and attempts sent all at once are counted one by one.
-  const countAttempt = async (request: FastifyRequest): Promise<void> => {
+  const countAttempt: onRequestAsyncHookHandler = async (request) => {
     const trackingNo = checkedTrackingNoOf(request);
     if (!trackingNo) return;
     const now = deps.now();
@@ -154,10 +154,10 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
   };
   // Only a wrong code (or an unknown number) keeps its count; any other answer gives the attempt back, before
   // it is sent, so that the requester's next request finds it given back.
-  const noteWrongCode = async (request: FastifyRequest, _reply: unknown, error: unknown): Promise<void> => {
+  const noteWrongCode: onErrorAsyncHookHandler = async (request, _reply, error) => {
     if (error instanceof AppError && error.code === 'case.access_code_invalid') wrongCodes.add(request);
   };
-  const giveBackAttempt = async <P>(request: FastifyRequest, _reply: unknown, payload: P): Promise<P> => {
+  const giveBackAttempt: onSendAsyncHookHandler = async (request, _reply, payload) => {
     const attempt = attempts.get(request);
     if (!attempt || wrongCodes.has(request)) return payload;
     attempts.delete(request);

@@ -34,7 +34,7 @@ export const createTestApp = async (
     rateLimits?: AppDeps['config']['rateLimits'];
     /** Access-code attempts per tracking number; generous unless a test asks for the real rule. */
     accessCodeLimit?: AppDeps['config']['accessCodeLimit'];
-    /** Exports and reports at once (default: the product's). */
+    /** Exports and reports at once; generous unless a test asks for limits. */
     heavyWork?: AppDeps['config']['heavyWork'];
     /** The background workers `runBackground` runs (default: all); a test that drives one worker itself leaves it out. */
     workers?: typeof backgroundWorkers;
@@ -51,7 +51,8 @@ export const createTestApp = async (
         isBehindProxy: false,
         rateLimits: options.rateLimits ?? GENEROUS_LIMITS,
         accessCodeLimit: options.accessCodeLimit ?? { limit: 100_000, windowMs: 60_000 },
-        ...(options.heavyWork ? { heavyWork: options.heavyWork } : {}),
+        // Tests that probe access run many requests at once from one address: generous unless a test asks.
+        heavyWork: options.heavyWork ?? { perUser: 1000, perAddress: 1000, staffTotal: 1000, publicTotal: 1000 },
       },
       now,
       caseDeps: createCaseDeps(database.db, now),
