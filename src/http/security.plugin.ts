@@ -152,7 +152,7 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
     }
     throw accessCodeLockedError(counted.retryAfterSeconds);
   };
-  // Only a wrong code (or an unknown number) keeps its count; any other answer gives the attempt back, before
+  // Only a wrong code (or an unknown number) keeps its count; every other answer gives the attempt back, before
   // it is sent, so that the requester's next request finds it given back.
   const noteWrongCode: onErrorAsyncHookHandler = async (request, _reply, error) => {
     if (error instanceof AppError && error.code === 'case.access_code_invalid') wrongCodes.add(request);

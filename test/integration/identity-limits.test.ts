@@ -64,7 +64,7 @@ const countRows = async (table: 'cases' | 'work_item_events'): Promise<number> =
 const wrongCode = (code: string) => String((Number(code) + 1) % 100_000_000).padStart(code.length, '0');
 
 describe('access-code attempts per tracking number', () => {
-  it('refuses a number after 10 wrong codes from any addresses and any public route, known and unknown numbers alike', async () => {
+  it('refuses a number after 10 wrong codes from all addresses and all public routes, known and unknown numbers alike', async () => {
     const { trackingNo, accessCode } = await submitted();
     expect((await track(trackingNo, accessCode)).statusCode).toBe(200);
 
@@ -138,7 +138,7 @@ describe('access-code attempts per tracking number', () => {
     expect((await track(trackingNo, accessCode)).statusCode).toBe(429);
   });
 
-  it('does not count a number with a typo, which is refused before any code is checked', async () => {
+  it('does not count a number with a typo, which is refused before a code is checked', async () => {
     const created = await submitted();
     const typo = `${created.trackingNo.slice(0, -1)}${(Number(created.trackingNo.at(-1)) + 1) % 10}`;
     for (let i = 0; i < ACCESS_CODE_LIMIT.limit + 2; i += 1) expect((await track(typo, created.accessCode)).statusCode).toBe(400);
@@ -166,7 +166,7 @@ describe('access-code attempts per tracking number', () => {
 });
 
 describe('public submissions per phone number', () => {
-  it('takes 10 a day with one phone number from any addresses, then refuses with the time to wait and creates nothing', async () => {
+  it('takes 10 a day with one phone number from many addresses, then refuses with the time to wait and creates nothing', async () => {
     const phone = '13912345678';
     const written = ['139 1234 5678', '+86 139-1234-5678', '8613912345678', phone];
     for (let i = 0; i < PUBLIC_SUBMISSIONS_PER_PHONE.limit; i += 1) {

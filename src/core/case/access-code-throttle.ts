@@ -22,7 +22,7 @@ export const ACCESS_CODE_LIMIT: WindowRule = { limit: 10, windowMs: 15 * 60_000 
 /**
  * The number a public route's `trackingNo` parameter names, normalised as the case look-up normalises it (the
  * parameter's schema trims it; spaces, dashes and full-width digits are dropped); null for a malformed number,
- * which is refused before any code is checked.
+ * which is refused before a code is checked.
  */
 export const checkedTrackingNo = (raw: string): string | null => {
   const trackingNo = normaliseTrackingNo(raw.trim());

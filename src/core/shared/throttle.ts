@@ -14,7 +14,7 @@ export type WindowRule = { limit: number; windowMs: number };
 export type CountedAttempt = { key: string; count: number; windowStartedAt: Date };
 
 export type ThrottleCounters = {
-  /** The latest lock still running on any of the keys, else null. */
+  /** The latest lock still running on one of the keys, else null. */
   lockedUntil: (keys: string[], now: Date) => Promise<Date | null>;
   /** Counts one failure under a lock rule; returns the window's failures and the lock, if one is running. */
   recordFailure: (key: string, now: Date, rule: LockRule) => Promise<{ count: number; lockedUntil: Date | null }>;
