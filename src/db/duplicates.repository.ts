@@ -11,7 +11,7 @@ import type { TermStats } from '../core/duplicates/text-similarity.js';
 import type { UnmergeDeps, UnmergeStore } from '../core/duplicates/unmerge-case.js';
 import { requestLexemes } from '../core/search/search-document.js';
 import { createCaseStore } from './case.repository.js';
-import { caseScope } from './case-query.repository.js';
+import { caseScope, requesterVisibleTo } from './case-query.repository.js';
 import { fieldCryptoFor } from './data-keys.js';
 import type { Db, DbOrTrx, Trx } from './database.js';
 import { appendWorkItemEvent } from './events.repository.js';
@@ -170,6 +170,18 @@ export const visibleCaseIds = async (db: DbOrTrx, actor: Actor, ids: readonly st
   return new Set(rows.map((r) => r.id));
 };
 
+/** The ids among these whose requester the actor may learn about (not protected, or taken in by their units). */
+export const requesterVisibleCaseIds = async (db: DbOrTrx, actor: Actor, ids: readonly string[]): Promise<Set<string>> => {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('cases')
+    .select('cases.id')
+    .where('cases.id', 'in', [...ids])
+    .where((eb) => requesterVisibleTo(eb, actor))
+    .execute();
+  return new Set(rows.map((r) => r.id));
+};
+
 export const loadTextSetting = async (db: DbOrTrx, key: 'duplicates' | 'suggestions'): Promise<Record<string, unknown> | null> => {
   const row = await db.selectFrom('text_settings').select('value').where('key', '=', key).executeTakeFirst();
   return row?.value ?? null;
@@ -253,6 +265,7 @@ export const createDuplicateDeps = (db: Db, now: () => Date): DuplicateDeps => (
   store: createDuplicateStore(db),
   settings: () => loadDuplicateSettings(db),
   visibleIds: (actor, ids) => visibleCaseIds(db, actor, ids),
+  requesterVisibleIds: (actor, ids) => requesterVisibleCaseIds(db, actor, ids),
   probeOfCase: (caseId) => probeOfCase(db, caseId),
   linkedIds: (caseId) => linkedCaseIds(db, caseId),
   now,
@@ -329,7 +342,9 @@ export const repeatRequesterGroups = async (
     .where('cases.created_at', '>=', input.from)
     .where('cases.created_at', '<', input.to)
     .where('cases.status', '<>', 'merged')
-    .where((eb) => caseScope(eb, actor));
+    .where((eb) => caseScope(eb, actor))
+    // Grouping a protected report with the same person's other cases would name its author.
+    .where((eb) => requesterVisibleTo(eb, actor));
   const rows = await db
     .selectFrom(keyed.as('k'))
     .select([

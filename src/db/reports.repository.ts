@@ -172,14 +172,28 @@ export const loadReportActor = async (db: DbOrTrx, userId: string): Promise<User
 };
 
 /** Requester name and phone of the cases, for an export page (the cases are already scoped by the list query). */
-export const requestersOfCases = async (db: DbOrTrx, caseIds: readonly string[]): Promise<Map<string, { name: string | null; phone: string | null }>> => {
+export type ExportRequester = { name: string | null; phone: string | null; isIdentityProtected: boolean; intakeUnitPath: string };
+
+/** With what identity protection needs to decide whether the reader may see them at all. */
+export const requestersOfCases = async (db: DbOrTrx, caseIds: readonly string[]): Promise<Map<string, ExportRequester>> => {
   if (caseIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('cases')
     .innerJoin('requesters', 'requesters.id', 'cases.requester_id')
-    .select(['cases.id', 'requesters.id as requester_id', 'requesters.name', 'requesters.phone'])
+    .innerJoin('units as intake', 'intake.id', 'cases.intake_unit_id')
+    .select(['cases.id', 'cases.is_identity_protected', 'intake.path as intake_path', 'requesters.id as requester_id', 'requesters.name', 'requesters.phone'])
     .where('cases.id', 'in', caseIds)
     .execute();
   const crypto = fieldCryptoFor();
-  return new Map(rows.map((r) => [r.id, { name: openField(crypto, r.requester_id, 'name', r.name), phone: openField(crypto, r.requester_id, 'phone', r.phone) }]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        name: openField(crypto, r.requester_id, 'name', r.name),
+        phone: openField(crypto, r.requester_id, 'phone', r.phone),
+        isIdentityProtected: r.is_identity_protected,
+        intakeUnitPath: r.intake_path,
+      },
+    ]),
+  );
 };

@@ -106,6 +106,8 @@ export type CaseTable = {
   amount_recovered_fen: Fen;
   /** PublicationConsent: granted, refused or not_asked (the default). */
   publication_consent: Generated<string>;
+  /** The requester is withheld from every unit but the intake unit and those above it (举报人保护). */
+  is_identity_protected: Generated<boolean>;
   accept_due_at: NullableTimestamp;
   reply_due_at: NullableTimestamp;
   dispatched_at: NullableTimestamp;

@@ -264,7 +264,7 @@ const loadSummaries = async (db: DbOrTrx, ids: readonly string[]): Promise<Map<s
 const searchEnd = (filter: SearchFilter, now: Date): Date => (filter.to && filter.to.getTime() < now.getTime() ? filter.to : now);
 
 /** Fuzzy matches of addresses (trigrams) and of requesters' names (as typed), by case id with their similarity. */
-const findFuzzyMatches = async (db: DbOrTrx, input: TextSearchInput): Promise<Map<string, number>> => {
+const findFuzzyMatches = async (db: DbOrTrx, input: TextSearchInput, actor: Actor): Promise<Map<string, number>> => {
   const fuzzy = new Map<string, number>();
   if (input.fuzzyText === null) return fuzzy;
   const text = input.fuzzyText;
@@ -283,6 +283,14 @@ const findFuzzyMatches = async (db: DbOrTrx, input: TextSearchInput): Promise<Ma
           .selectFrom('cases as c')
           .select('c.id')
           .where('c.requester_id', 'in', (eb) => eb.selectFrom('requesters as r').select('r.id').where('r.name_bidx', '=', nameIndex))
+          // A protected requester is not found by name outside the intake unit: finding the case would tell who
+          // made it (identity-protection.ts).
+          .where((eb) =>
+            eb.or([
+              eb('c.is_identity_protected', '=', false),
+              sql<SqlBool>`c.intake_unit_id = ANY(ARRAY(SELECT u.id FROM units u WHERE u.path <@ ${actor.unitPath}::ltree))`,
+            ]),
+          )
           .orderBy(sql`c.created_at + interval '0'`, 'desc')
           .limit(FUZZY_LIMIT)
           .execute(),
@@ -305,7 +313,7 @@ export const createSearchStore = (db: DbOrTrx, now: () => Date = () => new Date(
         : Promise.resolve(null),
     ]);
     // Fuzzy matches of addresses and names (a handful at most, added to the pool) are looked up meanwhile.
-    const fuzzyLookup = findFuzzyMatches(db, input);
+    const fuzzyLookup = findFuzzyMatches(db, input, actor);
     // Awaited below; if the pool fails first, its failure is the one reported.
     fuzzyLookup.catch(() => undefined);
 

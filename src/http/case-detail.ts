@@ -2,6 +2,7 @@ import type { Actor, UserActor } from '../core/auth/actor.js';
 import { allowedCaseActions } from '../core/case/case-workflow.js';
 import { toSnapshot, type CaseRecord } from '../core/case/case.record.js';
 import type { CaseAction, Language } from '../core/case/case.types.js';
+import { canProtectIdentity, canSeeRequester } from '../core/case/identity-protection.js';
 import type { RegisteredCase } from '../core/case/register-case.js';
 import { findNames, findRequester, listEvents, type EventView } from '../db/case-query.repository.js';
 import type { DbOrTrx } from '../db/database.js';
@@ -19,7 +20,8 @@ export const loadCaseDetail = async (
   known: { events?: EventView[]; requester?: RequesterView | null } = {},
 ) => {
   const unitIds = [...new Set([record.leadUnitId, ...record.assignments.map((a) => a.unitId)].filter((id): id is string => id !== null))];
-  const mayReadRequester = record.requesterId !== null && context.actor.permissions.has('case.view_personal_data');
+  const isRequesterVisible = canSeeRequester(context.actor, record);
+  const mayReadRequester = record.requesterId !== null && isRequesterVisible;
   const [units, categories, requester, events] = await Promise.all([
     findNames(db, 'units', unitIds),
     findNames(db, 'categories', record.categoryId ? [record.categoryId] : []),
@@ -32,6 +34,11 @@ export const loadCaseDetail = async (
     units,
     category: record.categoryId ? (categories.get(record.categoryId) ?? null) : null,
     requester: requester ?? null,
+    identityProtection: {
+      isProtected: record.isIdentityProtected,
+      isWithheld: record.isIdentityProtected && !isRequesterVisible,
+      canProtect: canProtectIdentity(context.actor, record),
+    },
     events,
     allowedActions: context.allowedActions ?? allowedCaseActions(toSnapshot(record), context.actor),
   });

@@ -54,6 +54,11 @@ export const caseDetailSchema = caseSummarySchema.extend({
   requester: z
     .object({ name: z.string().nullable(), phone: z.string().nullable(), idNumber: z.string().nullable(), email: z.string().nullable(), isMasked: z.literal(true) })
     .nullable(),
+  /**
+   * Identity protection (举报人保护): `isWithheld` when the requester is kept from the reader's unit (then
+   * `requester` is null whoever the requester is); `canProtect` when the reader may protect it now.
+   */
+  identityProtection: z.object({ isProtected: z.boolean(), isWithheld: z.boolean(), canProtect: z.boolean() }),
   assignments: z.array(
     z.object({
       unit: ref,
@@ -131,6 +136,8 @@ export const publicCaseSchema = z.object({
   canAddInformation: z.boolean(),
   /** The requester's own answer, which they may change on the tracking page at any time. */
   publicationConsent: z.enum(PUBLICATION_CONSENTS),
+  /** The requester is kept from the units that handle the case (举报人保护): the page tells them so. */
+  isIdentityProtected: z.boolean(),
 });
 
 type NamedRef = { id: string; code: string; name: LocalizedText };
@@ -167,6 +174,7 @@ export type DetailContext = {
   units: Map<string, NamedRef>;
   category: NamedRef | null;
   requester: { name: string | null; phone: string | null; id_number: string | null; email: string | null } | null;
+  identityProtection: { isProtected: boolean; isWithheld: boolean; canProtect: boolean };
   events: EventView[];
   allowedActions: CaseAction[];
 };
@@ -197,6 +205,7 @@ export const toDetailView = (record: CaseRecord, ctx: DetailContext): z.infer<ty
     requester: ctx.requester
       ? { ...maskRequester({ name: ctx.requester.name, phone: ctx.requester.phone, idNumber: ctx.requester.id_number, email: ctx.requester.email }), isMasked: true as const }
       : null,
+    identityProtection: ctx.identityProtection,
     assignments: record.assignments.flatMap((a) => {
       const unit = unitRef(a.unitId);
       return unit ? [{ unit, role: a.role, status: a.status, assignedAt: a.assignedAt.toISOString(), acceptedAt: isoOrNull(a.acceptedAt) }] : [];
@@ -310,4 +319,5 @@ export const toPublicView = (
   canRequestReopen: ctx.canRequestReopen,
   canAddInformation: isOpenToInformation(record.status),
   publicationConsent: record.publicationConsent,
+  isIdentityProtected: record.isIdentityProtected,
 });

@@ -34,6 +34,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   'case.reopen_not_allowed': 409,
   'sla.policy_exists': 409,
   'case.information_not_allowed': 409,
+  'case.identity_protected': 403,
   'unit.not_found': 404,
   'category.not_found': 404,
   'resource.not_found': 404,

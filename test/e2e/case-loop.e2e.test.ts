@@ -190,6 +190,55 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     await context.close();
   }, 60_000);
 
+  it('a requester who asks for protection is kept from the handling unit, and told so', async () => {
+    const citizen = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true });
+    const phone = await citizen.newPage();
+    await phone.goto(`${server.url}/#/submit`);
+    // A report is always protected: the box is ticked and cannot be unticked.
+    await phone.getByTestId('submit-kind-report').click();
+    expect(await phone.getByTestId('submit-identity-protected').isChecked()).toBe(true);
+    expect(await phone.getByTestId('submit-identity-protected').isDisabled()).toBe(true);
+    // Any other request is protected when the requester asks.
+    await phone.getByTestId('submit-kind-complaint').click();
+    expect(await phone.getByTestId('submit-identity-protected').isChecked()).toBe(false);
+    await phone.getByTestId('submit-identity-protected').check();
+    await phone.getByTestId('submit-title').fill('单位拖欠工资，怕被报复');
+    await phone.getByTestId('submit-description').fill('公司拖欠三个月工资，希望不要让公司知道是我反映的。');
+    await phone.getByTestId('submit-name').fill('匿名工人');
+    await phone.getByTestId('submit-phone').fill('13912340000');
+    await phone.getByTestId('submit-consent-refused').click();
+    await phone.getByTestId('submit-submit').click();
+    const trackingNo = (await phone.getByTestId('tracking-no').first().innerText()).replace(/\D/g, '');
+    const accessCode = (await phone.getByTestId('access-code').first().innerText()).replace(/\D/g, '');
+    await phone.goto(`${server.url}/#/track?no=${trackingNo}&code=${accessCode}`);
+    await phone.getByTestId('track-identity-protected').waitFor();
+
+    // The intake desk sees who it is, and that the handling units will not.
+    const dispatcher = await staffPage('dispatcher');
+    await dispatcher.page.goto(`${server.url}/#/work?q=${trackingNo}`);
+    await dispatcher.page.getByTestId('case-link').first().click();
+    await dispatcher.page.getByTestId('identity-protected').waitFor();
+    expect(await dispatcher.page.getByTestId('requester').innerText()).toContain('139****0000');
+    const caseUrl = dispatcher.page.url();
+    await runAction(dispatcher.page, 'dispatch', async (p) => {
+      await p.getByTestId('field-unitId').selectOption(hrssId);
+    }, 'dispatched');
+
+    // The handling unit sees the matter, not the person, and no way to reveal them; in Tibetan too.
+    const handler = await staffPage('handler');
+    await handler.page.goto(caseUrl);
+    await handler.page.getByTestId('requester-withheld').waitFor();
+    expect(await handler.page.getByTestId('case-description').innerText()).toContain('拖欠三个月工资');
+    expect(await handler.page.getByTestId('requester').count()).toBe(0);
+    expect(await handler.page.getByTestId('reveal-requester').count()).toBe(0);
+    const pageText = await handler.page.locator('body').innerText();
+    for (const secret of ['匿名工人', '139****0000', '13912340000']) expect(pageText).not.toContain(secret);
+    await handler.page.getByTestId('lang-bo').click();
+    await expect.poll(() => handler.page.getByTestId('requester-withheld').innerText()).toMatch(/[\u0F40-\u0FBC]/);
+    await handler.page.screenshot({ path: `${shots}/e2e-8-identity-withheld-bo.png`, fullPage: true });
+    await Promise.all([citizen.close(), dispatcher.context.close(), handler.context.close()]);
+  }, 90_000);
+
   it('large-text mode makes the text larger and survives a reload', async () => {
     const context = await browser.newContext({ viewport: { width: 1024, height: 800 } });
     const page = await context.newPage();

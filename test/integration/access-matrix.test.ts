@@ -97,7 +97,7 @@ const INTAKE_UNIT = 'lhasa';
 const THIRD_UNIT = 'ecoenv';
 
 type CaseState = 'registered' | 'returned' | 'dispatched' | 'accepted' | 'assisting' | 'replied' | 'extension_pending' | 'supervised' | 'merged' | 'on_hold' | 'reopen_pending';
-type UnitRule = 'visible' | 'assignment' | 'lead' | 'assisting' | 'intake-or-lead' | 'lead-handler';
+type UnitRule = 'visible' | 'assignment' | 'lead' | 'assisting' | 'intake-or-lead' | 'lead-handler' | 'intake';
 type Assignment = { unit: string; role: 'lead' | 'assisting'; isActive: boolean };
 
 /** Who each case in a given state was assigned to (the independent model of the cases the test builds). */
@@ -145,6 +145,8 @@ const ACTION_RULES: Record<string, { capability: Capability; state: CaseState; u
   hold: { capability: 'case.note', state: 'accepted', unitRule: 'lead-handler' },
   resume: { capability: 'case.note', state: 'on_hold', unitRule: 'lead-handler' },
   'record-consent': { capability: 'case.callback', state: 'replied', unitRule: 'visible' },
+  // Only those the requester gave their identity to: the intake unit and the units above it.
+  'protect-identity': { capability: 'case.view_personal_data', state: 'accepted', unitRule: 'intake' },
 };
 
 const futureDate = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
@@ -200,6 +202,8 @@ const actionBody = (action: string, w: World, unit: CaseUnit): Record<string, un
       return {};
     case 'record-consent':
       return { consent: 'refused' };
+    case 'protect-identity':
+      return { note: '诉求人要求保密' };
     default:
       throw new Error(`no body for action ${action}`);
   }
@@ -294,7 +298,8 @@ const expectationOf = (spec: Spec, p: Principal, unit: CaseUnit): Expectation =>
       (unitRule === 'lead' && mine.some((a) => a.role === 'lead')) ||
       (unitRule === 'assisting' && mine.some((a) => a.role === 'assisting')) ||
       (unitRule === 'intake-or-lead' && (covers(p.unit, INTAKE_UNIT) || mine.some((a) => a.role === 'lead'))) ||
-      (unitRule === 'lead-handler' && CAN[p.role].includes('case.reply') && mine.some((a) => a.role === 'lead'));
+      (unitRule === 'lead-handler' && CAN[p.role].includes('case.reply') && mine.some((a) => a.role === 'lead')) ||
+      (unitRule === 'intake' && covers(p.unit, INTAKE_UNIT));
     if (!isResponsible) return refuse(403, `${p.unit} holds no ${unitRule} assignment`);
   }
   if (spec.scope.kind === 'unit' && spec.scope.isScoped && !covers(p.unit, unit)) return refuse(404, `${unit} is outside ${p.unit}`);

@@ -353,9 +353,10 @@ describe('contribute, reply, callback, close', () => {
     const closed = await act('supervisor', c.id, 'close', {});
     expect(closed.status).toBe('closed');
     expect(lastEvent(closed)).toMatchObject({ code: 'case.closed', fromStatus: 'callback_done', toStatus: 'closed' });
-    // Finished: only the requester's answer about publication may still be recorded (it outlives the case).
-    expect(closed.allowedActions).toEqual(['record-consent']);
-    expect((await view('admin', c.id)).allowedActions).toEqual(['record-consent']);
+    // Finished: only the requester's answer about publication and a wish for identity protection may still be
+    // recorded (both outlive the case).
+    expect(closed.allowedActions).toEqual(['record-consent', 'protect-identity']);
+    expect((await view('admin', c.id)).allowedActions).toEqual(['record-consent', 'protect-identity']);
     expect((await view('handler', c.id)).allowedActions).toEqual([]);
     expect(closed.events.map((e) => e.seq)).toEqual(closed.events.map((_, i) => i + 1));
   });
@@ -382,8 +383,8 @@ describe('reject and resolve-on-intake', () => {
     expect(r.status).toBe('rejected');
     expect(r.rejection).toEqual({ reason: '该事项已进入诉讼程序。', advice: '请向法院咨询。' });
     expect(lastEvent(r)).toMatchObject({ code: 'case.rejected', fromStatus: 'registered', toStatus: 'rejected', data: { reason: '该事项已进入诉讼程序。', advice: '请向法院咨询。' } });
-    expect(r.allowedActions).toEqual(['record-consent']);
-    expect((await view('admin', c.id)).allowedActions).toEqual(['record-consent']);
+    expect(r.allowedActions).toEqual(['record-consent', 'protect-identity']);
+    expect((await view('admin', c.id)).allowedActions).toEqual(['record-consent', 'protect-identity']);
   });
 
   it('reject without advice keeps advice null', async () => {
@@ -469,7 +470,7 @@ describe('merge', () => {
       code: 'case.merged', fromStatus: 'dispatched', toStatus: 'merged', actor: { username: 'dispatcher' },
       data: { masterId: master.id, masterTrackingNo: master.trackingNo },
     });
-    expect(merged.allowedActions).toEqual(['record-consent']);
+    expect(merged.allowedActions).toEqual(['record-consent', 'protect-identity']);
 
     const masterAfter = await view('admin', master.id);
     expect(masterAfter.status).toBe(masterBefore.status);

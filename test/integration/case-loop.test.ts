@@ -71,8 +71,8 @@ describe('the case loop through the API', () => {
       'case.registered', 'case.dispatched', 'case.accepted', 'case.accepted', 'case.contributed', 'case.replied', 'case.rated',
       'case.callback_recorded', 'case.closed',
     ]);
-    // Only the requester's answer about publication may still be recorded on a closed case.
-    expect(closed.allowedActions).toEqual(['record-consent']);
+    // Only the requester's answer about publication and a wish for identity protection may still be recorded.
+    expect(closed.allowedActions).toEqual(['record-consent', 'protect-identity']);
   });
 
   it('refuses a transition the state machine does not allow with 409 and changes nothing', async () => {

@@ -78,7 +78,7 @@ describe('registrations gathered into shared statements', () => {
         case: {
           trackingNo, accessCodeHash: `hash-${n}`, channel: 'phone', kind: 'enquiry', title: `批 ${n}`, description: '同一批登记。',
           language: 'zh-Hans', categoryId: null, intakeUnitId, address: null, lat: null, lng: null, amountClaimedFen: null,
-          publicationConsent: n % 3 === 0 ? 'refused' : 'granted', createdBy: null, at,
+          publicationConsent: n % 3 === 0 ? 'refused' : 'granted', isIdentityProtected: n % 4 === 0, createdBy: null, at,
         },
         firstEvent: { actorKind: 'system', actorId: null, code: 'case.registered', fromStatus: null, toStatus: 'registered', isInternal: false, data: { n }, at },
         stashedAccessCode: null,
@@ -93,6 +93,7 @@ describe('registrations gathered into shared statements', () => {
     expect(written.map((w) => ('record' in w ? w.record.publicationConsent : w.refusal))).toEqual(
       Array.from({ length: 20 }, (_, n) => (n % 3 === 0 ? 'refused' : 'granted')),
     );
+    expect(written.map((w) => ('record' in w ? w.record.isIdentityProtected : w.refusal))).toEqual(Array.from({ length: 20 }, (_, n) => n % 4 === 0));
     const events = await t.database.db
       .selectFrom('work_item_events')
       .select(['id', 'item_id'])

@@ -147,7 +147,7 @@ describe('the requester on the tracking page', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({ error: { code: 'case.reopen_not_allowed', details: { reason: 'window_closed' } } });
     expect((await track(late)).canRequestReopen).toBe(false);
-    expect((await view('dispatcher', late.id)).allowedActions).toEqual(['record-consent']);
+    expect((await view('dispatcher', late.id)).allowedActions).toEqual(['record-consent', 'protect-identity']);
     clock = start;
 
     // Before any reply there is nothing to reopen.

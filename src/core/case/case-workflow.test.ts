@@ -56,6 +56,7 @@ const caseOf = (status: CaseStatus, overrides: Partial<CaseSnapshot> = {}): Case
   masterId: null,
   holdFromStatus: null,
   hasPendingReopen: false,
+  isIdentityProtected: false,
   ...overrides,
 });
 
@@ -101,6 +102,7 @@ const expectRefused = (action: CaseAction, item: CaseSnapshot, actor: Actor, cod
 //   tracking page); decide-reopen: replied, callback_done or closed with a pending request; the decision itself
 //   leaves the status (an approval moves it in the handler, as the input decides).
 // - record-consent: every status, also closed, rejected and merged (publication outlives the case).
+// - protect-identity: every status too (the archive keeps the identity), once, by the intake side only.
 // - hold: registered, returned (intake desk) and accepted (lead unit) → on_hold; resume: back to where it was
 //   (the fixture was put on hold from accepted).
 // ---------------------------------------------------------------------------------------------------------
@@ -134,6 +136,7 @@ const EXPECTED: Record<CaseAction, Record<CaseStatus, Expected>> = {
   hold: {                registered: 'on_hold',    dispatched: NO,           accepted: 'on_hold',    replied: NO,              callback_done: NO,              closed: NO, returned: 'on_hold',    rejected: NO,         merged: NO, on_hold: NO, },
   resume: {              registered: NO,           dispatched: NO,           accepted: NO,           replied: NO,              callback_done: NO,              closed: NO, returned: NO,           rejected: NO,         merged: NO, on_hold: 'accepted', },
   'record-consent': {    registered: 'registered', dispatched: 'dispatched', accepted: 'accepted',   replied: 'replied',       callback_done: 'callback_done', closed: 'closed', returned: 'returned', rejected: 'rejected', merged: 'merged', on_hold: 'on_hold', },
+  'protect-identity': {  registered: 'registered', dispatched: 'dispatched', accepted: 'accepted',   replied: 'replied',       callback_done: 'callback_done', closed: 'closed', returned: 'returned', rejected: 'rejected', merged: 'merged', on_hold: 'on_hold', },
 };
 
 /** Event codes per action, from the "Event codes" list in docs/API.md. */
@@ -162,6 +165,7 @@ const EXPECTED_EVENT: Record<CaseAction, string> = {
   hold: 'case.put_on_hold',
   resume: 'case.resumed',
   'record-consent': 'case.publication_consent_recorded',
+  'protect-identity': 'case.identity_protected',
 };
 
 const admin = actorOf(['admin'], 'r');
@@ -264,6 +268,7 @@ const ROLES_FOR_ACTION: Record<CaseAction, readonly Role[]> = {
   hold: ['agent', 'dispatcher', 'unit_handler', 'unit_leader', 'supervisor', 'admin'],
   resume: ['agent', 'dispatcher', 'unit_handler', 'unit_leader', 'supervisor', 'admin'],
   'record-consent': ['agent', 'dispatcher', 'supervisor', 'admin'],
+  'protect-identity': ['agent', 'dispatcher', 'unit_handler', 'unit_leader', 'supervisor', 'admin'],
 };
 
 describe('case workflow: role permissions', () => {
@@ -626,7 +631,9 @@ describe('allowedCaseActions', () => {
       expect(actions).toContain(action);
     }
     expect(actions).not.toContain('reply');
-    expect(actions).toEqual(['dispatch', 'note', 'reject', 'resolve-on-intake', 'merge', 'hold', 'record-consent']);
+    expect(actions).toEqual(['dispatch', 'note', 'reject', 'resolve-on-intake', 'merge', 'hold', 'record-consent', 'protect-identity']);
+    // Protection is added once and never lifted.
+    expect(allowedCaseActions({ ...item, isIdentityProtected: true }, actorOf(['dispatcher'], INTAKE))).not.toContain('protect-identity');
   });
 
   it('a handler of the lead unit on an accepted case', () => {

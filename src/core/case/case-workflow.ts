@@ -9,6 +9,7 @@ import {
   type CaseSnapshot,
   type CaseStatus,
 } from './case.types.js';
+import { canProtectIdentity } from './identity-protection.js';
 
 const covers = (actor: Actor, unitPath: string): boolean => isPathWithin(actor.unitPath, unitPath);
 
@@ -251,6 +252,15 @@ export const caseWorkflow: WorkflowDefinition<CaseStatus, CaseAction, CaseSnapsh
       permission: 'case.callback',
       isInScope: isVisible,
       event: 'case.publication_consent_recorded',
+    },
+    'protect-identity': {
+      // Whenever the requester asks, also after closing: the archive keeps the identity as long as the case.
+      from: CASE_STATUSES,
+      to: (item) => item.status,
+      // The people the requester gave their identity to (intake unit and above), and only once: never lifted.
+      permission: 'case.view_personal_data',
+      isInScope: (item, actor) => canProtectIdentity(actor, item),
+      event: 'case.identity_protected',
     },
   },
 };

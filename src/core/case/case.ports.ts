@@ -40,6 +40,7 @@ export type NewCase = {
   lng: number | null;
   amountClaimedFen: number | null;
   publicationConsent: PublicationConsent;
+  isIdentityProtected: boolean;
   createdBy: string | null;
   at: Date;
 };

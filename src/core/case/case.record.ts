@@ -60,6 +60,8 @@ export type CaseRecord = {
   amountRecoveredFen: number | null;
   /** May the case be published, anonymised, on the open-data portal (the requester's answer). */
   publicationConsent: PublicationConsent;
+  /** The requester is withheld from units other than the intake unit and those above it (identity-protection.ts). */
+  isIdentityProtected: boolean;
   acceptDueAt: Date | null;
   replyDueAt: Date | null;
   dispatchedAt: Date | null;
@@ -131,6 +133,7 @@ export const toSnapshot = (record: CaseRecord): CaseSnapshot => ({
   masterId: record.masterId,
   holdFromStatus: record.holdFromStatus,
   hasPendingReopen: record.reopenRequestedAt !== null,
+  isIdentityProtected: record.isIdentityProtected,
 });
 
 /** Days a closed case may be reopened on request when the case has no window of its own (closed before it existed). */

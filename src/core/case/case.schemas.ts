@@ -39,6 +39,8 @@ export const registerCaseSchema = z
     amountClaimedFen: fen.optional(),
     /** The requester's answer when asked at intake; absent means not asked. */
     publicationConsent: z.enum(PUBLICATION_CONSENTS).optional(),
+    /** The requester asks that the handling units not learn who they are; a report is protected anyway. */
+    isIdentityProtected: z.boolean().optional(),
   })
   .strict()
   .refine((v) => (v.lat === undefined) === (v.lng === undefined), { message: 'lat and lng go together', path: ['lat'] });
@@ -54,6 +56,8 @@ export const publicSubmitSchema = z
     requester: requesterInputSchema.pick({ name: true, phone: true, language: true }).strict().optional(),
     /** The form's question "may this be published, anonymised?"; absent means not asked (the rules decide). */
     publicationConsent: z.enum(PUBLICATION_CONSENTS).optional(),
+    /** "Keep my identity from the unit that handles this"; a report is protected anyway. */
+    isIdentityProtected: z.boolean().optional(),
   })
   .strict()
   .refine((v) => (v.lat === undefined) === (v.lng === undefined), { message: 'lat and lng go together', path: ['lat'] });
@@ -119,6 +123,8 @@ export const actionSchemas = {
   resume: z.object({ note: optionalText(2000) }).strict(),
   /** The requester's answer, given to staff (phone, visit): grants or withdraws consent to publication. */
   'record-consent': z.object({ consent: z.enum(['granted', 'refused']), note: optionalText(2000) }).strict(),
+  /** `note`: why, in the requester's words (internal, like the event). */
+  'protect-identity': z.object({ note: optionalText(2000) }).strict(),
 } as const;
 
 /** The requester grants or withdraws consent to publication on the tracking page. */

@@ -39,7 +39,7 @@ export const CASE_ACTIONS = [
   'dispatch', 'accept', 'return', 'transfer', 'note', 'contribute', 'reply', 'callback', 'reopen', 'close',
   'reject', 'resolve-on-intake', 'request-extension', 'decide-extension', 'supervise', 'merge',
   'urge', 'respond-supervision', 'conclude-supervision', 'request-reopen', 'decide-reopen', 'hold', 'resume',
-  'record-consent',
+  'record-consent', 'protect-identity',
 ] as const;
 export type CaseAction = (typeof CASE_ACTIONS)[number];
 
@@ -69,6 +69,8 @@ export type CaseSnapshot = {
   holdFromStatus: CaseStatus | null;
   /** The requester (or staff on their behalf) asked to reopen and nobody has decided yet. */
   hasPendingReopen: boolean;
+  /** The requester is withheld from the units that handle the case (identity-protection.ts). */
+  isIdentityProtected: boolean;
 };
 
 /** Where a request to reopen came from. */

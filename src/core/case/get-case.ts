@@ -4,6 +4,7 @@ import { allowedCaseActions, canSeeCase } from './case-workflow.js';
 import type { CaseDeps } from './case.ports.js';
 import { toSnapshot, type CaseRecord } from './case.record.js';
 import type { CaseAction } from './case.types.js';
+import { canSeeRequester } from './identity-protection.js';
 
 /** Reads one case for staff: out-of-scope cases are "not found", so their existence is not disclosed. */
 export const getCase = async (
@@ -18,6 +19,7 @@ export const getCase = async (
   return {
     record,
     allowedActions: allowedCaseActions(toSnapshot(record), input.actor),
-    canSeePersonalData: input.actor.permissions.has('case.view_personal_data'),
+    // A protected requester is withheld from the handling units even from those allowed personal data.
+    canSeePersonalData: canSeeRequester(input.actor, record),
   };
 };

@@ -11,7 +11,7 @@ import { dispatchCase } from './actions/dispatch.js';
 import { returnCase } from './actions/return.js';
 import { transferCase } from './actions/transfer.js';
 import {
-  closeCase, contributeToCase, decideExtension, mergeCase, noteCase, recordCallback, recordConsent, rejectCase,
+  closeCase, contributeToCase, decideExtension, mergeCase, noteCase, recordCallback, recordConsent, rejectCase, protectIdentity,
   replyToCase, requestExtension, resolveOnIntake, superviseCase, urgeCase, respondToSupervision, concludeSupervision,
 } from './actions/simple-actions.js';
 import { decideReopen, reopenCase, requestReopen } from './actions/reopen-policy.js';
@@ -44,6 +44,7 @@ const HANDLERS: Handlers = {
   hold: holdCase,
   resume: resumeCase,
   'record-consent': recordConsent,
+  'protect-identity': protectIdentity,
 };
 
 /**

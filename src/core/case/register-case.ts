@@ -3,6 +3,7 @@ import { hasPermission } from '../auth/actor.js';
 import { AppError } from '../shared/app-error.js';
 import { fieldError } from '../shared/field-error.js';
 import { hashAccessCode, newAccessCode } from '../shared/secrets.js';
+import { isProtectedAtIntake } from './identity-protection.js';
 import { IDEMPOTENCY_WINDOW_MS, IdempotencyKeyTaken, type IdempotencyKey } from './idempotency.js';
 import type { CaseDeps, CaseRegistration, CaseStore, NewEvent, NewRequester, RegisteredRows } from './case.ports.js';
 import type { CaseRecord } from './case.record.js';
@@ -31,6 +32,7 @@ const newRegistration = (intake: Intake, context: IntakeContext, trackingSequenc
   const requester = intake.requester;
   const trackingNo = formatTrackingNo(chinaDay(context.now), trackingSequence);
   const accessCode = newAccessCode();
+  const isIdentityProtected = isProtectedAtIntake(intake.kind, intake.isIdentityProtected);
   const newRequester: NewRequester | null = requester
     ? {
         name: requester.name ?? null,
@@ -47,7 +49,12 @@ const newRegistration = (intake: Intake, context: IntakeContext, trackingSequenc
     fromStatus: null,
     toStatus: 'registered',
     isInternal: false,
-    data: { channel: intake.channel, kind: intake.kind, publicationConsent: intake.publicationConsent ?? 'not_asked' },
+    data: {
+      channel: intake.channel,
+      kind: intake.kind,
+      publicationConsent: intake.publicationConsent ?? 'not_asked',
+      ...(isIdentityProtected ? { isIdentityProtected } : {}),
+    },
     at: context.now,
   };
   const registration: CaseRegistration = {
@@ -67,6 +74,7 @@ const newRegistration = (intake: Intake, context: IntakeContext, trackingSequenc
       lng: intake.lng ?? null,
       amountClaimedFen: intake.amountClaimedFen ?? null,
       publicationConsent: intake.publicationConsent ?? 'not_asked',
+      isIdentityProtected,
       createdBy: context.actorId,
       at: context.now,
     },

@@ -11,6 +11,11 @@ export type DuplicateDeps = {
   settings: () => Promise<DuplicateSettings>;
   /** The ids among these the actor may see. */
   visibleIds: (actor: Actor, ids: readonly string[]) => Promise<Set<string>>;
+  /**
+   * The ids among these whose requester the actor may learn about (src/core/case/identity-protection.ts): "same
+   * requester" would otherwise tie a protected report to its author's other cases.
+   */
+  requesterVisibleIds: (actor: Actor, ids: readonly string[]) => Promise<Set<string>>;
   /** An existing case as a probe (from its search row, or from the case when not indexed yet); null if unknown. */
   probeOfCase: (caseId: string) => Promise<DuplicateProbe | null>;
   linkedIds: (caseId: string) => Promise<Set<string>>;
@@ -52,16 +57,25 @@ export const checkIntake = async (deps: DuplicateDeps, input: { actor: Actor; in
     at: deps.now(),
     excludeIds: intake.excludeCaseId ? [intake.excludeCaseId] : [],
   };
-  const found = await findDuplicates(deps.store, probe, settings, { limit: settings.maxSuggestions * OVERFETCH });
+  const found = await findDuplicates(deps.store, probe, settings, {
+    limit: settings.maxSuggestions * OVERFETCH,
+    requesterVisibleIds: (ids) => deps.requesterVisibleIds(input.actor, ids),
+  });
   return visibleOnly(deps, input.actor, found, settings, new Set());
 };
 
 /** Likely duplicates of an existing case (GET /cases/{id}/duplicates); a case out of scope is "not found". */
 export const duplicatesOfCase = async (deps: DuplicateDeps, input: { actor: Actor; caseId: string }): Promise<VisibleSuggestion[]> => {
   const visible = await deps.visibleIds(input.actor, [input.caseId]);
-  const probe = visible.has(input.caseId) ? await deps.probeOfCase(input.caseId) : null;
-  if (!probe) throw new AppError('case.not_found', 'no such case', { id: input.caseId });
+  const indexed = visible.has(input.caseId) ? await deps.probeOfCase(input.caseId) : null;
+  if (!indexed) throw new AppError('case.not_found', 'no such case', { id: input.caseId });
+  // A case whose requester is withheld from the caller is not matched by requester at all.
+  const isRequesterVisible = (await deps.requesterVisibleIds(input.actor, [input.caseId])).has(input.caseId);
+  const probe = isRequesterVisible ? indexed : { ...indexed, requesterKeys: [] };
   const settings = await deps.settings();
-  const found = await findDuplicates(deps.store, probe, settings, { limit: settings.maxSuggestions * OVERFETCH });
+  const found = await findDuplicates(deps.store, probe, settings, {
+    limit: settings.maxSuggestions * OVERFETCH,
+    requesterVisibleIds: (ids) => deps.requesterVisibleIds(input.actor, ids),
+  });
   return visibleOnly(deps, input.actor, found, settings, await deps.linkedIds(input.caseId));
 };

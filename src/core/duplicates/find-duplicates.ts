@@ -77,12 +77,20 @@ export const findDuplicates = async (
   store: DuplicateStore,
   probe: DuplicateProbe,
   settings: DuplicateSettings,
-  options: { anchors?: AnchorOptions; minScore?: number; limit?: number } = {},
+  /** `requesterVisibleIds`: for a reader, the candidates whose requester may be matched (the others are not). */
+  options: { anchors?: AnchorOptions; minScore?: number; limit?: number; requesterVisibleIds?: (ids: readonly string[]) => Promise<Set<string>> } = {},
 ): Promise<DuplicateSuggestion[]> => {
   const isEarlierOnly = probe.isEarlierOnly ?? false;
+  const { requesterVisibleIds } = options;
   // Requester and place need no word statistics: they start at once, alongside the text look-up.
   const requesterLookup = probe.requesterKeys.length > 0
-    ? store.requesterCandidates({ keys: probe.requesterKeys, window: windowAround(probe.at, settings.requesterWindowDays, isEarlierOnly), excludeIds: probe.excludeIds, limit: OTHER_CANDIDATES })
+    ? store
+        .requesterCandidates({ keys: probe.requesterKeys, window: windowAround(probe.at, settings.requesterWindowDays, isEarlierOnly), excludeIds: probe.excludeIds, limit: OTHER_CANDIDATES })
+        .then(async (found) => {
+          if (!requesterVisibleIds || found.length === 0) return found;
+          const usable = await requesterVisibleIds(found.map((c) => c.caseId));
+          return found.filter((c) => usable.has(c.caseId));
+        })
     : Promise.resolve([]);
   const nearbyLookup = probe.location
     ? store.nearbyCandidates({ ...probe.location, metres: settings.nearbyMetres, window: windowAround(probe.at, settings.nearbyWindowDays, isEarlierOnly), excludeIds: probe.excludeIds, limit: OTHER_CANDIDATES })

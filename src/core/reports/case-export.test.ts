@@ -25,6 +25,9 @@ describe('case export cells', () => {
     expect(exportCells(base, 'zh-Hans', true).slice(13)).toEqual(['王小明', '13812345678']);
     expect(exportCells({ ...base, requester: { name: 'བཀྲ་ཤིས་བདེ་ལེགས', phone: null } }, 'bo', false).slice(13)).toEqual(['བཀྲ་***', null]);
     expect(exportCells({ ...base, requester: null }, 'en', false).slice(13)).toEqual([null, null]);
+    // A protected requester says so, even to a reader of personal data, in the reader's language.
+    expect(exportCells({ ...base, requester: 'withheld' }, 'zh-Hans', true).slice(13)).toEqual(['保密', '保密']);
+    expect(exportCells({ ...base, requester: 'withheld' }, 'bo', false).slice(13)).toEqual(['གསང་རྒྱ།', 'གསང་རྒྱ།']);
   });
 
   it('escapes every text cell a spreadsheet would evaluate, including an unmasked +86 phone', () => {

@@ -21,7 +21,8 @@ export type ExportCase = {
   replyDueAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
-  requester: { name: string | null; phone: string | null } | null;
+  /** `withheld`: the requester is protected from the exporting unit (identity-protection.ts). */
+  requester: { name: string | null; phone: string | null } | 'withheld' | null;
 };
 
 export type ExportCell = string | Date | null;
@@ -39,6 +40,8 @@ type ExportLabels = {
   no: string;
   kinds: Record<Kind, string>;
   channels: Record<Channel, string>;
+  /** Said in the requester's cells of a protected case, so that an empty cell is not read as "no requester". */
+  withheld: string;
   sheet: string;
 };
 
@@ -54,6 +57,7 @@ export const EXPORT_LABELS: Record<Language, ExportLabels> = {
     no: '否',
     kinds: { enquiry: '咨询', help: '求助', complaint: '投诉', report: '举报', suggestion: '建议' },
     channels: { phone: '来电', visit: '来访', letter: '来信', web: '网上', app: 'App', miniprogram: '小程序', api: '接口', import: '导入', petition: '信访' },
+    withheld: '保密',
     sheet: '诉求列表',
   },
   bo: {
@@ -70,6 +74,7 @@ export const EXPORT_LABELS: Record<Language, ExportLabels> = {
       phone: 'ཁ་པར།', visit: 'ཐད་ཀར་མཇལ་བ།', letter: 'འཕྲིན་ཡིག', web: 'དྲ་ཐོག', app: 'App', miniprogram: 'བྱ་རིམ་ཆུང་ངུ་།',
       api: 'མཐུད་སྣེ། (API)', import: 'ནང་འདྲེན།', petition: 'ཡིག་འཕྲིན་མཇལ་འཕྲད།',
     },
+    withheld: 'གསང་རྒྱ།',
     sheet: 'རེ་ཞུའི་ཐོ།',
   },
   en: {
@@ -82,6 +87,7 @@ export const EXPORT_LABELS: Record<Language, ExportLabels> = {
     no: 'no',
     kinds: { enquiry: 'Enquiry', help: 'Request for help', complaint: 'Complaint', report: 'Report of wrongdoing', suggestion: 'Suggestion' },
     channels: { phone: 'Phone', visit: 'Visit', letter: 'Letter', web: 'Web', app: 'App', miniprogram: 'Mini program', api: 'API', import: 'Import', petition: 'Petition' },
+    withheld: 'withheld',
     sheet: 'Cases',
   },
 };
@@ -103,8 +109,10 @@ export const exportCells = (c: ExportCase, language: Language, showPersonalData:
   const L = EXPORT_LABELS[language];
   const statuses: Partial<Record<string, string>> = REPORT_LABELS[language].statuses;
   const text = (value: string | null): string | null => (value === null ? null : escapeFormula(value));
-  const name = c.requester?.name ?? null;
-  const phone = c.requester?.phone ?? null;
+  const requester = c.requester === 'withheld' ? null : c.requester;
+  const name = requester?.name ?? null;
+  const phone = requester?.phone ?? null;
+  const isWithheld = c.requester === 'withheld';
   return [
     c.trackingNo,
     statuses[c.status] ?? c.status,
@@ -119,8 +127,8 @@ export const exportCells = (c: ExportCase, language: Language, showPersonalData:
     c.replyDueAt,
     c.createdAt,
     c.updatedAt,
-    text(name === null ? null : showPersonalData ? name : maskName(name)),
-    text(phone === null ? null : showPersonalData ? phone : maskPhone(phone)),
+    isWithheld ? L.withheld : text(name === null ? null : showPersonalData ? name : maskName(name)),
+    isWithheld ? L.withheld : text(phone === null ? null : showPersonalData ? phone : maskPhone(phone)),
   ];
 };
 

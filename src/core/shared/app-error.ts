@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'sla.policy_exists'
   | 'case.reopen_not_allowed'
   | 'case.information_not_allowed'
+  | 'case.identity_protected'
   | 'unit.not_found'
   | 'category.not_found'
   | 'resource.not_found'

@@ -16,6 +16,7 @@ import * as allowConsentAttribute from './20261123010000_allow_consent_attribute
 import * as addReplyEventsIndex from './20261123012000_add_reply_events_index.js';
 import * as queueEventsFromTheirTime from './20261123013000_queue_events_from_their_time.js';
 import * as renameLoginThrottleToThrottleCounters from './20261123020000_rename_login_throttle_to_throttle_counters.js';
+import * as addCasesIdentityProtection from './20261123060000_add_cases_identity_protection.js';
 import { accessMigrations } from './access.migrations.js';
 import { attachmentsMigrations } from './attachments.migrations.js';
 import { callbacksMigrations } from './callbacks.migrations.js';
@@ -62,4 +63,5 @@ export const migrations: Record<string, Migration> = {
   '20261123012000_add_reply_events_index': addReplyEventsIndex,
   '20261123013000_queue_events_from_their_time': queueEventsFromTheirTime,
   '20261123020000_rename_login_throttle_to_throttle_counters': renameLoginThrottleToThrottleCounters,
+  '20261123060000_add_cases_identity_protection': addCasesIdentityProtection,
 };

@@ -10,6 +10,7 @@ import { performCaseAction } from '../../core/case/perform-case-action.js';
 import { registerCase } from '../../core/case/register-case.js';
 import { findRequester, listCases } from '../../db/case-query.repository.js';
 import { appendAudit } from '../../db/audit.repository.js';
+import { AppError } from '../../core/shared/app-error.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import { knownOfRegistration, loadCaseDetail } from '../case-detail.js';
 import { caseDetailSchema, caseListSchema, registeredCaseSchema, toSummaryView } from '../case.views.js';
@@ -144,7 +145,7 @@ export const registerCaseRoutes = (app: FastifyInstance, deps: AppDeps): void =>
       config: { access: 'case.view_personal_data' },
       schema: {
         tags: ['cases'],
-        summary: "Reveal the requester's full personal data (every reveal is audited)",
+        summary: "Reveal the requester's full personal data (every reveal is audited; a protected requester only to the intake unit and above)",
         params: idParams,
         response: {
           200: z.object({ name: z.string().nullable(), phone: z.string().nullable(), idNumber: z.string().nullable(), email: z.string().nullable(), language: z.string() }).nullable(),
@@ -153,7 +154,15 @@ export const registerCaseRoutes = (app: FastifyInstance, deps: AppDeps): void =>
     },
     async (request) => {
       const actor = actorOrThrow(request);
-      const { record } = await getCase(deps.caseDeps, { caseId: request.params.id, actor });
+      const { record, canSeePersonalData } = await getCase(deps.caseDeps, { caseId: request.params.id, actor });
+      if (!canSeePersonalData) {
+        // A try from a unit the requester is protected from is itself worth knowing about (SECURITY.md).
+        await appendAudit(deps.db, {
+          at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
+          action: 'reveal personal data', subjectKind: 'cases', subjectId: record.id, outcome: 'refused', data: { trackingNo: record.trackingNo, reason: 'identity_protected' },
+        });
+        throw new AppError('case.identity_protected', "the requester's identity is protected from this unit", { id: record.id });
+      }
       const requester = record.requesterId ? await findRequester(deps.db, record.requesterId) : undefined;
       await appendAudit(deps.db, {
         at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,

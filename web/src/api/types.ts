@@ -75,6 +75,7 @@ export const ACTIONS = [
   'hold',
   'resume',
   'record-consent',
+  'protect-identity',
 ] as const;
 export type ActionName = (typeof ACTIONS)[number];
 
@@ -117,6 +118,7 @@ export const EVENT_CODES = [
   'case.resumed',
   'case.information_added',
   'case.publication_consent_recorded',
+  'case.identity_protected',
   'case.hold_reminded',
 ] as const;
 export type EventCode = (typeof EVENT_CODES)[number];
@@ -145,6 +147,7 @@ export const ERROR_CODES = [
   'case.reopen_limit_reached',
   'case.reopen_not_allowed',
   'case.information_not_allowed',
+  'case.identity_protected',
   'request.unsupported_media_type',
   'request.too_large',
   'rate_limited',
@@ -384,6 +387,11 @@ export interface Case extends CaseSummary {
   reopenDecision?: { decision: ReopenDecision; note: string | null; at: string } | null;
   reopenWindowEndsAt?: string | null;
   publicationConsent?: PublicationConsent;
+  /**
+   * 举报人保护: `isWithheld` when the requester is kept from the reader's unit (then `requester` is null);
+   * `canProtect` when the reader may protect it now. Absent from servers before it existed.
+   */
+  identityProtection?: { isProtected: boolean; isWithheld: boolean; canProtect: boolean };
   publicStatus?: PublicStatus;
   allowedActions: string[];
   events: CaseEvent[];
@@ -428,6 +436,8 @@ export interface PublicCase {
   canAddInformation?: boolean;
   /** The requester's answer to "may this be published, anonymised?"; absent from servers before it existed. */
   publicationConsent?: PublicationConsent;
+  /** The requester is kept from the units that handle the case (举报人保护). */
+  isIdentityProtected?: boolean;
 }
 
 /** The requester's consent to anonymised publication on the open-data portal (是否同意公开). */
@@ -521,6 +531,8 @@ export interface PublicSubmitBody {
   address?: string;
   requester: { name?: string; phone?: string; language?: Lang };
   publicationConsent?: 'granted' | 'refused';
+  /** "Keep my identity from the unit that handles this"; a report is protected anyway. */
+  isIdentityProtected?: boolean;
 }
 
 export interface PublicSubmitResult {
@@ -542,6 +554,8 @@ export interface RegisterCaseBody {
   requester: { name?: string; phone?: string; idNumber?: string; language: Lang };
   amountClaimedFen?: number;
   publicationConsent?: PublicationConsent;
+  /** The requester asks that the handling units not learn who they are; a report is protected anyway. */
+  isIdentityProtected?: boolean;
 }
 
 export interface RatingBody {
@@ -597,6 +611,8 @@ export interface ActionBodies {
   resume: { note?: string };
   /** The requester's answer, told to staff: grants or withdraws consent to anonymised publication. */
   'record-consent': { consent: 'granted' | 'refused'; note?: string };
+  /** The requester asked that the handling units not learn who they are; `note` is internal. */
+  'protect-identity': { note?: string };
 }
 
 export interface ApiErrorBody {

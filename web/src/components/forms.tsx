@@ -289,7 +289,12 @@ export function CheckboxField(props: {
   checked: boolean;
   onChange: (v: boolean) => void;
   testId?: string;
+  /** Read out with the box (aria-describedby), e.g. what ticking it does. */
+  hint?: string;
+  /** Fixed by a rule (the hint should say which). */
+  disabled?: boolean;
 }) {
+  const hintId = props.hint ? `${props.id}-hint` : undefined;
   return (
     <div className="field checkbox">
       <input
@@ -297,10 +302,17 @@ export function CheckboxField(props: {
         id={props.id}
         name={props.id}
         checked={props.checked}
+        disabled={props.disabled}
+        aria-describedby={hintId}
         onChange={(e) => props.onChange(e.target.checked)}
         data-testid={props.testId}
       />
       <label htmlFor={props.id}>{props.label}</label>
+      {props.hint ? (
+        <p className="hint" id={hintId}>
+          {props.hint}
+        </p>
+      ) : null}
     </div>
   );
 }

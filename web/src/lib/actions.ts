@@ -235,6 +235,10 @@ export const ACTION_FORMS: Record<ActionName, ActionForm> = {
     ],
     intro: 'actionField.record-consent.hint',
   },
+  'protect-identity': {
+    fields: [{ name: 'note', kind: 'textarea', label: 'actionField.protect-identity.note' }],
+    intro: 'actionField.protect-identity.hint',
+  },
 };
 
 export function initialValues(action: ActionName): FormValues {
@@ -398,5 +402,7 @@ export function buildActionRequest(action: ActionName, values: FormValues): Buil
       if (consent !== 'granted' && consent !== 'refused') return { ok: false, errors: { consent: 'form.choose' } };
       return { ok: true, request: { action, body: { consent, ...optional('note') } } };
     }
+    case 'protect-identity':
+      return { ok: true, request: { action, body: { ...optional('note') } } };
   }
 }

@@ -258,7 +258,7 @@ export function CaseViewPage({ id }: { id: string }) {
           <SlaPanel caseId={c.id} version={slaVersion} />
           <AttachmentsPanel caseId={c.id} onChanged={refresh} />
 
-          <RequesterCard caseId={c.id} requester={c.requester} />
+          <RequesterCard caseId={c.id} requester={c.requester} protection={c.identityProtection} />
 
           <section className="card" aria-labelledby="assignments-title">
             <h2 id="assignments-title">{t('case.assignments')}</h2>
@@ -370,8 +370,19 @@ export function CaseViewPage({ id }: { id: string }) {
   );
 }
 
-/** Personal data is shown masked; revealing it is a deliberate, audited step (the server records who and when). */
-function RequesterCard({ caseId, requester }: { caseId: string; requester: Requester | null }) {
+/**
+ * Personal data is shown masked; revealing it is a deliberate, audited step (the server records who and when).
+ * A protected requester (举报人保护) is not shown to the handling units at all, and the card says why.
+ */
+function RequesterCard({
+  caseId,
+  requester,
+  protection,
+}: {
+  caseId: string;
+  requester: Requester | null;
+  protection?: { isProtected: boolean; isWithheld: boolean };
+}) {
   const { t, lang } = useI18n();
   const [full, setFull] = useState<Requester | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -391,7 +402,16 @@ function RequesterCard({ caseId, requester }: { caseId: string; requester: Reque
   return (
     <section className="card" aria-labelledby="requester-title">
       <h2 id="requester-title">{t('case.requester')}</h2>
-      {shown && hasData ? (
+      {protection?.isWithheld ? (
+        <p className="notice" role="note" data-testid="requester-withheld">
+          {t('identity.withheld')}
+        </p>
+      ) : protection?.isProtected ? (
+        <p className="notice" role="note" data-testid="identity-protected">
+          {t('identity.protectedBadge')}
+        </p>
+      ) : null}
+      {protection?.isWithheld ? null : shown && hasData ? (
         <>
           <dl className="facts" data-testid="requester" data-masked={full ? 'false' : 'true'}>
             {shown.name ? <Fact label={t('case.requesterName')}>{shown.name}</Fact> : null}

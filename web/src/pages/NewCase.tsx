@@ -16,7 +16,7 @@ import {
   type RegisteredCase,
 } from '../api/types';
 import { CaseCodes, categoryOptions, usePageTitle } from '../components/common';
-import { ErrorBox, RadioGroup, SelectField, TextAreaField, TextField } from '../components/forms';
+import { CheckboxField, ErrorBox, RadioGroup, SelectField, TextAreaField, TextField } from '../components/forms';
 import { DuplicateList, SuggestionBox } from '../components/search/parts';
 import { useDebounced } from '../components/search/use-debounced';
 import { LANGUAGE_NAMES } from '../i18n';
@@ -87,6 +87,8 @@ interface Draft {
   amount: string;
   language: Lang;
   publicationConsent: PublicationConsent;
+  /** The requester asked to be kept from the handling units (a report is protected whatever this says). */
+  isIdentityProtected: boolean;
 }
 
 function emptyDraft(language: Lang): Draft {
@@ -103,6 +105,7 @@ function emptyDraft(language: Lang): Draft {
     amount: '',
     language,
     publicationConsent: 'not_asked',
+    isIdentityProtected: false,
   };
 }
 
@@ -305,6 +308,7 @@ export function NewCasePage() {
     if (draft.address.trim()) body.address = draft.address.trim();
     if (fen !== null) body.amountClaimedFen = fen;
     if (draft.publicationConsent !== 'not_asked') body.publicationConsent = draft.publicationConsent;
+    if (draft.isIdentityProtected && draft.kind !== 'report') body.isIdentityProtected = true;
     setBusy(true);
     try {
       setResult(await registerCase(body));
@@ -534,6 +538,15 @@ export function NewCasePage() {
             options={(['not_asked', 'granted', 'refused'] as const).map((v) => ({ value: v, label: t(`consent.value.${v}`) }))}
             error={errors['nc-consent']}
             testId="new-consent"
+          />
+          <CheckboxField
+            id="nc-identity"
+            label={t('identity.intakeLabel')}
+            hint={draft.kind === 'report' ? t('identity.reportAlways') : t('identity.intakeHint')}
+            checked={draft.kind === 'report' || draft.isIdentityProtected}
+            disabled={draft.kind === 'report'}
+            onChange={(v) => set('isIdentityProtected', v)}
+            testId="new-identity-protected"
           />
         </div>
         <ErrorBox message={formError} testId="new-case-error" />

@@ -10,7 +10,7 @@ import {
 import { ATTACHMENT_LIMITS } from '../api/attachments';
 import { AttachmentUploader, useUploadQueue } from '../components/attachments/AttachmentUploader';
 import { CaseCodes, categoryOptions, usePageTitle } from '../components/common';
-import { ErrorBox, RadioGroup, SelectField, TextAreaField, TextField } from '../components/forms';
+import { CheckboxField, ErrorBox, RadioGroup, SelectField, TextAreaField, TextField } from '../components/forms';
 import { LANGUAGE_NAMES } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { errorMessage, focusFirstError, mapIssues } from '../lib/errors';
@@ -54,6 +54,8 @@ export function SubmitPage() {
   const [phone, setPhone] = useState('');
   // No answer is chosen for the requester: consent to publication must be given, not assumed (PIPL art. 14).
   const [consent, setConsent] = useState<'granted' | 'refused' | ''>('');
+  // A report (举报) is protected whatever is ticked; the box then shows it ticked and fixed.
+  const [isIdentityProtected, setIdentityProtected] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -107,6 +109,7 @@ export function SubmitPage() {
     if (categoryId) body.categoryId = categoryId;
     if (address.trim()) body.address = address.trim();
     if (name.trim()) body.requester.name = name.trim();
+    if (isIdentityProtected && kind !== 'report') body.isIdentityProtected = true;
     setBusy(true);
     try {
       const created = await submitPublicCase(body);
@@ -268,6 +271,15 @@ export function SubmitPage() {
           ]}
           error={errors['sub-consent']}
           testIdPrefix="submit-consent"
+        />
+        <CheckboxField
+          id="sub-identity"
+          label={t('identity.publicLabel')}
+          hint={t('identity.publicHint')}
+          checked={kind === 'report' || isIdentityProtected}
+          disabled={kind === 'report'}
+          onChange={setIdentityProtected}
+          testId="submit-identity-protected"
         />
         <fieldset className="field">
           <legend>

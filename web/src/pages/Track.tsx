@@ -255,6 +255,8 @@ function TrackResult({
         <PublicTextForm kind="reopen" trackingNo={pc.trackingNo} accessCode={accessCode} onSent={sent('reopen')} />
       ) : null}
 
+      {pc.isIdentityProtected ? <Notice testId="track-identity-protected">{t('identity.trackProtected')}</Notice> : null}
+
       {pc.publicationConsent ? (
         <ConsentPanel pc={pc} consent={pc.publicationConsent} accessCode={accessCode} onChanged={onRated} />
       ) : null}

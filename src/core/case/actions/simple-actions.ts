@@ -30,6 +30,13 @@ export const recordConsent: ActionHandler<'record-consent'> = async ({ record, i
   isUnchanged: record.publicationConsent === input.consent,
 });
 
+/** Internal: the event names no requester, and the handling units learn only that someone is protected. */
+export const protectIdentity: ActionHandler<'protect-identity'> = async ({ input }) => ({
+  patch: { isIdentityProtected: true },
+  eventData: input.note ? { note: input.note } : {},
+  isInternal: true,
+});
+
 export const contributeToCase: ActionHandler<'contribute'> = async ({ store, record, actor, input }) => {
   const assignment = assignmentOfActor(actor, toSnapshot(record), (a) => a.role === 'assisting');
   return {

@@ -3,6 +3,7 @@ import { accessMessages } from './access';
 import { attachmentsMessages } from './attachments';
 import { callbacksMessages } from './callbacks';
 import { consentMessages } from './consent';
+import { identityMessages } from './identity';
 import { noticesMessages } from './notices';
 import { opendataMessages } from './opendata';
 import { reportsMessages } from './reports';
@@ -14,7 +15,7 @@ import { statsMessages } from './stats';
 import { templatesMessages } from './templates';
 import { workflowMessages } from './workflow';
 
-export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages] as const;
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages, identityMessages] as const;
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { Actor } from '../auth/actor.js';
+import { permissionsForRoles, type Role } from '../auth/roles.js';
+import { canProtectIdentity, canSeeRequester, isProtectedAtIntake } from './identity-protection.js';
+
+const staff = (unitPath: string, roles: Role[]): Actor => ({
+  kind: 'user', userId: `u-${unitPath}`, username: unitPath, displayName: unitPath, roles, permissions: permissionsForRoles(roles), unitId: unitPath, unitPath,
+});
+
+// The region's hotline took the case in; a city bureau below it handles it.
+const hotline = 'region.hotline';
+const intakeAgent = staff(hotline, ['agent']);
+const regionSupervisor = staff('region', ['supervisor']);
+const bureauHandler = staff('region.city.bureau', ['unit_handler']);
+const cityLeader = staff('region.city', ['unit_leader']);
+const citizenDesk = staff(hotline, ['citizen']);
+
+const reportCase = { isIdentityProtected: true, intakeUnitPath: hotline };
+const openCase = { isIdentityProtected: false, intakeUnitPath: hotline };
+
+describe('identity protection', () => {
+  it('protects every report, and other kinds only on request', () => {
+    expect(isProtectedAtIntake('report', undefined)).toBe(true);
+    expect(isProtectedAtIntake('report', false)).toBe(true);
+    expect(isProtectedAtIntake('complaint', undefined)).toBe(false);
+    expect(isProtectedAtIntake('complaint', true)).toBe(true);
+    expect(isProtectedAtIntake('enquiry', false)).toBe(false);
+  });
+
+  it('shows a protected requester to the intake unit and the units above it, never to the handling units', () => {
+    expect(canSeeRequester(intakeAgent, reportCase)).toBe(true);
+    expect(canSeeRequester(regionSupervisor, reportCase)).toBe(true);
+    expect(canSeeRequester(bureauHandler, reportCase)).toBe(false);
+    expect(canSeeRequester(cityLeader, reportCase)).toBe(false);
+  });
+
+  it('shows an unprotected requester to everyone who may read personal data, and to nobody else', () => {
+    expect(canSeeRequester(bureauHandler, openCase)).toBe(true);
+    expect(canSeeRequester(citizenDesk, openCase)).toBe(false);
+    expect(canSeeRequester(citizenDesk, reportCase)).toBe(false);
+  });
+
+  it('is added by the intake side only, and never twice', () => {
+    expect(canProtectIdentity(intakeAgent, openCase)).toBe(true);
+    expect(canProtectIdentity(regionSupervisor, openCase)).toBe(true);
+    expect(canProtectIdentity(bureauHandler, openCase)).toBe(false);
+    expect(canProtectIdentity(intakeAgent, reportCase)).toBe(false);
+  });
+});
