@@ -6,6 +6,9 @@ import { createThrottleCounters } from '../db/throttle.repository.js';
 import { appendHook } from './route-hooks.js';
 import { ACCESS_CODE_LIMIT, accessCodeLockedError, checkedTrackingNo, countAccessCodeAttempt } from '../core/case/access-code-throttle.js';
 import type { CountedAttempt } from '../core/shared/throttle.js';
+import { DEVICE_COOKIE_MAX_AGE_SECONDS, DEVICE_COOKIE_NAME, deviceCookiePath, newDeviceCookie, verifiedDeviceNonce } from '../core/case/device-cookie.js';
+import { fieldCryptoFor } from '../db/data-keys.js';
+import { randomBytes } from 'node:crypto';
 import type { AppDeps } from './context.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitName } from './rate-limiter.js';
 
@@ -86,8 +89,9 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
   const counters = createThrottleCounters(deps.db);
   const accessCodeRule = deps.config.accessCodeLimit ?? ACCESS_CODE_LIMIT;
   /** The access-code attempt each request was counted for, and the requests whose code was wrong. */
-  const attempts = new WeakMap<FastifyRequest, CountedAttempt>();
+  const attempts = new WeakMap<FastifyRequest, CountedAttempt & { trackingNo: string; hasDeviceCookie: boolean }>();
   const wrongCodes = new WeakSet<FastifyRequest>();
+  const deviceMac = (text: string): string => fieldCryptoFor().tokenMac('device_cookie', text);
   const audit = createAuditWriter(deps.db);
   app.addHook('onRequest', async (request) => {
     const name = request.routeOptions.config.rateLimit;
@@ -129,9 +133,10 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
     const trackingNo = checkedTrackingNoOf(request);
     if (!trackingNo) return;
     const now = deps.now();
-    const counted = await countAccessCodeAttempt(counters, trackingNo, now, accessCodeRule);
+    const deviceNonce = verifiedDeviceNonce(deviceMac, trackingNo, request.cookies[DEVICE_COOKIE_NAME]);
+    const counted = await countAccessCodeAttempt(counters, trackingNo, now, accessCodeRule, deviceNonce);
     if (counted.outcome === 'admitted') {
-      attempts.set(request, counted.attempt);
+      attempts.set(request, { ...counted.attempt, trackingNo, hasDeviceCookie: deviceNonce !== null });
       return;
     }
     if (counted.isLockStart) {
@@ -157,10 +162,23 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
   const noteWrongCode: onErrorAsyncHookHandler = async (request, _reply, error) => {
     if (error instanceof AppError && error.code === 'case.access_code_invalid') wrongCodes.add(request);
   };
-  const giveBackAttempt: onSendAsyncHookHandler = async (request, _reply, payload) => {
+  const giveBackAttempt: onSendAsyncHookHandler = async (request, reply, payload) => {
     const attempt = attempts.get(request);
     if (!attempt || wrongCodes.has(request)) return payload;
     attempts.delete(request);
+    // The right code was given: this browser gets a window of its own for this case from now on. Written as a
+    // header, because the cookie plugin has already written its cookies when route hooks run.
+    if (!attempt.hasDeviceCookie && reply.statusCode < 400) {
+      const cookie = app.serializeCookie(DEVICE_COOKIE_NAME, newDeviceCookie(deviceMac, attempt.trackingNo, randomBytes(18).toString('base64url')), {
+        path: deviceCookiePath(attempt.trackingNo),
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: request.protocol === 'https',
+        maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
+      });
+      // Fastify adds a set-cookie header to those already set.
+      reply.header('set-cookie', cookie);
+    }
     try {
       await counters.refundAttempt(attempt);
     } catch (error) {

@@ -166,7 +166,7 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     await context.close();
   }, 60_000);
 
-  it('a tracking number locked by wrong access codes tells the citizen why, in their language', async () => {
+  it('a tracking number locked by wrong access codes tells the citizen why, in their language, and spares their own phone', async () => {
     const submitted = await fetch(`${server.url}/api/v1/public/cases`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -174,6 +174,11 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     });
     expect(submitted.status).toBe(201);
     const { trackingNo, accessCode } = (await submitted.json()) as { trackingNo: string; accessCode: string };
+    // The requester opened the case once on their own phone, the number typed with spaces as on a receipt.
+    const own = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true });
+    const ownPage = await own.newPage();
+    await ownPage.goto(`${server.url}/#/track?no=${encodeURIComponent(`${trackingNo.slice(0, 6)} ${trackingNo.slice(6)}`)}&code=${accessCode}`);
+    await ownPage.getByTestId('track-result').waitFor();
     const wrong = accessCode === '00000000' ? '11111111' : '00000000';
     for (let i = 0; i < 10; i += 1) expect((await fetch(`${server.url}/api/v1/public/cases/${trackingNo}?accessCode=${wrong}`)).status).toBe(404);
 
@@ -187,7 +192,11 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     await expect.poll(() => page.getByTestId('track-error').innerText()).toMatch(/[\u0F40-\u0FBC]/);
     expect(await page.getByTestId('reply').count()).toBe(0);
     await page.screenshot({ path: `${shots}/e2e-7-track-locked-bo.png`, fullPage: true });
-    await context.close();
+    // The requester's own phone still opens it: its device cookie has a window of its own.
+    await ownPage.reload();
+    await ownPage.getByTestId('track-result').waitFor();
+    expect(await ownPage.getByTestId('track-error').count()).toBe(0);
+    await Promise.all([context.close(), own.close()]);
   }, 60_000);
 
   it('a requester who asks for protection is kept from the handling unit, and told so', async () => {

@@ -138,6 +138,37 @@ describe('access-code attempts per tracking number', () => {
     expect((await track(trackingNo, accessCode)).statusCode).toBe(429);
   });
 
+  it('keeps the requester\'s own browser out of a stranger\'s lock (device cookie), and a stolen cookie to the limit', async () => {
+    const { trackingNo, accessCode } = await submitted();
+    const first = await track(trackingNo, accessCode);
+    expect(first.statusCode).toBe(200);
+    const setCookie = String(first.headers['set-cookie'] ?? '');
+    expect(setCookie).toMatch(new RegExp(`^bh_device=[^;]+; Max-Age=15552000; Path=/api/v1/public/cases/${trackingNo}; HttpOnly; SameSite=Strict$`));
+    const cookie = setCookie.split(';')[0] ?? '';
+    const trackWith = (code: string, cookieHeader: string) =>
+      t.app.inject({ method: 'GET', url: `/api/v1/public/cases/${trackingNo}?accessCode=${code}`, headers: { cookie: cookieHeader }, remoteAddress: nextAddress() });
+    // A browser that has its cookie is not given another.
+    expect((await trackWith(accessCode, cookie)).headers['set-cookie']).toBeUndefined();
+
+    // A stranger locks the number for everyone else...
+    for (let i = 0; i < ACCESS_CODE_LIMIT.limit; i += 1) expect((await track(trackingNo, wrongCode(accessCode))).statusCode).toBe(404);
+    expect((await track(trackingNo, accessCode)).statusCode).toBe(429);
+    // ...but the requester's browser still gets in, and a made-up or moved cookie does not.
+    expect((await trackWith(accessCode, cookie)).statusCode).toBe(200);
+    const [name, value = ''] = cookie.split('=');
+    const [nonce = '', signature = ''] = value.split('.');
+    expect((await trackWith(accessCode, `${name}=${nonce}x.${signature}`)).statusCode).toBe(429);
+    const other = await submitted();
+    const otherCookie = String((await track(other.trackingNo, other.accessCode)).headers['set-cookie']).split(';')[0] ?? '';
+    expect((await trackWith(accessCode, otherCookie)).statusCode).toBe(429);
+
+    // The cookie's own window takes the limit too: a stolen cookie is no way around guessing.
+    for (let i = 0; i < ACCESS_CODE_LIMIT.limit; i += 1) expect((await trackWith(wrongCode(accessCode), cookie)).statusCode).toBe(404);
+    expect((await trackWith(accessCode, cookie)).statusCode).toBe(429);
+    const keys = (await t.database.db.selectFrom('throttle_counters').select('key').where('key', 'like', `code:${trackingNo}%`).execute()).map((r) => r.key).sort();
+    expect(keys).toEqual([`code:${trackingNo}`, `code:${trackingNo}:device:${nonce}`]);
+  });
+
   it('does not count a number with a typo, which is refused before a code is checked', async () => {
     const created = await submitted();
     const typo = `${created.trackingNo.slice(0, -1)}${(Number(created.trackingNo.at(-1)) + 1) % 10}`;

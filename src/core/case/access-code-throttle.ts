@@ -14,8 +14,10 @@ import { isValidTrackingNo, normaliseTrackingNo } from './tracking-number.js';
  * An unknown number is counted exactly like a known one, so a refusal tells nothing about which numbers exist.
  *
  * The price: someone who knows a requester's tracking number can keep its public page refused by sending wrong
- * codes, ten every quarter of an hour, from addresses within their own per-address limit. The requester can
- * still call, staff see the case as before, and each lock is audited with the address that set it.
+ * codes, ten every quarter of an hour, from addresses within their own per-address limit. A browser that has
+ * opened the case before keeps a window of its own (device-cookie.ts), so the requester's own phone is not
+ * shut out; on a new device they can still call, staff see the case as before, and each lock is audited with
+ * the address that set it.
  */
 export const ACCESS_CODE_LIMIT: WindowRule = { limit: 10, windowMs: 15 * 60_000 };
 
@@ -34,13 +36,16 @@ export type AccessCodeAttempt =
   /** `isLockStart`: the first refusal of the window, to be audited once. */
   | { outcome: 'refused'; retryAfterSeconds: number; isLockStart: boolean };
 
+/** `deviceNonce`: the verified nonce of the browser's device cookie, whose attempts have a window of their own. */
 export const countAccessCodeAttempt = async (
   counters: ThrottleCounters,
   trackingNo: string,
   now: Date,
   rule: WindowRule = ACCESS_CODE_LIMIT,
+  deviceNonce: string | null = null,
 ): Promise<AccessCodeAttempt> => {
-  const attempt = await counters.countAttempt(`code:${trackingNo}`, now, rule.windowMs);
+  const key = deviceNonce === null ? `code:${trackingNo}` : `code:${trackingNo}:device:${deviceNonce}`;
+  const attempt = await counters.countAttempt(key, now, rule.windowMs);
   if (attempt.count <= rule.limit) return { outcome: 'admitted', attempt };
   // Given back at once: only wrong codes keep the window full, so a requester's right code sent twice at the
   // limit's edge does not shut them out for the rest of the window.

@@ -36,8 +36,12 @@ export type FieldCrypto = {
   /** True when the value is sealed under a key other than the active one (a rotation has work to do). */
   isStale: (sealed: string) => boolean;
   blindIndex: (kind: BlindIndexKind, plain: string) => string | null;
+  /** A keyed MAC of a token the server hands out and must recognise later (a device cookie), per purpose. */
+  tokenMac: (purpose: TokenPurpose, text: string) => string;
   activeKeyId: string;
 };
+
+export type TokenPurpose = 'device_cookie';
 
 export type BlindIndexKind = 'name' | 'phone' | 'id_number' | 'email';
 
@@ -90,6 +94,11 @@ export const createFieldCrypto = (keyring: DataKeyring): FieldCrypto => {
     (['name', 'phone', 'id_number', 'email'] as const).map((kind) => [kind, Buffer.from(hkdfSync('sha256', keyring.indexKey, Buffer.alloc(0), `bihuan blind index ${kind} v1`, 32))]),
   );
 
+  // Derived from the index key like the indexes, under labels of their own: a token's MAC is never an index.
+  const tokenKeys = new Map<TokenPurpose, Buffer>(
+    (['device_cookie'] as const).map((purpose) => [purpose, Buffer.from(hkdfSync('sha256', keyring.indexKey, Buffer.alloc(0), `bihuan token ${purpose} v1`, 32))]),
+  );
+
   const seal = (ref: FieldRef, plain: string): string => {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', keyring.active.key, iv);
@@ -125,6 +134,7 @@ export const createFieldCrypto = (keyring: DataKeyring): FieldCrypto => {
       if (normalised === null) return null;
       return createHmac('sha256', indexKeys.get(kind) as Buffer).update(normalised, 'utf8').digest('base64url').slice(0, 22);
     },
+    tokenMac: (purpose, text) => createHmac('sha256', tokenKeys.get(purpose) as Buffer).update(text, 'utf8').digest('base64url').slice(0, 32),
     activeKeyId: keyring.active.id,
   };
 };

@@ -21,6 +21,14 @@ function labelOr(tMaybe: (k: string) => string | undefined, prefix: string, v: s
   return tMaybe(`${prefix}.${v}`) ?? v;
 }
 
+/** The tracking number as the server normalises it (src/core/case/tracking-number.ts). */
+function canonicalTrackingNo(typed: string): string {
+  return typed
+    .trim()
+    .replace(/[\uFF10-\uFF19]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0))
+    .replace(/[\s\-_.·]/g, '');
+}
+
 export function TrackPage() {
   const { t, tMaybe, lang } = useI18n();
   const route = useRoute();
@@ -36,7 +44,7 @@ export function TrackPage() {
   const [found, setFound] = useState<PublicCase | null>(null);
   /** What to look up; a prefilled link (#/track?no=…&code=…) is looked up straight away. */
   const [key, setKey] = useState<{ no: string; code: string } | null>(() =>
-    prefillNo && prefillCode ? { no: prefillNo, code: prefillCode } : null,
+    prefillNo && prefillCode ? { no: canonicalTrackingNo(prefillNo), code: prefillCode } : null,
   );
   const focusResult = useRef(true);
   const resultRef = useRef<HTMLHeadingElement>(null);
@@ -76,7 +84,9 @@ export function TrackPage() {
       return;
     }
     focusResult.current = true;
-    setKey({ no: trackingNo.trim(), code: accessCode.trim() });
+    // Written as the server writes it (no spaces or dashes, half-width digits), so that the browser's device
+    // cookie for this case, kept under the number's own path, goes with the request.
+    setKey({ no: canonicalTrackingNo(trackingNo), code: accessCode.trim() });
   };
 
   return (
