@@ -72,7 +72,7 @@ export const caseScope = (eb: Eb, actor: Actor): Expression<SqlBool> =>
 
 /**
  * Cases whose requester the actor may learn about: not protected, or taken in by the actor's unit or one below
- * it (src/core/case/identity-protection.ts). For look-ups by requester (name, phone, repeat requesters), where
+ * it (src/core/case/identity-protection.ts). For look-ups by requester (name search, same-requester suggestions, repeat requesters), where
  * finding the case at all would tell who made it.
  */
 export const requesterVisibleTo = (eb: Eb, actor: Actor): Expression<SqlBool> =>

@@ -125,16 +125,19 @@ export const createDuplicateStore = (db: DbOrTrx): DuplicateStore => ({
     return rows.map((r) => ({ caseId: r.case_id, createdAt: r.created_at, lexemes: r.lexemes === '' ? [] : r.lexemes.split('\u001f'), textWeight: Number(r.text_weight) }));
   },
 
-  requesterCandidates: async ({ keys, window, excludeIds, limit }) => {
-    const rows = await db
+  requesterCandidates: async ({ keys, window, excludeIds, limit, reader }) => {
+    let query = db
       .selectFrom('case_search as s')
       .select(['s.case_id', 's.created_at', 's.requester_keys'])
       .where(sql<SqlBool>`s.requester_keys && ${[...keys]}::text[]`)
       .where(sql<SqlBool>`s.status <> 'merged' AND s.created_at BETWEEN ${window.from} AND ${window.to}`)
-      .where(notIn(excludeIds))
-      .orderBy('s.created_at', 'desc')
-      .limit(limit)
-      .execute();
+      .where(notIn(excludeIds));
+    if (reader) {
+      query = query.where(({ exists, selectFrom }) =>
+        exists(selectFrom('cases').select('cases.id').whereRef('cases.id', '=', 's.case_id').where((c) => requesterVisibleTo(c, reader))),
+      );
+    }
+    const rows = await query.orderBy('s.created_at', 'desc').limit(limit).execute();
     return rows.map((r) => ({ caseId: r.case_id, createdAt: r.created_at, keys: r.requester_keys }));
   },
 

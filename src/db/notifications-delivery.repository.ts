@@ -115,7 +115,8 @@ export const recordDeliveryOutcome = async (
         claimed_at: null,
         provider: details.provider,
         provider_message_id: details.providerMessageId,
-        last_error: next.error,
+        // Staff of every unit that sees the case read it: a provider's error can echo the address.
+        last_error: sanitiseError(next.error),
         updated_at: details.now,
         ...(next.notBefore ? { not_before: next.notBefore } : {}),
         ...(isFinal ? finishedColumns(details.now) : {}),

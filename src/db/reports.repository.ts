@@ -171,15 +171,18 @@ export const loadReportActor = async (db: DbOrTrx, userId: string): Promise<User
   return { kind: 'user', userId: row.id, username: row.username, displayName: row.display_name, roles, permissions: permissionsForRoles(roles), unitId: row.unit_id, unitPath: row.path };
 };
 
-/** Requester name and phone of the cases, for an export page (the cases are already scoped by the list query). */
-export type ExportRequester = { name: string | null; phone: string | null; isIdentityProtected: boolean; intakeUnitPath: string };
+/**
+ * Requester name and phone of the cases, for an export page (the cases are already scoped by the list query),
+ * with what identity protection needs to decide whether the reader may see them: every case has an entry, so
+ * that a protected case reads alike whether or not its requester left a name.
+ */
+export type ExportRequester = { requester: { name: string | null; phone: string | null } | null; isIdentityProtected: boolean; intakeUnitPath: string };
 
-/** With what identity protection needs to decide whether the reader may see them at all. */
 export const requestersOfCases = async (db: DbOrTrx, caseIds: readonly string[]): Promise<Map<string, ExportRequester>> => {
   if (caseIds.length === 0) return new Map();
   const rows = await db
     .selectFrom('cases')
-    .innerJoin('requesters', 'requesters.id', 'cases.requester_id')
+    .leftJoin('requesters', 'requesters.id', 'cases.requester_id')
     .innerJoin('units as intake', 'intake.id', 'cases.intake_unit_id')
     .select(['cases.id', 'cases.is_identity_protected', 'intake.path as intake_path', 'requesters.id as requester_id', 'requesters.name', 'requesters.phone'])
     .where('cases.id', 'in', caseIds)
@@ -189,8 +192,9 @@ export const requestersOfCases = async (db: DbOrTrx, caseIds: readonly string[])
     rows.map((r) => [
       r.id,
       {
-        name: openField(crypto, r.requester_id, 'name', r.name),
-        phone: openField(crypto, r.requester_id, 'phone', r.phone),
+        requester: r.requester_id
+          ? { name: openField(crypto, r.requester_id, 'name', r.name), phone: openField(crypto, r.requester_id, 'phone', r.phone) }
+          : null,
         isIdentityProtected: r.is_identity_protected,
         intakeUnitPath: r.intake_path,
       },

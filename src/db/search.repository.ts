@@ -6,7 +6,7 @@ import type { HighlightSource } from '../core/search/highlight.js';
 import { facetsQuery, recentPeriodsQuery } from '../core/search/search-document.js';
 import { estimateMatches } from '../core/search/search-query.js';
 import type { CaseSummaryRow, RankedRow, SearchFilter, SearchStore, TextSearchInput } from '../core/search/search-cases.js';
-import { caseScope } from './case-query.repository.js';
+import { caseScope, requesterVisibleTo } from './case-query.repository.js';
 import { fieldCryptoFor } from './data-keys.js';
 import type { DbOrTrx } from './database.js';
 import { blindIndexOf } from './requester-crypto.js';
@@ -280,18 +280,13 @@ const findFuzzyMatches = async (db: DbOrTrx, input: TextSearchInput, actor: Acto
       : // The person first (their index), then their cases. Ordered by an expression on purpose: on the bare
         // column the planner walks every case by date looking for the person (seconds at a million cases).
         db
-          .selectFrom('cases as c')
-          .select('c.id')
-          .where('c.requester_id', 'in', (eb) => eb.selectFrom('requesters as r').select('r.id').where('r.name_bidx', '=', nameIndex))
+          .selectFrom('cases')
+          .select('cases.id')
+          .where('cases.requester_id', 'in', (eb) => eb.selectFrom('requesters as r').select('r.id').where('r.name_bidx', '=', nameIndex))
           // A protected requester is not found by name outside the intake unit: finding the case would tell who
           // made it (identity-protection.ts).
-          .where((eb) =>
-            eb.or([
-              eb('c.is_identity_protected', '=', false),
-              sql<SqlBool>`c.intake_unit_id = ANY(ARRAY(SELECT u.id FROM units u WHERE u.path <@ ${actor.unitPath}::ltree))`,
-            ]),
-          )
-          .orderBy(sql`c.created_at + interval '0'`, 'desc')
+          .where((eb) => requesterVisibleTo(eb, actor))
+          .orderBy(sql`cases.created_at + interval '0'`, 'desc')
           .limit(FUZZY_LIMIT)
           .execute(),
   ]);

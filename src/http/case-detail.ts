@@ -2,7 +2,7 @@ import type { Actor, UserActor } from '../core/auth/actor.js';
 import { allowedCaseActions } from '../core/case/case-workflow.js';
 import { toSnapshot, type CaseRecord } from '../core/case/case.record.js';
 import type { CaseAction, Language } from '../core/case/case.types.js';
-import { canProtectIdentity, canSeeRequester } from '../core/case/identity-protection.js';
+import { canProtectIdentity, canSeeRequester, isAtIntakeOf } from '../core/case/identity-protection.js';
 import type { RegisteredCase } from '../core/case/register-case.js';
 import { findNames, findRequester, listEvents, type EventView } from '../db/case-query.repository.js';
 import type { DbOrTrx } from '../db/database.js';
@@ -36,7 +36,8 @@ export const loadCaseDetail = async (
     requester: requester ?? null,
     identityProtection: {
       isProtected: record.isIdentityProtected,
-      isWithheld: record.isIdentityProtected && !isRequesterVisible,
+      // Withheld by protection, not by a missing permission: the card then says who can see the requester.
+      isWithheld: record.isIdentityProtected && !isAtIntakeOf(context.actor, record),
       canProtect: canProtectIdentity(context.actor, record),
     },
     events,

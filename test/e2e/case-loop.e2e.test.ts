@@ -128,10 +128,10 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     await dispatcher.page.reload();
     await runAction(dispatcher.page, 'close', async () => {}, 'closed');
     expect(await dispatcher.page.getByTestId('timeline-item').count()).toBeGreaterThanOrEqual(7);
-    // A closed case offers no handling action any more; only the requester's answer about publication, which
-    // outlives the case, can still be recorded.
+    // A closed case offers no handling action any more; only the requester's answer about publication and a wish
+    // for identity protection, which outlive the case, can still be recorded.
     const buttons = await dispatcher.page.locator('button[data-testid^="action-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
-    expect(buttons).toEqual(['action-record-consent']);
+    expect(buttons).toEqual(['action-record-consent', 'action-protect-identity']);
     expect(await dispatcher.page.getByTestId('case-consent').getAttribute('data-consent')).toBe('granted');
     await runAction(dispatcher.page, 'record-consent', async (p) => {
       await p.getByTestId('field-consent-refused').click();
@@ -203,10 +203,16 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     const citizen = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true });
     const phone = await citizen.newPage();
     await phone.goto(`${server.url}/#/submit`);
-    // A report is always protected: the box is ticked and cannot be unticked.
+    // A report is always protected: the box is ticked, says so, and cannot be unticked (but can be reached).
     await phone.getByTestId('submit-kind-report').click();
-    expect(await phone.getByTestId('submit-identity-protected').isChecked()).toBe(true);
-    expect(await phone.getByTestId('submit-identity-protected').isDisabled()).toBe(true);
+    const box = phone.getByTestId('submit-identity-protected');
+    expect(await box.isChecked()).toBe(true);
+    expect(await box.getAttribute('aria-disabled')).toBe('true');
+    // Reached from the keyboard, its hint read with it; Space changes nothing.
+    await box.focus();
+    await phone.keyboard.press('Space');
+    expect(await box.isChecked()).toBe(true);
+    expect(await phone.locator('#sub-identity-hint').innerText()).toContain('举报一律保密');
     // Any other request is protected when the requester asks.
     await phone.getByTestId('submit-kind-complaint').click();
     expect(await phone.getByTestId('submit-identity-protected').isChecked()).toBe(false);

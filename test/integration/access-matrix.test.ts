@@ -203,7 +203,7 @@ const actionBody = (action: string, w: World, unit: CaseUnit): Record<string, un
     case 'record-consent':
       return { consent: 'refused' };
     case 'protect-identity':
-      return { note: '诉求人要求保密' };
+      return {};
     default:
       throw new Error(`no body for action ${action}`);
   }

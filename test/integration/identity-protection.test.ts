@@ -111,16 +111,20 @@ describe('protecting a case later', () => {
     expect(byHandler.statusCode).toBe(403);
     expect((await w.view('handler', c.id)).requester).not.toBeNull();
 
-    const after = await w.act('agent', c.id, 'protect-identity', { note: '来电要求对单位保密' });
+    // No note: the handling units read internal events, and a note on why would be in the requester's words.
+    const withNote = await w.t.call('agent', 'POST', `/api/v1/cases/${c.id}/protect-identity`, { note: '来电要求保密' });
+    expect(withNote.statusCode).toBe(400);
+    const after = await w.act('agent', c.id, 'protect-identity', {});
     expect(after.identityProtection).toEqual({ isProtected: true, isWithheld: false, canProtect: false });
     expect((await w.view('handler', c.id)).requester).toBeNull();
     const event = await w.t.database.db
       .selectFrom('work_item_events').select(['code', 'is_internal', 'data']).where('item_id', '=', c.id).where('code', '=', 'case.identity_protected').executeTakeFirstOrThrow();
-    expect(event).toMatchObject({ is_internal: true, data: { note: '来电要求对单位保密' } });
+    expect(event).toEqual({ code: 'case.identity_protected', is_internal: true, data: { reason: 'requested' } });
 
     // Never twice, and never lifted: there is no action that takes it back.
     const again = await w.t.call('agent', 'POST', `/api/v1/cases/${c.id}/protect-identity`, {});
-    expect(again.statusCode).toBe(403);
+    expect(again.statusCode).toBe(409);
+    expect(again.json()).toMatchObject({ error: { code: 'case.invalid_transition' } });
     expect((await w.view('agent', c.id)).allowedActions).not.toContain('protect-identity');
   });
 });
@@ -171,5 +175,9 @@ describe('look-ups that would name a protected requester', () => {
     expect(await rowOf('handler', report.trackingNo, 'en')).toMatch(/,withheld,withheld\r?$/);
     expect(await rowOf('handler', complaint.trackingNo)).toContain(NAME);
     expect(await rowOf('agent', report.trackingNo)).toContain(NAME);
+    // An anonymous report reads the same: the file does not tell whether anyone left a name.
+    const anonymous = await handledCase({ kind: 'report', title: '匿名举报导出', description: '未留姓名。', requester: undefined });
+    expect(await rowOf('handler', anonymous.trackingNo)).toMatch(/,保密,保密\r?$/);
+    expect(await rowOf('agent', anonymous.trackingNo)).toMatch(/,,\r?$/);
   });
 });

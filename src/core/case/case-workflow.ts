@@ -9,7 +9,7 @@ import {
   type CaseSnapshot,
   type CaseStatus,
 } from './case.types.js';
-import { canProtectIdentity } from './identity-protection.js';
+import { isAtIntakeOf } from './identity-protection.js';
 
 const covers = (actor: Actor, unitPath: string): boolean => isPathWithin(actor.unitPath, unitPath);
 
@@ -259,7 +259,8 @@ export const caseWorkflow: WorkflowDefinition<CaseStatus, CaseAction, CaseSnapsh
       to: (item) => item.status,
       // The people the requester gave their identity to (intake unit and above), and only once: never lifted.
       permission: 'case.view_personal_data',
-      isInScope: (item, actor) => canProtectIdentity(actor, item),
+      isInScope: (item, actor) => isAtIntakeOf(actor, item),
+      guard: (item) => (item.isIdentityProtected ? "the requester's identity is already protected" : null),
       event: 'case.identity_protected',
     },
   },

@@ -123,8 +123,8 @@ export const actionSchemas = {
   resume: z.object({ note: optionalText(2000) }).strict(),
   /** The requester's answer, given to staff (phone, visit): grants or withdraws consent to publication. */
   'record-consent': z.object({ consent: z.enum(['granted', 'refused']), note: optionalText(2000) }).strict(),
-  /** `note`: why, in the requester's words (internal, like the event). */
-  'protect-identity': z.object({ note: optionalText(2000) }).strict(),
+  /** No note: the handling units read internal events too (simple-actions.ts). */
+  'protect-identity': z.object({}).strict(),
 } as const;
 
 /** The requester grants or withdraws consent to publication on the tracking page. */

@@ -59,7 +59,7 @@ export const checkIntake = async (deps: DuplicateDeps, input: { actor: Actor; in
   };
   const found = await findDuplicates(deps.store, probe, settings, {
     limit: settings.maxSuggestions * OVERFETCH,
-    requesterVisibleIds: (ids) => deps.requesterVisibleIds(input.actor, ids),
+    reader: input.actor,
   });
   return visibleOnly(deps, input.actor, found, settings, new Set());
 };
@@ -75,7 +75,7 @@ export const duplicatesOfCase = async (deps: DuplicateDeps, input: { actor: Acto
   const settings = await deps.settings();
   const found = await findDuplicates(deps.store, probe, settings, {
     limit: settings.maxSuggestions * OVERFETCH,
-    requesterVisibleIds: (ids) => deps.requesterVisibleIds(input.actor, ids),
+    reader: input.actor,
   });
   return visibleOnly(deps, input.actor, found, settings, await deps.linkedIds(input.caseId));
 };

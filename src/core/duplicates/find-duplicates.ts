@@ -1,3 +1,4 @@
+import type { Actor } from '../auth/actor.js';
 import { scoreDuplicate, type DuplicateReason } from './duplicate-score.js';
 import type { DuplicateSettings } from './duplicate-settings.js';
 import { keyKind } from './requester-key.js';
@@ -21,7 +22,11 @@ export type DuplicateStore = {
     excludeIds: readonly string[];
     limit: number;
   }) => Promise<TextCandidate[]>;
-  requesterCandidates: (input: { keys: readonly string[]; window: CandidateWindow; excludeIds: readonly string[]; limit: number }) => Promise<RequesterCandidate[]>;
+  /**
+   * `reader`: only cases whose requester that reader may learn about (a protected requester is withheld from the
+   * handling units, src/core/case/identity-protection.ts); filtered in the look-up, so the limit counts only those.
+   */
+  requesterCandidates: (input: { keys: readonly string[]; window: CandidateWindow; excludeIds: readonly string[]; limit: number; reader?: Actor }) => Promise<RequesterCandidate[]>;
   nearbyCandidates: (input: { lat: number; lng: number; metres: number; window: CandidateWindow; excludeIds: readonly string[]; limit: number }) => Promise<NearbyCandidate[]>;
 };
 
@@ -77,20 +82,19 @@ export const findDuplicates = async (
   store: DuplicateStore,
   probe: DuplicateProbe,
   settings: DuplicateSettings,
-  /** `requesterVisibleIds`: for a reader, the candidates whose requester may be matched (the others are not). */
-  options: { anchors?: AnchorOptions; minScore?: number; limit?: number; requesterVisibleIds?: (ids: readonly string[]) => Promise<Set<string>> } = {},
+  /** `reader`: the person the suggestions are for; the same requester is matched only where they may know it. */
+  options: { anchors?: AnchorOptions; minScore?: number; limit?: number; reader?: Actor } = {},
 ): Promise<DuplicateSuggestion[]> => {
   const isEarlierOnly = probe.isEarlierOnly ?? false;
-  const { requesterVisibleIds } = options;
   // Requester and place need no word statistics: they start at once, alongside the text look-up.
   const requesterLookup = probe.requesterKeys.length > 0
-    ? store
-        .requesterCandidates({ keys: probe.requesterKeys, window: windowAround(probe.at, settings.requesterWindowDays, isEarlierOnly), excludeIds: probe.excludeIds, limit: OTHER_CANDIDATES })
-        .then(async (found) => {
-          if (!requesterVisibleIds || found.length === 0) return found;
-          const usable = await requesterVisibleIds(found.map((c) => c.caseId));
-          return found.filter((c) => usable.has(c.caseId));
-        })
+    ? store.requesterCandidates({
+        keys: probe.requesterKeys,
+        window: windowAround(probe.at, settings.requesterWindowDays, isEarlierOnly),
+        excludeIds: probe.excludeIds,
+        limit: OTHER_CANDIDATES,
+        ...(options.reader ? { reader: options.reader } : {}),
+      })
     : Promise.resolve([]);
   const nearbyLookup = probe.location
     ? store.nearbyCandidates({ ...probe.location, metres: settings.nearbyMetres, window: windowAround(probe.at, settings.nearbyWindowDays, isEarlierOnly), excludeIds: probe.excludeIds, limit: OTHER_CANDIDATES })

@@ -38,6 +38,9 @@ const noticeSchema = z.object({
   readAt: iso.nullable(),
 });
 
+/** What the delivery log says instead of the address to a unit a protected requester is kept from. */
+const WITHHELD_RECIPIENT = '***';
+
 const messageSchema = z.object({
   id: z.uuid(),
   kind: z.enum(MESSAGE_KINDS),
@@ -151,17 +154,20 @@ export const registerNotificationsRoutes = (app: FastifyInstance, deps: AppDeps)
       config: { access: 'case.read' },
       schema: {
         tags: ['notifications'],
-        summary: "The requester's messages of a case and their delivery (addresses masked)",
+        summary: "The requester's messages of a case and their delivery (addresses masked; withheld from units a protected requester is kept from)",
         params: idParams,
         response: { 200: z.object({ items: z.array(messageSchema) }) },
       },
     },
     async (request) => {
-      await getCase(deps.caseDeps, { caseId: request.params.id, actor: actorOrThrow(request) });
+      const { record, canSeePersonalData } = await getCase(deps.caseDeps, { caseId: request.params.id, actor: actorOrThrow(request) });
+      // Even masked, a number's seven digits tie a protected report to the same person's other cases.
+      const isWithheld = record.isIdentityProtected && !canSeePersonalData;
       const rows = await listCaseMessages(deps.db, request.params.id);
       return {
         items: rows.map((m) => ({
           ...m,
+          recipient: isWithheld ? WITHHELD_RECIPIENT : m.recipient,
           notBefore: m.notBefore.toISOString(),
           createdAt: m.createdAt.toISOString(),
           finishedAt: m.finishedAt?.toISOString() ?? null,
@@ -171,7 +177,9 @@ export const registerNotificationsRoutes = (app: FastifyInstance, deps: AppDeps)
   );
 
   const requesterOfCaseOrThrow = async (caseId: string, request: FastifyRequest): Promise<string> => {
-    const { record } = await getCase(deps.caseDeps, { caseId, actor: actorOrThrow(request) });
+    const { record, canSeePersonalData } = await getCase(deps.caseDeps, { caseId, actor: actorOrThrow(request) });
+    // Refused before "no requester", so that the answer does not tell whether a protected report is anonymous.
+    if (!canSeePersonalData) throw new AppError('case.identity_protected', "the requester's identity is protected from this unit", { id: caseId });
     if (!record.requesterId) throw new AppError('resource.not_found', 'this case has no requester', { id: caseId });
     return record.requesterId;
   };

@@ -75,7 +75,7 @@ const attachment = (fileName: string): string => `attachment; filename="${fileNa
 
 /** A protected requester is withheld from readers outside the intake unit, whatever their permissions. */
 const requesterCell = (r: ExportRequester | undefined, actor: Actor): ExportCase['requester'] =>
-  !r ? null : r.isIdentityProtected && !isAtIntakeOf(actor, r) ? 'withheld' : { name: r.name, phone: r.phone };
+  !r ? null : r.isIdentityProtected && !isAtIntakeOf(actor, r) ? 'withheld' : r.requester;
 
 /** One page of the list as the list API shows it, plus the requester, in export cells. */
 const toCells = async (db: DbOrTrx, rows: Awaited<ReturnType<typeof listCases>>['items'], actor: Actor, language: Language, now: Date): Promise<ExportCell[][]> => {

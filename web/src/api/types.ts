@@ -611,8 +611,8 @@ export interface ActionBodies {
   resume: { note?: string };
   /** The requester's answer, told to staff: grants or withdraws consent to anonymised publication. */
   'record-consent': { consent: 'granted' | 'refused'; note?: string };
-  /** The requester asked that the handling units not learn who they are; `note` is internal. */
-  'protect-identity': { note?: string };
+  /** The requester asked that the handling units not learn who they are (no note: see the server's action). */
+  'protect-identity': Record<string, never>;
 }
 
 export interface ApiErrorBody {

@@ -291,8 +291,11 @@ export function CheckboxField(props: {
   testId?: string;
   /** Read out with the box (aria-describedby), e.g. what ticking it does. */
   hint?: string;
-  /** Fixed by a rule (the hint should say which). */
-  disabled?: boolean;
+  /**
+   * Fixed by a rule (the hint should say which). Announced as unavailable but kept in the tab order, so that
+   * keyboard and screen-reader users still reach the box and the hint that explains it.
+   */
+  isLocked?: boolean;
 }) {
   const hintId = props.hint ? `${props.id}-hint` : undefined;
   return (
@@ -302,9 +305,11 @@ export function CheckboxField(props: {
         id={props.id}
         name={props.id}
         checked={props.checked}
-        disabled={props.disabled}
+        aria-disabled={props.isLocked ? true : undefined}
         aria-describedby={hintId}
-        onChange={(e) => props.onChange(e.target.checked)}
+        onChange={(e) => {
+          if (!props.isLocked) props.onChange(e.target.checked);
+        }}
         data-testid={props.testId}
       />
       <label htmlFor={props.id}>{props.label}</label>

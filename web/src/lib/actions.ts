@@ -235,10 +235,8 @@ export const ACTION_FORMS: Record<ActionName, ActionForm> = {
     ],
     intro: 'actionField.record-consent.hint',
   },
-  'protect-identity': {
-    fields: [{ name: 'note', kind: 'textarea', label: 'actionField.protect-identity.note' }],
-    intro: 'actionField.protect-identity.hint',
-  },
+  // No note: the handling units read internal events too, and a note would be in the requester's words.
+  'protect-identity': { fields: [], intro: 'actionField.protect-identity.hint' },
 };
 
 export function initialValues(action: ActionName): FormValues {
@@ -403,6 +401,6 @@ export function buildActionRequest(action: ActionName, values: FormValues): Buil
       return { ok: true, request: { action, body: { consent, ...optional('note') } } };
     }
     case 'protect-identity':
-      return { ok: true, request: { action, body: { ...optional('note') } } };
+      return { ok: true, request: { action, body: {} } };
   }
 }

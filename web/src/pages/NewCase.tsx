@@ -544,7 +544,7 @@ export function NewCasePage() {
             label={t('identity.intakeLabel')}
             hint={draft.kind === 'report' ? t('identity.reportAlways') : t('identity.intakeHint')}
             checked={draft.kind === 'report' || draft.isIdentityProtected}
-            disabled={draft.kind === 'report'}
+            isLocked={draft.kind === 'report'}
             onChange={(v) => set('isIdentityProtected', v)}
             testId="new-identity-protected"
           />

@@ -275,9 +275,9 @@ export function SubmitPage() {
         <CheckboxField
           id="sub-identity"
           label={t('identity.publicLabel')}
-          hint={t('identity.publicHint')}
+          hint={kind === 'report' ? t('identity.publicReportAlways') : t('identity.publicHint')}
           checked={kind === 'report' || isIdentityProtected}
-          disabled={kind === 'report'}
+          isLocked={kind === 'report'}
           onChange={setIdentityProtected}
           testId="submit-identity-protected"
         />

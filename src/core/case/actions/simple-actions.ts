@@ -30,10 +30,13 @@ export const recordConsent: ActionHandler<'record-consent'> = async ({ record, i
   isUnchanged: record.publicationConsent === input.consent,
 });
 
-/** Internal: the event names no requester, and the handling units learn only that someone is protected. */
-export const protectIdentity: ActionHandler<'protect-identity'> = async ({ input }) => ({
+/**
+ * No note: internal events are read by every unit that sees the case, and a note on why would be written in
+ * the requester's words, naming them or when they called.
+ */
+export const protectIdentity: ActionHandler<'protect-identity'> = async () => ({
   patch: { isIdentityProtected: true },
-  eventData: input.note ? { note: input.note } : {},
+  eventData: { reason: 'requested' },
   isInternal: true,
 });
 
@@ -175,10 +178,19 @@ export const mergeCase: ActionHandler<'merge'> = async (ctx) => {
     data: { caseId: record.id, trackingNo: record.trackingNo },
     at: now,
   });
-  await store.updateCase(master.id, {}, now);
+  // A merge joins the two cases' protection (identity-protection.ts): each names the other, and duplicates are
+  // often the same person's, so an unprotected side would show the handling unit who made the protected one.
+  const isProtected = record.isIdentityProtected || master.isIdentityProtected;
+  if (isProtected && !master.isIdentityProtected) {
+    await store.appendEvent('case', master.id, {
+      actorKind: 'user', actorId: actor.userId, code: 'case.identity_protected', fromStatus: master.status, toStatus: master.status,
+      isInternal: true, data: { reason: 'merge' }, at: now,
+    });
+  }
+  await store.updateCase(master.id, isProtected ? { isIdentityProtected: true } : {}, now);
   return {
-    patch: { masterId: master.id, closedAt: now },
-    eventData: { masterId: master.id, masterTrackingNo: master.trackingNo },
+    patch: { masterId: master.id, closedAt: now, ...(isProtected ? { isIdentityProtected: true } : {}) },
+    eventData: { masterId: master.id, masterTrackingNo: master.trackingNo, ...(isProtected && !record.isIdentityProtected ? { isIdentityProtected: true } : {}) },
   };
 };
 
