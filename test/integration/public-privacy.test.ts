@@ -30,7 +30,7 @@ type StaffCase = {
   events: { code: string; isInternal: boolean; data: Record<string, unknown>; actor: { id: string; username: string } | null }[];
 };
 
-const PUBLIC_KEYS = ['canAddInformation', 'canRate', 'canRequestReopen', 'category', 'createdAt', 'kind', 'publicStatus', 'publicationConsent', 'rating', 'reopen', 'reply', 'status', 'timeline', 'title', 'trackingNo', 'waitingFor', 'waitingUntil'];
+const PUBLIC_KEYS = ['canAddInformation', 'canRate', 'canRequestReopen', 'category', 'createdAt', 'isIdentityProtected', 'kind', 'publicStatus', 'publicationConsent', 'rating', 'reopen', 'reply', 'status', 'timeline', 'title', 'trackingNo', 'waitingFor', 'waitingUntil'];
 const PUBLIC_EVENT_CODES = new Set([
   'case.registered', 'case.dispatched', 'case.accepted', 'case.transferred', 'case.replied', 'case.resolved_on_intake',
   'case.callback_recorded', 'case.reopened', 'case.closed', 'case.rejected', 'case.extension_decided', 'case.merged', 'case.rated',
