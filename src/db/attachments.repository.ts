@@ -85,9 +85,15 @@ export const createAttachmentStore = (trx: DbOrTrx): AttachmentStore => ({
   audit: (e) => appendAudit(trx, { ...e, subjectKind: 'case_attachments' }),
 });
 
-export const createAttachmentsDeps = (db: Db, now: () => Date, limits: AttachmentLimits, reencode: AttachmentsDeps['reencode']): AttachmentsDeps => ({
+export const createAttachmentsDeps = (
+  db: Db,
+  now: () => Date,
+  limits: AttachmentLimits,
+  workers: Pick<AttachmentsDeps, 'reencode' | 'scrubPdf'>,
+): AttachmentsDeps => ({
   transaction: (fn) => db.transaction().execute((trx) => fn(createAttachmentStore(trx))),
   now,
   limits,
-  reencode,
+  reencode: workers.reencode,
+  scrubPdf: workers.scrubPdf,
 });
