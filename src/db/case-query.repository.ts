@@ -41,6 +41,7 @@ export type CaseListRow = {
   leadUnit: { id: string; code: string; name: LocalizedText } | null;
   supervisedAt: Date | null;
   supervisionOutcome: string | null;
+  isIdentityProtected: boolean;
   slaState: 'ok' | 'warning' | 'overdue';
   acceptDueAt: Date | null;
   replyDueAt: Date | null;
@@ -154,7 +155,7 @@ export const listCases = async (db: DbOrTrx, actor: Actor, filter: CaseListFilte
   const column = field === 'replyDueAt' ? 'cases.reply_due_at' : field === 'updatedAt' ? 'cases.updated_at' : 'cases.created_at';
   const rows = await query
     .select([
-      'cases.id', 'cases.tracking_no', 'cases.status', 'cases.channel', 'cases.kind', 'cases.title', 'cases.supervised_at', 'cases.supervision_outcome', 'cases.sla_state',
+      'cases.id', 'cases.tracking_no', 'cases.status', 'cases.channel', 'cases.kind', 'cases.title', 'cases.supervised_at', 'cases.supervision_outcome', 'cases.is_identity_protected', 'cases.sla_state',
       'cases.accept_due_at', 'cases.reply_due_at', 'cases.created_at', 'cases.updated_at',
       'cat.id as cat_id', 'cat.code as cat_code', 'cat.name as cat_name',
       'lead.id as lead_id', 'lead.code as lead_code', 'lead.name as lead_name',
@@ -197,6 +198,7 @@ export const listCases = async (db: DbOrTrx, actor: Actor, filter: CaseListFilte
     leadUnit: r.lead_id && r.lead_code && r.lead_name ? { id: r.lead_id, code: r.lead_code, name: r.lead_name } : null,
     supervisedAt: r.supervised_at,
     supervisionOutcome: r.supervision_outcome,
+    isIdentityProtected: r.is_identity_protected,
     slaState: r.sla_state as CaseListRow['slaState'],
     acceptDueAt: r.accept_due_at,
     replyDueAt: r.reply_due_at,

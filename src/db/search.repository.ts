@@ -207,13 +207,13 @@ const caseFilters = (eb: CasesEb, filter: SearchFilter): Expression<SqlBool>[] =
 
 const summaryColumns = [
   'cases.id', 'cases.tracking_no', 'cases.status', 'cases.channel', 'cases.kind', 'cases.title', 'cases.supervised_at',
-  'cases.supervision_outcome', 'cases.sla_state', 'cases.accept_due_at', 'cases.reply_due_at', 'cases.created_at', 'cases.updated_at',
+  'cases.supervision_outcome', 'cases.is_identity_protected', 'cases.sla_state', 'cases.accept_due_at', 'cases.reply_due_at', 'cases.created_at', 'cases.updated_at',
   'cat.id as cat_id', 'cat.code as cat_code', 'cat.name as cat_name', 'lead.id as lead_id', 'lead.code as lead_code', 'lead.name as lead_name',
 ] as const;
 
 type SummarySelection = {
   id: string; tracking_no: string; status: string; channel: string; kind: string; title: string; supervised_at: Date | null;
-  supervision_outcome: string | null; sla_state: string; accept_due_at: Date | null; reply_due_at: Date | null; created_at: Date; updated_at: Date;
+  supervision_outcome: string | null; is_identity_protected: boolean; sla_state: string; accept_due_at: Date | null; reply_due_at: Date | null; created_at: Date; updated_at: Date;
   cat_id: string | null; cat_code: string | null; cat_name: LocalizedText | null;
   lead_id: string | null; lead_code: string | null; lead_name: LocalizedText | null;
 };
@@ -229,6 +229,7 @@ const toSummary = (r: SummarySelection): CaseSummaryRow => ({
   leadUnit: r.lead_id && r.lead_code && r.lead_name ? { id: r.lead_id, code: r.lead_code, name: r.lead_name } : null,
   supervisedAt: r.supervised_at,
   supervisionOutcome: r.supervision_outcome,
+  isIdentityProtected: r.is_identity_protected,
   slaState: r.sla_state as CaseSummaryRow['slaState'],
   acceptDueAt: r.accept_due_at,
   replyDueAt: r.reply_due_at,

@@ -68,6 +68,20 @@ describe('who sees a protected requester', () => {
     }
   });
 
+  it('the lists say which cases are protected, to everyone who sees them', async () => {
+    const report = await handledCase({ kind: 'report', title: '举报列表标记', description: '列表里应标出保密。' });
+    const open = await handledCase({ title: '列表对照', description: '列表里不标。' });
+    for (const user of ['agent', 'handler']) {
+      const res = await w.t.call(user, 'GET', '/api/v1/cases?pageSize=100');
+      const items = (res.json() as { items: { id: string; isIdentityProtected: boolean }[] }).items;
+      expect(items.find((i) => i.id === report.id)?.isIdentityProtected, user).toBe(true);
+      expect(items.find((i) => i.id === open.id)?.isIdentityProtected, user).toBe(false);
+    }
+    await w.t.runBackground();
+    const found = await w.t.call('handler', 'GET', `/api/v1/search/cases?q=${encodeURIComponent('列表里应标出保密')}`);
+    expect((found.json() as { items: { id: string; isIdentityProtected: boolean }[] }).items.find((i) => i.id === report.id)?.isIdentityProtected).toBe(true);
+  });
+
   it('a complaint is not protected unless the requester asks; then it is withheld alike', async () => {
     const open = await handledCase({ title: '拖欠工资两个月', description: '工地拖欠工资两个月。' });
     expect(open.identityProtection.isProtected).toBe(false);

@@ -27,6 +27,8 @@ export type CaseSummaryRow = {
   leadUnit: { id: string; code: string; name: LocalizedText } | null;
   supervisedAt: Date | null;
   supervisionOutcome: string | null;
+  /** The requester is withheld from the handling units (src/core/case/identity-protection.ts). */
+  isIdentityProtected: boolean;
   slaState: 'ok' | 'warning' | 'overdue';
   acceptDueAt: Date | null;
   replyDueAt: Date | null;

@@ -283,6 +283,8 @@ export interface CaseSummary {
   leadUnit: Ref | null;
   isSupervised: boolean;
   isOverdue: boolean;
+  /** The requester is withheld from the handling units (identity protection); absent from older servers. */
+  isIdentityProtected?: boolean;
   /** Where the case stands against its time limits (overdue whenever `isOverdue`). */
   slaState: SlaState;
   acceptDueAt: string | null;

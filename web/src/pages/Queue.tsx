@@ -424,7 +424,17 @@ export function QueuePage() {
                             {c.trackingNo}
                           </a>
                         </td>
-                        <td>{c.title}</td>
+                        <td>
+                          {c.title}
+                          {c.isIdentityProtected ? (
+                            <>
+                              {' '}
+                              <span className="badge protected-badge" title={t('identity.listHint')} data-testid="protected-flag">
+                                {t('identity.listTag')}
+                              </span>
+                            </>
+                          ) : null}
+                        </td>
                         <td>
                           <StatusBadge status={c.status} />
                         </td>
