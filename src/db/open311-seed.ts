@@ -46,6 +46,24 @@ const publicationConsentAttribute = (order: number): AttributeDefinition =>
   });
 
 /**
+ * The requester's wish that the units handling the request not learn who they are (the web form's question, in
+ * its words: web/src/i18n/modules/identity.ts). Not on services of kind `report`: those are protected anyway.
+ */
+const identityProtectionAttribute = (order: number): AttributeDefinition =>
+  attr({
+    code: 'identity_protection', datatype: 'singlevaluelist', order, mapsTo: 'identity_protection',
+    description: {
+      'zh-Hans': '是否不让办理的单位知道您是谁？',
+      bo: 'འགན་ལེན་ལས་ཁུངས་ལ་ཁྱེད་སུ་ཡིན་མི་ཤེས་པ་བྱེད་དགོས་སམ།',
+      en: 'Should the office that handles this not be told who you are?',
+    },
+    values: [
+      { key: 'requested', name: { 'zh-Hans': '不让办理的单位知道我是谁', bo: 'འགན་ལེན་ལས་ཁུངས་ལ་ང་སུ་ཡིན་མི་ཤེས་པ་བྱེད།', en: 'Do not tell the office who I am' } },
+      { key: 'not_requested', name: { 'zh-Hans': '不需要', bo: 'མི་དགོས།', en: 'No need' } },
+    ],
+  });
+
+/**
  * Open311 settings of the demo categories. Matters between a person and an employer, a hospital or a school
  * stay out of the public feed; street-level problems (noise, sanitation, roads) are published, as on
  * FixMyStreet. Petitions follow their own legal procedure and are not offered to partner systems at all.
@@ -146,8 +164,11 @@ export const seedOpen311Demo = async (db: DbOrTrx, at: Date = new Date()): Promi
       at,
     );
     const own = seed.attributes ?? [];
-    const consent = (seed.isListed ?? true) ? [publicationConsentAttribute(Math.max(0, ...own.map((a) => a.order)) + 1)] : [];
-    await replaceAttributeDefinitions(db, category.id, [...own, ...consent], at);
+    const last = Math.max(0, ...own.map((a) => a.order));
+    const isListed = seed.isListed ?? true;
+    const consent = isListed ? [publicationConsentAttribute(last + 1)] : [];
+    const protection = isListed && seed.kind !== 'report' ? [identityProtectionAttribute(last + 2)] : [];
+    await replaceAttributeDefinitions(db, category.id, [...own, ...consent, ...protection], at);
   }
   return categories.length;
 };

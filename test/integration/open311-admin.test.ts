@@ -148,7 +148,7 @@ describe('services', () => {
     const res = await call('admin', 'GET', '/admin/open311/services');
     expect(res.statusCode, res.body).toBe(200);
     const items = (res.json() as { items: { code: string; settings: { isPublic: boolean }; attributeCount: number }[] }).items;
-    expect(items.find((s) => s.code === 'wage_arrears')).toMatchObject({ settings: { isPublic: false }, attributeCount: 9 });
+    expect(items.find((s) => s.code === 'wage_arrears')).toMatchObject({ settings: { isPublic: false }, attributeCount: 10 });
   });
 
   it('sets a service and its attribute definitions; the definition and the POST follow', async () => {
@@ -200,6 +200,19 @@ describe('services', () => {
     expect((await put([consent()])).statusCode).toBe(204);
     const stored = await t.database.db.selectFrom('open311_attributes').select(['code', 'maps_to']).where('code', '=', 'consent').execute();
     expect(stored).toEqual([{ code: 'consent', maps_to: 'publication_consent' }]);
+  });
+
+  it('an identity-protection attribute offers exactly its two answers', async () => {
+    const answers = [{ key: 'requested', name: { 'zh-Hans': '保密' } }, { key: 'not_requested', name: { 'zh-Hans': '不需要' } }];
+    const protection = (over: Record<string, unknown> = {}) => ({ code: 'secret', datatype: 'singlevaluelist', order: 1, description: { 'zh-Hans': '是否保密？' }, values: answers, mapsTo: 'identity_protection', ...over });
+    const put = (attributes: unknown[]) => call('admin', 'PUT', '/admin/open311/services/consumer', { attributes });
+    for (const wrong of [protection({ values: [answers[0]] }), protection({ values: [answers[0], { key: 'no', name: { 'zh-Hans': '不' } }] }), protection({ datatype: 'string', values: [] })]) {
+      const res = await put([wrong]);
+      expect(res.statusCode, JSON.stringify(wrong)).toBe(400);
+    }
+    expect((await put([protection()])).statusCode).toBe(204);
+    const stored = await t.database.db.selectFrom('open311_attributes').select(['code', 'maps_to']).where('code', '=', 'secret').execute();
+    expect(stored).toEqual([{ code: 'secret', maps_to: 'identity_protection' }]);
   });
 });
 

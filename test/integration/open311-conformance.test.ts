@@ -328,6 +328,7 @@ describe('GET services/{service_code}', () => {
       ['work_details', 'text', false, true, 7],
       ['evidence_notice', 'string', false, false, 8],
       ['publication_consent', 'singlevaluelist', false, true, 9],
+      ['identity_protection', 'singlevaluelist', false, true, 10],
     ]);
     expect(body.attributes[0]).toEqual({
       variable: true, code: 'employer_name', datatype: 'string', required: true, datatype_description: null, order: 1, description: '用人单位（雇主）名称', values: [],
@@ -342,7 +343,7 @@ describe('GET services/{service_code}', () => {
     const doc = okXml(await get('services/wage_arrears.xml?lang=en'), 'service_definition');
     expect(namesOf(doc)).toEqual(['service_code', 'attributes']);
     const attributes = kids(kid(doc, 'attributes'), 'attribute');
-    expect(attributes).toHaveLength(9);
+    expect(attributes).toHaveLength(10);
     const sector = attributes[3] as XmlElement;
     expect(namesOf(sector)).toEqual(['variable', 'code', 'datatype', 'required', 'datatype_description', 'order', 'description', 'values']);
     expect(kids(kid(sector, 'values'), 'value').map((v) => [textOf(v, 'key'), textOf(v, 'name')])[0]).toEqual(['construction', 'Construction']);
@@ -354,9 +355,9 @@ describe('GET services/{service_code}', () => {
     }
   });
 
-  it('a service with no attributes of its own asks only for consent to publication', async () => {
+  it('a service with no attributes of its own asks only for consent to publication and for identity protection', async () => {
     const body = okJson<{ service_code: string; attributes: { code: string; order: number }[] }>(await get('services/labour_dispute.json'));
-    expect(body.attributes.map((a) => [a.code, a.order])).toEqual([['publication_consent', 1]]);
+    expect(body.attributes.map((a) => [a.code, a.order])).toEqual([['publication_consent', 1], ['identity_protection', 2]]);
   });
 
   it.each(FORMATS)('404 for an unknown or unlisted service_code (%s)', async (format) => {
@@ -446,6 +447,22 @@ describe('POST requests', () => {
     const count = await cases();
     expectGeoError(await post('json', NOISE({ 'attribute[publication_consent]': 'yes' })), 'json', 400, 'attribute_invalid');
     expectGeoError(await post('json', NOISE({ 'attribute[publication_consent]': ['granted', 'refused'] })), 'json', 400, 'attribute_invalid');
+    expect(await cases()).toBe(count);
+  });
+
+  it('the requester\'s wish for identity protection travels as the service\'s attribute onto the case', async () => {
+    const def = okJson<{ attributes: { code: string; values: { key: string; name: string }[] }[] }>(await get('services/noise.json?lang=en'));
+    expect(def.attributes.find((a) => a.code === 'identity_protection')?.values.map((v) => v.key)).toEqual(['requested', 'not_requested']);
+    const protectionOf = async (res: LightMyRequestResponse) => {
+      const id = String(okJson<Record<string, unknown>[]>(res)[0]?.['service_request_id']);
+      return (await t.database.db.selectFrom('cases').select('is_identity_protected').where('tracking_no', '=', id).executeTakeFirstOrThrow()).is_identity_protected;
+    };
+    expect(await protectionOf(await post('json', NOISE({ 'attribute[identity_protection]': 'requested' })))).toBe(true);
+    expect(await protectionOf(await post('json', NOISE({ 'attribute[identity_protection]': 'not_requested' })))).toBe(false);
+    expect(await protectionOf(await post('json', NOISE()))).toBe(false);
+    const cases = async () => (await t.database.db.selectFrom('cases').select(t.database.db.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n;
+    const count = await cases();
+    expectGeoError(await post('json', NOISE({ 'attribute[identity_protection]': 'yes' })), 'json', 400, 'attribute_invalid');
     expect(await cases()).toBe(count);
   });
 

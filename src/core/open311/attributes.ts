@@ -1,6 +1,6 @@
 import type { GeoReportIssue } from './georeport-error.js';
 import type { PublicationConsent } from '../case/case.types.js';
-import { CONSENT_ATTRIBUTE_KEYS, type AttributeDefinition } from './open311.types.js';
+import { CONSENT_ATTRIBUTE_KEYS, PROTECTION_ATTRIBUTE_KEYS, type AttributeDefinition } from './open311.types.js';
 import { formatW3, parseW3 } from './w3-datetime.js';
 
 export type AttributeValue = string | number | string[];
@@ -11,6 +11,8 @@ export type CheckedAttributes = {
   amountClaimedFen: number | null;
   /** null: the service does not ask, or the client did not answer (the case is then "not asked"). */
   publicationConsent: Exclude<PublicationConsent, 'not_asked'> | null;
+  /** The requester asked for identity protection (a report is protected whatever this says). */
+  isIdentityProtected: boolean;
   issues: GeoReportIssue[];
 };
 
@@ -29,6 +31,7 @@ export const checkAttributes = (definitions: readonly AttributeDefinition[], pos
   const issues: GeoReportIssue[] = [];
   let amountClaimedFen: number | null = null;
   let publicationConsent: CheckedAttributes['publicationConsent'] = null;
+  let isIdentityProtected = false;
   const invalid = (code: string, what: string) => issues.push({ reason: 'attribute_invalid', description: `attribute[${code}] ${what}` });
 
   for (const def of [...definitions].sort((a, b) => a.order - b.order)) {
@@ -95,6 +98,12 @@ export const checkAttributes = (definitions: readonly AttributeDefinition[], pos
       if (!answer) invalid(def.code, `must be one of the consent answers ${CONSENT_ATTRIBUTE_KEYS.join(', ')}`);
       else if (publicationConsent !== 'refused') publicationConsent = answer;
     }
+    if (def.mapsTo === 'identity_protection' && values[def.code] !== undefined) {
+      // As for consent: only the keys that mean something, and a request for protection is never overruled.
+      const answer = PROTECTION_ATTRIBUTE_KEYS.find((k) => k === values[def.code]);
+      if (!answer) invalid(def.code, `must be one of ${PROTECTION_ATTRIBUTE_KEYS.join(', ')}`);
+      else if (answer === 'requested') isIdentityProtected = true;
+    }
   }
-  return { values, amountClaimedFen, publicationConsent, issues };
+  return { values, amountClaimedFen, publicationConsent, isIdentityProtected, issues };
 };

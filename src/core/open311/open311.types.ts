@@ -19,10 +19,14 @@ export type ServiceType = (typeof SERVICE_TYPES)[number];
  * Where an attribute's value also goes on the case itself, besides the request's own record.
  * `publication_consent`: GeoReport v2 has no field for the requester's consent to anonymised publication, so a
  * service carries it as a single-value list whose keys are `granted` and `refused` (docs/open311.md).
+ * `identity_protection`: nor for the requester's wish that the handling units not learn who they are (举报人保护,
+ * src/core/case/identity-protection.ts): a single-value list whose keys are `requested` and `not_requested`.
  */
-export const ATTRIBUTE_TARGETS = ['amount_claimed_yuan', 'publication_consent'] as const;
+export const ATTRIBUTE_TARGETS = ['amount_claimed_yuan', 'publication_consent', 'identity_protection'] as const;
 /** The keys a `publication_consent` attribute may offer: the answers a requester can give. */
 export const CONSENT_ATTRIBUTE_KEYS = ['granted', 'refused'] as const;
+/** The keys an `identity_protection` attribute may offer. */
+export const PROTECTION_ATTRIBUTE_KEYS = ['requested', 'not_requested'] as const;
 export type AttributeTarget = (typeof ATTRIBUTE_TARGETS)[number];
 
 export type AttributeValueOption = { key: string; name: LocalizedText };

@@ -212,6 +212,7 @@ export const submitServiceRequest = async (
         requester,
         amountClaimedFen: attributes.amountClaimedFen ?? undefined,
         publicationConsent: attributes.publicationConsent ?? undefined,
+        isIdentityProtected: attributes.isIdentityProtected,
       },
       { actorId: null, actorKind: 'requester', intakeUnitId: key.intakeUnitId, now },
     );

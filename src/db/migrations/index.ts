@@ -17,6 +17,7 @@ import * as addReplyEventsIndex from './20261123012000_add_reply_events_index.js
 import * as queueEventsFromTheirTime from './20261123013000_queue_events_from_their_time.js';
 import * as renameLoginThrottleToThrottleCounters from './20261123020000_rename_login_throttle_to_throttle_counters.js';
 import * as addCasesIdentityProtection from './20261123060000_add_cases_identity_protection.js';
+import * as allowIdentityProtectionAttribute from './20261123070000_allow_identity_protection_attribute.js';
 import { accessMigrations } from './access.migrations.js';
 import { attachmentsMigrations } from './attachments.migrations.js';
 import { callbacksMigrations } from './callbacks.migrations.js';
@@ -64,4 +65,5 @@ export const migrations: Record<string, Migration> = {
   '20261123013000_queue_events_from_their_time': queueEventsFromTheirTime,
   '20261123020000_rename_login_throttle_to_throttle_counters': renameLoginThrottleToThrottleCounters,
   '20261123060000_add_cases_identity_protection': addCasesIdentityProtection,
+  '20261123070000_allow_identity_protection_attribute': allowIdentityProtectionAttribute,
 };

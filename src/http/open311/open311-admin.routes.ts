@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KINDS } from '../../core/case/case.types.js';
 import { newWebhookSecret } from '../../core/open311/api-key-secrets.js';
-import { ATTRIBUTE_DATATYPES, ATTRIBUTE_TARGETS, CONSENT_ATTRIBUTE_KEYS, SERVICE_TYPES } from '../../core/open311/open311.types.js';
+import { ATTRIBUTE_DATATYPES, ATTRIBUTE_TARGETS, CONSENT_ATTRIBUTE_KEYS, PROTECTION_ATTRIBUTE_KEYS, SERVICE_TYPES } from '../../core/open311/open311.types.js';
 import { UPDATE_EVENT_CODES } from '../../core/open311/status-map.js';
 import { WEBHOOK_MAX_ATTEMPTS } from '../../core/open311/webhook.js';
 import { AppError } from '../../core/shared/app-error.js';
@@ -104,6 +104,12 @@ const attributeSchema = z
       a.mapsTo !== 'publication_consent' ||
       (a.datatype === 'singlevaluelist' && a.variable && a.values.length === CONSENT_ATTRIBUTE_KEYS.length && CONSENT_ATTRIBUTE_KEYS.every((k) => a.values.some((v) => v.key === k))),
     { message: `publication_consent needs a singlevaluelist that takes input, with exactly the keys ${CONSENT_ATTRIBUTE_KEYS.join(' and ')}`, path: ['mapsTo'] },
+  )
+  .refine(
+    (a) =>
+      a.mapsTo !== 'identity_protection' ||
+      (a.datatype === 'singlevaluelist' && a.variable && a.values.length === PROTECTION_ATTRIBUTE_KEYS.length && PROTECTION_ATTRIBUTE_KEYS.every((k) => a.values.some((v) => v.key === k))),
+    { message: `identity_protection needs a singlevaluelist that takes input, with exactly the keys ${PROTECTION_ATTRIBUTE_KEYS.join(' and ')}`, path: ['mapsTo'] },
   );
 
 const serviceSchema = z
