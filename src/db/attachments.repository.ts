@@ -85,15 +85,9 @@ export const createAttachmentStore = (trx: DbOrTrx): AttachmentStore => ({
   audit: (e) => appendAudit(trx, { ...e, subjectKind: 'case_attachments' }),
 });
 
-export const createAttachmentsDeps = (
-  db: Db,
-  now: () => Date,
-  limits: AttachmentLimits,
-  workers: Pick<AttachmentsDeps, 'reencode' | 'scrubPdf'>,
-): AttachmentsDeps => ({
+export const createAttachmentsDeps = (db: Db, now: () => Date, limits: AttachmentLimits, reencode: AttachmentsDeps['reencode']): AttachmentsDeps => ({
   transaction: (fn) => db.transaction().execute((trx) => fn(createAttachmentStore(trx))),
   now,
   limits,
-  reencode: workers.reencode,
-  scrubPdf: workers.scrubPdf,
+  reencode,
 });

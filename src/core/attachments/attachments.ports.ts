@@ -1,7 +1,6 @@
 import type { NewEvent } from '../case/case.ports.js';
 import type { CaseRecord } from '../case/case.record.js';
 import type { ReencodedImage } from './reencode-image.js';
-import type { ScrubbedPdf } from './scrub-pdf.js';
 import type { AttachmentLimits, AttachmentMeta, NewAttachment } from './attachment.types.js';
 
 export type AttachmentAuditEntry = {
@@ -40,6 +39,4 @@ export type AttachmentsDeps = {
   limits: AttachmentLimits;
   /** Re-encodes an image (reencode-image.ts), in a worker thread in the server. */
   reencode: (bytes: Uint8Array, mediaType: 'image/jpeg' | 'image/png', maxPixels: number) => Promise<ReencodedImage>;
-  /** Rebuilds a PDF from its pages without its metadata (scrub-pdf.ts); null keeps it as it came. */
-  scrubPdf: (bytes: Uint8Array) => Promise<ScrubbedPdf | null>;
 };

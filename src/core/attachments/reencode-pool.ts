@@ -4,7 +4,6 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../shared/app-error.js';
 import { reencodeImage, type ReencodedImage } from './reencode-image.js';
-import { scrubPdf, type ScrubbedPdf } from './scrub-pdf.js';
 
 /**
  * From sources (tsx, vitest) there is no .js worker. Node 20 does not apply `--import` loaders to a worker's
@@ -18,25 +17,15 @@ import(workerData.tsxApi).then(async ({ register }) => { register(); await impor
   return new Worker(bootstrap, { eval: true, workerData: { tsxApi, entry } });
 };
 
-type Output = ReencodedImage | ScrubbedPdf | null;
-type Reply = { id: number; ok: true; out: Output } | { id: number; ok: false; error: { code: ErrorCode; message: string; details: Record<string, unknown> } };
-type Pending = { resolve: (out: Output) => void; reject: (error: Error) => void };
-
-/** Far longer than an honest PDF takes (a 10 MiB, 40-page file: 40–70 ms here). */
-const PDF_TIME_LIMIT_MS = 30_000;
-
-export type ReencodePool = {
-  reencode: (bytes: Uint8Array, mediaType: 'image/jpeg' | 'image/png', maxPixels: number) => Promise<ReencodedImage>;
-  scrubPdf: (bytes: Uint8Array) => Promise<ScrubbedPdf | null>;
-  close: () => Promise<void>;
-};
+type Reply = { id: number; ok: true; out: ReencodedImage } | { id: number; ok: false; error: { code: ErrorCode; message: string; details: Record<string, unknown> } };
+type Pending = { resolve: (out: ReencodedImage) => void; reject: (error: Error) => void };
 
 /**
- * One worker thread that re-encodes images and rebuilds PDFs one after the other, so a big file never blocks
- * the server's event loop, and at most one decoded image (up to ~160 MB of pixels at the 40-megapixel limit)
- * is in memory at a time. The built server runs the compiled .js worker; from sources (tsx, tests) the .ts one.
+ * One worker thread that re-encodes images one after the other, so a big photo never blocks the server's
+ * event loop, and at most one decoded image (up to ~160 MB of pixels at the 40-megapixel limit) is in memory
+ * at a time. The built server runs the compiled .js worker; from sources (tsx, tests) the .ts one with tsx.
  */
-export const createReencodePool = (): ReencodePool => {
+export const createReencodePool = (): { reencode: (bytes: Uint8Array, mediaType: 'image/jpeg' | 'image/png', maxPixels: number) => Promise<ReencodedImage>; close: () => Promise<void> } => {
   let worker: Worker | null = null;
   let nextId = 1;
   const pending = new Map<number, Pending>();
@@ -55,7 +44,7 @@ export const createReencodePool = (): ReencodePool => {
       const p = pending.get(reply.id);
       if (!p) return;
       pending.delete(reply.id);
-      if (reply.ok) p.resolve(reply.out === null ? null : { ...reply.out, content: new Uint8Array(reply.out.content) });
+      if (reply.ok) p.resolve({ ...reply.out, content: new Uint8Array(reply.out.content) });
       else p.reject(new AppError(reply.error.code, reply.error.message, reply.error.details));
     });
     w.on('error', (error) => failAll(error));
@@ -63,37 +52,15 @@ export const createReencodePool = (): ReencodePool => {
     return w;
   };
 
-  const run = (job: { kind: 'image'; mediaType: 'image/jpeg' | 'image/png'; maxPixels: number } | { kind: 'pdf' }, bytes: Uint8Array): Promise<Output> =>
-    new Promise<Output>((resolve, reject) => {
-      worker ??= start();
-      const id = nextId++;
-      pending.set(id, { resolve, reject });
-      const copy = bytes.slice();
-      worker.postMessage({ id, ...job, bytes: copy }, [copy.buffer]);
-    });
-
   return {
-    reencode: async (bytes, mediaType, maxPixels) => (await run({ kind: 'image', mediaType, maxPixels }, bytes)) as ReencodedImage,
-    scrubPdf: async (bytes) => {
-      // A PDF crafted to keep the parser busy must not hold the worker (and every upload behind it): past the
-      // time limit the worker is replaced and the file kept as sent, like one that cannot be rebuilt.
-      let timer: NodeJS.Timeout | undefined;
-      const timeLimit = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), PDF_TIME_LIMIT_MS);
-      });
-      try {
-        const out = await Promise.race([run({ kind: 'pdf' }, bytes), timeLimit]);
-        if (out === 'timeout') {
-          await worker?.terminate();
-          return null;
-        }
-        return out as ScrubbedPdf | null;
-      } catch {
-        return null;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    reencode: (bytes, mediaType, maxPixels) =>
+      new Promise<ReencodedImage>((resolve, reject) => {
+        worker ??= start();
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        const copy = bytes.slice();
+        worker.postMessage({ id, bytes: copy, mediaType, maxPixels }, [copy.buffer]);
+      }),
     close: async () => {
       const w = worker;
       worker = null;
@@ -102,8 +69,6 @@ export const createReencodePool = (): ReencodePool => {
   };
 };
 
-/** Same contract, on the calling thread (small files in pure tests). */
-export const scrubPdfInline = (bytes: Uint8Array): Promise<ScrubbedPdf | null> => scrubPdf(bytes);
-
+/** Same contract, on the calling thread (small images in pure tests). */
 export const reencodeInline = async (bytes: Uint8Array, mediaType: 'image/jpeg' | 'image/png', maxPixels: number): Promise<ReencodedImage> =>
   reencodeImage(bytes, mediaType, maxPixels);

@@ -43,8 +43,7 @@ export const uploadAttachment = async (deps: AttachmentsDeps, input: UploadInput
     throw new AppError('validation.failed', 'the PDF is incomplete', { issues: [{ path: 'body', message: 'no %%EOF at the end' }], reason: 'attachment.pdf_invalid' });
   }
   const image = mediaType === 'application/pdf' ? null : await deps.reencode(input.bytes, mediaType, limits.maxImagePixels);
-  const pdf = mediaType === 'application/pdf' ? await deps.scrubPdf(input.bytes) : null;
-  const content = image?.content ?? pdf?.content ?? input.bytes;
+  const content = image ? image.content : input.bytes;
   const now = deps.now();
 
   return deps.transaction(async (store) => {
@@ -75,7 +74,7 @@ export const uploadAttachment = async (deps: AttachmentsDeps, input: UploadInput
       isPublic: isRequester || input.isPublic,
       uploaderKind: input.caller.kind,
       uploadedBy: who.actorId,
-      isReencoded: image !== null || pdf !== null,
+      isReencoded: image !== null,
       width: image?.width ?? null,
       height: image?.height ?? null,
       content,

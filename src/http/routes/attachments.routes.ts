@@ -74,7 +74,7 @@ export const registerAttachmentsRoutes = (app: FastifyInstance, deps: AppDeps): 
   const limits = DEFAULT_ATTACHMENT_LIMITS;
   const pool = createReencodePool();
   app.addHook('onClose', async () => pool.close());
-  const attachments = createAttachmentsDeps(deps.db, deps.now, limits, pool);
+  const attachments = createAttachmentsDeps(deps.db, deps.now, limits, pool.reencode);
   // Own scope: raw file bodies are accepted on these routes only (JSON elsewhere). application/octet-stream is
   // not a "simple" cross-site content type, so a hostile page cannot post one without a CORS preflight.
   void app.register(async (scope) => {
