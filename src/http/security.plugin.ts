@@ -6,9 +6,8 @@ import { createThrottleCounters } from '../db/throttle.repository.js';
 import { appendHook } from './route-hooks.js';
 import { ACCESS_CODE_LIMIT, accessCodeLockedError, checkedTrackingNo, countAccessCodeAttempt } from '../core/case/access-code-throttle.js';
 import type { CountedAttempt } from '../core/shared/throttle.js';
-import { DEVICE_COOKIE_MAX_AGE_SECONDS, DEVICE_COOKIE_NAME, deviceCookiePath, newDeviceCookie, verifiedDeviceNonce } from '../core/case/device-cookie.js';
-import { fieldCryptoFor } from '../db/data-keys.js';
-import { randomBytes } from 'node:crypto';
+import { DEVICE_COOKIE_NAME, verifiedDeviceNonce } from '../core/case/device-cookie.js';
+import { deviceMac, setDeviceCookie } from './device-cookie.js';
 import type { AppDeps } from './context.js';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitName } from './rate-limiter.js';
 
@@ -91,7 +90,6 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
   /** The access-code attempt each request was counted for, and the requests whose code was wrong. */
   const attempts = new WeakMap<FastifyRequest, CountedAttempt & { trackingNo: string; hasDeviceCookie: boolean }>();
   const wrongCodes = new WeakSet<FastifyRequest>();
-  const deviceMac = (text: string): string => fieldCryptoFor().tokenMac('device_cookie', text);
   const audit = createAuditWriter(deps.db);
   app.addHook('onRequest', async (request) => {
     const name = request.routeOptions.config.rateLimit;
@@ -152,7 +150,11 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
         subjectKind: 'cases',
         subjectId: trackingNo,
         outcome: '429',
-        data: { attempts: accessCodeRule.limit, windowMinutes: accessCodeRule.windowMs / 60_000, retryAfterSeconds: counted.retryAfterSeconds },
+        // `device`: a browser's own window (its cookie stolen, or its owner's typos), not the number's.
+        data: {
+          attempts: accessCodeRule.limit, windowMinutes: accessCodeRule.windowMs / 60_000, retryAfterSeconds: counted.retryAfterSeconds,
+          window: deviceNonce === null ? 'shared' : 'device',
+        },
       });
     }
     throw accessCodeLockedError(counted.retryAfterSeconds);
@@ -166,19 +168,8 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
     const attempt = attempts.get(request);
     if (!attempt || wrongCodes.has(request)) return payload;
     attempts.delete(request);
-    // The right code was given: this browser gets a window of its own for this case from now on. Written as a
-    // header, because the cookie plugin has already written its cookies when route hooks run.
-    if (!attempt.hasDeviceCookie && reply.statusCode < 400) {
-      const cookie = app.serializeCookie(DEVICE_COOKIE_NAME, newDeviceCookie(deviceMac, attempt.trackingNo, randomBytes(18).toString('base64url')), {
-        path: deviceCookiePath(attempt.trackingNo),
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: request.protocol === 'https',
-        maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
-      });
-      // Fastify adds a set-cookie header to those already set.
-      reply.header('set-cookie', cookie);
-    }
+    // The right code was given: this browser gets a window of its own for this case from now on.
+    if (!attempt.hasDeviceCookie && reply.statusCode < 400) setDeviceCookie(app, request, reply, attempt.trackingNo);
     try {
       await counters.refundAttempt(attempt);
     } catch (error) {

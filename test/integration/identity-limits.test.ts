@@ -167,6 +167,45 @@ describe('access-code attempts per tracking number', () => {
     expect((await trackWith(accessCode, cookie)).statusCode).toBe(429);
     const keys = (await t.database.db.selectFrom('throttle_counters').select('key').where('key', 'like', `code:${trackingNo}%`).execute()).map((r) => r.key).sort();
     expect(keys).toEqual([`code:${trackingNo}`, `code:${trackingNo}:device:${nonce}`]);
+    // Each lock is audited once, saying whose window it was.
+    await t.app.auditSettled();
+    const locks = await t.database.db.selectFrom('audit_log').select('data').where('action', '=', 'access_code.locked').where('subject_id', '=', trackingNo).orderBy('id').execute();
+    expect(locks.map((l) => (l.data as { window: string }).window)).toEqual(['shared', 'device']);
+  });
+
+  it('gives the cookie with the tracking number, so that a number locked before its first visit still opens', async () => {
+    const res = await submit({});
+    expect(res.statusCode).toBe(201);
+    const { trackingNo, accessCode } = res.json() as Created;
+    const setCookie = String(res.headers['set-cookie'] ?? '');
+    expect(setCookie).toContain(`Path=/api/v1/public/cases/${trackingNo};`);
+    const cookie = setCookie.split(';')[0] ?? '';
+    // Numbers are predictable: a stranger locks this one before the requester ever looks.
+    for (let i = 0; i < ACCESS_CODE_LIMIT.limit; i += 1) expect((await track(trackingNo, wrongCode(accessCode))).statusCode).toBe(404);
+    expect((await track(trackingNo, accessCode)).statusCode).toBe(429);
+    const own = await t.app.inject({ method: 'GET', url: `/api/v1/public/cases/${trackingNo}?accessCode=${accessCode}`, headers: { cookie }, remoteAddress: nextAddress() });
+    expect(own.statusCode).toBe(200);
+  });
+
+  it('gives no cookie for a wrong code, a refusal, a bad request or a right code that finds nothing', async () => {
+    const { trackingNo, accessCode } = await submitted();
+    expect((await track(trackingNo, wrongCode(accessCode))).headers['set-cookie']).toBeUndefined();
+    expect((await track(trackingNo, 'x')).headers['set-cookie']).toBeUndefined();
+    const missingFile = await t.app.inject({
+      method: 'GET', url: `/api/v1/public/cases/${trackingNo}/attachments/00000000-0000-4000-8000-000000000000/content`,
+      headers: { 'x-access-code': accessCode }, remoteAddress: nextAddress(),
+    });
+    expect(missingFile.statusCode).toBe(404);
+    expect(missingFile.headers['set-cookie']).toBeUndefined();
+    for (let i = 0; i < ACCESS_CODE_LIMIT.limit - 1; i += 1) await track(trackingNo, wrongCode(accessCode));
+    const locked = await track(trackingNo, accessCode);
+    expect(locked.statusCode).toBe(429);
+    expect(locked.headers['set-cookie']).toBeUndefined();
+    // A right code on another route of the case sets it, with the case's path.
+    const other = await submitted();
+    const files = await listFiles(other.trackingNo, other.accessCode);
+    expect(files.statusCode).toBe(200);
+    expect(String(files.headers['set-cookie'])).toContain(`Path=/api/v1/public/cases/${other.trackingNo};`);
   });
 
   it('does not count a number with a typo, which is refused before a code is checked', async () => {

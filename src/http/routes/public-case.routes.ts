@@ -11,6 +11,7 @@ import { findNames, listEvents } from '../../db/case-query.repository.js';
 import type { AppDeps } from '../context.js';
 import { idempotencyHeaders, idempotencyOf, REPLAYED_HEADER } from '../idempotency.js';
 import { languageOf } from '../language.js';
+import { setDeviceCookie } from '../device-cookie.js';
 import { publicCaseSchema, toPublicView } from '../case.views.js';
 import type { FastifyRequest } from 'fastify';
 
@@ -51,6 +52,9 @@ export const registerPublicCaseRoutes = (app: FastifyInstance, deps: AppDeps): v
     async (request, reply) => {
       const { trackingNo, accessCode, isReplay } = await submitPublicCase(deps.caseDeps, request.body, idempotencyOf(request, 'public'));
       if (isReplay) void reply.header(REPLAYED_HEADER, 'true');
+      // From its first answer: tracking numbers are predictable, and a stranger could lock a number before the
+      // requester ever opens it (src/core/case/device-cookie.ts).
+      setDeviceCookie(app, request, reply, trackingNo);
       return reply.status(201).send({ trackingNo, accessCode });
     },
   );
