@@ -128,7 +128,7 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     await dispatcher.page.reload();
     await runAction(dispatcher.page, 'close', async () => {}, 'closed');
     expect(await dispatcher.page.getByTestId('timeline-item').count()).toBeGreaterThanOrEqual(7);
-    // A closed case offers no handling action any more; only the requester's answer about publication and a wish
+    // A closed case offers no handling action now; only the requester's answer about publication and a wish
     // for identity protection, which outlive the case, can still be recorded.
     const buttons = await dispatcher.page.locator('button[data-testid^="action-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')));
     expect(buttons).toEqual(['action-record-consent', 'action-protect-identity']);

@@ -96,7 +96,7 @@ describe('who sees a protected requester', () => {
     expect(registered).toMatchObject({ code: 'case.registered', data: { isIdentityProtected: true } });
   });
 
-  it('the public form protects a report, and any request whose requester ticks the box', async () => {
+  it('the public form protects a report, and every request whose requester ticks the box', async () => {
     const submit = async (body: Record<string, unknown>) => {
       const res = await w.t.call(null, 'POST', '/api/v1/public/cases', {
         title: '网上反映', description: '网上提交的反映内容。', categoryId: w.categories.get('noise'), requester: { name: NAME }, ...body,
