@@ -65,16 +65,19 @@ const queueItemQuery = (db: DbOrTrx) =>
     .leftJoin('requesters as r', 'r.id', 'c.requester_id')
     .leftJoin('users as cu', 'cu.id', 't.claimed_by')
     .leftJoin('units as lu', 'lu.id', 'c.lead_unit_id')
+    .innerJoin('units as iu', 'iu.id', 'c.intake_unit_id')
     .select(taskColumns)
     .select([
       'c.tracking_no', 'c.title', 'c.kind', 'c.category_id', 'c.status as case_status', 'c.language', 'c.requester_id', 'r.name as requester_name', 'r.phone',
       'c.reply_text', 'c.reply_outcome', 'c.replied_at', 'cu.display_name as claimed_by_name', 'lu.name as lead_unit_name',
+      'c.is_identity_protected', 'iu.path as intake_unit_path',
     ]);
 
 type QueueRow = TaskRow & {
   requester_id: string | null;
   tracking_no: string; title: string; kind: string; category_id: string | null; case_status: string; language: string; requester_name: string | null;
   phone: string | null; reply_text: string | null; reply_outcome: string | null; replied_at: Date | null; claimed_by_name: string | null; lead_unit_name: LocalizedText | null;
+  is_identity_protected: boolean; intake_unit_path: string;
 };
 
 /** The requester's name and phone are sealed at rest (requester-crypto.ts): opened here, the phone only to mask it. */
@@ -87,6 +90,7 @@ const toQueueItem = (r: QueueRow): QueueItem => {
     trackingNo: r.tracking_no, title: r.title, kind: r.kind as Kind, categoryId: r.category_id, caseStatus: r.case_status, language: r.language as Language,
     requesterName: name, phoneMasked: phone ? maskPhoneNumber(phone) : null, hasPhone: phone !== null && phone !== '',
     replyText: r.reply_text, replyOutcome: r.reply_outcome, repliedAt: r.replied_at, claimedByName: r.claimed_by_name, leadUnitName: r.lead_unit_name,
+    isIdentityProtected: r.is_identity_protected, intakeUnitPath: r.intake_unit_path,
   };
 };
 

@@ -147,6 +147,26 @@ describe('the messages to a protected requester', () => {
   });
 });
 
+describe('files the requester sends', () => {
+  it('on a protected case keep no name of the requester\'s choosing; elsewhere the name is kept', async () => {
+    const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
+    const send = (c: Detail) =>
+      t.app.inject({
+        method: 'POST', url: `/api/v1/public/cases/${c.trackingNo}/attachments?name=${encodeURIComponent(`${NAME}工资条.pdf`)}`,
+        headers: { 'content-type': 'application/octet-stream', 'x-access-code': c.accessCode ?? '' }, payload: PDF,
+      });
+    const report = await handled({});
+    const complaint = await handled({ kind: 'complaint', title: '欠薪附件', description: '附上工资条。' });
+    for (const c of [report, complaint]) expect((await send(c)).statusCode).toBe(201);
+    const namesAs = async (user: string, id: string) =>
+      ((await t.call(user, 'GET', `/api/v1/cases/${id}/attachments`)).json() as { items: { fileName: string }[] }).items.map((i) => i.fileName);
+    expect(await namesAs('handler', report.id)).toEqual(['file.pdf']);
+    const timeline = JSON.stringify((await view('handler', report.id)).events);
+    expect(timeline).not.toContain(NAME);
+    expect(await namesAs('handler', complaint.id)).toEqual([`${NAME}工资条.pdf`]);
+  });
+});
+
 describe('merging and protection', () => {
   it('a merge protects both cases when either is protected, so neither names the other\'s author', async () => {
     const complaint = await handled({ kind: 'complaint', title: '工地欠薪', description: '包工头欠薪三个月，监察大队不管。' });

@@ -66,7 +66,9 @@ export const uploadAttachment = async (deps: AttachmentsDeps, input: UploadInput
     const who = actorFields(input.caller);
     const meta = await store.insertAttachment({
       caseId: record.id,
-      fileName: sanitiseFileName(input.fileName, mediaType),
+      // A requester names files after themselves ("格桑旺堆工资条.pdf"): on a protected case the name would reach the
+      // handling units on the list, the timeline and the download, so it is not kept (identity-protection.ts).
+      fileName: sanitiseFileName(isRequester && record.isIdentityProtected ? undefined : input.fileName, mediaType),
       mediaType,
       byteSize: content.length,
       sha256: sha256(content),

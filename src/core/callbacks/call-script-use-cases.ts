@@ -1,5 +1,6 @@
 import type { UserActor } from '../auth/actor.js';
 import type { Kind, Language } from '../case/case.types.js';
+import { canSeeRequester } from '../case/identity-protection.js';
 import { AppError } from '../shared/app-error.js';
 import { DEFAULT_SCRIPT, renderCallScript, summariseReply } from './call-scripts.js';
 import type { CallbackDeps, StoredScript } from './callback.ports.js';
@@ -25,7 +26,7 @@ export const getCallScript = async (deps: CallbackDeps, input: { actor: UserActo
     if (!item || !canSeeTask(input.actor, item)) throw new AppError('resource.not_found', 'no such callback task', { id: input.taskId });
     const script = await store.findScriptFor(await store.categoryChainOf(item.categoryId), item.kind);
     const language = input.language ?? item.language;
-    const canSeeName = input.actor.permissions.has('case.view_personal_data');
+    const canSeeName = canSeeRequester(input.actor, item);
     const rendered = renderCallScript((script?.body ?? DEFAULT_SCRIPT)[language], {
       requesterName: canSeeName ? item.requesterName : null,
       trackingNo: item.trackingNo,

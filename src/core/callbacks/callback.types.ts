@@ -77,6 +77,9 @@ export type QueueItem = CallbackTask & {
   repliedAt: Date | null;
   claimedByName: string | null;
   leadUnitName: LocalizedText | null;
+  /** Identity protection (src/core/case/identity-protection.ts): who may see the requester's name and number. */
+  isIdentityProtected: boolean;
+  intakeUnitPath: string;
 };
 
 export type CallbackResult = { resolved: ResolvedAnswer; satisfaction: Satisfaction; comment?: string };
