@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stashAccessCode } from '../../src/db/notifications.repository.js';
 import { notificationsDelivery } from '../../src/jobs/notifications.consumers.js';
 import { startFakeSmsServer, type FakeSmsServer } from '../helpers/fake-sms-server.js';
+import { areaOf, fillPath, loadRouteCatalog, pathParamNames } from '../helpers/route-catalog.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
@@ -206,5 +207,55 @@ describe('"same requester" at intake', () => {
     } finally {
       await t.call('admin', 'PUT', '/api/v1/duplicates/settings', { minScore: 0.4 });
     }
+  });
+});
+
+describe('every staff page the handling unit can read', () => {
+  it('names no protected requester: every GET route of the API, with the case\'s id where it takes one', async () => {
+    const email = 'gesang.sweep@example.org';
+    const report = await handled({ requester: { name: NAME, phone: PHONE, email } });
+    const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
+    const sent = await t.app.inject({
+      method: 'POST', url: `/api/v1/public/cases/${report.trackingNo}/attachments?name=${encodeURIComponent(`${NAME}.pdf`)}`,
+      headers: { 'content-type': 'application/octet-stream', 'x-access-code': report.accessCode ?? '' }, payload: PDF,
+    });
+    expect(sent.statusCode).toBe(201);
+    await deliver();
+    // What would name them: the name, the number whole or masked as lists mask it, the address whole or masked.
+    const traces = [NAME, PHONE, '139****1234', email, 'g***@example.org'];
+    const tracesIn = (body: string) => traces.filter((trace) => body.includes(trace));
+
+    // The traces are there to be found: the intake desk's page shows the masked ones.
+    expect(tracesIn((await t.call('agent', 'GET', `/api/v1/cases/${report.id}`)).body)).toContain('139****1234');
+
+    const catalogue = await loadRouteCatalog(t.app);
+    const swept: string[] = [];
+    const leaks: string[] = [];
+    const token = await t.tokenOf('handler');
+    const sweep = async (url: string) => {
+      const res = await t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
+      swept.push(`${res.statusCode} ${url}`);
+      const found = tracesIn(res.body);
+      if (found.length > 0) leaks.push(`${url}: ${found.join(', ')}`);
+    };
+    for (const route of catalogue) {
+      if (route.method !== 'GET' || areaOf(route) !== 'api' || route.url.includes('/public/')) continue;
+      const params = pathParamNames(route.url);
+      if (params.some((p) => p !== 'id')) continue;
+      await sweep(fillPath(route.url, { id: report.id }));
+    }
+    // The look-ups that take the requester's details as their question.
+    for (const q of [NAME, PHONE, report.trackingNo]) {
+      await sweep(`/api/v1/search/cases?q=${encodeURIComponent(q)}`);
+      await sweep(`/api/v1/cases?q=${encodeURIComponent(q)}`);
+    }
+    await sweep(`/api/v1/cases/export?format=csv&q=${report.trackingNo}`);
+    expect(leaks).toEqual([]);
+    // The sweep means something only if the pages about the case answered (not a 403 or 404 for all of them).
+    const answered = new Set(swept.filter((line) => line.startsWith('200 ')).map((line) => line.slice(4)));
+    for (const page of ['', '/attachments', '/duplicates', '/links', '/notifications', '/sla', '/suggestions']) {
+      expect(answered, page).toContain(`/api/v1/cases/${report.id}${page}`);
+    }
+    expect(answered.size).toBeGreaterThan(25);
   });
 });
