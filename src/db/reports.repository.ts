@@ -1,3 +1,4 @@
+import type { ExportRequesterSource } from '../core/reports/case-export.js';
 import type { UserActor } from '../core/auth/actor.js';
 import { sql } from 'kysely';
 import { isRole, permissionsForRoles } from '../core/auth/roles.js';
@@ -176,7 +177,7 @@ export const loadReportActor = async (db: DbOrTrx, userId: string): Promise<User
  * with what identity protection needs to decide whether the reader may see them: every case has an entry, so
  * that a protected case reads alike whether or not its requester left a name.
  */
-export type ExportRequester = { requester: { name: string | null; phone: string | null } | null; isIdentityProtected: boolean; intakeUnitPath: string };
+export type ExportRequester = ExportRequesterSource;
 
 export const requestersOfCases = async (db: DbOrTrx, caseIds: readonly string[]): Promise<Map<string, ExportRequester>> => {
   if (caseIds.length === 0) return new Map();

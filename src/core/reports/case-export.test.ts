@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { csvLine, escapeFormula, exportCells, exportHeaders, type ExportCase } from './case-export.js';
+import { csvLine, escapeFormula, exportCells, exportHeaders, exportRequesterOf, type ExportCase } from './case-export.js';
+import type { Actor } from '../auth/actor.js';
+import { permissionsForRoles } from '../auth/roles.js';
 import { scriptRuns } from '../../reports/script-runs.js';
 
 const base: ExportCase = {
@@ -53,5 +55,22 @@ describe('script runs of a PDF line', () => {
       { script: 'tibetan', text: 'ལྷ་ས། (' },
       { script: 'other', text: 'lhasa) 12%' },
     ]);
+  });
+});
+
+describe('the export\'s requester and identity protection', () => {
+  const reader = (unitPath: string): Actor => ({
+    kind: 'user', userId: unitPath, username: unitPath, displayName: unitPath, roles: ['unit_handler'], permissions: permissionsForRoles(['unit_handler']), unitId: unitPath, unitPath,
+  });
+  const person = { name: '王小明', phone: '13812345678' };
+  it('withholds a protected requester outside the intake line, also when none was recorded; shows it inside', () => {
+    const atIntake = reader('lhasa');
+    const handling = reader('lhasa.hrss');
+    const protectedCase = { requester: person, isIdentityProtected: true, intakeUnitPath: 'lhasa' };
+    expect(exportRequesterOf(protectedCase, handling)).toBe('withheld');
+    expect(exportRequesterOf({ ...protectedCase, requester: null }, handling)).toBe('withheld');
+    expect(exportRequesterOf(protectedCase, atIntake)).toEqual(person);
+    expect(exportRequesterOf({ ...protectedCase, isIdentityProtected: false }, handling)).toEqual(person);
+    expect(exportRequesterOf(undefined, handling)).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import { hasPermission, type Actor } from '../auth/actor.js';
 import type { CaseStatus, Channel, Kind, Language } from '../case/case.types.js';
+import { isAtIntakeOf } from '../case/identity-protection.js';
 import { maskName, maskPhone } from '../case/mask.js';
 import { REPORT_LABELS } from '../stats/report-labels.js';
 
@@ -100,6 +101,16 @@ export const exportHeaders = (language: Language): string[] => EXPORT_COLUMNS.ma
  * apostrophe is the convention spreadsheets read as "this is text" (OWASP, CSV injection).
  */
 export const escapeFormula = (value: string): string => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value);
+
+/** A case's requester as the export reads it, with what identity protection needs (identity-protection.ts). */
+export type ExportRequesterSource = { requester: { name: string | null; phone: string | null } | null; isIdentityProtected: boolean; intakeUnitPath: string };
+
+/**
+ * A protected requester is withheld from readers outside the intake line whatever their permissions, and said
+ * to be withheld even when no requester was recorded, so the file does not tell an anonymous report apart.
+ */
+export const exportRequesterOf = (source: ExportRequesterSource | undefined, actor: Actor): ExportCase['requester'] =>
+  !source ? null : source.isIdentityProtected && !isAtIntakeOf(actor, source) ? 'withheld' : source.requester;
 
 /** Full personal data only for those allowed to see it (and the export is audited); everyone else gets the list masks. */
 export const canExportPersonalData = (actor: Actor): boolean => hasPermission(actor, 'case.view_personal_data');

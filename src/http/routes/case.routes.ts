@@ -10,7 +10,7 @@ import { performCaseAction } from '../../core/case/perform-case-action.js';
 import { registerCase } from '../../core/case/register-case.js';
 import { findRequester, listCases } from '../../db/case-query.repository.js';
 import { appendAudit } from '../../db/audit.repository.js';
-import { AppError } from '../../core/shared/app-error.js';
+import { revealRequesterOrThrow } from '../../core/case/reveal-requester.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import { knownOfRegistration, loadCaseDetail } from '../case-detail.js';
 import { caseDetailSchema, caseListSchema, registeredCaseSchema, toSummaryView } from '../case.views.js';
@@ -152,24 +152,19 @@ export const registerCaseRoutes = (app: FastifyInstance, deps: AppDeps): void =>
         },
       },
     },
-    async (request) => {
-      const actor = actorOrThrow(request);
-      const { record, canSeePersonalData } = await getCase(deps.caseDeps, { caseId: request.params.id, actor });
-      if (!canSeePersonalData) {
-        // A try from a unit the requester is protected from is itself worth knowing about (SECURITY.md).
-        await appendAudit(deps.db, {
-          at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
-          action: 'reveal personal data', subjectKind: 'cases', subjectId: record.id, outcome: 'refused', data: { trackingNo: record.trackingNo, reason: 'identity_protected' },
-        });
-        throw new AppError('case.identity_protected', "the requester's identity is protected from this unit", { id: record.id });
-      }
-      const requester = record.requesterId ? await findRequester(deps.db, record.requesterId) : undefined;
-      await appendAudit(deps.db, {
-        at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
-        action: 'reveal personal data', subjectKind: 'cases', subjectId: record.id, outcome: requester ? 'revealed' : 'none', data: { trackingNo: record.trackingNo },
-      });
-      return requester ? { name: requester.name, phone: requester.phone, idNumber: requester.id_number, email: requester.email, language: requester.language } : null;
-    },
+    async (request) =>
+      revealRequesterOrThrow(
+        {
+          caseDeps: deps.caseDeps,
+          findRequester: async (id) => {
+            const r = await findRequester(deps.db, id);
+            return r ? { name: r.name, phone: r.phone, idNumber: r.id_number, email: r.email, language: r.language } : undefined;
+          },
+          audit: ({ caseId, ...e }) => appendAudit(deps.db, { ...e, action: 'reveal personal data', subjectKind: 'cases', subjectId: caseId }),
+          now: deps.now,
+        },
+        { caseId: request.params.id, actor: actorOrThrow(request), context: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null } },
+      ),
   );
 
   for (const action of CASE_ACTIONS) registerActionRoute(app, deps, action);

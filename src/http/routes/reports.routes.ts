@@ -5,8 +5,7 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Actor } from '../../core/auth/actor.js';
 import type { Language } from '../../core/case/case.types.js';
-import { isAtIntakeOf } from '../../core/case/identity-protection.js';
-import { canExportPersonalData, EXPORT_FORMATS, EXPORT_LABELS, exportCells, exportHeaders, type ExportCase, type ExportCell } from '../../core/reports/case-export.js';
+import { canExportPersonalData, EXPORT_FORMATS, EXPORT_LABELS, exportCells, exportHeaders, exportRequesterOf, type ExportCase, type ExportCell } from '../../core/reports/case-export.js';
 import { downloadReportOrThrow, getReportOrThrow, listMyReports } from '../../core/reports/read-reports.js';
 import type { ReportsDeps } from '../../core/reports/reports.ports.js';
 import { createReportBodySchema, reportIdParamsSchema, reportListSchema, reportViewSchema } from '../../core/reports/reports.schemas.js';
@@ -16,7 +15,7 @@ import { AppError } from '../../core/shared/app-error.js';
 import { appendAudit } from '../../db/audit.repository.js';
 import { listCases, type CaseListFilter } from '../../db/case-query.repository.js';
 import type { DbOrTrx } from '../../db/database.js';
-import { createReportsStore, requestersOfCases, type ExportRequester } from '../../db/reports.repository.js';
+import { createReportsStore, requestersOfCases } from '../../db/reports.repository.js';
 import { createStatsStore } from '../../db/stats-query.repository.js';
 import { csvStream, xlsxStream, type RowPages } from '../../reports/case-export-writers.js';
 import { actorOrThrow } from '../auth.plugin.js';
@@ -73,10 +72,6 @@ const reportView = (r: ReportRecord, language: Language): z.infer<typeof reportV
 /** RFC 6266: an ASCII fallback and the UTF-8 name. */
 const attachment = (fileName: string): string => `attachment; filename="${fileName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 
-/** A protected requester is withheld from readers outside the intake unit, whatever their permissions. */
-const requesterCell = (r: ExportRequester | undefined, actor: Actor): ExportCase['requester'] =>
-  !r ? null : r.isIdentityProtected && !isAtIntakeOf(actor, r) ? 'withheld' : r.requester;
-
 /** One page of the list as the list API shows it, plus the requester, in export cells. */
 const toCells = async (db: DbOrTrx, rows: Awaited<ReturnType<typeof listCases>>['items'], actor: Actor, language: Language, now: Date): Promise<ExportCell[][]> => {
   const requesters = await requestersOfCases(db, rows.map((r) => r.id));
@@ -97,7 +92,7 @@ const toCells = async (db: DbOrTrx, rows: Awaited<ReturnType<typeof listCases>>[
       replyDueAt: row.replyDueAt,
       createdAt: row.createdAt,
       updatedAt: row.updatedAt,
-      requester: requesterCell(requesters.get(row.id), actor),
+      requester: exportRequesterOf(requesters.get(row.id), actor),
     };
     return exportCells(c, language, showPersonalData);
   });
