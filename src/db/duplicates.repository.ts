@@ -1,4 +1,5 @@
-import { sql, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import type { Database } from './schema.js';
 import type { Actor } from '../core/auth/actor.js';
 import { OPEN_STATUSES, type CaseStatus } from '../core/case/case.types.js';
 import type { DuplicateDeps } from '../core/duplicates/check-duplicates.js';
@@ -161,29 +162,20 @@ export const createDuplicateStore = (db: DbOrTrx): DuplicateStore => ({
   },
 });
 
-/** The ids among these that the actor may see: suggestions never reveal a case outside the caller's scope. */
-export const visibleCaseIds = async (db: DbOrTrx, actor: Actor, ids: readonly string[]): Promise<Set<string>> => {
+/** The ids among these whose case meets the condition. */
+const caseIdsWhere = async (db: DbOrTrx, ids: readonly string[], condition: (eb: ExpressionBuilder<Database, 'cases'>) => Expression<SqlBool>): Promise<Set<string>> => {
   if (ids.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('cases')
-    .select('cases.id')
-    .where('cases.id', 'in', [...ids])
-    .where((eb) => caseScope(eb, actor))
-    .execute();
+  const rows = await db.selectFrom('cases').select('cases.id').where('cases.id', 'in', [...ids]).where(condition).execute();
   return new Set(rows.map((r) => r.id));
 };
 
+/** The ids among these that the actor may see: suggestions never reveal a case outside the caller's scope. */
+export const visibleCaseIds = (db: DbOrTrx, actor: Actor, ids: readonly string[]): Promise<Set<string>> =>
+  caseIdsWhere(db, ids, (eb) => caseScope(eb, actor));
+
 /** The ids among these whose requester the actor may learn about (not protected, or taken in by their units). */
-export const requesterVisibleCaseIds = async (db: DbOrTrx, actor: Actor, ids: readonly string[]): Promise<Set<string>> => {
-  if (ids.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('cases')
-    .select('cases.id')
-    .where('cases.id', 'in', [...ids])
-    .where((eb) => requesterVisibleTo(eb, actor))
-    .execute();
-  return new Set(rows.map((r) => r.id));
-};
+export const requesterVisibleCaseIds = (db: DbOrTrx, actor: Actor, ids: readonly string[]): Promise<Set<string>> =>
+  caseIdsWhere(db, ids, (eb) => requesterVisibleTo(eb, actor));
 
 export const loadTextSetting = async (db: DbOrTrx, key: 'duplicates' | 'suggestions'): Promise<Record<string, unknown> | null> => {
   const row = await db.selectFrom('text_settings').select('value').where('key', '=', key).executeTakeFirst();

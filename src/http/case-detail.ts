@@ -2,7 +2,7 @@ import type { Actor, UserActor } from '../core/auth/actor.js';
 import { allowedCaseActions } from '../core/case/case-workflow.js';
 import { toSnapshot, type CaseRecord } from '../core/case/case.record.js';
 import type { CaseAction, Language } from '../core/case/case.types.js';
-import { canProtectIdentity, canSeeRequester, isAtIntakeOf } from '../core/case/identity-protection.js';
+import { canSeeRequester, isAtIntakeOf } from '../core/case/identity-protection.js';
 import type { RegisteredCase } from '../core/case/register-case.js';
 import { findNames, findRequester, listEvents, type EventView } from '../db/case-query.repository.js';
 import type { DbOrTrx } from '../db/database.js';
@@ -22,6 +22,7 @@ export const loadCaseDetail = async (
   const unitIds = [...new Set([record.leadUnitId, ...record.assignments.map((a) => a.unitId)].filter((id): id is string => id !== null))];
   const isRequesterVisible = canSeeRequester(context.actor, record);
   const mayReadRequester = record.requesterId !== null && isRequesterVisible;
+  const allowedActions = context.allowedActions ?? allowedCaseActions(toSnapshot(record), context.actor);
   const [units, categories, requester, events] = await Promise.all([
     findNames(db, 'units', unitIds),
     findNames(db, 'categories', record.categoryId ? [record.categoryId] : []),
@@ -38,10 +39,11 @@ export const loadCaseDetail = async (
       isProtected: record.isIdentityProtected,
       // Withheld by protection, not by a missing permission: the card then says who can see the requester.
       isWithheld: record.isIdentityProtected && !isAtIntakeOf(context.actor, record),
-      canProtect: canProtectIdentity(context.actor, record),
+      // The workflow's rule (case-workflow.ts), not a second copy of it.
+      canProtect: allowedActions.includes('protect-identity'),
     },
     events,
-    allowedActions: context.allowedActions ?? allowedCaseActions(toSnapshot(record), context.actor),
+    allowedActions,
   });
 };
 

@@ -47,6 +47,22 @@ const runAction = async (page: Page, action: string, fill: (page: Page) => Promi
   await page.locator(`[data-testid="status-badge"][data-status="${expectedStatus}"]`).first().waitFor();
 };
 
+/**
+ * The dispatcher opens the case from the queue's search, `check`s its page, and dispatches it to hrss; answers
+ * the dispatcher's browser and the case page's address.
+ */
+const dispatchFromQueue = async (trackingNo: string, check: (page: Page) => Promise<void>) => {
+  const dispatcher = await staffPage('dispatcher');
+  await dispatcher.page.goto(`${server.url}/#/work?q=${trackingNo.replace(/\D/g, '')}`);
+  await dispatcher.page.getByTestId('case-link').first().click();
+  await check(dispatcher.page);
+  const caseUrl = dispatcher.page.url();
+  await runAction(dispatcher.page, 'dispatch', async (p) => {
+    await p.getByTestId('field-unitId').selectOption(hrssId);
+  }, 'dispatched');
+  return { ...dispatcher, caseUrl };
+};
+
 describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
   it('citizen submits in Tibetan on a phone; staff dispatch, accept, reply, call back and close; citizen tracks and rates', async () => {
     const citizen = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', isMobile: true });
@@ -72,16 +88,12 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     expect(accessCode.replace(/\D/g, '')).toMatch(/^\d{8}$/);
     await phone.screenshot({ path: `${shots}/e2e-1-citizen-submitted-bo.png`, fullPage: true });
 
-    const dispatcher = await staffPage('dispatcher');
-    await dispatcher.page.goto(`${server.url}/#/work?q=${trackingNo.replace(/\D/g, '')}`);
-    await dispatcher.page.getByTestId('case-link').first().click();
-    await dispatcher.page.getByTestId('action-panel').waitFor();
-    expect(await statusOf(dispatcher.page)).toBe('registered');
-    expect(await dispatcher.page.getByTestId('case-consent').getAttribute('data-consent')).toBe('refused');
-    const caseUrl = dispatcher.page.url();
-    await runAction(dispatcher.page, 'dispatch', async (p) => {
-      await p.getByTestId('field-unitId').selectOption(hrssId);
-    }, 'dispatched');
+    const dispatcher = await dispatchFromQueue(trackingNo, async (page) => {
+      await page.getByTestId('action-panel').waitFor();
+      expect(await statusOf(page)).toBe('registered');
+      expect(await page.getByTestId('case-consent').getAttribute('data-consent')).toBe('refused');
+    });
+    const { caseUrl } = dispatcher;
 
     const handler = await staffPage('handler');
     await handler.page.goto(caseUrl);
@@ -229,15 +241,11 @@ describe.skipIf(!hasBrowser)('the case loop in the browser', () => {
     await phone.getByTestId('track-identity-protected').waitFor();
 
     // The intake desk sees who it is, and that the handling units will not.
-    const dispatcher = await staffPage('dispatcher');
-    await dispatcher.page.goto(`${server.url}/#/work?q=${trackingNo}`);
-    await dispatcher.page.getByTestId('case-link').first().click();
-    await dispatcher.page.getByTestId('identity-protected').waitFor();
-    expect(await dispatcher.page.getByTestId('requester').innerText()).toContain('139****0000');
-    const caseUrl = dispatcher.page.url();
-    await runAction(dispatcher.page, 'dispatch', async (p) => {
-      await p.getByTestId('field-unitId').selectOption(hrssId);
-    }, 'dispatched');
+    const dispatcher = await dispatchFromQueue(trackingNo, async (page) => {
+      await page.getByTestId('identity-protected').waitFor();
+      expect(await page.getByTestId('requester').innerText()).toContain('139****0000');
+    });
+    const { caseUrl } = dispatcher;
 
     // The handling unit sees the matter, not the person, and no way to reveal them; in Tibetan too.
     const handler = await staffPage('handler');

@@ -257,7 +257,8 @@ export const caseWorkflow: WorkflowDefinition<CaseStatus, CaseAction, CaseSnapsh
       // Whenever the requester asks, also after closing: the archive keeps the identity as long as the case.
       from: CASE_STATUSES,
       to: (item) => item.status,
-      // The people the requester gave their identity to (intake unit and above), and only once: never lifted.
+      // The people the requester gave their identity to (intake unit and above), and only once: never lifted, since
+      // showing the identity to a unit it was withheld from would be the disclosure protection prevents.
       permission: 'case.view_personal_data',
       isInScope: (item, actor) => isAtIntakeOf(actor, item),
       guard: (item) => (item.isIdentityProtected ? "the requester's identity is already protected" : null),

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Actor } from '../auth/actor.js';
 import { permissionsForRoles, type Role } from '../auth/roles.js';
-import { canProtectIdentity, canSeeRequester, isProtectedAtIntake } from './identity-protection.js';
+import { allowedCaseActions } from './case-workflow.js';
+import type { CaseSnapshot } from './case.types.js';
+import { canSeeRequester, isProtectedAtIntake } from './identity-protection.js';
 
 const staff = (unitPath: string, roles: Role[]): Actor => ({
   kind: 'user', userId: `u-${unitPath}`, username: unitPath, displayName: unitPath, roles, permissions: permissionsForRoles(roles), unitId: unitPath, unitPath,
@@ -17,6 +19,17 @@ const citizenDesk = staff(hotline, ['citizen']);
 
 const reportCase = { isIdentityProtected: true, intakeUnitPath: hotline };
 const openCase = { isIdentityProtected: false, intakeUnitPath: hotline };
+
+/** May the actor take the protect-identity action on the case, handled by the bureau? (The workflow decides.) */
+const canProtect = (actor: Actor, item: { isIdentityProtected: boolean; intakeUnitPath: string }): boolean => {
+  const snapshot: CaseSnapshot = {
+    id: 'c1', status: 'accepted', kind: 'complaint', intakeUnitPath: item.intakeUnitPath,
+    assignments: [{ id: 'a1', unitId: 'bureau', unitPath: 'region.city.bureau', role: 'lead', status: 'accepted' }],
+    hasPendingExtension: false, isUnderSupervision: false, masterId: null, holdFromStatus: null, hasPendingReopen: false,
+    isIdentityProtected: item.isIdentityProtected,
+  };
+  return allowedCaseActions(snapshot, actor).includes('protect-identity');
+};
 
 describe('identity protection', () => {
   it('protects every report, and other kinds only on request', () => {
@@ -41,9 +54,9 @@ describe('identity protection', () => {
   });
 
   it('is added by the intake side only, and never twice', () => {
-    expect(canProtectIdentity(intakeAgent, openCase)).toBe(true);
-    expect(canProtectIdentity(regionSupervisor, openCase)).toBe(true);
-    expect(canProtectIdentity(bureauHandler, openCase)).toBe(false);
-    expect(canProtectIdentity(intakeAgent, reportCase)).toBe(false);
+    expect(canProtect(intakeAgent, openCase)).toBe(true);
+    expect(canProtect(regionSupervisor, openCase)).toBe(true);
+    expect(canProtect(bureauHandler, openCase)).toBe(false);
+    expect(canProtect(intakeAgent, reportCase)).toBe(false);
   });
 });

@@ -21,10 +21,3 @@ export const isAtIntakeOf = (actor: Actor, item: { intakeUnitPath: string }): bo
 /** May this actor see who the requester is (masked, or revealed with an audit entry)? */
 export const canSeeRequester = (actor: Actor, item: ProtectedCase): boolean =>
   actor.permissions.has('case.view_personal_data') && (!item.isIdentityProtected || isAtIntakeOf(actor, item));
-
-/**
- * Protection can be added later (the requester asks by phone), by whoever may see the identity, and never
- * lifted: once withheld from a unit, showing the identity to it would be the disclosure the protection prevents.
- */
-export const canProtectIdentity = (actor: Actor, item: ProtectedCase): boolean =>
-  !item.isIdentityProtected && actor.permissions.has('case.view_personal_data') && isAtIntakeOf(actor, item);

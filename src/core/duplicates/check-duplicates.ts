@@ -69,8 +69,9 @@ export const duplicatesOfCase = async (deps: DuplicateDeps, input: { actor: Acto
   const visible = await deps.visibleIds(input.actor, [input.caseId]);
   const indexed = visible.has(input.caseId) ? await deps.probeOfCase(input.caseId) : null;
   if (!indexed) throw new AppError('case.not_found', 'no such case', { id: input.caseId });
-  // A case whose requester is withheld from the caller is not matched by requester at all.
-  const isRequesterVisible = (await deps.requesterVisibleIds(input.actor, [input.caseId])).has(input.caseId);
+  // A case whose requester is withheld from the caller is not matched by requester at all (asked only when there
+  // is a requester to match: most cases' look-ups need no second statement).
+  const isRequesterVisible = indexed.requesterKeys.length === 0 || (await deps.requesterVisibleIds(input.actor, [input.caseId])).has(input.caseId);
   const probe = isRequesterVisible ? indexed : { ...indexed, requesterKeys: [] };
   const settings = await deps.settings();
   const found = await findDuplicates(deps.store, probe, settings, {
