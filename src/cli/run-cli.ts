@@ -5,6 +5,8 @@ import { runAuditCommand, runBackupCommand, runRestoreCommand } from './admin-co
 import { runKeysCommand } from './keys-command.js';
 import { runOpenDataCommand } from './open-data-command.js';
 import { runStatsCommand } from './stats-command.js';
+import { runUsersCommand } from './users-command.js';
+import { runOrgCommand } from './org-command.js';
 import { runWorkerCommand } from './worker-command.js';
 
 export const MAIN_HELP = `Usage: bihuan <command> [options]
@@ -16,6 +18,8 @@ Commands:
   backup   write a consistent backup of the database (bihuan backup --out FILE)
   restore  restore a backup into an empty database (bihuan restore --in FILE)
   keys     rotate the keys of personal data at rest (bihuan keys --help)
+  org      import or export the units and categories (bihuan org --help)
+  users    make the first administrator, or a one-time password for a locked-out one (bihuan users --help)
   worker   run the background work without the web server (bihuan worker --help)
   open-data  refresh every case's public snapshot (bihuan open-data refresh)
 
@@ -50,6 +54,10 @@ export const runCli = async (argv: readonly string[], io: CliIo = processIo): Pr
         return toExit(await runRestoreCommand(rest, io));
       case 'keys':
         return toExit(await runKeysCommand(rest, io));
+      case 'org':
+        return toExit(await runOrgCommand(rest, io));
+      case 'users':
+        return toExit(await runUsersCommand(rest, io));
       case 'worker':
         return toExit(await runWorkerCommand(rest, io));
       case 'open-data':

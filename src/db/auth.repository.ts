@@ -8,12 +8,12 @@ import { rolesOf, TWO_FACTOR_ROLES_KEY } from './two-factor.repository.js';
 
 const userColumns = [
   'users.id', 'users.username', 'users.display_name', 'users.password_hash', 'users.roles', 'users.unit_id',
-  'users.is_active', 'units.path as unit_path',
+  'users.is_active', 'users.must_change_password', 'units.path as unit_path',
 ] as const;
 
 type UserJoinRow = {
   id: string; username: string; display_name: string; password_hash: string; roles: string[]; unit_id: string;
-  is_active: boolean; unit_path: string;
+  is_active: boolean; must_change_password: boolean; unit_path: string;
 };
 
 const mapUser = (r: UserJoinRow): UserForAuth => ({
@@ -25,6 +25,7 @@ const mapUser = (r: UserJoinRow): UserForAuth => ({
   unitId: r.unit_id,
   unitPath: r.unit_path,
   isActive: r.is_active,
+  mustChangePassword: r.must_change_password,
 });
 
 type SessionUser = NonNullable<Awaited<ReturnType<AuthStore['findUserBySessionTokenHash']>>>;
@@ -88,6 +89,8 @@ export const createAuthStore = (db: DbOrTrx, counters = createThrottleCounters(d
       .insertInto('sessions')
       .values({ user_id: s.userId, token_hash: s.tokenHash, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent?.slice(0, 500) ?? null, created_at: s.at, last_seen_at: s.at })
       .execute();
+    // Kept on the account: sessions end and are deleted, and administrators look for accounts nobody uses.
+    await db.updateTable('users').set({ last_login_at: s.at }).where('id', '=', s.userId).execute();
   },
   touchSession: async (sessionId, at) => {
     await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', sessionId).execute();
@@ -105,6 +108,6 @@ export const createAuthStore = (db: DbOrTrx, counters = createThrottleCounters(d
   },
   clearLoginFailures: (key) => counters.clear(key),
   updatePassword: async (userId, passwordHash, at) => {
-    await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at }).where('id', '=', userId).execute();
+    await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at, must_change_password: false }).where('id', '=', userId).execute();
   },
 });

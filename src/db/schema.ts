@@ -40,6 +40,9 @@ export type UserTable = {
   is_demo: Generated<boolean>;
   password_changed_at: NullableTimestamp;
   created_at: Generated<Date>;
+  must_change_password: Generated<boolean>;
+  last_login_at: NullableTimestamp;
+  created_by: string | null;
 };
 
 export type SessionTable = {

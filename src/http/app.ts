@@ -31,6 +31,8 @@ import { registerAttachmentsRoutes } from './routes/attachments.routes.js';
 import { registerCallbacksRoutes } from './routes/callbacks.routes.js';
 import { registerOpenDataRoutes } from './routes/open-data.routes.js';
 import { registerReportsRoutes } from './routes/reports.routes.js';
+import { registerAuditLogRoutes } from './routes/audit-log.routes.js';
+import { registerUserAdminRoutes } from './routes/user-admin.routes.js';
 
 export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {}): Promise<FastifyInstance> => {
   const app = Fastify({
@@ -115,6 +117,8 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
       registerReportsRoutes(api, deps);
       registerAccessRoutes(api, deps);
       registerAttachmentsRoutes(api, deps);
+      registerUserAdminRoutes(api, deps);
+      registerAuditLogRoutes(api, deps);
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api/v1' },

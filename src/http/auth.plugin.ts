@@ -11,6 +11,9 @@ import { isAllowedBeforeTotpEnrolment } from './routes/two-factor.routes.js';
 
 export const SESSION_COOKIE = 'bihuan_session';
 
+/** What a session whose password must be changed may do (matched on the route pattern, not the raw URL). */
+const PASSWORD_CHANGE_ROUTES = new Set(['/api/v1/auth/me', '/api/v1/auth/logout', '/api/v1/auth/logout-all', '/api/v1/auth/password']);
+
 export const tokenOf = (request: FastifyRequest): string | null => {
   const header = request.headers.authorization;
   if (header?.startsWith('Bearer ')) return header.slice(7).trim() || null;
@@ -79,8 +82,17 @@ export const registerAuth = (app: FastifyInstance, deps: AppDeps): void => {
     const resolved = token ? await authenticate(deps.authDeps, token) : null;
     if (!resolved) throw new AppError('auth.required', 'sign in first');
     request.actor = resolved.actor;
+    const routeUrl = request.routeOptions.url ?? '';
+    const mustChangePassword = resolved.user.mustChangePassword === true;
+    // A password an administrator set (a new account, a reset): nothing else until its owner has replaced it.
+    if (mustChangePassword && !PASSWORD_CHANGE_ROUTES.has(routeUrl)) {
+      throw new AppError('auth.password_change_required', 'choose a new password first: this one was set by an administrator');
+    }
     // A role that requires TOTP, not set up yet: the session may only set it up (and see who it is, sign out).
-    if (!isAllowedBeforeTotpEnrolment(request.routeOptions.url)) await assertTotpEnrolled(deps.authDeps.twoFactor, resolved.actor, resolved.user.twoFactor);
+    // The one exception is the change of an administrator's password, which comes first: the owner then signs
+    // in with their own password and sets TOTP up.
+    const isFirstPasswordChange = mustChangePassword && routeUrl === '/api/v1/auth/password';
+    if (!isAllowedBeforeTotpEnrolment(routeUrl) && !isFirstPasswordChange) await assertTotpEnrolled(deps.authDeps.twoFactor, resolved.actor, resolved.user.twoFactor);
     if (access !== 'authenticated' && !resolved.actor.permissions.has(access)) {
       throw new AppError('auth.forbidden', `missing permission ${access}`, { permission: access });
     }

@@ -22,6 +22,8 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   'auth.sso_not_configured': 404,
   'auth.sso_failed': 401,
   'auth.sso_user_refused': 403,
+  'auth.password_change_required': 403,
+  'user.self_change_refused': 409,
   'case.not_found': 404,
   'case.invalid_transition': 409,
   'case.not_assigned': 403,

@@ -50,7 +50,10 @@ export type HeavyWorkRefusal = 'caller_busy' | 'server_busy';
 /** Whose share a heavy request takes: signed-in staff, or the public. */
 export type HeavyWorkShare = 'staff' | 'public';
 
-/** Counts the heavy requests in flight; in memory, per process, like the rate limits (SECURITY.md). */
+/**
+ * Counts the heavy requests in flight, in memory: per process on purpose, since what it protects is this process's
+ * own pool of database connections (SECURITY.md). The rate limits, which protect the whole service, are shared.
+ */
 export class HeavyWorkGate {
   private readonly totals = { staff: 0, public: 0 };
   private readonly byCaller = new Map<string, number>();

@@ -1,28 +1,8 @@
 /**
- * Fixed-window counters in memory, per process. Enough for one server, which is how Bihuan is deployed
- * for a region; several processes behind a balancer each allow the limit (documented in SECURITY.md).
+ * Fixed windows per address, counted in PostgreSQL (`throttle_counters`, the same table as the sign-in and
+ * access-code limits): every server process behind a balancer counts into the same window.
  */
 export type RateLimitRule = { limit: number; windowMs: number };
-
-export class RateLimiter {
-  private readonly windows = new Map<string, { startedAt: number; count: number }>();
-
-  /** Counts one hit; returns how many seconds to wait when over the limit, else null. */
-  hit(key: string, rule: RateLimitRule, now: number): number | null {
-    const current = this.windows.get(key);
-    if (!current || now - current.startedAt >= rule.windowMs) {
-      this.windows.set(key, { startedAt: now, count: 1 });
-      if (this.windows.size > 100_000) this.sweep(now, rule.windowMs);
-      return null;
-    }
-    current.count += 1;
-    return current.count > rule.limit ? Math.ceil((current.startedAt + rule.windowMs - now) / 1000) : null;
-  }
-
-  private sweep(now: number, windowMs: number): void {
-    for (const [key, w] of this.windows) if (now - w.startedAt >= windowMs) this.windows.delete(key);
-  }
-}
 
 export type RateLimitName = 'public_submit' | 'public_track' | 'public_read' | 'login';
 
@@ -35,3 +15,10 @@ export const DEFAULT_RATE_LIMITS: Record<RateLimitName, RateLimitRule> = {
   public_read: { limit: 120, windowMs: 60_000 },
   login: { limit: 30, windowMs: 60_000 },
 };
+
+/** The counter of one limit for one address; apart from the sign-in lock (`ip:`) and the access codes (`code:`). */
+export const rateLimitKey = (name: RateLimitName, ip: string): string => `rate:${name}:${ip}`;
+
+/** Seconds until the window ends, at least one (a Retry-After of 0 invites an immediate retry). */
+export const retryAfterSeconds = (windowStartedAt: Date, windowMs: number, now: Date): number =>
+  Math.max(1, Math.ceil((windowStartedAt.getTime() + windowMs - now.getTime()) / 1000));

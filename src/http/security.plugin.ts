@@ -9,7 +9,7 @@ import type { CountedAttempt } from '../core/shared/throttle.js';
 import { DEVICE_COOKIE_NAME, verifiedDeviceNonce } from '../core/case/device-cookie.js';
 import { deviceMac, setDeviceCookie } from './device-cookie.js';
 import type { AppDeps } from './context.js';
-import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimitName } from './rate-limiter.js';
+import { DEFAULT_RATE_LIMITS, rateLimitKey, retryAfterSeconds, type RateLimitName } from './rate-limiter.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,6 +18,15 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** Resolves when the audit entries of the requests answered so far are written (tests, shutdown). */
     auditSettled: () => Promise<void>;
+  }
+  interface FastifyRequest {
+    /**
+     * What the change was, for the audit entry every change gets: set by a route whose method and URL alone do
+     * not say it (a permission change records the roles before and after).
+     */
+    auditDetails: Record<string, unknown> | null;
+    /** Who acted, for a request that signs someone in (no session yet when it started). */
+    auditActor: { id: string; username: string } | null;
   }
 }
 
@@ -51,7 +60,9 @@ const findBadText = (value: unknown, path: string, depth = 0): string | null => 
 const subjectOf = (request: FastifyRequest): { kind: string | null; id: string | null } => {
   const params = (request.params ?? {}) as Record<string, unknown>;
   const url = request.routeOptions.url ?? '';
-  if (typeof params.id === 'string') return { kind: url.split('/')[3] ?? null, id: params.id };
+  // `/api/v1/cases/:id` names cases; `/api/v1/admin/users/:id` names users, not "admin".
+  const segments = url.split('/');
+  if (typeof params.id === 'string') return { kind: (segments[3] === 'admin' ? segments[4] : segments[3]) ?? null, id: params.id };
   if (typeof params.trackingNo === 'string') return { kind: 'cases', id: params.trackingNo };
   return { kind: null, id: null };
 };
@@ -83,7 +94,6 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
     hsts: false,
   });
 
-  const limiter = new RateLimiter();
   const rules = { ...DEFAULT_RATE_LIMITS, ...(deps.config.rateLimits ?? {}) };
   const counters = createThrottleCounters(deps.db);
   const accessCodeRule = deps.config.accessCodeLimit ?? ACCESS_CODE_LIMIT;
@@ -94,9 +104,14 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
   app.addHook('onRequest', async (request) => {
     const name = request.routeOptions.config.rateLimit;
     if (name) {
-      const wait = limiter.hit(`${name}:${request.ip}`, rules[name], deps.now().getTime());
-      if (wait !== null) {
-        throw new AppError('rate_limited', 'too many requests from this address: try again later', { retryAfterSeconds: wait });
+      // Counted in PostgreSQL, so that several server processes behind one balancer share each address's
+      // window, and a restart does not hand out a fresh one.
+      const now = deps.now();
+      const counted = await counters.countAttempt(rateLimitKey(name, request.ip), now, rules[name].windowMs);
+      if (counted.count > rules[name].limit) {
+        throw new AppError('rate_limited', 'too many requests from this address: try again later', {
+          retryAfterSeconds: retryAfterSeconds(counted.windowStartedAt, rules[name].windowMs, now),
+        });
       }
     }
     // Cookie sessions ride along on cross-site requests: a write from another origin is refused. (JSON-only
@@ -187,6 +202,8 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
   });
 
   app.decorate('auditSettled', audit.settled);
+  app.decorateRequest('auditDetails', null);
+  app.decorateRequest('auditActor', null);
   // Entries of the last answers are written before the database handle is closed.
   app.addHook('onClose', audit.settled);
 
@@ -198,8 +215,8 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
     try {
       await audit.append({
         at: deps.now(),
-        actorId: request.actor?.userId ?? null,
-        actorName: request.actor?.username ?? (isLogin && typeof body?.username === 'string' ? body.username.slice(0, 64) : null),
+        actorId: request.actor?.userId ?? request.auditActor?.id ?? null,
+        actorName: request.actor?.username ?? request.auditActor?.username ?? (isLogin && typeof body?.username === 'string' ? body.username.slice(0, 64) : null),
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
         action: `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`,
@@ -207,7 +224,7 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
         subjectId: subject.id,
         outcome: String(reply.statusCode),
         // A change made with an API token is the token's, within its owner's rights: say which token.
-        data: request.actor?.apiToken ? { apiToken: request.actor.apiToken.prefix } : {},
+        data: { ...request.auditDetails, ...(request.actor?.apiToken ? { apiToken: request.actor.apiToken.prefix } : {}) },
       });
     } catch (error) {
       request.log.error({ err: error }, 'audit write failed');

@@ -21,7 +21,7 @@ export type TestApp = {
   /** Logs in as a demo user and returns its bearer token (cached per user). */
   tokenOf: (username: string) => Promise<string>;
   /** JSON request as a user (or anonymous with null). */
-  call: (username: string | null, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: unknown) => Promise<LightMyRequestResponse>;
+  call: (username: string | null, method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, body?: unknown) => Promise<LightMyRequestResponse>;
   /** Runs due timers and every event consumer once, until nothing is left (the server does this in a loop). */
   runBackground: () => Promise<number>;
   close: () => Promise<void>;

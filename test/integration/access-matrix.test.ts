@@ -46,7 +46,7 @@ type Capability =
   | 'case.contribute' | 'case.reply' | 'case.callback' | 'case.reopen' | 'case.close' | 'case.reject'
   | 'case.resolve_on_intake' | 'case.request_extension' | 'case.decide_extension' | 'case.supervise' | 'case.merge'
   | 'case.view_personal_data' | 'calendar.manage' | 'reply_template.manage' | 'privacy.manage' | 'integration.manage'
-  | 'security.manage' | 'settings.manage' | 'opendata.manage';
+  | 'security.manage' | 'settings.manage' | 'opendata.manage' | 'user.manage' | 'audit.read';
 
 /** What each role may do, whatever the record (docs/API.md "who" column; roles.ts comments). */
 const CAN: Record<RoleName, readonly Capability[]> = {
@@ -57,6 +57,8 @@ const CAN: Record<RoleName, readonly Capability[]> = {
     // Personal-data export and erasure, partner keys, two-factor policy, duplicate and suggestion settings:
     // administrators only.
     'privacy.manage', 'integration.manage', 'security.manage', 'settings.manage', 'opendata.manage',
+    // Staff accounts and the audit log's reader.
+    'user.manage', 'audit.read',
   ],
   // Intake desk: registers, dispatches, rejects, answers at intake, calls back.
   agent: ['case.create', 'case.read', 'case.note', 'case.dispatch', 'case.reject', 'case.resolve_on_intake', 'case.callback', 'case.view_personal_data'],
@@ -437,6 +439,11 @@ let smsCount = 0;
 // ---- the specs of every route ----------------------------------------------------------------------------------
 
 const none: Scope = { kind: 'none' };
+/** A fresh staff account made by admin, for a cell that changes one. */
+const matrixAccount = async (): Promise<string> =>
+  (await asAdmin<{ account: { id: string } }>('POST', '/api/v1/admin/users', {
+    username: `matrix-u-${Math.random().toString(36).slice(2, 10)}`, displayName: '矩阵用户', roles: ['agent'], unitId: w.unitId('hrss'),
+  })).account.id;
 const fixed = (url: string, body?: unknown) => async (): Promise<Prepared> => ({ url, body });
 const caseRead = (state: CaseState = 'accepted'): Scope => ({ kind: 'case', state, unitRule: 'visible' });
 const onBase = (suffix: string, body?: (u: CaseUnit) => unknown) => async ({ unit }: Cell): Promise<Prepared> => ({
@@ -998,6 +1005,27 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
         return { url: `/api/v1/api-tokens/service-accounts/${created.id}` };
       },
     },
+    // The audit log's reader (docs/audit.md): administrators (audit.read); every read is itself audited.
+    'GET /api/v1/admin/audit': { access: 'audit.read', scope: none, prepare: fixed('/api/v1/admin/audit') },
+    // Reads the whole log (config.isHeavy); top-level readers only, which every holder of audit.read here is (admin, lhasa).
+    'GET /api/v1/admin/audit/chain': { access: 'audit.read', scope: none, prepare: fixed('/api/v1/admin/audit/chain') },
+    // Staff accounts (docs/access.md): administrators (user.manage), each cell on an account of its own.
+    'GET /api/v1/admin/users': { access: 'user.manage', scope: none, prepare: fixed('/api/v1/admin/users?status=active') },
+    'GET /api/v1/admin/users/:id': { access: 'user.manage', scope: none, prepare: async () => ({ url: `/api/v1/admin/users/${await matrixAccount()}` }) },
+    'POST /api/v1/admin/users': {
+      access: 'user.manage', scope: none,
+      prepare: async () => ({ url: '/api/v1/admin/users', body: { username: `matrix-u-${Math.random().toString(36).slice(2, 10)}`, displayName: '矩阵用户', roles: ['agent'], unitId: w.unitId('hrss') } }),
+    },
+    'PATCH /api/v1/admin/users/:id': {
+      access: 'user.manage', scope: none,
+      prepare: async () => ({ url: `/api/v1/admin/users/${await matrixAccount()}`, body: { roles: ['unit_handler'] } }),
+    },
+    ...Object.fromEntries(
+      (['disable', 'enable', 'reset-password', 'unlock'] as const).map((step): [string, Spec] => [
+        `POST /api/v1/admin/users/:id/${step}`,
+        { access: 'user.manage', scope: none, prepare: async () => ({ url: `/api/v1/admin/users/${await matrixAccount()}/${step}` }) },
+      ]),
+    ),
     // Single sign-on (public). Not configured in this app: start and callback answer 404 auth.sso_not_configured.
     'GET /api/v1/auth/oidc': { access: 'public', scope: none, prepare: fixed('/api/v1/auth/oidc') },
     'GET /api/v1/auth/oidc/start': { access: 'public', scope: none, isJudged: true, prepare: fixed('/api/v1/auth/oidc/start') },

@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
 import { verifyAuditChain } from '../../src/db/audit.repository.js';
+import { createAuthDeps, createCaseDeps } from '../../src/db/deps.js';
+import { buildApp } from '../../src/http/app.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { TEST_PASSWORD } from '../helpers/test-database.js';
 
@@ -54,6 +57,45 @@ describe('the open-data portal API', () => {
     expect((await read('10.8.8.9')).statusCode).toBe(200);
     clock += 61_000;
     expect((await read('10.8.8.8')).statusCode).toBe(200);
+  });
+});
+
+describe('rate limits across server processes', () => {
+  it('counts one window per address for every process on the database, and a restart does not reset it', async () => {
+    const start = () =>
+      buildApp(
+        {
+          db: t.database.db,
+          config: { sessionTtlHours: 12, isBehindProxy: false, rateLimits: { public_read: { limit: 4, windowMs: 60_000 } } },
+          now: () => new Date(clock),
+          caseDeps: createCaseDeps(t.database.db, () => new Date(clock)),
+          authDeps: createAuthDeps(t.database.db, () => new Date(clock), 12, 120),
+        },
+        { logLevel: 'silent' },
+      );
+    const [a, b] = [await start(), await start()];
+    const read = (app: FastifyInstance) => app.inject({ method: 'GET', url: '/api/v1/public/open-data/meta', remoteAddress: '10.7.7.7' });
+    try {
+      expect((await read(a)).statusCode).toBe(200);
+      expect((await read(b)).statusCode).toBe(200);
+      expect((await read(a)).statusCode).toBe(200);
+      expect((await read(b)).statusCode).toBe(200);
+      // Each process has seen two requests; together they have seen four.
+      expect((await read(a)).statusCode).toBe(429);
+      await a.close();
+      const restarted = await start();
+      try {
+        const refused = await read(restarted);
+        expect(refused.statusCode).toBe(429);
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+        clock += 61_000;
+        expect((await read(restarted)).statusCode).toBe(200);
+      } finally {
+        await restarted.close();
+      }
+    } finally {
+      await b.close();
+    }
   });
 });
 

@@ -3,6 +3,9 @@ import { Loading } from './components/forms';
 import { Header } from './components/Header';
 import { I18nProvider, useI18n } from './i18n/context';
 import { ApiTokensPage } from './pages/ApiTokens';
+import { AuditLogPage } from './pages/AuditLog';
+import { UsersPage } from './pages/Users';
+import { PasswordPage } from './pages/Password';
 import { CalendarPage } from './pages/Calendar';
 import { CallbacksPage } from './pages/Callbacks';
 import { FeedbackPage } from './components/callbacks/FeedbackPage';
@@ -26,13 +29,17 @@ import { RefDataProvider } from './refdata';
 import { currentLocation, matchPath, navigate, useRoute } from './router';
 import { SessionProvider, useSession } from './session';
 
-/** Staff pages: wait for the session, send the signed-out to the login page. */
+/**
+ * Staff pages: wait for the session, send the signed-out to the login page, and an account whose password an
+ * administrator set to the password page (the server answers nothing else until it is changed).
+ */
 function StaffOnly({ children }: { children: ReactNode }) {
   const { user, loading } = useSession();
   useEffect(() => {
     if (!loading && !user) navigate('/login', { next: currentLocation() }, { replace: true });
+    else if (user?.mustChangePassword) navigate('/account/password', {}, { replace: true });
   }, [loading, user]);
-  if (loading || !user) return <Loading />;
+  if (loading || !user || user.mustChangePassword) return <Loading />;
   return <>{children}</>;
 }
 
@@ -45,6 +52,7 @@ function Routes() {
   if (path === '/login') return <LoginPage />;
   if (path === '/calendar') return <CalendarPage />;
   if (path === '/account/two-factor') return <TwoFactorPage />;
+  if (path === '/account/password') return <PasswordPage />;
   if (path === '/work')
     return (
       <StaffOnly>
@@ -59,6 +67,8 @@ function Routes() {
     '/work/repeats': () => <RepeatsPage />,
     '/work/callbacks': () => <CallbacksPage />,
     '/work/admin/api-tokens': () => <ApiTokensPage />,
+    '/work/admin/users': () => <UsersPage />,
+    '/work/admin/audit': () => <AuditLogPage />,
     '/work/admin/text': () => <TextSettingsPage />,
     '/work/admin/sla-policies': () => <SlaPoliciesPage />,
     '/work/reply-quality': () => <ReplyQualityPage />,

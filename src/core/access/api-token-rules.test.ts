@@ -26,10 +26,10 @@ describe('API token rules', () => {
   });
 
   it('never lets a token manage tokens, credentials or security settings', () => {
-    for (const url of ['/api/v1/api-tokens', '/api/v1/api-tokens/:id/rotate', '/api/v1/auth/password', '/api/v1/auth/totp/setup', '/api/v1/auth/logout-all', '/api/v1/admin/security/two-factor-roles', '/api/v1/admin/api-keys', '/api/v1/admin/api-keys/:id']) {
+    for (const url of ['/api/v1/api-tokens', '/api/v1/api-tokens/:id/rotate', '/api/v1/auth/password', '/api/v1/auth/totp/setup', '/api/v1/auth/logout-all', '/api/v1/admin/security/two-factor-roles', '/api/v1/admin/api-keys', '/api/v1/admin/api-keys/:id', '/api/v1/admin/users', '/api/v1/admin/users/:id/reset-password']) {
       expect(isRouteAllowedForApiToken(url), url).toBe(false);
     }
-    for (const url of ['/api/v1/auth/me', '/api/v1/cases', '/api/v1/cases/:id/accept', '/api/v1/api-tokensx']) expect(isRouteAllowedForApiToken(url), url).toBe(true);
+    for (const url of ['/api/v1/auth/me', '/api/v1/cases', '/api/v1/cases/:id/accept', '/api/v1/api-tokensx', '/api/v1/admin/usersx']) expect(isRouteAllowedForApiToken(url), url).toBe(true);
   });
 
   it('matches IPv4, IPv6 and IPv4-mapped addresses against CIDR ranges', () => {

@@ -20,7 +20,8 @@ export const API_TOKEN_TOUCH_INTERVAL_MS = 60_000;
  * Never given to a token, whatever its creator holds: a token must not make credentials (other tokens, Open311
  * partner keys) or change security settings. A leaked token is then bounded by what it was made for.
  */
-export const NON_DELEGABLE_PERMISSIONS: readonly Permission[] = ['security.manage', 'integration.manage'];
+// Staff accounts are made and changed by a person at a desk, never by a script holding a token.
+export const NON_DELEGABLE_PERMISSIONS: readonly Permission[] = ['security.manage', 'integration.manage', 'user.manage'];
 
 export const DELEGABLE_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter((p) => !NON_DELEGABLE_PERMISSIONS.includes(p));
 
@@ -34,12 +35,12 @@ export const isApiTokenShape = (value: string): boolean => value.startsWith(API_
 
 /**
  * Routes a token may never call, whatever its permissions: token management, one's own credentials and
- * sessions (password, TOTP, log-out), security settings, Open311 partner keys. GET /auth/me stays, so an
+ * sessions (password, TOTP, log-out), security settings, Open311 partner keys, staff accounts. GET /auth/me stays, so an
  * integration can check what its token is.
  */
 export const isRouteAllowedForApiToken = (routeUrl: string): boolean => {
   if (routeUrl === '/api/v1/auth/me') return true;
-  const denied = ['/api/v1/api-tokens', '/api/v1/auth/', '/api/v1/admin/security/', '/api/v1/admin/api-keys'];
+  const denied = ['/api/v1/api-tokens', '/api/v1/auth/', '/api/v1/admin/security/', '/api/v1/admin/api-keys', '/api/v1/admin/users'];
   return !denied.some((prefix) => routeUrl === prefix || routeUrl.startsWith(prefix.endsWith('/') ? prefix : `${prefix}/`));
 };
 

@@ -3,6 +3,7 @@ import { isPathWithin } from '../auth/actor.js';
 import { isRole, PERMISSIONS, ROLE_PERMISSIONS, type Permission, type Role } from '../auth/roles.js';
 import { AppError } from '../shared/app-error.js';
 import { sha256 } from '../shared/secrets.js';
+import { USERNAME_PATTERN } from './staff-account-rules.js';
 import {
   API_TOKEN_MAX_DAYS, API_TOKEN_MAX_IP_RANGES, displayPrefixOf, effectiveTokenLimits, isApiTokenShape, newApiTokenSecret,
   NON_DELEGABLE_PERMISSIONS, normalizeCidr, shouldTouchToken, unusablePasswordHash, type ApiTokenRecord, type ApiTokenRefusal, type TokenOwner,
@@ -292,8 +293,6 @@ export const rotateApiToken = async (
 };
 
 // ------------------------------------------------------------------------------------ service accounts
-
-const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{1,63}$/;
 
 /**
  * A user for a system or script: it owns tokens and cannot sign in (its password is random and never shown).

@@ -14,6 +14,8 @@ type ActorBase = {
    * settings refuse it.
    */
   apiToken?: { id: string; prefix: string } | null;
+  /** The session's password was set by an administrator and must be replaced first (auth.plugin.ts). */
+  mustChangePassword?: boolean;
 };
 
 /** A signed-in staff member, resolved once per request by the HTTP layer: every step they take carries their id. */

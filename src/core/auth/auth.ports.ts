@@ -10,6 +10,8 @@ export type UserForAuth = {
   unitId: string;
   unitPath: string;
   isActive: boolean;
+  /** An administrator set the password: its owner must replace it before doing anything else. */
+  mustChangePassword?: boolean;
 };
 
 /** Whether the user has TOTP on, and which roles must have it (security settings). */
@@ -27,6 +29,7 @@ export type AuthStore = {
   lockedUntil: (keys: string[], now: Date) => Promise<Date | null>;
   recordLoginFailure: (key: string, now: Date, limits: { windowMs: number; failures: number; lockMs: number }) => Promise<void>;
   clearLoginFailures: (key: string) => Promise<void>;
+  /** The owner's own new password: a one-time password set by an administrator is replaced. */
   updatePassword: (userId: string, passwordHash: string, at: Date) => Promise<void>;
 };
 

@@ -15,12 +15,13 @@ export const toActor = (user: UserForAuth): UserActor => ({
   permissions: permissionsForRoles(user.roles),
   unitId: user.unitId,
   unitPath: user.unitPath,
+  mustChangePassword: user.mustChangePassword === true,
 });
 
 export const login = async (
   deps: AuthDeps,
   input: { username: string; password: string; totpCode?: string | null; ip: string | null; userAgent: string | null },
-): Promise<{ token: string; user: UserForAuth; expiresAt: Date; mustEnrollTotp: boolean }> => {
+): Promise<{ token: string; user: UserForAuth; expiresAt: Date; mustEnrollTotp: boolean; mustChangePassword: boolean }> => {
   const username = input.username.trim().toLowerCase();
   const now = deps.now();
   const userKey = `user:${username}`;
@@ -54,7 +55,7 @@ export const login = async (
   }
   await deps.store.clearLoginFailures(userKey);
   const session = await openSession(deps, user, input);
-  return { ...session, user, mustEnrollTotp: second.outcome === 'not_enrolled' && second.mustEnrollTotp };
+  return { ...session, user, mustEnrollTotp: second.outcome === 'not_enrolled' && second.mustEnrollTotp, mustChangePassword: user.mustChangePassword === true };
 };
 
 /**
@@ -105,6 +106,8 @@ export const changePassword = async (
     throw new AppError('validation.failed', 'the current password is wrong', { issues: [{ path: 'body.currentPassword', message: 'wrong password' }] });
   }
   const problems = checkPassword(input.newPassword, user.username);
+  // A one-time password from an administrator is known to them: it cannot be kept as the new one.
+  if (input.newPassword === input.currentPassword) problems.push('same_as_current');
   if (problems.length > 0) {
     throw new AppError('validation.failed', `the new password is not acceptable: ${problems.join(', ')}`, {
       issues: problems.map((p) => ({ path: 'body.newPassword', message: p })),

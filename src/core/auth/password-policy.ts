@@ -6,7 +6,7 @@ const COMMON = new Set([
   'iloveyou12', 'woaini1314', 'a123456789', 'qq123456789', '1qaz2wsx3edc', 'zxcvbnm123', 'bihuan1234', '11111111111',
 ]);
 
-export type PasswordProblem = 'too_short' | 'too_long' | 'contains_username' | 'too_common' | 'too_simple';
+export type PasswordProblem = 'too_short' | 'too_long' | 'contains_username' | 'too_common' | 'too_simple' | 'same_as_current';
 
 export const checkPassword = (password: string, username: string): PasswordProblem[] => {
   const problems: PasswordProblem[] = [];

@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'security.manage',
   'settings.manage',
   'opendata.manage',
+  'user.manage',
+  'audit.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'auth.sso_not_configured'
   | 'auth.sso_failed'
   | 'auth.sso_user_refused'
+  | 'auth.password_change_required'
+  | 'user.self_change_refused'
   | 'case.not_found'
   | 'case.invalid_transition'
   | 'case.not_assigned'

@@ -23,6 +23,8 @@ const meSchema = z.object({
   roles: z.array(z.enum(ROLES)),
   unitId: z.uuid(),
   permissions: z.array(z.string()),
+  /** The password was set by an administrator: only POST /auth/password (and me, logout) answer until it is changed. */
+  mustChangePassword: z.boolean(),
 });
 
 export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void => {
@@ -54,6 +56,8 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
         ip: request.ip,
         userAgent: request.headers['user-agent'] ?? null,
       });
+      // The sign-in is the user's own step in the audit log, so that their unit's readers see it.
+      request.auditActor = { id: result.user.id, username: result.user.username };
       reply.setCookie(SESSION_COOKIE, result.token, {
         path: '/',
         httpOnly: true,
@@ -66,7 +70,10 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
         token: result.token,
         expiresAt: result.expiresAt.toISOString(),
         mustEnrollTotp: result.mustEnrollTotp,
-        user: { id: u.id, username: u.username, displayName: u.displayName, roles: u.roles, unitId: u.unitId, permissions: [...permissionsForRoles(u.roles)] },
+        user: {
+          id: u.id, username: u.username, displayName: u.displayName, roles: u.roles, unitId: u.unitId, permissions: [...permissionsForRoles(u.roles)],
+          mustChangePassword: result.mustChangePassword,
+        },
       };
     },
   );
@@ -124,6 +131,7 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
         roles: [...actor.roles],
         unitId: actor.unitId,
         permissions: [...actor.permissions],
+        mustChangePassword: actor.mustChangePassword === true,
       };
     },
   );

@@ -133,6 +133,8 @@ export const ERROR_CODES = [
   'auth.invalid_credentials',
   'auth.forbidden',
   'auth.inactive_user',
+  'auth.password_change_required',
+  'user.self_change_refused',
   'case.not_found',
   'unit.not_found',
   'category.not_found',
@@ -265,6 +267,8 @@ export interface Me {
   roles: string[];
   unitId: string | null;
   permissions: string[];
+  /** An administrator set the password: the account may do nothing else until its owner has chosen one. */
+  mustChangePassword?: boolean;
 }
 
 export interface LoginResult {

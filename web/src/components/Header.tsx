@@ -8,7 +8,9 @@ import { canRegister, useSession } from '../session';
 
 export function Header() {
   const { t, lang, setLang } = useI18n();
-  const { user, signOut } = useSession();
+  const { user: signedIn, signOut } = useSession();
+  // An account whose password an administrator set can only change it: no staff menu, no bell until then.
+  const user = signedIn && !signedIn.mustChangePassword ? signedIn : null;
   const [largeText, toggleLargeText] = useLargeText();
   const route = useRoute();
   const onStaffPage = route.path.startsWith('/work') || route.path === '/login';
@@ -73,6 +75,16 @@ export function Header() {
                   {t('slaAdmin.nav')}
                 </a>
               ) : null}
+              {user.permissions.includes('user.manage') ? (
+                <a href="#/work/admin/users" aria-current={route.path === '/work/admin/users' ? 'page' : undefined} data-testid="nav-users">
+                  {t('users.nav')}
+                </a>
+              ) : null}
+              {user.permissions.includes('audit.read') ? (
+                <a href="#/work/admin/audit" aria-current={route.path === '/work/admin/audit' ? 'page' : undefined} data-testid="nav-audit">
+                  {t('audit.nav')}
+                </a>
+              ) : null}
               {user.permissions.includes('integration.manage') ? (
                 <a href="#/work/admin/api-tokens" aria-current={route.path === '/work/admin/api-tokens' ? 'page' : undefined} data-testid="nav-api-tokens">
                   {t('header.apiTokens')}
@@ -127,11 +139,14 @@ export function Header() {
             {t('header.largeText')}
           </button>
           {user ? <NotificationBell /> : null}
-          {user ? (
+          {signedIn ? (
             <div className="user-box">
               <span className="user-name" data-testid="user-name">
-                {t('header.signedInAs', { name: user.displayName || user.username })}
+                {t('header.signedInAs', { name: signedIn.displayName || signedIn.username })}
               </span>
+              <a className="link-button" href="#/account/password" data-testid="change-password">
+                {t('users.myPassword')}
+              </a>
               <button
                 type="button"
                 className="link-button"

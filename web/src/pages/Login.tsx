@@ -69,9 +69,12 @@ export function LoginPage() {
         // the login answer already carries the user
       }
       setUser(me);
-      window.location.hash = res.mustEnrollTotp
-        ? '#/account/two-factor'
-        : `#${safeNext(route.query.get('next'))}`;
+      // A password set by an administrator is replaced first; two-step verification is set up after it.
+      window.location.hash = res.user.mustChangePassword
+        ? '#/account/password'
+        : res.mustEnrollTotp
+          ? '#/account/two-factor'
+          : `#${safeNext(route.query.get('next'))}`;
     } catch (err) {
       if (err instanceof ApiError && err.code === 'auth.totp_required') {
         setNeedsCode(true);

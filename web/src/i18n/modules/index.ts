@@ -1,6 +1,7 @@
 // Every module catalogue; merged into the base catalogues in zh-Hans.ts, bo.ts and en.ts.
 import { accessMessages } from './access';
 import { attachmentsMessages } from './attachments';
+import { auditMessages } from './audit';
 import { callbacksMessages } from './callbacks';
 import { consentMessages } from './consent';
 import { identityMessages } from './identity';
@@ -13,9 +14,10 @@ import { searchMessages } from './search';
 import { slaAdminMessages } from './sla-admin';
 import { statsMessages } from './stats';
 import { templatesMessages } from './templates';
+import { usersMessages } from './users';
 import { workflowMessages } from './workflow';
 
-export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages, identityMessages] as const;
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages, identityMessages, usersMessages, auditMessages] as const;
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>

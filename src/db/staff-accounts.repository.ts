@@ -1,0 +1,133 @@
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { StaffAccountDeps, StaffAccountRecord, StaffAccountStore } from '../core/access/staff-accounts.js';
+import { isRole } from '../core/auth/roles.js';
+import type { Db, DbOrTrx } from './database.js';
+import type { Database } from './schema.js';
+
+/** The login lock of a username lives in throttle_counters under this key (core/auth/login.ts). */
+const loginLockKey = (username: string): string => `user:${username}`;
+
+const accountQuery = (db: DbOrTrx, now: Date) =>
+  db
+    .selectFrom('users as u')
+    .innerJoin('units', 'units.id', 'u.unit_id')
+    .leftJoin('users as cb', 'cb.id', 'u.created_by')
+    .leftJoin('throttle_counters as tc', (join) =>
+      join.on(sql<boolean>`tc.key = 'user:' || u.username`).on('tc.locked_until', '>', now))
+    .select([
+      'u.id', 'u.username', 'u.display_name', 'u.roles', 'u.is_active', 'u.must_change_password', 'u.last_login_at', 'u.created_at',
+      'units.id as unit_id', 'units.code as unit_code', 'units.path as unit_path', 'cb.id as created_by_id', 'cb.username as created_by_username',
+      'tc.locked_until',
+    ])
+    .select((eb) => [
+      eb.exists(eb.selectFrom('user_totp').select('user_id').whereRef('user_totp.user_id', '=', 'u.id').where('enabled_at', 'is not', null)).as('has_totp'),
+      eb.exists(eb.selectFrom('service_accounts').select('user_id').whereRef('service_accounts.user_id', '=', 'u.id')).as('is_service_account'),
+      eb
+        .selectFrom('sessions')
+        .select((e) => e.fn.countAll<string>().as('n'))
+        .whereRef('sessions.user_id', '=', 'u.id')
+        .where('sessions.expires_at', '>', now)
+        .as('active_sessions'),
+    ]);
+
+type AccountRow = Awaited<ReturnType<ReturnType<typeof accountQuery>['executeTakeFirstOrThrow']>>;
+
+const mapAccount = (r: AccountRow): StaffAccountRecord => ({
+  id: r.id,
+  username: r.username,
+  displayName: r.display_name,
+  roles: r.roles.filter(isRole),
+  unit: { id: r.unit_id, code: r.unit_code, path: r.unit_path },
+  isActive: r.is_active,
+  hasTotp: Boolean(r.has_totp),
+  mustChangePassword: r.must_change_password,
+  lastLoginAt: r.last_login_at,
+  lockedUntil: r.locked_until,
+  activeSessions: Number(r.active_sessions ?? 0),
+  createdAt: r.created_at,
+  createdBy: r.created_by_id && r.created_by_username ? { id: r.created_by_id, username: r.created_by_username } : null,
+  isServiceAccount: Boolean(r.is_service_account),
+});
+
+const notServiceAccount = (eb: ExpressionBuilder<Database & { u: Database['users'] }, 'u'>) =>
+  eb.not(eb.exists(eb.selectFrom('service_accounts').select('user_id').whereRef('service_accounts.user_id', '=', 'u.id')));
+
+export const createStaffAccountStore = (db: Db): StaffAccountStore => ({
+  findUnit: async (unitId) => {
+    const unit = await db.selectFrom('units').select(['id', 'path', 'is_active']).where('id', '=', unitId).executeTakeFirst();
+    return unit ? { id: unit.id, path: unit.path, isActive: unit.is_active } : null;
+  },
+  findUnitByCode: async (code) => {
+    const unit = await db.selectFrom('units').select(['id', 'path', 'is_active']).where('code', '=', code).executeTakeFirst();
+    return unit ? { id: unit.id, path: unit.path, isActive: unit.is_active } : null;
+  },
+  findAccountIdByUsername: async (username) => (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst())?.id ?? null,
+  usernameExists: async (username) => (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined,
+  listAccounts: async (unitPath, filter, now) => {
+    let query = db
+      .selectFrom('users as u')
+      .innerJoin('units', 'units.id', 'u.unit_id')
+      .where(sql<boolean>`units.path <@ ${unitPath}::ltree`)
+      .where(notServiceAccount);
+    if (filter.q !== null) {
+      const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query = query.where((eb) => eb.or([eb('u.username', 'ilike', pattern), eb('u.display_name', 'ilike', pattern)]));
+    }
+    if (filter.role !== null) query = query.where(sql<boolean>`${filter.role} = ANY(u.roles)`);
+    if (filter.status !== 'all') query = query.where('u.is_active', '=', filter.status === 'active');
+    const ids = query.select('u.id');
+    const [total, rows] = await Promise.all([
+      query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      accountQuery(db, now)
+        .where('u.id', 'in', ids)
+        .orderBy('u.username')
+        .limit(filter.limit)
+        .offset(filter.offset)
+        .execute(),
+    ]);
+    return { items: rows.map(mapAccount), total: Number(total.n) };
+  },
+  findAccount: async (userId, now) => {
+    const row = await accountQuery(db, now).where('u.id', '=', userId).executeTakeFirst();
+    return row ? mapAccount(row) : null;
+  },
+  insertAccount: async (row) => {
+    const inserted = await db
+      .insertInto('users')
+      .values({
+        username: row.username, display_name: row.displayName, password_hash: row.passwordHash, roles: row.roles, unit_id: row.unitId,
+        must_change_password: true, created_by: row.createdBy, created_at: row.at,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return inserted.id;
+  },
+  updateAccount: async (userId, patch) => {
+    await db
+      .updateTable('users')
+      .set({
+        ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+        ...(patch.roles !== undefined ? { roles: patch.roles } : {}),
+        ...(patch.unitId !== undefined ? { unit_id: patch.unitId } : {}),
+      })
+      .where('id', '=', userId)
+      .execute();
+  },
+  setActive: async (userId, isActive, by, at) =>
+    db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ is_active: isActive }).where('id', '=', userId).execute();
+      if (isActive) return;
+      await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await trx.updateTable('api_tokens').set({ revoked_at: at, revoked_by: by }).where('owner_id', '=', userId).where('revoked_at', 'is', null).execute();
+    }),
+  setTemporaryPassword: async (userId, passwordHash, at) =>
+    db.transaction().execute(async (trx) => {
+      await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at, must_change_password: true }).where('id', '=', userId).execute();
+      await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    }),
+  clearLoginLock: async (username) => {
+    await db.deleteFrom('throttle_counters').where('key', '=', loginLockKey(username)).execute();
+  },
+});
+
+export const createStaffAccountDeps = (db: Db, now: () => Date): StaffAccountDeps => ({ store: createStaffAccountStore(db), now });
