@@ -92,7 +92,7 @@ const main = async () => {
   const app = await buildApp(
     {
       db,
-      config: { sessionTtlHours: 12, isBehindProxy: false, rateLimits: { login: { limit: 1000, windowMs: 60_000 } } },
+      config: { sessionTtlHours: 12, trustProxy: false, rateLimits: { login: { limit: 1000, windowMs: 60_000 } } },
       now,
       caseDeps: createCaseDeps(db, now),
       authDeps: createAuthDeps(db, now, 12, 120),

@@ -28,6 +28,15 @@ describe('configuration', () => {
     expect(() => loadConfig({ BIHUAN_DB_PREPARE: 'sometimes' })).toThrow(/BIHUAN_DB_PREPARE/);
   });
 
+  it('believes the forwarded address of the proxies it is told of, never of every hop', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ BIHUAN_TRUST_PROXY: 'off' }).trustProxy).toBe(false);
+    expect(loadConfig({ BIHUAN_TRUST_PROXY: 'on' }).trustProxy).toBe(1);
+    expect(loadConfig({ BIHUAN_TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ BIHUAN_TRUST_PROXY: '10.0.0.0/8, 192.168.1.5' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.5']);
+    expect(() => loadConfig({ BIHUAN_TRUST_PROXY: 'everyone' })).toThrow(ConfigError);
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', BIHUAN_DEMO_PASSWORD: '' })).toMatchObject({ databaseUrl: undefined, demoPassword: undefined });
   });

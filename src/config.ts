@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { loadNotifySettings, NotifyConfigError } from './notify/notify-config.js';
 import { loadOidcSettings, OidcConfigError } from './core/access/oidc-settings.js';
 
+/** Fastify's trustProxy: never `true`, which believes every hop. */
+export type TrustProxy = false | number | string[];
+
 const booleanish = z
   .enum(['on', 'off', 'true', 'false', '1', '0', 'demo'])
   .transform((value) => value === 'on' || value === 'true' || value === '1' || value === 'demo');
@@ -26,7 +29,24 @@ const configSchema = z.object({
   BIHUAN_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
   BIHUAN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
   BIHUAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  BIHUAN_TRUST_PROXY: booleanish.default(false),
+  /**
+   * Which proxies' X-Forwarded-For to believe: `off`; `on` (the one proxy in front, the usual nginx); a number of
+   * proxies in a row (a CDN, then nginx: 2); or their addresses and ranges (`10.0.0.0/8,192.168.1.5`). Believing
+   * every hop (Fastify's `true`) would let a client write its own address into the header.
+   */
+  BIHUAN_TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('off')
+    .transform((value, ctx): TrustProxy => {
+      if (['off', 'false', '0', ''].includes(value)) return false;
+      if (['on', 'true'].includes(value)) return 1;
+      if (/^[1-9]$/.test(value)) return Number(value);
+      const ranges = value.split(',').map((r) => r.trim()).filter(Boolean);
+      if (ranges.length > 0 && ranges.every((r) => /^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(r))) return ranges;
+      ctx.addIssue({ code: 'custom', message: 'off, on, a number of proxies (1-9), or their addresses and ranges separated by commas' });
+      return z.NEVER;
+    }),
   BIHUAN_JOB_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   BIHUAN_BACKGROUND: booleanish.default(true),
   BIHUAN_DB_PREPARE: booleanish.default(true),
@@ -44,7 +64,8 @@ export type Config = {
   sessionTtlHours: number;
   sessionIdleMinutes: number;
   logLevel: z.infer<typeof configSchema>['BIHUAN_LOG_LEVEL'];
-  isBehindProxy: boolean;
+  /** Which proxies' forwarded addresses are believed (BIHUAN_TRUST_PROXY). */
+  trustProxy: TrustProxy;
   jobPollMs: number;
   /** Off: this process only serves requests; `bihuan worker` processes do the background work. */
   isBackgroundEnabled: boolean;
@@ -92,7 +113,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     sessionTtlHours: c.BIHUAN_SESSION_TTL_HOURS,
     sessionIdleMinutes: c.BIHUAN_SESSION_IDLE_MINUTES,
     logLevel: c.BIHUAN_LOG_LEVEL,
-    isBehindProxy: c.BIHUAN_TRUST_PROXY,
+    trustProxy: c.BIHUAN_TRUST_PROXY,
     jobPollMs: c.BIHUAN_JOB_POLL_MS,
     isBackgroundEnabled: c.BIHUAN_BACKGROUND,
     isPreparingStatements: c.BIHUAN_DB_PREPARE,

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createStaffAccountAsOperator, resetStaffPasswordAsOperator, type StaffAccountView } from '../core/access/staff-accounts.js';
+import { createStaffAccountAsOperator, enableStaffAccountAsOperator, resetStaffPasswordAsOperator, type StaffAccountView } from '../core/access/staff-accounts.js';
 import { AppError } from '../core/shared/app-error.js';
 import { appendAudit } from '../db/audit.repository.js';
 import { migrateToLatest, type Db } from '../db/database.js';
@@ -12,12 +12,15 @@ import { InputError } from './jsonl.js';
 
 export const USERS_HELP = `Usage: bihuan users add --username NAME --name "DISPLAY NAME" --unit CODE --role ROLE [--role ROLE…]
        bihuan users reset-password --username NAME
+       bihuan users enable --username NAME
        bihuan users list [--unit CODE]
 
 add             makes a staff account (the first administrator of a new deployment: --role admin) and prints its
                 one-time password, which its owner must replace at the first sign-in
-reset-password  a new one-time password for an account whose owner is locked out (every session ends, a lock
-                from wrong passwords is lifted): the way back in when no administrator can sign in
+reset-password  a new one-time password for an account whose owner is locked out (every session ends, its API
+                tokens are revoked, a lock from wrong passwords is lifted): the way back in when no
+                administrator can sign in. One-time passwords work for 72 hours.
+enable          lets a disabled account sign in again
 list            the staff accounts, with unit, roles and status
 
 Roles: agent, dispatcher, unit_handler, unit_leader, supervisor, admin. Every step is written to the audit log
@@ -66,14 +69,14 @@ export const runUsersCommand = async (argv: readonly string[], io: CliIo): Promi
     allowPositionals: true,
   });
   const sub = positionals[0];
-  if (values.help || (sub !== 'add' && sub !== 'reset-password' && sub !== 'list') || positionals.length > 1) {
+  if (values.help || (sub !== 'add' && sub !== 'reset-password' && sub !== 'enable' && sub !== 'list') || positionals.length > 1) {
     (values.help ? io.stdout : io.stderr)(USERS_HELP);
     return values.help ? 0 : 2;
   }
   if (sub === 'add' && (!values.username || !values.name || !values.unit || !values.role?.length)) {
     throw new InputError(`users add needs --username, --name, --unit and at least one --role\n\n${USERS_HELP}`);
   }
-  if (sub === 'reset-password' && !values.username) throw new InputError(`users reset-password needs --username\n\n${USERS_HELP}`);
+  if ((sub === 'reset-password' || sub === 'enable') && !values.username) throw new InputError(`users ${sub} needs --username\n\n${USERS_HELP}`);
 
   return withCliDatabase({ databaseUrl: values['database-url'] }, async (db) => {
     // A new deployment may run this before the server has ever started.
@@ -91,6 +94,13 @@ export const runUsersCommand = async (argv: readonly string[], io: CliIo): Promi
       const reset = await resetStaffPasswordAsOperator(deps, values.username ?? '').catch(asInputError);
       await auditStep(db, 'user.password_reset', reset.account, {});
       printPassword(io, reset.account, reset.temporaryPassword);
+      if (!reset.account.isActive) io.stdout(`The account is disabled: "bihuan users enable --username ${reset.account.username}" lets it sign in.`);
+      return 0;
+    }
+    if (sub === 'enable') {
+      const account = await enableStaffAccountAsOperator(deps, values.username ?? '').catch(asInputError);
+      await auditStep(db, 'user.enabled', account, {});
+      io.stdout(`account ${account.username} can sign in`);
       return 0;
     }
     const unitCode = values.unit;

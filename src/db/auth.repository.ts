@@ -8,12 +8,12 @@ import { rolesOf, TWO_FACTOR_ROLES_KEY } from './two-factor.repository.js';
 
 const userColumns = [
   'users.id', 'users.username', 'users.display_name', 'users.password_hash', 'users.roles', 'users.unit_id',
-  'users.is_active', 'users.must_change_password', 'units.path as unit_path',
+  'users.is_active', 'users.must_change_password', 'users.password_expires_at', 'units.path as unit_path',
 ] as const;
 
 type UserJoinRow = {
   id: string; username: string; display_name: string; password_hash: string; roles: string[]; unit_id: string;
-  is_active: boolean; must_change_password: boolean; unit_path: string;
+  is_active: boolean; must_change_password: boolean; password_expires_at: Date | null; unit_path: string;
 };
 
 const mapUser = (r: UserJoinRow): UserForAuth => ({
@@ -26,6 +26,7 @@ const mapUser = (r: UserJoinRow): UserForAuth => ({
   unitPath: r.unit_path,
   isActive: r.is_active,
   mustChangePassword: r.must_change_password,
+  passwordExpiresAt: r.password_expires_at,
 });
 
 type SessionUser = NonNullable<Awaited<ReturnType<AuthStore['findUserBySessionTokenHash']>>>;
@@ -108,6 +109,6 @@ export const createAuthStore = (db: DbOrTrx, counters = createThrottleCounters(d
   },
   clearLoginFailures: (key) => counters.clear(key),
   updatePassword: async (userId, passwordHash, at) => {
-    await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at, must_change_password: false }).where('id', '=', userId).execute();
+    await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at, must_change_password: false, password_expires_at: null }).where('id', '=', userId).execute();
   },
 });

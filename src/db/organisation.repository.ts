@@ -1,10 +1,5 @@
 import { sql } from 'kysely';
-import type {
-  OrganisationFile,
-  OrganisationPlan,
-  OrgCategory,
-  OrgUnit,
-} from '../core/directory/organisation-file.js';
+import { UNIT_TYPES, type OrganisationFile, type OrganisationPlan, type OrgCategory, type OrgUnit } from '../core/directory/organisation-file.js';
 import type { LocalizedText } from '../core/directory/directory.types.js';
 import type { Db, Trx } from './database.js';
 
@@ -16,6 +11,13 @@ const nameOf = (name: LocalizedText): LocalizedText => ({
   ...(name.bo ? { bo: name.bo } : {}),
   ...(name.en ? { en: name.en } : {}),
 });
+
+const unitTypeOf = (type: string): OrgUnit['type'] => {
+  const known = UNIT_TYPES.find((t) => t === type);
+  // The column's check constraint allows these types only.
+  if (!known) throw new Error(`unit type ${type} is not one the database allows`);
+  return known;
+};
 
 /** The organisation as a file: units parents first (by path), categories parents first in their order. */
 export const loadOrganisation = async (db: Db | Trx): Promise<OrganisationFile> => {
@@ -45,7 +47,7 @@ export const loadOrganisation = async (db: Db | Trx): Promise<OrganisationFile> 
     .execute();
   const units: OrgUnit[] = unitRows.map((r) => ({
     code: r.code,
-    type: r.type,
+    type: unitTypeOf(r.type),
     parent: r.parent_code,
     name: nameOf(r.name),
     isActive: r.is_active,

@@ -43,6 +43,7 @@ export type UserTable = {
   must_change_password: Generated<boolean>;
   last_login_at: NullableTimestamp;
   created_by: string | null;
+  password_expires_at: NullableTimestamp;
 };
 
 export type SessionTable = {

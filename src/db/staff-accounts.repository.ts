@@ -1,7 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { StaffAccountDeps, StaffAccountRecord, StaffAccountStore } from '../core/access/staff-accounts.js';
 import { isRole } from '../core/auth/roles.js';
-import type { Db, DbOrTrx } from './database.js';
+import type { Db, DbOrTrx, Trx } from './database.js';
 import type { Database } from './schema.js';
 
 /** The login lock of a username lives in throttle_counters under this key (core/auth/login.ts). */
@@ -52,14 +52,27 @@ const mapAccount = (r: AccountRow): StaffAccountRecord => ({
 const notServiceAccount = (eb: ExpressionBuilder<Database & { u: Database['users'] }, 'u'>) =>
   eb.not(eb.exists(eb.selectFrom('service_accounts').select('user_id').whereRef('service_accounts.user_id', '=', 'u.id')));
 
-export const createStaffAccountStore = (db: Db): StaffAccountStore => ({
+/** Inside the caller's transaction when there is one (a step's exclusive section), else in one of its own. */
+const inTransaction = <T>(db: Db | Trx, fn: (trx: Trx) => Promise<T>): Promise<T> =>
+  db.isTransaction ? fn(db as Trx) : db.transaction().execute(fn);
+
+export const createStaffAccountStore = (db: Db | Trx): StaffAccountStore => ({
   findUnit: async (unitId) => {
-    const unit = await db.selectFrom('units').select(['id', 'path', 'is_active']).where('id', '=', unitId).executeTakeFirst();
-    return unit ? { id: unit.id, path: unit.path, isActive: unit.is_active } : null;
+    const unit = await db.selectFrom('units').select(['id', 'code', 'path', 'is_active']).where('id', '=', unitId).executeTakeFirst();
+    return unit ? { id: unit.id, code: unit.code, path: unit.path, isActive: unit.is_active } : null;
   },
   findUnitByCode: async (code) => {
-    const unit = await db.selectFrom('units').select(['id', 'path', 'is_active']).where('code', '=', code).executeTakeFirst();
-    return unit ? { id: unit.id, path: unit.path, isActive: unit.is_active } : null;
+    const unit = await db.selectFrom('units').select(['id', 'code', 'path', 'is_active']).where('code', '=', code).executeTakeFirst();
+    return unit ? { id: unit.id, code: unit.code, path: unit.path, isActive: unit.is_active } : null;
+  },
+  findActor: async (userId) => {
+    const row = await db
+      .selectFrom('users')
+      .innerJoin('units', 'units.id', 'users.unit_id')
+      .select(['users.is_active', 'users.roles', 'users.unit_id', 'units.path'])
+      .where('users.id', '=', userId)
+      .executeTakeFirst();
+    return row ? { isActive: row.is_active, roles: row.roles.filter(isRole), unitId: row.unit_id, unitPath: row.path } : null;
   },
   findAccountIdByUsername: async (username) => (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst())?.id ?? null,
   usernameExists: async (username) => (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined,
@@ -96,11 +109,12 @@ export const createStaffAccountStore = (db: Db): StaffAccountStore => ({
       .insertInto('users')
       .values({
         username: row.username, display_name: row.displayName, password_hash: row.passwordHash, roles: row.roles, unit_id: row.unitId,
-        must_change_password: true, created_by: row.createdBy, created_at: row.at,
+        must_change_password: true, password_expires_at: row.passwordExpiresAt, created_by: row.createdBy, created_at: row.at,
       })
+      .onConflict((oc) => oc.column('username').doNothing())
       .returning('id')
-      .executeTakeFirstOrThrow();
-    return inserted.id;
+      .executeTakeFirst();
+    return inserted?.id ?? null;
   },
   updateAccount: async (userId, patch) => {
     await db
@@ -114,20 +128,41 @@ export const createStaffAccountStore = (db: Db): StaffAccountStore => ({
       .execute();
   },
   setActive: async (userId, isActive, by, at) =>
-    db.transaction().execute(async (trx) => {
+    inTransaction(db, async (trx) => {
       await trx.updateTable('users').set({ is_active: isActive }).where('id', '=', userId).execute();
       if (isActive) return;
       await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
-      await trx.updateTable('api_tokens').set({ revoked_at: at, revoked_by: by }).where('owner_id', '=', userId).where('revoked_at', 'is', null).execute();
+      await trx
+        .updateTable('api_tokens')
+        .set({ revoked_at: at, revoked_by: by })
+        .where((eb) => eb.or([eb('owner_id', '=', userId), eb('created_by', '=', userId)]))
+        .where('revoked_at', 'is', null)
+        .execute();
     }),
-  setTemporaryPassword: async (userId, passwordHash, at) =>
-    db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at, must_change_password: true }).where('id', '=', userId).execute();
+  setTemporaryPassword: async (userId, passwordHash, expiresAt, by, at) =>
+    inTransaction(db, async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ password_hash: passwordHash, password_changed_at: at, must_change_password: true, password_expires_at: expiresAt })
+        .where('id', '=', userId)
+        .execute();
       await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await trx.updateTable('api_tokens').set({ revoked_at: at, revoked_by: by }).where('owner_id', '=', userId).where('revoked_at', 'is', null).execute();
     }),
   clearLoginLock: async (username) => {
     await db.deleteFrom('throttle_counters').where('key', '=', loginLockKey(username)).execute();
   },
 });
 
-export const createStaffAccountDeps = (db: Db, now: () => Date): StaffAccountDeps => ({ store: createStaffAccountStore(db), now });
+/** One lock for every change of a staff account, so that the steps of two administrators never interleave. */
+const STAFF_ACCOUNTS_LOCK = 7_312_003;
+
+export const createStaffAccountDeps = (db: Db, now: () => Date): StaffAccountDeps => ({
+  store: createStaffAccountStore(db),
+  now,
+  exclusive: (fn) =>
+    db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${STAFF_ACCOUNTS_LOCK})`.execute(trx);
+      return fn(createStaffAccountStore(trx));
+    }),
+});

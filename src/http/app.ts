@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { TrustProxy } from '../config.js';
 import fastifyCookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
@@ -34,6 +35,10 @@ import { registerReportsRoutes } from './routes/reports.routes.js';
 import { registerAuditLogRoutes } from './routes/audit-log.routes.js';
 import { registerUserAdminRoutes } from './routes/user-admin.routes.js';
 
+/** A number of proxies becomes "the hops nearest to us": the client's own entries in the header are never believed. */
+const fastifyTrustOf = (trust: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) =>
+  typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+
 export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {}): Promise<FastifyInstance> => {
   const app = Fastify({
     logger: {
@@ -48,7 +53,7 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
         }),
       },
     },
-    trustProxy: deps.config.isBehindProxy,
+    trustProxy: fastifyTrustOf(deps.config.trustProxy),
     bodyLimit: 1024 * 1024,
     // Errors raised by the router itself (bad percent-encoding, over-long parameters) get our error format too.
     frameworkErrors: (error, request, reply) => {

@@ -22,7 +22,7 @@ declare module 'fastify' {
 
 export type AppDeps = {
   db: Db;
-  config: Pick<Config, 'sessionTtlHours' | 'isBehindProxy'> & {
+  config: Pick<Config, 'sessionTtlHours' | 'trustProxy'> & {
     rateLimits?: Partial<Record<RateLimitName, RateLimitRule>>;
     /** Access-code attempts per tracking number (default ACCESS_CODE_LIMIT); tests that probe access set it high. */
     accessCodeLimit?: WindowRule;

@@ -1,6 +1,7 @@
 import { finished, Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest, onSendAsyncHookHandler, preHandlerAsyncHookHandler } from 'fastify';
 import { AppError } from '../core/shared/app-error.js';
+import { clientNetworkOf } from '../core/shared/client-network.js';
 import type { AppDeps } from './context.js';
 import { appendHook } from './route-hooks.js';
 
@@ -91,7 +92,7 @@ export class HeavyWorkGate {
 export const registerHeavyWorkGate = (app: FastifyInstance, deps: AppDeps): HeavyWorkGate => {
   const gate = new HeavyWorkGate(deps.config.heavyWork ?? DEFAULT_HEAVY_WORK_LIMITS);
   const admit: preHandlerAsyncHookHandler = async (request) => {
-    const entered = request.actor ? gate.tryEnter(`user:${request.actor.userId}`, 'staff') : gate.tryEnter(`ip:${request.ip}`, 'public');
+    const entered = request.actor ? gate.tryEnter(`user:${request.actor.userId}`, 'staff') : gate.tryEnter(`ip:${clientNetworkOf(request.ip)}`, 'public');
     if (entered === 'caller_busy') {
       throw new AppError(
         'rate_limited',

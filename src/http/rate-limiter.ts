@@ -1,6 +1,8 @@
 /**
  * Fixed windows per address, counted in PostgreSQL (`throttle_counters`, the same table as the sign-in and
- * access-code limits): every server process behind a balancer counts into the same window.
+ * access-code limits): every server process behind a balancer counts into the same window. Each process also
+ * remembers the addresses it found over their limit, until their window ends, and refuses them without asking
+ * the database again.
  */
 export type RateLimitRule = { limit: number; windowMs: number };
 
@@ -16,9 +18,37 @@ export const DEFAULT_RATE_LIMITS: Record<RateLimitName, RateLimitRule> = {
   login: { limit: 30, windowMs: 60_000 },
 };
 
-/** The counter of one limit for one address; apart from the sign-in lock (`ip:`) and the access codes (`code:`). */
-export const rateLimitKey = (name: RateLimitName, ip: string): string => `rate:${name}:${ip}`;
+/**
+ * The counter of one limit for one address (an IPv6 address's /64, see clientNetworkOf); apart from the sign-in
+ * lock (`ip:`) and the access codes (`code:`).
+ */
+export const rateLimitKey = (name: RateLimitName, network: string): string => `rate:${name}:${network}`;
 
 /** Seconds until the window ends, at least one (a Retry-After of 0 invites an immediate retry). */
 export const retryAfterSeconds = (windowStartedAt: Date, windowMs: number, now: Date): number =>
   Math.max(1, Math.ceil((windowStartedAt.getTime() + windowMs - now.getTime()) / 1000));
+
+/** Seconds from now until a moment, at least one. */
+export const secondsUntil = (until: Date, now: Date): number => Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+
+/** The keys found over their limit, and until when; bounded, so a flood of addresses cannot grow it for ever. */
+export const createOverLimitMemo = (maxKeys = 100_000) => {
+  const until = new Map<string, number>();
+  return {
+    refusedUntil: (key: string, now: Date): Date | null => {
+      const end = until.get(key);
+      if (end === undefined) return null;
+      if (end > now.getTime()) return new Date(end);
+      until.delete(key);
+      return null;
+    },
+    refuse: (key: string, end: Date, now: Date): void => {
+      if (until.size >= maxKeys) {
+        for (const [k, e] of until) if (e <= now.getTime()) until.delete(k);
+        // Still full of live refusals: forget the oldest; the database still counts every request that gets there.
+        if (until.size >= maxKeys) until.delete(until.keys().next().value ?? '');
+      }
+      until.set(key, end.getTime());
+    },
+  };
+};

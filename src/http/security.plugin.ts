@@ -1,6 +1,7 @@
 import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyRequest, onErrorAsyncHookHandler, onRequestAsyncHookHandler, onSendAsyncHookHandler } from 'fastify';
 import { AppError } from '../core/shared/app-error.js';
+import { clientNetworkOf } from '../core/shared/client-network.js';
 import { createAuditWriter } from '../db/audit.repository.js';
 import { createThrottleCounters } from '../db/throttle.repository.js';
 import { appendHook } from './route-hooks.js';
@@ -9,7 +10,7 @@ import type { CountedAttempt } from '../core/shared/throttle.js';
 import { DEVICE_COOKIE_NAME, verifiedDeviceNonce } from '../core/case/device-cookie.js';
 import { deviceMac, setDeviceCookie } from './device-cookie.js';
 import type { AppDeps } from './context.js';
-import { DEFAULT_RATE_LIMITS, rateLimitKey, retryAfterSeconds, type RateLimitName } from './rate-limiter.js';
+import { createOverLimitMemo, DEFAULT_RATE_LIMITS, rateLimitKey, retryAfterSeconds, secondsUntil, type RateLimitName } from './rate-limiter.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -27,6 +28,8 @@ declare module 'fastify' {
     auditDetails: Record<string, unknown> | null;
     /** Who acted, for a request that signs someone in (no session yet when it started). */
     auditActor: { id: string; username: string } | null;
+    /** What a request that makes something acted on (its route has no `:id` to name it by). */
+    auditSubject: { kind: string; id: string } | null;
   }
 }
 
@@ -60,9 +63,13 @@ const findBadText = (value: unknown, path: string, depth = 0): string | null => 
 const subjectOf = (request: FastifyRequest): { kind: string | null; id: string | null } => {
   const params = (request.params ?? {}) as Record<string, unknown>;
   const url = request.routeOptions.url ?? '';
-  // `/api/v1/cases/:id` names cases; `/api/v1/admin/users/:id` names users, not "admin".
-  const segments = url.split('/');
-  if (typeof params.id === 'string') return { kind: (segments[3] === 'admin' ? segments[4] : segments[3]) ?? null, id: params.id };
+  // The segment before `:id` names what it is: `/cases/:id/accept` a case, `/admin/users/:id` and
+  // `/admin/security/users/:id/totp` a user, `/api-tokens/service-accounts/:id` a service account.
+  if (typeof params.id === 'string') {
+    const segments = url.split('/');
+    const at = segments.indexOf(':id');
+    return { kind: (at > 0 ? segments[at - 1] : segments[3]) ?? null, id: params.id };
+  }
   if (typeof params.trackingNo === 'string') return { kind: 'cases', id: params.trackingNo };
   return { kind: null, id: null };
 };
@@ -96,6 +103,7 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
 
   const rules = { ...DEFAULT_RATE_LIMITS, ...(deps.config.rateLimits ?? {}) };
   const counters = createThrottleCounters(deps.db);
+  const overLimit = createOverLimitMemo();
   const accessCodeRule = deps.config.accessCodeLimit ?? ACCESS_CODE_LIMIT;
   /** The access-code attempt each request was counted for, and the requests whose code was wrong. */
   const attempts = new WeakMap<FastifyRequest, CountedAttempt & { trackingNo: string; hasDeviceCookie: boolean }>();
@@ -104,11 +112,20 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
   app.addHook('onRequest', async (request) => {
     const name = request.routeOptions.config.rateLimit;
     if (name) {
+      const now = deps.now();
+      const key = rateLimitKey(name, clientNetworkOf(request.ip));
+      // An address this process has already seen over its limit is refused without a word to the database:
+      // a flood must not queue on the counter's row and take the pool from the desks.
+      const refusedUntil = overLimit.refusedUntil(key, now);
+      if (refusedUntil !== null) {
+        throw new AppError('rate_limited', 'too many requests from this address: try again later', { retryAfterSeconds: secondsUntil(refusedUntil, now) });
+      }
       // Counted in PostgreSQL, so that several server processes behind one balancer share each address's
       // window, and a restart does not hand out a fresh one.
-      const now = deps.now();
-      const counted = await counters.countAttempt(rateLimitKey(name, request.ip), now, rules[name].windowMs);
+      const counted = await counters.countAttempt(key, now, rules[name].windowMs);
       if (counted.count > rules[name].limit) {
+        const windowEnd = new Date(counted.windowStartedAt.getTime() + rules[name].windowMs);
+        overLimit.refuse(key, windowEnd, now);
         throw new AppError('rate_limited', 'too many requests from this address: try again later', {
           retryAfterSeconds: retryAfterSeconds(counted.windowStartedAt, rules[name].windowMs, now),
         });
@@ -204,12 +221,13 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
   app.decorate('auditSettled', audit.settled);
   app.decorateRequest('auditDetails', null);
   app.decorateRequest('auditActor', null);
+  app.decorateRequest('auditSubject', null);
   // Entries of the last answers are written before the database handle is closed.
   app.addHook('onClose', audit.settled);
 
   app.addHook('onResponse', async (request, reply) => {
     if (!STATE_CHANGING.has(request.method) || !request.url.startsWith('/api/')) return;
-    const subject = subjectOf(request);
+    const subject = request.auditSubject ?? subjectOf(request);
     const body = request.body as Record<string, unknown> | undefined;
     const isLogin = request.routeOptions.url?.endsWith('/auth/login') ?? false;
     try {

@@ -14,7 +14,7 @@ export const startLiveServer = async (): Promise<LiveServer> => {
   const app = await buildApp(
     {
       db: database.db,
-      config: { sessionTtlHours: 12, isBehindProxy: false, rateLimits: { public_submit: { limit: 10_000, windowMs: 60_000 } } },
+      config: { sessionTtlHours: 12, trustProxy: false, rateLimits: { public_submit: { limit: 10_000, windowMs: 60_000 } } },
       now,
       caseDeps: createCaseDeps(database.db, now),
       authDeps: createAuthDeps(database.db, now, 12),

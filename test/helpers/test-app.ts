@@ -48,7 +48,7 @@ export const createTestApp = async (
       // Many requests come from one test address: generous limits unless a test asks for real ones.
       config: {
         sessionTtlHours: 12,
-        isBehindProxy: false,
+        trustProxy: false,
         rateLimits: options.rateLimits ?? GENEROUS_LIMITS,
         accessCodeLimit: options.accessCodeLimit ?? { limit: 100_000, windowMs: 60_000 },
         // Tests that probe access run many requests at once from one address: generous unless a test asks.

@@ -1321,7 +1321,7 @@ beforeAll(async () => {
     await buildApp(
       {
         db,
-        config: { sessionTtlHours: 12, isBehindProxy: false },
+        config: { sessionTtlHours: 12, trustProxy: false },
         now: () => new Date(),
         caseDeps: createCaseDeps(db, () => new Date()),
         authDeps: createAuthDeps(db, () => new Date(), 12, 120),

@@ -367,8 +367,14 @@ describe('the chain', () => {
     expect(exported.statusCode, exported.body).toBe(200);
     const privacy = (await pageOf('admin', { action: 'privacy export' })).items[0];
     expect(privacy?.subjectKind).toBe('person');
-    expect(privacy?.subjectId).toBe('139****1234');
+    expect(privacy?.subjectId).toBe('*******1234');
     expect(JSON.stringify(privacy)).not.toContain('13900001234');
+    // A search by the full number finds it, and its own entry keeps the number masked too.
+    expect((await pageOf('admin', { subjectKind: 'person', subjectId: '13900001234' })).items.length).toBe(1);
+    await t.app.auditSettled();
+    const searched = await t.database.db.selectFrom('audit_log').select('data').where('action', '=', 'audit.searched').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(JSON.stringify(searched.data)).not.toContain('13900001234');
+    expect(searched.data).toMatchObject({ filters: { subjectId: '*******1234' } });
 
     const handler = await t.database.db.selectFrom('users').select('id').where('username', '=', 'handler').executeTakeFirstOrThrow();
     expect((await t.call('admin', 'POST', `/api/v1/admin/users/${handler.id}/unlock`)).statusCode).toBe(200);

@@ -45,7 +45,7 @@ beforeAll(async () => {
   for (const u of await t.database.db.selectFrom('units').select(['id', 'code']).execute()) unitIds.set(u.code, u.id);
   const now = () => new Date();
   const deps: AppDeps = {
-    db: t.database.db, config: { sessionTtlHours: 12, isBehindProxy: false }, now,
+    db: t.database.db, config: { sessionTtlHours: 12, trustProxy: false }, now,
     caseDeps: createCaseDeps(t.database.db, now), authDeps: createAuthDeps(t.database.db, now, 12),
   };
   admin = Fastify({ logger: false });

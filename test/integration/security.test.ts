@@ -66,7 +66,7 @@ describe('rate limits across server processes', () => {
       buildApp(
         {
           db: t.database.db,
-          config: { sessionTtlHours: 12, isBehindProxy: false, rateLimits: { public_read: { limit: 4, windowMs: 60_000 } } },
+          config: { sessionTtlHours: 12, trustProxy: false, rateLimits: { public_read: { limit: 4, windowMs: 60_000 } } },
           now: () => new Date(clock),
           caseDeps: createCaseDeps(t.database.db, () => new Date(clock)),
           authDeps: createAuthDeps(t.database.db, () => new Date(clock), 12, 120),
@@ -82,6 +82,15 @@ describe('rate limits across server processes', () => {
       expect((await read(b)).statusCode).toBe(200);
       // Each process has seen two requests; together they have seen four.
       expect((await read(a)).statusCode).toBe(429);
+      const counted = async () =>
+        (await t.database.db.selectFrom('throttle_counters').select('count').where('key', '=', 'rate:public_read:10.7.7.7').executeTakeFirstOrThrow()).count;
+      expect(await counted()).toBe(5);
+      // Once refused, this process refuses the address again without writing to the database (a flood must not
+      // queue on the counter's row); the other process still asks the database, which refuses too.
+      for (let i = 0; i < 3; i += 1) expect((await read(a)).statusCode).toBe(429);
+      expect(await counted()).toBe(5);
+      expect((await read(b)).statusCode).toBe(429);
+      expect(await counted()).toBe(6);
       await a.close();
       const restarted = await start();
       try {
@@ -95,6 +104,38 @@ describe('rate limits across server processes', () => {
       }
     } finally {
       await b.close();
+    }
+  });
+});
+
+describe('addresses behind a proxy', () => {
+  it('believes the proxy in front, not what the client wrote into X-Forwarded-For, and counts an IPv6 /64 as one', async () => {
+    const app = await buildApp(
+      {
+        db: t.database.db,
+        config: { sessionTtlHours: 12, trustProxy: 1, rateLimits: { public_read: { limit: 2, windowMs: 60_000 } } },
+        now: () => new Date(clock),
+        caseDeps: createCaseDeps(t.database.db, () => new Date(clock)),
+        authDeps: createAuthDeps(t.database.db, () => new Date(clock), 12, 120),
+      },
+      { logLevel: 'silent' },
+    );
+    try {
+      const read = (forwardedFor: string) =>
+        app.inject({ method: 'GET', url: '/api/v1/public/open-data/meta', remoteAddress: '10.0.0.1', headers: { 'x-forwarded-for': forwardedFor } });
+      // The proxy appends the address it saw; the client cannot choose a new one for each request.
+      for (const forged of ['6.6.6.1', '6.6.6.2']) expect((await read(`${forged}, 203.0.113.9`)).statusCode).toBe(200);
+      expect((await read('6.6.6.3, 203.0.113.9')).statusCode).toBe(429);
+      const keys = (await t.database.db.selectFrom('throttle_counters').select('key').where('key', 'like', 'rate:public_read:%').execute()).map((r) => r.key);
+      expect(keys).toContain('rate:public_read:203.0.113.9');
+      expect(keys.some((k) => k.includes('6.6.6.'))).toBe(false);
+      // Addresses of one IPv6 /64 share their window.
+      expect((await read('2001:db8:5:6::1')).statusCode).toBe(200);
+      expect((await read('2001:db8:5:6::2')).statusCode).toBe(200);
+      expect((await read('2001:db8:5:6:ffff::3')).statusCode).toBe(429);
+      expect((await read('2001:db8:5:7::1')).statusCode).toBe(200);
+    } finally {
+      await app.close();
     }
   });
 });

@@ -1,6 +1,10 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
+import { resetStaffPassword, setStaffAccountActive } from '../../src/core/access/staff-accounts.js';
+import type { UserActor } from '../../src/core/auth/actor.js';
+import { permissionsForRoles } from '../../src/core/auth/roles.js';
+import { createStaffAccountDeps } from '../../src/db/staff-accounts.repository.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** Staff accounts (docs/access.md, "Staff accounts"): made, changed, disabled and unlocked by administrators. */
@@ -59,8 +63,8 @@ describe('staff accounts', () => {
     const { account, temporaryPassword } = res.json() as WithPassword;
     expect(account).toMatchObject({ username: 'zhuoma.agent', displayName: '卓玛', roles: ['agent'], isActive: true, mustChangePassword: true, lastLoginAt: null, createdBy: { username: 'admin' } });
     // The audit entry says what was made, never the password.
-    const made = await t.database.db.selectFrom('audit_log').select(['data', 'outcome']).where('action', '=', 'POST /api/v1/admin/users').orderBy('id', 'desc').executeTakeFirstOrThrow();
-    expect(made.outcome).toBe('201');
+    const made = await t.database.db.selectFrom('audit_log').select(['data', 'outcome', 'subject_kind', 'subject_id']).where('action', '=', 'POST /api/v1/admin/users').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(made).toMatchObject({ outcome: '201', subject_kind: 'users', subject_id: account.id });
     expect(made.data).toMatchObject({ username: 'zhuoma.agent', roles: ['agent'], unit: { code: 'lhasa' } });
     expect(JSON.stringify(made.data)).not.toContain(temporaryPassword);
 
@@ -190,7 +194,8 @@ describe('staff accounts', () => {
   });
 
   it('disables an account: its sessions end and its API tokens are revoked; enabling gives sign-in back', async () => {
-    const { account, temporaryPassword } = await create({ username: 'lobsang.admin', displayName: '洛桑', roles: ['admin'], unitId: unitId('lhasa') });
+    // An administrator of a bureau, disabled by one of the region above it.
+    const { account, temporaryPassword } = await create({ username: 'lobsang.admin', displayName: '洛桑', roles: ['admin'], unitId: unitId('hrss') });
     const first = ((await login('lobsang.admin', temporaryPassword)).json() as { token: string }).token;
     await bearer(first, 'POST', '/api/v1/auth/password', { currentPassword: temporaryPassword, newPassword: 'Lobsang-Adm-2026' });
     const token = ((await login('lobsang.admin', 'Lobsang-Adm-2026')).json() as { token: string }).token;
@@ -198,12 +203,20 @@ describe('staff accounts', () => {
     expect(made.statusCode, made.body).toBe(201);
     const apiToken = (made.json() as { token: string }).token;
     expect((await bearer(apiToken, 'GET', '/api/v1/cases')).statusCode).toBe(200);
+    // A service account's token this person made: they saw its secret, so it goes with them.
+    const sa = await bearer(token, 'POST', '/api/v1/api-tokens/service-accounts', { username: 'svc.lobsang', roles: ['agent'], unitId: unitId('hrss') });
+    expect(sa.statusCode, sa.body).toBe(201);
+    const saToken = await bearer(token, 'POST', '/api/v1/api-tokens', { name: '同步', ownerId: (sa.json() as { id: string }).id, permissions: ['case.read'], expiresInDays: 30 });
+    expect(saToken.statusCode, saToken.body).toBe(201);
+    const serviceToken = (saToken.json() as { token: string }).token;
+    expect((await bearer(serviceToken, 'GET', '/api/v1/cases')).statusCode).toBe(200);
 
     const res = await t.call('admin', 'POST', `/api/v1/admin/users/${account.id}/disable`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ isActive: false, activeSessions: 0 });
     expect((await bearer(token, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
     expect((await bearer(apiToken, 'GET', '/api/v1/cases')).statusCode).toBe(401);
+    expect((await bearer(serviceToken, 'GET', '/api/v1/cases')).statusCode).toBe(401);
     const refused = await login('lobsang.admin', 'Lobsang-Adm-2026');
     expect(refused.json().error.code).toBe('auth.inactive_user');
     expect((await t.call('admin', 'GET', '/api/v1/admin/users?status=disabled')).json().items.map((a: Account) => a.username)).toContain('lobsang.admin');
@@ -347,5 +360,73 @@ describe('staff accounts', () => {
     const listing = out.join('\n');
     expect(listing).toContain('handler');
     expect(listing).not.toContain('root.admin');
+  });
+
+  it('keeps administrators of one unit from taking or silencing each other; the unit above can', async () => {
+    const { account: peer } = await create({ username: 'ciren.admin', displayName: '次仁', roles: ['admin'], unitId: unitId('hrss') });
+    for (const [method, url, body, change] of [
+      ['POST', `/api/v1/admin/users/${peer.id}/reset-password`, undefined, 'reset_password'],
+      ['POST', `/api/v1/admin/users/${peer.id}/disable`, undefined, 'disable'],
+      ['PATCH', `/api/v1/admin/users/${peer.id}`, { roles: ['agent'] }, 'roles'],
+      ['PATCH', `/api/v1/admin/users/${peer.id}`, { unitId: unitId('hrss_inspection') }, 'unit'],
+    ] as const) {
+      const res = await t.call('admin_hrss', method, url, body);
+      expect(res.statusCode, `${method} ${url}`).toBe(403);
+      expect(res.json().error).toMatchObject({ code: 'auth.forbidden', messageId: 'errors.auth.forbidden.peer_administrator', details: { reason: 'peer_administrator', change } });
+    }
+    const row = await t.database.db.selectFrom('users').select(['roles', 'is_active', 'must_change_password']).where('id', '=', peer.id).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ roles: ['admin'], is_active: true });
+    // Harmless steps stay open to a peer; the region's administrator can do the rest.
+    expect((await t.call('admin_hrss', 'POST', `/api/v1/admin/users/${peer.id}/unlock`)).statusCode).toBe(200);
+    expect((await t.call('admin_hrss', 'PATCH', `/api/v1/admin/users/${peer.id}`, { displayName: '次仁 (人社)' })).statusCode).toBe(200);
+    expect((await t.call('admin', 'POST', `/api/v1/admin/users/${peer.id}/reset-password`)).statusCode).toBe(200);
+  });
+
+  it('checks the administrator again inside the step: one disabled or demoted meanwhile is refused', async () => {
+    const { account } = await create({ username: 'stale.admin', displayName: '旧', roles: ['admin'], unitId: unitId('lhasa') });
+    // The administrator as their request saw them when it began...
+    const stale: UserActor = {
+      kind: 'user', userId: account.id, username: 'stale.admin', displayName: '旧', roles: ['admin'], permissions: permissionsForRoles(['admin']),
+      unitId: unitId('lhasa'), unitPath: 'lhasa',
+    };
+    const deps = createStaffAccountDeps(t.database.db, () => new Date());
+    const handler = await userIdOf('handler_market');
+    // ...and as they are when its turn comes, after another administrator disabled them.
+    await t.database.db.updateTable('users').set({ is_active: false }).where('id', '=', account.id).execute();
+    await expect(setStaffAccountActive(deps, stale, handler, false)).rejects.toMatchObject({ code: 'auth.forbidden', details: { reason: 'no_longer_allowed' } });
+    await t.database.db.updateTable('users').set({ is_active: true, roles: ['supervisor'] }).where('id', '=', account.id).execute();
+    await expect(resetStaffPassword(deps, stale, handler)).rejects.toMatchObject({ code: 'auth.forbidden' });
+    expect((await t.database.db.selectFrom('users').select(['is_active', 'must_change_password']).where('id', '=', handler).executeTakeFirstOrThrow())).toEqual({ is_active: true, must_change_password: false });
+    await t.database.db.updateTable('users').set({ roles: ['admin'] }).where('id', '=', account.id).execute();
+    expect((await setStaffAccountActive(deps, stale, handler, true)).isActive).toBe(true);
+  });
+
+  it('answers two makings of one username at once with one account and one coded refusal', async () => {
+    const body = { username: 'twin.agent', displayName: '双', roles: ['agent'], unitId: unitId('lhasa') };
+    const results = await Promise.all([t.call('admin', 'POST', '/api/v1/admin/users', body), t.call('admin', 'POST', '/api/v1/admin/users', body)]);
+    expect(results.map((r) => r.statusCode).sort()).toEqual([201, 400]);
+    expect(JSON.stringify(results.find((r) => r.statusCode === 400)?.json())).toContain('taken');
+  });
+
+  it('lets a one-time password expire, and a reset revoke the tokens of a possibly stolen account', async () => {
+    const { account, temporaryPassword } = await create({ username: 'late.agent', displayName: '迟', roles: ['admin'], unitId: unitId('hrss') });
+    await t.database.db.updateTable('users').set({ password_expires_at: new Date(Date.now() - 1000) }).where('id', '=', account.id).execute();
+    const expired = await login('late.agent', temporaryPassword);
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().error.code).toBe('auth.password_expired');
+    // A wrong password still answers as a wrong password: the expiry is told only to who knows the password.
+    expect((await login('late.agent', 'Wrong-Password-9')).json().error.code).toBe('auth.invalid_credentials');
+
+    const reset = (await t.call('admin', 'POST', `/api/v1/admin/users/${account.id}/reset-password`)).json() as WithPassword;
+    const first = ((await login('late.agent', reset.temporaryPassword)).json() as { token: string }).token;
+    await bearer(first, 'POST', '/api/v1/auth/password', { currentPassword: reset.temporaryPassword, newPassword: 'Late-Agent-2026' });
+    const own = await t.database.db.selectFrom('users').select(['password_expires_at', 'must_change_password']).where('id', '=', account.id).executeTakeFirstOrThrow();
+    expect(own).toEqual({ password_expires_at: null, must_change_password: false });
+    const token = ((await login('late.agent', 'Late-Agent-2026')).json() as { token: string }).token;
+    const made = await bearer(token, 'POST', '/api/v1/api-tokens', { name: '被盗', permissions: ['case.read'], expiresInDays: 30 });
+    const apiToken = (made.json() as { token: string }).token;
+    expect((await bearer(apiToken, 'GET', '/api/v1/cases')).statusCode).toBe(200);
+    expect((await t.call('admin', 'POST', `/api/v1/admin/users/${account.id}/reset-password`)).statusCode).toBe(200);
+    expect((await bearer(apiToken, 'GET', '/api/v1/cases')).statusCode).toBe(401);
   });
 });

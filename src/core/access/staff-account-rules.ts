@@ -41,6 +41,24 @@ export const refusedRoles = (actor: UserActor, roles: readonly string[]): RoleRe
 
 export type AccountChange = 'roles' | 'unit' | 'disable' | 'reset_password';
 
+/** Whether the account can manage accounts itself (an administrator). */
+export const isAdministrator = (roles: readonly Role[]): boolean => roles.some((r) => ROLE_PERMISSIONS[r].includes('user.manage'));
+
+/** `a` is a unit strictly above `b` in the tree. */
+export const isStrictlyAbove = (ancestorPath: string, path: string): boolean => path.startsWith(`${ancestorPath}.`);
+
+/**
+ * Administrators of the same unit cannot take each other's account: a reset would let one sign in as the other,
+ * and a disable or demotion is a way to silence a colleague. So an administrator's roles, unit, status and
+ * password are changed from a unit above theirs, or by the operator on the command line (the top unit's
+ * administrators have no unit above them). Lifting a lock and renaming stay open to peers: they take nothing.
+ */
+export const isPeerChangeRefused = (actor: UserActor, account: { roles: readonly Role[]; unit: { path: string } }): boolean =>
+  isAdministrator(account.roles) && !isStrictlyAbove(actor.unitPath, account.unit.path);
+
+/** A one-time password works this long: an account never used must not keep a password its administrator knows. */
+export const TEMPORARY_PASSWORD_HOURS = 72;
+
 /**
  * Changes nobody makes to their own account: an administrator who demoted, moved or disabled themselves by a
  * slip could lock everyone out, and a reset of one's own password would skip the current-password check.

@@ -1,10 +1,10 @@
 import { isPathWithin, type UserActor } from '../auth/actor.js';
-import type { Role } from '../auth/roles.js';
+import { permissionsForRoles, type Role } from '../auth/roles.js';
 import { AppError } from '../shared/app-error.js';
 import { hashPassword } from '../shared/secrets.js';
 import {
-  isManageableBy, isOwnAccount, isStaffRole, newTemporaryPassword, normalizeUsername, refusedRoles, USERNAME_PATTERN,
-  type AccountChange, type AccountStatusFilter,
+  isManageableBy, isOwnAccount, isPeerChangeRefused, isStaffRole, newTemporaryPassword, normalizeUsername, refusedRoles, TEMPORARY_PASSWORD_HOURS,
+  USERNAME_PATTERN, type AccountChange, type AccountStatusFilter,
 } from './staff-account-rules.js';
 
 /*
@@ -44,25 +44,49 @@ export type StaffAccountFilter = {
 };
 
 export type StaffAccountStore = {
-  findUnit: (unitId: string) => Promise<{ id: string; path: string; isActive: boolean } | null>;
-  findUnitByCode: (code: string) => Promise<{ id: string; path: string; isActive: boolean } | null>;
+  findUnit: (unitId: string) => Promise<{ id: string; code: string; path: string; isActive: boolean } | null>;
+  findUnitByCode: (code: string) => Promise<{ id: string; code: string; path: string; isActive: boolean } | null>;
+  /** The acting administrator as they are now (another administrator may have just disabled or demoted them). */
+  findActor: (userId: string) => Promise<{ isActive: boolean; roles: Role[]; unitId: string; unitPath: string } | null>;
   findAccountIdByUsername: (username: string) => Promise<string | null>;
   usernameExists: (username: string) => Promise<boolean>;
   /** People's accounts (never service accounts) whose unit lies within the path. */
   listAccounts: (unitPath: string, filter: StaffAccountFilter, now: Date) => Promise<{ items: StaffAccountView[]; total: number }>;
   findAccount: (userId: string, now: Date) => Promise<StaffAccountRecord | null>;
-  /** `createdBy` is null for an account made on the command line (the first administrator). */
-  insertAccount: (row: { username: string; displayName: string; roles: Role[]; unitId: string; passwordHash: string; createdBy: string | null; at: Date }) => Promise<string>;
+  /**
+   * `createdBy` is null for an account made on the command line (the first administrator). Null when the username
+   * was taken meanwhile (the unique index decides between two administrators making the same account at once).
+   */
+  insertAccount: (row: {
+    username: string; displayName: string; roles: Role[]; unitId: string; passwordHash: string; passwordExpiresAt: Date; createdBy: string | null; at: Date;
+  }) => Promise<string | null>;
   updateAccount: (userId: string, patch: { displayName?: string; roles?: Role[]; unitId?: string }) => Promise<void>;
-  /** Disabling also ends every session and revokes every API token of the account, in one transaction. */
-  setActive: (userId: string, isActive: boolean, by: string, at: Date) => Promise<void>;
-  /** Sets a password its owner must replace, and ends every session of the account, in one transaction. */
-  setTemporaryPassword: (userId: string, passwordHash: string, at: Date) => Promise<void>;
+  /**
+   * Disabling also ends every session of the account and revokes every API token it owns or made (a service
+   * account's token made by someone who leaves is a secret they saw).
+   */
+  setActive: (userId: string, isActive: boolean, by: string | null, at: Date) => Promise<void>;
+  /**
+   * Sets a password its owner must replace before it expires, ends every session of the account and revokes the
+   * tokens it owns: a reset is the answer to an account someone else may hold.
+   */
+  setTemporaryPassword: (userId: string, passwordHash: string, expiresAt: Date, by: string | null, at: Date) => Promise<void>;
   /** Lifts the lock of too many wrong passwords (the username's counter; an address's counter stays). */
   clearLoginLock: (username: string) => Promise<void>;
 };
 
-export type StaffAccountDeps = { store: StaffAccountStore; now: () => Date };
+export type StaffAccountDeps = {
+  store: StaffAccountStore;
+  now: () => Date;
+  /**
+   * Runs the changes of one step one after the other with every other step's (a transaction under one lock),
+   * with a store bound to it: two administrators disabling each other at once cannot both succeed.
+   */
+  exclusive: <T>(fn: (store: StaffAccountStore) => Promise<T>) => Promise<T>;
+};
+
+/** What a step reads and writes inside its exclusive section. */
+type Section = { store: StaffAccountStore; now: () => Date };
 
 // ---------------------------------------------------------------------------------------------- helpers
 
@@ -70,7 +94,7 @@ const fieldError = (path: string, message: string, problem: string, extra: Recor
   new AppError('validation.failed', message, { issues: [{ path, message: problem, ...extra }] });
 
 /** Accounts of other units, and service accounts, answer like missing ones. */
-const findManageableOrThrow = async (deps: StaffAccountDeps, actor: UserActor, userId: string): Promise<StaffAccountRecord> => {
+const findManageableOrThrow = async (deps: Section, actor: UserActor, userId: string): Promise<StaffAccountRecord> => {
   const account = await deps.store.findAccount(userId, deps.now());
   if (!account || !isManageableBy(actor, account)) throw new AppError('resource.not_found', 'no such staff account', { userId });
   return account;
@@ -97,7 +121,7 @@ const checkRolesOrThrow = (actor: UserActor, roles: readonly string[]): Role[] =
   return unique as Role[];
 };
 
-const checkUnitOrThrow = async (deps: StaffAccountDeps, actor: UserActor, unitId: string): Promise<{ id: string; path: string }> => {
+const checkUnitOrThrow = async (deps: Section, actor: UserActor, unitId: string): Promise<{ id: string; code: string; path: string }> => {
   const unit = await deps.store.findUnit(unitId);
   if (!unit) throw fieldError('body.unitId', 'no such unit', 'unknown_unit');
   if (!isPathWithin(actor.unitPath, unit.path)) throw fieldError('body.unitId', 'the unit must be yours or one below it', 'outside_scope');
@@ -111,11 +135,43 @@ const displayNameOrThrow = (raw: string): string => {
   return name;
 };
 
-const reloadOrThrow = async (deps: StaffAccountDeps, userId: string): Promise<StaffAccountView> => {
+const reloadOrThrow = async (deps: Section, userId: string): Promise<StaffAccountView> => {
   const account = await deps.store.findAccount(userId, deps.now());
   if (!account) throw new Error(`staff account ${userId} vanished`);
   return account;
 };
+
+const refusePeerOrThrow = (actor: UserActor, account: StaffAccountRecord, change: AccountChange): void => {
+  if (isPeerChangeRefused(actor, account)) {
+    throw new AppError(
+      'auth.forbidden', 'an administrator is changed from a unit above theirs, or on the command line', { reason: 'peer_administrator', change },
+      'errors.auth.forbidden.peer_administrator',
+    );
+  }
+};
+
+/**
+ * The acting administrator as they are now, inside the step's section: their session was checked when the
+ * request began, but another administrator may have disabled, demoted or moved them since.
+ */
+const currentActorOrThrow = async (store: StaffAccountStore, actor: UserActor): Promise<UserActor> => {
+  const now = await store.findActor(actor.userId);
+  if (!now || !now.isActive || !permissionsForRoles(now.roles).has('user.manage')) {
+    throw new AppError('auth.forbidden', 'you may no longer manage accounts', { permission: 'user.manage', reason: 'no_longer_allowed' });
+  }
+  return { ...actor, roles: now.roles, permissions: permissionsForRoles(now.roles), unitId: now.unitId, unitPath: now.unitPath };
+};
+
+/** Runs a step of an administrator in its section, with the administrator as they are now. */
+const asAdministrator = <T>(deps: StaffAccountDeps, actor: UserActor, step: (section: Section, me: UserActor) => Promise<T>): Promise<T> =>
+  deps.exclusive(async (store) => {
+    const section = { store, now: deps.now };
+    return step(section, await currentActorOrThrow(store, actor));
+  });
+
+const expiryOf = (now: Date): Date => new Date(now.getTime() + TEMPORARY_PASSWORD_HOURS * 3600_000);
+
+const takenError = (): AppError => fieldError('body.username', 'this username is taken', 'taken');
 
 // ------------------------------------------------------------------------------------------- use cases
 
@@ -141,7 +197,8 @@ export type NewStaffAccountInput = { username: string; displayName: string; role
 
 /**
  * Makes an account with a one-time password, returned this once for the administrator to pass on. The owner
- * replaces it at their first sign-in, so the administrator never knows the password the account is used with.
+ * replaces it at their first sign-in, within TEMPORARY_PASSWORD_HOURS, so the administrator never knows the
+ * password the account is used with.
  */
 export const createStaffAccount = async (
   deps: StaffAccountDeps,
@@ -151,14 +208,17 @@ export const createStaffAccount = async (
   const username = normalizeUsername(input.username);
   if (!USERNAME_PATTERN.test(username)) throw fieldError('body.username', '2 to 64 lower-case letters, digits, dot, dash or underscore', 'bad_username');
   const displayName = displayNameOrThrow(input.displayName);
-  const roles = checkRolesOrThrow(actor, input.roles);
-  const unit = await checkUnitOrThrow(deps, actor, input.unitId);
-  if (await deps.store.usernameExists(username)) throw fieldError('body.username', 'this username is taken', 'taken');
   const temporaryPassword = newTemporaryPassword(username);
-  const id = await deps.store.insertAccount({
-    username, displayName, roles, unitId: unit.id, passwordHash: await hashPassword(temporaryPassword), createdBy: actor.userId, at: deps.now(),
+  const passwordHash = await hashPassword(temporaryPassword);
+  return asAdministrator(deps, actor, async (section, me) => {
+    const roles = checkRolesOrThrow(me, input.roles);
+    const unit = await checkUnitOrThrow(section, me, input.unitId);
+    if (await section.store.usernameExists(username)) throw takenError();
+    const now = deps.now();
+    const id = await section.store.insertAccount({ username, displayName, roles, unitId: unit.id, passwordHash, passwordExpiresAt: expiryOf(now), createdBy: me.userId, at: now });
+    if (!id) throw takenError();
+    return { account: await reloadOrThrow(section, id), temporaryPassword };
   });
-  return { account: await reloadOrThrow(deps, id), temporaryPassword };
 };
 
 export type StaffAccountPatch = { displayName?: string; roles?: readonly string[]; unitId?: string };
@@ -175,76 +235,85 @@ export const updateStaffAccount = async (
   actor: UserActor,
   userId: string,
   patch: StaffAccountPatch,
-): Promise<{ account: StaffAccountView; changes: AccountChanges }> => {
-  const account = await findManageableOrThrow(deps, actor, userId);
-  const set: { displayName?: string; roles?: Role[]; unitId?: string } = {};
-  const changes: AccountChanges = { before: {}, after: {} };
-  if (patch.displayName !== undefined) {
-    const displayName = displayNameOrThrow(patch.displayName);
-    if (displayName !== account.displayName) {
-      set.displayName = displayName;
-      changes.before.displayName = account.displayName;
-      changes.after.displayName = displayName;
+): Promise<{ account: StaffAccountView; changes: AccountChanges }> =>
+  asAdministrator(deps, actor, async (section, me) => {
+    const account = await findManageableOrThrow(section, me, userId);
+    const set: { displayName?: string; roles?: Role[]; unitId?: string } = {};
+    const changes: AccountChanges = { before: {}, after: {} };
+    if (patch.displayName !== undefined) {
+      const displayName = displayNameOrThrow(patch.displayName);
+      if (displayName !== account.displayName) {
+        set.displayName = displayName;
+        changes.before.displayName = account.displayName;
+        changes.after.displayName = displayName;
+      }
     }
-  }
-  if (patch.roles !== undefined) {
-    const roles = checkRolesOrThrow(actor, patch.roles);
-    const isSame = roles.length === account.roles.length && roles.every((r) => account.roles.includes(r));
-    if (!isSame) {
-      refuseOwnOrThrow(actor, userId, 'roles');
-      // The roles the account holds now may be stronger than the administrator's own: only one who holds them
-      // may take them away or keep them, else a weaker administrator could rewrite a stronger one's account.
-      checkRolesOrThrow(actor, account.roles);
-      set.roles = roles;
-      changes.before.roles = account.roles;
-      changes.after.roles = roles;
+    if (patch.roles !== undefined) {
+      const roles = checkRolesOrThrow(me, patch.roles);
+      const isSame = roles.length === account.roles.length && roles.every((r) => account.roles.includes(r));
+      if (!isSame) {
+        refuseOwnOrThrow(me, userId, 'roles');
+        refusePeerOrThrow(me, account, 'roles');
+        // The roles the account holds now may be stronger than the administrator's own: only one who holds them
+        // may take them away or keep them, else a weaker administrator could rewrite a stronger one's account.
+        checkRolesOrThrow(me, account.roles);
+        set.roles = roles;
+        changes.before.roles = account.roles;
+        changes.after.roles = roles;
+      }
     }
-  }
-  if (patch.unitId !== undefined && patch.unitId !== account.unit.id) {
-    refuseOwnOrThrow(actor, userId, 'unit');
-    const unit = await checkUnitOrThrow(deps, actor, patch.unitId);
-    set.unitId = unit.id;
-    changes.before.unit = { id: account.unit.id, code: account.unit.code };
-    changes.after.unit = { id: unit.id };
-  }
-  if (Object.keys(set).length > 0) await deps.store.updateAccount(userId, set);
-  return { account: await reloadOrThrow(deps, userId), changes };
-};
+    if (patch.unitId !== undefined && patch.unitId !== account.unit.id) {
+      refuseOwnOrThrow(me, userId, 'unit');
+      refusePeerOrThrow(me, account, 'unit');
+      const unit = await checkUnitOrThrow(section, me, patch.unitId);
+      set.unitId = unit.id;
+      changes.before.unit = { id: account.unit.id, code: account.unit.code };
+      changes.after.unit = { id: unit.id, code: unit.code };
+    }
+    if (Object.keys(set).length > 0) await section.store.updateAccount(userId, set);
+    return { account: await reloadOrThrow(section, userId), changes };
+  });
 
 /**
  * Disabling ends the account's sessions and revokes its API tokens at once; the account and everything it did
  * stay (timelines and the audit log name it). Enabling gives sign-in back, not the revoked tokens.
  */
-export const setStaffAccountActive = async (deps: StaffAccountDeps, actor: UserActor, userId: string, isActive: boolean): Promise<StaffAccountView> => {
-  const account = await findManageableOrThrow(deps, actor, userId);
-  if (!isActive) refuseOwnOrThrow(actor, userId, 'disable');
-  if (account.isActive !== isActive) await deps.store.setActive(userId, isActive, actor.userId, deps.now());
-  return reloadOrThrow(deps, userId);
-};
+export const setStaffAccountActive = async (deps: StaffAccountDeps, actor: UserActor, userId: string, isActive: boolean): Promise<StaffAccountView> =>
+  asAdministrator(deps, actor, async (section, me) => {
+    const account = await findManageableOrThrow(section, me, userId);
+    if (!isActive) refuseOwnOrThrow(me, userId, 'disable');
+    refusePeerOrThrow(me, account, 'disable');
+    if (account.isActive !== isActive) await section.store.setActive(userId, isActive, me.userId, deps.now());
+    return reloadOrThrow(section, userId);
+  });
 
 /**
- * A new one-time password when the owner has forgotten theirs: every session of the account ends, and a lock
- * from wrong passwords is lifted so that the new password works at once.
+ * A new one-time password when the owner has forgotten theirs: every session of the account ends, its own API
+ * tokens are revoked, and a lock from wrong passwords is lifted so that the new password works at once.
  */
 export const resetStaffPassword = async (
   deps: StaffAccountDeps,
   actor: UserActor,
   userId: string,
-): Promise<{ account: StaffAccountView; temporaryPassword: string }> => {
-  const account = await findManageableOrThrow(deps, actor, userId);
-  refuseOwnOrThrow(actor, userId, 'reset_password');
-  const temporaryPassword = newTemporaryPassword(account.username);
-  await deps.store.setTemporaryPassword(userId, await hashPassword(temporaryPassword), deps.now());
-  await deps.store.clearLoginLock(account.username);
-  return { account: await reloadOrThrow(deps, userId), temporaryPassword };
-};
+): Promise<{ account: StaffAccountView; temporaryPassword: string }> =>
+  asAdministrator(deps, actor, async (section, me) => {
+    const account = await findManageableOrThrow(section, me, userId);
+    refuseOwnOrThrow(me, userId, 'reset_password');
+    refusePeerOrThrow(me, account, 'reset_password');
+    const temporaryPassword = newTemporaryPassword(account.username);
+    const now = deps.now();
+    await section.store.setTemporaryPassword(userId, await hashPassword(temporaryPassword), expiryOf(now), me.userId, now);
+    await section.store.clearLoginLock(account.username);
+    return { account: await reloadOrThrow(section, userId), temporaryPassword };
+  });
 
 /** Lifts the lock of too many wrong passwords before it ends by itself (the owner called the help desk). */
-export const unlockStaffAccount = async (deps: StaffAccountDeps, actor: UserActor, userId: string): Promise<StaffAccountView> => {
-  const account = await findManageableOrThrow(deps, actor, userId);
-  await deps.store.clearLoginLock(account.username);
-  return reloadOrThrow(deps, userId);
-};
+export const unlockStaffAccount = async (deps: StaffAccountDeps, actor: UserActor, userId: string): Promise<StaffAccountView> =>
+  asAdministrator(deps, actor, async (section, me) => {
+    const account = await findManageableOrThrow(section, me, userId);
+    await section.store.clearLoginLock(account.username);
+    return reloadOrThrow(section, userId);
+  });
 
 // ------------------------------------------------------------------------- the operator (command line)
 
@@ -265,22 +334,49 @@ export const createStaffAccountAsOperator = async (
   const displayName = displayNameOrThrow(input.displayName);
   const roles = [...new Set(input.roles)];
   if (!isStaffRoleList(roles)) throw fieldError('role', `unknown staff role in ${roles.join(', ')}`, 'unknown_role');
-  const unit = await deps.store.findUnitByCode(input.unitCode);
-  if (!unit) throw fieldError('unit', `no unit with the code ${input.unitCode}`, 'unknown_unit');
-  if (!unit.isActive) throw fieldError('unit', 'this unit is closed', 'unit_inactive');
-  if (await deps.store.usernameExists(username)) throw fieldError('username', 'this username is taken', 'taken');
   const temporaryPassword = newTemporaryPassword(username);
-  const id = await deps.store.insertAccount({ username, displayName, roles, unitId: unit.id, passwordHash: await hashPassword(temporaryPassword), createdBy: null, at: deps.now() });
-  return { account: await reloadOrThrow(deps, id), temporaryPassword };
+  const passwordHash = await hashPassword(temporaryPassword);
+  return deps.exclusive(async (store) => {
+    const section = { store, now: deps.now };
+    const unit = await store.findUnitByCode(input.unitCode);
+    if (!unit) throw fieldError('unit', `no unit with the code ${input.unitCode}`, 'unknown_unit');
+    if (!unit.isActive) throw fieldError('unit', 'this unit is closed', 'unit_inactive');
+    const now = deps.now();
+    const id = (await store.usernameExists(username))
+      ? null
+      : await store.insertAccount({ username, displayName, roles, unitId: unit.id, passwordHash, passwordExpiresAt: expiryOf(now), createdBy: null, at: now });
+    if (!id) throw fieldError('username', 'this username is taken', 'taken');
+    return { account: await reloadOrThrow(section, id), temporaryPassword };
+  });
 };
 
-export const resetStaffPasswordAsOperator = async (deps: StaffAccountDeps, rawUsername: string): Promise<{ account: StaffAccountView; temporaryPassword: string }> => {
+const findStaffByUsernameOrThrow = async (section: Section, rawUsername: string): Promise<StaffAccountRecord> => {
   const username = normalizeUsername(rawUsername);
-  const id = await deps.store.findAccountIdByUsername(username);
-  const account = id ? await deps.store.findAccount(id, deps.now()) : null;
+  const id = await section.store.findAccountIdByUsername(username);
+  const account = id ? await section.store.findAccount(id, section.now()) : null;
   if (!account || account.isServiceAccount) throw new AppError('resource.not_found', `no staff account ${username}`, { username });
-  const temporaryPassword = newTemporaryPassword(username);
-  await deps.store.setTemporaryPassword(account.id, await hashPassword(temporaryPassword), deps.now());
-  await deps.store.clearLoginLock(username);
-  return { account: await reloadOrThrow(deps, account.id), temporaryPassword };
+  return account;
 };
+
+/** The way back in for a locked-out administrator: a one-time password, the lock lifted, sessions and tokens ended. */
+export const resetStaffPasswordAsOperator = async (deps: StaffAccountDeps, rawUsername: string): Promise<{ account: StaffAccountView; temporaryPassword: string }> => {
+  const temporaryPassword = newTemporaryPassword(normalizeUsername(rawUsername));
+  const passwordHash = await hashPassword(temporaryPassword);
+  return deps.exclusive(async (store) => {
+    const section = { store, now: deps.now };
+    const account = await findStaffByUsernameOrThrow(section, rawUsername);
+    const now = deps.now();
+    await store.setTemporaryPassword(account.id, passwordHash, expiryOf(now), null, now);
+    await store.clearLoginLock(account.username);
+    return { account: await reloadOrThrow(section, account.id), temporaryPassword };
+  });
+};
+
+/** Gives sign-in back to a disabled account (the administrators of a region disabled one another, say). */
+export const enableStaffAccountAsOperator = async (deps: StaffAccountDeps, rawUsername: string): Promise<StaffAccountView> =>
+  deps.exclusive(async (store) => {
+    const section = { store, now: deps.now };
+    const account = await findStaffByUsernameOrThrow(section, rawUsername);
+    if (!account.isActive) await store.setActive(account.id, true, null, deps.now());
+    return reloadOrThrow(section, account.id);
+  });

@@ -91,5 +91,10 @@ describe('audit queries', () => {
       actor: 'han', from: '2026-11-01T00:00:00.000Z', outcome: 'refused',
     });
     expect(filterForAudit({})).toEqual({});
+    // A person's phone or ID number is kept to its last four characters; ids and tracking numbers of kind are kept.
+    expect(filterForAudit({ subjectKind: 'person', subjectId: '13900001234' })).toEqual({ subjectKind: 'person', subjectId: '*******1234' });
+    expect(filterForAudit({ subjectId: '540102199001011234' })).toEqual({ subjectId: '**************1234' });
+    expect(filterForAudit({ subjectKind: 'cases', subjectId: '20261123000123' })).toEqual({ subjectKind: 'cases', subjectId: '20261123000123' });
+    expect(filterForAudit({ subjectId: 'd0c1f2a3-0000-4000-8000-000000000001' })).toEqual({ subjectId: 'd0c1f2a3-0000-4000-8000-000000000001' });
   });
 });

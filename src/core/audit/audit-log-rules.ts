@@ -92,5 +92,19 @@ export const filterForAudit = (filter: AuditLogFilter): Record<string, string> =
     if (value === undefined) continue;
     out[key] = value instanceof Date ? value.toISOString() : String(value);
   }
+  // A search for a person's phone or ID number would write it into the log in clear, for every reader to see.
+  if (out.subjectId !== undefined && isPersonSubject(filter.subjectKind, out.subjectId)) out.subjectId = maskPersonKey(out.subjectId);
   return out;
 };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Whether a subject is a person's phone or ID number (a privacy request names the person so): of kind `person`,
+ * or of no kind and not a record's id. Tracking numbers are named with their kind, `cases`.
+ */
+export const isPersonSubject = (kind: string | null | undefined, id: string): boolean =>
+  kind === 'person' || ((kind === undefined || kind === null) && !UUID.test(id) && /\d{5,}/.test(id));
+
+/** No more than the last four characters of a phone or ID number: enough to tell two apart, not to call anyone. */
+export const maskPersonKey = (id: string): string => (id.length <= 4 ? '*'.repeat(id.length) : `${'*'.repeat(id.length - 4)}${id.slice(-4)}`);

@@ -1,22 +1,18 @@
 import type { UserActor } from '../auth/actor.js';
 import { hasPermission } from '../auth/actor.js';
-import { maskIdNumber, maskPhone } from '../case/mask.js';
 import { AppError } from '../shared/app-error.js';
-import { auditReadScopeOf, canReadAuditEntry, checkAuditLogQueryOrThrow, filterForAudit, type AuditLogQuery } from './audit-log-rules.js';
+import { auditReadScopeOf, canReadAuditEntry, checkAuditLogQueryOrThrow, filterForAudit, maskPersonKey, type AuditLogQuery } from './audit-log-rules.js';
 import type { AuditLogEntryView, AuditLogStore, AuditRequestContext } from './audit-log.ports.js';
 
 export type AuditLogPage = { items: AuditLogEntryView[]; nextCursor: string | null };
 
 /**
  * A person's data export or erasure names the person by the phone or ID number it was asked for: the reader
- * shows it masked, as every list does (138****1234), since readers of the log need not be readers of personal
- * data. A search by the full number still finds the entry.
+ * shows only its last four characters, since readers of the log need not be readers of personal data. A search
+ * by the full number still finds the entry.
  */
-const withMaskedPerson = (entry: AuditLogEntryView): AuditLogEntryView => {
-  if (entry.subjectKind !== 'person' || !entry.subjectId) return entry;
-  const id = entry.subjectId;
-  return { ...entry, subjectId: /^\+?[0-9][0-9\- ]{4,19}$/.test(id) && id.replace(/\D/g, '').length <= 13 ? maskPhone(id) : maskIdNumber(id) };
-};
+const withMaskedPerson = (entry: AuditLogEntryView): AuditLogEntryView =>
+  entry.subjectKind === 'person' && entry.subjectId ? { ...entry, subjectId: maskPersonKey(entry.subjectId) } : entry;
 
 /**
  * One page of the audit log, newest first, within the reader's scope. The search is itself written to the log

@@ -12,6 +12,8 @@ export type UserForAuth = {
   isActive: boolean;
   /** An administrator set the password: its owner must replace it before doing anything else. */
   mustChangePassword?: boolean;
+  /** When a one-time password stops working (null for a password its owner chose). */
+  passwordExpiresAt?: Date | null;
 };
 
 /** Whether the user has TOTP on, and which roles must have it (security settings). */

@@ -1,4 +1,5 @@
 import { AppError } from '../shared/app-error.js';
+import { clientNetworkOf } from '../shared/client-network.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newSessionToken, sha256, verifyPassword } from '../shared/secrets.js';
 import { checkPassword, LOGIN_THROTTLE } from './password-policy.js';
 import type { UserActor } from './actor.js';
@@ -25,7 +26,7 @@ export const login = async (
   const username = input.username.trim().toLowerCase();
   const now = deps.now();
   const userKey = `user:${username}`;
-  const ipKey = `ip:${input.ip ?? 'unknown'}`;
+  const ipKey = `ip:${input.ip ? clientNetworkOf(input.ip) : 'unknown'}`;
   const lockedUntil = await deps.store.lockedUntil([userKey, ipKey], now);
   if (lockedUntil) {
     throw new AppError('auth.locked', 'too many failed sign-ins: try again later', {
@@ -45,6 +46,10 @@ export const login = async (
     throw new AppError('auth.invalid_credentials', 'wrong username or password');
   }
   if (!user.isActive) throw new AppError('auth.inactive_user', 'this account is disabled');
+  // Said only to whoever knows the password, so it tells a guesser nothing.
+  if (user.passwordExpiresAt && user.passwordExpiresAt.getTime() <= now.getTime()) {
+    throw new AppError('auth.password_expired', 'this one-time password has expired: ask your administrator for a new one');
+  }
   // The second factor, before failures are cleared: a wrong code counts like a wrong password, and a right
   // password alone (no code) neither opens a session nor resets the count, so codes cannot be guessed forever.
   const second = await checkSecondFactor(deps.twoFactor, user, input.totpCode, now);

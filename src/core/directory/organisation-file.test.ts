@@ -61,6 +61,8 @@ describe('the organisation file', () => {
 
   it('checks the shape of the file', () => {
     expect(organisationFileSchema.safeParse({ units: [{ ...unit('Bad-Code', null) }] }).success).toBe(false);
+    expect(organisationFileSchema.safeParse({ units: [{ ...unit('x'.repeat(61), null) }] }).success).toBe(false);
+    expect(organisationFileSchema.safeParse({ units: [{ ...unit('ok', null), type: 'bureau' }] }).success).toBe(false);
     expect(organisationFileSchema.safeParse({ units: [{ ...unit('ok', null), name: { en: 'no Chinese name' } }] }).success).toBe(false);
     expect(organisationFileSchema.safeParse({ units: [unit('ok', null)], categories: [category('c', null, null, { replyDays: 0 })] }).success).toBe(false);
     expect(organisationFileSchema.safeParse({ units: [unit('ok', null)], extra: true }).success).toBe(false);

@@ -9,8 +9,11 @@ import type { LocalizedText } from './directory.types.js';
  */
 
 /** An ltree label (the unit's place in the tree is the path of its codes), in one case. */
-export const UNIT_CODE_PATTERN = /^[a-z0-9_]{1,63}$/;
-export const CATEGORY_CODE_PATTERN = /^[a-z0-9_]{1,63}$/;
+export const UNIT_CODE_PATTERN = /^[a-z0-9_]{1,60}$/;
+export const CATEGORY_CODE_PATTERN = /^[a-z0-9_]{1,60}$/;
+
+/** The kinds of unit the database knows (units_type_check): a file cannot bring a new one. */
+export const UNIT_TYPES = ['region', 'district', 'department', 'township', 'community', 'grid', 'union', 'branch', 'office'] as const;
 
 const name = z
   .object({
@@ -22,8 +25,8 @@ const name = z
 
 const unitSchema = z
   .object({
-    code: z.string().regex(UNIT_CODE_PATTERN, 'lower-case letters, digits and underscores (at most 63)'),
-    type: z.string().regex(/^[a-z_]{1,32}$/, 'lower-case letters and underscores, e.g. department'),
+    code: z.string().regex(UNIT_CODE_PATTERN, 'lower-case letters, digits and underscores (at most 60)'),
+    type: z.enum(UNIT_TYPES),
     parent: z.string().nullable(),
     name,
     isActive: z.boolean().optional(),
@@ -32,7 +35,7 @@ const unitSchema = z
 
 const categorySchema = z
   .object({
-    code: z.string().regex(CATEGORY_CODE_PATTERN, 'lower-case letters, digits and underscores (at most 63)'),
+    code: z.string().regex(CATEGORY_CODE_PATTERN, 'lower-case letters, digits and underscores (at most 60)'),
     parent: z.string().nullable(),
     name,
     /** The unit that handles the category's cases by default (the router's and the dispatcher's first guess). */

@@ -22,6 +22,7 @@ export type ErrorCode =
   | 'auth.sso_failed'
   | 'auth.sso_user_refused'
   | 'auth.password_change_required'
+  | 'auth.password_expired'
   | 'user.self_change_refused'
   | 'case.not_found'
   | 'case.invalid_transition'

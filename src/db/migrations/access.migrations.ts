@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as createApiTokensAndSso from './20261122173000_create_api_tokens_and_sso.js';
 import * as addUsersAccountState from './20261123080000_add_users_account_state.js';
 import * as addAuditLogReaderIndexes from './20261123090000_add_audit_log_reader_indexes.js';
+import * as addUsersPasswordExpiry from './20261123100000_add_users_password_expiry.js';
 
 /** Migrations of the access module, named <UTC timestamp>_<verb_object>; merged into the one ordered list in index.ts. */
 export const accessMigrations: Record<string, Migration> = {
   '20261122173000_create_api_tokens_and_sso': createApiTokensAndSso,
   '20261123080000_add_users_account_state': addUsersAccountState,
   '20261123090000_add_audit_log_reader_indexes': addAuditLogReaderIndexes,
+  '20261123100000_add_users_password_expiry': addUsersPasswordExpiry,
 };

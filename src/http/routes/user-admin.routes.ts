@@ -125,6 +125,7 @@ export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): vo
     async (request, reply) => {
       const created = await createStaffAccount(staff, actorOrThrow(request), request.body);
       request.auditDetails = { username: created.account.username, roles: created.account.roles, unit: { id: created.account.unit.id, code: created.account.unit.code } };
+      request.auditSubject = { kind: 'users', id: created.account.id };
       noStore(reply);
       return reply.status(201).send({ account: accountOut(created.account), temporaryPassword: created.temporaryPassword });
     },

@@ -134,6 +134,7 @@ export const ERROR_CODES = [
   'auth.forbidden',
   'auth.inactive_user',
   'auth.password_change_required',
+  'auth.password_expired',
   'user.self_change_refused',
   'case.not_found',
   'unit.not_found',

@@ -124,6 +124,7 @@ const SUBJECT_KINDS: Record<string, MessageKey> = {
   api_tokens: 'audit.kind.token',
   person: 'audit.kind.person',
   users: 'audit.kind.user',
+  'service-accounts': 'audit.kind.user',
   case_attachments: 'audit.kind.attachment',
   audit_log: 'audit.kind.auditLog',
   sla_policy: 'audit.kind.slaPolicy',
