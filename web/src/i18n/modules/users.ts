@@ -96,7 +96,6 @@ export const usersMessages = defineMessages({
     'users.password.problem.wrong': '当前密码不正确。',
     'errors.auth.password_change_required': '请先修改密码：当前密码是管理员设置的。',
     'errors.auth.password_expired': '这个一次性密码已过期（有效期 72 小时），请联系管理员重新设置。',
-    'errors.auth.forbidden.peer_administrator': '同一单位的管理员不能修改彼此的角色、单位、状态或密码，请由上级单位的管理员操作。',
     'errors.user.self_change_refused': '不能修改自己账号的角色、单位或状态，请由另一位管理员操作。',
   },
   bo: {
@@ -190,7 +189,6 @@ export const usersMessages = defineMessages({
     'users.password.problem.wrong': 'ད་ལྟའི་གསང་གྲངས་ནོར་འདུག',
     'errors.auth.password_change_required': 'སྔོན་ལ་གསང་གྲངས་བསྒྱུར་རོགས། ད་ལྟའི་གསང་གྲངས་དོ་དམ་པས་བཞག་པ་རེད།',
     'errors.auth.password_expired': 'ཐེངས་གཅིག་སྤྱོད་པའི་གསང་གྲངས་འདིའི་དུས་ཚོད་འདས་ཟིན། (ཆུ་ཚོད་ 72) དོ་དམ་པར་ཡང་བསྐྱར་འཇོག་རོགས།',
-    'errors.auth.forbidden.peer_administrator': 'ལས་ཁུངས་གཅིག་གི་དོ་དམ་པས་ཕན་ཚུན་གྱི་འགན་གནས། ལས་ཁུངས། གནས་སྟངས་སམ་གསང་གྲངས་བསྒྱུར་མི་ཆོག གོང་རིམ་ལས་ཁུངས་ཀྱི་དོ་དམ་པས་བྱེད་རོགས།',
     'errors.user.self_change_refused': 'རང་གི་ཐོ་ཁོངས་ཀྱི་འགན་གནས། ལས་ཁུངས་སམ་གནས་སྟངས་བསྒྱུར་མི་ཆོག དོ་དམ་པ་གཞན་ཞིག་གིས་བྱེད་རོགས།',
   },
   en: {
@@ -284,7 +282,6 @@ export const usersMessages = defineMessages({
     'users.password.problem.wrong': 'The current password is wrong.',
     'errors.auth.password_change_required': 'Change your password first: the current one was set by an administrator.',
     'errors.auth.password_expired': 'This one-time password has expired (it works for 72 hours): ask your administrator for a new one.',
-    'errors.auth.forbidden.peer_administrator': 'Administrators of the same unit cannot change one another’s roles, unit, status or password: an administrator of the unit above does it.',
     'errors.user.self_change_refused': 'You cannot change the roles, unit or status of your own account: another administrator does it.',
   },
 });
