@@ -1,5 +1,4 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { organisationFileSchema, planOrganisationImport, type OrganisationPlan } from '../core/directory/organisation-file.js';
 import { appendAudit } from '../db/audit.repository.js';
@@ -8,6 +7,7 @@ import { applyOrganisationPlan, loadOrganisation, lockOrganisation } from '../db
 import type { CliIo } from './cli-io.js';
 import { withCliDatabase } from './cli-database.js';
 import { InputError } from './jsonl.js';
+import { operatorName } from './operator.js';
 
 export const ORG_HELP = `Usage: bihuan org export [--out FILE]
        bihuan org import --file FILE [--dry-run]
@@ -92,7 +92,7 @@ export const runOrgCommand = async (argv: readonly string[], io: CliIo): Promise
       if ('issues' in result || values['dry-run']) return result;
       await applyOrganisationPlan(trx, result.plan);
       await appendAudit(trx, {
-        at: new Date(), actorId: null, actorName: `cli:${safeUser()}`, ip: null, userAgent: 'bihuan org', action: 'organisation.imported',
+        at: new Date(), actorId: null, actorName: operatorName(), ip: null, userAgent: 'bihuan org', action: 'organisation.imported',
         subjectKind: null, subjectId: null, outcome: 'done',
         data: {
           createdUnits: result.plan.createUnits.map((u) => u.code), changedUnits: result.plan.updateUnits.map((u) => u.code),
@@ -107,12 +107,4 @@ export const runOrgCommand = async (argv: readonly string[], io: CliIo): Promise
     io.stdout(`${values['dry-run'] ? 'would import' : 'imported'}: ${summary(outcome.plan)}`);
     return 0;
   });
-};
-
-const safeUser = (): string => {
-  try {
-    return userInfo().username.slice(0, 60);
-  } catch {
-    return 'unknown';
-  }
 };

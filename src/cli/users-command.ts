@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createStaffAccountAsOperator, enableStaffAccountAsOperator, resetStaffPasswordAsOperator, type StaffAccountView } from '../core/access/staff-accounts.js';
 import { AppError } from '../core/shared/app-error.js';
@@ -9,6 +8,7 @@ import type { CliIo } from './cli-io.js';
 import { withCliDatabase } from './cli-database.js';
 import { formatTable } from './format-table.js';
 import { InputError } from './jsonl.js';
+import { operatorName } from './operator.js';
 
 export const USERS_HELP = `Usage: bihuan users add --username NAME --name "DISPLAY NAME" --unit CODE --role ROLE [--role ROLE…]
        bihuan users reset-password --username NAME
@@ -26,15 +26,6 @@ list            the staff accounts, with unit, roles and status
 Roles: agent, dispatcher, unit_handler, unit_leader, supervisor, admin. Every step is written to the audit log
 as the operating-system user who ran it. Day-to-day, administrators do this on the page #/work/admin/users.
 Options: --database-url URL (else DATABASE_URL, else the embedded PostgreSQL under BIHUAN_DATA_DIR).`;
-
-/** The operator, as the audit log names them: the command line has no signed-in user. */
-const operatorName = (): string => {
-  try {
-    return `cli:${userInfo().username}`.slice(0, 64);
-  } catch {
-    return 'cli';
-  }
-};
 
 const auditStep = async (db: Db, action: string, account: StaffAccountView, data: Record<string, unknown>): Promise<void> => {
   await appendAudit(db, {
