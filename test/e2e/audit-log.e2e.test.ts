@@ -28,8 +28,8 @@ describe.skipIf(!hasBrowser)('the audit log in the browser', () => {
     // A failed sign-in: no actor, the typed name, in words.
     await page.getByTestId('audit-user').fill('e2e_nobody');
     await page.getByTestId('audit-search').click();
-    await page.getByTestId('audit-row').first().waitFor();
-    expect(await page.getByTestId('audit-row').count()).toBe(1);
+    // The unfiltered page is on screen until the answer arrives, so wait for the count, not for a row.
+    await expect.poll(() => page.getByTestId('audit-row').count(), { timeout: 10_000 }).toBe(1);
     const failed = page.getByTestId('audit-row').first();
     expect(await failed.getByTestId('audit-action').innerText()).toBe('Sign-in');
     expect(await failed.getByTestId('audit-user-cell').innerText()).toContain('e2e_nobody');
