@@ -51,6 +51,7 @@ const configSchema = z.object({
   BIHUAN_BACKGROUND: booleanish.default(true),
   BIHUAN_DB_PREPARE: booleanish.default(true),
   BIHUAN_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
+  BIHUAN_DORMANT_ACCOUNT_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
 });
 
 export type Config = {
@@ -73,6 +74,8 @@ export type Config = {
   isPreparingStatements: boolean;
   /** Finished cases are anonymised this many days after closing; 0 keeps them forever. */
   retentionDays: number;
+  /** People's accounts without a sign of life for this many days are disabled each night; 0 turns it off. */
+  dormantAccountDays: number;
 };
 
 export class ConfigError extends Error {
@@ -118,5 +121,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     isBackgroundEnabled: c.BIHUAN_BACKGROUND,
     isPreparingStatements: c.BIHUAN_DB_PREPARE,
     retentionDays: c.BIHUAN_RETENTION_DAYS,
+    dormantAccountDays: c.BIHUAN_DORMANT_ACCOUNT_DAYS,
   };
 };

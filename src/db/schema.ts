@@ -44,6 +44,9 @@ export type UserTable = {
   last_login_at: NullableTimestamp;
   created_by: string | null;
   password_expires_at: NullableTimestamp;
+  disabled_at: NullableTimestamp;
+  enabled_at: NullableTimestamp;
+  disabled_reason: 'administrator' | 'operator' | 'dormant' | null;
 };
 
 export type SessionTable = {

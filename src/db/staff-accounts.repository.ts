@@ -1,13 +1,19 @@
 import { sql, type ExpressionBuilder } from 'kysely';
 import type { StaffAccountDeps, StaffAccountRecord, StaffAccountStore } from '../core/access/staff-accounts.js';
+import type { AccountActivity } from '../core/access/dormant-accounts.js';
+import { idleSinceOf } from '../core/access/sessions.js';
 import { isRole } from '../core/auth/roles.js';
 import type { Db, DbOrTrx, Trx } from './database.js';
 import type { Database } from './schema.js';
+import { endSessionsOfUser, listLiveSessions } from './sessions.repository.js';
 
 /** The login lock of a username lives in throttle_counters under this key (core/auth/login.ts). */
 const loginLockKey = (username: string): string => `user:${username}`;
 
-const accountQuery = (db: DbOrTrx, now: Date) =>
+/** The configuration's default (BIHUAN_SESSION_IDLE_MINUTES), for the command line, which starts no server. */
+const DEFAULT_IDLE_MINUTES = 120;
+
+const accountQuery = (db: DbOrTrx, now: Date, idleMinutes: number) =>
   db
     .selectFrom('users as u')
     .innerJoin('units', 'units.id', 'u.unit_id')
@@ -15,7 +21,7 @@ const accountQuery = (db: DbOrTrx, now: Date) =>
     .leftJoin('throttle_counters as tc', (join) =>
       join.on(sql<boolean>`tc.key = 'user:' || u.username`).on('tc.locked_until', '>', now))
     .select([
-      'u.id', 'u.username', 'u.display_name', 'u.roles', 'u.is_active', 'u.must_change_password', 'u.last_login_at', 'u.created_at',
+      'u.id', 'u.username', 'u.display_name', 'u.roles', 'u.is_active', 'u.disabled_at', 'u.disabled_reason', 'u.must_change_password', 'u.last_login_at', 'u.created_at',
       'units.id as unit_id', 'units.code as unit_code', 'units.path as unit_path', 'cb.id as created_by_id', 'cb.username as created_by_username',
       'tc.locked_until',
     ])
@@ -27,6 +33,7 @@ const accountQuery = (db: DbOrTrx, now: Date) =>
         .select((e) => e.fn.countAll<string>().as('n'))
         .whereRef('sessions.user_id', '=', 'u.id')
         .where('sessions.expires_at', '>', now)
+        .where('sessions.last_seen_at', '>=', idleSinceOf(now, idleMinutes))
         .as('active_sessions'),
     ]);
 
@@ -39,6 +46,8 @@ const mapAccount = (r: AccountRow): StaffAccountRecord => ({
   roles: r.roles.filter(isRole),
   unit: { id: r.unit_id, code: r.unit_code, path: r.unit_path },
   isActive: r.is_active,
+  disabledAt: r.is_active ? null : r.disabled_at,
+  disabledReason: r.is_active ? null : r.disabled_reason,
   hasTotp: Boolean(r.has_totp),
   mustChangePassword: r.must_change_password,
   lastLoginAt: r.last_login_at,
@@ -56,7 +65,7 @@ const notServiceAccount = (eb: ExpressionBuilder<Database & { u: Database['users
 const inTransaction = <T>(db: Db | Trx, fn: (trx: Trx) => Promise<T>): Promise<T> =>
   db.isTransaction ? fn(db as Trx) : db.transaction().execute(fn);
 
-export const createStaffAccountStore = (db: Db | Trx): StaffAccountStore => ({
+export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_IDLE_MINUTES): StaffAccountStore => ({
   findUnit: async (unitId) => {
     const unit = await db.selectFrom('units').select(['id', 'code', 'path', 'is_active']).where('id', '=', unitId).executeTakeFirst();
     return unit ? { id: unit.id, code: unit.code, path: unit.path, isActive: unit.is_active } : null;
@@ -91,7 +100,7 @@ export const createStaffAccountStore = (db: Db | Trx): StaffAccountStore => ({
     const ids = query.select('u.id');
     const [total, rows] = await Promise.all([
       query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-      accountQuery(db, now)
+      accountQuery(db, now, idleMinutes)
         .where('u.id', 'in', ids)
         .orderBy('u.username')
         .limit(filter.limit)
@@ -101,7 +110,7 @@ export const createStaffAccountStore = (db: Db | Trx): StaffAccountStore => ({
     return { items: rows.map(mapAccount), total: Number(total.n) };
   },
   findAccount: async (userId, now) => {
-    const row = await accountQuery(db, now).where('u.id', '=', userId).executeTakeFirst();
+    const row = await accountQuery(db, now, idleMinutes).where('u.id', '=', userId).executeTakeFirst();
     return row ? mapAccount(row) : null;
   },
   insertAccount: async (row) => {
@@ -127,9 +136,13 @@ export const createStaffAccountStore = (db: Db | Trx): StaffAccountStore => ({
       .where('id', '=', userId)
       .execute();
   },
-  setActive: async (userId, isActive, by, at) =>
+  setActive: async (userId, { isActive, by, at, reason }) =>
     inTransaction(db, async (trx) => {
-      await trx.updateTable('users').set({ is_active: isActive }).where('id', '=', userId).execute();
+      await trx
+        .updateTable('users')
+        .set(isActive ? { is_active: true, enabled_at: at, disabled_at: null, disabled_reason: null } : { is_active: false, disabled_at: at, disabled_reason: reason })
+        .where('id', '=', userId)
+        .execute();
       if (isActive) return;
       await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
       await trx
@@ -152,17 +165,79 @@ export const createStaffAccountStore = (db: Db | Trx): StaffAccountStore => ({
   clearLoginLock: async (username) => {
     await db.deleteFrom('throttle_counters').where('key', '=', loginLockKey(username)).execute();
   },
+  listSessions: (userId, now) =>
+    listLiveSessions(db, { userId, now, idleSince: idleSinceOf(now, idleMinutes), idleMinutes, currentTokenHash: null }),
+  endSessions: (userId) => endSessionsOfUser(db, userId),
 });
 
 /** One lock for every change of a staff account, so that the steps of two administrators never interleave. */
 const STAFF_ACCOUNTS_LOCK = 7_312_003;
 
-export const createStaffAccountDeps = (db: Db, now: () => Date): StaffAccountDeps => ({
-  store: createStaffAccountStore(db),
+export const createStaffAccountDeps = (db: Db, now: () => Date, idleMinutes = DEFAULT_IDLE_MINUTES): StaffAccountDeps => ({
+  store: createStaffAccountStore(db, idleMinutes),
   now,
   exclusive: (fn) =>
     db.transaction().execute(async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${STAFF_ACCOUNTS_LOCK})`.execute(trx);
-      return fn(createStaffAccountStore(trx));
+      return fn(createStaffAccountStore(trx, idleMinutes));
     }),
 });
+
+// --------------------------------------------------------------------------------------- dormant accounts
+
+export type DormantCandidate = AccountActivity & { id: string; username: string; unitCode: string };
+
+/**
+ * People's accounts (never demo or service accounts) with no sign of life since the cutoff: no sign-in, no
+ * re-enabling or reset, no use of a token they own and no request of a session since then.
+ */
+export const findDormantAccounts = async (db: DbOrTrx, cutoff: Date, limit: number): Promise<DormantCandidate[]> => {
+  const rows = await db
+    .selectFrom('users as u')
+    .innerJoin('units', 'units.id', 'u.unit_id')
+    .where('u.is_active', '=', true)
+    .where('u.is_demo', '=', false)
+    .where(notServiceAccount)
+    // greatest() skips nulls, and created_at is never null.
+    .where(sql<Date>`greatest(u.created_at, u.last_login_at, u.enabled_at, u.password_changed_at)`, '<', cutoff)
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('api_tokens').select('id').whereRef('api_tokens.owner_id', '=', 'u.id').where('api_tokens.last_used_at', '>=', cutoff))))
+    .where((eb) => eb.not(eb.exists(eb.selectFrom('sessions').select('id').whereRef('sessions.user_id', '=', 'u.id').where('sessions.last_seen_at', '>=', cutoff))))
+    .select(['u.id', 'u.username', 'units.code as unit_code', 'u.created_at', 'u.last_login_at', 'u.enabled_at', 'u.password_changed_at'])
+    .select((eb) => [
+      eb.selectFrom('api_tokens').select((e) => e.fn.max('last_used_at').as('t')).whereRef('api_tokens.owner_id', '=', 'u.id').as('last_token_use_at'),
+      eb.selectFrom('sessions').select((e) => e.fn.max('last_seen_at').as('s')).whereRef('sessions.user_id', '=', 'u.id').as('last_session_seen_at'),
+    ])
+    .orderBy('u.username')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    username: r.username,
+    unitCode: r.unit_code,
+    createdAt: r.created_at,
+    lastLoginAt: r.last_login_at,
+    enabledAt: r.enabled_at,
+    passwordChangedAt: r.password_changed_at,
+    lastTokenUseAt: r.last_token_use_at ?? null,
+    lastSessionSeenAt: r.last_session_seen_at ?? null,
+  }));
+};
+
+/**
+ * Turns a dormant account off in the caller's transaction: its sessions end and the tokens it owns are revoked
+ * (none of them was used in the period). Unlike an administrator's disable, the service-account tokens the
+ * person made stay: an integration that works every day must not stop because its maker has not signed in.
+ * False when the account was no longer active.
+ */
+export const disableDormantAccount = async (trx: Trx, userId: string, at: Date): Promise<boolean> => {
+  const updated = await trx
+    .updateTable('users')
+    .set({ is_active: false, disabled_at: at, disabled_reason: 'dormant' })
+    .where('id', '=', userId)
+    .where('is_active', '=', true)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) return false;
+  await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  await trx.updateTable('api_tokens').set({ revoked_at: at, revoked_by: null }).where('owner_id', '=', userId).where('revoked_at', 'is', null).execute();
+  return true;
+};

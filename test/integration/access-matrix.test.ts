@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -566,6 +567,30 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
         },
       }),
     },
+    'GET /api/v1/auth/sessions': { access: 'authenticated', scope: none, prepare: fixed('/api/v1/auth/sessions') },
+    // Each cell ends a session of its own, made for it; a caller without a session gets a made-up id.
+    'DELETE /api/v1/auth/sessions/:id': {
+      access: 'authenticated',
+      scope: none,
+      prepare: async ({ principal }) => {
+        if (!principal.username) return { url: `/api/v1/auth/sessions/${randomUUID()}` };
+        const spare = await loginFresh(principal.username);
+        const row = await db.selectFrom('sessions').select('id').where('token_hash', '=', sha256(spare)).executeTakeFirstOrThrow();
+        return { url: `/api/v1/auth/sessions/${row.id}` };
+      },
+    },
+    'POST /api/v1/auth/logout-others': {
+      access: 'authenticated',
+      scope: none,
+      prepare: async ({ principal }) => ({
+        url: '/api/v1/auth/logout-others',
+        token: principal.username ? await loginFresh(principal.username) : null,
+        after: async () => {
+          if (principal.username) tokens.delete(principal.username);
+          return { problems: [] };
+        },
+      }),
+    },
     'POST /api/v1/auth/password': {
       access: 'authenticated',
       scope: none,
@@ -1016,12 +1041,13 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
       access: 'user.manage', scope: none,
       prepare: async () => ({ url: '/api/v1/admin/users', body: { username: `matrix-u-${Math.random().toString(36).slice(2, 10)}`, displayName: '矩阵用户', roles: ['agent'], unitId: w.unitId('hrss') } }),
     },
+    'GET /api/v1/admin/users/:id/sessions': { access: 'user.manage', scope: none, prepare: async () => ({ url: `/api/v1/admin/users/${await matrixAccount()}/sessions` }) },
     'PATCH /api/v1/admin/users/:id': {
       access: 'user.manage', scope: none,
       prepare: async () => ({ url: `/api/v1/admin/users/${await matrixAccount()}`, body: { roles: ['unit_handler'] } }),
     },
     ...Object.fromEntries(
-      (['disable', 'enable', 'reset-password', 'unlock'] as const).map((step): [string, Spec] => [
+      (['disable', 'enable', 'reset-password', 'unlock', 'end-sessions'] as const).map((step): [string, Spec] => [
         `POST /api/v1/admin/users/:id/${step}`,
         { access: 'user.manage', scope: none, prepare: async () => ({ url: `/api/v1/admin/users/${await matrixAccount()}/${step}` }) },
       ]),

@@ -49,6 +49,8 @@ afterAll(async () => {
 const SESSION_ROUTES = new Set([
   'POST /api/v1/auth/logout',
   'POST /api/v1/auth/logout-all',
+  'POST /api/v1/auth/logout-others',
+  'DELETE /api/v1/auth/sessions/:id',
   'POST /api/v1/auth/password',
   'POST /api/v1/auth/totp/setup',
   'POST /api/v1/auth/totp/enable',

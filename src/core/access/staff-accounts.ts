@@ -2,9 +2,10 @@ import { isPathWithin, type UserActor } from '../auth/actor.js';
 import { permissionsForRoles, type Role } from '../auth/roles.js';
 import { AppError } from '../shared/app-error.js';
 import { hashPassword } from '../shared/secrets.js';
+import type { SessionView } from './sessions.js';
 import {
   isManageableBy, isOwnAccount, isPeerChangeRefused, isStaffRole, newTemporaryPassword, normalizeUsername, refusedRoles, TEMPORARY_PASSWORD_HOURS,
-  USERNAME_PATTERN, type AccountChange, type AccountStatusFilter,
+  USERNAME_PATTERN, type AccountChange, type AccountStatusFilter, type DisabledReason,
 } from './staff-account-rules.js';
 
 /*
@@ -21,11 +22,15 @@ export type StaffAccountView = {
   roles: Role[];
   unit: { id: string; code: string; path: string };
   isActive: boolean;
+  /** Set while the account is disabled: by an administrator, by the operator, or by the check of dormant accounts. */
+  disabledAt: Date | null;
+  disabledReason: DisabledReason | null;
   hasTotp: boolean;
   mustChangePassword: boolean;
   lastLoginAt: Date | null;
   /** Until when sign-in is refused after too many wrong passwords, if it is now. */
   lockedUntil: Date | null;
+  /** Sessions that have not ended (neither expired nor idle too long). */
   activeSessions: number;
   createdAt: Date;
   createdBy: { id: string; username: string } | null;
@@ -65,7 +70,7 @@ export type StaffAccountStore = {
    * Disabling also ends every session of the account and revokes every API token it owns or made (a service
    * account's token made by someone who leaves is a secret they saw).
    */
-  setActive: (userId: string, isActive: boolean, by: string | null, at: Date) => Promise<void>;
+  setActive: (userId: string, change: { isActive: boolean; by: string | null; at: Date; reason: DisabledReason }) => Promise<void>;
   /**
    * Sets a password its owner must replace before it expires, ends every session of the account and revokes the
    * tokens it owns: a reset is the answer to an account someone else may hold.
@@ -73,6 +78,10 @@ export type StaffAccountStore = {
   setTemporaryPassword: (userId: string, passwordHash: string, expiresAt: Date, by: string | null, at: Date) => Promise<void>;
   /** Lifts the lock of too many wrong passwords (the username's counter; an address's counter stays). */
   clearLoginLock: (username: string) => Promise<void>;
+  /** The account's sessions that have not ended, the latest used first. */
+  listSessions: (userId: string, now: Date) => Promise<SessionView[]>;
+  /** Ends every session of the account (its API tokens stay); how many ended. */
+  endSessions: (userId: string) => Promise<number>;
 };
 
 export type StaffAccountDeps = {
@@ -283,7 +292,7 @@ export const setStaffAccountActive = async (deps: StaffAccountDeps, actor: UserA
     const account = await findManageableOrThrow(section, me, userId);
     if (!isActive) refuseOwnOrThrow(me, userId, 'disable');
     refusePeerOrThrow(me, account, 'disable');
-    if (account.isActive !== isActive) await section.store.setActive(userId, isActive, me.userId, deps.now());
+    if (account.isActive !== isActive) await section.store.setActive(userId, { isActive, by: me.userId, at: deps.now(), reason: 'administrator' });
     return reloadOrThrow(section, userId);
   });
 
@@ -313,6 +322,33 @@ export const unlockStaffAccount = async (deps: StaffAccountDeps, actor: UserActo
     const account = await findManageableOrThrow(section, me, userId);
     await section.store.clearLoginLock(account.username);
     return reloadOrThrow(section, userId);
+  });
+
+/**
+ * The devices an account is signed in on, for the administrator helping its owner ("I left myself signed in at
+ * the service station"). Addresses and browsers are what the owner sees of their own sessions.
+ */
+export const listStaffAccountSessions = async (deps: StaffAccountDeps, actor: UserActor, userId: string): Promise<SessionView[]> => {
+  await findManageableOrThrow(deps, actor, userId);
+  // Never the administrator's own current session: the owner's list on the account page marks that one.
+  return (await deps.store.listSessions(userId, deps.now())).map((s) => ({ ...s, isCurrent: false }));
+};
+
+/**
+ * Signs an account out everywhere without disabling it (a phone lost, a shared computer left signed in): the
+ * owner signs in again with their password. Its API tokens stay; disabling is the step that revokes them.
+ */
+export const endStaffAccountSessions = async (
+  deps: StaffAccountDeps,
+  actor: UserActor,
+  userId: string,
+): Promise<{ account: StaffAccountView; endedSessions: number }> =>
+  asAdministrator(deps, actor, async (section, me) => {
+    const account = await findManageableOrThrow(section, me, userId);
+    refuseOwnOrThrow(me, userId, 'end_sessions');
+    refusePeerOrThrow(me, account, 'end_sessions');
+    const endedSessions = await section.store.endSessions(userId);
+    return { account: await reloadOrThrow(section, userId), endedSessions };
   });
 
 // ------------------------------------------------------------------------- the operator (command line)
@@ -377,6 +413,6 @@ export const enableStaffAccountAsOperator = async (deps: StaffAccountDeps, rawUs
   deps.exclusive(async (store) => {
     const section = { store, now: deps.now };
     const account = await findStaffByUsernameOrThrow(section, rawUsername);
-    if (!account.isActive) await store.setActive(account.id, true, null, deps.now());
+    if (!account.isActive) await store.setActive(account.id, { isActive: true, by: null, at: deps.now(), reason: 'operator' });
     return reloadOrThrow(section, account.id);
   });

@@ -3,6 +3,7 @@ import * as createApiTokensAndSso from './20261122173000_create_api_tokens_and_s
 import * as addUsersAccountState from './20261123080000_add_users_account_state.js';
 import * as addAuditLogReaderIndexes from './20261123090000_add_audit_log_reader_indexes.js';
 import * as addUsersPasswordExpiry from './20261123100000_add_users_password_expiry.js';
+import * as addUsersDisabledReason from './20261124080000_add_users_disabled_reason.js';
 
 /** Migrations of the access module, named <UTC timestamp>_<verb_object>; merged into the one ordered list in index.ts. */
 export const accessMigrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const accessMigrations: Record<string, Migration> = {
   '20261123080000_add_users_account_state': addUsersAccountState,
   '20261123090000_add_audit_log_reader_indexes': addAuditLogReaderIndexes,
   '20261123100000_add_users_password_expiry': addUsersPasswordExpiry,
+  '20261124080000_add_users_disabled_reason': addUsersDisabledReason,
 };

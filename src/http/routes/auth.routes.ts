@@ -4,13 +4,17 @@ import { z } from 'zod';
 import { completeOidcLogin, startOidcLogin, type OidcDeps } from '../../core/access/oidc-login.js';
 import { createHttpOidcProvider } from '../../core/access/oidc-provider.js';
 import { loadOidcSettings } from '../../core/access/oidc-settings.js';
+import { endOtherOwnSessions, endOwnSession, listOwnSessions, type SessionDeps } from '../../core/access/sessions.js';
 import { changePassword, login, logout, logoutEverywhere } from '../../core/auth/login.js';
 import { permissionsForRoles, ROLES } from '../../core/auth/roles.js';
 import { AppError } from '../../core/shared/app-error.js';
+import { sha256 } from '../../core/shared/secrets.js';
 import { createOidcStore } from '../../db/access.repository.js';
 import { appendAudit } from '../../db/audit.repository.js';
+import { createSessionStore } from '../../db/sessions.repository.js';
 import { actorOrThrow, SESSION_COOKIE, tokenOf } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
+import { sessionOut, sessionSchema } from '../session.views.js';
 
 /** Binds an OIDC sign-in to the browser that started it (httpOnly; only sent to the OIDC routes). */
 export const OIDC_COOKIE = 'bihuan_oidc';
@@ -95,7 +99,59 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
     async (request, reply) => {
       const actor = actorOrThrow(request);
       const endedSessions = await logoutEverywhere(deps.authDeps, actor.userId);
+      request.auditDetails = { endedSessions };
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return { endedSessions };
+    },
+  );
+
+  const sessions: SessionDeps = { store: createSessionStore(deps.db, deps.authDeps.sessionIdleMinutes), now: deps.now, idleMinutes: deps.authDeps.sessionIdleMinutes };
+  const currentTokenHash = (request: FastifyRequest): string | null => {
+    const token = tokenOf(request);
+    return token ? sha256(token) : null;
+  };
+
+  api.get(
+    '/auth/sessions',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['auth'],
+        summary: 'The devices this account is signed in on, the latest used first',
+        querystring: z.object({ lang: z.string().max(10).optional() }).strict(),
+        response: { 200: z.object({ items: z.array(sessionSchema), idleMinutes: z.number().int() }) },
+      },
+    },
+    async (request) => ({
+      items: (await listOwnSessions(sessions, actorOrThrow(request), currentTokenHash(request))).map(sessionOut),
+      idleMinutes: sessions.idleMinutes,
+    }),
+  );
+
+  api.delete(
+    '/auth/sessions/:id',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['auth'], summary: 'Sign out one device; ending the current session is signing out', params: z.object({ id: z.uuid() }), response: { 204: z.null() } },
+    },
+    async (request, reply) => {
+      const ended = await endOwnSession(sessions, actorOrThrow(request), { sessionId: request.params.id, currentTokenHash: currentTokenHash(request) });
+      if (ended.wasCurrent) reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.status(204).send(null);
+    },
+  );
+
+  api.post(
+    '/auth/logout-others',
+    {
+      config: { access: 'authenticated' },
+      schema: { tags: ['auth'], summary: 'Sign out every other device; this one stays signed in', response: { 200: z.object({ endedSessions: z.number().int() }) } },
+    },
+    async (request) => {
+      const hash = currentTokenHash(request);
+      if (!hash) throw new AppError('auth.required', 'sign in first');
+      const endedSessions = await endOtherOwnSessions(sessions, actorOrThrow(request), hash);
+      request.auditDetails = { endedSessions };
       return { endedSessions };
     },
   );

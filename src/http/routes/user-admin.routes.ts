@@ -1,16 +1,17 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ACCOUNT_STATUSES, STAFF_ROLES } from '../../core/access/staff-account-rules.js';
+import { ACCOUNT_STATUSES, DISABLED_REASONS, STAFF_ROLES } from '../../core/access/staff-account-rules.js';
 import {
-  createStaffAccount, getStaffAccount, listStaffAccounts, resetStaffPassword, setStaffAccountActive, unlockStaffAccount, updateStaffAccount,
-  type StaffAccountView,
+  createStaffAccount, endStaffAccountSessions, getStaffAccount, listStaffAccounts, listStaffAccountSessions, resetStaffPassword, setStaffAccountActive,
+  unlockStaffAccount, updateStaffAccount, type StaffAccountView,
 } from '../../core/access/staff-accounts.js';
 import { ROLES, type Role } from '../../core/auth/roles.js';
 import { LANGUAGES } from '../../core/case/case.types.js';
 import { createStaffAccountDeps } from '../../db/staff-accounts.repository.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
+import { sessionOut, sessionSchema } from '../session.views.js';
 
 const iso = z.string();
 const idParams = z.object({ id: z.uuid() });
@@ -23,11 +24,13 @@ const accountSchema = z.object({
   roles: z.array(z.enum(ROLES)),
   unit: z.object({ id: z.uuid(), code: z.string(), path: z.string() }),
   isActive: z.boolean(),
+  disabledAt: iso.nullable(),
+  disabledReason: z.enum(DISABLED_REASONS).nullable().describe('who turned the account off: an administrator, the operator, or the check of dormant accounts'),
   hasTotp: z.boolean(),
   mustChangePassword: z.boolean().describe('the password was set by an administrator and is replaced at the next sign-in'),
   lastLoginAt: iso.nullable(),
   lockedUntil: iso.nullable().describe('sign-in refused until then after too many wrong passwords'),
-  activeSessions: z.number().int(),
+  activeSessions: z.number().int().describe('sessions that have not ended (neither expired nor idle too long)'),
   createdAt: iso,
   createdBy: z.object({ id: z.uuid(), username: z.string() }).nullable(),
 });
@@ -44,6 +47,8 @@ const accountOut = (a: StaffAccountView): z.infer<typeof accountSchema> => ({
   roles: a.roles,
   unit: a.unit,
   isActive: a.isActive,
+  disabledAt: a.disabledAt?.toISOString() ?? null,
+  disabledReason: a.disabledReason,
   hasTotp: a.hasTotp,
   mustChangePassword: a.mustChangePassword,
   lastLoginAt: a.lastLoginAt?.toISOString() ?? null,
@@ -64,7 +69,7 @@ const noStore = (reply: FastifyReply): void => {
  */
 export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const staff = createStaffAccountDeps(deps.db, deps.now);
+  const staff = createStaffAccountDeps(deps.db, deps.now, deps.authDeps.sessionIdleMinutes);
   const tags = ['admin'];
 
   api.get(
@@ -192,6 +197,33 @@ export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): vo
       request.auditDetails = { username: reset.account.username };
       noStore(reply);
       return { account: accountOut(reset.account), temporaryPassword: reset.temporaryPassword };
+    },
+  );
+
+  api.get(
+    '/admin/users/:id/sessions',
+    {
+      config: { access: 'user.manage' },
+      schema: { tags, summary: 'The devices an account is signed in on', params: idParams, response: { 200: z.object({ items: z.array(sessionSchema) }) } },
+    },
+    async (request) => ({ items: (await listStaffAccountSessions(staff, actorOrThrow(request), request.params.id)).map(sessionOut) }),
+  );
+
+  api.post(
+    '/admin/users/:id/end-sessions',
+    {
+      config: { access: 'user.manage' },
+      schema: {
+        tags,
+        summary: 'Sign an account out on every device, without disabling it; its API tokens stay',
+        params: idParams,
+        response: { 200: z.object({ account: accountSchema, endedSessions: z.number().int() }) },
+      },
+    },
+    async (request) => {
+      const ended = await endStaffAccountSessions(staff, actorOrThrow(request), request.params.id);
+      request.auditDetails = { username: ended.account.username, endedSessions: ended.endedSessions };
+      return { account: accountOut(ended.account), endedSessions: ended.endedSessions };
     },
   );
 
