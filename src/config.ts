@@ -52,6 +52,7 @@ const configSchema = z.object({
   BIHUAN_DB_PREPARE: booleanish.default(true),
   BIHUAN_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
   BIHUAN_DORMANT_ACCOUNT_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
+  BIHUAN_PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
 });
 
 export type Config = {
@@ -76,6 +77,8 @@ export type Config = {
   retentionDays: number;
   /** People's accounts without a sign of life for this many days are disabled each night; 0 turns it off. */
   dormantAccountDays: number;
+  /** Passwords older than this many days must be replaced at the next sign-in; 0 never (the default). */
+  passwordMaxAgeDays: number;
 };
 
 export class ConfigError extends Error {
@@ -122,5 +125,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     isPreparingStatements: c.BIHUAN_DB_PREPARE,
     retentionDays: c.BIHUAN_RETENTION_DAYS,
     dormantAccountDays: c.BIHUAN_DORMANT_ACCOUNT_DAYS,
+    passwordMaxAgeDays: c.BIHUAN_PASSWORD_MAX_AGE_DAYS,
   };
 };

@@ -63,7 +63,7 @@ export const startServer = async (
         config,
         now,
         caseDeps: createCaseDeps(db, now),
-        authDeps: createAuthDeps(db, now, config.sessionTtlHours, config.sessionIdleMinutes),
+        authDeps: createAuthDeps(db, now, config.sessionTtlHours, config.sessionIdleMinutes, config.passwordMaxAgeDays),
         webRoot: options.webRoot ?? defaultWebRoot(),
       },
       { logLevel: config.logLevel },

@@ -8,12 +8,14 @@ import { rolesOf, TWO_FACTOR_ROLES_KEY } from './two-factor.repository.js';
 
 const userColumns = [
   'users.id', 'users.username', 'users.display_name', 'users.password_hash', 'users.roles', 'users.unit_id',
-  'users.is_active', 'users.must_change_password', 'users.password_expires_at', 'units.path as unit_path',
+  'users.is_active', 'users.must_change_password', 'users.password_change_reason', 'users.password_expires_at', 'users.password_changed_at',
+  'users.created_at', 'units.path as unit_path',
 ] as const;
 
 type UserJoinRow = {
   id: string; username: string; display_name: string; password_hash: string; roles: string[]; unit_id: string;
-  is_active: boolean; must_change_password: boolean; password_expires_at: Date | null; unit_path: string;
+  is_active: boolean; must_change_password: boolean; password_change_reason: 'administrator' | 'expired' | null; password_expires_at: Date | null;
+  password_changed_at: Date | null; created_at: Date; unit_path: string;
 };
 
 const mapUser = (r: UserJoinRow): UserForAuth => ({
@@ -26,7 +28,11 @@ const mapUser = (r: UserJoinRow): UserForAuth => ({
   unitPath: r.unit_path,
   isActive: r.is_active,
   mustChangePassword: r.must_change_password,
+  // Flagged before the reason was kept: only an administrator flagged accounts then.
+  passwordChangeReason: r.must_change_password ? r.password_change_reason ?? 'administrator' : null,
   passwordExpiresAt: r.password_expires_at,
+  passwordChangedAt: r.password_changed_at,
+  createdAt: r.created_at,
 });
 
 type SessionUser = NonNullable<Awaited<ReturnType<AuthStore['findUserBySessionTokenHash']>>>;
@@ -109,6 +115,13 @@ export const createAuthStore = (db: DbOrTrx, counters = createThrottleCounters(d
   },
   clearLoginFailures: (key) => counters.clear(key),
   updatePassword: async (userId, passwordHash, at) => {
-    await db.updateTable('users').set({ password_hash: passwordHash, password_changed_at: at, must_change_password: false, password_expires_at: null }).where('id', '=', userId).execute();
+    await db
+      .updateTable('users')
+      .set({ password_hash: passwordHash, password_changed_at: at, must_change_password: false, password_change_reason: null, password_expires_at: null })
+      .where('id', '=', userId)
+      .execute();
+  },
+  requirePasswordChange: async (userId, reason) => {
+    await db.updateTable('users').set({ must_change_password: true, password_change_reason: reason }).where('id', '=', userId).execute();
   },
 });

@@ -14,10 +14,11 @@ export const createCaseDeps = (db: Db, now: () => Date): CaseDeps => ({
   registerCase: createCaseRegistrar(db),
 });
 
-export const createAuthDeps = (db: Db, now: () => Date, sessionTtlHours: number, sessionIdleMinutes = 120): AuthDeps => ({
+export const createAuthDeps = (db: Db, now: () => Date, sessionTtlHours: number, sessionIdleMinutes = 120, passwordMaxAgeDays = 0): AuthDeps => ({
   store: { ...createAuthStore(db), findUserBySessionTokenHash: createSessionFinder(db) },
   now,
   sessionTtlHours,
   sessionIdleMinutes,
+  passwordMaxAgeDays,
   twoFactor: createTwoFactorDeps(db, now),
 });

@@ -46,6 +46,7 @@ export type UserTable = {
   password_expires_at: NullableTimestamp;
   disabled_at: NullableTimestamp;
   enabled_at: NullableTimestamp;
+  password_change_reason: 'administrator' | 'expired' | null;
   disabled_reason: 'administrator' | 'operator' | 'dormant' | null;
 };
 

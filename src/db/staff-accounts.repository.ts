@@ -118,7 +118,7 @@ export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_IDLE
       .insertInto('users')
       .values({
         username: row.username, display_name: row.displayName, password_hash: row.passwordHash, roles: row.roles, unit_id: row.unitId,
-        must_change_password: true, password_expires_at: row.passwordExpiresAt, created_by: row.createdBy, created_at: row.at,
+        must_change_password: true, password_change_reason: 'administrator', password_expires_at: row.passwordExpiresAt, created_by: row.createdBy, created_at: row.at,
       })
       .onConflict((oc) => oc.column('username').doNothing())
       .returning('id')
@@ -156,7 +156,7 @@ export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_IDLE
     inTransaction(db, async (trx) => {
       await trx
         .updateTable('users')
-        .set({ password_hash: passwordHash, password_changed_at: at, must_change_password: true, password_expires_at: expiresAt })
+        .set({ password_hash: passwordHash, password_changed_at: at, must_change_password: true, password_change_reason: 'administrator', password_expires_at: expiresAt })
         .where('id', '=', userId)
         .execute();
       await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();

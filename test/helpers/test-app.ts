@@ -31,6 +31,8 @@ export const createTestApp = async (
   options: {
     now?: () => Date;
     sessionTtlHours?: number;
+    /** BIHUAN_PASSWORD_MAX_AGE_DAYS (default 0: passwords never expire by age). */
+    passwordMaxAgeDays?: number;
     rateLimits?: AppDeps['config']['rateLimits'];
     /** Access-code attempts per tracking number; generous unless a test asks for the real rule. */
     accessCodeLimit?: AppDeps['config']['accessCodeLimit'];
@@ -56,7 +58,7 @@ export const createTestApp = async (
       },
       now,
       caseDeps: createCaseDeps(database.db, now),
-      authDeps: createAuthDeps(database.db, now, options.sessionTtlHours ?? 12, (options.sessionTtlHours ?? 2) * 60),
+      authDeps: createAuthDeps(database.db, now, options.sessionTtlHours ?? 12, (options.sessionTtlHours ?? 2) * 60, options.passwordMaxAgeDays ?? 0),
     },
     { logLevel: 'silent' },
   );

@@ -14,8 +14,9 @@ type ActorBase = {
    * settings refuse it.
    */
   apiToken?: { id: string; prefix: string } | null;
-  /** The session's password was set by an administrator and must be replaced first (auth.plugin.ts). */
+  /** The session's password must be replaced first (auth.plugin.ts): set by an administrator, or too old. */
   mustChangePassword?: boolean;
+  passwordChangeReason?: 'administrator' | 'expired' | null;
 };
 
 /** A signed-in staff member, resolved once per request by the HTTP layer: every step they take carries their id. */

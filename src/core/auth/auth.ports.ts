@@ -12,9 +12,16 @@ export type UserForAuth = {
   isActive: boolean;
   /** An administrator set the password: its owner must replace it before doing anything else. */
   mustChangePassword?: boolean;
+  /** Why the password must be replaced first: an administrator set it, or it is older than the maximum age. */
+  passwordChangeReason?: PasswordChangeReason | null;
   /** When a one-time password stops working (null for a password its owner chose). */
   passwordExpiresAt?: Date | null;
+  /** Null for a password set when the account was made and never changed since. */
+  passwordChangedAt?: Date | null;
+  createdAt?: Date;
 };
+
+export type PasswordChangeReason = 'administrator' | 'expired';
 
 /** Whether the user has TOTP on, and which roles must have it (security settings). */
 export type TwoFactorState = { isEnabled: boolean; requiredRoles: Role[] };
@@ -33,6 +40,8 @@ export type AuthStore = {
   clearLoginFailures: (key: string) => Promise<void>;
   /** The owner's own new password: a one-time password set by an administrator is replaced. */
   updatePassword: (userId: string, passwordHash: string, at: Date) => Promise<void>;
+  /** Its owner must choose a new password before anything else (the password is older than the maximum age). */
+  requirePasswordChange: (userId: string, reason: PasswordChangeReason) => Promise<void>;
 };
 
 export type AuthDeps = {
@@ -41,6 +50,8 @@ export type AuthDeps = {
   sessionTtlHours: number;
   /** A session unused for this long ends, whatever its absolute expiry. */
   sessionIdleMinutes: number;
+  /** A password older than this many days must be replaced at the next sign-in; 0 (or absent) never. */
+  passwordMaxAgeDays?: number;
   /** TOTP: the second step of sign-in, and the enrolment every request of a required role waits for. */
   twoFactor: TwoFactorDeps;
 };

@@ -1,7 +1,7 @@
 import { AppError } from '../shared/app-error.js';
 import { clientNetworkOf } from '../shared/client-network.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newSessionToken, sha256, verifyPassword } from '../shared/secrets.js';
-import { checkPassword, LOGIN_THROTTLE } from './password-policy.js';
+import { checkPassword, isPasswordTooOld, LOGIN_THROTTLE } from './password-policy.js';
 import type { UserActor } from './actor.js';
 import type { AuthDeps, TwoFactorState, UserForAuth } from './auth.ports.js';
 import { permissionsForRoles } from './roles.js';
@@ -17,6 +17,7 @@ export const toActor = (user: UserForAuth): UserActor => ({
   unitId: user.unitId,
   unitPath: user.unitPath,
   mustChangePassword: user.mustChangePassword === true,
+  passwordChangeReason: user.mustChangePassword === true ? user.passwordChangeReason ?? 'administrator' : null,
 });
 
 export const login = async (
@@ -59,8 +60,14 @@ export const login = async (
     throw twoFactorError('totp_invalid', 'wrong or already used code');
   }
   await deps.store.clearLoginFailures(userKey);
-  const session = await openSession(deps, user, input);
-  return { ...session, user, mustEnrollTotp: second.outcome === 'not_enrolled' && second.mustEnrollTotp, mustChangePassword: user.mustChangePassword === true };
+  // Checked at a sign-in with the password only: someone who signs in through single sign-on never types it.
+  let signedIn = user;
+  if (!user.mustChangePassword && isPasswordTooOld(user, now, deps.passwordMaxAgeDays ?? 0)) {
+    await deps.store.requirePasswordChange(user.id, 'expired');
+    signedIn = { ...user, mustChangePassword: true, passwordChangeReason: 'expired' };
+  }
+  const session = await openSession(deps, signedIn, input);
+  return { ...session, user: signedIn, mustEnrollTotp: second.outcome === 'not_enrolled' && second.mustEnrollTotp, mustChangePassword: signedIn.mustChangePassword === true };
 };
 
 /**

@@ -29,6 +29,8 @@ const meSchema = z.object({
   permissions: z.array(z.string()),
   /** The password was set by an administrator: only POST /auth/password (and me, logout) answer until it is changed. */
   mustChangePassword: z.boolean(),
+  /** Why: an administrator set the password, or it is older than BIHUAN_PASSWORD_MAX_AGE_DAYS. Null when no change is due. */
+  passwordChangeReason: z.enum(['administrator', 'expired']).nullable(),
 });
 
 export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void => {
@@ -77,6 +79,7 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
         user: {
           id: u.id, username: u.username, displayName: u.displayName, roles: u.roles, unitId: u.unitId, permissions: [...permissionsForRoles(u.roles)],
           mustChangePassword: result.mustChangePassword,
+          passwordChangeReason: result.mustChangePassword ? u.passwordChangeReason ?? 'administrator' : null,
         },
       };
     },
@@ -188,6 +191,7 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
         unitId: actor.unitId,
         permissions: [...actor.permissions],
         mustChangePassword: actor.mustChangePassword === true,
+        passwordChangeReason: actor.mustChangePassword === true ? actor.passwordChangeReason ?? 'administrator' : null,
       };
     },
   );
