@@ -9,8 +9,8 @@ import { buildApp } from './http/app.js';
 import { seedDemo } from './seed/demo-seed.js';
 import { jobHandlers } from './jobs/handlers.js';
 import { startBackground } from './jobs/background.js';
-import { scheduleRetention } from './jobs/retention.js';
-import { scheduleAccountHygiene } from './jobs/account-hygiene.js';
+import { applyRetentionSettings } from './jobs/retention.js';
+import { applyAccountHygieneSettings } from './jobs/account-hygiene.js';
 import { backgroundWorkers, eventConsumers } from './jobs/consumers.js';
 import { fieldCryptoFor } from './db/data-keys.js';
 import { sealRequesters } from './db/requester-crypto.js';
@@ -69,8 +69,8 @@ export const startServer = async (
       { logLevel: config.logLevel },
     );
     const address = await app.listen({ port: config.port, host: config.host });
-    await scheduleRetention(db, config.retentionDays, now());
-    await scheduleAccountHygiene(db, { dormantDays: config.dormantAccountDays, idleMinutes: config.sessionIdleMinutes }, now());
+    await applyRetentionSettings(db, config.retentionDays, now());
+    await applyAccountHygieneSettings(db, { dormantDays: config.dormantAccountDays, idleMinutes: config.sessionIdleMinutes }, now());
     const worker = config.isBackgroundEnabled
       ? await startBackground(db, { handlers: jobHandlers, consumers: eventConsumers, workers: backgroundWorkers, now, pollMs: config.jobPollMs, log })
       : null;

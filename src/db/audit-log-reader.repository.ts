@@ -27,7 +27,9 @@ const userIdsWithin = async (db: DbOrTrx, unitPath: string): Promise<string[]> =
 const withinScope = async (db: DbOrTrx, scope: AuditReadScope): Promise<RawBuilder<SqlBool> | null> => {
   if (scope.canSeeActorless) return sql<SqlBool>`(un.path IS NULL OR un.path <@ ${scope.unitPath}::ltree)`;
   const ids = await userIdsWithin(db, scope.unitPath);
-  return ids.length === 0 ? null : sql<SqlBool>`a.actor_id = ANY(${ids}::uuid[])`;
+  if (ids.length === 0) return null;
+  // Also the steps of no actor about these users' accounts (canReadAuditEntry), found by the subject_id index.
+  return sql<SqlBool>`(a.actor_id = ANY(${ids}::uuid[]) OR (a.actor_id IS NULL AND a.subject_kind = 'users' AND a.subject_id = ANY(${ids}::text[])))`;
 };
 
 /**
@@ -54,9 +56,12 @@ export const searchAuditEntries = async (
     .selectFrom('audit_log as a')
     .leftJoin('users as u', 'u.id', 'a.actor_id')
     .leftJoin('units as un', 'un.id', 'u.unit_id')
+    .leftJoin('users as su', (join) =>
+      join.on(sql<SqlBool>`a.actor_id IS NULL AND a.subject_kind = 'users' AND su.id::text = a.subject_id`))
+    .leftJoin('units as sun', 'sun.id', 'su.unit_id')
     .select([
       'a.id', 'a.at', 'a.actor_id', 'a.actor_name', 'a.ip', 'a.user_agent', 'a.action', 'a.subject_kind', 'a.subject_id', 'a.outcome', 'a.data',
-      'a.chain_seq', 'u.username', 'u.display_name', 'un.path as unit_path',
+      'a.chain_seq', 'u.username', 'u.display_name', 'un.path as unit_path', 'sun.path as subject_user_unit_path',
     ])
     .where(scope)
     .$if(query.before !== null, (q) => q.where('a.id', '<', query.before ?? '0'))
@@ -78,6 +83,7 @@ export const searchAuditEntries = async (
     actor: r.actor_id ? { id: r.actor_id, username: r.actor_name ?? r.username ?? '', displayName: r.display_name ?? null } : null,
     claimedUsername: r.actor_id ? null : r.actor_name,
     actorUnitPath: r.unit_path ?? null,
+    subjectUserUnitPath: r.subject_user_unit_path ?? null,
     ip: r.ip,
     userAgent: r.user_agent,
     action: r.action,

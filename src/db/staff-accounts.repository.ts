@@ -170,8 +170,11 @@ export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_IDLE
   endSessions: (userId) => endSessionsOfUser(db, userId),
 });
 
-/** One lock for every change of a staff account, so that the steps of two administrators never interleave. */
-const STAFF_ACCOUNTS_LOCK = 7_312_003;
+/**
+ * One lock for every change of a staff account, so that the steps of two administrators never interleave (and the
+ * nightly disable of dormant accounts never lands between an administrator's reset or enable and its answer).
+ */
+export const STAFF_ACCOUNTS_LOCK = 7_312_003;
 
 export const createStaffAccountDeps = (db: Db, now: () => Date, idleMinutes = DEFAULT_IDLE_MINUTES): StaffAccountDeps => ({
   store: createStaffAccountStore(db, idleMinutes),
@@ -191,17 +194,23 @@ export type DormantCandidate = AccountActivity & { id: string; username: string;
  * People's accounts (never demo or service accounts) with no sign of life since the cutoff: no sign-in, no
  * re-enabling or reset, no use of a token they own and no request of a session since then.
  */
+/** The conditions of a dormant account on `users as u`, shared by the search and the disabling update. */
+const isDormantSince = (cutoff: Date) => (eb: ExpressionBuilder<Database & { u: Database['users'] }, 'u'>) =>
+  eb.and([
+    eb('u.is_active', '=', true),
+    eb('u.is_demo', '=', false),
+    notServiceAccount(eb),
+    // greatest() skips nulls, and created_at is never null.
+    eb(sql<Date>`greatest(u.created_at, u.last_login_at, u.enabled_at, u.password_changed_at)`, '<', cutoff),
+    eb.not(eb.exists(eb.selectFrom('api_tokens').select('id').whereRef('api_tokens.owner_id', '=', 'u.id').where('api_tokens.last_used_at', '>=', cutoff))),
+    eb.not(eb.exists(eb.selectFrom('sessions').select('id').whereRef('sessions.user_id', '=', 'u.id').where('sessions.last_seen_at', '>=', cutoff))),
+  ]);
+
 export const findDormantAccounts = async (db: DbOrTrx, cutoff: Date, limit: number): Promise<DormantCandidate[]> => {
   const rows = await db
     .selectFrom('users as u')
     .innerJoin('units', 'units.id', 'u.unit_id')
-    .where('u.is_active', '=', true)
-    .where('u.is_demo', '=', false)
-    .where(notServiceAccount)
-    // greatest() skips nulls, and created_at is never null.
-    .where(sql<Date>`greatest(u.created_at, u.last_login_at, u.enabled_at, u.password_changed_at)`, '<', cutoff)
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('api_tokens').select('id').whereRef('api_tokens.owner_id', '=', 'u.id').where('api_tokens.last_used_at', '>=', cutoff))))
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('sessions').select('id').whereRef('sessions.user_id', '=', 'u.id').where('sessions.last_seen_at', '>=', cutoff))))
+    .where(isDormantSince(cutoff))
     .select(['u.id', 'u.username', 'units.code as unit_code', 'u.created_at', 'u.last_login_at', 'u.enabled_at', 'u.password_changed_at'])
     .select((eb) => [
       eb.selectFrom('api_tokens').select((e) => e.fn.max('last_used_at').as('t')).whereRef('api_tokens.owner_id', '=', 'u.id').as('last_token_use_at'),
@@ -227,14 +236,15 @@ export const findDormantAccounts = async (db: DbOrTrx, cutoff: Date, limit: numb
  * Turns a dormant account off in the caller's transaction: its sessions end and the tokens it owns are revoked
  * (none of them was used in the period). Unlike an administrator's disable, the service-account tokens the
  * person made stay: an integration that works every day must not stop because its maker has not signed in.
- * False when the account was no longer active.
+ * The conditions are checked again by the update itself, so that a sign-in between the search and this step
+ * keeps the account. False when it is no longer dormant (or no longer active).
  */
-export const disableDormantAccount = async (trx: Trx, userId: string, at: Date): Promise<boolean> => {
+export const disableDormantAccount = async (trx: Trx, userId: string, cutoff: Date, at: Date): Promise<boolean> => {
   const updated = await trx
-    .updateTable('users')
+    .updateTable('users as u')
     .set({ is_active: false, disabled_at: at, disabled_reason: 'dormant' })
-    .where('id', '=', userId)
-    .where('is_active', '=', true)
+    .where('u.id', '=', userId)
+    .where(isDormantSince(cutoff))
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return false;
   await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z } from 'zod';
 import { dormantCutoffOf, isDormant } from '../core/access/dormant-accounts.js';
 import { idleSinceOf } from '../core/access/sessions.js';
@@ -6,7 +7,7 @@ import { appendAudit } from '../db/audit.repository.js';
 import type { Db, Trx } from '../db/database.js';
 import { enqueueJob, type ClaimedJob } from '../db/jobs.repository.js';
 import { purgeEndedSessions } from '../db/sessions.repository.js';
-import { disableDormantAccount, findDormantAccounts } from '../db/staff-accounts.repository.js';
+import { disableDormantAccount, findDormantAccounts, STAFF_ACCOUNTS_LOCK } from '../db/staff-accounts.repository.js';
 
 /*
  * The nightly care of accounts (docs/access.md, "Sessions" and "Dormant accounts"): sessions that have ended
@@ -19,11 +20,25 @@ const payloadSchema = z.object({ version: z.literal(1), dormantDays: z.number().
 export type AccountHygienePayload = z.infer<typeof payloadSchema>;
 const BATCH = 200;
 
+type HygieneSettings = { dormantDays: number; idleMinutes: number };
+
 /** Schedules the next nightly run (03:30 China time); the same night is scheduled once, however often this runs. */
-export const scheduleAccountHygiene = async (db: Db | Trx, settings: { dormantDays: number; idleMinutes: number }, now: Date): Promise<void> => {
+export const scheduleAccountHygiene = async (db: Db | Trx, settings: HygieneSettings, now: Date): Promise<void> => {
   const nextRun = new Date(`${chinaDay(new Date(now.getTime() + 24 * 3600_000))}T03:30:00+08:00`);
   const payload: AccountHygienePayload = { version: 1, ...settings };
   await enqueueJob(db, { kind: ACCOUNT_HYGIENE_JOB, runAt: nextRun, payload, dedupeKey: `${ACCOUNT_HYGIENE_JOB}:${chinaDay(nextRun)}` });
+};
+
+/**
+ * At start: the runs already waiting take this start's settings (a night scheduled before a restart would
+ * otherwise keep the old period, and each run hands its own on to the next), then the next night is scheduled.
+ */
+export const applyAccountHygieneSettings = async (db: Db, settings: HygieneSettings, now: Date): Promise<void> => {
+  const payload: AccountHygienePayload = { version: 1, ...settings };
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('jobs').set({ payload: JSON.stringify(payload) }).where('kind', '=', ACCOUNT_HYGIENE_JOB).where('done_at', 'is', null).execute();
+    await scheduleAccountHygiene(trx, settings, now);
+  });
 };
 
 export const runAccountHygiene = async (trx: Trx, job: ClaimedJob, now: Date): Promise<{ purgedSessions: number; disabledAccounts: number }> => {
@@ -32,13 +47,15 @@ export const runAccountHygiene = async (trx: Trx, job: ClaimedJob, now: Date): P
   let disabledAccounts = 0;
   let isBatchFull = false;
   if (payload.dormantDays > 0) {
+    // Administrators' steps on accounts wait for this one (and it for theirs): an account enabled or given a new
+    // password at this moment is looked at after that step, never disabled under it.
+    await sql`SELECT pg_advisory_xact_lock(${STAFF_ACCOUNTS_LOCK})`.execute(trx);
     const cutoff = dormantCutoffOf(now, payload.dormantDays);
     const candidates = await findDormantAccounts(trx, cutoff, BATCH);
-    isBatchFull = candidates.length === BATCH;
     for (const account of candidates) {
       // The query and the rule say the same; the rule has the last word.
       if (!isDormant(account, now, payload.dormantDays)) continue;
-      if (!(await disableDormantAccount(trx, account.id, now))) continue;
+      if (!(await disableDormantAccount(trx, account.id, cutoff, now))) continue;
       disabledAccounts += 1;
       await appendAudit(trx, {
         at: now, actorId: null, actorName: 'system', ip: null, userAgent: null, action: 'user.disabled_dormant', subjectKind: 'users', subjectId: account.id,
@@ -49,6 +66,9 @@ export const runAccountHygiene = async (trx: Trx, job: ClaimedJob, now: Date): P
         },
       });
     }
+    // Another batch only when this one was full and did something: were the query and the rule ever to disagree
+    // on a whole batch, the job would otherwise start again at once, for ever.
+    isBatchFull = candidates.length === BATCH && disabledAccounts > 0;
   }
   if (isBatchFull) {
     await enqueueJob(trx, { kind: ACCOUNT_HYGIENE_JOB, runAt: now, payload, dedupeKey: `${ACCOUNT_HYGIENE_JOB}:more:${job.id}` });

@@ -16,6 +16,19 @@ export const scheduleRetention = async (db: Db | Trx, days: number, now: Date): 
   await enqueueJob(db, { kind: RETENTION_JOB, runAt: nextRun, payload: { version: 1, days }, dedupeKey: `${RETENTION_JOB}:${chinaDay(nextRun)}` });
 };
 
+/**
+ * At start: the runs already waiting take this start's period, or are dropped when it is 0 (a run scheduled before
+ * a restart would otherwise keep the old period, and each run hands its own on to the next).
+ */
+export const applyRetentionSettings = async (db: Db, days: number, now: Date): Promise<void> => {
+  await db.transaction().execute(async (trx) => {
+    const pending = trx.updateTable('jobs').where('kind', '=', RETENTION_JOB).where('done_at', 'is', null);
+    if (days <= 0) await trx.deleteFrom('jobs').where('kind', '=', RETENTION_JOB).where('done_at', 'is', null).execute();
+    else await pending.set({ payload: JSON.stringify({ version: 1, days }) }).execute();
+    await scheduleRetention(trx, days, now);
+  });
+};
+
 /** Anonymises a batch of expired cases in the job's transaction; a full batch runs again at once, else tomorrow. */
 export const runRetention = async (trx: Trx, job: ClaimedJob, now: Date): Promise<void> => {
   const { days } = payloadSchema.parse(job.payload);

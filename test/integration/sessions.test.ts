@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { sha256 } from '../../src/core/shared/secrets.js';
 import { enqueueJob } from '../../src/db/jobs.repository.js';
-import { ACCOUNT_HYGIENE_JOB } from '../../src/jobs/account-hygiene.js';
+import { ACCOUNT_HYGIENE_JOB, applyAccountHygieneSettings } from '../../src/jobs/account-hygiene.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** Signed-in devices, an administrator's sign-out of an account, and the nightly care of accounts (docs/access.md). */
@@ -210,6 +210,10 @@ describe("an administrator and an account's devices", () => {
     const peer = await as(hrssToken, 'POST', `/api/v1/admin/users/${peerAdmin}/end-sessions`);
     expect(peer.statusCode).toBe(403);
     expect((peer.json() as { error: { details: { reason: string } } }).error.details.reason).toBe('peer_administrator');
+    // Nor does a peer see where and when a colleague is signed in.
+    const peerView = await as(hrssToken, 'GET', `/api/v1/admin/users/${peerAdmin}/sessions`);
+    expect(peerView.statusCode).toBe(403);
+    expect((peerView.json() as { error: { details: { change: string } } }).error.details.change).toBe('view_sessions');
     // The administrator of the unit above may.
     expect((await t.call('admin', 'POST', `/api/v1/admin/users/${peerAdmin}/end-sessions`)).statusCode).toBe(200);
     expect(await isSignedIn(hrssToken)).toBe(true);
@@ -301,6 +305,53 @@ describe('the nightly care of accounts', () => {
     // The next night is scheduled.
     const next = await t.database.db.selectFrom('jobs').select('run_at').where('kind', '=', ACCOUNT_HYGIENE_JOB).where('done_at', 'is', null).execute();
     expect(next.some((j) => j.run_at.getTime() > clock)).toBe(true);
+  });
+
+  it('never disables a service account, nor someone whose session was in use within the period', async () => {
+    const service = await t.call('admin', 'POST', '/api/v1/api-tokens/service-accounts', { username: 'care_service', roles: ['agent'], unitId: unit('lhasa') });
+    expect(service.statusCode, service.body).toBe(201);
+    await age('care_service', 300);
+    await person('care_long_session');
+    await login('care_long_session', CHROME_WINDOWS);
+    await age('care_long_session', 300);
+    // Its sign-in is long past, but its session was in use half an hour ago: someone is at work with it.
+    const userId = (await stateOf('care_long_session')).id;
+    await t.database.db.updateTable('sessions').set({ last_seen_at: new Date(clock - 30 * 60_000), expires_at: new Date(clock + DAY) }).where('user_id', '=', userId).execute();
+    clock += 60_000;
+    await runHygiene(90);
+    expect((await stateOf('care_service')).is_active).toBe(true);
+    expect((await stateOf('care_long_session')).is_active).toBe(true);
+  });
+
+  it("the administrators of the account's unit read why the system disabled it; other units' do not", async () => {
+    await person('care_hrss_agent', 'hrss');
+    await person('care_hrss_admin', 'hrss', ['admin']);
+    await person('care_city_admin', 'cityman', ['admin']);
+    await age('care_hrss_agent', 200);
+    clock += 60_000;
+    await runHygiene(90);
+    const agentId = (await stateOf('care_hrss_agent')).id;
+    const read = async (admin: string): Promise<string[]> => {
+      const res = await as(await login(admin, CHROME_WINDOWS), 'GET', `/api/v1/admin/audit?subjectId=${agentId}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as { items: { action: string }[] }).items.map((e) => e.action);
+    };
+    expect(await read('care_hrss_admin')).toContain('user.disabled_dormant');
+    expect(await read('care_city_admin')).not.toContain('user.disabled_dormant');
+  });
+
+  it('a restart with other settings gives them to the nights already scheduled', async () => {
+    const pending = () =>
+      t.database.db.selectFrom('jobs').select('payload').where('kind', '=', ACCOUNT_HYGIENE_JOB).where('done_at', 'is', null).execute();
+    await applyAccountHygieneSettings(t.database.db, { dormantDays: 90, idleMinutes: 120 }, new Date(clock));
+    expect((await pending()).length).toBeGreaterThan(0);
+    await applyAccountHygieneSettings(t.database.db, { dormantDays: 0, idleMinutes: 480 }, new Date(clock));
+    const payloads = (await pending()).map((j) => j.payload);
+    expect(payloads.length).toBeGreaterThan(0);
+    for (const payload of payloads) expect(payload).toMatchObject({ dormantDays: 0, idleMinutes: 480 });
+    // The next night runs at 03:30 China time.
+    const next = await t.database.db.selectFrom('jobs').select('run_at').where('kind', '=', ACCOUNT_HYGIENE_JOB).where('done_at', 'is', null).orderBy('run_at', 'desc').executeTakeFirstOrThrow();
+    expect(next.run_at.toISOString()).toMatch(/T19:30:00\.000Z$/);
   });
 
   it('the command line gives a dormant account back, and says so in the account', async () => {

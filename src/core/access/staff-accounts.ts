@@ -329,7 +329,9 @@ export const unlockStaffAccount = async (deps: StaffAccountDeps, actor: UserActo
  * the service station"). Addresses and browsers are what the owner sees of their own sessions.
  */
 export const listStaffAccountSessions = async (deps: StaffAccountDeps, actor: UserActor, userId: string): Promise<SessionView[]> => {
-  await findManageableOrThrow(deps, actor, userId);
+  const account = await findManageableOrThrow(deps, actor, userId);
+  // Where and when a colleague works is theirs: a peer administrator sees it no more than they may end it.
+  refusePeerOrThrow(actor, account, 'view_sessions');
   // Never the administrator's own current session: the owner's list on the account page marks that one.
   return (await deps.store.listSessions(userId, deps.now())).map((s) => ({ ...s, isCurrent: false }));
 };

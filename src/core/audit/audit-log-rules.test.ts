@@ -35,6 +35,14 @@ describe('audit read scope', () => {
     expect(canReadAuditEntry(hrss, { actorUnitPath: null })).toBe(false);
   });
 
+  it("lets a sub-unit reader see the system's steps about the accounts of its subtree, and no others", () => {
+    expect(canReadAuditEntry(hrss, { actorUnitPath: null, subjectUserUnitPath: 'lhasa.hrss.hrss_inspection' })).toBe(true);
+    expect(canReadAuditEntry(hrss, { actorUnitPath: null, subjectUserUnitPath: 'lhasa.cityman' })).toBe(false);
+    expect(canReadAuditEntry(hrss, { actorUnitPath: null, subjectUserUnitPath: null })).toBe(false);
+    // An actor's unit decides when there is one, whoever the subject is.
+    expect(canReadAuditEntry(hrss, { actorUnitPath: 'lhasa', subjectUserUnitPath: 'lhasa.hrss' })).toBe(false);
+  });
+
   it('does not take a sibling whose code starts alike for a child', () => {
     expect(canReadAuditEntry(hrss, { actorUnitPath: 'lhasa.hrss2' })).toBe(false);
     expect(canReadAuditEntry(top, { actorUnitPath: 'lhasa2.x' })).toBe(false);

@@ -40,10 +40,15 @@ export const auditReadScopeOf = (reader: { unitPath: string }): AuditReadScope =
 
 /**
  * `actorUnitPath` is the unit of the entry's actor now, or null when the entry has no actor or its actor is
- * unknown (treated alike: nobody can say which unit it belongs to).
+ * unknown (treated alike: nobody can say which unit it belongs to). An entry of no actor about a staff account
+ * (`subjectUserUnitPath`: the system disabled a dormant account, the operator reset a password) belongs to the
+ * account's unit too: its administrators are the ones who must know why the account changed.
  */
-export const canReadAuditEntry = (scope: AuditReadScope, entry: { actorUnitPath: string | null }): boolean =>
-  entry.actorUnitPath === null ? scope.canSeeActorless : isPathWithin(scope.unitPath, entry.actorUnitPath);
+export const canReadAuditEntry = (scope: AuditReadScope, entry: { actorUnitPath: string | null; subjectUserUnitPath?: string | null }): boolean => {
+  if (entry.actorUnitPath !== null) return isPathWithin(scope.unitPath, entry.actorUnitPath);
+  if (scope.canSeeActorless) return true;
+  return entry.subjectUserUnitPath != null && isPathWithin(scope.unitPath, entry.subjectUserUnitPath);
+};
 
 /** The chain spans the entries of every unit: only a reader who may see all of them may check it. */
 export const checkChainAccessOrThrow = (reader: { unitPath: string }): void => {

@@ -10,6 +10,11 @@ export type AuditLogEntryView = {
   claimedUsername: string | null;
   /** The unit of the actor now; null when there is no actor or it is unknown. */
   actorUnitPath: string | null;
+  /**
+   * For an entry of no actor about a staff account (the nightly disable of a dormant account, a step on the command
+   * line): the unit of that account now. Null otherwise.
+   */
+  subjectUserUnitPath?: string | null;
   ip: string | null;
   userAgent: string | null;
   action: string;

@@ -13,6 +13,10 @@ export const up = async (db: Kysely<unknown>): Promise<void> => {
   await sql`ALTER TABLE users ADD COLUMN enabled_at timestamptz`.execute(db);
   await sql`ALTER TABLE users ADD COLUMN password_change_reason text CHECK (password_change_reason IN ('administrator', 'expired'))`.execute(db);
   await sql`UPDATE users SET password_change_reason = 'administrator' WHERE must_change_password`.execute(db);
+  // The last sign-in was kept only from the sessions still open when it was added: someone who always signs out
+  // has none. Every account in use gets a whole period from the upgrade, so that the first night disables nobody
+  // who merely signed out properly.
+  await sql`UPDATE users SET enabled_at = now() WHERE is_active`.execute(db);
   await sql`ALTER TABLE users ADD COLUMN disabled_reason text CHECK (disabled_reason IN ('administrator', 'operator', 'dormant'))`.execute(db);
   // The daily check of dormant accounts and the purge of ended sessions read these.
   await sql`CREATE INDEX sessions_expires_at ON sessions (expires_at)`.execute(db);
