@@ -214,6 +214,8 @@ describe("an administrator and an account's devices", () => {
     const peerView = await as(hrssToken, 'GET', `/api/v1/admin/users/${peerAdmin}/sessions`);
     expect(peerView.statusCode).toBe(403);
     expect((peerView.json() as { error: { details: { change: string } } }).error.details.change).toBe('view_sessions');
+    // Their own devices, yes.
+    expect((await as(hrssToken, 'GET', `/api/v1/admin/users/${hrssAdmin}/sessions`)).statusCode).toBe(200);
     // The administrator of the unit above may.
     expect((await t.call('admin', 'POST', `/api/v1/admin/users/${peerAdmin}/end-sessions`)).statusCode).toBe(200);
     expect(await isSignedIn(hrssToken)).toBe(true);

@@ -6,6 +6,7 @@ import { ApiTokensPage } from './pages/ApiTokens';
 import { AuditLogPage } from './pages/AuditLog';
 import { UsersPage } from './pages/Users';
 import { PasswordPage } from './pages/Password';
+import { SessionsPage } from './pages/Sessions';
 import { CalendarPage } from './pages/Calendar';
 import { CallbacksPage } from './pages/Callbacks';
 import { FeedbackPage } from './components/callbacks/FeedbackPage';
@@ -53,6 +54,12 @@ function Routes() {
   if (path === '/calendar') return <CalendarPage />;
   if (path === '/account/two-factor') return <TwoFactorPage />;
   if (path === '/account/password') return <PasswordPage />;
+  if (path === '/account/sessions')
+    return (
+      <StaffOnly>
+        <SessionsPage />
+      </StaffOnly>
+    );
   if (path === '/work')
     return (
       <StaffOnly>
@@ -132,7 +139,7 @@ function Layout() {
       <footer className="site-footer">
         <p>
           {t('app.name')} · {t('app.footer')}
-          {path.startsWith('/work') || path === '/login' ? null : (
+          {path.startsWith('/work') || path.startsWith('/account/') || path === '/login' ? null : (
             <>
               {' '}
               · <a href="#/login">{t('home.staff')}</a>

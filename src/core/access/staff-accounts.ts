@@ -331,7 +331,7 @@ export const unlockStaffAccount = async (deps: StaffAccountDeps, actor: UserActo
 export const listStaffAccountSessions = async (deps: StaffAccountDeps, actor: UserActor, userId: string): Promise<SessionView[]> => {
   const account = await findManageableOrThrow(deps, actor, userId);
   // Where and when a colleague works is theirs: a peer administrator sees it no more than they may end it.
-  refusePeerOrThrow(actor, account, 'view_sessions');
+  if (!isOwnAccount(actor, userId)) refusePeerOrThrow(actor, account, 'view_sessions');
   // Never the administrator's own current session: the owner's list on the account page marks that one.
   return (await deps.store.listSessions(userId, deps.now())).map((s) => ({ ...s, isCurrent: false }));
 };

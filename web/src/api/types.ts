@@ -268,8 +268,10 @@ export interface Me {
   roles: string[];
   unitId: string | null;
   permissions: string[];
-  /** An administrator set the password: the account may do nothing else until its owner has chosen one. */
+  /** The password must be replaced first: the account may do nothing else until its owner has chosen one. */
   mustChangePassword?: boolean;
+  /** Why: an administrator set it, or it is older than the deployment allows. */
+  passwordChangeReason?: 'administrator' | 'expired' | null;
 }
 
 export interface LoginResult {

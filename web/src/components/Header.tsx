@@ -147,6 +147,17 @@ export function Header() {
               <a className="link-button" href="#/account/password" data-testid="change-password">
                 {t('users.myPassword')}
               </a>
+              {/* Until a password set by an administrator is replaced, the server answers nothing else. */}
+              {user ? (
+                <a
+                  className="link-button"
+                  href="#/account/sessions"
+                  aria-current={route.path === '/account/sessions' ? 'page' : undefined}
+                  data-testid="account-sessions"
+                >
+                  {t('sessions.nav')}
+                </a>
+              ) : null}
               <button
                 type="button"
                 className="link-button"

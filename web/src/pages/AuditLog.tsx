@@ -22,6 +22,8 @@ const ROUTES: Record<string, MessageKey> = {
   'POST /auth/login': 'audit.act.login',
   'POST /auth/logout': 'audit.act.logout',
   'POST /auth/logout-all': 'audit.act.logoutAll',
+  'POST /auth/logout-others': 'audit.act.logoutOthers',
+  'DELETE /auth/sessions/:id': 'audit.act.sessionEnd',
   'POST /auth/password': 'audit.act.passwordChange',
   'POST /auth/totp/setup': 'audit.act.totpSetup',
   'POST /auth/totp/enable': 'audit.act.totpEnable',
@@ -39,6 +41,7 @@ const ROUTES: Record<string, MessageKey> = {
   'POST /admin/users/:id/enable': 'audit.act.userEnable',
   'POST /admin/users/:id/reset-password': 'audit.act.userResetPassword',
   'POST /admin/users/:id/unlock': 'audit.act.userUnlock',
+  'POST /admin/users/:id/end-sessions': 'audit.act.userEndSessions',
   'POST /cases': 'audit.act.caseRegister',
   'POST /cases/:id/unmerge': 'audit.act.caseUnmerge',
   'POST /cases/:id/links': 'audit.act.caseLink',
@@ -94,6 +97,13 @@ const CODES: Record<string, MessageKey> = {
   'sla.policy_changed': 'audit.act.slaPolicy',
   'audit.searched': 'audit.act.searched',
   'audit.chain_checked': 'audit.act.chainChecked',
+  // Written by the nightly care of accounts, as 'system'.
+  'user.disabled_dormant': 'audit.act.userDisabledDormant',
+  // Written by the command line on the server (`bihuan users`, `bihuan org`), as the operating-system user.
+  'user.created': 'audit.act.userCreateOperator',
+  'user.password_reset': 'audit.act.userResetPasswordOperator',
+  'user.enabled': 'audit.act.userEnableOperator',
+  'organisation.imported': 'audit.act.organisationImported',
 };
 
 const CASE_ACTION_ROUTE = /^POST \/cases\/:id\/([a-z-]+)$/;
@@ -117,6 +127,20 @@ function actionLabel(action: string, tMaybe: (key: string) => string | undefined
   return area ? { key: area[1] } : null;
 }
 
+/**
+ * Entries with no signed-in person that the code wrote on its own: the nightly jobs name themselves 'system', the
+ * command line on the server names the operating-system user as `cli:<name>`. Only code entries qualify, so that
+ * a failed sign-in typed as "system" still reads as what it is.
+ */
+function outsideActorLabel(entry: AuditEntry): Label | null {
+  if (entry.actor || !entry.claimedUsername || HTTP_ACTION.test(entry.action)) return null;
+  if (entry.claimedUsername === 'system') return { key: 'audit.bySystem' };
+  if (entry.claimedUsername === 'cli' || entry.claimedUsername.startsWith('cli:')) {
+    return { key: 'audit.byOperator', vars: { name: entry.claimedUsername.replace(/^cli:?/, '') || '—' } };
+  }
+  return null;
+}
+
 const SUBJECT_KINDS: Record<string, MessageKey> = {
   cases: 'audit.kind.case',
   case: 'audit.kind.case',
@@ -128,6 +152,7 @@ const SUBJECT_KINDS: Record<string, MessageKey> = {
   case_attachments: 'audit.kind.attachment',
   audit_log: 'audit.kind.auditLog',
   sla_policy: 'audit.kind.slaPolicy',
+  sessions: 'audit.kind.session',
 };
 
 function subjectKindKey(entry: AuditEntry): MessageKey | null {
@@ -193,6 +218,8 @@ const WHAT_OPTIONS: readonly (readonly [string, MessageKey])[] = [
   ['api_token.refused', 'audit.what.tokenRefused'],
   ['/totp', 'audit.what.twoFactor'],
   ['/admin/users', 'audit.what.users'],
+  // The command line's and the nightly check's entries about accounts (`user.created`, `user.disabled_dormant`…).
+  ['user.', 'audit.what.usersOutside'],
   ['audit.', 'audit.what.auditLog'],
 ];
 const OTHER = 'other';
@@ -555,6 +582,7 @@ export function AuditLogPage() {
                     {items.map((entry) => {
                       const what = actionText(entry);
                       const kindKey = subjectKindKey(entry);
+                      const outsider = outsideActorLabel(entry);
                       const isOpen = openId === entry.id;
                       const detailsId = `audit-details-${entry.id}`;
                       return (
@@ -572,6 +600,8 @@ export function AuditLogPage() {
                                     {entry.actor.username}
                                   </span>
                                 </>
+                              ) : outsider ? (
+                                t(outsider.key, outsider.vars)
                               ) : entry.claimedUsername && entry.outcomeClass === 'success' ? (
                                 // A sign-in is recorded before its session exists: the name it signed in with says who.
                                 t('audit.signedInWith', { name: entry.claimedUsername })

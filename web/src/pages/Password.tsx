@@ -91,7 +91,11 @@ export function PasswordPage() {
   return (
     <div className="narrow">
       <h1 tabIndex={-1}>{t('users.password.title')}</h1>
-      {user?.mustChangePassword ? <Notice testId="password-forced">{t('users.password.forced')}</Notice> : <p>{t('users.password.intro')}</p>}
+      {user?.mustChangePassword ? (
+        <Notice testId="password-forced">{t(user.passwordChangeReason === 'expired' ? 'users.password.forcedExpired' : 'users.password.forced')}</Notice>
+      ) : (
+        <p>{t('users.password.intro')}</p>
+      )}
       {isDone ? <Notice testId="password-done">{t('users.password.done')}</Notice> : null}
       <ErrorBox message={error} testId="password-error" />
       <form className="form card" onSubmit={(e) => void onSubmit(e)} noValidate data-testid="password-form">
@@ -99,7 +103,7 @@ export function PasswordPage() {
         <TextField
           id="password-current"
           label={t('users.password.current')}
-          hint={user?.mustChangePassword ? t('users.password.currentHint') : undefined}
+          hint={user?.mustChangePassword && user.passwordChangeReason !== 'expired' ? t('users.password.currentHint') : undefined}
           type="password"
           value={current}
           onChange={setCurrent}

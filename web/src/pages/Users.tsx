@@ -1,11 +1,13 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { ApiError } from '../api/client';
+import { ApiError, isAbortError } from '../api/client';
+import type { Session } from '../api/sessions';
 import {
-  ACCOUNT_STATUSES, createStaffAccount, listStaffAccounts, resetStaffPassword, STAFF_ROLES, stepStaffAccount, updateStaffAccount,
-  type AccountStatus, type AccountStep, type StaffAccount, type StaffAccountPage,
+  ACCOUNT_STATUSES, createStaffAccount, endStaffAccountSessions, listStaffAccounts, listStaffAccountSessions, resetStaffPassword, STAFF_ROLES,
+  stepStaffAccount, updateStaffAccount, type AccountStatus, type AccountStep, type StaffAccount, type StaffAccountPage,
 } from '../api/users';
 import { unitOptions, usePageTitle } from '../components/common';
 import { CheckboxField, ErrorBox, Loading, Notice, SelectField, TextField } from '../components/forms';
+import { SessionList } from '../components/SessionList';
 import type { MessageKey } from '../i18n';
 import { isMessageKey } from '../i18n';
 import { useI18n } from '../i18n/context';
@@ -32,6 +34,18 @@ function fieldProblems(err: unknown, t: Translate): Record<string, string> {
 function formatTime(value: string | null, lang: string): string | null {
   if (!value) return null;
   return new Date(value).toLocaleString(lang === 'bo' ? 'zh-CN' : lang, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/**
+ * Why and since when a disabled account is off. An account the nightly check turned off says so plainly, since the
+ * administrator who meets it is usually asked by its owner to turn it back on. Accounts disabled before the reason
+ * was kept show no reason.
+ */
+function disabledReasonText(t: Translate, account: StaffAccount, lang: string): string | null {
+  if (account.isActive) return null;
+  const date = formatTime(account.disabledAt, lang);
+  if (account.disabledReason) return t(`users.disabledBy.${account.disabledReason}`, { date: date ?? '—' });
+  return date ? t('users.disabledOn', { date }) : null;
 }
 
 function roleLabel(t: Translate, role: string): string {
@@ -82,6 +96,87 @@ function RoleBoxes({ idPrefix, roles, onChange, isLocked, hint }: { idPrefix: st
         />
       ))}
     </fieldset>
+  );
+}
+
+/**
+ * Where an account is signed in, and the step that signs it out everywhere (a lost phone, a computer left signed in
+ * at a service hall) without disabling it. Refusals go to the page's error box, like those of the other steps.
+ */
+function AccountDevices({ account, onEnded, onRefused }: { account: StaffAccount; onEnded: (a: StaffAccount, endedSessions: number) => void; onRefused: (err: unknown) => void }) {
+  const { t, lang } = useI18n();
+  const { user } = useSession();
+  const isSelf = user?.id === account.id;
+  const [items, setItems] = useState<Session[] | null>(null);
+  /** Kept as thrown, so that its message follows the reader's language. */
+  const [failure, setFailure] = useState<unknown>(null);
+  const [isBusy, setIsBusy] = useState(false);
+
+  const load = useCallback(
+    async (signal?: AbortSignal) => {
+      try {
+        setItems((await listStaffAccountSessions(account.id, signal)).items);
+        setFailure(null);
+      } catch (err) {
+        if (!isAbortError(err) && !signal?.aborted) setFailure(err);
+      }
+    },
+    [account.id],
+  );
+
+  useEffect(() => {
+    const controller = new AbortController();
+    void load(controller.signal);
+    return () => controller.abort();
+  }, [load]);
+
+  const onEndAll = async () => {
+    if (!window.confirm(t('users.devices.confirmEndAll', { name: account.username }))) return;
+    setIsBusy(true);
+    try {
+      const ended = await endStaffAccountSessions(account.id);
+      onEnded(ended.account, ended.endedSessions);
+    } catch (err) {
+      onRefused(err);
+    } finally {
+      setIsBusy(false);
+    }
+    await load();
+  };
+
+  return (
+    <section className="card" aria-labelledby="user-sessions-title" data-testid="user-sessions">
+      <h2 id="user-sessions-title">{t('users.devices.title', { name: account.username })}</h2>
+      {isSelf ? (
+        <p>
+          {t('users.devices.self')} <a href="#/account/sessions">{t('sessions.title')}</a>
+        </p>
+      ) : (
+        <p>{t('users.devices.intro')}</p>
+      )}
+      <ErrorBox message={failure === null ? null : errorMessage(failure, lang)} testId="user-sessions-error" />
+      {items === null ? (
+        failure === null ? <Loading /> : null
+      ) : items.length === 0 ? (
+        <p data-testid="user-sessions-none">{t('users.devices.none')}</p>
+      ) : (
+        <SessionList sessions={items} rowTestId="user-session-row" />
+      )}
+      {isSelf ? null : (
+        <div className="button-row">
+          <button
+            type="button"
+            className="button large danger"
+            onClick={() => void onEndAll()}
+            disabled={isBusy || items === null || items.length === 0}
+            aria-busy={isBusy}
+            data-testid="user-end-sessions"
+          >
+            {t('users.devices.endAll')}
+          </button>
+        </div>
+      )}
+    </section>
   );
 }
 
@@ -229,6 +324,9 @@ export function UsersPage() {
     }
   };
 
+  const replaceAccount = (changed: StaffAccount) =>
+    setList((l) => (l ? { ...l, items: l.items.map((a) => (a.id === changed.id ? changed : a)) } : l));
+
   const unitName = (id: string) => units.find((u) => u.id === id)?.name ?? '—';
   const pages = list ? Math.max(1, Math.ceil(list.total / PAGE_SIZE)) : 1;
   const joiner = lang === 'zh-Hans' ? '、' : lang === 'bo' ? '། ' : ', ';
@@ -241,16 +339,32 @@ export function UsersPage() {
       {notice ? <Notice testId="users-notice">{notice}</Notice> : null}
       {temporary ? <TemporaryPasswordBox account={temporary.account} password={temporary.password} onDone={() => setTemporary(null)} /> : null}
       {editing ? (
-        <EditAccount
-          key={editing.id}
-          account={editing}
-          onCancel={() => setEditing(null)}
-          onSaved={(saved) => {
-            setEditing(null);
-            setNotice(t('users.saved'));
-            setList((l) => (l ? { ...l, items: l.items.map((a) => (a.id === saved.id ? saved : a)) } : l));
-          }}
-        />
+        <>
+          <EditAccount
+            key={editing.id}
+            account={editing}
+            onCancel={() => setEditing(null)}
+            onSaved={(saved) => {
+              setEditing(null);
+              setNotice(t('users.saved'));
+              replaceAccount(saved);
+            }}
+          />
+          <AccountDevices
+            key={`devices-${editing.id}`}
+            account={editing}
+            onEnded={(account, endedSessions) => {
+              setError(null);
+              setNotice(t('users.devices.ended', { name: account.username, n: endedSessions }));
+              setEditing(account);
+              replaceAccount(account);
+            }}
+            onRefused={(err) => {
+              setNotice(null);
+              setError(errorMessage(err, lang));
+            }}
+          />
+        </>
       ) : null}
 
       <section aria-labelledby="users-filter-title">
@@ -301,6 +415,7 @@ export function UsersPage() {
               <tbody>
                 {list.items.map((a) => {
                   const isSelf = user?.id === a.id;
+                  const disabledReason = disabledReasonText(t, a, lang);
                   return (
                     <tr key={a.id} data-testid={`user-row-${a.username}`}>
                       <td>
@@ -315,10 +430,15 @@ export function UsersPage() {
                       <td>
                         <ul className="plain-list">
                           <li data-testid="user-state">{a.isActive ? t('users.badge.active') : t('users.badge.disabled')}</li>
+                          {disabledReason ? (
+                            <li className="muted" data-testid="user-disabled-reason" data-reason={a.disabledReason ?? 'unknown'}>
+                              {disabledReason}
+                            </li>
+                          ) : null}
                           {a.lockedUntil ? <li data-testid="user-locked">{t('users.badge.locked')}</li> : null}
                           {a.mustChangePassword ? <li>{t('users.badge.mustChange')}</li> : null}
                           {a.hasTotp ? <li>{t('users.badge.totp')}</li> : null}
-                          {a.activeSessions > 0 ? <li>{t('users.sessions', { n: a.activeSessions })}</li> : null}
+                          {a.activeSessions > 0 ? <li data-testid="user-session-count">{t('users.sessions', { n: a.activeSessions })}</li> : null}
                         </ul>
                       </td>
                       <td>{formatTime(a.lastLoginAt, lang) ?? t('users.never')}</td>

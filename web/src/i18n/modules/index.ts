@@ -11,13 +11,14 @@ import { reportsMessages } from './reports';
 import { replyMessages } from './reply';
 import { qualityMessages } from './quality';
 import { searchMessages } from './search';
+import { sessionsMessages } from './sessions';
 import { slaAdminMessages } from './sla-admin';
 import { statsMessages } from './stats';
 import { templatesMessages } from './templates';
 import { usersMessages } from './users';
 import { workflowMessages } from './workflow';
 
-export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages, identityMessages, usersMessages, auditMessages] as const;
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages, identityMessages, usersMessages, auditMessages, sessionsMessages] as const;
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>
