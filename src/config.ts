@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { loadNotifySettings, NotifyConfigError } from './notify/notify-config.js';
 import { loadOidcSettings, OidcConfigError } from './core/access/oidc-settings.js';
+import { DEFAULT_SESSION_IDLE_MINUTES } from './core/auth/auth.ports.js';
 
 /** Fastify's trustProxy: never `true`, which believes every hop. */
 export type TrustProxy = false | number | string[];
@@ -27,7 +28,7 @@ const configSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   BIHUAN_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   BIHUAN_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
-  BIHUAN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(120),
+  BIHUAN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(DEFAULT_SESSION_IDLE_MINUTES),
   BIHUAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Which proxies' X-Forwarded-For to believe: `off`; `on` (the one proxy in front, the usual nginx); a number of

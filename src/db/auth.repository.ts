@@ -3,6 +3,7 @@ import { createMicroBatcher } from '../core/shared/micro-batcher.js';
 import type { AuthStore, UserForAuth } from '../core/auth/auth.ports.js';
 import { isRole } from '../core/auth/roles.js';
 import type { DbOrTrx } from './database.js';
+import { endSessionsOfUser } from './sessions.repository.js';
 import { createThrottleCounters } from './throttle.repository.js';
 import { rolesOf, TWO_FACTOR_ROLES_KEY } from './two-factor.repository.js';
 
@@ -105,10 +106,7 @@ export const createAuthStore = (db: DbOrTrx, counters = createThrottleCounters(d
   deleteSessionByTokenHash: async (tokenHash) => {
     await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
   },
-  deleteSessionsOfUser: async (userId) => {
-    const result = await db.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  },
+  deleteSessionsOfUser: (userId) => endSessionsOfUser(db, userId),
   lockedUntil: (keys, now) => counters.lockedUntil(keys, now),
   recordLoginFailure: async (key, now, limits) => {
     await counters.recordFailure(key, now, limits);

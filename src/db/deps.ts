@@ -1,4 +1,4 @@
-import type { AuthDeps } from '../core/auth/auth.ports.js';
+import { DEFAULT_SESSION_IDLE_MINUTES, type AuthDeps } from '../core/auth/auth.ports.js';
 import type { CaseDeps } from '../core/case/case.ports.js';
 import { createAuthStore, createSessionFinder } from './auth.repository.js';
 import { createCaseRegistrar, createCaseStore, createTrackingReserver } from './case.repository.js';
@@ -14,7 +14,7 @@ export const createCaseDeps = (db: Db, now: () => Date): CaseDeps => ({
   registerCase: createCaseRegistrar(db),
 });
 
-export const createAuthDeps = (db: Db, now: () => Date, sessionTtlHours: number, sessionIdleMinutes = 120, passwordMaxAgeDays = 0): AuthDeps => ({
+export const createAuthDeps = (db: Db, now: () => Date, sessionTtlHours: number, sessionIdleMinutes = DEFAULT_SESSION_IDLE_MINUTES, passwordMaxAgeDays = 0): AuthDeps => ({
   store: { ...createAuthStore(db), findUserBySessionTokenHash: createSessionFinder(db) },
   now,
   sessionTtlHours,

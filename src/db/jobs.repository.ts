@@ -5,6 +5,18 @@ export type NewJob = { kind: string; runAt: Date; payload: Record<string, unknow
 
 export type ClaimedJob = { id: string; kind: string; version: number; runAt: Date; payload: Record<string, unknown>; attempts: number };
 
+/**
+ * Gives the jobs of a kind still waiting a new payload: the nightly jobs hand their settings on from run to run,
+ * so a start with other settings must reach the runs already scheduled.
+ */
+export const setPendingJobPayloads = async (db: DbOrTrx, kind: string, payload: Record<string, unknown>): Promise<void> => {
+  await db.updateTable('jobs').set({ payload: JSON.stringify(payload) }).where('kind', '=', kind).where('done_at', 'is', null).execute();
+};
+
+export const dropPendingJobs = async (db: DbOrTrx, kind: string): Promise<void> => {
+  await db.deleteFrom('jobs').where('kind', '=', kind).where('done_at', 'is', null).execute();
+};
+
 /** Scheduling the same timer twice (same dedupe key) is a no-op, so callers need not check. */
 export const enqueueJob = async (db: DbOrTrx, job: NewJob): Promise<void> => enqueueJobs(db, [job]);
 

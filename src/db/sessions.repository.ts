@@ -49,9 +49,16 @@ export const purgeEndedSessions = async (db: DbOrTrx, now: Date, idleSince: Date
 
 export const createSessionStore = (db: DbOrTrx, idleMinutes: number): SessionStore => ({
   listLive: (userId, now, idleSince, currentTokenHash) => listLiveSessions(db, { userId, now, idleSince, idleMinutes, currentTokenHash }),
-  endOne: async (userId, sessionId) => {
-    const result = await db.deleteFrom('sessions').where('id', '=', sessionId).where('user_id', '=', userId).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+  endOne: async (userId, sessionId, now, idleSince) => {
+    const ended = await db
+      .deleteFrom('sessions')
+      .where('id', '=', sessionId)
+      .where('user_id', '=', userId)
+      .where('expires_at', '>', now)
+      .where('last_seen_at', '>=', idleSince)
+      .returning('token_hash')
+      .executeTakeFirst();
+    return ended ? { tokenHash: ended.token_hash } : null;
   },
   endAllExcept: async (userId, keepTokenHash) => {
     const result = await db.deleteFrom('sessions').where('user_id', '=', userId).where('token_hash', '!=', keepTokenHash).executeTakeFirst();

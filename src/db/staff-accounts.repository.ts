@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { StaffAccountDeps, StaffAccountRecord, StaffAccountStore } from '../core/access/staff-accounts.js';
 import type { AccountActivity } from '../core/access/dormant-accounts.js';
 import { idleSinceOf } from '../core/access/sessions.js';
+import { DEFAULT_SESSION_IDLE_MINUTES } from '../core/auth/auth.ports.js';
 import { isRole } from '../core/auth/roles.js';
 import type { Db, DbOrTrx, Trx } from './database.js';
 import type { Database } from './schema.js';
@@ -9,9 +10,6 @@ import { endSessionsOfUser, listLiveSessions } from './sessions.repository.js';
 
 /** The login lock of a username lives in throttle_counters under this key (core/auth/login.ts). */
 const loginLockKey = (username: string): string => `user:${username}`;
-
-/** The configuration's default (BIHUAN_SESSION_IDLE_MINUTES), for the command line, which starts no server. */
-const DEFAULT_IDLE_MINUTES = 120;
 
 const accountQuery = (db: DbOrTrx, now: Date, idleMinutes: number) =>
   db
@@ -65,7 +63,7 @@ const notServiceAccount = (eb: ExpressionBuilder<Database & { u: Database['users
 const inTransaction = <T>(db: Db | Trx, fn: (trx: Trx) => Promise<T>): Promise<T> =>
   db.isTransaction ? fn(db as Trx) : db.transaction().execute(fn);
 
-export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_IDLE_MINUTES): StaffAccountStore => ({
+export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_SESSION_IDLE_MINUTES): StaffAccountStore => ({
   findUnit: async (unitId) => {
     const unit = await db.selectFrom('units').select(['id', 'code', 'path', 'is_active']).where('id', '=', unitId).executeTakeFirst();
     return unit ? { id: unit.id, code: unit.code, path: unit.path, isActive: unit.is_active } : null;
@@ -144,7 +142,7 @@ export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_IDLE
         .where('id', '=', userId)
         .execute();
       if (isActive) return;
-      await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await endSessionsOfUser(trx, userId);
       await trx
         .updateTable('api_tokens')
         .set({ revoked_at: at, revoked_by: by })
@@ -159,7 +157,7 @@ export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_IDLE
         .set({ password_hash: passwordHash, password_changed_at: at, must_change_password: true, password_change_reason: 'administrator', password_expires_at: expiresAt })
         .where('id', '=', userId)
         .execute();
-      await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+      await endSessionsOfUser(trx, userId);
       await trx.updateTable('api_tokens').set({ revoked_at: at, revoked_by: by }).where('owner_id', '=', userId).where('revoked_at', 'is', null).execute();
     }),
   clearLoginLock: async (username) => {
@@ -176,7 +174,7 @@ export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_IDLE
  */
 export const STAFF_ACCOUNTS_LOCK = 7_312_003;
 
-export const createStaffAccountDeps = (db: Db, now: () => Date, idleMinutes = DEFAULT_IDLE_MINUTES): StaffAccountDeps => ({
+export const createStaffAccountDeps = (db: Db, now: () => Date, idleMinutes = DEFAULT_SESSION_IDLE_MINUTES): StaffAccountDeps => ({
   store: createStaffAccountStore(db, idleMinutes),
   now,
   exclusive: (fn) =>
@@ -247,7 +245,7 @@ export const disableDormantAccount = async (trx: Trx, userId: string, cutoff: Da
     .where(isDormantSince(cutoff))
     .executeTakeFirst();
   if (Number(updated.numUpdatedRows) === 0) return false;
-  await trx.deleteFrom('sessions').where('user_id', '=', userId).execute();
+  await endSessionsOfUser(trx, userId);
   await trx.updateTable('api_tokens').set({ revoked_at: at, revoked_by: null }).where('owner_id', '=', userId).where('revoked_at', 'is', null).execute();
   return true;
 };

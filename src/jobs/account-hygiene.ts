@@ -5,7 +5,7 @@ import { idleSinceOf } from '../core/access/sessions.js';
 import { chinaDay } from '../core/case/tracking-number.js';
 import { appendAudit } from '../db/audit.repository.js';
 import type { Db, Trx } from '../db/database.js';
-import { enqueueJob, type ClaimedJob } from '../db/jobs.repository.js';
+import { enqueueJob, setPendingJobPayloads, type ClaimedJob } from '../db/jobs.repository.js';
 import { purgeEndedSessions } from '../db/sessions.repository.js';
 import { disableDormantAccount, findDormantAccounts, STAFF_ACCOUNTS_LOCK } from '../db/staff-accounts.repository.js';
 
@@ -36,7 +36,7 @@ export const scheduleAccountHygiene = async (db: Db | Trx, settings: HygieneSett
 export const applyAccountHygieneSettings = async (db: Db, settings: HygieneSettings, now: Date): Promise<void> => {
   const payload: AccountHygienePayload = { version: 1, ...settings };
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('jobs').set({ payload: JSON.stringify(payload) }).where('kind', '=', ACCOUNT_HYGIENE_JOB).where('done_at', 'is', null).execute();
+    await setPendingJobPayloads(trx, ACCOUNT_HYGIENE_JOB, payload);
     await scheduleAccountHygiene(trx, settings, now);
   });
 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { chinaDay } from '../core/case/tracking-number.js';
 import type { Db, Trx } from '../db/database.js';
-import { enqueueJob } from '../db/jobs.repository.js';
+import { dropPendingJobs, enqueueJob, setPendingJobPayloads } from '../db/jobs.repository.js';
 import { anonymiseCase } from '../db/privacy.repository.js';
 import type { ClaimedJob } from '../db/jobs.repository.js';
 
@@ -22,9 +22,8 @@ export const scheduleRetention = async (db: Db | Trx, days: number, now: Date): 
  */
 export const applyRetentionSettings = async (db: Db, days: number, now: Date): Promise<void> => {
   await db.transaction().execute(async (trx) => {
-    const pending = trx.updateTable('jobs').where('kind', '=', RETENTION_JOB).where('done_at', 'is', null);
-    if (days <= 0) await trx.deleteFrom('jobs').where('kind', '=', RETENTION_JOB).where('done_at', 'is', null).execute();
-    else await pending.set({ payload: JSON.stringify({ version: 1, days }) }).execute();
+    if (days <= 0) await dropPendingJobs(trx, RETENTION_JOB);
+    else await setPendingJobPayloads(trx, RETENTION_JOB, { version: 1, days });
     await scheduleRetention(trx, days, now);
   });
 };

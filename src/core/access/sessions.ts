@@ -24,8 +24,11 @@ export type SessionView = {
 export type SessionStore = {
   /** Sessions not yet ended at `now` (neither expired nor idle since before `idleSince`), the latest used first. */
   listLive: (userId: string, now: Date, idleSince: Date, currentTokenHash: string | null) => Promise<SessionView[]>;
-  /** Ends one session of this user; false when there is none by that id (or it is another user's). */
-  endOne: (userId: string, sessionId: string) => Promise<boolean>;
+  /**
+   * Ends one session of this user that has not ended yet, and gives its token hash (to tell whether it was the
+   * caller's own); null when there is none by that id, it has ended, or it is another user's.
+   */
+  endOne: (userId: string, sessionId: string, now: Date, idleSince: Date) => Promise<{ tokenHash: string } | null>;
   /** Ends every session of the user but the one with this token hash; how many ended. */
   endAllExcept: (userId: string, keepTokenHash: string) => Promise<number>;
 };
@@ -60,12 +63,9 @@ export const endOwnSession = async (
 ): Promise<{ wasCurrent: boolean }> => {
   const userId = ownerOrThrow(actor);
   const now = deps.now();
-  const live = await deps.store.listLive(userId, now, idleSinceOf(now, deps.idleMinutes), input.currentTokenHash);
-  const target = live.find((s) => s.id === input.sessionId);
-  if (!target || !(await deps.store.endOne(userId, input.sessionId))) {
-    throw new AppError('resource.not_found', 'no such session', { sessionId: input.sessionId });
-  }
-  return { wasCurrent: target.isCurrent };
+  const ended = await deps.store.endOne(userId, input.sessionId, now, idleSinceOf(now, deps.idleMinutes));
+  if (!ended) throw new AppError('resource.not_found', 'no such session', { sessionId: input.sessionId });
+  return { wasCurrent: input.currentTokenHash !== null && ended.tokenHash === input.currentTokenHash };
 };
 
 /** "Sign out everywhere else": every other device of the account, this one stays signed in. */

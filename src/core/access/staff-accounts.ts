@@ -78,7 +78,7 @@ export type StaffAccountStore = {
   setTemporaryPassword: (userId: string, passwordHash: string, expiresAt: Date, by: string | null, at: Date) => Promise<void>;
   /** Lifts the lock of too many wrong passwords (the username's counter; an address's counter stays). */
   clearLoginLock: (username: string) => Promise<void>;
-  /** The account's sessions that have not ended, the latest used first. */
+  /** The account's sessions that have not ended, the latest used first; none marked current (that is the owner's page). */
   listSessions: (userId: string, now: Date) => Promise<SessionView[]>;
   /** Ends every session of the account (its API tokens stay); how many ended. */
   endSessions: (userId: string) => Promise<number>;
@@ -332,8 +332,7 @@ export const listStaffAccountSessions = async (deps: StaffAccountDeps, actor: Us
   const account = await findManageableOrThrow(deps, actor, userId);
   // Where and when a colleague works is theirs: a peer administrator sees it no more than they may end it.
   if (!isOwnAccount(actor, userId)) refusePeerOrThrow(actor, account, 'view_sessions');
-  // Never the administrator's own current session: the owner's list on the account page marks that one.
-  return (await deps.store.listSessions(userId, deps.now())).map((s) => ({ ...s, isCurrent: false }));
+  return deps.store.listSessions(userId, deps.now());
 };
 
 /**

@@ -12,7 +12,7 @@ export type UserForAuth = {
   isActive: boolean;
   /** An administrator set the password: its owner must replace it before doing anything else. */
   mustChangePassword?: boolean;
-  /** Why the password must be replaced first: an administrator set it, or it is older than the maximum age. */
+  /** Why the password must be replaced first: an administrator set it, or it is older than the maximum age; null when it need not be. */
   passwordChangeReason?: PasswordChangeReason | null;
   /** When a one-time password stops working (null for a password its owner chose). */
   passwordExpiresAt?: Date | null;
@@ -22,6 +22,9 @@ export type UserForAuth = {
 };
 
 export type PasswordChangeReason = 'administrator' | 'expired';
+
+/** BIHUAN_SESSION_IDLE_MINUTES when unset; also what the command line, which reads no server settings, assumes. */
+export const DEFAULT_SESSION_IDLE_MINUTES = 120;
 
 /** Whether the user has TOTP on, and which roles must have it (security settings). */
 export type TwoFactorState = { isEnabled: boolean; requiredRoles: Role[] };

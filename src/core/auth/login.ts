@@ -17,7 +17,7 @@ export const toActor = (user: UserForAuth): UserActor => ({
   unitId: user.unitId,
   unitPath: user.unitPath,
   mustChangePassword: user.mustChangePassword === true,
-  passwordChangeReason: user.mustChangePassword === true ? user.passwordChangeReason ?? 'administrator' : null,
+  passwordChangeReason: user.passwordChangeReason ?? null,
 });
 
 export const login = async (

@@ -79,7 +79,7 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
         user: {
           id: u.id, username: u.username, displayName: u.displayName, roles: u.roles, unitId: u.unitId, permissions: [...permissionsForRoles(u.roles)],
           mustChangePassword: result.mustChangePassword,
-          passwordChangeReason: result.mustChangePassword ? u.passwordChangeReason ?? 'administrator' : null,
+          passwordChangeReason: u.passwordChangeReason ?? null,
         },
       };
     },
@@ -191,7 +191,7 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
         unitId: actor.unitId,
         permissions: [...actor.permissions],
         mustChangePassword: actor.mustChangePassword === true,
-        passwordChangeReason: actor.mustChangePassword === true ? actor.passwordChangeReason ?? 'administrator' : null,
+        passwordChangeReason: actor.passwordChangeReason ?? null,
       };
     },
   );

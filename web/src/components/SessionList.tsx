@@ -58,6 +58,13 @@ function KindIcon({ kind }: { kind: DeviceKind }) {
   );
 }
 
+/** The moments of a session, in the order a person reads them. */
+const TIMES = [
+  ['sessions.signedInAt', 'createdAt'],
+  ['sessions.lastSeenAt', 'lastSeenAt'],
+  ['sessions.endsAt', 'endsAt'],
+] as const satisfies readonly (readonly [MessageKey, keyof Session])[];
+
 function When({ iso }: { iso: string }) {
   return <time dateTime={iso}>{formatDateTime(iso)}</time>;
 }
@@ -116,24 +123,14 @@ export function SessionList({
                   {s.ip ?? t('sessions.unknownIp')}
                 </dd>
               </div>
-              <div>
-                <dt>{t('sessions.signedInAt')}</dt>
-                <dd>
-                  <When iso={s.createdAt} />
-                </dd>
-              </div>
-              <div>
-                <dt>{t('sessions.lastSeenAt')}</dt>
-                <dd>
-                  <When iso={s.lastSeenAt} />
-                </dd>
-              </div>
-              <div>
-                <dt>{t('sessions.endsAt')}</dt>
-                <dd>
-                  <When iso={s.endsAt} />
-                </dd>
-              </div>
+              {TIMES.map(([key, field]) => (
+                <div key={key}>
+                  <dt>{t(key)}</dt>
+                  <dd>
+                    <When iso={s[field]} />
+                  </dd>
+                </div>
+              ))}
             </dl>
             {s.userAgent ? (
               <details className="session-technical">
