@@ -1380,7 +1380,7 @@ beforeAll(async () => {
   }
   // Rows are independent (each has its own cases), so a few run at once; the rows that end sessions run last,
   // alone, since they log out the very users the other rows act as.
-  const isSessionRow = ([route]: [CatalogRoute, Spec]) => /^POST \/api\/v1\/auth\/(logout|logout-all|password)$/u.test(routeKey(route));
+  const isSessionRow = ([route]: [CatalogRoute, Spec]) => /^POST \/api\/v1\/auth\/(logout|logout-all|logout-others|password)$/u.test(routeKey(route));
   const queue = rows.filter((r) => !isSessionRow(r));
   await Promise.all(
     Array.from({ length: CONCURRENT_ROWS }, async () => {
