@@ -19,7 +19,7 @@ Commands:
   restore  restore a backup into an empty database (bihuan restore --in FILE)
   keys     rotate the keys of personal data at rest (bihuan keys --help)
   org      import or export the units and categories (bihuan org --help)
-  users    make the first administrator, or a one-time password for a locked-out one (bihuan users --help)
+  users    make the first administrator, rescue, disable or sign out an account (bihuan users --help)
   worker   run the background work without the web server (bihuan worker --help)
   open-data  refresh every case's public snapshot (bihuan open-data refresh)
 

@@ -141,14 +141,15 @@ export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_SESS
         .set(isActive ? { is_active: true, enabled_at: at, disabled_at: null, disabled_reason: null } : { is_active: false, disabled_at: at, disabled_reason: reason })
         .where('id', '=', userId)
         .execute();
-      if (isActive) return;
-      await endSessionsOfUser(trx, userId);
-      await trx
+      if (isActive) return { endedSessions: 0, revokedTokens: 0 };
+      const endedSessions = await endSessionsOfUser(trx, userId);
+      const revoked = await trx
         .updateTable('api_tokens')
         .set({ revoked_at: at, revoked_by: by })
         .where((eb) => eb.or([eb('owner_id', '=', userId), eb('created_by', '=', userId)]))
         .where('revoked_at', 'is', null)
-        .execute();
+        .executeTakeFirst();
+      return { endedSessions, revokedTokens: Number(revoked.numUpdatedRows) };
     }),
   setTemporaryPassword: async (userId, passwordHash, expiresAt, by, at) =>
     inTransaction(db, async (trx) => {
@@ -174,11 +175,15 @@ export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_SESS
  */
 export const STAFF_ACCOUNTS_LOCK = 7_312_003;
 
-export const createStaffAccountDeps = (db: Db, now: () => Date, idleMinutes = DEFAULT_SESSION_IDLE_MINUTES): StaffAccountDeps => ({
+/**
+ * Given a transaction, every step runs inside it (the lock held until it ends), so that the caller's own writes
+ * after the step, such as the command line's audit entry, commit or roll back with it.
+ */
+export const createStaffAccountDeps = (db: Db | Trx, now: () => Date, idleMinutes = DEFAULT_SESSION_IDLE_MINUTES): StaffAccountDeps => ({
   store: createStaffAccountStore(db, idleMinutes),
   now,
   exclusive: (fn) =>
-    db.transaction().execute(async (trx) => {
+    inTransaction(db, async (trx) => {
       await sql`SELECT pg_advisory_xact_lock(${STAFF_ACCOUNTS_LOCK})`.execute(trx);
       return fn(createStaffAccountStore(trx, idleMinutes));
     }),

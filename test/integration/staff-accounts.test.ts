@@ -362,6 +362,115 @@ describe('staff accounts', () => {
     expect(listing).not.toContain('root.admin');
   });
 
+  it('disables an account and signs one out on the command line, each step audited with what it ended', async () => {
+    const out: string[] = [];
+    const io = { stdout: (line: string) => out.push(line), stderr: (line: string) => out.push(`! ${line}`), writeStdout: () => {} };
+    const cli = (...args: string[]) => runCli(['users', ...args, '--database-url', t.database.url], io);
+    const db = t.database.db;
+    const stateOf = (id: string) => db.selectFrom('users').select(['is_active', 'disabled_reason', 'disabled_at']).where('id', '=', id).executeTakeFirstOrThrow();
+    const sessionCount = async (id: string): Promise<number> =>
+      Number((await db.selectFrom('sessions').select((eb) => eb.fn.countAll<string>().as('n')).where('user_id', '=', id).executeTakeFirstOrThrow()).n);
+    const tokenOf = async (username: string, password: string): Promise<string> => {
+      const res = await login(username, password);
+      expect(res.statusCode, res.body).toBe(200);
+      return (res.json() as { token: string }).token;
+    };
+
+    // An administrator of the top unit, whom no administrator above can disable: two sessions, an API token of
+    // their own and one of a service account they made.
+    const { account, temporaryPassword } = await create({ username: 'norbu.admin', displayName: '诺布', roles: ['admin'], unitId: unitId('lhasa') });
+    const first = await tokenOf('norbu.admin', temporaryPassword);
+    expect((await bearer(first, 'POST', '/api/v1/auth/password', { currentPassword: temporaryPassword, newPassword: 'Norbu-Admin-2026' })).statusCode).toBe(204);
+    const session = await tokenOf('norbu.admin', 'Norbu-Admin-2026');
+    const otherSession = await tokenOf('norbu.admin', 'Norbu-Admin-2026');
+    const made = await bearer(session, 'POST', '/api/v1/api-tokens', { name: '脚本', permissions: ['case.read'], expiresInDays: 30 });
+    expect(made.statusCode, made.body).toBe(201);
+    const apiToken = (made.json() as { token: string }).token;
+    const sa = await bearer(session, 'POST', '/api/v1/api-tokens/service-accounts', { username: 'svc.norbu', roles: ['agent'], unitId: unitId('lhasa') });
+    expect(sa.statusCode, sa.body).toBe(201);
+    const serviceAccountId = (sa.json() as { id: string }).id;
+    const saToken = await bearer(session, 'POST', '/api/v1/api-tokens', { name: '同步', ownerId: serviceAccountId, permissions: ['case.read'], expiresInDays: 30 });
+    expect(saToken.statusCode, saToken.body).toBe(201);
+    const serviceToken = (saToken.json() as { token: string }).token;
+    expect((await bearer(serviceToken, 'GET', '/api/v1/cases')).statusCode).toBe(200);
+    expect(await sessionCount(account.id)).toBe(2);
+
+    expect(await cli('disable', '--username', 'Norbu.Admin', '--reason', '  账号疑似被他人使用  ')).toBe(0);
+    expect(out.join('\n')).toContain('account norbu.admin is disabled: 2 sessions ended, 2 API tokens revoked');
+    const disabled = await stateOf(account.id);
+    expect(disabled).toMatchObject({ is_active: false, disabled_reason: 'operator' });
+    expect(disabled.disabled_at).toBeInstanceOf(Date);
+    expect(await sessionCount(account.id)).toBe(0);
+    const tokens = await db
+      .selectFrom('api_tokens')
+      .select(['revoked_at', 'revoked_by'])
+      .where((eb) => eb.or([eb('owner_id', '=', account.id), eb('created_by', '=', account.id)]))
+      .execute();
+    expect(tokens).toHaveLength(2);
+    expect(tokens.every((tk) => tk.revoked_at !== null && tk.revoked_by === null)).toBe(true);
+    for (const token of [session, otherSession]) expect((await bearer(token, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
+    expect((await bearer(apiToken, 'GET', '/api/v1/cases')).statusCode).toBe(401);
+    expect((await bearer(serviceToken, 'GET', '/api/v1/cases')).statusCode).toBe(401);
+    expect((await login('norbu.admin', 'Norbu-Admin-2026')).json().error.code).toBe('auth.inactive_user');
+    // The users page says who turned it off; the free text is the audit entry's, the reason stays a code.
+    expect((await t.call('admin', 'GET', `/api/v1/admin/users/${account.id}`)).json()).toMatchObject({ isActive: false, disabledReason: 'operator' });
+    const entries = await db.selectFrom('audit_log').select(['actor_id', 'actor_name', 'user_agent', 'outcome', 'data']).where('action', '=', 'user.disabled').where('subject_id', '=', account.id).execute();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      actor_id: null, user_agent: 'bihuan users', outcome: 'done',
+      data: { username: 'norbu.admin', reason: '账号疑似被他人使用', endedSessions: 2, revokedTokens: 2 },
+    });
+    expect(entries[0]?.actor_name).toMatch(/^cli/);
+
+    // Again: said so, and nothing changes (not the date, not the audit log).
+    out.length = 0;
+    expect(await cli('disable', '--username', 'norbu.admin', '--reason', '再次')).toBe(0);
+    expect(out.join('\n')).toContain('already disabled on the command line');
+    expect(await stateOf(account.id)).toEqual(disabled);
+    expect(await auditOf('user.disabled', account.id)).toHaveLength(1);
+
+    // Unknown people, service accounts (the API-token page's) and bad usage: a message, exit 2, nothing done.
+    out.length = 0;
+    expect(await cli('disable', '--username', 'ghost')).toBe(2);
+    expect(out.join('\n')).toContain('no staff account ghost');
+    expect(await cli('disable', '--username', 'svc.norbu')).toBe(2);
+    expect((await db.selectFrom('users').select('is_active').where('id', '=', serviceAccountId).executeTakeFirstOrThrow()).is_active).toBe(true);
+    expect(await auditOf('user.disabled', serviceAccountId)).toHaveLength(0);
+    expect(await cli('disable')).toBe(2);
+    expect(await cli('disable', '--username', 'handler', '--reason', '   ')).toBe(2);
+    expect(await cli('end-sessions', '--username', 'handler', '--reason', '丢失手机')).toBe(2);
+    expect((await stateOf(await userIdOf('handler'))).is_active).toBe(true);
+
+    // Enabling an account the operator disabled clears the reason, as on the users page.
+    expect(await cli('enable', '--username', 'norbu.admin')).toBe(0);
+    expect(await stateOf(account.id)).toEqual({ is_active: true, disabled_reason: null, disabled_at: null });
+    expect((await t.call('admin', 'GET', `/api/v1/admin/users/${account.id}`)).json()).toMatchObject({ isActive: true, disabledReason: null });
+    // Revoked tokens stay revoked.
+    expect((await bearer(apiToken, 'GET', '/api/v1/cases')).statusCode).toBe(401);
+
+    // Signing out everywhere ends every session and leaves the account enabled and its API tokens working.
+    const phone = await tokenOf('norbu.admin', 'Norbu-Admin-2026');
+    const desk = await tokenOf('norbu.admin', 'Norbu-Admin-2026');
+    const fresh = await bearer(desk, 'POST', '/api/v1/api-tokens', { name: '新脚本', permissions: ['case.read'], expiresInDays: 30 });
+    expect(fresh.statusCode, fresh.body).toBe(201);
+    const freshToken = (fresh.json() as { token: string }).token;
+    out.length = 0;
+    expect(await cli('end-sessions', '--username', 'NORBU.ADMIN')).toBe(0);
+    expect(out.join('\n')).toContain('account norbu.admin: 2 sessions ended');
+    expect(await sessionCount(account.id)).toBe(0);
+    for (const token of [phone, desk]) expect((await bearer(token, 'GET', '/api/v1/auth/me')).statusCode).toBe(401);
+    expect((await stateOf(account.id)).is_active).toBe(true);
+    expect((await bearer(freshToken, 'GET', '/api/v1/cases')).statusCode).toBe(200);
+    const [ended] = await auditOf('user.sessions_ended', account.id);
+    expect(ended).toMatchObject({ outcome: 'done', data: { username: 'norbu.admin', endedSessions: 2 } });
+    expect(ended?.actor_name).toMatch(/^cli/);
+    out.length = 0;
+    expect(await cli('end-sessions', '--username', 'NORBU.ADMIN')).toBe(0);
+    expect(out.join('\n')).toContain('0 sessions ended');
+    expect(await cli('end-sessions', '--username', 'ghost')).toBe(2);
+    expect(await cli('end-sessions')).toBe(2);
+  });
+
   it('keeps administrators of one unit from taking or silencing each other; the unit above can', async () => {
     const { account: peer } = await create({ username: 'ciren.admin', displayName: '次仁', roles: ['admin'], unitId: unitId('hrss') });
     for (const [method, url, body, change] of [

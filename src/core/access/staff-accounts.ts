@@ -68,9 +68,13 @@ export type StaffAccountStore = {
   updateAccount: (userId: string, patch: { displayName?: string; roles?: Role[]; unitId?: string }) => Promise<void>;
   /**
    * Disabling also ends every session of the account and revokes every API token it owns or made (a service
-   * account's token made by someone who leaves is a secret they saw).
+   * account's token made by someone who leaves is a secret they saw). The counts are what disabling ended (both
+   * 0 for an enable), for the operator's report on the command line.
    */
-  setActive: (userId: string, change: { isActive: boolean; by: string | null; at: Date; reason: DisabledReason }) => Promise<void>;
+  setActive: (
+    userId: string,
+    change: { isActive: boolean; by: string | null; at: Date; reason: DisabledReason },
+  ) => Promise<{ endedSessions: number; revokedTokens: number }>;
   /**
    * Sets a password its owner must replace before it expires, ends every session of the account and revokes the
    * tokens it owns: a reset is the answer to an account someone else may hold.
@@ -416,4 +420,33 @@ export const enableStaffAccountAsOperator = async (deps: StaffAccountDeps, rawUs
     const account = await findStaffByUsernameOrThrow(section, rawUsername);
     if (!account.isActive) await store.setActive(account.id, { isActive: true, by: null, at: deps.now(), reason: 'operator' });
     return reloadOrThrow(section, account.id);
+  });
+
+/**
+ * Turns an account off from the server, as an administrator's disable does (sessions ended, the tokens it owns or
+ * made revoked), with the reason `operator`: the answer when no administrator above the account can act (the top
+ * unit's administrators have none). An account already off stays as it is, with its first reason and date.
+ */
+export const disableStaffAccountAsOperator = async (
+  deps: StaffAccountDeps,
+  rawUsername: string,
+): Promise<{ account: StaffAccountView; isChanged: boolean; endedSessions: number; revokedTokens: number }> =>
+  deps.exclusive(async (store) => {
+    const section = { store, now: deps.now };
+    const account = await findStaffByUsernameOrThrow(section, rawUsername);
+    if (!account.isActive) return { account, isChanged: false, endedSessions: 0, revokedTokens: 0 };
+    const ended = await store.setActive(account.id, { isActive: false, by: null, at: deps.now(), reason: 'operator' });
+    return { account: await reloadOrThrow(section, account.id), isChanged: true, ...ended };
+  });
+
+/** Signs an account out everywhere from the server; as an administrator's step, its API tokens stay. */
+export const endStaffAccountSessionsAsOperator = async (
+  deps: StaffAccountDeps,
+  rawUsername: string,
+): Promise<{ account: StaffAccountView; endedSessions: number }> =>
+  deps.exclusive(async (store) => {
+    const section = { store, now: deps.now };
+    const account = await findStaffByUsernameOrThrow(section, rawUsername);
+    const endedSessions = await store.endSessions(account.id);
+    return { account: await reloadOrThrow(section, account.id), endedSessions };
   });
