@@ -95,7 +95,7 @@ const main = async () => {
       config: { sessionTtlHours: 12, trustProxy: false, rateLimits: { login: { limit: 1000, windowMs: 60_000 } } },
       now,
       caseDeps: createCaseDeps(db, now),
-      authDeps: createAuthDeps(db, now, 12, 120),
+      authDeps: createAuthDeps(db, now, 12, { idleMinutes: 120 }),
     },
     { logLevel: 'warn' },
   );

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loadNotifySettings, NotifyConfigError } from './notify/notify-config.js';
 import { loadOidcSettings, OidcConfigError } from './core/access/oidc-settings.js';
 import { DEFAULT_SESSION_IDLE_MINUTES } from './core/auth/auth.ports.js';
+import { DEFAULT_REAUTH_MINUTES } from './core/auth/recent-auth.js';
 
 /** Fastify's trustProxy: never `true`, which believes every hop. */
 export type TrustProxy = false | number | string[];
@@ -54,6 +55,7 @@ const configSchema = z.object({
   BIHUAN_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
   BIHUAN_DORMANT_ACCOUNT_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
   BIHUAN_PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
+  BIHUAN_REAUTH_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(DEFAULT_REAUTH_MINUTES),
 });
 
 export type Config = {
@@ -80,6 +82,8 @@ export type Config = {
   dormantAccountDays: number;
   /** Passwords older than this many days must be replaced at the next sign-in; 0 never (the default). */
   passwordMaxAgeDays: number;
+  /** Sensitive steps need a sign-in or a password confirmation within this many minutes; 0 turns it off. */
+  reauthMinutes: number;
 };
 
 export class ConfigError extends Error {
@@ -127,5 +131,6 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     retentionDays: c.BIHUAN_RETENTION_DAYS,
     dormantAccountDays: c.BIHUAN_DORMANT_ACCOUNT_DAYS,
     passwordMaxAgeDays: c.BIHUAN_PASSWORD_MAX_AGE_DAYS,
+    reauthMinutes: c.BIHUAN_REAUTH_MINUTES,
   };
 };

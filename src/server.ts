@@ -63,7 +63,7 @@ export const startServer = async (
         config,
         now,
         caseDeps: createCaseDeps(db, now),
-        authDeps: createAuthDeps(db, now, config.sessionTtlHours, config.sessionIdleMinutes, config.passwordMaxAgeDays),
+        authDeps: createAuthDeps(db, now, config.sessionTtlHours, { idleMinutes: config.sessionIdleMinutes, passwordMaxAgeDays: config.passwordMaxAgeDays, reauthMinutes: config.reauthMinutes }),
         webRoot: options.webRoot ?? defaultWebRoot(),
       },
       { logLevel: config.logLevel },

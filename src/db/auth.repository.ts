@@ -50,6 +50,7 @@ const findSessionUsers = async (db: DbOrTrx, tokenHashes: readonly string[], now
       'sessions.token_hash',
       'sessions.expires_at',
       'sessions.last_seen_at',
+      sql<Date>`coalesce(sessions.verified_at, sessions.created_at)`.as('verified_at'),
       sql<unknown>`(SELECT value FROM security_settings WHERE key = ${TWO_FACTOR_ROLES_KEY})`.as('totp_roles'),
       sql<boolean>`EXISTS (SELECT 1 FROM user_totp WHERE user_id = users.id AND enabled_at IS NOT NULL)`.as('totp_enabled'),
     ])
@@ -61,7 +62,7 @@ const findSessionUsers = async (db: DbOrTrx, tokenHashes: readonly string[], now
     const row = byHash.get(hash);
     if (!row) return null;
     const twoFactor = { isEnabled: row.totp_enabled, requiredRoles: rolesOf(row.totp_roles) };
-    return { user: { ...mapUser(row), sessionId: row.session_id, lastSeenAt: row.last_seen_at, twoFactor }, expiresAt: row.expires_at };
+    return { user: { ...mapUser(row), sessionId: row.session_id, lastSeenAt: row.last_seen_at, verifiedAt: row.verified_at, twoFactor }, expiresAt: row.expires_at };
   });
 };
 
@@ -102,6 +103,10 @@ export const createAuthStore = (db: DbOrTrx, counters = createThrottleCounters(d
   },
   touchSession: async (sessionId, at) => {
     await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', sessionId).execute();
+  },
+  markSessionVerified: async (tokenHash, at) => {
+    const row = await db.updateTable('sessions').set({ verified_at: at }).where('token_hash', '=', tokenHash).returning('id').executeTakeFirst();
+    return row !== undefined;
   },
   deleteSessionByTokenHash: async (tokenHash) => {
     await db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();

@@ -59,6 +59,8 @@ export type SessionTable = {
   expires_at: Timestamp;
   ip: string | null;
   user_agent: string | null;
+  /** The last confirmation by password (or a new sign-in): null means the sign-in itself, created_at. */
+  verified_at: NullableTimestamp;
 };
 
 export type CategoryTable = {

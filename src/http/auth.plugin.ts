@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { authenticateApiToken } from '../core/access/api-tokens.js';
 import { isApiTokenShape, isRouteAllowedForApiToken } from '../core/access/api-token-rules.js';
+import { loadOidcSettings } from '../core/access/oidc-settings.js';
 import { authenticate } from '../core/auth/login.js';
+import { assertRecentlyVerifiedOrThrow, DEFAULT_REAUTH_MINUTES } from '../core/auth/recent-auth.js';
 import { assertTotpEnrolled } from '../core/auth/two-factor.js';
 import { AppError } from '../core/shared/app-error.js';
 import { createAccessDeps } from '../db/access.repository.js';
@@ -27,6 +29,8 @@ export const tokenOf = (request: FastifyRequest): string | null => {
 export const registerAuth = (app: FastifyInstance, deps: AppDeps): void => {
   app.decorateRequest('actor', null);
   const accessDeps = createAccessDeps(deps.db, deps.now);
+  // A fresh sign-in through the provider also counts as a confirmation: the client offers it beside the password.
+  const isSsoConfigured = loadOidcSettings(process.env) !== null;
 
   /** Refusals of API tokens are audited whatever the method (the audit hook covers only changes). */
   const refuseToken = async (request: FastifyRequest, error: AppError, entry: { ownerId: string | null; tokenPrefix: string | null; reason: string }): Promise<never> => {
@@ -95,6 +99,13 @@ export const registerAuth = (app: FastifyInstance, deps: AppDeps): void => {
     if (!isAllowedBeforeTotpEnrolment(routeUrl) && !isFirstPasswordChange) await assertTotpEnrolled(deps.authDeps.twoFactor, resolved.actor, resolved.user.twoFactor);
     if (access !== 'authenticated' && !resolved.actor.permissions.has(access)) {
       throw new AppError('auth.forbidden', `missing permission ${access}`, { permission: access });
+    }
+    // After the permission: someone who may not take the step at all is told so, not asked for a password.
+    if (request.routeOptions.config.isReauthRequired) {
+      assertRecentlyVerifiedOrThrow({ verifiedAt: resolved.user.verifiedAt, hasTotp: resolved.user.twoFactor?.isEnabled === true }, deps.authDeps.now(), {
+        reauthMinutes: deps.authDeps.reauthMinutes ?? DEFAULT_REAUTH_MINUTES,
+        canUseSso: isSsoConfigured,
+      });
     }
   });
 };

@@ -14,6 +14,12 @@ export type RouteAccess = Permission | 'public' | 'authenticated';
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: RouteAccess;
+    /**
+     * The step changes who can do what, or reaches a person's data across cases: a session must have signed in
+     * or confirmed its password within BIHUAN_REAUTH_MINUTES (core/auth/recent-auth.ts). API tokens are exempt:
+     * they are scoped, and tokens never manage accounts or tokens.
+     */
+    isReauthRequired?: boolean;
   }
   interface FastifyRequest {
     actor: UserActor | null;

@@ -24,6 +24,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   'auth.sso_user_refused': 403,
   'auth.password_change_required': 403,
   'auth.password_expired': 401,
+  'auth.reauth_required': 403,
   'user.self_change_refused': 409,
   'case.not_found': 404,
   'case.invalid_transition': 409,

@@ -33,6 +33,8 @@ export const createTestApp = async (
     sessionTtlHours?: number;
     /** BIHUAN_PASSWORD_MAX_AGE_DAYS (default 0: passwords never expire by age). */
     passwordMaxAgeDays?: number;
+    /** BIHUAN_REAUTH_MINUTES (default 15; 0 turns the recent sign-in check off). */
+    reauthMinutes?: number;
     rateLimits?: AppDeps['config']['rateLimits'];
     /** Access-code attempts per tracking number; generous unless a test asks for the real rule. */
     accessCodeLimit?: AppDeps['config']['accessCodeLimit'];
@@ -58,7 +60,11 @@ export const createTestApp = async (
       },
       now,
       caseDeps: createCaseDeps(database.db, now),
-      authDeps: createAuthDeps(database.db, now, options.sessionTtlHours ?? 12, (options.sessionTtlHours ?? 2) * 60, options.passwordMaxAgeDays ?? 0),
+      authDeps: createAuthDeps(database.db, now, options.sessionTtlHours ?? 12, {
+        idleMinutes: (options.sessionTtlHours ?? 2) * 60,
+        passwordMaxAgeDays: options.passwordMaxAgeDays ?? 0,
+        ...(options.reauthMinutes === undefined ? {} : { reauthMinutes: options.reauthMinutes }),
+      }),
     },
     { logLevel: 'silent' },
   );

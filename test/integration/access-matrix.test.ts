@@ -312,7 +312,7 @@ const expectationOf = (spec: Spec, p: Principal, unit: CaseUnit): Expectation =>
 // ---- sessions and requests -----------------------------------------------------------------------------------
 
 const tokens = new Map<string, string>();
-const authStore = createAuthDeps(db, () => new Date(), 12, 120).store;
+const authStore = createAuthDeps(db, () => new Date(), 12, { idleMinutes: 120 }).store;
 /**
  * A new session, written the way a login writes it: the log-in route itself is one row of the matrix, and
  * scrypt (~50 ms a login) would otherwise dominate the run.
@@ -568,6 +568,8 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
       }),
     },
     'GET /api/v1/auth/sessions': { access: 'authenticated', scope: none, prepare: fixed('/api/v1/auth/sessions') },
+    // Every signed-in person may confirm their own password; what it unlocks is still judged by each route's permission.
+    'POST /api/v1/auth/reauth': { access: 'authenticated', scope: none, prepare: fixed('/api/v1/auth/reauth', { password: TEST_PASSWORD }) },
     // Each cell ends a session of its own, made for it; a caller without a session gets a made-up id.
     'DELETE /api/v1/auth/sessions/:id': {
       access: 'authenticated',
@@ -1350,7 +1352,7 @@ beforeAll(async () => {
         config: { sessionTtlHours: 12, trustProxy: false },
         now: () => new Date(),
         caseDeps: createCaseDeps(db, () => new Date()),
-        authDeps: createAuthDeps(db, () => new Date(), 12, 120),
+        authDeps: createAuthDeps(db, () => new Date(), 12, { idleMinutes: 120 }),
       },
       { logLevel: 'silent' },
     ),

@@ -52,6 +52,7 @@ const SESSION_ROUTES = new Set([
   'POST /api/v1/auth/logout-others',
   'DELETE /api/v1/auth/sessions/:id',
   'POST /api/v1/auth/password',
+  'POST /api/v1/auth/reauth',
   'POST /api/v1/auth/totp/setup',
   'POST /api/v1/auth/totp/enable',
   'POST /api/v1/auth/totp/disable',
@@ -64,7 +65,7 @@ const pools: Record<string, string[]> = { id: [], uuid: [], trackingNo: [], case
 let accessCodes: string[] = [];
 let open311Key = '';
 const tokens = new Map<string, string>();
-const authStore = createAuthDeps(db, () => new Date(), 12, 120).store;
+const authStore = createAuthDeps(db, () => new Date(), 12, { idleMinutes: 120 }).store;
 
 /** A session written as a login writes it (no scrypt: thousands of requests need one). */
 const mintSession = async (username: string): Promise<string> => {

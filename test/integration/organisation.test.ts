@@ -127,7 +127,7 @@ describe('the organisation file', () => {
 
       const now = () => new Date();
       const app = await buildApp(
-        { db, config: { sessionTtlHours: 12, trustProxy: false }, now, caseDeps: createCaseDeps(db, now), authDeps: createAuthDeps(db, now, 12, 120) },
+        { db, config: { sessionTtlHours: 12, trustProxy: false }, now, caseDeps: createCaseDeps(db, now), authDeps: createAuthDeps(db, now, 12, { idleMinutes: 120 }) },
         { logLevel: 'silent' },
       );
       try {

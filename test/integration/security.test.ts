@@ -69,7 +69,7 @@ describe('rate limits across server processes', () => {
           config: { sessionTtlHours: 12, trustProxy: false, rateLimits: { public_read: { limit: 4, windowMs: 60_000 } } },
           now: () => new Date(clock),
           caseDeps: createCaseDeps(t.database.db, () => new Date(clock)),
-          authDeps: createAuthDeps(t.database.db, () => new Date(clock), 12, 120),
+          authDeps: createAuthDeps(t.database.db, () => new Date(clock), 12, { idleMinutes: 120 }),
         },
         { logLevel: 'silent' },
       );
@@ -116,7 +116,7 @@ describe('addresses behind a proxy', () => {
         config: { sessionTtlHours: 12, trustProxy: 1, rateLimits: { public_read: { limit: 2, windowMs: 60_000 } } },
         now: () => new Date(clock),
         caseDeps: createCaseDeps(t.database.db, () => new Date(clock)),
-        authDeps: createAuthDeps(t.database.db, () => new Date(clock), 12, 120),
+        authDeps: createAuthDeps(t.database.db, () => new Date(clock), 12, { idleMinutes: 120 }),
       },
       { logLevel: 'silent' },
     );

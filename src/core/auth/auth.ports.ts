@@ -29,12 +29,23 @@ export const DEFAULT_SESSION_IDLE_MINUTES = 120;
 /** Whether the user has TOTP on, and which roles must have it (security settings). */
 export type TwoFactorState = { isEnabled: boolean; requiredRoles: Role[] };
 
+/** What the auth hook learns of the session with its user. */
+export type SessionFacts = {
+  sessionId: string;
+  lastSeenAt: Date;
+  /** The sign-in, or the owner's last confirmation by password (recent-auth.ts). */
+  verifiedAt: Date;
+  twoFactor?: TwoFactorState;
+};
+
 export type AuthStore = {
   findUserByUsername: (username: string) => Promise<UserForAuth | null>;
   /** With the user's two-factor state, which the auth hook checks on every request (one round trip for both). */
-  findUserBySessionTokenHash: (tokenHash: string, now: Date) => Promise<(UserForAuth & { sessionId: string; lastSeenAt: Date; twoFactor?: TwoFactorState }) | null>;
+  findUserBySessionTokenHash: (tokenHash: string, now: Date) => Promise<(UserForAuth & SessionFacts) | null>;
   createSession: (input: { userId: string; tokenHash: string; expiresAt: Date; ip: string | null; userAgent: string | null; at: Date }) => Promise<void>;
   touchSession: (sessionId: string, at: Date) => Promise<void>;
+  /** The owner proved who they are again; false when the session no longer exists. */
+  markSessionVerified: (tokenHash: string, at: Date) => Promise<boolean>;
   deleteSessionByTokenHash: (tokenHash: string) => Promise<void>;
   deleteSessionsOfUser: (userId: string) => Promise<number>;
   /** The latest lock among these throttle keys, or null. */
@@ -55,6 +66,8 @@ export type AuthDeps = {
   sessionIdleMinutes: number;
   /** A password older than this many days must be replaced at the next sign-in; 0 (or absent) never. */
   passwordMaxAgeDays?: number;
+  /** Sensitive steps need a sign-in or a confirmation this recent (recent-auth.ts); 0 turns the check off. */
+  reauthMinutes?: number;
   /** TOTP: the second step of sign-in, and the enrolment every request of a required role waits for. */
   twoFactor: TwoFactorDeps;
 };

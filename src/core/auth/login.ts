@@ -3,7 +3,7 @@ import { clientNetworkOf } from '../shared/client-network.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newSessionToken, sha256, verifyPassword } from '../shared/secrets.js';
 import { checkPassword, isPasswordTooOld, LOGIN_THROTTLE } from './password-policy.js';
 import type { UserActor } from './actor.js';
-import type { AuthDeps, TwoFactorState, UserForAuth } from './auth.ports.js';
+import type { AuthDeps, SessionFacts, UserForAuth } from './auth.ports.js';
 import { permissionsForRoles } from './roles.js';
 import { checkSecondFactor, twoFactorError } from './two-factor.js';
 
@@ -88,7 +88,7 @@ export const openSession = async (
 
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;
 
-export const authenticate = async (deps: AuthDeps, token: string): Promise<{ actor: UserActor; user: UserForAuth & { twoFactor?: TwoFactorState } } | null> => {
+export const authenticate = async (deps: AuthDeps, token: string): Promise<{ actor: UserActor; user: UserForAuth & SessionFacts } | null> => {
   const now = deps.now();
   const user = await deps.store.findUserBySessionTokenHash(sha256(token), now);
   if (!user || !user.isActive) return null;

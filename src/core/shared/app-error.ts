@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'auth.sso_user_refused'
   | 'auth.password_change_required'
   | 'auth.password_expired'
+  | 'auth.reauth_required'
   | 'user.self_change_refused'
   | 'case.not_found'
   | 'case.invalid_transition'

@@ -98,7 +98,7 @@ export const registerAccessRoutes = (app: FastifyInstance, deps: AppDeps): void 
   api.post(
     '/api-tokens',
     {
-      config: { access: 'integration.manage' },
+      config: { isReauthRequired: true, access: 'integration.manage' },
       schema: {
         tags,
         summary: 'Make a token; the secret is in this answer only',
@@ -138,7 +138,7 @@ export const registerAccessRoutes = (app: FastifyInstance, deps: AppDeps): void 
   api.post(
     '/api-tokens/:id/rotate',
     {
-      config: { access: 'integration.manage' },
+      config: { isReauthRequired: true, access: 'integration.manage' },
       schema: {
         tags,
         summary: 'A new secret with the same limits; the old one stops working at once',
@@ -166,7 +166,7 @@ export const registerAccessRoutes = (app: FastifyInstance, deps: AppDeps): void 
   api.post(
     '/api-tokens/service-accounts',
     {
-      config: { access: 'integration.manage' },
+      config: { isReauthRequired: true, access: 'integration.manage' },
       schema: {
         tags,
         summary: 'A user for a system or script: owns tokens, cannot sign in',

@@ -6,6 +6,7 @@ import { createHttpOidcProvider } from '../../core/access/oidc-provider.js';
 import { loadOidcSettings } from '../../core/access/oidc-settings.js';
 import { endOtherOwnSessions, endOwnSession, listOwnSessions, type SessionDeps } from '../../core/access/sessions.js';
 import { changePassword, login, logout, logoutEverywhere } from '../../core/auth/login.js';
+import { reauthenticate } from '../../core/auth/recent-auth.js';
 import { permissionsForRoles, ROLES } from '../../core/auth/roles.js';
 import { AppError } from '../../core/shared/app-error.js';
 import { sha256 } from '../../core/shared/secrets.js';
@@ -156,6 +157,38 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
       const endedSessions = await endOtherOwnSessions(sessions, actorOrThrow(request), hash);
       request.auditDetails = { endedSessions };
       return { endedSessions };
+    },
+  );
+
+  api.post(
+    '/auth/reauth',
+    {
+      config: { access: 'authenticated', rateLimit: 'login' },
+      schema: {
+        tags: ['auth'],
+        summary: 'Confirm the password (and a code when two-factor is on) before a sensitive step; holds for BIHUAN_REAUTH_MINUTES',
+        body: z
+          .object({
+            password: z.string().min(1).max(200),
+            /** A 6-digit code or a recovery code, when the user has TOTP on. */
+            totpCode: z.string().trim().min(1).max(32).optional(),
+          })
+          .strict(),
+        response: { 200: z.object({ verifiedUntil: z.string().nullable() }) },
+      },
+    },
+    async (request) => {
+      const actor = actorOrThrow(request);
+      const token = tokenOf(request);
+      if (!token) throw new AppError('auth.required', 'sign in first');
+      const result = await reauthenticate(deps.authDeps, {
+        username: actor.username,
+        sessionToken: token,
+        password: request.body.password,
+        totpCode: request.body.totpCode ?? null,
+        ip: request.ip,
+      });
+      return { verifiedUntil: result.verifiedUntil?.toISOString() ?? null };
     },
   );
 

@@ -27,7 +27,7 @@ export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void
   api.get(
     '/privacy/people',
     {
-      config: { access: 'privacy.manage' },
+      config: { isReauthRequired: true, access: 'privacy.manage' },
       schema: {
         tags: ['privacy'],
         summary: "Export everything held about one person (by phone or ID number); audited",
@@ -64,7 +64,7 @@ export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void
   api.post(
     '/privacy/people/erase',
     {
-      config: { access: 'privacy.manage' },
+      config: { isReauthRequired: true, access: 'privacy.manage' },
       schema: {
         tags: ['privacy'],
         summary: "Erase one person's data from all their finished cases; refused while any is still open",

@@ -120,7 +120,7 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
   api.put(
     '/admin/security/two-factor-roles',
     {
-      config: { access: 'security.manage' },
+      config: { isReauthRequired: true, access: 'security.manage' },
       schema: {
         tags: ['admin'],
         summary: 'Set the roles whose users must use two-factor authentication; users of them who have not set it up may only set it up',
@@ -137,7 +137,7 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
   api.delete(
     '/admin/security/users/:id/totp',
     {
-      config: { access: 'security.manage' },
+      config: { isReauthRequired: true, access: 'security.manage' },
       schema: {
         tags: ['admin'],
         summary: "Reset a user's two-factor authentication (lost phone and recovery codes); every session of the user ends",

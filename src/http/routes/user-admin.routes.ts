@@ -112,7 +112,7 @@ export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): vo
   api.post(
     '/admin/users',
     {
-      config: { access: 'user.manage' },
+      config: { isReauthRequired: true, access: 'user.manage' },
       schema: {
         tags,
         summary: 'Make a staff account; its one-time password is returned this once',
@@ -139,7 +139,7 @@ export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): vo
   api.patch(
     '/admin/users/:id',
     {
-      config: { access: 'user.manage' },
+      config: { isReauthRequired: true, access: 'user.manage' },
       schema: {
         tags,
         summary: "Change a staff account's name, roles or unit (not your own roles or unit)",
@@ -165,7 +165,8 @@ export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): vo
     api.post(
       `/admin/users/:id/${action}`,
       {
-        config: { access: 'user.manage' },
+        // Enabling lets an account act again; disabling protects and must stay one quick step.
+        config: { access: 'user.manage', isReauthRequired: isActive },
         schema: {
           tags,
           summary: isActive ? 'Let a disabled account sign in again' : 'Disable an account: its sessions end and its API tokens are revoked at once',
@@ -184,7 +185,7 @@ export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): vo
   api.post(
     '/admin/users/:id/reset-password',
     {
-      config: { access: 'user.manage' },
+      config: { isReauthRequired: true, access: 'user.manage' },
       schema: {
         tags,
         summary: 'A new one-time password for a forgotten one: every session of the account ends',

@@ -1,0 +1,82 @@
+import { AppError } from '../shared/app-error.js';
+import { clientNetworkOf } from '../shared/client-network.js';
+import { sha256, verifyPassword } from '../shared/secrets.js';
+import type { AuthDeps } from './auth.ports.js';
+import { LOGIN_THROTTLE } from './password-policy.js';
+import { checkSecondFactor } from './two-factor.js';
+
+/*
+ * Recent sign-in ("sudo mode", docs/access.md): steps that change who can do what, or that reach a person's data
+ * across cases, need the session's owner to have proved who they are within the last few minutes. A session left
+ * open on an unattended desk, or a stolen session cookie, then cannot make an account, raise a role or erase a
+ * person without also knowing the password.
+ */
+
+/** BIHUAN_REAUTH_MINUTES when unset. */
+export const DEFAULT_REAUTH_MINUTES = 15;
+
+/** Whether a session whose owner last proved who they are at `verifiedAt` may take a sensitive step now; 0 minutes turns the check off. */
+export const isRecentlyVerified = (verifiedAt: Date, now: Date, reauthMinutes: number): boolean =>
+  reauthMinutes <= 0 || now.getTime() - verifiedAt.getTime() <= reauthMinutes * 60_000;
+
+/** Until when the confirmation holds, or null when the check is off. */
+export const verifiedUntilOf = (verifiedAt: Date, reauthMinutes: number): Date | null =>
+  reauthMinutes <= 0 ? null : new Date(verifiedAt.getTime() + reauthMinutes * 60_000);
+
+export const assertRecentlyVerifiedOrThrow = (
+  session: { verifiedAt: Date; hasTotp: boolean },
+  now: Date,
+  settings: { reauthMinutes: number; canUseSso: boolean },
+): void => {
+  if (isRecentlyVerified(session.verifiedAt, now, settings.reauthMinutes)) return;
+  throw new AppError('auth.reauth_required', `confirm your password first: this step needs a sign-in within the last ${settings.reauthMinutes} minutes`, {
+    reauthMinutes: settings.reauthMinutes,
+    hasTotp: session.hasTotp,
+    canUseSso: settings.canUseSso,
+  });
+};
+
+const wrongField = (path: string, message: string, problem: string): AppError =>
+  new AppError('validation.failed', message, { issues: [{ path, message: problem }] });
+
+/**
+ * The owner of a session enters the password again (and a code when TOTP is on). Wrong attempts count like
+ * failed sign-ins, on the same keys, so a stolen session cannot be used to guess the password. A wrong password
+ * is a field error, not a 401: the session itself stays valid.
+ */
+export const reauthenticate = async (
+  deps: AuthDeps,
+  input: { username: string; sessionToken: string; password: string; totpCode: string | null; ip: string | null },
+): Promise<{ verifiedUntil: Date | null }> => {
+  const now = deps.now();
+  const userKey = `user:${input.username}`;
+  const ipKey = `ip:${input.ip ? clientNetworkOf(input.ip) : 'unknown'}`;
+  const lockedUntil = await deps.store.lockedUntil([userKey, ipKey], now);
+  if (lockedUntil) {
+    throw new AppError('auth.locked', 'too many failed attempts: try again later', {
+      retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000),
+    });
+  }
+  const recordFailure = async (): Promise<void> => {
+    const { windowMs, lockMs } = LOGIN_THROTTLE;
+    await deps.store.recordLoginFailure(userKey, now, { windowMs, lockMs, failures: LOGIN_THROTTLE.userFailures });
+    await deps.store.recordLoginFailure(ipKey, now, { windowMs, lockMs, failures: LOGIN_THROTTLE.ipFailures });
+  };
+  const user = await deps.store.findUserByUsername(input.username);
+  if (!user || !user.isActive) throw new AppError('auth.required', 'sign in first');
+  if (!(await verifyPassword(input.password, user.passwordHash))) {
+    await recordFailure();
+    throw wrongField('body.password', 'the password is wrong', 'wrong password');
+  }
+  const second = await checkSecondFactor(deps.twoFactor, user, input.totpCode, now);
+  if (second.outcome === 'code_required') throw wrongField('body.totpCode', 'enter the code from your authenticator app, or a recovery code', 'required');
+  if (second.outcome === 'code_invalid') {
+    await recordFailure();
+    throw wrongField('body.totpCode', 'the code is wrong or was already used', 'wrong_code');
+  }
+  await deps.store.clearLoginFailures(userKey);
+  const isMarked = await deps.store.markSessionVerified(sha256(input.sessionToken), now);
+  // The session ended between the auth hook and here (signed out on another tab, ended by an administrator).
+  if (!isMarked) throw new AppError('auth.required', 'sign in first');
+  return { verifiedUntil: verifiedUntilOf(now, deps.reauthMinutes ?? DEFAULT_REAUTH_MINUTES) };
+};
