@@ -114,9 +114,12 @@ export const findCasesOfPerson = async (db: Db, who: { phone?: string; idNumber?
   const rows = await db
     .selectFrom('cases')
     .innerJoin('requesters as r', 'r.id', 'cases.requester_id')
+    .leftJoin('notification_preferences as np', 'np.requester_id', 'r.id')
     .select([
       'cases.id', 'cases.tracking_no', 'cases.status', 'cases.title', 'cases.description', 'cases.reply_text', 'cases.created_at',
       'cases.closed_at', 'cases.anonymised_at', 'cases.publication_consent', 'r.id as requester_id', 'r.name', 'r.phone', 'r.id_number', 'r.email',
+      'cases.callback_resolved', 'cases.callback_satisfaction', 'cases.callback_comment', 'cases.callback_at',
+      'np.is_sms_opted_out', 'np.is_email_opted_out',
     ])
     .where((eb) =>
       eb.or([
@@ -133,3 +136,35 @@ export const findCasesOfPerson = async (db: Db, who: { phone?: string; idNumber?
 };
 
 export const isFinishedStatus = (status: string): boolean => (FINISHED as readonly string[]).includes(status);
+
+export type HeldFile = { id: string; caseId: string; fileName: string; mediaType: string; byteSize: number; uploadedAt: Date; isDeleted: boolean };
+export type HeldMessage = { caseId: string; channel: string; kind: string; language: string; recipientMasked: string; status: string; at: Date };
+
+/**
+ * What else is held about a person beside their cases' own columns: the files they sent and the messages sent to
+ * them. Messages are listed without their text, which can carry an access code.
+ */
+export const findHeldAboutCases = async (db: Db, caseIds: readonly string[]): Promise<{ files: HeldFile[]; messages: HeldMessage[] }> => {
+  if (caseIds.length === 0) return { files: [], messages: [] };
+  const files = await db
+    .selectFrom('case_attachments')
+    .select(['id', 'case_id', 'file_name', 'media_type', 'byte_size', 'created_at', 'deleted_at'])
+    .where('case_id', 'in', [...caseIds])
+    .where('uploader_kind', '=', 'requester')
+    .orderBy('created_at')
+    .execute();
+  const messages = await db
+    .selectFrom('notification_messages')
+    .select(['case_id', 'channel', 'kind', 'language', 'recipient_masked', 'status', 'created_at'])
+    .where('case_id', 'in', [...caseIds])
+    .orderBy('created_at')
+    .execute();
+  return {
+    files: files.map((f) => ({
+      id: f.id, caseId: f.case_id, fileName: f.file_name, mediaType: f.media_type, byteSize: f.byte_size, uploadedAt: f.created_at, isDeleted: f.deleted_at !== null,
+    })),
+    messages: messages.map((m) => ({
+      caseId: m.case_id, channel: m.channel, kind: m.kind, language: m.language, recipientMasked: m.recipient_masked, status: m.status, at: m.created_at,
+    })),
+  };
+};

@@ -18,6 +18,15 @@ afterAll(async () => {
 });
 
 const PHONE = '13677778888';
+const PAYSLIP = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1');
+
+type ExportedCase = {
+  trackingNo: string;
+  rating: { resolved: string | null; satisfaction: string | null; comment: string | null } | null;
+  messagePreferences: { isSmsOptedOut: boolean; isEmailOptedOut: boolean };
+  files: { fileName: string; mediaType: string; byteSize: number; isDeleted: boolean }[];
+  messages: Record<string, unknown>[];
+};
 const NAME = '退休工人格桑';
 
 const closedCase = async (): Promise<{ id: string; trackingNo: string }> => {
@@ -48,11 +57,38 @@ const everything = async (caseId: string): Promise<string> => {
 
 describe('a person\'s data: export, erasure, retention', () => {
   it('exports what is held about a person (audited), refuses erasure while a case is open, then erases it everywhere', async () => {
-    const open = (await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'help', title: '另一件', description: '仍在办理', requester: { phone: PHONE } })).json() as { id: string; trackingNo: string };
+    const open = (await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', kind: 'help', title: '另一件', description: '仍在办理', requester: { phone: PHONE } })).json() as { id: string; trackingNo: string; accessCode: string };
+    const sent = await t.app.inject({
+      method: 'POST', url: `/api/v1/public/cases/${open.trackingNo}/attachments?name=${encodeURIComponent('格桑工资条.pdf')}`, payload: PAYSLIP,
+      headers: { 'x-access-code': open.accessCode, 'content-type': 'application/octet-stream' },
+    });
+    expect(sent.statusCode, sent.body).toBe(201);
     const done = await closedCase();
+    // This deployment sends no text messages: one is recorded as a deployment with a provider would have.
+    const doneRow = await t.database.db.selectFrom('cases').select('requester_id').where('id', '=', done.id).executeTakeFirstOrThrow();
+    await t.database.db
+      .insertInto('notification_messages')
+      .values({
+        dedupe_key: `privacy-test:${done.id}`, case_id: done.id, requester_id: doneRow.requester_id, kind: 'replied', channel: 'sms', language: 'zh-Hans',
+        recipient: PHONE, recipient_masked: '136****8888', body: `您反映的问题已答复，查询码 ${done.trackingNo}`, params: JSON.stringify({}), status: 'sent',
+        not_before: new Date(clock), created_at: new Date(clock), updated_at: new Date(clock),
+      })
+      .execute();
     const exported = await t.call('admin', 'GET', `/api/v1/privacy/people?phone=${PHONE}`);
     expect(exported.statusCode).toBe(200);
-    expect((exported.json() as { cases: { trackingNo: string }[] }).cases.map((c) => c.trackingNo).sort()).toEqual([open.trackingNo, done.trackingNo].sort());
+    const held = (exported.json() as { cases: ExportedCase[] }).cases;
+    expect(held.map((c) => c.trackingNo).sort()).toEqual([open.trackingNo, done.trackingNo].sort());
+    const heldOpen = held.find((c) => c.trackingNo === open.trackingNo);
+    const heldDone = held.find((c) => c.trackingNo === done.trackingNo);
+    // Beside the case itself: the files the person sent, their answer at the callback, the messages sent to them.
+    expect(heldOpen?.files).toEqual([expect.objectContaining({ fileName: '格桑工资条.pdf', mediaType: 'application/pdf', byteSize: PAYSLIP.length, isDeleted: false })]);
+    expect(heldOpen?.rating).toBeNull();
+    expect(heldDone?.rating).toMatchObject({ resolved: 'yes', satisfaction: 'satisfied', comment: `${NAME}表示满意` });
+    expect(heldDone?.messagePreferences).toEqual({ isSmsOptedOut: false, isEmailOptedOut: false });
+    expect(heldDone?.messages).toEqual([expect.objectContaining({ kind: 'replied', channel: 'sms', recipientMasked: '136****8888', status: 'sent' })]);
+    // Without their text (an access code can be in it), and with the number masked as everywhere else.
+    expect(JSON.stringify(heldDone?.messages)).not.toContain(PHONE);
+    expect(Object.keys(heldDone?.messages[0] ?? {}).sort()).toEqual(['at', 'channel', 'kind', 'language', 'recipientMasked', 'status']);
     expect((await t.call('agent', 'GET', `/api/v1/privacy/people?phone=${PHONE}`)).statusCode).toBe(403);
 
     const refused = await t.call('admin', 'POST', '/api/v1/privacy/people/erase', { phone: PHONE });
@@ -63,6 +99,9 @@ describe('a person\'s data: export, erasure, retention', () => {
     await t.call('agent', 'POST', `/api/v1/cases/${open.id}/reject`, { reason: '重复反映' });
     const erased = await t.call('admin', 'POST', '/api/v1/privacy/people/erase', { phone: PHONE });
     expect(erased.json()).toEqual({ anonymised: 2 });
+    const payslip = await t.database.db.selectFrom('case_attachments').select(['content', 'file_name', 'deleted_at']).where('case_id', '=', open.id).executeTakeFirstOrThrow();
+    expect(payslip).toMatchObject({ content: null, file_name: 'erased' });
+    expect(payslip.deleted_at).not.toBeNull();
     const after = await everything(done.id);
     for (const secret of [PHONE, NAME, '540102195801011234', '3栋']) expect(after, secret).not.toContain(secret);
     expect(after).toContain('老板欠我工资');

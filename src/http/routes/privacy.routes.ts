@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { PUBLICATION_CONSENTS, type PublicationConsent } from '../../core/case/case.types.js';
 import { AppError } from '../../core/shared/app-error.js';
 import { appendAudit } from '../../db/audit.repository.js';
-import { anonymiseCase, findCasesOfPerson, isFinishedStatus } from '../../db/privacy.repository.js';
+import { anonymiseCase, findCasesOfPerson, findHeldAboutCases, isFinishedStatus } from '../../db/privacy.repository.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
 
@@ -41,6 +41,15 @@ export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void
                 /** What the person said about anonymised publication: part of what is held about them. */
                 publicationConsent: z.enum(PUBLICATION_CONSENTS),
                 requester: z.object({ name: z.string().nullable(), phone: z.string().nullable(), idNumber: z.string().nullable(), email: z.string().nullable() }),
+                caseId: z.uuid(),
+                /** The person's answer at the callback. */
+                rating: z.object({ resolved: z.string().nullable(), satisfaction: z.string().nullable(), comment: z.string().nullable(), at: z.string() }).nullable(),
+                /** Whether the person said no to text messages or e-mail. */
+                messagePreferences: z.object({ isSmsOptedOut: z.boolean(), isEmailOptedOut: z.boolean() }),
+                /** Files the person sent; a deleted or erased one keeps its row, not its content. */
+                files: z.array(z.object({ id: z.uuid(), fileName: z.string(), mediaType: z.string(), byteSize: z.number().int(), uploadedAt: z.string(), isDeleted: z.boolean() })),
+                /** Messages sent to the person, without their text (it can hold an access code). */
+                messages: z.array(z.object({ channel: z.string(), kind: z.string(), language: z.string(), recipientMasked: z.string(), status: z.string(), at: z.string() })),
               }),
             ),
           }),
@@ -49,9 +58,19 @@ export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void
     },
     async (request) => {
       const rows = await findCasesOfPerson(deps.db, request.query);
-      await audit(request, 'privacy export', request.query.phone ?? request.query.idNumber ?? '', { cases: rows.length });
+      const held = await findHeldAboutCases(deps.db, rows.map((r) => r.id));
+      await audit(request, 'privacy export', request.query.phone ?? request.query.idNumber ?? '', { cases: rows.length, files: held.files.length });
       return {
         cases: rows.map((r) => ({
+          caseId: r.id,
+          rating: r.callback_at ? { resolved: r.callback_resolved, satisfaction: r.callback_satisfaction, comment: r.callback_comment, at: r.callback_at.toISOString() } : null,
+          messagePreferences: { isSmsOptedOut: r.is_sms_opted_out === true, isEmailOptedOut: r.is_email_opted_out === true },
+          files: held.files
+            .filter((f) => f.caseId === r.id)
+            .map((f) => ({ id: f.id, fileName: f.fileName, mediaType: f.mediaType, byteSize: f.byteSize, uploadedAt: f.uploadedAt.toISOString(), isDeleted: f.isDeleted })),
+          messages: held.messages
+            .filter((m) => m.caseId === r.id)
+            .map((m) => ({ channel: m.channel, kind: m.kind, language: m.language, recipientMasked: m.recipientMasked, status: m.status, at: m.at.toISOString() })),
           trackingNo: r.tracking_no, status: r.status, title: r.title, description: r.description, reply: r.reply_text,
           createdAt: r.created_at.toISOString(), closedAt: r.closed_at?.toISOString() ?? null, isAnonymised: r.anonymised_at !== null,
           publicationConsent: r.publication_consent as PublicationConsent,
