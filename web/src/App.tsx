@@ -1,4 +1,5 @@
 import { useEffect, useRef, type ReactNode } from 'react';
+import { ConfirmIdentityDialog } from './components/ConfirmIdentityDialog';
 import { Loading } from './components/forms';
 import { Header } from './components/Header';
 import { I18nProvider, useI18n } from './i18n/context';
@@ -147,6 +148,8 @@ function Layout() {
           )}
         </p>
       </footer>
+      {/* One for the whole app: the API client asks it whenever a step needs a recent sign-in. */}
+      <ConfirmIdentityDialog />
     </>
   );
 }

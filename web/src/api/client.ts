@@ -50,6 +50,41 @@ export function onUnauthorized(listener: Listener): () => void {
   };
 }
 
+/** What a 403 `auth.reauth_required` says about how the user can confirm who they are. */
+export interface ReauthDetails {
+  /** How long a confirmation holds, so the dialog can say when it will ask again. */
+  reauthMinutes: number;
+  /**
+   * False for accounts that sign in only through single sign-on: they confirm by signing in there again. The server
+   * of docs/access.md leaves it out (every account then confirms with a password), so it reads as true when absent.
+   */
+  hasPassword: boolean;
+  /** The confirmation also needs an authenticator or recovery code. */
+  hasTotp: boolean;
+  /** Single sign-on is set up: a new sign-in through it counts as a confirmation too. */
+  canUseSso: boolean;
+}
+
+/** Shows the confirmation to the user; resolves true once confirmed, false when they cancel. */
+export type ReauthHandler = (details: ReauthDetails) => Promise<boolean>;
+
+let reauthHandler: ReauthHandler | null = null;
+/** The confirmation being asked for now: requests refused at the same moment wait on this one dialog. */
+let pendingReauth: Promise<boolean> | null = null;
+/** Counts the confirmations given, so that a refusal of a request sent before the latest one is simply repeated. */
+let confirmations = 0;
+
+/**
+ * Registers the one dialog that asks a user to confirm who they are when a step needs a recent sign-in; a request
+ * refused that way is sent again once confirmed. Returns an unregister function.
+ */
+export function onReauthRequired(handler: ReauthHandler): () => void {
+  reauthHandler = handler;
+  return () => {
+    if (reauthHandler === handler) reauthHandler = null;
+  };
+}
+
 /** An error answered by the server (or a network failure, status 0, code `network`). */
 export class ApiError extends Error {
   readonly status: number;
@@ -130,6 +165,49 @@ export interface RequestOptions {
   notifyUnauthorized?: boolean;
   /** Extra request headers (e.g. `If-None-Match: *` to create without replacing). */
   headers?: Record<string, string>;
+  /**
+   * When false a 403 `auth.reauth_required` is thrown as it is, without asking the user to confirm who they are
+   * (the confirmation call itself, and the repeat after one).
+   */
+  reauth?: boolean;
+}
+
+export function isReauthRequired(err: unknown): err is ApiError {
+  return err instanceof ApiError && err.status === 403 && err.code === 'auth.reauth_required';
+}
+
+/** The details of a 403 `auth.reauth_required`; a field the server leaves out takes the cautious default. */
+export function reauthDetailsOf(err: ApiError): ReauthDetails {
+  const d = err.details;
+  const minutes = d['reauthMinutes'];
+  return {
+    reauthMinutes: typeof minutes === 'number' && Number.isFinite(minutes) && minutes > 0 ? minutes : 15,
+    hasPassword: d['hasPassword'] !== false,
+    hasTotp: d['hasTotp'] === true,
+    canUseSso: d['canUseSso'] === true || d['hasPassword'] === false,
+  };
+}
+
+/** Asks the registered dialog, sharing one question between requests refused at the same time. */
+function confirmIdentity(details: ReauthDetails): Promise<boolean> {
+  const handler = reauthHandler;
+  if (!handler) return Promise.resolve(false);
+  if (pendingReauth) return pendingReauth;
+  // A failing dialog counts as a cancel: the caller then sees the server's own refusal.
+  const pending = Promise.resolve()
+    .then(() => handler(details))
+    .then(
+      (isConfirmed) => {
+        if (isConfirmed === true) confirmations += 1;
+        return isConfirmed === true;
+      },
+      () => false,
+    );
+  pendingReauth = pending;
+  void pending.finally(() => {
+    if (pendingReauth === pending) pendingReauth = null;
+  });
+  return pending;
 }
 
 /** The coded error of a response that is not ok (the server's body, or one made from the status). */
@@ -172,6 +250,21 @@ export async function apiRequest<T>(method: HttpMethod, path: string, opts: Requ
 }
 
 async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
+  const confirmationsAtStart = confirmations;
+  try {
+    return await send<T>(method, path, opts);
+  } catch (err) {
+    if (opts.reauth === false || !isReauthRequired(err)) throw err;
+    // Refused before a confirmation that has since been given (its dialog closed while this one was on its way).
+    const isConfirmed =
+      confirmations !== confirmationsAtStart || (await confirmIdentity(reauthDetailsOf(err)));
+    if (!isConfirmed) throw err;
+    // Once only: a second refusal (the confirmation already ran out, a clock far off) is the caller's to show.
+    return send<T>(method, path, { ...opts, reauth: false });
+  }
+}
+
+async function send<T>(method: HttpMethod, path: string, opts: RequestOptions): Promise<T> {
   const headers: Record<string, string> = {
     ...opts.headers,
     Accept: 'application/json',
@@ -232,6 +325,20 @@ export type TotpStatus = {
   isRequired: boolean;
   recoveryCodesLeft: number;
 };
+
+/**
+ * Confirms the signed-in user's password (and code, with two-step verification on) for the steps that need a
+ * recent sign-in. A wrong password is a 400 with field issues, never a 401, so the session stays.
+ */
+export function reauthenticate(
+  password: string,
+  totpCode?: string,
+): Promise<{ verifiedUntil: string | null }> {
+  return request<{ verifiedUntil: string | null }>('POST', '/auth/reauth', {
+    body: totpCode ? { password, totpCode } : { password },
+    reauth: false,
+  });
+}
 
 export function getTotpStatus(): Promise<TotpStatus> {
   return request<TotpStatus>('GET', '/auth/totp');

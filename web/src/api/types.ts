@@ -135,6 +135,7 @@ export const ERROR_CODES = [
   'auth.inactive_user',
   'auth.password_change_required',
   'auth.password_expired',
+  'auth.reauth_required',
   'user.self_change_refused',
   'case.not_found',
   'unit.not_found',

@@ -235,6 +235,7 @@ const enBase: BaseCatalogue = {
   'errors.auth.invalid_credentials': 'Wrong user name or password.',
   'errors.auth.forbidden': 'You are not allowed to do this.',
   'errors.auth.forbidden.peer_administrator': 'Administrators of the same unit cannot change one another’s roles, unit, status or password, nor see or sign out one another’s devices: an administrator of the unit above does it.',
+  'errors.auth.reauth_required': 'Confirm it’s you first.',
   'errors.case.not_found': 'This case was not found.',
   'errors.unit.not_found': 'This unit was not found.',
   'errors.category.not_found': 'This category was not found.',

@@ -230,6 +230,7 @@ const zhHansBase = {
   'errors.auth.invalid_credentials': '用户名或密码不正确。',
   'errors.auth.forbidden': '您没有权限执行此操作。',
   'errors.auth.forbidden.peer_administrator': '同一单位的管理员不能修改彼此的角色、单位、状态或密码，也不能查看或退出彼此的登录设备，请由上级单位的管理员操作。',
+  'errors.auth.reauth_required': '请先确认身份。',
   'errors.case.not_found': '没有找到这件工单。',
   'errors.unit.not_found': '没有找到该单位。',
   'errors.category.not_found': '没有找到该分类。',

@@ -25,6 +25,7 @@ const ROUTES: Record<string, MessageKey> = {
   'POST /auth/logout-others': 'audit.act.logoutOthers',
   'DELETE /auth/sessions/:id': 'audit.act.sessionEnd',
   'POST /auth/password': 'audit.act.passwordChange',
+  'POST /auth/reauth': 'audit.act.reauth',
   'POST /auth/totp/setup': 'audit.act.totpSetup',
   'POST /auth/totp/enable': 'audit.act.totpEnable',
   'POST /auth/totp/disable': 'audit.act.totpDisable',
@@ -103,6 +104,8 @@ const CODES: Record<string, MessageKey> = {
   'user.created': 'audit.act.userCreateOperator',
   'user.password_reset': 'audit.act.userResetPasswordOperator',
   'user.enabled': 'audit.act.userEnableOperator',
+  'user.disabled': 'audit.act.userDisableOperator',
+  'user.sessions_ended': 'audit.act.userEndSessionsOperator',
   'organisation.imported': 'audit.act.organisationImported',
 };
 

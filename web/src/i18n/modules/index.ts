@@ -10,6 +10,7 @@ import { opendataMessages } from './opendata';
 import { reportsMessages } from './reports';
 import { replyMessages } from './reply';
 import { qualityMessages } from './quality';
+import { reauthMessages } from './reauth';
 import { searchMessages } from './search';
 import { sessionsMessages } from './sessions';
 import { slaAdminMessages } from './sla-admin';
@@ -18,7 +19,7 @@ import { templatesMessages } from './templates';
 import { usersMessages } from './users';
 import { workflowMessages } from './workflow';
 
-export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages, identityMessages, usersMessages, auditMessages, sessionsMessages] as const;
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages, identityMessages, usersMessages, auditMessages, sessionsMessages, reauthMessages] as const;
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>
