@@ -17,6 +17,14 @@ describe('configuration', () => {
     expect(c).toMatchObject({ port: 9000, host: '0.0.0.0', databaseUrl: 'postgres://u@h:5432/db', dataDir: '/srv/bihuan', isSeedEnabled: false, demoPassword: 'long-enough' });
   });
 
+  it('reads a blank number as unset, never as 0, which would turn protections off', () => {
+    expect(loadConfig({ BIHUAN_REAUTH_MINUTES: '', BIHUAN_RETENTION_DAYS: ' ', BIHUAN_DORMANT_ACCOUNT_DAYS: '' })).toMatchObject({ reauthMinutes: 15, retentionDays: 1095, dormantAccountDays: 90 });
+    expect(loadConfig({ BIHUAN_REAUTH_MINUTES: '0' }).reauthMinutes).toBe(0);
+    expect(loadConfig({ BIHUAN_REAUTH_MINUTES: '30' }).reauthMinutes).toBe(30);
+    expect(() => loadConfig({ BIHUAN_REAUTH_MINUTES: 'soon' })).toThrow(/BIHUAN_REAUTH_MINUTES/);
+    expect(() => loadConfig({ BIHUAN_REAUTH_MINUTES: '1.5' })).toThrow(/BIHUAN_REAUTH_MINUTES/);
+  });
+
   it('runs the background work in the server unless told to leave it to `bihuan worker`', () => {
     expect(loadConfig({}).isBackgroundEnabled).toBe(true);
     expect(loadConfig({ BIHUAN_BACKGROUND: 'off' }).isBackgroundEnabled).toBe(false);

@@ -12,8 +12,15 @@ const booleanish = z
   .enum(['on', 'off', 'true', 'false', '1', '0', 'demo'])
   .transform((value) => value === 'on' || value === 'true' || value === '1' || value === 'demo');
 
+/**
+ * A whole number setting. A blank value (`BIHUAN_REAUTH_MINUTES=` in a unit file) counts as unset: read as a number
+ * it would be 0, which turns several protections off (recent sign-in, retention, dormant accounts).
+ */
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z.preprocess((value) => (value === undefined || (typeof value === 'string' && value.trim() === '') ? fallback : Number(value)), z.number().int().min(min).max(max));
+
 const configSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: wholeNumber(0, 65535, 8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   DATABASE_URL: z
     .string()
@@ -27,9 +34,9 @@ const configSchema = z.object({
     .min(8, 'must be at least 8 characters')
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  BIHUAN_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  BIHUAN_SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(12),
-  BIHUAN_SESSION_IDLE_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(DEFAULT_SESSION_IDLE_MINUTES),
+  BIHUAN_EMBEDDED_PG_PORT: wholeNumber(1, 65535, 54329),
+  BIHUAN_SESSION_TTL_HOURS: wholeNumber(1, 24 * 30, 12),
+  BIHUAN_SESSION_IDLE_MINUTES: wholeNumber(5, 24 * 60, DEFAULT_SESSION_IDLE_MINUTES),
   BIHUAN_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * Which proxies' X-Forwarded-For to believe: `off`; `on` (the one proxy in front, the usual nginx); a number of
@@ -49,13 +56,13 @@ const configSchema = z.object({
       ctx.addIssue({ code: 'custom', message: 'off, on, a number of proxies (1-9), or their addresses and ranges separated by commas' });
       return z.NEVER;
     }),
-  BIHUAN_JOB_POLL_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  BIHUAN_JOB_POLL_MS: wholeNumber(100, 60_000, 5000),
   BIHUAN_BACKGROUND: booleanish.default(true),
   BIHUAN_DB_PREPARE: booleanish.default(true),
-  BIHUAN_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(1095),
-  BIHUAN_DORMANT_ACCOUNT_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
-  BIHUAN_PASSWORD_MAX_AGE_DAYS: z.coerce.number().int().min(0).max(3650).default(0),
-  BIHUAN_REAUTH_MINUTES: z.coerce.number().int().min(0).max(24 * 60).default(DEFAULT_REAUTH_MINUTES),
+  BIHUAN_RETENTION_DAYS: wholeNumber(0, 36_500, 1095),
+  BIHUAN_DORMANT_ACCOUNT_DAYS: wholeNumber(0, 3650, 90),
+  BIHUAN_PASSWORD_MAX_AGE_DAYS: wholeNumber(0, 3650, 0),
+  BIHUAN_REAUTH_MINUTES: wholeNumber(0, 24 * 60, DEFAULT_REAUTH_MINUTES),
 });
 
 export type Config = {

@@ -96,7 +96,10 @@ export const createAuthStore = (db: DbOrTrx, counters = createThrottleCounters(d
   createSession: async (s) => {
     await db
       .insertInto('sessions')
-      .values({ user_id: s.userId, token_hash: s.tokenHash, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent?.slice(0, 500) ?? null, created_at: s.at, last_seen_at: s.at })
+      .values({
+        user_id: s.userId, token_hash: s.tokenHash, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent?.slice(0, 500) ?? null, created_at: s.at, last_seen_at: s.at,
+        verified_at: s.verifiedAt ?? null,
+      })
       .execute();
     // Kept on the account: sessions end and are deleted, and administrators look for accounts nobody uses.
     await db.updateTable('users').set({ last_login_at: s.at }).where('id', '=', s.userId).execute();

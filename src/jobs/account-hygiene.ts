@@ -43,13 +43,14 @@ export const applyAccountHygieneSettings = async (db: Db, settings: HygieneSetti
 
 export const runAccountHygiene = async (trx: Trx, job: ClaimedJob, now: Date): Promise<{ purgedSessions: number; disabledAccounts: number }> => {
   const payload = payloadSchema.parse(job.payload);
+  // Administrators' steps on accounts wait for this one (and it for theirs): an account enabled or given a new
+  // password at this moment is looked at after that step, never disabled under it. Taken before the purge: the
+  // steps take it before they delete an account's sessions, and the other order would deadlock with them.
+  await sql`SELECT pg_advisory_xact_lock(${STAFF_ACCOUNTS_LOCK})`.execute(trx);
   const purgedSessions = await purgeEndedSessions(trx, now, idleSinceOf(now, payload.idleMinutes));
   let disabledAccounts = 0;
   let isBatchFull = false;
   if (payload.dormantDays > 0) {
-    // Administrators' steps on accounts wait for this one (and it for theirs): an account enabled or given a new
-    // password at this moment is looked at after that step, never disabled under it.
-    await sql`SELECT pg_advisory_xact_lock(${STAFF_ACCOUNTS_LOCK})`.execute(trx);
     const cutoff = dormantCutoffOf(now, payload.dormantDays);
     const candidates = await findDormantAccounts(trx, cutoff, BATCH);
     for (const account of candidates) {

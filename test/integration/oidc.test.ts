@@ -258,6 +258,36 @@ describe('OIDC sign-in', () => {
     expect((await callback(withMfa, grant(withMfa, { preferred_username: 'supervisor', amr: ['pwd', 'otp'] }))).statusCode).toBe(302);
   });
 
+  it('counts as a recent sign-in from when the person gave the provider their credentials, and a confirmation asks for them again', async () => {
+    const confirm = await t.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/start?returnTo=/work/admin/users&confirm=1' });
+    expect(confirm.statusCode, confirm.body).toBe(302);
+    const asked = new URL(String(confirm.headers.location)).searchParams;
+    expect([asked.get('prompt'), asked.get('max_age')]).toEqual(['login', '0']);
+    const ordinary = (await start()).location.searchParams;
+    expect([ordinary.get('prompt'), ordinary.get('max_age')]).toEqual([null, null]);
+
+    const now = Math.floor(Date.now() / 1000);
+    const makeAccount = async (claims: Record<string, unknown>) => {
+      const flow = await start();
+      const signedIn = await callback(flow, grant(flow, { preferred_username: 'admin', ...claims }));
+      expect(signedIn.statusCode, signedIn.body).toBe(302);
+      const session = signedIn.cookies.find((c) => c.name === 'bihuan_session')?.value ?? '';
+      const unitId = (await t.database.db.selectFrom('units').select('id').where('code', '=', 'lhasa').executeTakeFirstOrThrow()).id;
+      return t.app.inject({
+        method: 'POST', url: '/api/v1/admin/users', cookies: { bihuan_session: session },
+        payload: { username: `sso_made_${(codeSeq += 1)}`, displayName: '单点登录', roles: ['agent'], unitId },
+      });
+    };
+    // The provider's own session answered the redirect an hour after the person signed in there.
+    const stale = await makeAccount({ auth_time: now - 3600 });
+    expect(stale.json()).toMatchObject({ error: { code: 'auth.reauth_required', details: { canUseSso: true } } });
+    // Nothing said of when: never counts as recent.
+    expect((await makeAccount({})).json()).toMatchObject({ error: { code: 'auth.reauth_required' } });
+    // The person has just typed their credentials at the provider.
+    const fresh = await makeAccount({ auth_time: now });
+    expect(fresh.statusCode, fresh.body).toBe(201);
+  });
+
   it('says so when it is not configured', async () => {
     for (const key of ENV_KEYS) delete process.env[key];
     const bare = await createTestApp();

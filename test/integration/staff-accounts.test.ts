@@ -1,4 +1,5 @@
 import type { LightMyRequestResponse } from 'fastify';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { resetStaffPassword, setStaffAccountActive } from '../../src/core/access/staff-accounts.js';
@@ -537,5 +538,25 @@ describe('staff accounts', () => {
     expect((await bearer(apiToken, 'GET', '/api/v1/cases')).statusCode).toBe(200);
     expect((await t.call('admin', 'POST', `/api/v1/admin/users/${account.id}/reset-password`)).statusCode).toBe(200);
     expect((await bearer(apiToken, 'GET', '/api/v1/cases')).statusCode).toBe(401);
+  });
+
+  it('on the command line, a step whose audit entry cannot be written changes nothing', async () => {
+    const db = t.database.db;
+    const io = { stdout: () => {}, stderr: () => {}, writeStdout: () => {} };
+    const cli = (...args: string[]) => runCli(['users', ...args, '--database-url', t.database.url], io);
+    await t.call('handler_union', 'GET', '/api/v1/auth/me');
+    await sql`CREATE FUNCTION refuse_disable_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = 'user.disabled' THEN RAISE EXCEPTION 'audit refused'; END IF; RETURN NEW; END $$`.execute(db);
+    await sql`CREATE TRIGGER refuse_disable_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_disable_audit()`.execute(db);
+    try {
+      const code = await cli('disable', '--username', 'handler_union').catch(() => 1);
+      expect(code).not.toBe(0);
+      const account = await db.selectFrom('users').select(['is_active', 'disabled_reason']).where('username', '=', 'handler_union').executeTakeFirstOrThrow();
+      expect(account).toEqual({ is_active: true, disabled_reason: null });
+      // Its sessions are still there: the whole step rolled back with the entry.
+      expect((await t.call('handler_union', 'GET', '/api/v1/auth/me')).statusCode).toBe(200);
+    } finally {
+      await sql`DROP TRIGGER refuse_disable_audit ON audit_log`.execute(db);
+      await sql`DROP FUNCTION refuse_disable_audit()`.execute(db);
+    }
   });
 });

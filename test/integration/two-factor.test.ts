@@ -169,6 +169,8 @@ describe('setting up TOTP', () => {
     const key = base32Decode((setup.json() as { secret: string }).secret) ?? Buffer.alloc(0);
     clock += 16 * 60_000;
     expect((await as(token, 'GET', '/api/v1/auth/totp')).json()).toMatchObject({ hasPendingSetup: false });
+    // The sign-in is as old as the set-up: turning TOTP on asks for the password first (docs/access.md).
+    expect((await as(token, 'POST', '/api/v1/auth/reauth', { password: TEST_PASSWORD })).statusCode).toBe(200);
     expectWrongField(await as(token, 'POST', '/api/v1/auth/totp/enable', { code: totp(key, clock) }), 'body.code');
   });
 

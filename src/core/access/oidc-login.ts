@@ -15,6 +15,8 @@ import type { OidcSettings } from './oidc-settings.js';
 export const OIDC_SCOPE = 'openid profile email';
 /** Time to sign in at the provider. */
 export const OIDC_STATE_TTL_MS = 10 * 60_000;
+/** The confirmation time of a single sign-on session whose ID token said nothing of when the person signed in. */
+const NEVER_VERIFIED = new Date(0);
 /** `amr` values (RFC 8176) that say the provider itself used more than a password. */
 const MFA_METHODS = ['mfa', 'otp', 'hwk', 'swk', 'sc', 'fpt', 'face', 'iris', 'retina', 'vbm'];
 
@@ -59,7 +61,10 @@ export const safeReturnTo = (value: string | null | undefined): string | null =>
   value && /^\/(?![/\\])[^\s]*$/.test(value) && value.length <= 500 ? value : null;
 
 /** Step 1: where to send the browser, and the secret for its cookie. */
-export const startOidcLogin = async (deps: OidcDeps, input: { returnTo: string | null }): Promise<{ authorizationUrl: string; browserSecret: string }> => {
+export const startOidcLogin = async (
+  deps: OidcDeps,
+  input: { returnTo: string | null; isConfirmation?: boolean },
+): Promise<{ authorizationUrl: string; browserSecret: string }> => {
   const now = deps.now();
   const metadata = await deps.provider.metadata();
   const state = randomToken();
@@ -80,6 +85,12 @@ export const startOidcLogin = async (deps: OidcDeps, input: { returnTo: string |
   url.searchParams.set('nonce', nonce);
   url.searchParams.set('code_challenge', pkceChallenge(codeVerifier));
   url.searchParams.set('code_challenge_method', 'S256');
+  // A confirmation before a sensitive step (recent-auth.ts): the provider must ask for the credentials again, not
+  // reuse its own session at an unattended desk, and then says when it did (auth_time, required with max_age).
+  if (input.isConfirmation) {
+    url.searchParams.set('prompt', 'login');
+    url.searchParams.set('max_age', '0');
+  }
   return { authorizationUrl: url.toString(), browserSecret };
 };
 
@@ -136,6 +147,10 @@ export const completeOidcLogin = async (
   if ((await deps.store.isTotpEnabled(user.id)) && !amr.some((m) => MFA_METHODS.includes(m))) {
     throw oidcError('second_factor_required', 'your account uses two-factor authentication: sign in with your password and code');
   }
-  const session = await openSession(deps.auth, user, { ip: input.ip, userAgent: input.userAgent });
+  // The session counts as a recent sign-in from when the person last gave the provider their credentials
+  // (auth_time), not from this redirect, which a provider's own session can answer with nobody at the desk.
+  // Without auth_time it never counts: a sensitive step then asks for a confirmation, which requests it.
+  const authTime = typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time) ? new Date(Math.min(claims.auth_time * 1000, now.getTime())) : null;
+  const session = await openSession(deps.auth, user, { ip: input.ip, userAgent: input.userAgent, verifiedAt: authTime ?? NEVER_VERIFIED });
   return { ...session, user, returnTo: saved.returnTo, isNewUser };
 };

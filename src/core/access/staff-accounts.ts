@@ -323,6 +323,9 @@ export const resetStaffPassword = async (
 /** Lifts the lock of too many wrong passwords before it ends by itself (the owner called the help desk). */
 export const unlockStaffAccount = async (deps: StaffAccountDeps, actor: UserActor, userId: string): Promise<StaffAccountView> =>
   asAdministrator(deps, actor, async (section, me) => {
+    // One's own lock is what stops a stolen session from guessing the password at the recent sign-in
+    // (recent-auth.ts): it is lifted by time or by another administrator.
+    refuseOwnOrThrow(me, userId, 'unlock');
     const account = await findManageableOrThrow(section, me, userId);
     await section.store.clearLoginLock(account.username);
     return reloadOrThrow(section, userId);

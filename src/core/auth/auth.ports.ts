@@ -42,7 +42,8 @@ export type AuthStore = {
   findUserByUsername: (username: string) => Promise<UserForAuth | null>;
   /** With the user's two-factor state, which the auth hook checks on every request (one round trip for both). */
   findUserBySessionTokenHash: (tokenHash: string, now: Date) => Promise<(UserForAuth & SessionFacts) | null>;
-  createSession: (input: { userId: string; tokenHash: string; expiresAt: Date; ip: string | null; userAgent: string | null; at: Date }) => Promise<void>;
+  /** `verifiedAt` when the person proved who they are earlier than `at` (single sign-on); else the sign-in is `at`. */
+  createSession: (input: { userId: string; tokenHash: string; expiresAt: Date; ip: string | null; userAgent: string | null; at: Date; verifiedAt?: Date }) => Promise<void>;
   touchSession: (sessionId: string, at: Date) => Promise<void>;
   /** The owner proved who they are again; false when the session no longer exists. */
   markSessionVerified: (tokenHash: string, at: Date) => Promise<boolean>;

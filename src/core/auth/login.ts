@@ -77,12 +77,14 @@ export const login = async (
 export const openSession = async (
   deps: AuthDeps,
   user: { id: string },
-  input: { ip: string | null; userAgent: string | null },
+  input: { ip: string | null; userAgent: string | null; verifiedAt?: Date },
 ): Promise<{ token: string; expiresAt: Date }> => {
   const now = deps.now();
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + deps.sessionTtlHours * 3600_000);
-  await deps.store.createSession({ userId: user.id, tokenHash: sha256(token), expiresAt, ip: input.ip, userAgent: input.userAgent, at: now });
+  await deps.store.createSession({
+    userId: user.id, tokenHash: sha256(token), expiresAt, ip: input.ip, userAgent: input.userAgent, at: now, ...(input.verifiedAt ? { verifiedAt: input.verifiedAt } : {}),
+  });
   return { token, expiresAt };
 };
 

@@ -179,7 +179,8 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
   api.post(
     '/admin/api-keys',
     {
-      config,
+      // A partner key works without a person, and a new webhook address receives every case: recent sign-in.
+      config: { ...config, isReauthRequired: true },
       schema: {
         tags,
         summary: 'Issue an Open311 API key; the key and webhook secret are shown in this answer only',
@@ -208,7 +209,8 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
   api.patch(
     '/admin/api-keys/:id',
     {
-      config,
+      // A partner key works without a person, and a new webhook address receives every case: recent sign-in.
+      config: { ...config, isReauthRequired: true },
       schema: {
         tags,
         summary: 'Change an API key: scope, unit, rate limit, webhook (a new webhook secret is shown once)',

@@ -269,10 +269,21 @@ const registerOidcRoutes = (app: FastifyInstance, deps: AppDeps): void => {
     '/auth/oidc/start',
     {
       config: { access: 'public', rateLimit: 'login' },
-      schema: { tags: ['auth'], summary: 'Start single sign-on: redirects to the provider', querystring: z.object({ returnTo: z.string().max(500).optional(), lang: z.string().max(10).optional() }).strict() },
+      schema: {
+        tags: ['auth'],
+        summary: 'Start single sign-on: redirects to the provider',
+        querystring: z
+          .object({
+            returnTo: z.string().max(500).optional(),
+            /** `1`: a confirmation before a sensitive step; the provider is asked for the credentials again. */
+            confirm: z.enum(['1']).optional(),
+            lang: z.string().max(10).optional(),
+          })
+          .strict(),
+      },
     },
     async (request, reply) => {
-      const started = await startOidcLogin(oidcOrThrow(), { returnTo: request.query.returnTo ?? null });
+      const started = await startOidcLogin(oidcOrThrow(), { returnTo: request.query.returnTo ?? null, isConfirmation: request.query.confirm === '1' });
       reply.setCookie(OIDC_COOKIE, started.browserSecret, { ...cookieOptions(request), maxAge: 600 });
       void reply.header('cache-control', 'no-store');
       return reply.redirect(started.authorizationUrl, 302);

@@ -57,10 +57,11 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
     },
   );
 
+  // Recent sign-in: a stolen session that turned TOTP on would hold the second factor and shut its owner out.
   api.post(
     '/auth/totp/setup',
     {
-      config: { access: 'authenticated', rateLimit: 'login' },
+      config: { access: 'authenticated', rateLimit: 'login', isReauthRequired: true },
       schema: {
         tags: ['auth'],
         summary: 'Start setting up TOTP: a new secret for the authenticator app (as text and as an otpauth:// URI for a QR code)',
@@ -76,7 +77,7 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
   api.post(
     '/auth/totp/enable',
     {
-      config: { access: 'authenticated', rateLimit: 'login' },
+      config: { access: 'authenticated', rateLimit: 'login', isReauthRequired: true },
       schema: {
         tags: ['auth'],
         summary: 'Turn TOTP on with a code from the new secret; returns the recovery codes, shown this once. Other sessions end.',

@@ -97,7 +97,10 @@ export function getSsoInfo(signal?: AbortSignal): Promise<SsoInfo> {
   return call('GET', '/auth/oidc', { signal });
 }
 
-/** A full-page navigation: the provider's sign-in page, then back to `returnTo` signed in. */
-export function ssoStartUrl(returnTo: string): string {
-  return `/api/v1/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}`;
+/**
+ * A full-page navigation: the provider's sign-in page, then back to `returnTo` signed in. A confirmation before a
+ * sensitive step asks the provider for the credentials again instead of reusing its own session.
+ */
+export function ssoStartUrl(returnTo: string, isConfirmation = false): string {
+  return `/api/v1/auth/oidc/start?returnTo=${encodeURIComponent(returnTo)}${isConfirmation ? '&confirm=1' : ''}`;
 }

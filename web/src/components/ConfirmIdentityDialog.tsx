@@ -233,7 +233,7 @@ export function ConfirmIdentityDialog() {
           {details.canUseSso && !details.hasTotp ? (
             <p className="reauth-sso-alt">
               {t('reauth.orSso')}{' '}
-              <a href={ssoStartUrl(ssoReturnTo())} data-testid="reauth-sso">
+              <a href={ssoStartUrl(ssoReturnTo(), true)} data-testid="reauth-sso">
                 {t('reauth.sso')}
               </a>
               <br />
@@ -247,7 +247,7 @@ export function ConfirmIdentityDialog() {
             {t('reauth.introSso')}
           </p>
           <div className="button-row">
-            <a className="button primary large" href={ssoStartUrl(ssoReturnTo())} data-testid="reauth-sso">
+            <a className="button primary large" href={ssoStartUrl(ssoReturnTo(), true)} data-testid="reauth-sso">
               {t('reauth.sso')}
             </a>
             <button
