@@ -74,7 +74,7 @@ describe('a person\'s data: export, erasure, retention', () => {
         not_before: new Date(clock), created_at: new Date(clock), updated_at: new Date(clock),
       })
       .execute();
-    const exported = await t.call('admin', 'GET', `/api/v1/privacy/people?phone=${PHONE}`);
+    const exported = await t.call('admin', 'GET', `/api/v1/privacy/people?phone=${PHONE}&lang=bo`);
     expect(exported.statusCode).toBe(200);
     const held = (exported.json() as { cases: ExportedCase[] }).cases;
     expect(held.map((c) => c.trackingNo).sort()).toEqual([open.trackingNo, done.trackingNo].sort());

@@ -7,6 +7,7 @@ import { ApiTokensPage } from './pages/ApiTokens';
 import { AuditLogPage } from './pages/AuditLog';
 import { UsersPage } from './pages/Users';
 import { PasswordPage } from './pages/Password';
+import { PrivacyRequestsPage } from './pages/PrivacyRequests';
 import { SessionsPage } from './pages/Sessions';
 import { CalendarPage } from './pages/Calendar';
 import { CallbacksPage } from './pages/Callbacks';
@@ -77,6 +78,7 @@ function Routes() {
     '/work/admin/api-tokens': () => <ApiTokensPage />,
     '/work/admin/users': () => <UsersPage />,
     '/work/admin/audit': () => <AuditLogPage />,
+    '/work/admin/privacy': () => <PrivacyRequestsPage />,
     '/work/admin/text': () => <TextSettingsPage />,
     '/work/admin/sla-policies': () => <SlaPoliciesPage />,
     '/work/reply-quality': () => <ReplyQualityPage />,

@@ -8,10 +8,12 @@ import { anonymiseCase, findCasesOfPerson, findHeldAboutCases, isFinishedStatus 
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
 
-const personQuery = z
-  .object({ phone: z.string().trim().regex(/^\+?[0-9][0-9\- ]{4,19}$/).optional(), idNumber: z.string().trim().min(6).max(20).optional() })
-  .strict()
-  .refine((v) => v.phone !== undefined || v.idNumber !== undefined, { message: 'give a phone number or an ID number', path: ['phone'] });
+const personFields = { phone: z.string().trim().regex(/^\+?[0-9][0-9\- ]{4,19}$/).optional(), idNumber: z.string().trim().min(6).max(20).optional() };
+const isSomeoneNamed = (v: { phone?: string; idNumber?: string }) => v.phone !== undefined || v.idNumber !== undefined;
+const someoneNamed = { message: 'give a phone number or an ID number', path: ['phone'] };
+const personQuery = z.object(personFields).strict().refine(isSomeoneNamed, someoneNamed);
+/** The web client names its language in every query (`lang`), as it does for the other pages. */
+const personLookupQuery = z.object({ ...personFields, lang: z.string().max(10).optional() }).strict().refine(isSomeoneNamed, someoneNamed);
 
 /** A person's right to their data: what we hold about them, and its erasure once their cases are finished. */
 export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void => {
@@ -31,7 +33,7 @@ export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void
       schema: {
         tags: ['privacy'],
         summary: "Export everything held about one person (by phone or ID number); audited",
-        querystring: personQuery,
+        querystring: personLookupQuery,
         response: {
           200: z.object({
             cases: z.array(
@@ -57,7 +59,8 @@ export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void
       },
     },
     async (request) => {
-      const rows = await findCasesOfPerson(deps.db, request.query);
+      const { phone, idNumber } = request.query;
+      const rows = await findCasesOfPerson(deps.db, { ...(phone === undefined ? {} : { phone }), ...(idNumber === undefined ? {} : { idNumber }) });
       const held = await findHeldAboutCases(deps.db, rows.map((r) => r.id));
       await audit(request, 'privacy export', request.query.phone ?? request.query.idNumber ?? '', { cases: rows.length, files: held.files.length });
       return {

@@ -85,6 +85,11 @@ export function Header() {
                   {t('audit.nav')}
                 </a>
               ) : null}
+              {user.permissions.includes('privacy.manage') ? (
+                <a href="#/work/admin/privacy" aria-current={route.path === '/work/admin/privacy' ? 'page' : undefined} data-testid="nav-privacy">
+                  {t('privacy.nav')}
+                </a>
+              ) : null}
               {user.permissions.includes('integration.manage') ? (
                 <a href="#/work/admin/api-tokens" aria-current={route.path === '/work/admin/api-tokens' ? 'page' : undefined} data-testid="nav-api-tokens">
                   {t('header.apiTokens')}

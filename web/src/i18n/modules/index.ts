@@ -7,6 +7,7 @@ import { consentMessages } from './consent';
 import { identityMessages } from './identity';
 import { noticesMessages } from './notices';
 import { opendataMessages } from './opendata';
+import { privacyMessages } from './privacy';
 import { reportsMessages } from './reports';
 import { replyMessages } from './reply';
 import { qualityMessages } from './quality';
@@ -19,7 +20,7 @@ import { templatesMessages } from './templates';
 import { usersMessages } from './users';
 import { workflowMessages } from './workflow';
 
-export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages, identityMessages, usersMessages, auditMessages, sessionsMessages, reauthMessages] as const;
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages, identityMessages, usersMessages, auditMessages, sessionsMessages, reauthMessages, privacyMessages] as const;
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>
