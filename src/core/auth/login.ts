@@ -1,7 +1,7 @@
 import { AppError } from '../shared/app-error.js';
-import { clientNetworkOf } from '../shared/client-network.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newSessionToken, sha256, verifyPassword } from '../shared/secrets.js';
-import { checkPassword, isPasswordTooOld, LOGIN_THROTTLE } from './password-policy.js';
+import { checkPassword, isPasswordTooOld } from './password-policy.js';
+import { signInThrottle } from './sign-in-throttle.js';
 import type { UserActor } from './actor.js';
 import type { AuthDeps, SessionFacts, UserForAuth } from './auth.ports.js';
 import { permissionsForRoles } from './roles.js';
@@ -26,19 +26,9 @@ export const login = async (
 ): Promise<{ token: string; user: UserForAuth; expiresAt: Date; mustEnrollTotp: boolean; mustChangePassword: boolean }> => {
   const username = input.username.trim().toLowerCase();
   const now = deps.now();
-  const userKey = `user:${username}`;
-  const ipKey = `ip:${input.ip ? clientNetworkOf(input.ip) : 'unknown'}`;
-  const lockedUntil = await deps.store.lockedUntil([userKey, ipKey], now);
-  if (lockedUntil) {
-    throw new AppError('auth.locked', 'too many failed sign-ins: try again later', {
-      retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000),
-    });
-  }
-  const recordFailure = async (): Promise<void> => {
-    const { windowMs, lockMs } = LOGIN_THROTTLE;
-    await deps.store.recordLoginFailure(userKey, now, { windowMs, lockMs, failures: LOGIN_THROTTLE.userFailures });
-    await deps.store.recordLoginFailure(ipKey, now, { windowMs, lockMs, failures: LOGIN_THROTTLE.ipFailures });
-  };
+  const throttle = signInThrottle(deps.store, { username, ip: input.ip }, now);
+  await throttle.assertNotLockedOrThrow('too many failed sign-ins: try again later');
+  const recordFailure = throttle.recordFailure;
   const user = await deps.store.findUserByUsername(username);
   // Verify even for unknown users so that response time does not reveal which usernames exist.
   const isPasswordValid = await verifyPassword(input.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
@@ -59,7 +49,7 @@ export const login = async (
     await recordFailure();
     throw twoFactorError('totp_invalid', 'wrong or already used code');
   }
-  await deps.store.clearLoginFailures(userKey);
+  await throttle.clear();
   // Checked at a sign-in with the password only: someone who signs in through single sign-on never types it.
   let signedIn = user;
   if (!user.mustChangePassword && isPasswordTooOld(user, now, deps.passwordMaxAgeDays ?? 0)) {

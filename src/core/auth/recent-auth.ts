@@ -1,8 +1,7 @@
 import { AppError } from '../shared/app-error.js';
-import { clientNetworkOf } from '../shared/client-network.js';
 import { sha256, verifyPassword } from '../shared/secrets.js';
 import type { AuthDeps } from './auth.ports.js';
-import { LOGIN_THROTTLE } from './password-policy.js';
+import { signInThrottle } from './sign-in-throttle.js';
 import { checkSecondFactor } from './two-factor.js';
 
 /*
@@ -49,19 +48,9 @@ export const reauthenticate = async (
   input: { username: string; sessionToken: string; password: string; totpCode: string | null; ip: string | null },
 ): Promise<{ verifiedUntil: Date | null }> => {
   const now = deps.now();
-  const userKey = `user:${input.username}`;
-  const ipKey = `ip:${input.ip ? clientNetworkOf(input.ip) : 'unknown'}`;
-  const lockedUntil = await deps.store.lockedUntil([userKey, ipKey], now);
-  if (lockedUntil) {
-    throw new AppError('auth.locked', 'too many failed attempts: try again later', {
-      retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000),
-    });
-  }
-  const recordFailure = async (): Promise<void> => {
-    const { windowMs, lockMs } = LOGIN_THROTTLE;
-    await deps.store.recordLoginFailure(userKey, now, { windowMs, lockMs, failures: LOGIN_THROTTLE.userFailures });
-    await deps.store.recordLoginFailure(ipKey, now, { windowMs, lockMs, failures: LOGIN_THROTTLE.ipFailures });
-  };
+  const throttle = signInThrottle(deps.store, { username: input.username, ip: input.ip }, now);
+  await throttle.assertNotLockedOrThrow('too many failed attempts: try again later');
+  const recordFailure = throttle.recordFailure;
   const user = await deps.store.findUserByUsername(input.username);
   if (!user || !user.isActive) throw new AppError('auth.required', 'sign in first');
   if (!(await verifyPassword(input.password, user.passwordHash))) {
@@ -74,7 +63,7 @@ export const reauthenticate = async (
     await recordFailure();
     throw wrongField('body.totpCode', 'the code is wrong or was already used', 'wrong_code');
   }
-  await deps.store.clearLoginFailures(userKey);
+  await throttle.clear();
   const isMarked = await deps.store.markSessionVerified(sha256(input.sessionToken), now);
   // The session ended between the auth hook and here (signed out on another tab, ended by an administrator).
   if (!isMarked) throw new AppError('auth.required', 'sign in first');

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, ra
 import { AppError, type ErrorCode } from '../shared/app-error.js';
 import { sha256, verifyPassword } from '../shared/secrets.js';
 import type { AuthStore, TwoFactorState } from './auth.ports.js';
-import { LOGIN_THROTTLE } from './password-policy.js';
+import { signInThrottle } from './sign-in-throttle.js';
 import type { Role } from './roles.js';
 import { base32Encode, isTotpCodeShape, matchTotpStep, otpauthUri, TOTP } from './totp.js';
 
@@ -287,18 +287,9 @@ export const assertTotpEnrolled = async (deps: TwoFactorDeps, actor: { userId: s
  */
 export const disableTotp = async (deps: TwoFactorDeps, user: UserRef, input: { password: string; code: string; ip: string | null }): Promise<void> => {
   const now = deps.now();
-  const keys = [`user:${user.username}`, `ip:${input.ip ?? 'unknown'}`] as const;
-  const lockedUntil = await deps.authStore.lockedUntil([...keys], now);
-  if (lockedUntil) {
-    throw new AppError('auth.locked', 'too many failed attempts: try again later', {
-      retryAfterSeconds: Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000),
-    });
-  }
-  const recordFailure = async () => {
-    const { windowMs, lockMs } = LOGIN_THROTTLE;
-    await deps.authStore.recordLoginFailure(keys[0], now, { windowMs, lockMs, failures: LOGIN_THROTTLE.userFailures });
-    await deps.authStore.recordLoginFailure(keys[1], now, { windowMs, lockMs, failures: LOGIN_THROTTLE.ipFailures });
-  };
+  const throttle = signInThrottle(deps.authStore, { username: user.username, ip: input.ip }, now);
+  await throttle.assertNotLockedOrThrow('too many failed attempts: try again later');
+  const recordFailure = throttle.recordFailure;
   const state = await deps.store.findTotp(user.userId);
   if (!state?.enabledAt) throw twoFactorError('totp_not_enabled', 'two-factor authentication is not on');
   const { roles } = await deps.store.requiredRoles();
