@@ -8,9 +8,9 @@ import { defineMessages } from './define';
 export const reauthMessages = defineMessages({
   'zh-Hans': {
     'reauth.title': '请确认是您本人',
-    'reauth.intro': '这一步会改变谁能做什么。请输入您的密码后继续。{minutes} 分钟内不会再问您。',
+    'reauth.intro': '这一步涉及账号权限或个人信息，需要确认是您本人。请输入您的密码后继续。{minutes} 分钟内不会再问您。',
     'reauth.introSso':
-      '这一步会改变谁能做什么。请通过统一身份认证重新登录。登录后会回到本页，请再做一次刚才的操作。',
+      '这一步涉及账号权限或个人信息，需要确认是您本人。请通过统一身份认证重新登录。登录后会回到本页，请再做一次刚才的操作。',
     'reauth.password': '您的密码',
     'reauth.code': '动态验证码或恢复码',
     'reauth.codeHint': '请输入验证器应用中的6位数字，或一个恢复码。',
@@ -29,9 +29,9 @@ export const reauthMessages = defineMessages({
   bo: {
     'reauth.title': 'ཁྱེད་རང་ཡིན་པ་ར་སྤྲོད་གནང་རོགས།',
     'reauth.intro':
-      'གོམ་པ་འདིས་སུས་ཅི་བྱེད་ཆོག་པ་བསྒྱུར་གྱི་ཡོད། མུ་མཐུད་པར་ཁྱེད་ཀྱི་གསང་གྲངས་འབྲི་རོགས། སྐར་མ་ {minutes} ནང་ཡང་བསྐྱར་འདྲི་རྒྱུ་མེད།',
+      'གོམ་པ་འདིས་སུས་ཅི་བྱེད་ཆོག་པ་བསྒྱུར་བའམ་མི་སྒེར་གྱི་ཆ་འཕྲིན་ཁ་ཕྱེ་གི་ཡོད། མུ་མཐུད་པར་ཁྱེད་ཀྱི་གསང་གྲངས་འབྲི་རོགས། སྐར་མ་ {minutes} ནང་ཡང་བསྐྱར་འདྲི་རྒྱུ་མེད།',
     'reauth.introSso':
-      'གོམ་པ་འདིས་སུས་ཅི་བྱེད་ཆོག་པ་བསྒྱུར་གྱི་ཡོད། ཐུན་མོང་ཐོབ་ཐང་ར་སྤྲོད་བརྒྱུད་ཡང་བསྐྱར་ནང་འཛུལ་གནང་རོགས། ནང་འཛུལ་རྗེས་ཤོག་ངོས་འདིར་ཕྱིར་ལོག་ཡོང་། དེ་ནས་བྱ་བ་དེ་ཡང་བསྐྱར་བྱེད་རོགས།',
+      'གོམ་པ་འདིས་སུས་ཅི་བྱེད་ཆོག་པ་བསྒྱུར་བའམ་མི་སྒེར་གྱི་ཆ་འཕྲིན་ཁ་ཕྱེ་གི་ཡོད། ཐུན་མོང་ཐོབ་ཐང་ར་སྤྲོད་བརྒྱུད་ཡང་བསྐྱར་ནང་འཛུལ་གནང་རོགས། ནང་འཛུལ་རྗེས་ཤོག་ངོས་འདིར་ཕྱིར་ལོག་ཡོང་། དེ་ནས་བྱ་བ་དེ་ཡང་བསྐྱར་བྱེད་རོགས།',
     'reauth.password': 'ཁྱེད་ཀྱི་གསང་གྲངས།',
     'reauth.code': 'ར་སྤྲོད་ཨང་ངམ་སླར་གསོའི་ཨང་རྟགས།',
     'reauth.codeHint': 'ར་སྤྲོད་མཉེན་ཆས་ནང་གི་ཨང་གྲངས་དྲུག་གམ་སླར་གསོའི་ཨང་རྟགས་གཅིག་འབྲི་རོགས།',
@@ -50,9 +50,9 @@ export const reauthMessages = defineMessages({
   en: {
     'reauth.title': 'Confirm it’s you',
     'reauth.intro':
-      'This step changes who can do what. Enter your password to continue. You will not be asked again for {minutes} minutes.',
+      'This step changes who can do what, or opens a person's data. Enter your password to continue. You will not be asked again for {minutes} minutes.',
     'reauth.introSso':
-      'This step changes who can do what. Sign in again with single sign-on to continue. You will come back to this page; then do the step again.',
+      'This step changes who can do what, or opens a person's data. Sign in again with single sign-on to continue. You will come back to this page; then do the step again.',
     'reauth.password': 'Your password',
     'reauth.code': 'Verification code or recovery code',
     'reauth.codeHint': 'The 6 digits from your authenticator app, or one recovery code.',
