@@ -50,9 +50,9 @@ export const reauthMessages = defineMessages({
   en: {
     'reauth.title': 'Confirm it’s you',
     'reauth.intro':
-      'This step changes who can do what, or opens a person's data. Enter your password to continue. You will not be asked again for {minutes} minutes.',
+      'This step changes who can do what, or opens a person’s data. Enter your password to continue. You will not be asked again for {minutes} minutes.',
     'reauth.introSso':
-      'This step changes who can do what, or opens a person's data. Sign in again with single sign-on to continue. You will come back to this page; then do the step again.',
+      'This step changes who can do what, or opens a person’s data. Sign in again with single sign-on to continue. You will come back to this page; then do the step again.',
     'reauth.password': 'Your password',
     'reauth.code': 'Verification code or recovery code',
     'reauth.codeHint': 'The 6 digits from your authenticator app, or one recovery code.',
