@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { scrubPersonalData } from '../core/privacy/scrub-text.js';
-import type { Db, Trx } from './database.js';
+import type { Actor } from '../core/auth/actor.js';
+import { caseScope, requesterVisibleTo } from './case-query.repository.js';
+import type { Db, DbOrTrx, Trx } from './database.js';
 import { anonymiseCaseNotifications } from './notifications.repository.js';
 import { fieldCryptoFor } from './data-keys.js';
 import { openField, openIdentity } from './requester-crypto.js';
@@ -104,8 +106,15 @@ export const anonymiseExpiredCases = async (db: Db, days: number, now: Date, lim
   return done;
 };
 
-/** Every case a person submitted, found by phone or ID number: for their data export or erasure request. */
-export const findCasesOfPerson = async (db: Db, who: { phone?: string; idNumber?: string }) => {
+/** A number shared by many (a village head's phone, a placeholder typed at a desk) must not return the whole table. */
+export const PERSON_CASES_LIMIT = 200;
+
+/**
+ * Every case a person submitted, found by phone or ID number, for their data export or erasure request: within the
+ * caller's units (caseScope), and a protected report only for its intake unit and the units above it, or the
+ * look-up would tell an accused unit's administrator who reported them (identity-protection.ts).
+ */
+export const findCasesOfPerson = async (db: DbOrTrx, actor: Actor, who: { phone?: string; idNumber?: string }) => {
   // Found by blind index: the identity columns are sealed (src/db/requester-crypto.ts).
   const crypto = fieldCryptoFor();
   const phoneIndex = who.phone ? crypto.blindIndex('phone', who.phone) : null;
@@ -119,6 +128,7 @@ export const findCasesOfPerson = async (db: Db, who: { phone?: string; idNumber?
       'cases.id', 'cases.tracking_no', 'cases.status', 'cases.title', 'cases.description', 'cases.reply_text', 'cases.created_at',
       'cases.closed_at', 'cases.anonymised_at', 'cases.publication_consent', 'r.id as requester_id', 'r.name', 'r.phone', 'r.id_number', 'r.email',
       'cases.callback_resolved', 'cases.callback_satisfaction', 'cases.callback_comment', 'cases.callback_at',
+      'cases.address', 'cases.lat', 'cases.lng', 'r.language',
       'np.is_sms_opted_out', 'np.is_email_opted_out',
     ])
     .where((eb) =>
@@ -127,7 +137,9 @@ export const findCasesOfPerson = async (db: Db, who: { phone?: string; idNumber?
         ...(idNumberIndex ? [eb('r.id_number_bidx', '=', idNumberIndex)] : []),
       ]),
     )
+    .where((eb) => eb.and([caseScope(eb, actor), requesterVisibleTo(eb, actor)]))
     .orderBy('cases.created_at')
+    .limit(PERSON_CASES_LIMIT + 1)
     .execute();
   return rows.map(({ requester_id: requesterId, ...row }) => {
     const identity = openIdentity(crypto, requesterId, row);

@@ -45,10 +45,11 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
       level: options.logLevel ?? 'info',
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       serializers: {
-        // Tracking look-ups carry the access code in the query string: never write it to the logs.
+        // Tracking look-ups carry the access code in the query string, and the personal data look-up a person's
+        // phone or ID number: never write them to the logs.
         req: (req: { method: string; url: string; ip: string }) => ({
           method: req.method,
-          url: req.url.replace(/accessCode=[^&]*/gi, 'accessCode=***').replace(/api_key=[^&]*/gi, 'api_key=***'),
+          url: req.url.replace(/(accessCode|api_key|phone|idNumber)=[^&]*/gi, '$1=***'),
           remoteAddress: req.ip,
         }),
       },

@@ -4,7 +4,7 @@ import { isApiTokenShape, isRouteAllowedForApiToken } from '../core/access/api-t
 import { loadOidcSettings } from '../core/access/oidc-settings.js';
 import { authenticate } from '../core/auth/login.js';
 import { assertRecentlyVerifiedOrThrow, DEFAULT_REAUTH_MINUTES } from '../core/auth/recent-auth.js';
-import { assertTotpEnrolled, isTwoFactorRequiredFor } from '../core/auth/two-factor.js';
+import { assertTotpEnrolled } from '../core/auth/two-factor.js';
 import { AppError } from '../core/shared/app-error.js';
 import { createAccessDeps } from '../db/access.repository.js';
 import { appendAudit } from '../db/audit.repository.js';
@@ -102,11 +102,7 @@ export const registerAuth = (app: FastifyInstance, deps: AppDeps): void => {
       throw new AppError('auth.forbidden', `missing permission ${access}`, { permission: access });
     }
     // After the permission: someone who may not take the step at all is told so, not asked for a password.
-    // A session that must set up TOTP before anything else cannot confirm (the confirmation waits for the set-up
-    // too), and setting it up is all it may do: its enrolment is not held up.
-    const twoFactor = resolved.user.twoFactor;
-    const isEnrolling = twoFactor !== undefined && !twoFactor.isEnabled && isTwoFactorRequiredFor(twoFactor.requiredRoles, resolved.actor.roles);
-    if (request.routeOptions.config.isReauthRequired && !isEnrolling) {
+    if (request.routeOptions.config.isReauthRequired) {
       assertRecentlyVerifiedOrThrow({ verifiedAt: resolved.user.verifiedAt, hasTotp: resolved.user.twoFactor?.isEnabled === true }, deps.authDeps.now(), {
         reauthMinutes: deps.authDeps.reauthMinutes ?? DEFAULT_REAUTH_MINUTES,
         canUseSso: isSsoConfigured,

@@ -22,7 +22,8 @@ const PAYSLIP = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endob
 
 type ExportedCase = {
   trackingNo: string;
-  rating: { resolved: string | null; satisfaction: string | null; comment: string | null } | null;
+  address: string | null;
+  callbackAnswer: { resolved: string | null; satisfaction: string | null; comment: string | null } | null;
   messagePreferences: { isSmsOptedOut: boolean; isEmailOptedOut: boolean };
   files: { fileName: string; mediaType: string; byteSize: number; isDeleted: boolean }[];
   messages: Record<string, unknown>[];
@@ -82,8 +83,10 @@ describe('a person\'s data: export, erasure, retention', () => {
     const heldDone = held.find((c) => c.trackingNo === done.trackingNo);
     // Beside the case itself: the files the person sent, their answer at the callback, the messages sent to them.
     expect(heldOpen?.files).toEqual([expect.objectContaining({ fileName: '格桑工资条.pdf', mediaType: 'application/pdf', byteSize: PAYSLIP.length, isDeleted: false })]);
-    expect(heldOpen?.rating).toBeNull();
-    expect(heldDone?.rating).toMatchObject({ resolved: 'yes', satisfaction: 'satisfied', comment: `${NAME}表示满意` });
+    expect(heldOpen?.callbackAnswer).toBeNull();
+    expect(heldDone?.callbackAnswer).toMatchObject({ resolved: 'yes', satisfaction: 'satisfied', comment: `${NAME}表示满意` });
+    expect(heldDone?.address).toBe('拉萨市城关区某小区3栋');
+    expect((exported.json() as { isTruncated: boolean }).isTruncated).toBe(false);
     expect(heldDone?.messagePreferences).toEqual({ isSmsOptedOut: false, isEmailOptedOut: false });
     expect(heldDone?.messages).toEqual([expect.objectContaining({ kind: 'replied', channel: 'sms', recipientMasked: '136****8888', status: 'sent' })]);
     // Without their text (an access code can be in it), and with the number masked as everywhere else.
@@ -111,6 +114,32 @@ describe('a person\'s data: export, erasure, retention', () => {
     await expect(sql`UPDATE work_item_events SET data = '{}'::jsonb WHERE item_id = ${done.id}`.execute(t.database.db)).rejects.toThrow(/append-only/);
     const actions = (await t.database.db.selectFrom('audit_log').select('action').where('subject_kind', '=', 'person').execute()).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(['privacy export', 'privacy erasure']));
+  });
+
+  it('looks within the caller\'s units, and never shows a protected report to an administrator outside its intake', async () => {
+    const reporterPhone = '13566667777';
+    const report = (await t.call('agent', 'POST', '/api/v1/cases', {
+      channel: 'phone', kind: 'report', title: '举报人社局工作人员', description: '举报某工作人员收受好处。', requester: { name: '匿名群众', phone: reporterPhone },
+    })).json() as { id: string };
+    expect((await t.call('dispatcher', 'POST', `/api/v1/cases/${report.id}/dispatch`, { unitId: hrss })).statusCode).toBe(200);
+    // An administrator of the unit the report is about: it reaches them to handle, without the reporter.
+    const admin = await t.database.db.selectFrom('users').select(['password_hash']).where('username', '=', 'admin').executeTakeFirstOrThrow();
+    await t.database.db.insertInto('users').values({ username: 'admin_hrss', display_name: '人社局管理员', password_hash: admin.password_hash, roles: ['admin'], unit_id: hrss }).execute();
+    const inHrss = await t.call('admin_hrss', 'GET', `/api/v1/privacy/people?phone=${reporterPhone}`);
+    expect(inHrss.statusCode, inHrss.body).toBe(200);
+    expect(inHrss.json()).toEqual({ cases: [], isTruncated: false });
+    expect(inHrss.body).not.toContain('匿名群众');
+    const erased = await t.call('admin_hrss', 'POST', '/api/v1/privacy/people/erase', { phone: reporterPhone });
+    expect(erased.json()).toEqual({ anonymised: 0 });
+    // The intake unit's administrator sees it.
+    const atIntake = (await t.call('admin', 'GET', `/api/v1/privacy/people?phone=${reporterPhone}`)).json() as { cases: ExportedCase[] };
+    expect(atIntake.cases.map((c) => c.address === undefined)).toEqual([false]);
+    expect(JSON.stringify(atIntake)).toContain('匿名群众');
+
+    // One number at a time, and no other key.
+    const both = await t.call('admin', 'GET', `/api/v1/privacy/people?phone=${reporterPhone}&idNumber=540102195801011234`);
+    expect(both.statusCode).toBe(400);
+    expect((await t.call('admin', 'GET', `/api/v1/privacy/people?phone=${reporterPhone}&name=x`)).statusCode).toBe(400);
   });
 
   it('retention anonymises cases closed longer ago than the limit, and only those', async () => {

@@ -2,7 +2,7 @@ import type { AuthDeps, UserForAuth } from '../auth/auth.ports.js';
 import { openSession } from '../auth/login.js';
 import { AppError } from '../shared/app-error.js';
 import { sha256 } from '../shared/secrets.js';
-import { candidateKeys, OidcFailure, pkceChallenge, randomToken, readIdTokenHeader, verifyIdToken, type OidcFailureReason } from './id-token.js';
+import { candidateKeys, CLOCK_SKEW_SECONDS, OidcFailure, pkceChallenge, randomToken, readIdTokenHeader, verifyIdToken, type OidcFailureReason } from './id-token.js';
 import type { OidcProvider } from './oidc-provider.js';
 import type { OidcSettings } from './oidc-settings.js';
 
@@ -17,6 +17,19 @@ export const OIDC_SCOPE = 'openid profile email';
 export const OIDC_STATE_TTL_MS = 10 * 60_000;
 /** The confirmation time of a single sign-on session whose ID token said nothing of when the person signed in. */
 const NEVER_VERIFIED = new Date(0);
+
+/**
+ * When the person last gave the provider their credentials (`auth_time`, seconds), or null when the token does not
+ * say so believably: a time later than now or than the token itself (beyond the clock skew), or one in milliseconds,
+ * would otherwise count as a sign-in that has not happened yet.
+ */
+export const authTimeOf = (claims: Record<string, unknown>, now: Date): Date | null => {
+  const value = claims.auth_time;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return null;
+  const latest = Math.min(now.getTime() / 1000, typeof claims.iat === 'number' ? claims.iat : Infinity) + CLOCK_SKEW_SECONDS;
+  if (value > latest) return null;
+  return new Date(Math.min(value * 1000, now.getTime()));
+};
 /** `amr` values (RFC 8176) that say the provider itself used more than a password. */
 const MFA_METHODS = ['mfa', 'otp', 'hwk', 'swk', 'sc', 'fpt', 'face', 'iris', 'retina', 'vbm'];
 
@@ -150,7 +163,6 @@ export const completeOidcLogin = async (
   // The session counts as a recent sign-in from when the person last gave the provider their credentials
   // (auth_time), not from this redirect, which a provider's own session can answer with nobody at the desk.
   // Without auth_time it never counts: a sensitive step then asks for a confirmation, which requests it.
-  const authTime = typeof claims.auth_time === 'number' && Number.isFinite(claims.auth_time) ? new Date(Math.min(claims.auth_time * 1000, now.getTime())) : null;
-  const session = await openSession(deps.auth, user, { ip: input.ip, userAgent: input.userAgent, verifiedAt: authTime ?? NEVER_VERIFIED });
+  const session = await openSession(deps.auth, user, { ip: input.ip, userAgent: input.userAgent, verifiedAt: authTimeOf(claims, now) ?? NEVER_VERIFIED });
   return { ...session, user, returnTo: saved.returnTo, isNewUser };
 };

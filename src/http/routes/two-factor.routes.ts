@@ -21,7 +21,8 @@ import type { AppDeps } from '../context.js';
  * sign out, and the set-up itself. Matched on the route pattern, not the raw URL, so `..` and encodings
  * cannot smuggle another route through.
  */
-const ENROLMENT_ROUTES = new Set(['/api/v1/auth/me', '/api/v1/auth/logout', '/api/v1/auth/logout-all']);
+// The confirmation too: setting TOTP up asks for a recent sign-in, which such a session must be able to give.
+const ENROLMENT_ROUTES = new Set(['/api/v1/auth/me', '/api/v1/auth/logout', '/api/v1/auth/logout-all', '/api/v1/auth/reauth']);
 
 export const isAllowedBeforeTotpEnrolment = (routeUrl: string | undefined): boolean =>
   routeUrl !== undefined && (ENROLMENT_ROUTES.has(routeUrl) || routeUrl === '/api/v1/auth/totp' || routeUrl.startsWith('/api/v1/auth/totp/'));

@@ -57,7 +57,12 @@ export interface HeldCase {
   isAnonymised: boolean;
   publicationConsent: PublicationConsent;
   requester: HeldRequester;
-  rating: HeldRating | null;
+  /** Where the matter is, as the person gave it. */
+  address: string | null;
+  location: { lat: number; lng: number } | null;
+  /** The language the person asked to be answered in. */
+  language: string;
+  callbackAnswer: HeldRating | null;
   messagePreferences: { isSmsOptedOut: boolean; isEmailOptedOut: boolean };
   files: HeldFile[];
   messages: HeldMessage[];
@@ -65,6 +70,8 @@ export interface HeldCase {
 
 export interface PersonData {
   cases: HeldCase[];
+  /** The number belongs to more cases than the server lists: it is likely shared by several people. */
+  isTruncated: boolean;
 }
 
 export function personQuery(key: PersonKey, value: string): PersonQuery {
@@ -76,10 +83,7 @@ export function personQueryParts(query: PersonQuery): { key: PersonKey; value: s
   return 'phone' in query ? { key: 'phone', value: query.phone } : { key: 'idNumber', value: query.idNumber };
 }
 
-/**
- * Everything held about one person; the server records each look-up in the audit log. Its query schema is strict
- * and has no `lang`, so the language goes only as `Accept-Language` (the answer holds no translated text).
- */
+/** Everything held about one person within the reader's units; the server records each look-up in the audit log. */
 export function findPersonData(query: PersonQuery, signal?: AbortSignal): Promise<PersonData> {
   return apiRequest<PersonData>('GET', '/privacy/people', { query: { ...query }, ...(signal ? { signal } : {}) });
 }

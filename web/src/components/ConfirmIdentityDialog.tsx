@@ -229,8 +229,8 @@ export function ConfirmIdentityDialog() {
               {t('reauth.cancel')}
             </button>
           </div>
-          {/* The provider refuses accounts with two-step verification on, so they are not offered it. */}
-          {details.canUseSso && !details.hasTotp ? (
+          {/* Offered to every account: one with two-step verification gets in when the provider says it used a second factor itself. */}
+          {details.canUseSso ? (
             <p className="reauth-sso-alt">
               {t('reauth.orSso')}{' '}
               <a href={ssoStartUrl(ssoReturnTo(), true)} data-testid="reauth-sso">

@@ -28,7 +28,10 @@ const held = (trackingNo: string, status: string, isAnonymised = false): HeldCas
   isAnonymised,
   publicationConsent: 'not_asked',
   requester: { name: '格桑', phone: '13677778888', idNumber: null, email: null },
-  rating: null,
+  address: null,
+  location: null,
+  language: 'zh-Hans',
+  callbackAnswer: null,
   messagePreferences: { isSmsOptedOut: false, isEmailOptedOut: false },
   files: [],
   messages: [],
@@ -103,7 +106,7 @@ describe('the export file', () => {
   });
 
   it('holds the server answer untouched, the question and the time of export', () => {
-    const response = { cases: [held('A1', 'closed')] };
+    const response = { cases: [held('A1', 'closed')], isTruncated: false };
     const at = new Date('2026-11-22T08:30:00.000Z');
     const file = buildExport({ phone: '13677778888' }, response, at);
     expect(file).toEqual({ exportedAt: '2026-11-22T08:30:00.000Z', query: { phone: '13677778888' }, response });

@@ -145,6 +145,8 @@ export function PrivacyRequestsPage() {
     requestRef.current = ctrl;
     setIsSearching(true);
     setFailure(null);
+    // Another person's results (and their erase button) must not stay on screen while this one is looked up.
+    setFound((prev) => (prev && JSON.stringify(prev.query) === JSON.stringify(query) ? prev : null));
     try {
       const data = await findPersonData(query, ctrl.signal);
       setFound({ query, data, at: new Date() });
@@ -279,6 +281,11 @@ export function PrivacyRequestsPage() {
           <p className="privacy-summary" data-testid="privacy-summary">
             {t('privacy.summary', { total: summary.total, open: summary.open, anonymised: summary.anonymised })}
           </p>
+          {found.data.isTruncated ? (
+            <p className="privacy-truncated" role="status" data-testid="privacy-truncated">
+              {t('privacy.truncated', { count: found.data.cases.length })}
+            </p>
+          ) : null}
           {summary.total === 0 ? <p data-testid="privacy-none">{t('privacy.none')}</p> : null}
           <div className="button-row">
             <button type="button" className="button large" onClick={() => saveExport(found)} data-testid="privacy-download">

@@ -77,6 +77,10 @@ export function EraseDialog(props: {
       aria-labelledby="privacy-erase-dialog-title"
       aria-describedby="privacy-erase-dialog-what privacy-erase-dialog-stays privacy-erase-dialog-final"
       onCancel={onCancelEvent}
+      // The browser may close the dialog by itself (a second Escape): the page must know, or its button stays dead.
+      onClose={() => {
+        if (!isBusy) props.onCancel();
+      }}
       data-testid="privacy-erase-dialog"
     >
       <h2 id="privacy-erase-dialog-title">{t('privacy.erase.dialogTitle')}</h2>

@@ -122,7 +122,7 @@ export function HeldCaseCard({ held }: { held: HeldCase }) {
   const { t, tMaybe } = useI18n();
   const isOpen = !isFinishedStatus(held.status);
   const titleId = `privacy-case-${held.caseId}`;
-  const { rating, requester, messagePreferences: prefs } = held;
+  const { callbackAnswer: rating, requester, messagePreferences: prefs } = held;
   const labelOf = (prefix: string, code: string | null): string =>
     code === null ? t('privacy.rating.notAnswered') : (tMaybe(`${prefix}.${code}`) ?? readableCode(code));
 
@@ -194,6 +194,18 @@ export function HeldCaseCard({ held }: { held: HeldCase }) {
           <div>
             <dt>{t('privacy.identity.email')}</dt>
             <Held value={requester.email} />
+          </div>
+          <div>
+            <dt>{t('privacy.identity.address')}</dt>
+            <Held value={held.address} testId="privacy-address" />
+          </div>
+          <div>
+            <dt>{t('privacy.identity.location')}</dt>
+            <Held value={held.location ? `${held.location.lat.toFixed(5)}, ${held.location.lng.toFixed(5)}` : null} />
+          </div>
+          <div>
+            <dt>{t('privacy.identity.language')}</dt>
+            <dd>{tMaybe(`lang.${held.language}`) ?? held.language}</dd>
           </div>
         </dl>
       </section>
