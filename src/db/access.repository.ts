@@ -196,14 +196,17 @@ export const createOidcStore = (db: Db): OidcStore => ({
       .insertInto('oidc_login_states')
       .values({
         state_hash: row.stateHash, browser_hash: row.browserHash, nonce: row.nonce, code_verifier: row.codeVerifier, return_to: row.returnTo,
-        created_at: row.createdAt, expires_at: row.expiresAt,
+        created_at: row.createdAt, expires_at: row.expiresAt, is_confirmation: row.isConfirmation,
       })
       .execute();
   },
   takeState: async (stateHash) => {
     const r = await db.deleteFrom('oidc_login_states').where('state_hash', '=', stateHash).returningAll().executeTakeFirst();
     return r
-      ? { stateHash: r.state_hash, browserHash: r.browser_hash, nonce: r.nonce, codeVerifier: r.code_verifier, returnTo: r.return_to, createdAt: r.created_at, expiresAt: r.expires_at }
+      ? {
+          stateHash: r.state_hash, browserHash: r.browser_hash, nonce: r.nonce, codeVerifier: r.code_verifier, returnTo: r.return_to, createdAt: r.created_at,
+          expiresAt: r.expires_at, isConfirmation: r.is_confirmation,
+        }
       : null;
   },
   deleteExpiredStates: async (now) => {

@@ -41,6 +41,7 @@ export type OidcLoginStateTable = {
   return_to: string | null;
   created_at: Timestamp;
   expires_at: Timestamp;
+  is_confirmation: Generated<boolean>;
 };
 
 export type AccessTables = {

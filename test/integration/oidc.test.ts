@@ -288,6 +288,42 @@ describe('OIDC sign-in', () => {
     expect(fresh.statusCode, fresh.body).toBe(201);
   });
 
+  it('a confirmation insists that the provider asked again, and replaces the session it confirms', async () => {
+    const startConfirmation = async (): Promise<Flow> => {
+      const res = await t.app.inject({ method: 'GET', url: '/api/v1/auth/oidc/start?returnTo=/work/admin/users&confirm=1' });
+      const location = new URL(String(res.headers.location));
+      const p = location.searchParams;
+      return { state: p.get('state') ?? '', nonce: p.get('nonce') ?? '', challenge: p.get('code_challenge') ?? '', cookie: res.cookies.find((c) => c.name === 'bihuan_oidc')?.value ?? '', location };
+    };
+    const first = await start();
+    const signedIn = await callback(first, grant(first, { preferred_username: 'dispatcher', auth_time: Math.floor(Date.now() / 1000) - 3600 }));
+    const old = signedIn.cookies.find((c) => c.name === 'bihuan_session')?.value ?? '';
+    const meWith = async (token: string) => (await t.app.inject({ method: 'GET', url: '/api/v1/auth/me', cookies: { bihuan_session: token } })).statusCode;
+    expect(await meWith(old)).toBe(200);
+
+    // The provider answered from its own session (an hour-old auth_time): refused, and nothing changes.
+    const ignored = await startConfirmation();
+    const refused = await t.app.inject({
+      method: 'GET', url: `/api/v1/auth/oidc/callback?code=${encodeURIComponent(grant(ignored, { preferred_username: 'dispatcher', auth_time: Math.floor(Date.now() / 1000) - 3600 }))}&state=${encodeURIComponent(ignored.state)}`,
+      headers: { accept: 'application/json' }, cookies: { bihuan_oidc: ignored.cookie, bihuan_session: old },
+    });
+    expect(refused.statusCode, refused.body).toBe(403);
+    expect(refused.json()).toMatchObject({ error: { code: 'auth.sso_user_refused', details: { reason: 'not_asked_again' } } });
+    expect(await meWith(old)).toBe(200);
+
+    // Asked again: the new session is confirmed, and the one it replaces in this browser ends.
+    const asked = await startConfirmation();
+    const confirmed = await t.app.inject({
+      method: 'GET', url: `/api/v1/auth/oidc/callback?code=${encodeURIComponent(grant(asked, { preferred_username: 'dispatcher', auth_time: Math.floor(Date.now() / 1000) }))}&state=${encodeURIComponent(asked.state)}`,
+      cookies: { bihuan_oidc: asked.cookie, bihuan_session: old },
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(302);
+    expect(confirmed.headers.location).toBe('/#/work/admin/users');
+    const fresh = confirmed.cookies.find((c) => c.name === 'bihuan_session')?.value ?? '';
+    expect(await meWith(fresh)).toBe(200);
+    expect(await meWith(old)).toBe(401);
+  });
+
   it('says so when it is not configured', async () => {
     for (const key of ENV_KEYS) delete process.env[key];
     const bare = await createTestApp();

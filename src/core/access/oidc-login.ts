@@ -41,6 +41,8 @@ export type OidcStateRow = {
   returnTo: string | null;
   createdAt: Date;
   expiresAt: Date;
+  /** Started as the confirmation before a sensitive step: the provider must have asked for the credentials again. */
+  isConfirmation: boolean;
 };
 
 export type OidcStore = {
@@ -62,10 +64,11 @@ export type OidcDeps = {
   now: () => Date;
 };
 
-export type OidcRefusalReason = OidcFailureReason | 'unknown_user' | 'inactive_user' | 'service_account' | 'second_factor_required' | 'unit_missing';
+export type OidcRefusalReason =
+  | OidcFailureReason | 'unknown_user' | 'inactive_user' | 'service_account' | 'second_factor_required' | 'unit_missing' | 'not_asked_again';
 
 export const oidcError = (reason: OidcRefusalReason, message: string): AppError => {
-  const isUserRefusal = ['unknown_user', 'inactive_user', 'service_account', 'second_factor_required', 'unit_missing'].includes(reason);
+  const isUserRefusal = ['unknown_user', 'inactive_user', 'service_account', 'second_factor_required', 'unit_missing', 'not_asked_again'].includes(reason);
   return new AppError(isUserRefusal ? 'auth.sso_user_refused' : 'auth.sso_failed', message, { reason });
 };
 
@@ -87,7 +90,7 @@ export const startOidcLogin = async (
   await deps.store.deleteExpiredStates(now);
   await deps.store.saveState({
     stateHash: sha256(state), browserHash: sha256(browserSecret), nonce, codeVerifier, returnTo: safeReturnTo(input.returnTo),
-    createdAt: now, expiresAt: new Date(now.getTime() + OIDC_STATE_TTL_MS),
+    createdAt: now, expiresAt: new Date(now.getTime() + OIDC_STATE_TTL_MS), isConfirmation: input.isConfirmation === true,
   });
   const url = new URL(metadata.authorizationEndpoint);
   url.searchParams.set('response_type', 'code');
@@ -116,7 +119,11 @@ export type OidcLoginResult = { token: string; expiresAt: Date; user: UserForAut
  */
 export const completeOidcLogin = async (
   deps: OidcDeps,
-  input: { code: string | null; state: string | null; providerError: string | null; browserSecret: string | null; ip: string | null; userAgent: string | null },
+  input: {
+    code: string | null; state: string | null; providerError: string | null; browserSecret: string | null; ip: string | null; userAgent: string | null;
+    /** The session this browser already holds: replaced by the new one when it is the same person's. */
+    previousSessionToken?: string | null;
+  },
 ): Promise<OidcLoginResult> => {
   const now = deps.now();
   if (!input.state) throw oidcError('state_invalid', 'the sign-in has no state');
@@ -163,6 +170,17 @@ export const completeOidcLogin = async (
   // The session counts as a recent sign-in from when the person last gave the provider their credentials
   // (auth_time), not from this redirect, which a provider's own session can answer with nobody at the desk.
   // Without auth_time it never counts: a sensitive step then asks for a confirmation, which requests it.
-  const session = await openSession(deps.auth, user, { ip: input.ip, userAgent: input.userAgent, verifiedAt: authTimeOf(claims, now) ?? NEVER_VERIFIED });
+  const authTime = authTimeOf(claims, now);
+  // A provider that ignored prompt=login and max_age answered from its own session: no confirmation happened.
+  if (saved.isConfirmation && (authTime === null || authTime.getTime() < saved.createdAt.getTime() - CLOCK_SKEW_SECONDS * 1000)) {
+    throw oidcError('not_asked_again', 'the provider did not ask for your credentials again: confirm with your password, or ask your administrator');
+  }
+  const session = await openSession(deps.auth, user, { ip: input.ip, userAgent: input.userAgent, verifiedAt: authTime ?? NEVER_VERIFIED });
+  // The same person signing in again in this browser (a confirmation): the session it replaces ends, rather than
+  // staying open unconfirmed beside the new one.
+  if (input.previousSessionToken) {
+    const previous = await deps.auth.store.findUserBySessionTokenHash(sha256(input.previousSessionToken), now);
+    if (previous?.id === user.id) await deps.auth.store.deleteSessionByTokenHash(sha256(input.previousSessionToken));
+  }
   return { ...session, user, returnTo: saved.returnTo, isNewUser };
 };

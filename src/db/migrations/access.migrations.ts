@@ -5,6 +5,7 @@ import * as addAuditLogReaderIndexes from './20261123090000_add_audit_log_reader
 import * as addUsersPasswordExpiry from './20261123100000_add_users_password_expiry.js';
 import * as addUsersDisabledReason from './20261124080000_add_users_disabled_reason.js';
 import * as addSessionsVerifiedAt from './20261125080000_add_sessions_verified_at.js';
+import * as addOidcLoginStatesIsConfirmation from './20261125090000_add_oidc_login_states_is_confirmation.js';
 
 /** Migrations of the access module, named <UTC timestamp>_<verb_object>; merged into the one ordered list in index.ts. */
 export const accessMigrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const accessMigrations: Record<string, Migration> = {
   '20261123100000_add_users_password_expiry': addUsersPasswordExpiry,
   '20261124080000_add_users_disabled_reason': addUsersDisabledReason,
   '20261125080000_add_sessions_verified_at': addSessionsVerifiedAt,
+  '20261125090000_add_oidc_login_states_is_confirmation': addOidcLoginStatesIsConfirmation,
 };

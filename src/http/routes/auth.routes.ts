@@ -322,6 +322,7 @@ const registerOidcRoutes = (app: FastifyInstance, deps: AppDeps): void => {
           browserSecret: request.cookies[OIDC_COOKIE] ?? null,
           ip: request.ip,
           userAgent: request.headers['user-agent'] ?? null,
+          previousSessionToken: request.cookies[SESSION_COOKIE] ?? null,
         });
         reply.setCookie(SESSION_COOKIE, result.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', expires: result.expiresAt });
         await audit(request, { actorId: result.user.id, actorName: result.user.username, outcome: '302', data: { isNewUser: result.isNewUser } });

@@ -21,6 +21,7 @@ function ssoErrorKey(code: string | null, reason: string | null) {
   if (reason === 'unknown_user' || reason === 'service_account') return 'access.sso.unknownUser' as const;
   if (reason === 'inactive_user') return 'access.sso.inactive' as const;
   if (reason === 'second_factor_required') return 'access.sso.secondFactor' as const;
+  if (reason === 'not_asked_again') return 'access.sso.notAskedAgain' as const;
   return 'access.sso.failed' as const;
 }
 
