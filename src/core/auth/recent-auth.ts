@@ -2,7 +2,7 @@ import { AppError } from '../shared/app-error.js';
 import { sha256, verifyPassword } from '../shared/secrets.js';
 import type { AuthDeps } from './auth.ports.js';
 import { signInThrottle } from './sign-in-throttle.js';
-import { checkSecondFactor } from './two-factor.js';
+import { checkSecondFactor, wrongField } from './two-factor.js';
 
 /*
  * Recent sign-in ("sudo mode", docs/access.md): steps that change who can do what, or that reach a person's data
@@ -34,9 +34,6 @@ export const assertRecentlyVerifiedOrThrow = (
     canUseSso: settings.canUseSso,
   });
 };
-
-const wrongField = (path: string, message: string, problem: string): AppError =>
-  new AppError('validation.failed', message, { issues: [{ path, message: problem }] });
 
 /**
  * The owner of a session enters the password again (and a code when TOTP is on). Wrong attempts count like

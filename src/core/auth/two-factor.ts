@@ -31,7 +31,8 @@ export const TWO_FACTOR_ERROR_CODES: Record<TwoFactorErrorReason, ErrorCode> = {
 export const twoFactorError = (reason: TwoFactorErrorReason, message: string): AppError =>
   new AppError(TWO_FACTOR_ERROR_CODES[reason], message, { reason });
 
-const wrongField = (path: string, message: string, problem: string): AppError =>
+/** A refusal shown on one field of the form (400 validation.failed), never a 401: the session stays signed in. */
+export const wrongField = (path: string, message: string, problem: string): AppError =>
   new AppError('validation.failed', message, { issues: [{ path, message: problem }] });
 
 // ---------------------------------------------------------------------------------------------- crypto

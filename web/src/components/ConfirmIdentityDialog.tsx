@@ -167,6 +167,11 @@ export function ConfirmIdentityDialog() {
 
   if (!asking) return null;
   const { details } = asking;
+  const cancelButton = (
+    <button type="button" className="button large" onClick={() => finish(false)} data-testid="reauth-cancel">
+      {t('reauth.cancel')}
+    </button>
+  );
   return (
     <dialog
       ref={dialogRef}
@@ -220,14 +225,7 @@ export function ConfirmIdentityDialog() {
             >
               {isBusy ? t('reauth.checking') : t('reauth.confirm')}
             </button>
-            <button
-              type="button"
-              className="button large"
-              onClick={() => finish(false)}
-              data-testid="reauth-cancel"
-            >
-              {t('reauth.cancel')}
-            </button>
+            {cancelButton}
           </div>
           {/* Offered to every account: one with two-step verification gets in when the provider says it used a second factor itself. */}
           {details.canUseSso ? (
@@ -250,14 +248,7 @@ export function ConfirmIdentityDialog() {
             <a className="button primary large" href={ssoStartUrl(ssoReturnTo(), true)} data-testid="reauth-sso">
               {t('reauth.sso')}
             </a>
-            <button
-              type="button"
-              className="button large"
-              onClick={() => finish(false)}
-              data-testid="reauth-cancel"
-            >
-              {t('reauth.cancel')}
-            </button>
+            {cancelButton}
           </div>
         </>
       )}
