@@ -70,7 +70,7 @@ export const searchAuditEntries = async (
     .$if(actorCondition !== null, (q) => q.where(actorCondition ?? sql<SqlBool>`false`))
     .$if(filter.action !== undefined, (q) => q.where(sql<SqlBool>`lower(a.action) LIKE ${`%${escapeLike((filter.action ?? '').toLowerCase())}%`}`))
     .$if(filter.subjectKind !== undefined, (q) => q.where('a.subject_kind', '=', filter.subjectKind ?? ''))
-    .$if(filter.subjectId !== undefined, (q) => q.where('a.subject_id', '=', filter.subjectId ?? ''))
+    .$if(filter.subjectId !== undefined, (q) => q.where('a.subject_id', 'in', [filter.subjectId ?? '', ...(filter.subjectIdAliases ?? [])]))
     .$if(filter.ip !== undefined, (q) => q.where('a.ip', '=', filter.ip ?? ''))
     .$if(filter.outcome === 'success', (q) => q.where(isSuccess))
     .$if(filter.outcome === 'refused', (q) => q.where(sql<SqlBool>`NOT ${isSuccess}`))

@@ -1,12 +1,16 @@
 import { sql } from 'kysely';
 import { scrubPersonalData } from '../core/privacy/scrub-text.js';
 import type { Actor } from '../core/auth/actor.js';
+import type { PublicationConsent } from '../core/case/case.types.js';
+import type { HeldCase, HeldFile, HeldMessage, PersonAuditEntry, PersonDataDeps, PersonDataStore, PersonKey } from '../core/privacy/person-data.ports.js';
+import { appendAudit } from './audit.repository.js';
 import { caseScope, requesterVisibleTo } from './case-query.repository.js';
 import type { Db, DbOrTrx, Trx } from './database.js';
 import { anonymiseCaseNotifications } from './notifications.repository.js';
 import { fieldCryptoFor } from './data-keys.js';
 import { openField, openIdentity } from './requester-crypto.js';
 
+// Retention anonymises the same statuses a person's erasure does.
 const FINISHED = ['closed', 'rejected', 'merged'] as const;
 
 const scrubDeep = (value: unknown, names: readonly string[]): unknown => {
@@ -106,20 +110,17 @@ export const anonymiseExpiredCases = async (db: Db, days: number, now: Date, lim
   return done;
 };
 
-/** A number shared by many (a village head's phone, a placeholder typed at a desk) must not return the whole table. */
-export const PERSON_CASES_LIMIT = 200;
-
 /**
  * Every case a person submitted, found by phone or ID number, for their data export or erasure request: within the
  * caller's units (caseScope), and a protected report only for its intake unit and the units above it, or the
- * look-up would tell an accused unit's administrator who reported them (identity-protection.ts).
+ * look-up would tell an accused unit's administrator who reported them (identity-protection.ts). An anonymised
+ * case has lost the number's blind index with the number, so it is not found again.
  */
-export const findCasesOfPerson = async (db: DbOrTrx, actor: Actor, who: { phone?: string; idNumber?: string }) => {
+const findCasesOfPerson = async (db: DbOrTrx, actor: Actor, key: PersonKey, limit: number): Promise<HeldCase[]> => {
   // Found by blind index: the identity columns are sealed (src/db/requester-crypto.ts).
   const crypto = fieldCryptoFor();
-  const phoneIndex = who.phone ? crypto.blindIndex('phone', who.phone) : null;
-  const idNumberIndex = who.idNumber ? crypto.blindIndex('id_number', who.idNumber) : null;
-  if (phoneIndex === null && idNumberIndex === null) return [];
+  const index = crypto.blindIndex(key.kind, key.value);
+  if (index === null) return [];
   const rows = await db
     .selectFrom('cases')
     .innerJoin('requesters as r', 'r.id', 'cases.requester_id')
@@ -131,32 +132,35 @@ export const findCasesOfPerson = async (db: DbOrTrx, actor: Actor, who: { phone?
       'cases.address', 'cases.lat', 'cases.lng', 'r.language',
       'np.is_sms_opted_out', 'np.is_email_opted_out',
     ])
-    .where((eb) =>
-      eb.or([
-        ...(phoneIndex ? [eb('r.phone_bidx', '=', phoneIndex)] : []),
-        ...(idNumberIndex ? [eb('r.id_number_bidx', '=', idNumberIndex)] : []),
-      ]),
-    )
+    .$if(key.kind === 'phone', (q) => q.where('r.phone_bidx', '=', index))
+    .$if(key.kind === 'id_number', (q) => q.where('r.id_number_bidx', '=', index))
     .where((eb) => eb.and([caseScope(eb, actor), requesterVisibleTo(eb, actor)]))
     .orderBy('cases.created_at')
-    .limit(PERSON_CASES_LIMIT + 1)
+    .limit(limit)
     .execute();
-  return rows.map(({ requester_id: requesterId, ...row }) => {
-    const identity = openIdentity(crypto, requesterId, row);
-    return { ...row, name: identity.name, phone: identity.phone, id_number: identity.idNumber, email: identity.email };
+  return rows.map((r) => {
+    const identity = openIdentity(crypto, r.requester_id, r);
+    return {
+      id: r.id, trackingNo: r.tracking_no, status: r.status, title: r.title, description: r.description, reply: r.reply_text,
+      createdAt: r.created_at, closedAt: r.closed_at, isAnonymised: r.anonymised_at !== null,
+      publicationConsent: r.publication_consent as PublicationConsent,
+      requester: { name: identity.name, phone: identity.phone, idNumber: identity.idNumber, email: identity.email },
+      address: r.address,
+      location: r.lat !== null && r.lng !== null ? { lat: Number(r.lat), lng: Number(r.lng) } : null,
+      language: r.language,
+      callbackAnswer: r.callback_at
+        ? { resolved: r.callback_resolved, satisfaction: r.callback_satisfaction, comment: r.callback_comment, at: r.callback_at }
+        : null,
+      messagePreferences: { isSmsOptedOut: r.is_sms_opted_out === true, isEmailOptedOut: r.is_email_opted_out === true },
+    };
   });
 };
-
-export const isFinishedStatus = (status: string): boolean => (FINISHED as readonly string[]).includes(status);
-
-export type HeldFile = { id: string; caseId: string; fileName: string; mediaType: string; byteSize: number; uploadedAt: Date; isDeleted: boolean };
-export type HeldMessage = { caseId: string; channel: string; kind: string; language: string; recipientMasked: string; status: string; at: Date };
 
 /**
  * What else is held about a person beside their cases' own columns: the files they sent and the messages sent to
  * them. Messages are listed without their text, which can carry an access code.
  */
-export const findHeldAboutCases = async (db: Db, caseIds: readonly string[]): Promise<{ files: HeldFile[]; messages: HeldMessage[] }> => {
+const findHeldAboutCases = async (db: DbOrTrx, caseIds: readonly string[]): Promise<{ files: HeldFile[]; messages: HeldMessage[] }> => {
   if (caseIds.length === 0) return { files: [], messages: [] };
   const files = await db
     .selectFrom('case_attachments')
@@ -180,3 +184,22 @@ export const findHeldAboutCases = async (db: Db, caseIds: readonly string[]): Pr
     })),
   };
 };
+
+const personDataStoreOf = (trx: Trx): PersonDataStore => ({
+  findCasesOfPerson: (actor, key, limit) => findCasesOfPerson(trx, actor, key, limit),
+  findHeldAboutCases: (caseIds) => findHeldAboutCases(trx, caseIds),
+  lockStatuses: async (caseIds) => {
+    if (caseIds.length === 0) return [];
+    const rows = await trx.selectFrom('cases').select(['id', 'tracking_no', 'status']).where('id', 'in', [...caseIds]).orderBy('id').forUpdate().execute();
+    return rows.map((r) => ({ id: r.id, trackingNo: r.tracking_no, status: r.status }));
+  },
+  anonymiseCase: (caseId, at) => anonymiseCase(trx, caseId, at),
+  audit: (entry: PersonAuditEntry) => appendAudit(trx, entry),
+});
+
+/** The deps of a person's data export and erasure (src/core/privacy), each step one transaction. */
+export const createPersonDataDeps = (db: Db, now: () => Date): PersonDataDeps => ({
+  now,
+  blindIndex: (key) => fieldCryptoFor().blindIndex(key.kind, key.value),
+  inTransaction: (fn) => db.transaction().execute((trx) => fn(personDataStoreOf(trx))),
+});

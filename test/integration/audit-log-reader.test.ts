@@ -377,6 +377,18 @@ describe('the chain', () => {
     const searched = await t.database.db.selectFrom('audit_log').select('data').where('action', '=', 'audit.searched').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
     expect(JSON.stringify(searched.data)).not.toContain('13900001234');
     expect(searched.data).toMatchObject({ filters: { subjectId: '*******1234' } });
+    // The stored entry names the person by the keyed index only (src/core/privacy/person-data-rules.ts).
+    const stored = await t.database.db.selectFrom('audit_log').select(['subject_id', 'data']).where('action', '=', 'privacy export').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(stored.subject_id).toMatch(/^phone:[A-Za-z0-9_-]{22}$/);
+    expect(JSON.stringify(stored)).not.toContain('13900001234');
+    // An entry written before the index named the number itself: still found by it, still shown masked.
+    const admin = await t.database.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow();
+    await t.database.db
+      .insertInto('audit_log')
+      .values({ at: new Date(), actor_id: admin.id, actor_name: 'admin', action: 'privacy export', subject_kind: 'person', subject_id: '13900005678', outcome: 'done', data: JSON.stringify({ cases: 0 }) })
+      .execute();
+    const older = (await pageOf('admin', { subjectKind: 'person', subjectId: '13900005678' })).items;
+    expect(older.map((e) => e.subjectId)).toEqual(['*******5678']);
 
     const handler = await t.database.db.selectFrom('users').select('id').where('username', '=', 'handler').executeTakeFirstOrThrow();
     expect((await t.call('admin', 'POST', `/api/v1/admin/users/${handler.id}/unlock`)).statusCode).toBe(200);

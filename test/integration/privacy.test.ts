@@ -98,6 +98,8 @@ describe('a person\'s data: export, erasure, retention', () => {
     expect(refused.statusCode).toBe(409);
     expect(refused.json()).toMatchObject({ error: { code: 'privacy.cases_open', details: { trackingNos: [open.trackingNo] } } });
     expect(await everything(done.id)).toContain(PHONE);
+    // Refused as a whole: nothing anonymised, and no erasure on record.
+    expect(await t.database.db.selectFrom('audit_log').select('id').where('action', '=', 'privacy erasure').execute()).toEqual([]);
 
     await t.call('agent', 'POST', `/api/v1/cases/${open.id}/reject`, { reason: '重复反映' });
     const erased = await t.call('admin', 'POST', '/api/v1/privacy/people/erase', { phone: PHONE });
@@ -112,8 +114,13 @@ describe('a person\'s data: export, erasure, retention', () => {
     const codes = (await t.database.db.selectFrom('work_item_events').select('code').where('item_id', '=', done.id).orderBy('seq').execute()).map((e) => e.code);
     expect(codes).toEqual(['case.registered', 'case.dispatched', 'case.accepted', 'case.noted', 'case.replied', 'case.callback_recorded', 'case.closed']);
     await expect(sql`UPDATE work_item_events SET data = '{}'::jsonb WHERE item_id = ${done.id}`.execute(t.database.db)).rejects.toThrow(/append-only/);
-    const actions = (await t.database.db.selectFrom('audit_log').select('action').where('subject_kind', '=', 'person').execute()).map((a) => a.action);
-    expect(actions).toEqual(expect.arrayContaining(['privacy export', 'privacy erasure']));
+    const entries = await t.database.db.selectFrom('audit_log').select(['action', 'subject_id', 'data']).where('subject_kind', '=', 'person').execute();
+    expect(entries.map((a) => a.action)).toEqual(expect.arrayContaining(['privacy export', 'privacy erasure']));
+    // The log outlives the erasure (append-only, chained): it names the person by the keyed index, never the number.
+    const phoneIndex = fieldCryptoFor().blindIndex('phone', PHONE);
+    expect(entries.every((a) => a.subject_id === `phone:${phoneIndex}`)).toBe(true);
+    expect(JSON.stringify(entries)).not.toContain(PHONE);
+    expect(entries.find((a) => a.action === 'privacy erasure')?.data).toMatchObject({ anonymised: 2, personMasked: '*******8888' });
   });
 
   it('looks within the caller\'s units, and never shows a protected report to an administrator outside its intake', async () => {

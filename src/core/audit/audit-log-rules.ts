@@ -71,6 +71,11 @@ export type AuditLogFilter = {
   action?: string;
   subjectKind?: string;
   subjectId?: string;
+  /**
+   * Other names of the same subject, found as well: a person's number is recorded by its blind index
+   * (src/core/privacy/person-data-rules.ts). Never written to the reader's own entry.
+   */
+  subjectIdAliases?: readonly string[];
   ip?: string;
   outcome?: AuditOutcomeClass;
 };
@@ -94,7 +99,7 @@ export const checkAuditLogQueryOrThrow = (query: AuditLogQuery): void => {
 export const filterForAudit = (filter: AuditLogFilter): Record<string, string> => {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(filter)) {
-    if (value === undefined) continue;
+    if (value === undefined || key === 'subjectIdAliases') continue;
     out[key] = value instanceof Date ? value.toISOString() : String(value);
   }
   // A search for a person's phone or ID number would write it into the log in clear, for every reader to see.

@@ -1,25 +1,31 @@
 import type { UserActor } from '../auth/actor.js';
 import { hasPermission } from '../auth/actor.js';
 import { AppError } from '../shared/app-error.js';
-import { auditReadScopeOf, canReadAuditEntry, checkAuditLogQueryOrThrow, filterForAudit, maskPersonKey, type AuditLogQuery } from './audit-log-rules.js';
+import { personSubjectIdsFor } from '../privacy/person-data-rules.js';
+import type { PersonKey } from '../privacy/person-data.ports.js';
+import { auditReadScopeOf, canReadAuditEntry, checkAuditLogQueryOrThrow, filterForAudit, isPersonSubject, maskPersonKey, type AuditLogQuery } from './audit-log-rules.js';
 import type { AuditLogEntryView, AuditLogStore, AuditRequestContext } from './audit-log.ports.js';
 
 export type AuditLogPage = { items: AuditLogEntryView[]; nextCursor: string | null };
 
 /**
- * A person's data export or erasure names the person by the phone or ID number it was asked for: the reader
- * shows only its last four characters, since readers of the log need not be readers of personal data. A search
- * by the full number still finds the entry.
+ * A person's data export or erasure names the person by the blind index of the number it was asked for, and keeps
+ * the number masked beside it (older entries, by the number itself): the reader shows only its last four
+ * characters, since readers of the log need not be readers of personal data. A search by the full number still
+ * finds the entry.
  */
-const withMaskedPerson = (entry: AuditLogEntryView): AuditLogEntryView =>
-  entry.subjectKind === 'person' && entry.subjectId ? { ...entry, subjectId: maskPersonKey(entry.subjectId) } : entry;
+const withMaskedPerson = (entry: AuditLogEntryView): AuditLogEntryView => {
+  if (entry.subjectKind !== 'person' || !entry.subjectId) return entry;
+  const masked = entry.data.personMasked;
+  return { ...entry, subjectId: typeof masked === 'string' ? masked : maskPersonKey(entry.subjectId) };
+};
 
 /**
  * One page of the audit log, newest first, within the reader's scope. The search is itself written to the log
  * (`audit.searched`, with the filters), so that reading who did what leaves a trace like doing it.
  */
 export const searchAuditLog = async (
-  deps: { store: AuditLogStore; now: () => Date },
+  deps: { store: AuditLogStore; now: () => Date; blindIndex: (key: PersonKey) => string | null },
   input: { reader: UserActor; query: AuditLogQuery; context: AuditRequestContext },
 ): Promise<AuditLogPage> => {
   const { reader, query } = input;
@@ -27,7 +33,9 @@ export const searchAuditLog = async (
   checkAuditLogQueryOrThrow(query);
   const scope = auditReadScopeOf(reader);
   // One more than the page: whether it exists says whether there is a next page.
-  const rows = await deps.store.search({ ...query, scope, take: query.limit + 1 });
+  const { subjectId, subjectKind } = query.filter;
+  const subjectIdAliases = subjectId !== undefined && isPersonSubject(subjectKind, subjectId) ? personSubjectIdsFor(subjectId, deps.blindIndex) : [];
+  const rows = await deps.store.search({ ...query, filter: { ...query.filter, subjectIdAliases }, scope, take: query.limit + 1 });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor = rows.length > query.limit && last ? last.id : null;

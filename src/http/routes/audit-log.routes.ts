@@ -3,10 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AUDIT_OUTCOME_CLASSES, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, isAuditCursor, outcomeClassOf } from '../../core/audit/audit-log-rules.js';
 import type { AuditLogEntryView } from '../../core/audit/audit-log.ports.js';
+import type { PersonKey } from '../../core/privacy/person-data.ports.js';
 import { checkAuditChain } from '../../core/audit/check-audit-chain.js';
 import { searchAuditLog } from '../../core/audit/search-audit-log.js';
 import { LANGUAGES } from '../../core/case/case.types.js';
 import { createAuditLogStore } from '../../db/audit-log-reader.repository.js';
+import { fieldCryptoFor } from '../../db/data-keys.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
 
@@ -78,7 +80,7 @@ const contextOf = (request: FastifyRequest) => ({ ip: request.ip, userAgent: req
 /** The audit log's reader (docs/audit.md): holders of audit.read, within their unit's subtree; every read is audited. */
 export const registerAuditLogRoutes = (app: FastifyInstance, deps: AppDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const auditDeps = { store: createAuditLogStore(deps.db), now: deps.now };
+  const auditDeps = { store: createAuditLogStore(deps.db), now: deps.now, blindIndex: (key: PersonKey) => fieldCryptoFor().blindIndex(key.kind, key.value) };
   const tags = ['admin'];
 
   api.get(

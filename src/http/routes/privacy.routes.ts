@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { PUBLICATION_CONSENTS, type PublicationConsent } from '../../core/case/case.types.js';
-import { AppError } from '../../core/shared/app-error.js';
-import { appendAudit } from '../../db/audit.repository.js';
-import { anonymiseCase, findCasesOfPerson, findHeldAboutCases, isFinishedStatus, PERSON_CASES_LIMIT } from '../../db/privacy.repository.js';
+import { PUBLICATION_CONSENTS } from '../../core/case/case.types.js';
+import { erasePersonData } from '../../core/privacy/erase-person-data.js';
+import { exportPersonData } from '../../core/privacy/export-person-data.js';
+import type { PersonDataInput, PersonKey } from '../../core/privacy/person-data.ports.js';
+import { createPersonDataDeps } from '../../db/privacy.repository.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
 
@@ -16,16 +17,19 @@ const personQuery = z.object(personFields).strict().refine(isSomeoneNamed, someo
 /** The web client names its language in every query (`lang`), as it does for the other pages. */
 const personLookupQuery = z.object({ ...personFields, lang: z.string().max(10).optional() }).strict().refine(isSomeoneNamed, someoneNamed);
 
+const personKeyOf = (v: { phone?: string; idNumber?: string }): PersonKey =>
+  v.phone !== undefined ? { kind: 'phone', value: v.phone } : { kind: 'id_number', value: v.idNumber ?? '' };
+
+const inputOf = (request: FastifyRequest, who: { phone?: string; idNumber?: string }): PersonDataInput => ({
+  actor: actorOrThrow(request),
+  key: personKeyOf(who),
+  context: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+});
+
 /** A person's right to their data: what we hold about them, and its erasure once their cases are finished. */
 export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
-  const audit = (request: FastifyRequest, action: string, subjectId: string, data: Record<string, unknown>) => {
-    const actor = actorOrThrow(request);
-    return appendAudit(deps.db, {
-      at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
-      action, subjectKind: 'person', subjectId, outcome: 'done', data,
-    });
-  };
+  const personDeps = createPersonDataDeps(deps.db, deps.now);
 
   api.get(
     '/privacy/people',
@@ -67,32 +71,19 @@ export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void
       },
     },
     async (request) => {
-      const { phone, idNumber } = request.query;
-      const found = await findCasesOfPerson(deps.db, actorOrThrow(request), { ...(phone === undefined ? {} : { phone }), ...(idNumber === undefined ? {} : { idNumber }) });
-      const isTruncated = found.length > PERSON_CASES_LIMIT;
-      const rows = found.slice(0, PERSON_CASES_LIMIT);
-      const held = await findHeldAboutCases(deps.db, rows.map((r) => r.id));
-      await audit(request, 'privacy export', request.query.phone ?? request.query.idNumber ?? '', { cases: rows.length, files: held.files.length });
+      const { lang: _lang, ...who } = request.query;
+      const exported = await exportPersonData(personDeps, inputOf(request, who));
       return {
-        cases: rows.map((r) => ({
-          caseId: r.id,
-          address: r.address,
-          location: r.lat !== null && r.lng !== null ? { lat: Number(r.lat), lng: Number(r.lng) } : null,
-          language: r.language,
-          callbackAnswer: r.callback_at ? { resolved: r.callback_resolved, satisfaction: r.callback_satisfaction, comment: r.callback_comment, at: r.callback_at.toISOString() } : null,
-          messagePreferences: { isSmsOptedOut: r.is_sms_opted_out === true, isEmailOptedOut: r.is_email_opted_out === true },
-          files: held.files
-            .filter((f) => f.caseId === r.id)
-            .map((f) => ({ id: f.id, fileName: f.fileName, mediaType: f.mediaType, byteSize: f.byteSize, uploadedAt: f.uploadedAt.toISOString(), isDeleted: f.isDeleted })),
-          messages: held.messages
-            .filter((m) => m.caseId === r.id)
-            .map((m) => ({ channel: m.channel, kind: m.kind, language: m.language, recipientMasked: m.recipientMasked, status: m.status, at: m.at.toISOString() })),
-          trackingNo: r.tracking_no, status: r.status, title: r.title, description: r.description, reply: r.reply_text,
-          createdAt: r.created_at.toISOString(), closedAt: r.closed_at?.toISOString() ?? null, isAnonymised: r.anonymised_at !== null,
-          publicationConsent: r.publication_consent as PublicationConsent,
-          requester: { name: r.name, phone: r.phone, idNumber: r.id_number, email: r.email },
+        cases: exported.cases.map(({ id, createdAt, closedAt, callbackAnswer, files, messages, ...c }) => ({
+          ...c,
+          caseId: id,
+          createdAt: createdAt.toISOString(),
+          closedAt: closedAt?.toISOString() ?? null,
+          callbackAnswer: callbackAnswer ? { ...callbackAnswer, at: callbackAnswer.at.toISOString() } : null,
+          files: files.map(({ caseId: _caseId, uploadedAt, ...f }) => ({ ...f, uploadedAt: uploadedAt.toISOString() })),
+          messages: messages.map(({ caseId: _caseId, at, ...m }) => ({ ...m, at: at.toISOString() })),
         })),
-        isTruncated,
+        isTruncated: exported.isTruncated,
       };
     },
   );
@@ -108,28 +99,6 @@ export const registerPrivacyRoutes = (app: FastifyInstance, deps: AppDeps): void
         response: { 200: z.object({ anonymised: z.number().int() }) },
       },
     },
-    async (request) => {
-      const actor = actorOrThrow(request);
-      let anonymised = 0;
-      const now = deps.now();
-      await deps.db.transaction().execute(async (trx) => {
-        const rows = await findCasesOfPerson(trx, actor, request.body);
-        if (rows.length > PERSON_CASES_LIMIT) {
-          throw new AppError('validation.failed', 'this number belongs to too many cases to be one person: erase case by case', {
-            issues: [{ path: 'body', message: 'too_many_cases' }],
-          });
-        }
-        // Locked before the check: a case reopened meanwhile is either seen open here or waits until the erasure is done.
-        const statuses = rows.length > 0 ? await trx.selectFrom('cases').select(['tracking_no', 'status']).where('id', 'in', rows.map((r) => r.id)).forUpdate().execute() : [];
-        const open = statuses.filter((r) => !isFinishedStatus(r.status));
-        // An open case still needs the person's contact details to be handled and answered.
-        if (open.length > 0) {
-          throw new AppError('privacy.cases_open', 'some cases of this person are still being handled', { trackingNos: open.map((r) => r.tracking_no) });
-        }
-        for (const r of rows) if (await anonymiseCase(trx, r.id, now)) anonymised += 1;
-      });
-      await audit(request, 'privacy erasure', request.body.phone ?? request.body.idNumber ?? '', { anonymised });
-      return { anonymised };
-    },
+    async (request) => erasePersonData(personDeps, inputOf(request, request.body)),
   );
 };

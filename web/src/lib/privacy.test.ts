@@ -80,10 +80,10 @@ describe('the last-4 confirmation', () => {
 });
 
 describe('the results', () => {
-  it('counts the cases, those still being handled and those already anonymised', () => {
+  it('counts the cases and those still being handled', () => {
     const cases = [held('A1', 'closed'), held('A2', 'dispatched'), held('A3', 'rejected', true), held('A4', 'merged')];
-    expect(summarise(cases)).toEqual({ total: 4, open: 1, anonymised: 1, openTrackingNos: ['A2'] });
-    expect(summarise([])).toEqual({ total: 0, open: 0, anonymised: 0, openTrackingNos: [] });
+    expect(summarise(cases)).toEqual({ total: 4, open: 1, openTrackingNos: ['A2'] });
+    expect(summarise([])).toEqual({ total: 0, open: 0, openTrackingNos: [] });
     expect(erasableCount(cases)).toBe(2);
   });
 

@@ -56,7 +56,6 @@ export interface PersonSummary {
   total: number;
   /** Cases still being handled: they block an erasure. */
   open: number;
-  anonymised: number;
   openTrackingNos: string[];
 }
 
@@ -65,7 +64,6 @@ export function summarise(cases: readonly HeldCase[]): PersonSummary {
   return {
     total: cases.length,
     open: open.length,
-    anonymised: cases.filter((c) => c.isAnonymised).length,
     openTrackingNos: open.map((c) => c.trackingNo),
   };
 }

@@ -279,8 +279,9 @@ export function PrivacyRequestsPage() {
           </p>
           <p className="muted">{t('privacy.exportedAt', { at: formatDateTime(found.at.toISOString()) })}</p>
           <p className="privacy-summary" data-testid="privacy-summary">
-            {t('privacy.summary', { total: summary.total, open: summary.open, anonymised: summary.anonymised })}
+            {t('privacy.summary', { total: summary.total, open: summary.open })}
           </p>
+          <p className="muted" data-testid="privacy-anonymised-hint">{t('privacy.anonymisedHint')}</p>
           {found.data.isTruncated ? (
             <p className="privacy-truncated" role="status" data-testid="privacy-truncated">
               {t('privacy.truncated', { count: found.data.cases.length })}
