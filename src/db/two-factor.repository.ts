@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
+import type { ManagedAccount } from '../core/access/staff-account-rules.js';
 import { isRole, type Role } from '../core/auth/roles.js';
 import { createTotpCrypto, type TotpState, type TwoFactorDeps, type TwoFactorStore } from '../core/auth/two-factor.js';
 import { createAuthStore } from './auth.repository.js';
-import type { Db, DbOrTrx } from './database.js';
+import type { Db, DbOrTrx, Trx } from './database.js';
 import type { TwoFactorTables } from './two-factor.schema.js';
 
 /** The two-factor tables on top of the shared Database type (a no-op once schema.ts includes them). */
@@ -120,8 +121,8 @@ export const savePendingSecret = async (db: DbOrTrx, userId: string, sealedSecre
 
 export const enableTotpSecret = async (
   db: Db,
-  input: { userId: string; sealedPendingSecret: string; step: number; at: Date; recoveryCodeHashes: string[] },
-): Promise<boolean> =>
+  input: { userId: string; sealedPendingSecret: string; step: number; at: Date; recoveryCodeHashes: string[]; keepSessionTokenHash: string | null },
+): Promise<{ endedSessions: number } | null> =>
   db.transaction().execute(async (trx) => {
     const t = tables(trx);
     const updated = await t
@@ -138,13 +139,14 @@ export const enableTotpSecret = async (
       .where('enabled_at', 'is', null)
       .where('pending_secret_sealed', '=', input.sealedPendingSecret)
       .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return false;
+    if (Number(updated.numUpdatedRows) !== 1) return null;
     await t.deleteFrom('user_recovery_codes').where('user_id', '=', input.userId).execute();
     await t
       .insertInto('user_recovery_codes')
       .values(input.recoveryCodeHashes.map((codeHash) => ({ user_id: input.userId, code_hash: codeHash, created_at: input.at })))
       .execute();
-    return true;
+    // The other sessions were opened without the second factor: they end with the change, or not at all.
+    return { endedSessions: await deleteOtherSessions(trx, input.userId, input.keepSessionTokenHash) };
   });
 
 /** Atomic compare-and-set: of two requests racing with one code, exactly one succeeds. */
@@ -180,13 +182,34 @@ export const countUnusedRecoveryCodes = async (db: DbOrTrx, userId: string): Pro
   return Number(row.n);
 };
 
-export const deleteTotp = async (db: Db, userId: string): Promise<boolean> =>
+const deleteTotpIn = async (trx: Trx, userId: string): Promise<boolean> => {
+  const t = tables(trx);
+  await t.deleteFrom('user_recovery_codes').where('user_id', '=', userId).execute();
+  const result = await t.deleteFrom('user_totp').where('user_id', '=', userId).executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+};
+
+export const deleteTotp = async (db: Db, userId: string): Promise<boolean> => db.transaction().execute((trx) => deleteTotpIn(trx, userId));
+
+/** An administrator's reset: the secret goes with every session of the user, or nothing changes. */
+export const resetTotp = async (db: Db, userId: string): Promise<{ endedSessions: number } | null> =>
   db.transaction().execute(async (trx) => {
-    const t = tables(trx);
-    await t.deleteFrom('user_recovery_codes').where('user_id', '=', userId).execute();
-    const result = await t.deleteFrom('user_totp').where('user_id', '=', userId).executeTakeFirst();
-    return Number(result.numDeletedRows) > 0;
+    if (!(await deleteTotpIn(trx, userId))) return null;
+    return { endedSessions: await deleteOtherSessions(trx, userId, null) };
   });
+
+const findManagedAccount = async (db: DbOrTrx, userId: string): Promise<(ManagedAccount & { roles: Role[] }) | null> => {
+  const row = await db
+    .selectFrom('users as u')
+    .innerJoin('units as un', 'un.id', 'u.unit_id')
+    .select((eb) => [
+      'u.id', 'u.roles', 'un.path',
+      eb.exists(eb.selectFrom('service_accounts as sa').select('sa.user_id').whereRef('sa.user_id', '=', 'u.id')).as('is_service_account'),
+    ])
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  return row ? { id: row.id, roles: rolesOf(row.roles), unit: { path: row.path }, isServiceAccount: Boolean(row.is_service_account) } : null;
+};
 
 export const deleteOtherSessions = async (db: DbOrTrx, userId: string, keepTokenHash: string | null): Promise<number> => {
   let query = db.deleteFrom('sessions').where('user_id', '=', userId);
@@ -206,7 +229,8 @@ export const createTwoFactorStore = (db: Db): TwoFactorStore => ({
   deleteTotp: (userId) => deleteTotp(db, userId),
   requiredRoles: () => findRequiredRoles(db),
   setRequiredRoles: (roles, by, at) => saveRequiredRoles(db, roles, by, at),
-  endOtherSessions: (userId, keepTokenHash) => deleteOtherSessions(db, userId, keepTokenHash),
+  findManagedAccount: (userId) => findManagedAccount(db, userId),
+  resetTotp: (userId) => resetTotp(db, userId),
 });
 
 /** Master keys by where they came from: read once per process, not on every sign-in. */

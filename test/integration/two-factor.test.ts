@@ -366,6 +366,54 @@ describe('an administrator resetting a user who lost the phone and the codes', (
     expect(totp(secret, clock)).toMatch(/^\d{6}$/);
     expect((await as(admin, 'DELETE', `/api/v1/admin/security/users/${userId}/totp`)).statusCode).toBe(404);
   });
+
+  it('is limited like every step on an account: own unit and below, never oneself, an administrator only from above', async () => {
+    const units = await t.database.db.selectFrom('units').select(['id', 'code', 'path']).where('code', 'in', ['hrss', 'lhasa']).execute();
+    const hrss = units.find((u) => u.code === 'hrss');
+    expect(hrss?.path).toContain('.');
+    const hash = (await t.database.db.selectFrom('users').select('password_hash').where('username', '=', 'admin').executeTakeFirstOrThrow()).password_hash;
+    const lhasa = units.find((u) => u.code === 'lhasa');
+    const people = [['admin_hrss_a', 'admin', hrss], ['admin_hrss_b', 'admin', hrss], ['agent_lhasa_2fa', 'agent', lhasa], ['handler_hrss_2fa', 'unit_handler', hrss]] as const;
+    for (const [username, role, unit] of people) {
+      await t.database.db.insertInto('users').values({ username, display_name: username, password_hash: hash, roles: [role], unit_id: unit?.id ?? '' }).execute();
+    }
+    const enrolled = async (username: string, address: string): Promise<string> => {
+      nextStep();
+      await enrol(tokenFrom(await login(username, {}, address)));
+      return userIdOf(username);
+    };
+    const inLhasa = await enrolled('agent_lhasa_2fa', '10.20.5.1');
+    const peer = await enrolled('admin_hrss_b', '10.20.5.2');
+    const below = await enrolled('handler_hrss_2fa', '10.20.5.3');
+    nextStep();
+    const unitAdmin = tokenFrom(await login('admin_hrss_a', {}, '10.20.5.4'));
+    const ownId = await userIdOf('admin_hrss_a');
+    const code = (res: LightMyRequestResponse) => (res.json() as { error?: { code: string; details?: Record<string, unknown> } }).error;
+
+    // A unit above: it answers as if there were no such account, and TOTP stays on.
+    const above = await as(unitAdmin, 'DELETE', `/api/v1/admin/security/users/${inLhasa}/totp`);
+    expect(above.statusCode).toBe(404);
+    expect(code(above)?.code).toBe('resource.not_found');
+    // A fellow administrator of the same unit: refused, the reset would strip their second factor.
+    const sideways = await as(unitAdmin, 'DELETE', `/api/v1/admin/security/users/${peer}/totp`);
+    expect(sideways.statusCode).toBe(403);
+    expect(code(sideways)?.details).toMatchObject({ reason: 'peer_administrator', change: 'reset_two_factor' });
+    const own = await as(unitAdmin, 'DELETE', `/api/v1/admin/security/users/${ownId}/totp`);
+    expect(own.statusCode).toBe(409);
+    expect(code(own)?.code).toBe('user.self_change_refused');
+    const enabled = await db().selectFrom('user_totp').select('user_id').where('user_id', 'in', [inLhasa, peer]).where('enabled_at', 'is not', null).execute();
+    expect(enabled.length).toBe(2);
+
+    // Its own unit's handler: allowed. And from the top unit, the peer administrator too.
+    expect((await as(unitAdmin, 'DELETE', `/api/v1/admin/security/users/${below}/totp`)).statusCode).toBe(200);
+    expect((await as(await t.tokenOf('admin'), 'DELETE', `/api/v1/admin/security/users/${peer}/totp`)).statusCode).toBe(200);
+    expect((await as(await t.tokenOf('admin'), 'DELETE', `/api/v1/admin/security/users/${inLhasa}/totp`)).statusCode).toBe(200);
+
+    // The roles that must use TOTP hold for the whole organisation: set from a top-level unit only.
+    const policy = await as(unitAdmin, 'PUT', '/api/v1/admin/security/two-factor-roles', { roles: [] });
+    expect(policy.statusCode).toBe(403);
+    expect(code(policy)?.details).toMatchObject({ reason: 'not_top_level_unit' });
+  });
 });
 
 describe('the master key', () => {

@@ -39,7 +39,7 @@ export const refusedRoles = (actor: UserActor, roles: readonly string[]): RoleRe
     return ROLE_PERMISSIONS[role].every((p) => actor.permissions.has(p)) ? [] : [{ role, reason: 'role_too_strong' }];
   });
 
-export type AccountChange = 'roles' | 'unit' | 'disable' | 'reset_password' | 'end_sessions' | 'view_sessions' | 'unlock';
+export type AccountChange = 'roles' | 'unit' | 'disable' | 'reset_password' | 'reset_two_factor' | 'end_sessions' | 'view_sessions' | 'unlock';
 
 /** Who turned an account off: an administrator on the users page, the operator, or the check of dormant accounts. */
 export const DISABLED_REASONS = ['administrator', 'operator', 'dormant'] as const;

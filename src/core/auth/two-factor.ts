@@ -1,6 +1,9 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, randomInt } from 'node:crypto';
 import { AppError, type ErrorCode } from '../shared/app-error.js';
 import { sha256, verifyPassword } from '../shared/secrets.js';
+import { isManageableBy, isOwnAccount, isPeerChangeRefused, type ManagedAccount } from '../access/staff-account-rules.js';
+import { isTopLevelUnitPath } from '../audit/audit-log-rules.js';
+import type { UserActor } from './actor.js';
 import type { AuthStore, TwoFactorState } from './auth.ports.js';
 import { signInThrottle } from './sign-in-throttle.js';
 import type { Role } from './roles.js';
@@ -127,10 +130,12 @@ export type TwoFactorStore = {
   enrolmentState: (userId: string) => Promise<{ isEnabled: boolean; requiredRoles: Role[] }>;
   savePendingSecret: (userId: string, sealedSecret: string, at: Date) => Promise<void>;
   /**
-   * Turns the pending secret on and replaces the recovery codes, in one transaction, only if TOTP is still off
-   * and the pending secret is still the one that was verified. False otherwise.
+   * Turns the pending secret on, replaces the recovery codes and ends the user's other sessions, in one
+   * transaction, only if TOTP is still off and the pending secret is still the one that was verified. Null otherwise.
    */
-  enableTotp: (input: { userId: string; sealedPendingSecret: string; step: number; at: Date; recoveryCodeHashes: string[] }) => Promise<boolean>;
+  enableTotp: (input: {
+    userId: string; sealedPendingSecret: string; step: number; at: Date; recoveryCodeHashes: string[]; keepSessionTokenHash: string | null;
+  }) => Promise<{ endedSessions: number } | null>;
   /** Records the step as used if it is later than the last one used; false when it is not (a replay). */
   consumeStep: (userId: string, step: number) => Promise<boolean>;
   /** Marks an unused recovery code used; false when there is no such unused code. */
@@ -140,7 +145,10 @@ export type TwoFactorStore = {
   deleteTotp: (userId: string) => Promise<boolean>;
   requiredRoles: () => Promise<{ roles: Role[]; updatedAt: Date | null }>;
   setRequiredRoles: (roles: Role[], by: string, at: Date) => Promise<void>;
-  endOtherSessions: (userId: string, keepTokenHash: string | null) => Promise<number>;
+  /** The account an administrator would reset, as the rules of managing accounts need it; null when there is none. */
+  findManagedAccount: (userId: string) => Promise<(ManagedAccount & { roles: Role[] }) | null>;
+  /** TOTP off and every session of the user ended, in one transaction; null when TOTP was not set up. */
+  resetTotp: (userId: string) => Promise<{ endedSessions: number } | null>;
 };
 
 export type TwoFactorDeps = {
@@ -216,10 +224,11 @@ export const enableTotp = async (
   const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
   const recoveryCodeHashes = recoveryCodes.map((code) => deps.crypto.hashRecoveryCode(user.userId, normalizeRecoveryCode(code) ?? code));
   // The step of the code just shown is used: the same code cannot sign in afterwards.
-  const isEnabled = await deps.store.enableTotp({ userId: user.userId, sealedPendingSecret: state.sealedPendingSecret, step, at: now, recoveryCodeHashes });
-  if (!isEnabled) throw wrongField('body.code', 'the set-up changed meanwhile (started again elsewhere?): start again', 'setup_expired');
-  const endedSessions = await deps.store.endOtherSessions(user.userId, input.keepSessionTokenHash);
-  return { enabledAt: now, recoveryCodes, endedSessions };
+  const enabled = await deps.store.enableTotp({
+    userId: user.userId, sealedPendingSecret: state.sealedPendingSecret, step, at: now, recoveryCodeHashes, keepSessionTokenHash: input.keepSessionTokenHash,
+  });
+  if (!enabled) throw wrongField('body.code', 'the set-up changed meanwhile (started again elsewhere?): start again', 'setup_expired');
+  return { enabledAt: now, recoveryCodes, endedSessions: enabled.endedSessions };
 };
 
 type CodeCheck = { outcome: 'verified'; method: 'totp' | 'recovery_code' } | { outcome: 'invalid' };
@@ -310,15 +319,40 @@ export const disableTotp = async (deps: TwoFactorDeps, user: UserRef, input: { p
   await deps.store.deleteTotp(user.userId);
 };
 
-/** An administrator's reset for a user who lost both the device and the recovery codes: TOTP off, every session ends. */
-export const resetTotpOfUser = async (deps: TwoFactorDeps, userId: string): Promise<{ endedSessions: number }> => {
-  if (!(await deps.store.deleteTotp(userId))) throw new AppError('resource.not_found', 'this user has no two-factor authentication set up', { userId });
-  return { endedSessions: await deps.store.endOtherSessions(userId, null) };
+/**
+ * An administrator's reset for a user who lost both the device and the recovery codes: TOTP off, every session
+ * ends. Under the rules of every other step on an account (staff-account-rules.ts): only accounts of the
+ * administrator's unit and below, never their own (that is turned off with the password and a code), and an
+ * administrator's only from a unit above theirs, since a reset strips the factor that stands between a stolen
+ * password and the account.
+ */
+export const resetTotpOfUser = async (deps: TwoFactorDeps, actor: UserActor, userId: string): Promise<{ endedSessions: number }> => {
+  const account = await deps.store.findManagedAccount(userId);
+  if (!account || !isManageableBy(actor, account)) throw new AppError('resource.not_found', 'no such staff account', { userId });
+  if (isOwnAccount(actor, userId)) {
+    throw new AppError('user.self_change_refused', 'turn off your own two-factor authentication with your password and a code', { change: 'reset_two_factor' });
+  }
+  if (isPeerChangeRefused(actor, account)) {
+    throw new AppError(
+      'auth.forbidden', 'an administrator is changed from a unit above theirs, or on the command line', { reason: 'peer_administrator', change: 'reset_two_factor' },
+      'errors.auth.forbidden.peer_administrator',
+    );
+  }
+  const reset = await deps.store.resetTotp(userId);
+  if (!reset) throw new AppError('resource.not_found', 'this user has no two-factor authentication set up', { userId });
+  return reset;
 };
 
 export const getRequiredRoles = async (deps: TwoFactorDeps): Promise<{ roles: Role[]; updatedAt: Date | null }> => deps.store.requiredRoles();
 
-export const setRequiredRoles = async (deps: TwoFactorDeps, actor: { userId: string }, roles: readonly Role[]): Promise<{ roles: Role[]; updatedAt: Date }> => {
+/**
+ * The roles that must use TOTP hold for every unit of the organisation, so only an administrator of a top-level
+ * unit sets them: a unit's administrator could otherwise lift the requirement for the whole tree.
+ */
+export const setRequiredRoles = async (deps: TwoFactorDeps, actor: { userId: string; unitPath: string }, roles: readonly Role[]): Promise<{ roles: Role[]; updatedAt: Date }> => {
+  if (!isTopLevelUnitPath(actor.unitPath)) {
+    throw new AppError('auth.forbidden', 'the roles that must use two-factor authentication are set by an administrator of a top-level unit', { reason: 'not_top_level_unit' });
+  }
   const unique = [...new Set(roles)].sort();
   const at = deps.now();
   await deps.store.setRequiredRoles(unique, actor.userId, at);

@@ -147,6 +147,6 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
         response: { 200: z.object({ endedSessions: z.number().int() }) },
       },
     },
-    async (request) => resetTotpOfUser(twoFactor, request.params.id),
+    async (request) => resetTotpOfUser(twoFactor, actorOrThrow(request), request.params.id),
   );
 };
