@@ -2,6 +2,7 @@ import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kyse
 import type { Database } from './schema.js';
 import type { Actor } from '../core/auth/actor.js';
 import { OPEN_STATUSES, type CaseStatus } from '../core/case/case.types.js';
+import { maskRequester } from '../core/case/mask.js';
 import type { DuplicateDeps } from '../core/duplicates/check-duplicates.js';
 import { resolveDuplicateSettings, type DuplicateSettings } from '../core/duplicates/duplicate-settings.js';
 import type { CandidateWindow, DuplicateProbe, DuplicateStore } from '../core/duplicates/find-duplicates.js';
@@ -391,8 +392,11 @@ export const requesterKeysOf = async (db: DbOrTrx, caseIds: readonly string[]): 
   return new Map(rows.map((r) => [r.case_id, r.requester_keys]));
 };
 
-/** The requester of the latest case of a group, to show who it is (the list is for staff with personal data). */
-export const requesterOfCase = async (db: DbOrTrx, caseId: string): Promise<{ name: string | null; phone: string | null; id_number: string | null } | undefined> => {
+/**
+ * The requester of the latest case of a group, masked (138****1234) as in every list: the list holds up to 200
+ * people at once, so the full values stay behind the audited reveal of one case (GET /cases/{id}/requester).
+ */
+export const maskedRequesterOfCase = async (db: DbOrTrx, caseId: string): Promise<{ name: string | null; phone: string | null; idNumber: string | null } | undefined> => {
   const row = await db
     .selectFrom('cases')
     .innerJoin('requesters as r', 'r.id', 'cases.requester_id')
@@ -401,7 +405,8 @@ export const requesterOfCase = async (db: DbOrTrx, caseId: string): Promise<{ na
     .executeTakeFirst();
   if (!row) return undefined;
   const opened = openRequesterFields(row.id, row);
-  return { name: opened.name, phone: opened.phone, id_number: opened.idNumber };
+  const masked = maskRequester({ name: opened.name, phone: opened.phone, idNumber: opened.idNumber, email: null });
+  return { name: masked.name, phone: masked.phone, idNumber: masked.idNumber };
 };
 
 export const createUnmergeDeps = (db: Db, now: () => Date): UnmergeDeps => ({

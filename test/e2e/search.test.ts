@@ -194,6 +194,18 @@ describe.skipIf(!hasBrowser)('search, duplicates and undo merge in the browser',
     // The two cases of the previous test came from one phone number.
     const groups = page.getByTestId('repeat-group');
     await expect.poll(() => groups.allInnerTexts()).toEqual(expect.arrayContaining([expect.stringMatching(/羊八井[\s\S]*羊八井/)]));
+    // The list names everyone masked; one person's full details are an audited reveal.
+    expect(await page.getByTestId('repeats-list').innerText()).not.toContain('13800005555');
+    const group = groups.filter({ hasText: /羊八井[\s\S]*羊八井/ });
+    expect(await group.getByTestId('repeat-person').innerText()).toBe('测* · 138****5555');
+    const reveals = async (): Promise<number> =>
+      (await server.database.db.selectFrom('audit_log').select('id').where('action', '=', 'reveal personal data').where('actor_name', '=', 'supervisor').execute()).length;
+    const before = await reveals();
+    await group.getByTestId('repeat-reveal').click();
+    await group.locator('[data-testid="repeat-person"][data-masked="false"]').waitFor();
+    expect(await group.getByTestId('repeat-person').innerText()).toBe('测试 · 13800005555');
+    expect(await group.getByTestId('repeat-reveal').count()).toBe(0);
+    await expect.poll(reveals).toBe(before + 1);
     await page.getByTestId('repeats-kind').selectOption('matters');
     await page.locator('[data-testid="repeats-list"][data-kind="matters"]').waitFor();
     expect(page.url()).toContain('kind=matters');

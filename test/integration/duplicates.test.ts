@@ -154,14 +154,34 @@ describe('related-case links', () => {
 });
 
 describe('repeats for supervisors', () => {
-  it('lists repeat requesters with who they are', async () => {
+  it('lists repeat requesters masked, as every list does: no full number, no blind index', async () => {
     const res = await t.call('supervisor', 'GET', '/api/v1/duplicates/repeats?kind=requesters');
     expect(res.statusCode, res.body).toBe(200);
-    const body = res.json() as { kind: string; items: { via: string; requester: { phone: string | null } | null; caseCount: number; cases: { id: string }[] }[] };
-    const group = body.items.find((g) => g.cases.some((c) => c.id === id('sewage')));
+    const body = res.json() as { kind: string; items: Record<string, unknown>[] };
+    const group = body.items.find((g) => (g.cases as { id: string }[]).some((c) => c.id === id('sewage')));
     expect(group).toMatchObject({ via: 'phone', caseCount: 2 });
-    expect(group?.requester?.phone).toMatch(/1111$/);
-    expect(group?.cases.map((c) => c.id).sort()).toEqual([id('sewage'), id('school')].sort());
+    // The latest case of the group is the one the masked values come from, and the one to reveal.
+    expect(group?.requester).toEqual({ caseId: id('school'), name: '王**', phone: '139****1111', idNumber: null, isMasked: true });
+    expect((group?.cases as { id: string }[]).map((c) => c.id).sort()).toEqual([id('sewage'), id('school')].sort());
+    expect(Object.keys(group ?? {}).sort()).toEqual(['caseCount', 'cases', 'firstAt', 'lastAt', 'openCount', 'requester', 'via']);
+    for (const phone of ['13900001111', '0000-1111', '13900002222', '13900003333', '13900004444']) expect(res.body).not.toContain(phone);
+    expect(res.body).not.toContain('王先生');
+    const keys = await t.database.db.selectFrom('case_search').select('requester_keys').where('case_id', '=', id('sewage')).executeTakeFirstOrThrow();
+    for (const key of keys.requester_keys) expect(res.body).not.toContain(key);
+  });
+
+  it('reveals one person of the list through the audited reveal of their latest case', async () => {
+    const list = (await t.call('supervisor', 'GET', '/api/v1/duplicates/repeats?kind=requesters')).json() as { items: { requester: { caseId: string } | null; cases: { id: string }[] }[] };
+    const caseId = list.items.find((g) => g.cases.some((c) => c.id === id('sewage')))?.requester?.caseId ?? '';
+    const audited = () =>
+      t.database.db.selectFrom('audit_log').select(['actor_name', 'outcome']).where('action', '=', 'reveal personal data').where('subject_id', '=', caseId).execute();
+    expect(await audited()).toEqual([]);
+    const res = await t.call('supervisor', 'GET', `/api/v1/cases/${caseId}/requester`);
+    expect(res.statusCode, res.body).toBe(200);
+    const person = res.json() as { name: string; phone: string };
+    expect(person.name).toBe('王先生');
+    expect(person.phone.replace(/\D/g, '')).toBe('13900001111');
+    expect(await audited()).toEqual([{ actor_name: 'supervisor', outcome: 'revealed' }]);
   });
 
   it('lists repeat matters: look-alike cases from several requesters', async () => {

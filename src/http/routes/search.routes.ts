@@ -16,8 +16,8 @@ import { caseText, suggestDispatch, type DispatchSuggestions } from '../../core/
 import { resolveSuggestionSettings, suggestionSettingsSchema } from '../../core/suggestions/suggestion-settings.js';
 import { findNames } from '../../db/case-query.repository.js';
 import {
-  createDuplicateDeps, createUnmergeDeps, linkCases, listCaseLinks, loadTextSetting, repeatRequesterGroups, requesterKeysOf,
-  requesterOfCase, saveTextSetting, similarityEdges, unlinkCases, visibleCaseIds,
+  createDuplicateDeps, createUnmergeDeps, linkCases, listCaseLinks, loadTextSetting, maskedRequesterOfCase, repeatRequesterGroups,
+  requesterKeysOf, saveTextSetting, similarityEdges, unlinkCases, visibleCaseIds,
 } from '../../db/duplicates.repository.js';
 import { enqueueJob } from '../../db/jobs.repository.js';
 import { createSearchStore, loadCaseSummaries } from '../../db/search.repository.js';
@@ -127,8 +127,20 @@ const repeatRequestersSchema = z.object({
   items: z.array(
     z.object({
       via: z.enum(['phone', 'id_number']),
-      /** Who it is, for callers who may see personal data; null otherwise. */
-      requester: z.object({ name: z.string().nullable(), phone: z.string().nullable(), idNumber: z.string().nullable() }).nullable(),
+      /**
+       * Who it is, masked (138****1234), for callers who may see personal data; null otherwise. The full values
+       * are revealed one person at a time by GET /cases/{caseId}/requester, which is audited.
+       */
+      requester: z
+        .object({
+          /** The case the masked values come from (the latest of the group): the one to reveal. */
+          caseId: z.uuid(),
+          name: z.string().nullable(),
+          phone: z.string().nullable(),
+          idNumber: z.string().nullable(),
+          isMasked: z.literal(true),
+        })
+        .nullable(),
       caseCount: z.number().int(),
       openCount: z.number().int(),
       firstAt: z.string(),
@@ -292,14 +304,14 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
       const query = { actor, from, to, minCases: q.minCases, limit: q.limit };
       if (q.kind === 'requesters') {
         const groups = await listRepeatRequesters(repeatDeps, query);
-        const mayReadNames = actor.permissions.has('case.view_personal_data');
+        const canSeePersonalData = actor.permissions.has('case.view_personal_data');
         const items = [];
         for (const g of groups) {
           const latest = g.caseIds[0];
-          const person = mayReadNames && latest ? await requesterOfCase(deps.db, latest) : undefined;
+          const person = canSeePersonalData && latest ? await maskedRequesterOfCase(deps.db, latest) : undefined;
           items.push({
             via: g.via,
-            requester: person ? { name: person.name, phone: person.phone, idNumber: person.id_number } : null,
+            requester: person && latest ? { caseId: latest, ...person, isMasked: true as const } : null,
             caseCount: g.caseCount,
             openCount: g.openCount,
             firstAt: g.firstAt.toISOString(),

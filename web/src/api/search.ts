@@ -84,7 +84,11 @@ export async function duplicatesOfCase(id: string, signal?: AbortSignal): Promis
 
 export interface RepeatRequester {
   via: 'phone' | 'id_number';
-  requester: { name: string | null; phone: string | null; idNumber: string | null } | null;
+  /**
+   * Masked (138****1234), or null for readers without personal data. The full values come from revealRequester
+   * on `caseId`, the case they were taken from, and each reveal is audited.
+   */
+  requester: { caseId: string; name: string | null; phone: string | null; idNumber: string | null; isMasked: true } | null;
   caseCount: number;
   openCount: number;
   firstAt: string;

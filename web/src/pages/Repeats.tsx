@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
-import { isAbortError } from '../api/client';
-import { listRepeats, type RepeatsResult } from '../api/search';
-import type { CaseSummary } from '../api/types';
+import { isAbortError, revealRequester } from '../api/client';
+import { listRepeats, type RepeatRequester, type RepeatsResult } from '../api/search';
+import type { CaseSummary, Requester } from '../api/types';
 import { StatusBadge, usePageTitle } from '../components/common';
 import { ErrorBox, Loading, SelectField, TextField } from '../components/forms';
 import { percent, textLang } from '../components/search/parts';
@@ -9,6 +9,7 @@ import { useI18n } from '../i18n/context';
 import { errorMessage } from '../lib/errors';
 import { formatDate } from '../lib/format';
 import { hrefFor, navigate, useRoute } from '../router';
+import { useSession } from '../session';
 
 type Kind = 'requesters' | 'matters';
 
@@ -27,6 +28,55 @@ function CaseLinks({ cases }: { cases: readonly CaseSummary[] }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/**
+ * One repeat requester. The list names everyone masked, as every list does; the full details are revealed one
+ * person at a time through the case the masked values came from, so that each look is in the audit log.
+ */
+function RepeatPerson({ group }: { group: RepeatRequester }) {
+  const { t, lang } = useI18n();
+  const { user } = useSession();
+  const canReveal = user?.permissions.includes('case.view_personal_data') ?? false;
+  // Undefined until revealed; null when the case no longer holds a requester (erased since the list was read).
+  const [full, setFull] = useState<Requester | null | undefined>(undefined);
+  const [isRevealing, setIsRevealing] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const person = group.requester;
+  const isRevealed = full !== undefined;
+  const shown = isRevealed ? full : person;
+  const reveal = async (caseId: string) => {
+    setIsRevealing(true);
+    setError(null);
+    try {
+      setFull(await revealRequester(caseId));
+    } catch (err) {
+      setError(errorMessage(err, lang));
+    } finally {
+      setIsRevealing(false);
+    }
+  };
+  return (
+    <>
+      <h3>
+        <span data-testid="repeat-person" data-masked={isRevealed ? 'false' : 'true'}>
+          {shown
+            ? [shown.name, shown.phone, shown.idNumber].filter(Boolean).join(' · ')
+            : t(isRevealed ? 'case.anonymous' : 'search.repeats.hidden')}
+        </span>{' '}
+        <span className="badge">{t(`search.repeats.via.${group.via}`)}</span>
+      </h3>
+      {person && canReveal && !isRevealed ? (
+        <p>
+          <button type="button" className="button" disabled={isRevealing} onClick={() => void reveal(person.caseId)} data-testid="repeat-reveal">
+            {t('case.revealRequester')}
+          </button>{' '}
+          <span className="muted">{t('case.revealAudited')}</span>
+        </p>
+      ) : null}
+      <ErrorBox message={error} testId="repeat-reveal-error" />
+    </>
   );
 }
 
@@ -104,13 +154,10 @@ export function RepeatsPage() {
             </p>
           ) : data.kind === 'requesters' ? (
             data.items.map((g, i) => (
-              <article key={i} className="card" data-testid="repeat-group">
-                <h3>
-                  {g.requester
-                    ? [g.requester.name, g.requester.phone, g.requester.idNumber].filter(Boolean).join(' · ')
-                    : t('search.repeats.hidden')}{' '}
-                  <span className="badge">{t(`search.repeats.via.${g.via}`)}</span>
-                </h3>
+              // Keyed by person (a case has one key of each kind), so that details revealed for one are never shown
+              // under another after a new search.
+              <article key={`${g.via}:${g.requester?.caseId ?? g.cases[0]?.id ?? i}`} className="card" data-testid="repeat-group">
+                <RepeatPerson group={g} />
                 <p>
                   <strong>{t('search.repeats.counts', { cases: g.caseCount, open: g.openCount })}</strong> ·{' '}
                   {t('search.repeats.span', { first: formatDate(g.firstAt), last: formatDate(g.lastAt) })}
