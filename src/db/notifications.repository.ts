@@ -4,7 +4,7 @@ import type { Channel, Language } from '../core/case/case.types.js';
 import type { Audience } from '../core/notifications/staff-notices.js';
 import type { MessageChannel, MessageKind, MessageStatus } from '../core/notifications/notification.types.js';
 import { REDACTED } from '../core/notifications/delivery-policy.js';
-import type { DbOrTrx } from './database.js';
+import type { Db, DbOrTrx, Trx } from './database.js';
 import { fieldCryptoFor } from './data-keys.js';
 import { openField } from './requester-crypto.js';
 
@@ -192,44 +192,58 @@ export const findPreferences = async (db: DbOrTrx, requesterId: string): Promise
   return { isSmsOptedOut: row?.is_sms_opted_out ?? false, isEmailOptedOut: row?.is_email_opted_out ?? false };
 };
 
+/** Runs the work in the caller's transaction, or in a new one. */
+const inTransaction = <T>(db: DbOrTrx, work: (trx: Trx) => Promise<T>): Promise<T> =>
+  db.isTransaction ? work(db as Trx) : (db as Db).transaction().execute(work);
+
 /**
  * Sets the requester's choices and cancels what is still waiting on a channel they left: an opt-out takes
  * effect for messages already queued (held for the morning, or between retries), not only for new ones.
+ * One transaction: an opt-out stored while its queued messages stay queued would still send them, and a
+ * message cancelled but not redacted would keep the access code.
  */
 export const savePreferences = async (
   db: DbOrTrx,
   input: { requesterId: string; changes: Partial<Preferences>; updatedBy: string; at: Date },
-): Promise<Preferences> => {
-  const current = await findPreferences(db, input.requesterId);
-  const next = { ...current, ...Object.fromEntries(Object.entries(input.changes).filter(([, v]) => v !== undefined)) } as Preferences;
-  await db
-    .insertInto('notification_preferences')
-    .values({ requester_id: input.requesterId, is_sms_opted_out: next.isSmsOptedOut, is_email_opted_out: next.isEmailOptedOut, updated_by: input.updatedBy, updated_at: input.at })
-    .onConflict((oc) =>
-      oc.column('requester_id').doUpdateSet({ is_sms_opted_out: next.isSmsOptedOut, is_email_opted_out: next.isEmailOptedOut, updated_by: input.updatedBy, updated_at: input.at }),
-    )
-    .execute();
-  const leftChannels = [...(next.isSmsOptedOut ? ['sms'] : []), ...(next.isEmailOptedOut ? ['email'] : [])];
-  if (leftChannels.length > 0) {
-    await db
-      .updateTable('notification_messages')
-      .set({ status: 'cancelled', last_error: 'opted_out', recipient: null, finished_at: input.at, updated_at: input.at })
-      .where('requester_id', '=', input.requesterId)
-      .where('status', '=', 'queued')
-      .where('channel', 'in', leftChannels)
-      .execute();
-    // A cancelled registration message must not keep the access code either.
-    await db
-      .updateTable('notification_messages')
-      .set({ body: sql<string>`replace(body, params->>'accessCode', ${REDACTED})`, params: sql<string>`params - 'accessCode'` })
-      .where('requester_id', '=', input.requesterId)
-      .where('status', '=', 'cancelled')
-      .where('has_secret', '=', true)
-      .where(sql<boolean>`params ? 'accessCode'`)
-      .execute();
-  }
-  return next;
-};
+): Promise<Preferences> =>
+  inTransaction(db, async (trx) => {
+    const { isSmsOptedOut, isEmailOptedOut } = input.changes;
+    // Only the channels named are written, in the statement itself: two changes at once (SMS on the tracking
+    // page, e-mail on the phone) would otherwise each write back the other's old value.
+    const changed = {
+      ...(isSmsOptedOut === undefined ? {} : { is_sms_opted_out: isSmsOptedOut }),
+      ...(isEmailOptedOut === undefined ? {} : { is_email_opted_out: isEmailOptedOut }),
+      updated_by: input.updatedBy,
+      updated_at: input.at,
+    };
+    const row = await trx
+      .insertInto('notification_preferences')
+      .values({ requester_id: input.requesterId, is_sms_opted_out: false, is_email_opted_out: false, ...changed })
+      .onConflict((oc) => oc.column('requester_id').doUpdateSet(changed))
+      .returning(['is_sms_opted_out', 'is_email_opted_out'])
+      .executeTakeFirstOrThrow();
+    const next: Preferences = { isSmsOptedOut: row.is_sms_opted_out, isEmailOptedOut: row.is_email_opted_out };
+    const leftChannels = [...(next.isSmsOptedOut ? ['sms'] : []), ...(next.isEmailOptedOut ? ['email'] : [])];
+    if (leftChannels.length > 0) {
+      await trx
+        .updateTable('notification_messages')
+        .set({ status: 'cancelled', last_error: 'opted_out', recipient: null, finished_at: input.at, updated_at: input.at })
+        .where('requester_id', '=', input.requesterId)
+        .where('status', '=', 'queued')
+        .where('channel', 'in', leftChannels)
+        .execute();
+      // A cancelled registration message must not keep the access code either.
+      await trx
+        .updateTable('notification_messages')
+        .set({ body: sql<string>`replace(body, params->>'accessCode', ${REDACTED})`, params: sql<string>`params - 'accessCode'` })
+        .where('requester_id', '=', input.requesterId)
+        .where('status', '=', 'cancelled')
+        .where('has_secret', '=', true)
+        .where(sql<boolean>`params ? 'accessCode'`)
+        .execute();
+    }
+    return next;
+  });
 
 // ---- in-app notifications for staff -------------------------------------------------------------------
 

@@ -91,23 +91,33 @@ export const anonymiseCase = async (trx: Trx, caseId: string, at: Date): Promise
   return true;
 };
 
-/** Retention: anonymises cases finished more than `days` ago, a batch at a time. */
-export const anonymiseExpiredCases = async (db: Db, days: number, now: Date, limit = 200): Promise<number> => {
-  const cutoff = new Date(now.getTime() - days * 24 * 3600_000);
-  const ids = await db
+/**
+ * Retention: anonymises a batch of the cases finished more than `days` ago, in the caller's transaction (the
+ * daily job's), each with its audit entry: the entry commits with the anonymisation or neither does, so no case
+ * loses its personal data without a record of when and why. `found` is the size of the batch looked at.
+ */
+export const anonymiseExpiredCases = async (trx: Trx, input: { days: number; now: Date; limit: number }): Promise<{ found: number; anonymised: number }> => {
+  const cutoff = new Date(input.now.getTime() - input.days * 24 * 3600_000);
+  const expired = await trx
     .selectFrom('cases')
-    .select('id')
+    .select(['id', 'tracking_no', 'closed_at'])
     .where('anonymised_at', 'is', null)
     .where('closed_at', '<', cutoff)
     .where('status', 'in', [...FINISHED])
     .orderBy('closed_at')
-    .limit(limit)
+    .limit(input.limit)
     .execute();
-  let done = 0;
-  for (const { id } of ids) {
-    if (await db.transaction().execute((trx) => anonymiseCase(trx, id, now))) done += 1;
+  let anonymised = 0;
+  for (const c of expired) {
+    if (!(await anonymiseCase(trx, c.id, input.now))) continue;
+    anonymised += 1;
+    await appendAudit(trx, {
+      at: input.now, actorId: null, actorName: 'system', ip: null, userAgent: null, action: 'privacy.retention_anonymised', subjectKind: 'cases', subjectId: c.id,
+      outcome: 'done',
+      data: { trackingNo: c.tracking_no, closedAt: c.closed_at?.toISOString() ?? null, retentionDays: input.days },
+    });
   }
-  return done;
+  return { found: expired.length, anonymised };
 };
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { chinaDay } from '../core/case/tracking-number.js';
 import type { Db, Trx } from '../db/database.js';
 import { dropPendingJobs, enqueueJob, setPendingJobPayloads } from '../db/jobs.repository.js';
-import { anonymiseCase } from '../db/privacy.repository.js';
+import { anonymiseExpiredCases } from '../db/privacy.repository.js';
 import type { ClaimedJob } from '../db/jobs.repository.js';
 
 export const RETENTION_JOB = 'privacy.retention';
@@ -28,21 +28,14 @@ export const applyRetentionSettings = async (db: Db, days: number, now: Date): P
   });
 };
 
-/** Anonymises a batch of expired cases in the job's transaction; a full batch runs again at once, else tomorrow. */
+/**
+ * Anonymises a batch of expired cases in the job's transaction, each with its audit entry (written by
+ * anonymiseExpiredCases); a full batch runs again at once, else tomorrow.
+ */
 export const runRetention = async (trx: Trx, job: ClaimedJob, now: Date): Promise<void> => {
   const { days } = payloadSchema.parse(job.payload);
-  const cutoff = new Date(now.getTime() - days * 24 * 3600_000);
-  const ids = await trx
-    .selectFrom('cases')
-    .select('id')
-    .where('anonymised_at', 'is', null)
-    .where('closed_at', '<', cutoff)
-    .where('status', 'in', ['closed', 'rejected', 'merged'])
-    .orderBy('closed_at')
-    .limit(BATCH)
-    .execute();
-  for (const { id } of ids) await anonymiseCase(trx, id, now);
-  if (ids.length === BATCH) {
+  const { found } = await anonymiseExpiredCases(trx, { days, now, limit: BATCH });
+  if (found === BATCH) {
     await enqueueJob(trx, { kind: RETENTION_JOB, runAt: now, payload: { version: 1, days }, dedupeKey: `${RETENTION_JOB}:more:${job.id}` });
   } else {
     await scheduleRetention(trx, days, now);

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimNextMessage } from '../../src/db/notifications-delivery.repository.js';
 import { anonymiseCaseNotifications, stashAccessCode } from '../../src/db/notifications.repository.js';
@@ -323,5 +324,77 @@ describe('anonymisation', () => {
       { channel: 'sms', status: 'sent', recipient: null, recipient_masked: '***', body: '', subject: null },
       { channel: 'email', status: 'cancelled', recipient: null, recipient_masked: '***', body: '', subject: null },
     ]);
+  }, SLOW);
+});
+
+describe('opt-out in one transaction', () => {
+  const waitingRegistration = async (caseId: string) =>
+    t.database.db
+      .selectFrom('notification_messages')
+      .select(['status', 'last_error', 'recipient', 'body', 'params'])
+      .where('case_id', '=', caseId)
+      .where('kind', '=', 'registered')
+      .where('channel', '=', 'sms')
+      .executeTakeFirstOrThrow();
+  const requesterOf = async (caseId: string) =>
+    (await t.database.db.selectFrom('cases').select('requester_id').where('id', '=', caseId).executeTakeFirstOrThrow()).requester_id ?? '';
+
+  it('cancels the waiting registration SMS and takes its access code out in the same call', async () => {
+    clock = new Date('2026-11-25T23:00:00+08:00'); // quiet hours: the SMS waits for the morning
+    const c = await newCase({ phone: '13600000061' });
+    const before = await waitingRegistration(c.id);
+    expect(before).toMatchObject({ status: 'queued', params: expect.objectContaining({ accessCode: c.accessCode }) });
+    expect(before.body).toContain(c.accessCode);
+
+    const res = await call(null, 'POST', `/api/v1/public/cases/${c.trackingNo}/notification-preferences`, { accessCode: c.accessCode, smsOptOut: true });
+    expect(res.statusCode, res.body).toBe(200);
+    // No delivery run in between: the answer itself has cancelled and redacted the message.
+    const after = await waitingRegistration(c.id);
+    expect(after).toMatchObject({ status: 'cancelled', last_error: 'opted_out', recipient: null });
+    expect(after.body).not.toContain(c.accessCode);
+    expect(after.params).not.toHaveProperty('accessCode');
+
+    clock = new Date('2026-11-26T08:30:00+08:00');
+    await deliver();
+    expect(sms.requests.filter((r) => r.to === '+8613600000061')).toHaveLength(0);
+  }, SLOW);
+
+  it('stores no opt-out when its queued messages cannot be cancelled', async () => {
+    clock = new Date('2026-11-26T23:00:00+08:00');
+    const c = await newCase({ phone: '13600000062' });
+    const requesterId = await requesterOf(c.id);
+    expect((await waitingRegistration(c.id)).status).toBe('queued');
+    // The cancel statement fails for this requester only, after the preference has been written.
+    await sql`CREATE FUNCTION test_refuse_cancel() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test: cancel refused'; END $$`.execute(t.database.db);
+    await sql`CREATE TRIGGER test_refuse_cancel BEFORE UPDATE ON notification_messages FOR EACH ROW
+      WHEN (NEW.status = 'cancelled' AND OLD.status = 'queued' AND NEW.requester_id = ${sql.lit(requesterId)}::uuid)
+      EXECUTE FUNCTION test_refuse_cancel()`.execute(t.database.db);
+    try {
+      const res = await call('agent', 'PUT', `/api/v1/cases/${c.id}/notification-preferences`, { smsOptOut: true });
+      expect(res.statusCode, res.body).toBe(500);
+    } finally {
+      await sql`DROP TRIGGER test_refuse_cancel ON notification_messages`.execute(t.database.db);
+      await sql`DROP FUNCTION test_refuse_cancel()`.execute(t.database.db);
+    }
+    const stored = await t.database.db.selectFrom('notification_preferences').select('is_sms_opted_out').where('requester_id', '=', requesterId).executeTakeFirst();
+    expect(stored).toBeUndefined();
+    expect((await call('agent', 'GET', `/api/v1/cases/${c.id}/notification-preferences`)).json()).toEqual({ smsOptOut: false, emailOptOut: false });
+    expect(await waitingRegistration(c.id)).toMatchObject({ status: 'queued', params: expect.objectContaining({ accessCode: c.accessCode }) });
+
+    // Once the failure is gone the same request goes through whole.
+    const again = await call('agent', 'PUT', `/api/v1/cases/${c.id}/notification-preferences`, { smsOptOut: true });
+    expect(again.json()).toEqual({ smsOptOut: true, emailOptOut: false });
+    expect(await waitingRegistration(c.id)).toMatchObject({ status: 'cancelled', last_error: 'opted_out' });
+  }, SLOW);
+
+  it('keeps both channels when two opt-outs of one requester come at once', async () => {
+    clock = new Date('2026-11-27T10:00:00+08:00');
+    const c = await newCase({ phone: '13600000063', email: 'both@example.com' });
+    const [bySms, byEmail] = await Promise.all([
+      call(null, 'POST', `/api/v1/public/cases/${c.trackingNo}/notification-preferences`, { accessCode: c.accessCode, smsOptOut: true }),
+      call('agent', 'PUT', `/api/v1/cases/${c.id}/notification-preferences`, { emailOptOut: true }),
+    ]);
+    expect([bySms.statusCode, byEmail.statusCode]).toEqual([200, 200]);
+    expect((await call('agent', 'GET', `/api/v1/cases/${c.id}/notification-preferences`)).json()).toEqual({ smsOptOut: true, emailOptOut: true });
   }, SLOW);
 });

@@ -235,6 +235,41 @@ describe('private cases and webhook failures', () => {
     ]);
   });
 
+  it('keeps the marking to administrators of a top-level unit, whatever unit took the case in', async () => {
+    // An administrator of a unit below the top: the feed is the whole organisation's, so even a case of their own unit is refused.
+    const admin = await t.database.db.selectFrom('users').select('password_hash').where('username', '=', 'admin').executeTakeFirstOrThrow();
+    await t.database.db.insertInto('users').values({ username: 'admin_hrss', display_name: '人社局管理员', password_hash: admin.password_hash, roles: ['admin'], unit_id: unitIds.get('hrss') ?? '' }).execute();
+    const caseIn = async (unit: string): Promise<string> => {
+      const key = (await call('admin', 'POST', '/admin/api-keys', { name: `Private scope ${unit}`, intakeUnitId: unitIds.get(unit) })).json() as { key: string };
+      const trackingNo = ((await postRequest(key.key, NOISE)).json() as { service_request_id: string }[])[0]?.service_request_id as string;
+      return (await t.database.db.selectFrom('cases').select('id').where('tracking_no', '=', trackingNo).executeTakeFirstOrThrow()).id;
+    };
+    const ownCase = await caseIn('hrss');
+    const otherCase = await caseIn('lhasa');
+    const isPrivate = async (caseId: string) => (await t.database.db.selectFrom('open311_private_cases').select('case_id').where('case_id', '=', caseId).executeTakeFirst()) !== undefined;
+    const markEvents = async (caseId: string) =>
+      (await t.database.db.selectFrom('work_item_events').select('code').where('item_id', '=', caseId).where('code', 'like', 'open311.%marked_private').execute()).length;
+
+    // The unit's administrator sees its own case, not the other one.
+    expect((await t.call('admin_hrss', 'GET', `/api/v1/cases/${ownCase}`)).statusCode).toBe(200);
+    expect((await t.call('admin_hrss', 'GET', `/api/v1/cases/${otherCase}`)).statusCode).toBe(404);
+    // Refused alike for its own case, a case out of its sight and an id that names no case: nothing tells them apart.
+    for (const id of [ownCase, otherCase, '00000000-0000-4000-8000-000000000000']) {
+      const res = await call('admin_hrss', 'PUT', `/admin/open311/private-cases/${id}`, { reason: '越权测试' });
+      expect(res.statusCode, res.body).toBe(403);
+      expect((res.json() as { error: { code: string; details: Record<string, unknown> } }).error).toMatchObject({ code: 'auth.forbidden', details: { reason: 'not_top_level_unit' } });
+    }
+    expect([await isPrivate(ownCase), await isPrivate(otherCase)]).toEqual([false, false]);
+    expect([await markEvents(ownCase), await markEvents(otherCase)]).toEqual([0, 0]);
+
+    // Marked at the top, it cannot be unmarked from below either.
+    expect((await call('admin', 'PUT', `/admin/open311/private-cases/${otherCase}`, { reason: '涉及未成年人' })).statusCode).toBe(204);
+    expect((await call('admin_hrss', 'DELETE', `/admin/open311/private-cases/${otherCase}`)).statusCode).toBe(403);
+    expect(await isPrivate(otherCase)).toBe(true);
+    expect((await call('admin', 'DELETE', `/admin/open311/private-cases/${otherCase}`)).statusCode).toBe(204);
+    expect(await isPrivate(otherCase)).toBe(false);
+  });
+
   it('lists failed webhook deliveries and refuses to replay unknown ones', async () => {
     const list = await call('admin', 'GET', '/admin/open311/webhook-failures');
     expect(list.statusCode, list.body).toBe(200);

@@ -158,8 +158,48 @@ describe('a person\'s data: export, erasure, retention', () => {
     await t.runBackground();
     expect(await everything(old.id)).not.toContain(PHONE);
     expect(await everything(recent.id)).toContain(PHONE);
+    // One audit entry by the system per case the run anonymised (the older cases of the tests above too), written
+    // with it; none for a case it left alone.
+    const anonymisedNow = await t.database.db.selectFrom('cases').select(['id', 'tracking_no', 'closed_at']).where('anonymised_at', '=', new Date(clock)).execute();
+    expect(anonymisedNow.map((c) => c.id)).toContain(old.id);
+    const entries = await t.database.db
+      .selectFrom('audit_log')
+      .select(['actor_id', 'actor_name', 'subject_kind', 'subject_id', 'outcome', 'data'])
+      .where('action', '=', 'privacy.retention_anonymised')
+      .execute();
+    expect(entries.map((e) => e.subject_id).sort()).toEqual(anonymisedNow.map((c) => c.id).sort());
+    expect(entries.find((e) => e.subject_id === old.id)).toEqual({
+      actor_id: null, actor_name: 'system', subject_kind: 'cases', subject_id: old.id, outcome: 'done',
+      data: { trackingNo: old.trackingNo, closedAt: anonymisedNow.find((c) => c.id === old.id)?.closed_at?.toISOString(), retentionDays: 365 },
+    });
+    expect(entries.map((e) => e.subject_id)).not.toContain(recent.id);
     // The next daily run is scheduled.
     const next = await t.database.db.selectFrom('jobs').select('run_at').where('kind', '=', RETENTION_JOB).where('done_at', 'is', null).executeTakeFirst();
     expect(next?.run_at.getTime()).toBeGreaterThan(clock);
+  }, 180_000);
+
+  it('anonymises nothing when the audit entry of retention cannot be written', async () => {
+    const c = await closedCase();
+    clock += 400 * 24 * 3600_000;
+    await enqueueJob(t.database.db, { kind: RETENTION_JOB, runAt: new Date(clock), payload: { version: 1, days: 365 }, dedupeKey: 'test-retention-unaudited' });
+    await sql`CREATE FUNCTION test_refuse_retention_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'test: audit refused'; END $$`.execute(t.database.db);
+    await sql`CREATE TRIGGER test_refuse_retention_audit BEFORE INSERT ON audit_log FOR EACH ROW
+      WHEN (NEW.action = 'privacy.retention_anonymised') EXECUTE FUNCTION test_refuse_retention_audit()`.execute(t.database.db);
+    try {
+      await t.runBackground();
+    } finally {
+      await sql`DROP TRIGGER test_refuse_retention_audit ON audit_log`.execute(t.database.db);
+      await sql`DROP FUNCTION test_refuse_retention_audit()`.execute(t.database.db);
+    }
+    expect(await everything(c.id)).toContain(PHONE);
+    const job = await t.database.db.selectFrom('jobs').select(['last_error', 'run_at']).where('dedupe_key', '=', 'test-retention-unaudited').executeTakeFirstOrThrow();
+    expect(job.last_error).toContain('audit refused');
+
+    // The retry, with the entry, does both.
+    clock = job.run_at.getTime();
+    await t.runBackground();
+    expect(await everything(c.id)).not.toContain(PHONE);
+    const entries = await t.database.db.selectFrom('audit_log').select('subject_id').where('action', '=', 'privacy.retention_anonymised').where('subject_id', '=', c.id).execute();
+    expect(entries).toHaveLength(1);
   }, 180_000);
 });

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isTopLevelUnitPath } from '../../core/audit/audit-log-rules.js';
 import { KINDS } from '../../core/case/case.types.js';
 import { newWebhookSecret } from '../../core/open311/api-key-secrets.js';
 import { ATTRIBUTE_DATATYPES, ATTRIBUTE_TARGETS, CONSENT_ATTRIBUTE_KEYS, PROTECTION_ATTRIBUTE_KEYS, SERVICE_TYPES } from '../../core/open311/open311.types.js';
@@ -34,6 +35,18 @@ import { languageOf, localize } from '../language.js';
  * exists in core/auth/roles.ts; until then the admin-only permission closest in spirit.
  */
 export const OPEN311_ADMIN_ACCESS: RouteAccess = 'integration.manage';
+
+/**
+ * Open311 administration is organisation-wide: a key takes cases in for whichever unit it names, services are
+ * the whole organisation's categories, the feed and its webhooks answer for every unit. Whether a case shows in
+ * that feed is decided at the same level: an administrator of a unit below would otherwise hide (or publish
+ * again) cases of units they cannot see, and learn by the answer which case ids exist.
+ */
+const checkOrganisationWideOrThrow = (actor: { unitPath: string }): void => {
+  if (!isTopLevelUnitPath(actor.unitPath)) {
+    throw new AppError('auth.forbidden', 'cases are kept out of the public Open311 feed by an administrator of a top-level unit', { reason: 'not_top_level_unit' });
+  }
+};
 
 const localized = z.object({ 'zh-Hans': z.string().trim().min(1).max(2000), bo: z.string().trim().max(2000).optional(), en: z.string().trim().max(2000).optional() }).strict();
 const serviceCodes = z.array(z.string().trim().regex(/^[a-z0-9_]{1,60}$/)).max(200);
@@ -331,6 +344,7 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
     },
     async (request, reply) => {
       const actor = actorOrThrow(request);
+      checkOrganisationWideOrThrow(actor);
       const { caseId } = request.params;
       await deps.db.transaction().execute(async (trx) => {
         const found = await trx.selectFrom('cases').select('id').where('id', '=', caseId).forUpdate().executeTakeFirst();
@@ -347,6 +361,7 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
     { config, schema: { tags, summary: 'Let a case appear in public Open311 answers again (if its service is public)', params: z.object({ caseId: z.uuid() }), response: { 204: z.null() } } },
     async (request, reply) => {
       const actor = actorOrThrow(request);
+      checkOrganisationWideOrThrow(actor);
       const { caseId } = request.params;
       await deps.db.transaction().execute(async (trx) => {
         const found = await trx.selectFrom('cases').select('id').where('id', '=', caseId).forUpdate().executeTakeFirst();

@@ -100,6 +100,8 @@ const CODES: Record<string, MessageKey> = {
   'audit.chain_checked': 'audit.act.chainChecked',
   // Written by the nightly care of accounts, as 'system'.
   'user.disabled_dormant': 'audit.act.userDisabledDormant',
+  // Written by the daily retention run, as 'system', one per case.
+  'privacy.retention_anonymised': 'audit.act.retentionAnonymised',
   // Written by the command line on the server (`bihuan users`, `bihuan org`), as the operating-system user.
   'user.created': 'audit.act.userCreateOperator',
   'user.password_reset': 'audit.act.userResetPasswordOperator',
