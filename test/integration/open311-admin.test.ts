@@ -268,6 +268,24 @@ describe('private cases and webhook failures', () => {
     expect(await isPrivate(otherCase)).toBe(true);
     expect((await call('admin', 'DELETE', `/admin/open311/private-cases/${otherCase}`)).statusCode).toBe(204);
     expect(await isPrivate(otherCase)).toBe(false);
+
+    // The rest of Open311 administration is the organisation's too: a key from below would file cases into units
+    // above, and the webhook lists carry every unit's traffic. Refused before the body is read, and nothing is made.
+    const keysBefore = (await t.database.db.selectFrom('open311_api_keys').select('id').execute()).length;
+    const fromBelow: ['GET' | 'POST', string, unknown?][] = [
+      ['GET', '/admin/api-keys'],
+      ['POST', '/admin/api-keys', { name: '下级单位的密钥', intakeUnitId: unitIds.get('lhasa') }],
+      ['POST', '/admin/api-keys', { nonsense: true }],
+      ['GET', '/admin/open311/services'],
+      ['GET', '/admin/open311/webhook-failures'],
+      ['GET', '/admin/open311/webhook-deliveries'],
+    ];
+    for (const [method, url, body] of fromBelow) {
+      const res = await call('admin_hrss', method, url, body);
+      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBe(403);
+      expect((res.json() as { error: { details: Record<string, unknown> } }).error.details).toMatchObject({ reason: 'not_top_level_unit' });
+    }
+    expect((await t.database.db.selectFrom('open311_api_keys').select('id').execute()).length).toBe(keysBefore);
   });
 
   it('lists failed webhook deliveries and refuses to replay unknown ones', async () => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isTopLevelUnitPath } from '../../core/audit/audit-log-rules.js';
@@ -38,15 +38,19 @@ export const OPEN311_ADMIN_ACCESS: RouteAccess = 'integration.manage';
 
 /**
  * Open311 administration is organisation-wide: a key takes cases in for whichever unit it names, services are
- * the whole organisation's categories, the feed and its webhooks answer for every unit. Whether a case shows in
- * that feed is decided at the same level: an administrator of a unit below would otherwise hide (or publish
- * again) cases of units they cannot see, and learn by the answer which case ids exist.
+ * the whole organisation's categories, the feed and its webhooks answer for every unit. So it is done from a
+ * top-level unit: an administrator of a unit below would otherwise issue a key that files cases into units above
+ * theirs, read the webhook traffic of every unit, or hide (or publish again) cases of units they cannot see and
+ * learn by the answer which case ids exist.
  */
 const checkOrganisationWideOrThrow = (actor: { unitPath: string }): void => {
   if (!isTopLevelUnitPath(actor.unitPath)) {
-    throw new AppError('auth.forbidden', 'cases are kept out of the public Open311 feed by an administrator of a top-level unit', { reason: 'not_top_level_unit' });
+    throw new AppError('auth.forbidden', 'Open311 is administered by an administrator of a top-level unit', { reason: 'not_top_level_unit' });
   }
 };
+
+/** On each route's own hook list, after the permission check of the app's hook: before the body is even read. */
+const organisationWideOnly = async (request: FastifyRequest): Promise<void> => checkOrganisationWideOrThrow(actorOrThrow(request));
 
 const localized = z.object({ 'zh-Hans': z.string().trim().min(1).max(2000), bo: z.string().trim().max(2000).optional(), en: z.string().trim().max(2000).optional() }).strict();
 const serviceCodes = z.array(z.string().trim().regex(/^[a-z0-9_]{1,60}$/)).max(200);
@@ -181,7 +185,7 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
 
   api.get(
     '/admin/api-keys',
-    { config, schema: { tags, summary: 'Open311 API keys (never the keys themselves)', response: { 200: z.object({ items: z.array(keyView) }) } } },
+    { onRequest: organisationWideOnly, config, schema: { tags, summary: 'Open311 API keys (never the keys themselves)', response: { 200: z.object({ items: z.array(keyView) }) } } },
     async (request) => {
       const language = languageOf(request);
       const rows = await listApiKeys(deps.db);
@@ -191,7 +195,7 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
 
   api.post(
     '/admin/api-keys',
-    {
+    { onRequest: organisationWideOnly,
       // A partner key works without a person, and a new webhook address receives every case: recent sign-in.
       config: { ...config, isReauthRequired: true },
       schema: {
@@ -221,7 +225,7 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
 
   api.patch(
     '/admin/api-keys/:id',
-    {
+    { onRequest: organisationWideOnly,
       // A partner key works without a person, and a new webhook address receives every case: recent sign-in.
       config: { ...config, isReauthRequired: true },
       schema: {
@@ -264,7 +268,7 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
 
   api.delete(
     '/admin/api-keys/:id',
-    { config, schema: { tags, summary: 'Revoke an API key for good', params: z.object({ id: z.uuid() }), response: { 204: z.null() } } },
+    { onRequest: organisationWideOnly, config, schema: { tags, summary: 'Revoke an API key for good', params: z.object({ id: z.uuid() }), response: { 204: z.null() } } },
     async (request, reply) => {
       const actor = actorOrThrow(request);
       const { id } = request.params;
@@ -278,7 +282,7 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
 
   api.get(
     '/admin/open311/services',
-    {
+    { onRequest: organisationWideOnly,
       config,
       schema: {
         tags,
@@ -304,7 +308,7 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
 
   api.put(
     '/admin/open311/services/:code',
-    {
+    { onRequest: organisationWideOnly,
       config,
       schema: { tags, summary: 'Set a service: listing, publication, type, notice and its attribute definitions', params: z.object({ code: z.string().regex(/^[a-z0-9_]{1,60}$/) }), body: serviceSchema, response: { 204: z.null() } },
     },
@@ -338,13 +342,12 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
 
   api.put(
     '/admin/open311/private-cases/:caseId',
-    {
+    { onRequest: organisationWideOnly,
       config,
       schema: { tags, summary: 'Keep a case out of every public Open311 answer', params: z.object({ caseId: z.uuid() }), body: z.object({ reason: z.string().trim().max(500).optional() }).strict(), response: { 204: z.null() } },
     },
     async (request, reply) => {
       const actor = actorOrThrow(request);
-      checkOrganisationWideOrThrow(actor);
       const { caseId } = request.params;
       await deps.db.transaction().execute(async (trx) => {
         const found = await trx.selectFrom('cases').select('id').where('id', '=', caseId).forUpdate().executeTakeFirst();
@@ -358,10 +361,9 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
 
   api.delete(
     '/admin/open311/private-cases/:caseId',
-    { config, schema: { tags, summary: 'Let a case appear in public Open311 answers again (if its service is public)', params: z.object({ caseId: z.uuid() }), response: { 204: z.null() } } },
+    { onRequest: organisationWideOnly, config, schema: { tags, summary: 'Let a case appear in public Open311 answers again (if its service is public)', params: z.object({ caseId: z.uuid() }), response: { 204: z.null() } } },
     async (request, reply) => {
       const actor = actorOrThrow(request);
-      checkOrganisationWideOrThrow(actor);
       const { caseId } = request.params;
       await deps.db.transaction().execute(async (trx) => {
         const found = await trx.selectFrom('cases').select('id').where('id', '=', caseId).forUpdate().executeTakeFirst();
@@ -374,7 +376,7 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
 
   api.get(
     '/admin/open311/webhook-failures',
-    {
+    { onRequest: organisationWideOnly,
       config,
       schema: {
         tags,
@@ -409,7 +411,7 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
 
   api.post(
     '/admin/open311/webhook-failures/:id/replay',
-    { config, schema: { tags, summary: 'Try a failed delivery again now, with a fresh count of attempts', params: z.object({ id: z.string().regex(/^[0-9]{1,18}$/) }), response: { 204: z.null() } } },
+    { onRequest: organisationWideOnly, config, schema: { tags, summary: 'Try a failed delivery again now, with a fresh count of attempts', params: z.object({ id: z.string().regex(/^[0-9]{1,18}$/) }), response: { 204: z.null() } } },
     async (request, reply) => {
       if (!(await replayWebhookFailure(deps.db, request.params.id, deps.now()))) {
         throw new AppError('resource.not_found', 'no failed delivery with this id', { id: request.params.id });
@@ -420,7 +422,7 @@ export const registerOpen311AdminRoutes = (app: FastifyInstance, deps: AppDeps):
 
   api.get(
     '/admin/open311/webhook-deliveries',
-    {
+    { onRequest: organisationWideOnly,
       config,
       schema: {
         tags,
