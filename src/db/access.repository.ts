@@ -68,7 +68,7 @@ export const createAccessStore = (db: Db): AccessStore => ({
       .leftJoin('units as tu', 'tu.id', 't.unit_id')
       .select([
         't.id', 't.token_prefix', 't.permissions', 't.unit_id', 't.expires_at', 't.revoked_at', 't.last_used_at', 'tu.path as unit_path',
-        'o.id as owner_id', 'o.username', 'o.display_name', 'o.roles', 'o.unit_id as owner_unit_id', 'o.is_active', 'ou.path as owner_unit_path',
+        'o.id as owner_id', 'o.username', 'o.display_name', 'o.roles', 'o.unit_id as owner_unit_id', 'o.is_active', 'o.has_password', 'ou.path as owner_unit_path',
       ])
       .select(sql<string[] | null>`t.allowed_ips::text[]`.as('allowed_ips'))
       .where('t.token_hash', '=', tokenHash)
@@ -81,7 +81,7 @@ export const createAccessStore = (db: Db): AccessStore => ({
       },
       owner: {
         id: r.owner_id, username: r.username, displayName: r.display_name, roles: r.roles.filter(isRole), unitId: r.owner_unit_id,
-        unitPath: r.owner_unit_path, isActive: r.is_active,
+        unitPath: r.owner_unit_path, isActive: r.is_active, hasPassword: r.has_password,
       },
     };
   },
@@ -143,7 +143,7 @@ export const createAccessStore = (db: Db): AccessStore => ({
     db.transaction().execute(async (trx) => {
       const user = await trx
         .insertInto('users')
-        .values({ username: input.username, display_name: input.displayName, password_hash: input.passwordHash, roles: input.roles, unit_id: input.unitId })
+        .values({ username: input.username, display_name: input.displayName, password_hash: input.passwordHash, has_password: false, roles: input.roles, unit_id: input.unitId })
         .returning('id')
         .executeTakeFirstOrThrow();
       await trx.insertInto('service_accounts').values({ user_id: user.id, description: input.description, created_by: input.createdBy, created_at: input.at }).execute();
@@ -216,19 +216,20 @@ export const createOidcStore = (db: Db): OidcStore => ({
   createUserWithoutRoles: async (input) => {
     const unit = await db.selectFrom('units').select(['id', 'path']).where('code', '=', input.unitCode).executeTakeFirst();
     if (!unit) return null;
-    // A password hash nothing matches: the person signs in through the provider only (until a password is set for them).
+    // A password hash nothing matches: the person signs in through the provider only (until a password is set for
+    // them), and confirms a sensitive step there too, so the confirmation must not ask for a password.
     const passwordHash = unusablePasswordHash();
     const row = await db
       .insertInto('users')
-      .values({ username: input.username, display_name: input.displayName, password_hash: passwordHash, roles: [], unit_id: unit.id })
+      .values({ username: input.username, display_name: input.displayName, password_hash: passwordHash, has_password: false, roles: [], unit_id: unit.id })
       .onConflict((oc) => oc.column('username').doNothing())
       .returning(['id', 'is_active'])
       .executeTakeFirst();
     // Two first sign-ins racing: the other one made the user; read it back.
     const user = row ?? (await db.selectFrom('users').select(['id', 'is_active']).where('username', '=', input.username).executeTakeFirstOrThrow());
-    const full = await db.selectFrom('users').select(['id', 'username', 'display_name', 'password_hash', 'roles', 'unit_id']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    const full = await db.selectFrom('users').select(['id', 'username', 'display_name', 'password_hash', 'has_password', 'roles', 'unit_id']).where('id', '=', user.id).executeTakeFirstOrThrow();
     return {
-      id: full.id, username: full.username, displayName: full.display_name, passwordHash: full.password_hash, roles: full.roles.filter(isRole),
+      id: full.id, username: full.username, displayName: full.display_name, passwordHash: full.password_hash, hasPassword: full.has_password, roles: full.roles.filter(isRole),
       unitId: full.unit_id, unitPath: unit.path, isActive: user.is_active,
     };
   },

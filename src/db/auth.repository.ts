@@ -8,13 +8,13 @@ import { createThrottleCounters } from './throttle.repository.js';
 import { rolesOf, TWO_FACTOR_ROLES_KEY } from './two-factor.repository.js';
 
 const userColumns = [
-  'users.id', 'users.username', 'users.display_name', 'users.password_hash', 'users.roles', 'users.unit_id',
+  'users.id', 'users.username', 'users.display_name', 'users.password_hash', 'users.has_password', 'users.roles', 'users.unit_id',
   'users.is_active', 'users.must_change_password', 'users.password_change_reason', 'users.password_expires_at', 'users.password_changed_at',
   'users.created_at', 'units.path as unit_path',
 ] as const;
 
 type UserJoinRow = {
-  id: string; username: string; display_name: string; password_hash: string; roles: string[]; unit_id: string;
+  id: string; username: string; display_name: string; password_hash: string; has_password: boolean; roles: string[]; unit_id: string;
   is_active: boolean; must_change_password: boolean; password_change_reason: 'administrator' | 'expired' | null; password_expires_at: Date | null;
   password_changed_at: Date | null; created_at: Date; unit_path: string;
 };
@@ -24,6 +24,7 @@ const mapUser = (r: UserJoinRow): UserForAuth => ({
   username: r.username,
   displayName: r.display_name,
   passwordHash: r.password_hash,
+  hasPassword: r.has_password,
   roles: r.roles.filter(isRole),
   unitId: r.unit_id,
   unitPath: r.unit_path,
@@ -123,7 +124,7 @@ export const createAuthStore = (db: DbOrTrx, counters = createThrottleCounters(d
   updatePassword: async (userId, passwordHash, at) => {
     await db
       .updateTable('users')
-      .set({ password_hash: passwordHash, password_changed_at: at, must_change_password: false, password_change_reason: null, password_expires_at: null })
+      .set({ password_hash: passwordHash, has_password: true, password_changed_at: at, must_change_password: false, password_change_reason: null, password_expires_at: null })
       .where('id', '=', userId)
       .execute();
   },

@@ -48,6 +48,8 @@ export type UserTable = {
   enabled_at: NullableTimestamp;
   password_change_reason: 'administrator' | 'expired' | null;
   disabled_reason: 'administrator' | 'operator' | 'dormant' | null;
+  /** False for an account made without a password its owner could type (single sign-on, service accounts). */
+  has_password: Generated<boolean>;
 };
 
 export type SessionTable = {

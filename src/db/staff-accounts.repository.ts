@@ -115,7 +115,7 @@ export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_SESS
     const inserted = await db
       .insertInto('users')
       .values({
-        username: row.username, display_name: row.displayName, password_hash: row.passwordHash, roles: row.roles, unit_id: row.unitId,
+        username: row.username, display_name: row.displayName, password_hash: row.passwordHash, has_password: true, roles: row.roles, unit_id: row.unitId,
         must_change_password: true, password_change_reason: 'administrator', password_expires_at: row.passwordExpiresAt, created_by: row.createdBy, created_at: row.at,
       })
       .onConflict((oc) => oc.column('username').doNothing())
@@ -155,7 +155,7 @@ export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_SESS
     inTransaction(db, async (trx) => {
       await trx
         .updateTable('users')
-        .set({ password_hash: passwordHash, password_changed_at: at, must_change_password: true, password_change_reason: 'administrator', password_expires_at: expiresAt })
+        .set({ password_hash: passwordHash, has_password: true, password_changed_at: at, must_change_password: true, password_change_reason: 'administrator', password_expires_at: expiresAt })
         .where('id', '=', userId)
         .execute();
       await endSessionsOfUser(trx, userId);

@@ -103,7 +103,8 @@ export const registerAuth = (app: FastifyInstance, deps: AppDeps): void => {
     }
     // After the permission: someone who may not take the step at all is told so, not asked for a password.
     if (request.routeOptions.config.isReauthRequired) {
-      assertRecentlyVerifiedOrThrow({ verifiedAt: resolved.user.verifiedAt, hasTotp: resolved.user.twoFactor?.isEnabled === true }, deps.authDeps.now(), {
+      const session = { verifiedAt: resolved.user.verifiedAt, hasTotp: resolved.user.twoFactor?.isEnabled === true, hasPassword: resolved.user.hasPassword };
+      assertRecentlyVerifiedOrThrow(session, deps.authDeps.now(), {
         reauthMinutes: deps.authDeps.reauthMinutes ?? DEFAULT_REAUTH_MINUTES,
         canUseSso: isSsoConfigured,
       });

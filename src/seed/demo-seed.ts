@@ -30,7 +30,7 @@ export const seedDemo = async (db: Db, options: { demoPassword: string | undefin
     const hasUnits = await trx.selectFrom('units').select('id').limit(1).executeTakeFirst();
     if (hasUnits) {
       if (options.demoPassword) {
-        await trx.updateTable('users').set({ password_hash: await hashPassword(options.demoPassword) }).where('is_demo', '=', true).execute();
+        await trx.updateTable('users').set({ password_hash: await hashPassword(options.demoPassword), has_password: true }).where('is_demo', '=', true).execute();
       }
       return { isNew: false, caseCount: 0, generatedPassword: null };
     }
@@ -120,7 +120,7 @@ const insertUsers = async (trx: Trx, unitIds: Map<string, string>, passwordHash:
     actors.set(
       u.username,
       toActor({
-        id: row.id, username: u.username, displayName: u.displayName, passwordHash, roles: u.roles.filter(isRole), unitId,
+        id: row.id, username: u.username, displayName: u.displayName, passwordHash, hasPassword: true, roles: u.roles.filter(isRole), unitId,
         unitPath: paths.get(unitId) ?? '', isActive: true,
       }),
     );

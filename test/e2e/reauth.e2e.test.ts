@@ -101,4 +101,46 @@ describe.skipIf(!hasBrowser)('confirm it is you, in the browser', () => {
     expect(reauthCalls).toEqual(['POST', 'POST']);
     await context.close();
   }, 120_000);
+
+  it('an account without a password is not asked for one: with single sign-on off, it is told to ask an administrator', async () => {
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    const reauthCalls: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/v1/auth/reauth') reauthCalls.push(r.method());
+    });
+    page.on('dialog', (d) => void d.accept());
+    const setHasPassword = async (hasPassword: boolean) => {
+      await sql`UPDATE users SET has_password = ${hasPassword} WHERE username = 'admin'`.execute(e2e.server.database.db);
+    };
+    try {
+      // Signed in with the password first (the flag alone is turned off), as if the account had been made by single
+      // sign-on on a server whose provider has since been switched off.
+      await signInOnPage(page, e2e.server.url, 'admin', { lang: 'en' });
+      await setHasPassword(false);
+      await ageSessions('admin');
+      await page.getByTestId('nav-users').click();
+      await page.getByTestId('users-table').waitFor();
+      const dialog = page.getByTestId('reauth-dialog');
+      await page.getByTestId('user-reset-handler').click();
+      await dialog.waitFor();
+      expect(await page.getByTestId('reauth-ask-administrator').innerText()).toContain('Please ask an administrator.');
+      expect(await page.getByTestId('reauth-password').count()).toBe(0);
+      expect(await page.getByTestId('reauth-sso').count()).toBe(0);
+      await page.screenshot({ path: `${SHOTS}/reauth-no-password.png` });
+      await page.getByTestId('reauth-cancel').click();
+      await dialog.waitFor({ state: 'detached' });
+      expect(await page.getByTestId('temporary-password').count()).toBe(0);
+      expect(reauthCalls).toEqual([]);
+
+      // The own-password page has no form to fill either (after a reload: the page read the account at sign-in).
+      await page.goto(`${e2e.server.url}/#/account/password`);
+      await page.reload();
+      await expect.poll(() => page.getByTestId('password-none').count(), POLL).toBe(1);
+      expect(await page.getByTestId('password-form').count()).toBe(0);
+    } finally {
+      await setHasPassword(true);
+      await context.close();
+    }
+  }, 120_000);
 });

@@ -264,6 +264,8 @@ describe('service accounts', () => {
     const { token } = await createToken({ ownerId: account.id, permissions: ['case.read', 'case.create'] });
     const created = await withToken(token, 'POST', '/api/v1/cases', newCase);
     expect(created.statusCode, created.body).toBe(201);
+    // Made without a password, and its token says so.
+    expect((await withToken(token, 'GET', '/api/v1/auth/me')).json()).toMatchObject({ username: 'hotline-bridge', hasPassword: false });
 
     // Demoted: the account loses case.create, so does its token (the owner's CURRENT roles count).
     await t.database.db.updateTable('users').set({ roles: ['unit_handler'] }).where('id', '=', account.id).execute();

@@ -142,7 +142,7 @@ describe('pagination', () => {
       .where('users.username', '=', 'admin')
       .executeTakeFirstOrThrow();
     const actor = toActor({
-      id: admin.id, username: admin.username, displayName: admin.display_name, passwordHash: '', roles: admin.roles.filter(isRole),
+      id: admin.id, username: admin.username, displayName: admin.display_name, passwordHash: '', hasPassword: true, roles: admin.roles.filter(isRole),
       unitId: admin.unit_id, unitPath: admin.path, isActive: true,
     });
     const filter = { sort: '-createdAt' as const, page: 1, pageSize: 5 };

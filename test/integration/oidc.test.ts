@@ -356,4 +356,70 @@ describe('OIDC sign-in', () => {
       configure();
     }
   });
+
+  it('a person made by single sign-on has no password: confirmations offer single sign-on only, until an administrator sets one', async () => {
+    configure({ BIHUAN_OIDC_UNKNOWN_USERS: 'create', BIHUAN_OIDC_NEW_USER_UNIT: 'hrss' });
+    const creating = await createTestApp();
+    const db = creating.database.db;
+    try {
+      const flow = await start(creating);
+      // No auth_time: the session never counts as recent, so the first guarded step asks for a confirmation.
+      const signedIn = await callback(flow, grant(flow, { preferred_username: 'Pema.Dorje', name: 'པདྨ་རྡོ་རྗེ།' }), { app: creating, isJson: false });
+      expect(signedIn.statusCode, signedIn.body).toBe(302);
+      const ssoSession = signedIn.cookies.find((c) => c.name === 'bihuan_session')?.value ?? '';
+      const withSession = (session: string, method: 'GET' | 'POST', url: string, payload?: Record<string, unknown>) =>
+        creating.app.inject({ method, url, cookies: { bihuan_session: session }, ...(payload ? { payload } : {}) });
+      expect((await withSession(ssoSession, 'GET', '/api/v1/auth/me')).json()).toMatchObject({ username: 'pema.dorje', hasPassword: false });
+
+      // Setting up TOTP is guarded and open to everyone signed in, roles or none.
+      const asked = await withSession(ssoSession, 'POST', '/api/v1/auth/totp/setup', {});
+      expect(asked.statusCode, asked.body).toBe(403);
+      expect(asked.json()).toMatchObject({ error: { code: 'auth.reauth_required', details: { reauthMinutes: 15, hasPassword: false, hasTotp: false, canUseSso: true } } });
+
+      // A password confirmation is refused, pointing to single sign-on, however often: never counted, never locked.
+      for (let i = 0; i < 7; i += 1) {
+        const refused = await withSession(ssoSession, 'POST', '/api/v1/auth/reauth', { password: `guess-${i}` });
+        expect(refused.statusCode, refused.body).toBe(400);
+        expect(refused.json()).toMatchObject({ error: { code: 'validation.failed', details: { issues: [{ path: 'body.password', message: 'no_password' }] } } });
+      }
+      // Only the request rate of the route is counted (rate:…), not a single failed sign-in (user:…, ip:…).
+      expect(await db.selectFrom('throttle_counters').select('key').where('key', 'not like', 'rate:%').execute()).toEqual([]);
+      // The own-password page has nothing to change either.
+      const change = await withSession(ssoSession, 'POST', '/api/v1/auth/password', { currentPassword: 'anything', newPassword: 'Lhasa-River-2026' });
+      expect(change.json()).toMatchObject({ error: { code: 'validation.failed', details: { issues: [{ path: 'body.currentPassword', message: 'no_password' }] } } });
+
+      // A password sign-in answers exactly like a wrong password for an account that has one, and counts as now.
+      const login = (username: string, password: string) => creating.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username, password } });
+      const toSsoAccount = await login('pema.dorje', 'whatever-it-was');
+      const wrongForAgent = await login('agent', 'whatever-it-was');
+      expect(toSsoAccount.statusCode).toBe(wrongForAgent.statusCode);
+      expect(toSsoAccount.json()).toEqual(wrongForAgent.json());
+      expect(await db.selectFrom('throttle_counters').select('count').where('key', '=', 'user:pema.dorje').executeTakeFirst()).toEqual({ count: 1 });
+      await db.deleteFrom('throttle_counters').execute();
+
+      // An administrator sets a one-time password: the account has one from now on.
+      const account = await db.selectFrom('users').select(['id', 'has_password']).where('username', '=', 'pema.dorje').executeTakeFirstOrThrow();
+      expect(account.has_password).toBe(false);
+      const reset = await creating.call('admin', 'POST', `/api/v1/admin/users/${account.id}/reset-password`);
+      expect(reset.statusCode, reset.body).toBe(200);
+      expect((await db.selectFrom('users').select('has_password').where('id', '=', account.id).executeTakeFirstOrThrow()).has_password).toBe(true);
+
+      // Its owner replaces it, and a confirmation then asks for the password like any other.
+      const temporary = (reset.json() as { temporaryPassword: string }).temporaryPassword;
+      const first = await login('pema.dorje', temporary);
+      expect(first.statusCode, first.body).toBe(200);
+      const changed = await withSession((first.json() as { token: string }).token, 'POST', '/api/v1/auth/password', { currentPassword: temporary, newPassword: 'Lhasa-River-2026' });
+      expect(changed.statusCode, changed.body).toBe(204);
+      const again = await login('pema.dorje', 'Lhasa-River-2026');
+      expect(again.json()).toMatchObject({ user: { hasPassword: true } });
+      const passwordSession = (again.json() as { token: string }).token;
+      await db.updateTable('sessions').set({ verified_at: new Date(Date.now() - 3600_000) }).where('user_id', '=', account.id).execute();
+      const askedAgain = await withSession(passwordSession, 'POST', '/api/v1/auth/totp/setup', {});
+      expect(askedAgain.json()).toMatchObject({ error: { code: 'auth.reauth_required', details: { hasPassword: true, canUseSso: true } } });
+      expect((await withSession(passwordSession, 'POST', '/api/v1/auth/reauth', { password: 'Lhasa-River-2026' })).statusCode).toBe(200);
+    } finally {
+      await creating.close();
+      configure();
+    }
+  });
 });

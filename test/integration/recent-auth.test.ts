@@ -50,7 +50,7 @@ describe('recent sign-in before sensitive steps', () => {
     const before = await accountCount();
     const refused = await as(token, 'POST', '/api/v1/admin/users', await newAccountBody());
     expect(refused.statusCode, refused.body).toBe(403);
-    expect(refused.json()).toMatchObject({ error: { code: 'auth.reauth_required', details: { reauthMinutes: 15, hasTotp: false, canUseSso: false } } });
+    expect(refused.json()).toMatchObject({ error: { code: 'auth.reauth_required', details: { reauthMinutes: 15, hasPassword: true, hasTotp: false, canUseSso: false } } });
     expect(await accountCount()).toBe(before);
 
     // Everything else goes on as before: reading, and the protective steps that must stay one click.

@@ -61,8 +61,11 @@ export type NewApiTokenRow = {
 };
 
 export type AccessStore = {
-  /** The token and its owner as they are now (roles, unit, active), for every request that presents one. */
-  findTokenForAuth: (tokenHash: string) => Promise<{ token: ApiTokenRecord; owner: TokenOwner } | null>;
+  /**
+   * The token and its owner as they are now (roles, unit, active), for every request that presents one. The owner's
+   * `hasPassword` is false for service accounts and people made by single sign-on; GET /auth/me tells a token's caller too.
+   */
+  findTokenForAuth: (tokenHash: string) => Promise<{ token: ApiTokenRecord; owner: TokenOwner & { hasPassword: boolean } } | null>;
   touchToken: (tokenId: string, at: Date, ip: string | null) => Promise<void>;
   findUnit: (unitId: string) => Promise<{ id: string; path: string } | null>;
   /** A user who may own tokens: the actor themselves or a service account. */
@@ -76,6 +79,7 @@ export type AccessStore = {
   /** Rotation in one transaction: the old token is revoked and the new one inserted, or neither. */
   rotateToken: (oldTokenId: string, by: string, row: NewApiTokenRow) => Promise<string | null>;
   usernameExists: (username: string) => Promise<boolean>;
+  /** Made without a password (`passwordHash` matches nothing, and the account is marked so): it works through its tokens only. */
   insertServiceAccount: (input: { username: string; displayName: string; roles: Role[]; unitId: string; passwordHash: string; description: string; createdBy: string; at: Date }) => Promise<string>;
   listServiceAccounts: (unitPath: string, now: Date) => Promise<ServiceAccountView[]>;
   /** Deactivates the account and revokes its tokens; false when there is no such service account. */
@@ -136,6 +140,7 @@ export const authenticateApiToken = async (deps: AccessDeps, secret: string, ip:
       unitId: checked.limits.unitId,
       unitPath: checked.limits.unitPath,
       apiToken: { id: token.id, prefix: token.tokenPrefix },
+      hasPassword: owner.hasPassword,
     },
   };
 };

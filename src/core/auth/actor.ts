@@ -17,6 +17,8 @@ type ActorBase = {
   /** The session's password must be replaced first (auth.plugin.ts): set by an administrator, or too old. */
   mustChangePassword?: boolean;
   passwordChangeReason?: 'administrator' | 'expired' | null;
+  /** False for an account without a password its owner could type (single sign-on, service accounts); absent reads as true. */
+  hasPassword?: boolean;
 };
 
 /** A signed-in staff member, resolved once per request by the HTTP layer: every step they take carries their id. */

@@ -6,6 +6,11 @@ export type UserForAuth = {
   username: string;
   displayName: string;
   passwordHash: string;
+  /**
+   * False when the account was made without a password its owner could type (a first single sign-on, a service
+   * account): `passwordHash` then matches nothing, and the confirmation before a sensitive step cannot ask for it.
+   */
+  hasPassword: boolean;
   roles: Role[];
   unitId: string;
   unitPath: string;
@@ -53,7 +58,7 @@ export type AuthStore = {
   lockedUntil: (keys: string[], now: Date) => Promise<Date | null>;
   recordLoginFailure: (key: string, now: Date, limits: { windowMs: number; failures: number; lockMs: number }) => Promise<void>;
   clearLoginFailures: (key: string) => Promise<void>;
-  /** The owner's own new password: a one-time password set by an administrator is replaced. */
+  /** The owner's own new password: a one-time password set by an administrator is replaced; the account has a password from now on. */
   updatePassword: (userId: string, passwordHash: string, at: Date) => Promise<void>;
   /** Its owner must choose a new password before anything else (the password is older than the maximum age). */
   requirePasswordChange: (userId: string, reason: PasswordChangeReason) => Promise<void>;

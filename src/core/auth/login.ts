@@ -18,6 +18,7 @@ export const toActor = (user: UserForAuth): UserActor => ({
   unitPath: user.unitPath,
   mustChangePassword: user.mustChangePassword === true,
   passwordChangeReason: user.passwordChangeReason ?? null,
+  hasPassword: user.hasPassword,
 });
 
 export const login = async (
@@ -106,6 +107,12 @@ export const changePassword = async (
   input: { username: string; currentPassword: string; newPassword: string },
 ): Promise<void> => {
   const user = await deps.store.findUserByUsername(input.username);
+  // The signed-in owner asks about their own account: saying it has no password tells them only what they know.
+  if (user && !user.hasPassword) {
+    throw new AppError('validation.failed', 'this account has no password to change: it signs in through single sign-on, and an administrator can set one', {
+      issues: [{ path: 'body.currentPassword', message: 'no_password' }],
+    });
+  }
   if (!user || !(await verifyPassword(input.currentPassword, user.passwordHash))) {
     throw new AppError('validation.failed', 'the current password is wrong', { issues: [{ path: 'body.currentPassword', message: 'wrong password' }] });
   }

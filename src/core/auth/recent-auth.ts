@@ -22,14 +22,21 @@ export const isRecentlyVerified = (verifiedAt: Date, now: Date, reauthMinutes: n
 export const verifiedUntilOf = (verifiedAt: Date, reauthMinutes: number): Date | null =>
   reauthMinutes <= 0 ? null : new Date(verifiedAt.getTime() + reauthMinutes * 60_000);
 
+/**
+ * The refusal says how the person can confirm: `hasPassword` false (an account made by single sign-on) means the
+ * page must not ask for a password they never had, only offer single sign-on (`canUseSso`), or, with neither,
+ * send them to an administrator.
+ */
 export const assertRecentlyVerifiedOrThrow = (
-  session: { verifiedAt: Date; hasTotp: boolean },
+  session: { verifiedAt: Date; hasTotp: boolean; hasPassword: boolean },
   now: Date,
   settings: { reauthMinutes: number; canUseSso: boolean },
 ): void => {
   if (isRecentlyVerified(session.verifiedAt, now, settings.reauthMinutes)) return;
-  throw new AppError('auth.reauth_required', `confirm your password first: this step needs a sign-in within the last ${settings.reauthMinutes} minutes`, {
+  const how = session.hasPassword ? 'confirm your password first' : 'sign in again through single sign-on first';
+  throw new AppError('auth.reauth_required', `${how}: this step needs a sign-in within the last ${settings.reauthMinutes} minutes`, {
     reauthMinutes: settings.reauthMinutes,
+    hasPassword: session.hasPassword,
     hasTotp: session.hasTotp,
     canUseSso: settings.canUseSso,
   });
@@ -38,18 +45,22 @@ export const assertRecentlyVerifiedOrThrow = (
 /**
  * The owner of a session enters the password again (and a code when TOTP is on). Wrong attempts count like
  * failed sign-ins, on the same keys, so a stolen session cannot be used to guess the password. A wrong password
- * is a field error, not a 401: the session itself stays valid.
+ * is a field error, not a 401: the session itself stays valid. An account without a password is refused before
+ * the lock and the count: there is nothing to guess, and a lock left by someone guessing at the sign-in page must
+ * not hide the way that works for it (single sign-on).
  */
 export const reauthenticate = async (
   deps: AuthDeps,
   input: { username: string; sessionToken: string; password: string; totpCode: string | null; ip: string | null },
 ): Promise<{ verifiedUntil: Date | null }> => {
   const now = deps.now();
+  const user = await deps.store.findUserByUsername(input.username);
+  if (!user || !user.isActive) throw new AppError('auth.required', 'sign in first');
+  // Said only to the signed-in owner of the account: nobody learns from it which accounts have a password.
+  if (!user.hasPassword) throw wrongField('body.password', 'this account has no password: confirm by signing in again through single sign-on', 'no_password');
   const throttle = signInThrottle(deps.store, { username: input.username, ip: input.ip }, now);
   await throttle.assertNotLockedOrThrow('too many failed attempts: try again later');
   const recordFailure = throttle.recordFailure;
-  const user = await deps.store.findUserByUsername(input.username);
-  if (!user || !user.isActive) throw new AppError('auth.required', 'sign in first');
   if (!(await verifyPassword(input.password, user.passwordHash))) {
     await recordFailure();
     throw wrongField('body.password', 'the password is wrong', 'wrong password');

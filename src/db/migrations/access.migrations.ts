@@ -6,6 +6,7 @@ import * as addUsersPasswordExpiry from './20261123100000_add_users_password_exp
 import * as addUsersDisabledReason from './20261124080000_add_users_disabled_reason.js';
 import * as addSessionsVerifiedAt from './20261125080000_add_sessions_verified_at.js';
 import * as addOidcLoginStatesIsConfirmation from './20261125090000_add_oidc_login_states_is_confirmation.js';
+import * as addUsersHasPassword from './20261125100000_add_users_has_password.js';
 
 /** Migrations of the access module, named <UTC timestamp>_<verb_object>; merged into the one ordered list in index.ts. */
 export const accessMigrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const accessMigrations: Record<string, Migration> = {
   '20261124080000_add_users_disabled_reason': addUsersDisabledReason,
   '20261125080000_add_sessions_verified_at': addSessionsVerifiedAt,
   '20261125090000_add_oidc_login_states_is_confirmation': addOidcLoginStatesIsConfirmation,
+  '20261125100000_add_users_has_password': addUsersHasPassword,
 };

@@ -32,6 +32,8 @@ const meSchema = z.object({
   mustChangePassword: z.boolean(),
   /** Why: an administrator set the password, or it is older than BIHUAN_PASSWORD_MAX_AGE_DAYS. Null when no change is due. */
   passwordChangeReason: z.enum(['administrator', 'expired']).nullable(),
+  /** False for an account made without a password (a first single sign-on, a service account): it has none to change or confirm. */
+  hasPassword: z.boolean(),
 });
 
 export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void => {
@@ -81,6 +83,7 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
           id: u.id, username: u.username, displayName: u.displayName, roles: u.roles, unitId: u.unitId, permissions: [...permissionsForRoles(u.roles)],
           mustChangePassword: result.mustChangePassword,
           passwordChangeReason: u.passwordChangeReason ?? null,
+          hasPassword: u.hasPassword,
         },
       };
     },
@@ -225,6 +228,7 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
         permissions: [...actor.permissions],
         mustChangePassword: actor.mustChangePassword === true,
         passwordChangeReason: actor.passwordChangeReason ?? null,
+        hasPassword: actor.hasPassword !== false,
       };
     },
   );

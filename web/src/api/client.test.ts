@@ -305,6 +305,12 @@ describe('the details of the refusal', () => {
     );
   });
 
+  it('believes a server that says single sign-on is off, even for an account without a password', () => {
+    expect(reauthDetailsOf(refusal({ reauthMinutes: 15, hasPassword: false, hasTotp: false, canUseSso: false }))).toMatchObject(
+      { hasPassword: false, canUseSso: false },
+    );
+  });
+
   it('falls back to a password, no code and 15 minutes when the server leaves fields out', () => {
     expect(reauthDetailsOf(refusal({}))).toEqual({
       reauthMinutes: 15,

@@ -55,8 +55,9 @@ export interface ReauthDetails {
   /** How long a confirmation holds, so the dialog can say when it will ask again. */
   reauthMinutes: number;
   /**
-   * False for accounts that sign in only through single sign-on: they confirm by signing in there again. The server
-   * of docs/access.md leaves it out (every account then confirms with a password), so it reads as true when absent.
+   * False for accounts made without a password (a first single sign-on): they confirm by signing in there again,
+   * or, where single sign-on is not set up, cannot confirm at all. A server that leaves it out asks every account for
+   * a password, so it reads as true when absent.
    */
   hasPassword: boolean;
   /** The confirmation also needs an authenticator or recovery code. */
@@ -184,7 +185,9 @@ export function reauthDetailsOf(err: ApiError): ReauthDetails {
     reauthMinutes: typeof minutes === 'number' && Number.isFinite(minutes) && minutes > 0 ? minutes : 15,
     hasPassword: d['hasPassword'] !== false,
     hasTotp: d['hasTotp'] === true,
-    canUseSso: d['canUseSso'] === true || d['hasPassword'] === false,
+    // An account without a password was made by single sign-on, so a server silent about it has it set up; one that
+    // says it is off (the provider was removed since) leaves the account no way to confirm.
+    canUseSso: d['canUseSso'] === true || (d['canUseSso'] === undefined && d['hasPassword'] === false),
   };
 }
 

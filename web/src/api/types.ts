@@ -273,6 +273,8 @@ export interface Me {
   mustChangePassword?: boolean;
   /** Why: an administrator set it, or it is older than the deployment allows. */
   passwordChangeReason?: 'administrator' | 'expired' | null;
+  /** False for an account made by single sign-on: there is no password to change until an administrator sets one. */
+  hasPassword?: boolean;
 }
 
 export interface LoginResult {

@@ -11,6 +11,7 @@ import type { Lang } from '../api/types';
 import type { MessageKey, Vars } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { errorMessage } from '../lib/errors';
+import { reauthWayOf } from '../lib/reauth';
 import { currentLocation } from '../router';
 import { ErrorBox, TextField } from './forms';
 
@@ -20,6 +21,7 @@ const CODE_ID = 'reauth-code';
 /** The field messages the server's issues stand for (POST /auth/reauth, 400 `validation.failed`). */
 const ISSUE_MESSAGES: Record<string, MessageKey> = {
   'password:wrong password': 'reauth.wrongPassword',
+  'password:no_password': 'reauth.noPassword',
   'totpCode:required': 'reauth.codeRequired',
   'totpCode:wrong_code': 'reauth.wrongCode',
 };
@@ -117,7 +119,7 @@ export function ConfirmIdentityDialog() {
     if (!asking || !dialog) return;
     if (!dialog.open) dialog.showModal();
     // React's autoFocus runs before the dialog is shown; focus the field once it can take focus.
-    if (asking.details.hasPassword) passwordRef.current?.focus();
+    if (reauthWayOf(asking.details) === 'password') passwordRef.current?.focus();
   }, [asking]);
 
   useEffect(() => () => askingRef.current?.resolve(false), []);
@@ -167,6 +169,7 @@ export function ConfirmIdentityDialog() {
 
   if (!asking) return null;
   const { details } = asking;
+  const way = reauthWayOf(details);
   const cancelButton = (
     <button type="button" className="button large" onClick={() => finish(false)} data-testid="reauth-cancel">
       {t('reauth.cancel')}
@@ -183,7 +186,7 @@ export function ConfirmIdentityDialog() {
       data-testid="reauth-dialog"
     >
       <h2 id="reauth-title">{t('reauth.title')}</h2>
-      {details.hasPassword ? (
+      {way === 'password' ? (
         <form className="form" onSubmit={(e) => void onSubmit(e)} noValidate data-testid="reauth-form">
           <p id="reauth-intro" className="reauth-intro">
             {t('reauth.intro', { minutes: details.reauthMinutes })}
@@ -239,10 +242,13 @@ export function ConfirmIdentityDialog() {
             </p>
           ) : null}
         </form>
-      ) : (
+      ) : way === 'sso' ? (
         <>
           <p id="reauth-intro" className="reauth-intro">
             {t('reauth.introSso')}
+          </p>
+          <p className="hint" data-testid="reauth-no-password">
+            {t('reauth.noPassword')}
           </p>
           <div className="button-row">
             <a className="button primary large" href={ssoStartUrl(ssoReturnTo(), true)} data-testid="reauth-sso">
@@ -250,6 +256,14 @@ export function ConfirmIdentityDialog() {
             </a>
             {cancelButton}
           </div>
+        </>
+      ) : (
+        <>
+          {/* No password and no single sign-on: nothing here could confirm, so say so rather than ask. */}
+          <p id="reauth-intro" className="reauth-intro" data-testid="reauth-ask-administrator">
+            {t('reauth.askAdministrator')}
+          </p>
+          <div className="button-row">{cancelButton}</div>
         </>
       )}
     </dialog>

@@ -88,6 +88,16 @@ export function PasswordPage() {
 
   if (loading || (!user && !isDone)) return <Loading />;
 
+  // An account made by single sign-on has no password its owner could type as the current one.
+  if (user?.hasPassword === false) {
+    return (
+      <div className="narrow">
+        <h1 tabIndex={-1}>{t('users.password.title')}</h1>
+        <Notice testId="password-none">{t('users.password.none')}</Notice>
+      </div>
+    );
+  }
+
   return (
     <div className="narrow">
       <h1 tabIndex={-1}>{t('users.password.title')}</h1>

@@ -25,6 +25,9 @@ export const reauthMessages = defineMessages({
     'reauth.wrongCode': '验证码不正确或已经用过，请再输入一次。',
     'reauth.locked': '输错的次数太多了。请等 {minutes} 分钟后再试。',
     'reauth.lockedShort': '输错的次数太多了。请等一分钟后再试。',
+    'reauth.noPassword': '您的账号没有密码，是通过统一身份认证登录的，所以也通过它确认身份。',
+    'reauth.askAdministrator':
+      '这一步需要确认是您本人，但您的账号没有密码，本系统现在也不能使用统一身份认证，所以无法确认。请联系管理员。',
   },
   bo: {
     'reauth.title': 'ཁྱེད་རང་ཡིན་པ་ར་སྤྲོད་གནང་རོགས།',
@@ -46,6 +49,10 @@ export const reauthMessages = defineMessages({
     'reauth.wrongCode': 'ར་སྤྲོད་ཨང་ནོར་འདུག་གམ་བེད་སྤྱོད་བྱས་ཟིན། ཡང་བསྐྱར་འབྲི་རོགས།',
     'reauth.locked': 'ནོར་ཐེངས་མང་དྲགས་སོང་། སྐར་མ་ {minutes} སྒུག་ནས་ཡང་བསྐྱར་ཚོད་ལྟ་གནང་རོགས།',
     'reauth.lockedShort': 'ནོར་ཐེངས་མང་དྲགས་སོང་། སྐར་མ་གཅིག་སྒུག་ནས་ཡང་བསྐྱར་ཚོད་ལྟ་གནང་རོགས།',
+    'reauth.noPassword':
+      'ཁྱེད་ཀྱི་ཐོ་ཁོངས་ལ་གསང་གྲངས་མེད། ཐུན་མོང་ཐོབ་ཐང་ར་སྤྲོད་བརྒྱུད་ནང་འཛུལ་བྱེད་པས། ཁྱེད་རང་ཡིན་པའང་དེ་བརྒྱུད་ར་སྤྲོད་གནང་རོགས།',
+    'reauth.askAdministrator':
+      'གོམ་པ་འདིར་ཁྱེད་རང་ཡིན་པ་ར་སྤྲོད་དགོས། འོན་ཀྱང་ཁྱེད་ཀྱི་ཐོ་ཁོངས་ལ་གསང་གྲངས་མེད་ལ། ད་ལྟ་ཐུན་མོང་ཐོབ་ཐང་ར་སྤྲོད་ཀྱང་བེད་སྤྱོད་བྱེད་མི་ཐུབ། དོ་དམ་པར་འབྲེལ་བ་གནང་རོགས།',
   },
   en: {
     'reauth.title': 'Confirm it’s you',
@@ -67,5 +74,8 @@ export const reauthMessages = defineMessages({
     'reauth.wrongCode': 'That code is not right, or it was already used. Please type it again.',
     'reauth.locked': 'Too many wrong tries. Please wait {minutes} minutes, then try again.',
     'reauth.lockedShort': 'Too many wrong tries. Please wait a minute, then try again.',
+    'reauth.noPassword': 'Your account has no password: you sign in with single sign-on, so you confirm with it too.',
+    'reauth.askAdministrator':
+      'This step needs you to confirm it’s you, but your account has no password and single sign-on is not available here now, so it cannot be confirmed. Please ask an administrator.',
   },
 });

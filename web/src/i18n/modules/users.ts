@@ -98,6 +98,7 @@ export const usersMessages = defineMessages({
     'users.password.confirm': '再次输入新密码',
     'users.password.mismatch': '两次输入的新密码不一致。',
     'users.password.submit': '修改密码',
+    'users.password.none': '您的账号没有密码，是通过统一身份认证登录的，所以这里没有可以修改的密码。如果需要密码，请联系管理员为您设置。',
     'users.password.done': '密码已修改。',
     'users.password.problem.too_short': '新密码太短：至少 10 个字符。',
     'users.password.problem.too_long': '新密码太长。',
@@ -203,6 +204,8 @@ export const usersMessages = defineMessages({
     'users.password.confirm': 'གསང་གྲངས་གསར་པ་ཡང་བསྐྱར་འབྲི་བ།',
     'users.password.mismatch': 'ཐེངས་གཉིས་སུ་བྲིས་པའི་གསང་གྲངས་གསར་པ་མི་མཐུན།',
     'users.password.submit': 'གསང་གྲངས་བསྒྱུར་བ།',
+    'users.password.none':
+      'ཁྱེད་ཀྱི་ཐོ་ཁོངས་ལ་གསང་གྲངས་མེད། ཐུན་མོང་ཐོབ་ཐང་ར་སྤྲོད་བརྒྱུད་ནང་འཛུལ་བྱེད་པས་འདིར་བསྒྱུར་རྒྱུའི་གསང་གྲངས་མེད། གསང་གྲངས་དགོས་ན་དོ་དམ་པར་འབྲེལ་བ་གནང་རོགས།',
     'users.password.done': 'གསང་གྲངས་བསྒྱུར་ཟིན།',
     'users.password.problem.too_short': 'གསང་གྲངས་གསར་པ་ཐུང་དྲགས། ཡིག་འབྲུ་ 10 ལས་མི་ཉུང་བ་དགོས།',
     'users.password.problem.too_long': 'གསང་གྲངས་གསར་པ་རིང་དྲགས།',
@@ -308,6 +311,8 @@ export const usersMessages = defineMessages({
     'users.password.confirm': 'New password again',
     'users.password.mismatch': 'The two new passwords differ.',
     'users.password.submit': 'Change password',
+    'users.password.none':
+      'Your account has no password: you sign in with single sign-on, so there is no password to change here. If you need one, ask an administrator to set it.',
     'users.password.done': 'Your password has been changed.',
     'users.password.problem.too_short': 'The new password is too short: at least 10 characters.',
     'users.password.problem.too_long': 'The new password is too long.',
