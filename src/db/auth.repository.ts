@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { createMicroBatcher } from '../core/shared/micro-batcher.js';
 import type { AuthStore, UserForAuth } from '../core/auth/auth.ports.js';
 import { isRole } from '../core/auth/roles.js';
-import type { DbOrTrx } from './database.js';
+import type { Db, DbOrTrx } from './database.js';
 import { endSessionsOfUser } from './sessions.repository.js';
 import { createThrottleCounters } from './throttle.repository.js';
 import { rolesOf, TWO_FACTOR_ROLES_KEY } from './two-factor.repository.js';
@@ -88,7 +88,7 @@ export const createSessionFinder = (db: DbOrTrx): AuthStore['findUserBySessionTo
   return (tokenHash, now) => batcher.submit({ tokenHash, now });
 };
 
-export const createAuthStore = (db: DbOrTrx, counters = createThrottleCounters(db)): AuthStore => ({
+export const createAuthStore = (db: Db, counters = createThrottleCounters(db)): AuthStore => ({
   findUserByUsername: async (username) => {
     const row = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select(userColumns).where('users.username', '=', username).executeTakeFirst();
     return row ? mapUser(row) : null;
@@ -121,13 +121,15 @@ export const createAuthStore = (db: DbOrTrx, counters = createThrottleCounters(d
     await counters.recordFailure(key, now, limits);
   },
   clearLoginFailures: (key) => counters.clear(key),
-  updatePassword: async (userId, passwordHash, at) => {
-    await db
-      .updateTable('users')
-      .set({ password_hash: passwordHash, has_password: true, password_changed_at: at, must_change_password: false, password_change_reason: null, password_expires_at: null })
-      .where('id', '=', userId)
-      .execute();
-  },
+  replacePassword: (userId, passwordHash, at) =>
+    db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('users')
+        .set({ password_hash: passwordHash, has_password: true, password_changed_at: at, must_change_password: false, password_change_reason: null, password_expires_at: null })
+        .where('id', '=', userId)
+        .execute();
+      return endSessionsOfUser(trx, userId);
+    }),
   requirePasswordChange: async (userId, reason) => {
     await db.updateTable('users').set({ must_change_password: true, password_change_reason: reason }).where('id', '=', userId).execute();
   },

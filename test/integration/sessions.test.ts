@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
@@ -143,6 +144,30 @@ describe('signed-in devices', () => {
     for (const token of others) expect(await isSignedIn(token)).toBe(false);
     expect((await sessionsOf(desk)).map((s) => s.isCurrent)).toEqual([true]);
     expect((await auditOf('POST /api/v1/auth/logout-others')).at(-1)?.data).toMatchObject({ endedSessions: 2 });
+  });
+
+  it('a new password and the end of the old sessions commit together, or neither does', async () => {
+    const id = await person('devices_password');
+    const desk = await login('devices_password', CHROME_WINDOWS);
+    const phone = await login('devices_password', WECHAT_ANDROID);
+    const hashOf = async () => (await t.database.db.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirstOrThrow()).password_hash;
+    const before = await hashOf();
+    // The sessions cannot be deleted: the password must not change without them ending.
+    await sql`CREATE FUNCTION test_refuse_session_delete() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$`.execute(t.database.db);
+    await sql`CREATE TRIGGER test_refuse_session_delete BEFORE DELETE ON sessions FOR EACH ROW WHEN (OLD.user_id = ${sql.lit(id)}::uuid) EXECUTE FUNCTION test_refuse_session_delete()`.execute(t.database.db);
+    try {
+      const failed = await as(desk, 'POST', '/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'Another-Pass-2026!' });
+      expect(failed.statusCode).toBe(500);
+      expect(await hashOf()).toBe(before);
+      expect(await isSignedIn(phone)).toBe(true);
+    } finally {
+      await sql`DROP TRIGGER test_refuse_session_delete ON sessions`.execute(t.database.db);
+      await sql`DROP FUNCTION test_refuse_session_delete()`.execute(t.database.db);
+    }
+    const changed = await as(desk, 'POST', '/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'Another-Pass-2026!' });
+    expect(changed.statusCode, changed.body).toBe(204);
+    expect(await hashOf()).not.toBe(before);
+    for (const token of [desk, phone]) expect(await isSignedIn(token)).toBe(false);
   });
 
   it('an API token can neither list nor end sessions', async () => {

@@ -58,8 +58,12 @@ export type AuthStore = {
   lockedUntil: (keys: string[], now: Date) => Promise<Date | null>;
   recordLoginFailure: (key: string, now: Date, limits: { windowMs: number; failures: number; lockMs: number }) => Promise<void>;
   clearLoginFailures: (key: string) => Promise<void>;
-  /** The owner's own new password: a one-time password set by an administrator is replaced; the account has a password from now on. */
-  updatePassword: (userId: string, passwordHash: string, at: Date) => Promise<void>;
+  /**
+   * The owner's own new password: a one-time password set by an administrator is replaced; the account has a
+   * password from now on; and every session of the user ends, in the same transaction, so that no session opened
+   * with the old password outlives it. Returns the number of sessions ended.
+   */
+  replacePassword: (userId: string, passwordHash: string, at: Date) => Promise<number>;
   /** Its owner must choose a new password before anything else (the password is older than the maximum age). */
   requirePasswordChange: (userId: string, reason: PasswordChangeReason) => Promise<void>;
 };

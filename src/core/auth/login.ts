@@ -124,7 +124,6 @@ export const changePassword = async (
       issues: problems.map((p) => ({ path: 'body.newPassword', message: p })),
     });
   }
-  await deps.store.updatePassword(user.id, await hashPassword(input.newPassword), deps.now());
   // Everyone holding an old session must sign in again with the new password.
-  await deps.store.deleteSessionsOfUser(user.id);
+  await deps.store.replacePassword(user.id, await hashPassword(input.newPassword), deps.now());
 };
