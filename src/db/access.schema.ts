@@ -44,7 +44,16 @@ export type OidcLoginStateTable = {
   is_confirmation: Generated<boolean>;
 };
 
+/** A device an account has signed in from: SHA-256 of the user id and the browser and system names (known-devices.ts). */
+export type KnownDeviceTable = {
+  user_id: string;
+  device_hash: string;
+  first_seen_at: Timestamp;
+  last_seen_at: Timestamp;
+};
+
 export type AccessTables = {
+  known_devices: KnownDeviceTable;
   service_accounts: ServiceAccountTable;
   api_tokens: ApiTokenTable;
   oidc_login_states: OidcLoginStateTable;

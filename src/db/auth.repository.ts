@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import { createMicroBatcher } from '../core/shared/micro-batcher.js';
-import type { AuthStore, UserForAuth } from '../core/auth/auth.ports.js';
+import type { AuthStore, SignInDevice, UserForAuth } from '../core/auth/auth.ports.js';
+import { signInNoticeKey } from '../core/auth/known-devices.js';
 import { isRole } from '../core/auth/roles.js';
-import type { Db, DbOrTrx } from './database.js';
+import type { Db, DbOrTrx, Trx } from './database.js';
 import { endSessionsOfUser } from './sessions.repository.js';
 import { createThrottleCounters } from './throttle.repository.js';
 import { rolesOf, TWO_FACTOR_ROLES_KEY } from './two-factor.repository.js';
@@ -88,22 +89,58 @@ export const createSessionFinder = (db: DbOrTrx): AuthStore['findUserBySessionTo
   return (tokenHash, now) => batcher.submit({ tokenHash, now });
 };
 
+/**
+ * The device of a sign-in, and its notice when one is due, behind a savepoint: a failure here is rolled back alone
+ * and handed back, so that the session opens all the same.
+ */
+const rememberDevice = async (trx: Trx, userId: string, sessionId: string, device: SignInDevice, at: Date): Promise<Error | null> => {
+  await sql`SAVEPOINT known_device`.execute(trx);
+  try {
+    await trx
+      .insertInto('known_devices')
+      .values({ user_id: userId, device_hash: device.key, first_seen_at: at, last_seen_at: at })
+      .onConflict((oc) => oc.columns(['user_id', 'device_hash']).doUpdateSet({ last_seen_at: at }))
+      .execute();
+    if (device.notice) {
+      await trx
+        .insertInto('staff_notifications')
+        .values({ user_id: userId, case_id: null, source_event_id: null, source_key: signInNoticeKey(sessionId), code: device.notice.code, data: JSON.stringify(device.notice.data), created_at: at })
+        .onConflict((oc) => oc.columns(['user_id', 'source_key']).doNothing())
+        .execute();
+    }
+    await sql`RELEASE SAVEPOINT known_device`.execute(trx);
+    return null;
+  } catch (error) {
+    await sql`ROLLBACK TO SAVEPOINT known_device`.execute(trx);
+    return error instanceof Error ? error : new Error(String(error));
+  }
+};
+
 export const createAuthStore = (db: Db, counters = createThrottleCounters(db)): AuthStore => ({
   findUserByUsername: async (username) => {
     const row = await db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select(userColumns).where('users.username', '=', username).executeTakeFirst();
     return row ? mapUser(row) : null;
   },
   findUserBySessionTokenHash: async (tokenHash, now) => (await findSessionUsers(db, [tokenHash], now))[0]?.user ?? null,
-  createSession: async (s) => {
-    await db
-      .insertInto('sessions')
-      .values({
-        user_id: s.userId, token_hash: s.tokenHash, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent?.slice(0, 500) ?? null, created_at: s.at, last_seen_at: s.at,
-        verified_at: s.verifiedAt ?? null,
-      })
-      .execute();
-    // Kept on the account: sessions end and are deleted, and administrators look for accounts nobody uses.
-    await db.updateTable('users').set({ last_login_at: s.at }).where('id', '=', s.userId).execute();
+  createSession: (s) =>
+    db.transaction().execute(async (trx) => {
+      const session = await trx
+        .insertInto('sessions')
+        .values({
+          user_id: s.userId, token_hash: s.tokenHash, expires_at: s.expiresAt, ip: s.ip, user_agent: s.userAgent?.slice(0, 500) ?? null, created_at: s.at, last_seen_at: s.at,
+          verified_at: s.verifiedAt ?? null,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      // Kept on the account: sessions end and are deleted, and administrators look for accounts nobody uses.
+      await trx.updateTable('users').set({ last_login_at: s.at }).where('id', '=', s.userId).execute();
+      if (!s.device) return { sessionId: session.id, deviceError: null };
+      const deviceError = await rememberDevice(trx, s.userId, session.id, s.device, s.at);
+      return { sessionId: session.id, deviceError };
+    }),
+  findKnownDeviceKeys: async (userId) => {
+    const rows = await db.selectFrom('known_devices').select('device_hash').where('user_id', '=', userId).execute();
+    return rows.map((r) => r.device_hash);
   },
   touchSession: async (sessionId, at) => {
     await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', sessionId).execute();

@@ -48,7 +48,10 @@ export type StaffNotificationTable = {
   id: Generated<string>;
   user_id: string;
   case_id: string | null;
-  source_event_id: string;
+  /** The case event behind the notice; null for a notice of no event, which `source_key` names instead. */
+  source_event_id: string | null;
+  /** E.g. `sign-in:<session id>`: unique per user like the event, so a notice is written once. */
+  source_key: ColumnType<string | null, string | null | undefined, string | null>;
   code: string;
   data: Json<Record<string, unknown>>;
   created_at: Timestamp;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { TEST_PASSWORD } from '../helpers/test-database.js';
 
 /**
  * OIDC single sign-on against a tiny OpenID provider started here (node:http, keys from node:crypto): discovery,
@@ -421,5 +422,29 @@ describe('OIDC sign-in', () => {
       await creating.close();
       configure();
     }
+  });
+});
+
+describe('OIDC sign-in from a new device', () => {
+  it('puts the new-device notice in the bell, as a password sign-in does', async () => {
+    const chromeWindows = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+    const firefoxLinux = 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0';
+    const first = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'user-agent': chromeWindows }, payload: { username: 'handler', password: TEST_PASSWORD } });
+    expect(first.statusCode, first.body).toBe(200);
+    const flow = await start();
+    const res = await t.app.inject({
+      method: 'GET',
+      url: `/api/v1/auth/oidc/callback?code=${encodeURIComponent(grant(flow, { preferred_username: 'handler' }))}&state=${encodeURIComponent(flow.state)}`,
+      headers: { accept: 'application/json', 'user-agent': firefoxLinux },
+      cookies: { bihuan_oidc: flow.cookie },
+    });
+    expect(res.statusCode, res.body).toBe(302);
+    const token = (first.json() as { token: string }).token;
+    const notices = (await t.app.inject({ method: 'GET', url: '/api/v1/notifications?lang=en', headers: { authorization: `Bearer ${token}` } })).json() as {
+      items: { code: string; caseId: string | null; data: Record<string, unknown> }[];
+    };
+    const deviceNotices = notices.items.filter((n) => n.code === 'auth.new_device_sign_in');
+    expect(deviceNotices).toHaveLength(1);
+    expect(deviceNotices[0]).toMatchObject({ caseId: null, data: { browser: 'Firefox', os: 'Linux' } });
   });
 });

@@ -110,7 +110,11 @@ export const startOidcLogin = async (
   return { authorizationUrl: url.toString(), browserSecret };
 };
 
-export type OidcLoginResult = { token: string; expiresAt: Date; user: UserForAuth; returnTo: string | null; isNewUser: boolean };
+export type OidcLoginResult = {
+  token: string; expiresAt: Date; user: UserForAuth; returnTo: string | null; isNewUser: boolean;
+  /** Why the device was not remembered nor a new-device notice written (to log); the sign-in succeeded all the same. */
+  deviceError: Error | null;
+};
 
 /**
  * Step 2, the callback: the state is taken (once), the code exchanged with the verifier, the ID token verified,

@@ -43,12 +43,24 @@ export type SessionFacts = {
   twoFactor?: TwoFactorState;
 };
 
+/** The device of a sign-in, to remember; with the data of the "new device" notice when one is due. */
+export type SignInDevice = { key: string; notice: { code: string; data: Record<string, unknown> } | null };
+
 export type AuthStore = {
   findUserByUsername: (username: string) => Promise<UserForAuth | null>;
   /** With the user's two-factor state, which the auth hook checks on every request (one round trip for both). */
   findUserBySessionTokenHash: (tokenHash: string, now: Date) => Promise<(UserForAuth & SessionFacts) | null>;
-  /** `verifiedAt` when the person proved who they are earlier than `at` (single sign-on); else the sign-in is `at`. */
-  createSession: (input: { userId: string; tokenHash: string; expiresAt: Date; ip: string | null; userAgent: string | null; at: Date; verifiedAt?: Date }) => Promise<void>;
+  /**
+   * `verifiedAt` when the person proved who they are earlier than `at` (single sign-on); else the sign-in is `at`.
+   * With `device`, the device is remembered and, when a notice is given, the notice written, in the same transaction
+   * as the session but behind a savepoint: should they fail, they are rolled back alone and the session still opens
+   * (`deviceError` says why), since a notice is never worth refusing a sign-in for.
+   */
+  createSession: (input: {
+    userId: string; tokenHash: string; expiresAt: Date; ip: string | null; userAgent: string | null; at: Date; verifiedAt?: Date; device?: SignInDevice;
+  }) => Promise<{ sessionId: string; deviceError: Error | null }>;
+  /** The keys of the devices this account has signed in from (known-devices.ts). */
+  findKnownDeviceKeys: (userId: string) => Promise<string[]>;
   touchSession: (sessionId: string, at: Date) => Promise<void>;
   /** The owner proved who they are again; false when the session no longer exists. */
   markSessionVerified: (tokenHash: string, at: Date) => Promise<boolean>;

@@ -3,7 +3,9 @@ import { DUMMY_PASSWORD_HASH, hashPassword, newSessionToken, sha256, verifyPassw
 import { checkPassword, isPasswordTooOld } from './password-policy.js';
 import { signInThrottle } from './sign-in-throttle.js';
 import type { UserActor } from './actor.js';
-import type { AuthDeps, SessionFacts, UserForAuth } from './auth.ports.js';
+import { describeUserAgent } from '../access/user-agent.js';
+import type { AuthDeps, SessionFacts, SignInDevice, UserForAuth } from './auth.ports.js';
+import { deviceKeyOf, judgeSignInDevice, NEW_DEVICE_NOTICE_CODE, newDeviceNoticeData } from './known-devices.js';
 import { permissionsForRoles } from './roles.js';
 import { checkSecondFactor, twoFactorError } from './two-factor.js';
 
@@ -24,7 +26,7 @@ export const toActor = (user: UserForAuth): UserActor => ({
 export const login = async (
   deps: AuthDeps,
   input: { username: string; password: string; totpCode?: string | null; ip: string | null; userAgent: string | null },
-): Promise<{ token: string; user: UserForAuth; expiresAt: Date; mustEnrollTotp: boolean; mustChangePassword: boolean }> => {
+): Promise<{ token: string; user: UserForAuth; expiresAt: Date; mustEnrollTotp: boolean; mustChangePassword: boolean; deviceError: Error | null }> => {
   const username = input.username.trim().toLowerCase();
   const now = deps.now();
   const throttle = signInThrottle(deps.store, { username, ip: input.ip }, now);
@@ -64,19 +66,40 @@ export const login = async (
 /**
  * A new session for a user whose sign-in succeeded (password and second factor, or single sign-on). A new token
  * at every sign-in: a session fixed before login is never reused.
+ *
+ * The device is remembered, and a sign-in from one new to the account puts a notice in its owner's bell
+ * (known-devices.ts), in the session's own transaction. Neither may refuse the sign-in: when they fail, the
+ * session opens without them and `deviceError` tells the caller what to log.
  */
 export const openSession = async (
   deps: AuthDeps,
   user: { id: string },
   input: { ip: string | null; userAgent: string | null; verifiedAt?: Date },
-): Promise<{ token: string; expiresAt: Date }> => {
+): Promise<{ token: string; expiresAt: Date; deviceError: Error | null }> => {
   const now = deps.now();
   const token = newSessionToken();
   const expiresAt = new Date(now.getTime() + deps.sessionTtlHours * 3600_000);
-  await deps.store.createSession({
+  let device: SignInDevice | undefined;
+  let lookupError: Error | null = null;
+  try {
+    device = await signInDeviceOf(deps, user.id, input, now);
+  } catch (error) {
+    lookupError = error instanceof Error ? error : new Error(String(error));
+  }
+  const created = await deps.store.createSession({
     userId: user.id, tokenHash: sha256(token), expiresAt, ip: input.ip, userAgent: input.userAgent, at: now, ...(input.verifiedAt ? { verifiedAt: input.verifiedAt } : {}),
+    ...(device ? { device } : {}),
   });
-  return { token, expiresAt };
+  return { token, expiresAt, deviceError: lookupError ?? created.deviceError };
+};
+
+const signInDeviceOf = async (deps: AuthDeps, userId: string, input: { ip: string | null; userAgent: string | null }, now: Date): Promise<SignInDevice> => {
+  const description = describeUserAgent(input.userAgent);
+  const key = deviceKeyOf(userId, description);
+  // Read before the session's transaction: two sign-ins at the same moment from two new devices may both miss or
+  // both give a notice, which is harmless, while a lock here would make every sign-in of the account wait.
+  const verdict = judgeSignInDevice(await deps.store.findKnownDeviceKeys(userId), key);
+  return { key, notice: verdict === 'new_device' ? { code: NEW_DEVICE_NOTICE_CODE, data: newDeviceNoticeData(description, input.ip, now) } : null };
 };
 
 export const SESSION_TOUCH_INTERVAL_MS = 60_000;

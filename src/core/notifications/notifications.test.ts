@@ -140,6 +140,16 @@ describe('which events tell the requester what', () => {
     expect(noticeText('case.extension_requested', 'en', { trackingNo: '1', title: 'T', data: { days: 5 } })).toBe('Extension request (5 days) to decide: 1 T');
     expect(noticeText('case.dispatched', 'bo', { trackingNo: '1', title: 'T', data: {} })).toMatch(TIBETAN);
   });
+
+  it('words the new-device notice from its data, in Asia/Shanghai time', () => {
+    const data = { browser: 'Firefox', os: 'Linux', kind: 'desktop', ip: '203.0.113.7', at: '2026-11-26T02:03:04.000Z' };
+    expect(noticeText('auth.new_device_sign_in', 'en', { trackingNo: '', title: '', data })).toBe(
+      'A new device signed in to your account: 26 Nov 2026 10:03, Firefox on Linux, network address 203.0.113.7. If this was not you, sign it out on the "Signed-in devices" page and change your password at once.',
+    );
+    expect(noticeText('auth.new_device_sign_in', 'zh-Hans', { trackingNo: '', title: '', data })).toContain('2026年11月26日 10:03，Linux 上的 Firefox，网络地址 203.0.113.7');
+    expect(noticeText('auth.new_device_sign_in', 'bo', { trackingNo: '', title: '', data })).toMatch(TIBETAN);
+    expect(noticeText('auth.new_device_sign_in', 'en', { trackingNo: '', title: '', data: { at: data.at } })).toContain('an unknown device, network address unknown');
+  });
 });
 
 describe('quiet hours', () => {

@@ -1,7 +1,8 @@
+import { NEW_DEVICE_NOTICE_CODE } from '../auth/known-devices.js';
 import type { Role } from '../auth/roles.js';
 import type { Language } from '../case/case.types.js';
 import type { LanguageText } from './notification.types.js';
-import { fillTemplate } from './render-template.js';
+import { fillTemplate, formatDate, shanghaiParts } from './render-template.js';
 import type { TimelineEvent } from './requester-messages.js';
 
 /**
@@ -114,8 +115,47 @@ const NOTICE_TEXTS: Record<string, LanguageText> = {
   'notification.unknown': { 'zh-Hans': '通知诉求人结果不明，请核实：{trackingNo} {title}', bo: 'རེ་ཞུ་བར་བརྡ་ཁྱབ་ཐོབ་མིན་གསལ་པོ་མེད། {trackingNo} {title}', en: 'Unclear whether the requester was notified; please check: {trackingNo} {title}' },
 };
 
-/** The text of a notice in the reader's language, from live case facts. */
+/**
+ * Notices about the reader's own account, not about a case: no event of a case brings them (they are not in
+ * NOTICE_CODES), and they link to an account page. Tibetan wording as in the sessions page (web/src/i18n/modules/
+ * sessions.ts), awaiting the same native speaker's review.
+ */
+const ACCOUNT_NOTICE_TEXTS: Record<string, LanguageText> = {
+  [NEW_DEVICE_NOTICE_CODE]: {
+    'zh-Hans': '新设备登录了您的账号：{time}，{device}，网络地址 {ip}。如果不是您本人，请在“登录设备”页让它退出登录，并立即修改密码。',
+    bo: 'སྒྲིག་ཆས་གསར་པ་ཞིག་ནས་ཁྱེད་ཀྱི་ཐོ་ཁོངས་སུ་ནང་འཛུལ་བྱས། {time} {device} དྲ་རྒྱའི་གནས་ཡུལ། {ip} ཁྱེད་རང་མིན་ན། "ནང་འཛུལ་བྱས་པའི་སྒྲིག་ཆས།" ཤོག་ངོས་སུ་དེ་ཕྱིར་ཐོན་བཅུག་སྟེ་འཕྲལ་མར་གསང་གྲངས་བསྒྱུར་རོགས།',
+    en: 'A new device signed in to your account: {time}, {device}, network address {ip}. If this was not you, sign it out on the "Signed-in devices" page and change your password at once.',
+  },
+};
+
+const UNKNOWN_DEVICE: LanguageText = { 'zh-Hans': '未知设备', bo: 'མིང་མི་ཤེས་པའི་སྒྲིག་ཆས།', en: 'an unknown device' };
+const UNKNOWN_IP: LanguageText = { 'zh-Hans': '未知', bo: 'མི་ཤེས།', en: 'unknown' };
+
+const textOf = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null);
+
+/** "Chrome on Windows" in the reader's language; product names stay as they are in every language. */
+const deviceName = (data: Record<string, unknown>, language: Language): string => {
+  const browser = textOf(data.browser);
+  const os = textOf(data.os);
+  if (browser && os) return language === 'en' ? `${browser} on ${os}` : language === 'bo' ? `${os} སྟེང་གི་ ${browser}` : `${os} 上的 ${browser}`;
+  return browser ?? os ?? UNKNOWN_DEVICE[language];
+};
+
+/** Date and time in Asia/Shanghai, where every reader works. */
+const signInTime = (data: Record<string, unknown>, language: Language): string => {
+  const at = new Date(textOf(data.at) ?? '');
+  if (Number.isNaN(at.getTime())) return '?';
+  const { hour, minute } = shanghaiParts(at);
+  return `${formatDate(at, language)} ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')}`;
+};
+
+const accountNoticeText = (template: string, language: Language, data: Record<string, unknown>): string =>
+  fillTemplate(template, { time: signInTime(data, language), device: deviceName(data, language), ip: textOf(data.ip) ?? UNKNOWN_IP[language] }).text;
+
+/** The text of a notice in the reader's language, from live case facts (or, for an account notice, its data). */
 export const noticeText = (code: string, language: Language, vars: { trackingNo: string; title: string; data: Record<string, unknown> }): string => {
+  const accountTemplate = ACCOUNT_NOTICE_TEXTS[code]?.[language];
+  if (accountTemplate) return accountNoticeText(accountTemplate, language, vars.data);
   const template = NOTICE_TEXTS[code]?.[language] ?? `${code}: {trackingNo} {title}`;
   const days = vars.data.days;
   return fillTemplate(template, { trackingNo: vars.trackingNo, title: vars.title, days: typeof days === 'number' ? String(days) : '?' }).text;

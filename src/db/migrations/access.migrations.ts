@@ -7,6 +7,7 @@ import * as addUsersDisabledReason from './20261124080000_add_users_disabled_rea
 import * as addSessionsVerifiedAt from './20261125080000_add_sessions_verified_at.js';
 import * as addOidcLoginStatesIsConfirmation from './20261125090000_add_oidc_login_states_is_confirmation.js';
 import * as addUsersHasPassword from './20261125100000_add_users_has_password.js';
+import * as createKnownDevices from './20261125120000_create_known_devices.js';
 
 /** Migrations of the access module, named <UTC timestamp>_<verb_object>; merged into the one ordered list in index.ts. */
 export const accessMigrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const accessMigrations: Record<string, Migration> = {
   '20261125080000_add_sessions_verified_at': addSessionsVerifiedAt,
   '20261125090000_add_oidc_login_states_is_confirmation': addOidcLoginStatesIsConfirmation,
   '20261125100000_add_users_has_password': addUsersHasPassword,
+  '20261125120000_create_known_devices': createKnownDevices,
 };

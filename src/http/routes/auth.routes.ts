@@ -36,6 +36,11 @@ const meSchema = z.object({
   hasPassword: z.boolean(),
 });
 
+/** The new-device notice failed and was skipped (login.ts openSession): the sign-in went on, the operator should know. */
+const logDeviceError = (request: FastifyRequest, error: Error | null): void => {
+  if (error) request.log.error({ err: error }, 'sign-in: the device was not remembered and no new-device notice was written');
+};
+
 export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   registerOidcRoutes(app, deps);
@@ -67,6 +72,7 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
       });
       // The sign-in is the user's own step in the audit log, so that their unit's readers see it.
       request.auditActor = { id: result.user.id, username: result.user.username };
+      logDeviceError(request, result.deviceError);
       reply.setCookie(SESSION_COOKIE, result.token, {
         path: '/',
         httpOnly: true,
@@ -328,6 +334,7 @@ const registerOidcRoutes = (app: FastifyInstance, deps: AppDeps): void => {
           userAgent: request.headers['user-agent'] ?? null,
           previousSessionToken: request.cookies[SESSION_COOKIE] ?? null,
         });
+        logDeviceError(request, result.deviceError);
         reply.setCookie(SESSION_COOKIE, result.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', expires: result.expiresAt });
         await audit(request, { actorId: result.user.id, actorName: result.user.username, outcome: '302', data: { isNewUser: result.isNewUser } });
         const next = result.returnTo?.startsWith('/work') ? result.returnTo : '/work';

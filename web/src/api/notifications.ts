@@ -21,6 +21,19 @@ export type StaffNoticePage = {
   pageSize: number;
 };
 
+/** A notice about the reader's own account rather than a case: a sign-in from a device new to it. */
+export const NEW_DEVICE_NOTICE_CODE = 'auth.new_device_sign_in';
+
+/**
+ * Where a notice leads: its case, or for a sign-in from a new device the signed-in devices page, where that
+ * device can be signed out. Null when there is nowhere to go (the notice is only marked read).
+ */
+export function noticeHref(notice: Pick<StaffNotice, 'code' | 'caseId'>): string | null {
+  if (notice.caseId) return `#/work/cases/${encodeURIComponent(notice.caseId)}`;
+  if (notice.code === NEW_DEVICE_NOTICE_CODE) return '#/account/sessions';
+  return null;
+}
+
 export function listNotices(
   q: { isUnreadOnly?: boolean; page?: number; pageSize?: number } = {},
   signal?: AbortSignal,

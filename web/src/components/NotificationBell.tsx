@@ -1,8 +1,9 @@
 // The staff notification bell in the header (issue 7; docs/notifications.md): the unread count, polled while
-// the tab is visible, and a disclosure list of the newest notices, each linking to its case.
+// the tab is visible, and a disclosure list of the newest notices, each linking to its case (or, for a sign-in from
+// a new device, to the signed-in devices page).
 import { useCallback, useEffect, useId, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import { isAbortError } from '../api/client';
-import { listNotices, markAllNoticesRead, markNoticeRead, type StaffNotice } from '../api/notifications';
+import { listNotices, markAllNoticesRead, markNoticeRead, NEW_DEVICE_NOTICE_CODE, noticeHref, type StaffNotice } from '../api/notifications';
 import { useI18n } from '../i18n/context';
 import { formatDateTime } from '../lib/format';
 
@@ -224,6 +225,7 @@ export function NotificationBell() {
         <ul style={listStyle}>
           {items.map((n) => {
             const isUnread = n.readAt === null;
+            const href = noticeHref(n);
             const body = (
               <>
                 <span style={{ display: 'block', fontWeight: isUnread ? 700 : 400 }}>{n.text}</span>
@@ -231,14 +233,15 @@ export function NotificationBell() {
                   {isUnread ? `${t('notices.unread')} · ` : ''}
                   {n.trackingNo ? `${n.trackingNo} · ` : ''}
                   {formatDateTime(n.at)}
+                  {n.code === NEW_DEVICE_NOTICE_CODE ? ` · ${t('notices.reviewDevices')}` : ''}
                 </span>
               </>
             );
             return (
               <li key={n.id}>
-                {n.caseId ? (
+                {href ? (
                   <a
-                    href={`#/work/cases/${encodeURIComponent(n.caseId)}`}
+                    href={href}
                     style={itemStyle(isUnread)}
                     onClick={() => {
                       markRead(n);

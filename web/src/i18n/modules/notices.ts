@@ -1,5 +1,6 @@
 // Messages of the staff notification bell (issue 7; keys prefixed 'notices.'). The notices' own texts come
-// from the server in the reader's language. Tibetan wording (བརྡ་ཐོ། notice, བཀླགས། read) needs a native
+// from the server in the reader's language; a sign-in from a new device links to the signed-in devices page.
+// Tibetan wording (བརྡ་ཐོ། notice, བཀླགས། read; the devices page named as in sessions.ts) needs a native
 // speaker's review.
 import { defineMessages } from './define';
 
@@ -15,6 +16,7 @@ export const noticesMessages = defineMessages({
     'notices.unread': '未读',
     'notices.close': '关闭',
     'notices.markRead': '标为已读',
+    'notices.reviewDevices': '查看登录设备',
   },
   bo: {
     'notices.bell': 'བརྡ་ཐོ།',
@@ -27,6 +29,7 @@ export const noticesMessages = defineMessages({
     'notices.unread': 'མ་བཀླགས་པ།',
     'notices.close': 'ཁ་རྒྱག',
     'notices.markRead': 'བཀླགས་ཟིན་པར་རྟགས་རྒྱག',
+    'notices.reviewDevices': 'ནང་འཛུལ་བྱས་པའི་སྒྲིག་ཆས་ལ་ལྟ།',
   },
   en: {
     'notices.bell': 'Notifications',
@@ -39,5 +42,6 @@ export const noticesMessages = defineMessages({
     'notices.unread': 'Unread',
     'notices.close': 'Close',
     'notices.markRead': 'Mark as read',
+    'notices.reviewDevices': 'See signed-in devices',
   },
 });
