@@ -3,7 +3,7 @@ import type { OidcStore } from '../core/access/oidc-login.js';
 import { unusablePasswordHash } from '../core/access/api-token-rules.js';
 import type { AccessDeps, AccessStore, ApiTokenView, NewApiTokenRow, ServiceAccountView } from '../core/access/api-tokens.js';
 import { isRole } from '../core/auth/roles.js';
-import type { Db, DbOrTrx } from './database.js';
+import { inTransaction, type Db, type DbOrTrx } from './database.js';
 
 /** PostgreSQL side of API tokens, service accounts and OIDC sign-in states (docs/access.md). */
 
@@ -59,7 +59,8 @@ const insertTokenRow = async (db: DbOrTrx, row: NewApiTokenRow): Promise<string>
   return inserted.id;
 };
 
-export const createAccessStore = (db: Db): AccessStore => ({
+/** Given a transaction, every write runs inside it, so that a route's audit entry commits or rolls back with it. */
+export const createAccessStore = (db: DbOrTrx): AccessStore => ({
   findTokenForAuth: async (tokenHash) => {
     const r = await db
       .selectFrom('api_tokens as t')
@@ -128,7 +129,7 @@ export const createAccessStore = (db: Db): AccessStore => ({
     return Number(result.numUpdatedRows) > 0;
   },
   rotateToken: async (oldTokenId, by, row) =>
-    db.transaction().execute(async (trx) => {
+    inTransaction(db, async (trx) => {
       const revoked = await trx
         .updateTable('api_tokens')
         .set({ revoked_at: row.createdAt, revoked_by: by })
@@ -140,7 +141,7 @@ export const createAccessStore = (db: Db): AccessStore => ({
     }),
   usernameExists: async (username) => (await db.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst()) !== undefined,
   insertServiceAccount: async (input) =>
-    db.transaction().execute(async (trx) => {
+    inTransaction(db, async (trx) => {
       const user = await trx
         .insertInto('users')
         .values({ username: input.username, display_name: input.displayName, password_hash: input.passwordHash, has_password: false, roles: input.roles, unit_id: input.unitId })
@@ -173,16 +174,21 @@ export const createAccessStore = (db: Db): AccessStore => ({
     }));
   },
   deactivateServiceAccount: async (userId, by, at) =>
-    db.transaction().execute(async (trx) => {
+    inTransaction(db, async (trx) => {
       const isAccount = await trx.selectFrom('service_accounts').select('user_id').where('user_id', '=', userId).executeTakeFirst();
-      if (!isAccount) return false;
+      if (!isAccount) return null;
       await trx.updateTable('users').set({ is_active: false }).where('id', '=', userId).execute();
-      await trx.updateTable('api_tokens').set({ revoked_at: at, revoked_by: by }).where('owner_id', '=', userId).where('revoked_at', 'is', null).execute();
-      return true;
+      const revoked = await trx
+        .updateTable('api_tokens')
+        .set({ revoked_at: at, revoked_by: by })
+        .where('owner_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return { revokedTokens: Number(revoked.numUpdatedRows) };
     }),
 });
 
-export const createAccessDeps = (db: Db, now: () => Date): AccessDeps => ({ store: createAccessStore(db), now });
+export const createAccessDeps = (db: DbOrTrx, now: () => Date): AccessDeps => ({ store: createAccessStore(db), now });
 
 /** Whether the user is a service account (which never signs in interactively, OIDC included). */
 export const isServiceAccount = async (db: DbOrTrx, userId: string): Promise<boolean> =>

@@ -9,6 +9,13 @@ export type Trx = Transaction<Database>;
 /** Repository functions take either the database or an open transaction first. */
 export type DbOrTrx = Db | Trx;
 
+/**
+ * Inside the caller's transaction when given one, so that the caller's own writes (an audit entry, say) commit
+ * or roll back with these; else in a transaction of its own. Kysely cannot nest transactions.
+ */
+export const inTransaction = <T>(db: DbOrTrx, fn: (trx: Trx) => Promise<T>): Promise<T> =>
+  db.isTransaction ? fn(db as Trx) : db.transaction().execute(fn);
+
 // Keep timestamps as Date and numeric/bigint as strings (we convert fen explicitly): pg's defaults.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => value);
 // Calendar dates are days, not instants: keep 'YYYY-MM-DD' instead of a Date at local midnight.

@@ -4,7 +4,7 @@ import type { AccountActivity } from '../core/access/dormant-accounts.js';
 import { idleSinceOf } from '../core/access/sessions.js';
 import { DEFAULT_SESSION_IDLE_MINUTES } from '../core/auth/auth.ports.js';
 import { isRole } from '../core/auth/roles.js';
-import type { Db, DbOrTrx, Trx } from './database.js';
+import { inTransaction, type Db, type DbOrTrx, type Trx } from './database.js';
 import type { Database } from './schema.js';
 import { endSessionsOfUser, listLiveSessions } from './sessions.repository.js';
 
@@ -58,10 +58,6 @@ const mapAccount = (r: AccountRow): StaffAccountRecord => ({
 
 const notServiceAccount = (eb: ExpressionBuilder<Database & { u: Database['users'] }, 'u'>) =>
   eb.not(eb.exists(eb.selectFrom('service_accounts').select('user_id').whereRef('service_accounts.user_id', '=', 'u.id')));
-
-/** Inside the caller's transaction when there is one (a step's exclusive section), else in one of its own. */
-const inTransaction = <T>(db: Db | Trx, fn: (trx: Trx) => Promise<T>): Promise<T> =>
-  db.isTransaction ? fn(db as Trx) : db.transaction().execute(fn);
 
 export const createStaffAccountStore = (db: Db | Trx, idleMinutes = DEFAULT_SESSION_IDLE_MINUTES): StaffAccountStore => ({
   findUnit: async (unitId) => {

@@ -73,6 +73,19 @@ const refusalsAudited = async (reason: string): Promise<number> =>
     ).n,
   );
 
+/** The entries a change writes in its own transaction, oldest first. */
+const changesOf = async (action: string, subjectId: string) =>
+  t.database.db
+    .selectFrom('audit_log')
+    .select(['actor_id', 'actor_name', 'ip', 'user_agent', 'subject_kind', 'outcome', 'data'])
+    .where('action', '=', action)
+    .where('subject_id', '=', subjectId)
+    .orderBy('id')
+    .execute();
+
+const entryCount = async (action: string): Promise<number> =>
+  Number((await t.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('action', '=', action).executeTakeFirstOrThrow()).n);
+
 const newCase = { channel: 'phone', kind: 'help', title: '令牌测试', description: '令牌测试用例。' };
 
 describe('making a token', () => {
@@ -87,10 +100,21 @@ describe('making a token', () => {
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain(created.apiToken.tokenPrefix);
     expect(list.body).not.toContain(created.token);
+    // Told in the token's own transaction, with its limits and owner; never the secret or its hash.
+    const told = await changesOf('api_token.created', created.apiToken.id);
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({
+      actor_name: 'admin', ip: '127.0.0.1', user_agent: 'lightMyRequest', subject_kind: 'api-tokens', outcome: 'done',
+      data: { name: '报表脚本', tokenPrefix: created.apiToken.tokenPrefix, permissions: ['case.read'], owner: { username: 'admin' }, unit: null, allowedIps: null },
+    });
+    expect(told[0]?.actor_id).toBe((await t.database.db.selectFrom('users').select('id').where('username', '=', 'admin').executeTakeFirstOrThrow()).id);
+    expect(JSON.stringify(told)).not.toContain(created.token.slice(11));
+    expect(JSON.stringify(told)).not.toContain(row.token_hash);
   });
 
   it('refuses bad limits with a coded error and makes nothing', async () => {
     const before = await tokenCount();
+    const toldBefore = await entryCount('api_token.created');
     const cases: [Record<string, unknown>, string, string][] = [
       [{ permissions: ['security.manage'] }, 'body.permissions', 'not_delegable'],
       [{ permissions: ['integration.manage'] }, 'body.permissions', 'not_delegable'],
@@ -114,6 +138,7 @@ describe('making a token', () => {
     // Without integration.manage there is no token making at all.
     expect((await call('dispatcher', 'POST', '/api/v1/api-tokens', { name: 'x', expiresInDays: 30, permissions: ['case.read'] })).json().error.code).toBe('auth.forbidden');
     expect(await tokenCount()).toBe(before);
+    expect(await entryCount('api_token.created')).toBe(toldBefore);
   });
 });
 
@@ -190,6 +215,11 @@ describe('using a token', () => {
     expect((await withToken(revocable.token, 'GET', '/api/v1/cases')).statusCode).toBe(200);
     const revoked = await call('admin', 'POST', `/api/v1/api-tokens/${revocable.apiToken.id}/revoke`);
     expect(revoked.json()).toMatchObject({ status: 'revoked' });
+    const told = { actor_name: 'admin', subject_kind: 'api-tokens', outcome: 'done', data: { tokenPrefix: revocable.apiToken.tokenPrefix, owner: { username: 'admin' } } };
+    expect(await changesOf('api_token.revoked', revocable.apiToken.id)).toMatchObject([told]);
+    // Revoking again changes nothing, and tells nothing.
+    expect((await call('admin', 'POST', `/api/v1/api-tokens/${revocable.apiToken.id}/revoke`)).statusCode).toBe(200);
+    expect(await changesOf('api_token.revoked', revocable.apiToken.id)).toMatchObject([told]);
     const after = await withToken(revocable.token, 'GET', '/api/v1/cases');
     expect(after.statusCode).toBe(401);
     expect(after.json().error.code).toBe('auth.token_revoked');
@@ -208,9 +238,18 @@ describe('using a token', () => {
     expect(Date.parse(fresh.apiToken.expiresAt)).toBe(clock + 90 * 86_400_000);
     expect((await withToken(old.token, 'GET', '/api/v1/cases')).json().error.code).toBe('auth.token_revoked');
     expect((await withToken(fresh.token, 'GET', '/api/v1/cases')).statusCode).toBe(200);
-    // A revoked token cannot be rotated back to life.
+    // Told under the rotated token, naming the new one; neither secret.
+    const told = await changesOf('api_token.rotated', old.apiToken.id);
+    expect(told).toMatchObject([{
+      actor_name: 'admin', subject_kind: 'api-tokens', outcome: 'done',
+      data: { name: '轮换', tokenPrefix: old.apiToken.tokenPrefix, newTokenId: fresh.apiToken.id, newTokenPrefix: fresh.apiToken.tokenPrefix, permissions: ['case.read', 'case.note'] },
+    }]);
+    expect(JSON.stringify(told)).not.toContain(fresh.token.slice(11));
+    expect(JSON.stringify(told)).not.toContain(old.token.slice(11));
+    // A revoked token cannot be rotated back to life, and the refusal tells of no rotation.
     const again = await call('admin', 'POST', `/api/v1/api-tokens/${old.apiToken.id}/rotate`, {});
     expect(again.statusCode).toBe(400);
+    expect(await changesOf('api_token.rotated', old.apiToken.id)).toHaveLength(1);
   });
 
   it('is refused outside its address allow-list', async () => {
@@ -249,11 +288,16 @@ describe('service accounts', () => {
     expect(made.statusCode, made.body).toBe(201);
     const account = made.json() as { id: string; isActive: boolean };
     expect(account.isActive).toBe(true);
+    expect(await changesOf('service_account.created', account.id)).toMatchObject([{
+      actor_name: 'admin', subject_kind: 'users', outcome: 'done', data: { username: 'hotline-bridge', roles: ['dispatcher'], unit: { id: unitId('hrss') } },
+    }]);
+    const madeBefore = await entryCount('service_account.created');
     // A service account cannot sign in with a password.
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'hotline-bridge', password: TEST_PASSWORD }, remoteAddress: '10.77.0.1' })).statusCode).toBe(401);
     // Never administrator powers through a role.
     const strong = await call('admin', 'POST', '/api/v1/api-tokens/service-accounts', { username: 'too-strong', roles: ['admin'], unitId: unitId('hrss') });
     expect(strong.json().error.details.issues[0]).toMatchObject({ path: 'body.roles', message: 'role_too_strong' });
+    expect(await entryCount('service_account.created')).toBe(madeBefore);
 
     // The token's unit must lie within the account's unit; its permissions within the account's roles.
     const outside = await call('admin', 'POST', '/api/v1/api-tokens', { name: 'x', expiresInDays: 30, ownerId: account.id, permissions: ['case.read'], unitId: unitId('cityman') });
@@ -287,6 +331,11 @@ describe('service accounts', () => {
     expect((await withToken(token, 'GET', '/api/v1/cases')).json().error.code).toBe('auth.token_revoked');
     const listed = (await call('admin', 'GET', '/api/v1/api-tokens/service-accounts')).json() as { items: { id: string; isActive: boolean; activeTokens: number }[] };
     expect(listed.items.find((a) => a.id === account.id)).toMatchObject({ isActive: false, activeTokens: 0 });
+    const disabled = { actor_name: 'admin', subject_kind: 'users', outcome: 'done', data: { username: 'hotline-bridge', revokedTokens: 1 } };
+    expect(await changesOf('service_account.disabled', account.id)).toMatchObject([disabled]);
+    // Disabled already, no token left: nothing changes, nothing is told.
+    expect((await call('admin', 'DELETE', `/api/v1/api-tokens/service-accounts/${account.id}`)).statusCode).toBe(204);
+    expect(await changesOf('service_account.disabled', account.id)).toMatchObject([disabled]);
   });
 
   it('a token whose unit is no longer within its owner unit is refused', async () => {

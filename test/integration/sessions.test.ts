@@ -209,6 +209,10 @@ describe("an administrator and an account's devices", () => {
     // The account's own API token still works: ending sessions is not disabling.
     expect(await isSignedIn((tokenRes.json() as { token: string }).token)).toBe(true);
     expect((await auditOf('POST /api/v1/admin/users/:id/end-sessions')).at(-1)).toMatchObject({ subject_id: id, data: { username: 'devices_admin_view', endedSessions: 2 } });
+    // And the step's own entry, written with it in its transaction, as the command line's is.
+    const entries = (await auditOf('user.sessions_ended')).filter((e) => e.subject_id === id);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actor_name: 'admin', outcome: 'done', data: { username: 'devices_admin_view', endedSessions: 2 } });
   });
 
   it('counts only sessions that have not ended', async () => {
@@ -241,9 +245,13 @@ describe("an administrator and an account's devices", () => {
     expect((peerView.json() as { error: { details: { change: string } } }).error.details.change).toBe('view_sessions');
     // Their own devices, yes.
     expect((await as(hrssToken, 'GET', `/api/v1/admin/users/${hrssAdmin}/sessions`)).statusCode).toBe(200);
+    // Refused steps tell of no change.
+    const told = async (subjectId: string) => (await auditOf('user.sessions_ended')).filter((e) => e.subject_id === subjectId);
+    for (const subjectId of [lhasaAgent, hrssAdmin, peerAdmin]) expect(await told(subjectId)).toEqual([]);
     // The administrator of the unit above may.
     expect((await t.call('admin', 'POST', `/api/v1/admin/users/${peerAdmin}/end-sessions`)).statusCode).toBe(200);
     expect(await isSignedIn(hrssToken)).toBe(true);
+    expect(await told(peerAdmin)).toMatchObject([{ actor_name: 'admin', outcome: 'done' }]);
   });
 
   it('says who disabled an account and when; enabling clears it', async () => {

@@ -48,6 +48,19 @@ const userIdOf = async (username: string): Promise<string> =>
 const auditOf = async (action: string, subjectId: string) =>
   t.database.db.selectFrom('audit_log').select(['outcome', 'data', 'actor_name']).where('action', '=', action).where('subject_id', '=', subjectId).orderBy('id').execute();
 
+/** The entries a change writes in its own transaction (the codes of the command line), oldest first. */
+const changesOf = async (action: string, subjectId: string) =>
+  t.database.db
+    .selectFrom('audit_log')
+    .select(['actor_id', 'actor_name', 'ip', 'user_agent', 'subject_kind', 'outcome', 'data'])
+    .where('action', '=', action)
+    .where('subject_id', '=', subjectId)
+    .orderBy('id')
+    .execute();
+
+const entryCount = async (action: string): Promise<number> =>
+  Number((await t.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('action', '=', action).executeTakeFirstOrThrow()).n);
+
 const userCount = async (): Promise<number> => Number((await t.database.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
 
 const create = async (body: Record<string, unknown>, as = 'admin'): Promise<WithPassword> => {
@@ -68,6 +81,14 @@ describe('staff accounts', () => {
     expect(made).toMatchObject({ outcome: '201', subject_kind: 'users', subject_id: account.id });
     expect(made.data).toMatchObject({ username: 'zhuoma.agent', roles: ['agent'], unit: { code: 'lhasa' } });
     expect(JSON.stringify(made.data)).not.toContain(temporaryPassword);
+    // The step's own entry, committed with the account: who, from where, what was made; never the password.
+    const created = await changesOf('user.created', account.id);
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({
+      actor_id: await userIdOf('admin'), actor_name: 'admin', ip: '127.0.0.1', user_agent: 'lightMyRequest', subject_kind: 'users', outcome: 'done',
+      data: { username: 'zhuoma.agent', roles: ['agent'], unit: { id: unitId('lhasa'), code: 'lhasa' } },
+    });
+    expect(JSON.stringify(created[0]?.data)).not.toContain(temporaryPassword);
 
     const first = await login('zhuoma.agent', temporaryPassword);
     expect(first.statusCode, first.body).toBe(200);
@@ -103,6 +124,7 @@ describe('staff accounts', () => {
 
   it('refuses bad accounts with a coded error and makes nothing', async () => {
     const before = await userCount();
+    const toldBefore = await entryCount('user.created');
     const cases: [Record<string, unknown>, string][] = [
       [{ username: 'ADMIN', displayName: '重名', roles: [], unitId: unitId('lhasa') }, 'taken'],
       [{ username: 'x', displayName: '太短', roles: [], unitId: unitId('lhasa') }, 'body'],
@@ -118,6 +140,7 @@ describe('staff accounts', () => {
       expect(JSON.stringify(res.json().error.details)).toContain(expected);
     }
     expect(await userCount()).toBe(before);
+    expect(await entryCount('user.created')).toBe(toldBefore);
   });
 
   it('keeps an administrator of one unit to that unit', async () => {
@@ -168,11 +191,28 @@ describe('staff accounts', () => {
       before: { roles: ['unit_handler'], unit: { code: 'hrss' }, displayName: '王' },
       after: { roles: [], unit: { id: unitId('cityman') }, displayName: '王某' },
     });
-    // No change: nothing before or after.
+    // The change's own entry names the fields it changed, with before and after.
+    const changed = await changesOf('user.updated', account.id);
+    expect(changed).toHaveLength(1);
+    expect(changed[0]).toMatchObject({
+      actor_name: 'admin', subject_kind: 'users', outcome: 'done',
+      data: {
+        username: 'wang.handler', fields: ['displayName', 'roles', 'unit'],
+        before: { roles: ['unit_handler'], unit: { id: unitId('hrss'), code: 'hrss' }, displayName: '王' },
+        after: { roles: [], unit: { id: unitId('cityman'), code: 'cityman' }, displayName: '王某' },
+      },
+    });
+    // No change: nothing before or after in the request's entry, and no entry of a change.
     const again = await t.call('admin', 'PATCH', `/api/v1/admin/users/${account.id}`, { roles: [] });
     expect(again.statusCode).toBe(200);
     const entries = await auditOf('PATCH /api/v1/admin/users/:id', account.id);
     expect(entries[1]?.data).toMatchObject({ before: {}, after: {} });
+    expect(await changesOf('user.updated', account.id)).toHaveLength(1);
+    // A refused change (new roles with an unknown unit): nothing changes, nothing is told.
+    const badUnit = await t.call('admin', 'PATCH', `/api/v1/admin/users/${account.id}`, { roles: ['agent'], unitId: '00000000-0000-4000-8000-000000000000' });
+    expect(badUnit.statusCode).toBe(400);
+    expect((await t.database.db.selectFrom('users').select('roles').where('id', '=', account.id).executeTakeFirstOrThrow()).roles).toEqual([]);
+    expect(await changesOf('user.updated', account.id)).toHaveLength(1);
   });
 
   it('refuses to let an administrator demote, move, disable or reset themselves', async () => {
@@ -189,9 +229,11 @@ describe('staff accounts', () => {
     }
     const admin = await t.database.db.selectFrom('users').select(['roles', 'is_active', 'unit_id']).where('id', '=', me).executeTakeFirstOrThrow();
     expect(admin).toEqual({ roles: ['admin'], is_active: true, unit_id: unitId('lhasa') });
+    for (const action of ['user.updated', 'user.disabled', 'user.password_reset']) expect(await changesOf(action, me), action).toEqual([]);
     // One's own name is one's own to change.
     const renamed = await t.call('admin', 'PATCH', `/api/v1/admin/users/${me}`, { displayName: '系统管理员' });
     expect(renamed.statusCode).toBe(200);
+    expect(await changesOf('user.updated', me)).toMatchObject([{ actor_id: me, data: { fields: ['displayName'], after: { displayName: '系统管理员' } } }]);
   });
 
   it('disables an account: its sessions end and its API tokens are revoked; enabling gives sign-in back', async () => {
@@ -221,9 +263,19 @@ describe('staff accounts', () => {
     const refused = await login('lobsang.admin', 'Lobsang-Adm-2026');
     expect(refused.json().error.code).toBe('auth.inactive_user');
     expect((await t.call('admin', 'GET', '/api/v1/admin/users?status=disabled')).json().items.map((a: Account) => a.username)).toContain('lobsang.admin');
+    // Told with what it ended, as on the command line.
+    const disabled = await changesOf('user.disabled', account.id);
+    expect(disabled).toHaveLength(1);
+    expect(disabled[0]).toMatchObject({ actor_name: 'admin', outcome: 'done', data: { username: 'lobsang.admin', endedSessions: expect.any(Number), revokedTokens: 2 } });
+    expect(disabled[0]?.data.endedSessions).toBeGreaterThan(0);
+    // Disabling a disabled account changes nothing and tells nothing.
+    expect((await t.call('admin', 'POST', `/api/v1/admin/users/${account.id}/disable`)).statusCode).toBe(200);
+    expect(await changesOf('user.disabled', account.id)).toHaveLength(1);
 
     expect((await t.call('admin', 'POST', `/api/v1/admin/users/${account.id}/enable`)).statusCode).toBe(200);
     expect((await login('lobsang.admin', 'Lobsang-Adm-2026')).statusCode).toBe(200);
+    expect((await t.call('admin', 'POST', `/api/v1/admin/users/${account.id}/enable`)).statusCode).toBe(200);
+    expect(await changesOf('user.enabled', account.id)).toMatchObject([{ actor_name: 'admin', outcome: 'done', data: { username: 'lobsang.admin' } }]);
     // The revoked token stays revoked.
     expect((await bearer(apiToken, 'GET', '/api/v1/cases')).statusCode).toBe(401);
   });
@@ -239,6 +291,7 @@ describe('staff accounts', () => {
     const unlocked = await t.call('admin_hrss', 'POST', `/api/v1/admin/users/${account.id}/unlock`);
     expect(unlocked.statusCode).toBe(200);
     expect(unlocked.json()).toMatchObject({ lockedUntil: null });
+    expect(await changesOf('user.unlocked', account.id)).toMatchObject([{ actor_name: 'admin_hrss', subject_kind: 'users', outcome: 'done', data: { username: 'dawa.leader' } }]);
     expect((await login('dawa.leader', temporaryPassword)).statusCode).toBe(200);
 
     const reset = await t.call('admin_hrss', 'POST', `/api/v1/admin/users/${account.id}/reset-password`);
@@ -253,6 +306,9 @@ describe('staff accounts', () => {
     const [entry] = await auditOf('POST /api/v1/admin/users/:id/reset-password', account.id);
     expect(entry).toMatchObject({ outcome: '200', actor_name: 'admin_hrss', data: { username: 'dawa.leader' } });
     expect(JSON.stringify(entry?.data)).not.toContain(next);
+    const told = await changesOf('user.password_reset', account.id);
+    expect(told).toMatchObject([{ actor_name: 'admin_hrss', subject_kind: 'users', outcome: 'done', data: { username: 'dawa.leader' } }]);
+    expect(JSON.stringify(told)).not.toContain(next);
   });
 
   it('leaves service accounts to the API-token page, and staff accounts to administrators', async () => {
@@ -331,7 +387,7 @@ describe('staff accounts', () => {
     expect(password).toMatch(/^[a-zA-Z2-9]{4}-[a-zA-Z2-9]{4}-[a-zA-Z2-9]{4}$/);
     const first = await login('root.admin', password);
     expect(first.json()).toMatchObject({ user: { roles: ['admin'], mustChangePassword: true } });
-    const made = await t.database.db.selectFrom('audit_log').select(['actor_id', 'actor_name', 'data']).where('action', '=', 'user.created').executeTakeFirstOrThrow();
+    const made = await t.database.db.selectFrom('audit_log').select(['actor_id', 'actor_name', 'data']).where('action', '=', 'user.created').where('user_agent', '=', 'bihuan users').executeTakeFirstOrThrow();
     expect(made.actor_id).toBeNull();
     expect(made.actor_name).toMatch(/^cli/);
     expect(made.data).toMatchObject({ username: 'root.admin', roles: ['admin'], unit: { code: 'lhasa' } });
@@ -486,10 +542,13 @@ describe('staff accounts', () => {
     }
     const row = await t.database.db.selectFrom('users').select(['roles', 'is_active', 'must_change_password']).where('id', '=', peer.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ roles: ['admin'], is_active: true });
+    for (const action of ['user.password_reset', 'user.disabled', 'user.updated']) expect(await changesOf(action, peer.id), action).toEqual([]);
     // Harmless steps stay open to a peer; the region's administrator can do the rest.
     expect((await t.call('admin_hrss', 'POST', `/api/v1/admin/users/${peer.id}/unlock`)).statusCode).toBe(200);
     expect((await t.call('admin_hrss', 'PATCH', `/api/v1/admin/users/${peer.id}`, { displayName: '次仁 (人社)' })).statusCode).toBe(200);
     expect((await t.call('admin', 'POST', `/api/v1/admin/users/${peer.id}/reset-password`)).statusCode).toBe(200);
+    expect(await changesOf('user.updated', peer.id)).toMatchObject([{ actor_name: 'admin_hrss', data: { fields: ['displayName'] } }]);
+    expect(await changesOf('user.password_reset', peer.id)).toMatchObject([{ actor_name: 'admin' }]);
   });
 
   it('checks the administrator again inside the step: one disabled or demoted meanwhile is refused', async () => {
@@ -508,7 +567,7 @@ describe('staff accounts', () => {
     await expect(resetStaffPassword(deps, stale, handler)).rejects.toMatchObject({ code: 'auth.forbidden' });
     expect((await t.database.db.selectFrom('users').select(['is_active', 'must_change_password']).where('id', '=', handler).executeTakeFirstOrThrow())).toEqual({ is_active: true, must_change_password: false });
     await t.database.db.updateTable('users').set({ roles: ['admin'] }).where('id', '=', account.id).execute();
-    expect((await setStaffAccountActive(deps, stale, handler, true)).isActive).toBe(true);
+    expect((await setStaffAccountActive(deps, stale, handler, true)).account.isActive).toBe(true);
   });
 
   it('answers two makings of one username at once with one account and one coded refusal', async () => {
@@ -538,6 +597,28 @@ describe('staff accounts', () => {
     expect((await bearer(apiToken, 'GET', '/api/v1/cases')).statusCode).toBe(200);
     expect((await t.call('admin', 'POST', `/api/v1/admin/users/${account.id}/reset-password`)).statusCode).toBe(200);
     expect((await bearer(apiToken, 'GET', '/api/v1/cases')).statusCode).toBe(401);
+  });
+
+  it('on the web, a change whose audit entry cannot be written answers 500 and changes nothing', async () => {
+    const db = t.database.db;
+    const { account } = await create({ username: 'atomic.agent', displayName: '原子', roles: ['agent'], unitId: unitId('lhasa') });
+    await sql`CREATE FUNCTION refuse_update_audit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.action = 'user.updated' THEN RAISE EXCEPTION 'audit refused'; END IF; RETURN NEW; END $$`.execute(db);
+    await sql`CREATE TRIGGER refuse_update_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_update_audit()`.execute(db);
+    try {
+      const res = await t.call('admin', 'PATCH', `/api/v1/admin/users/${account.id}`, { roles: ['admin'] });
+      expect(res.statusCode, res.body).toBe(500);
+      expect((await db.selectFrom('users').select('roles').where('id', '=', account.id).executeTakeFirstOrThrow()).roles).toEqual(['agent']);
+      expect(await changesOf('user.updated', account.id)).toEqual([]);
+      // The request's own entry still tells of the attempt and how it ended.
+      expect((await auditOf('PATCH /api/v1/admin/users/:id', account.id)).map((e) => e.outcome)).toEqual(['500']);
+    } finally {
+      await sql`DROP TRIGGER refuse_update_audit ON audit_log`.execute(db);
+      await sql`DROP FUNCTION refuse_update_audit()`.execute(db);
+    }
+    // Once the entry can be written, the same change goes through with it.
+    const res = await t.call('admin', 'PATCH', `/api/v1/admin/users/${account.id}`, { roles: ['admin'] });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(await changesOf('user.updated', account.id)).toMatchObject([{ data: { before: { roles: ['agent'] }, after: { roles: ['admin'] } } }]);
   });
 
   it('on the command line, a step whose audit entry cannot be written changes nothing', async () => {

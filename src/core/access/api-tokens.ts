@@ -82,8 +82,8 @@ export type AccessStore = {
   /** Made without a password (`passwordHash` matches nothing, and the account is marked so): it works through its tokens only. */
   insertServiceAccount: (input: { username: string; displayName: string; roles: Role[]; unitId: string; passwordHash: string; description: string; createdBy: string; at: Date }) => Promise<string>;
   listServiceAccounts: (unitPath: string, now: Date) => Promise<ServiceAccountView[]>;
-  /** Deactivates the account and revokes its tokens; false when there is no such service account. */
-  deactivateServiceAccount: (userId: string, by: string, at: Date) => Promise<boolean>;
+  /** Deactivates the account and revokes its tokens (how many it revoked); null when there is no such service account. */
+  deactivateServiceAccount: (userId: string, by: string, at: Date) => Promise<{ revokedTokens: number } | null>;
 };
 
 export type AccessDeps = { store: AccessStore; now: () => Date };
@@ -258,14 +258,17 @@ const findManageableOrThrow = async (deps: AccessDeps, actor: UserActor, tokenId
   return token;
 };
 
-/** Revoking is final and takes effect at the next request. Revoking a revoked token changes nothing. */
-export const revokeApiToken = async (deps: AccessDeps, actor: UserActor, tokenId: string): Promise<ApiTokenView> => {
+/**
+ * Revoking is final and takes effect at the next request. Revoking a revoked token changes nothing, and says so
+ * (`isChanged`), so that the audit log tells only of the revocation that happened.
+ */
+export const revokeApiToken = async (deps: AccessDeps, actor: UserActor, tokenId: string): Promise<{ view: ApiTokenView; isChanged: boolean }> => {
   assertNotViaTokenOrThrow(actor);
   await findManageableOrThrow(deps, actor, tokenId);
-  await deps.store.revokeToken(tokenId, actor.userId, deps.now());
+  const isChanged = await deps.store.revokeToken(tokenId, actor.userId, deps.now());
   const view = await deps.store.findToken(tokenId);
   if (!view) throw new AppError('resource.not_found', 'no such API token', { tokenId });
-  return view;
+  return { view, isChanged };
 };
 
 /**
@@ -277,7 +280,7 @@ export const rotateApiToken = async (
   actor: UserActor,
   tokenId: string,
   input: { expiresInDays: number | null },
-): Promise<{ token: string; view: ApiTokenView }> => {
+): Promise<{ token: string; view: ApiTokenView; replaced: { id: string; tokenPrefix: string } }> => {
   assertNotViaTokenOrThrow(actor);
   const now = deps.now();
   const old = await findManageableOrThrow(deps, actor, tokenId);
@@ -294,7 +297,7 @@ export const rotateApiToken = async (
   if (!id) throw new AppError('validation.failed', 'the token was revoked meanwhile', { issues: [{ path: 'params.id', message: 'revoked' }] });
   const view = await deps.store.findToken(id);
   if (!view) throw new Error('the token just made is missing');
-  return { token: secret, view };
+  return { token: secret, view, replaced: { id: old.id, tokenPrefix: old.tokenPrefix } };
 };
 
 // ------------------------------------------------------------------------------------ service accounts
@@ -339,12 +342,21 @@ export const listServiceAccounts = async (deps: AccessDeps, actor: UserActor): P
   return deps.store.listServiceAccounts(actor.unitPath, deps.now());
 };
 
-/** Disables the account and revokes every token of it. */
-export const deactivateServiceAccount = async (deps: AccessDeps, actor: UserActor, userId: string): Promise<void> => {
+/**
+ * Disables the account and revokes every token of it. `isChanged` is false for an account already disabled with
+ * no token left to revoke: the step then changed nothing.
+ */
+export const deactivateServiceAccount = async (
+  deps: AccessDeps,
+  actor: UserActor,
+  userId: string,
+): Promise<{ account: { id: string; username: string }; isChanged: boolean; revokedTokens: number }> => {
   assertNotViaTokenOrThrow(actor);
   const owner = await deps.store.findOwner(userId);
   if (!owner || !owner.isServiceAccount || !isPathWithin(actor.unitPath, owner.unitPath)) {
     throw new AppError('resource.not_found', 'no such service account', { userId });
   }
-  await deps.store.deactivateServiceAccount(userId, actor.userId, deps.now());
+  const done = await deps.store.deactivateServiceAccount(userId, actor.userId, deps.now());
+  if (!done) throw new AppError('resource.not_found', 'no such service account', { userId });
+  return { account: { id: owner.id, username: owner.username }, isChanged: owner.isActive || done.revokedTokens > 0, revokedTokens: done.revokedTokens };
 };

@@ -289,15 +289,22 @@ export const updateStaffAccount = async (
 
 /**
  * Disabling ends the account's sessions and revokes its API tokens at once; the account and everything it did
- * stay (timelines and the audit log name it). Enabling gives sign-in back, not the revoked tokens.
+ * stay (timelines and the audit log name it). Enabling gives sign-in back, not the revoked tokens. An account
+ * already as asked stays as it is (`isChanged` false), so that the audit log tells only of real changes.
  */
-export const setStaffAccountActive = async (deps: StaffAccountDeps, actor: UserActor, userId: string, isActive: boolean): Promise<StaffAccountView> =>
+export const setStaffAccountActive = async (
+  deps: StaffAccountDeps,
+  actor: UserActor,
+  userId: string,
+  isActive: boolean,
+): Promise<{ account: StaffAccountView; isChanged: boolean; endedSessions: number; revokedTokens: number }> =>
   asAdministrator(deps, actor, async (section, me) => {
     const account = await findManageableOrThrow(section, me, userId);
     if (!isActive) refuseOwnOrThrow(me, userId, 'disable');
     refusePeerOrThrow(me, account, 'disable');
-    if (account.isActive !== isActive) await section.store.setActive(userId, { isActive, by: me.userId, at: deps.now(), reason: 'administrator' });
-    return reloadOrThrow(section, userId);
+    if (account.isActive === isActive) return { account: await reloadOrThrow(section, userId), isChanged: false, endedSessions: 0, revokedTokens: 0 };
+    const ended = await section.store.setActive(userId, { isActive, by: me.userId, at: deps.now(), reason: 'administrator' });
+    return { account: await reloadOrThrow(section, userId), isChanged: true, ...ended };
   });
 
 /**

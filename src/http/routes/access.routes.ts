@@ -1,14 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { API_TOKEN_MAX_DAYS, API_TOKEN_MAX_IP_RANGES, tokenStatusOf } from '../../core/access/api-token-rules.js';
 import {
   createApiToken, createServiceAccount, deactivateServiceAccount, listApiTokens, listServiceAccounts, revokeApiToken, rotateApiToken,
-  type ApiTokenView, type ServiceAccountView,
+  type AccessDeps, type ApiTokenView, type ServiceAccountView,
 } from '../../core/access/api-tokens.js';
 import { PERMISSIONS, ROLES } from '../../core/auth/roles.js';
 import { LANGUAGES } from '../../core/case/case.types.js';
 import { createAccessDeps } from '../../db/access.repository.js';
+import { inAuditedTransaction, type ChangeAuditEntry } from '../audited-change.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
 
@@ -68,11 +69,27 @@ const accountOut = (a: ServiceAccountView): z.infer<typeof serviceAccountSchema>
   description: a.description, createdAt: a.createdAt.toISOString(), activeTokens: a.activeTokens,
 });
 
-/** API tokens and service accounts (docs/access.md). Every route needs integration.manage, which no token holds. */
+/** What the audit log keeps of a token: its limits and who owns it, never its secret or hash. */
+const tokenAuditData = (t: ApiTokenView): Record<string, unknown> => ({
+  name: t.name,
+  tokenPrefix: t.tokenPrefix,
+  owner: { id: t.owner.id, username: t.owner.username },
+  permissions: t.permissions,
+  unit: t.unit ? { id: t.unit.id, code: t.unit.code } : null,
+  allowedIps: t.allowedIps,
+  expiresAt: t.expiresAt.toISOString(),
+});
+
+/**
+ * API tokens and service accounts (docs/access.md). Every route needs integration.manage, which no token holds.
+ * Each change is audited in its own transaction (`api_token.created`, `service_account.disabled`…).
+ */
 export const registerAccessRoutes = (app: FastifyInstance, deps: AppDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const accessDeps = createAccessDeps(deps.db, deps.now);
   const tags = ['access'];
+  const audited = <T>(request: FastifyRequest, step: (trxDeps: AccessDeps) => Promise<T>, entryOf: (result: T) => ChangeAuditEntry | null): Promise<T> =>
+    inAuditedTransaction(deps.db, request, actorOrThrow(request), deps.now, (trx) => step(createAccessDeps(trx, deps.now)), entryOf);
 
   api.get(
     '/api-tokens',
@@ -118,9 +135,14 @@ export const registerAccessRoutes = (app: FastifyInstance, deps: AppDeps): void 
     },
     async (request, reply) => {
       const b = request.body;
-      const created = await createApiToken(accessDeps, actorOrThrow(request), {
-        name: b.name, ownerId: b.ownerId ?? null, permissions: b.permissions, unitId: b.unitId ?? null, expiresInDays: b.expiresInDays, allowedIps: b.allowedIps ?? null,
-      });
+      const created = await audited(
+        request,
+        (trxDeps) =>
+          createApiToken(trxDeps, actorOrThrow(request), {
+            name: b.name, ownerId: b.ownerId ?? null, permissions: b.permissions, unitId: b.unitId ?? null, expiresInDays: b.expiresInDays, allowedIps: b.allowedIps ?? null,
+          }),
+        ({ view }) => ({ action: 'api_token.created', subjectKind: 'api-tokens', subjectId: view.id, data: tokenAuditData(view) }),
+      );
       void reply.header('cache-control', 'no-store');
       return reply.status(201).send({ token: created.token, apiToken: tokenOut(created.view, deps.now()) });
     },
@@ -132,7 +154,17 @@ export const registerAccessRoutes = (app: FastifyInstance, deps: AppDeps): void 
       config: { access: 'integration.manage' },
       schema: { tags, summary: 'Revoke a token (final, effective at the next request)', params: idParams, response: { 200: tokenSchema } },
     },
-    async (request) => tokenOut(await revokeApiToken(accessDeps, actorOrThrow(request), request.params.id), deps.now()),
+    async (request) => {
+      const { view } = await audited(
+        request,
+        (trxDeps) => revokeApiToken(trxDeps, actorOrThrow(request), request.params.id),
+        ({ view: t, isChanged }) =>
+          isChanged
+            ? { action: 'api_token.revoked', subjectKind: 'api-tokens', subjectId: t.id, data: { name: t.name, tokenPrefix: t.tokenPrefix, owner: { id: t.owner.id, username: t.owner.username } } }
+            : null,
+      );
+      return tokenOut(view, deps.now());
+    },
   );
 
   api.post(
@@ -148,7 +180,15 @@ export const registerAccessRoutes = (app: FastifyInstance, deps: AppDeps): void 
       },
     },
     async (request, reply) => {
-      const rotated = await rotateApiToken(accessDeps, actorOrThrow(request), request.params.id, { expiresInDays: request.body?.expiresInDays ?? null });
+      const rotated = await audited(
+        request,
+        (trxDeps) => rotateApiToken(trxDeps, actorOrThrow(request), request.params.id, { expiresInDays: request.body?.expiresInDays ?? null }),
+        // Under the rotated token's id, as the request's own entry; the new one is named in the data.
+        ({ view, replaced }) => ({
+          action: 'api_token.rotated', subjectKind: 'api-tokens', subjectId: replaced.id,
+          data: { ...tokenAuditData(view), tokenPrefix: replaced.tokenPrefix, newTokenId: view.id, newTokenPrefix: view.tokenPrefix },
+        }),
+      );
       void reply.header('cache-control', 'no-store');
       return reply.status(201).send({ token: rotated.token, apiToken: tokenOut(rotated.view, deps.now()) });
     },
@@ -182,7 +222,17 @@ export const registerAccessRoutes = (app: FastifyInstance, deps: AppDeps): void 
         response: { 201: serviceAccountSchema },
       },
     },
-    async (request, reply) => reply.status(201).send(accountOut(await createServiceAccount(accessDeps, actorOrThrow(request), request.body))),
+    async (request, reply) => {
+      const created = await audited(
+        request,
+        (trxDeps) => createServiceAccount(trxDeps, actorOrThrow(request), request.body),
+        (account) => ({
+          action: 'service_account.created', subjectKind: 'users', subjectId: account.id,
+          data: { username: account.username, roles: account.roles, unit: { id: account.unitId, path: account.unitPath } },
+        }),
+      );
+      return reply.status(201).send(accountOut(created));
+    },
   );
 
   api.delete(
@@ -192,7 +242,14 @@ export const registerAccessRoutes = (app: FastifyInstance, deps: AppDeps): void 
       schema: { tags, summary: 'Disable a service account and revoke its tokens', params: idParams, response: { 204: z.null() } },
     },
     async (request, reply) => {
-      await deactivateServiceAccount(accessDeps, actorOrThrow(request), request.params.id);
+      await audited(
+        request,
+        (trxDeps) => deactivateServiceAccount(trxDeps, actorOrThrow(request), request.params.id),
+        (done) =>
+          done.isChanged
+            ? { action: 'service_account.disabled', subjectKind: 'users', subjectId: done.account.id, data: { username: done.account.username, revokedTokens: done.revokedTokens } }
+            : null,
+      );
       return reply.status(204).send(null);
     },
   );

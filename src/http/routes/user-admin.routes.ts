@@ -1,14 +1,15 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ACCOUNT_STATUSES, DISABLED_REASONS, STAFF_ROLES } from '../../core/access/staff-account-rules.js';
 import {
   createStaffAccount, endStaffAccountSessions, getStaffAccount, listStaffAccounts, listStaffAccountSessions, resetStaffPassword, setStaffAccountActive,
-  unlockStaffAccount, updateStaffAccount, type StaffAccountView,
+  unlockStaffAccount, updateStaffAccount, type StaffAccountDeps, type StaffAccountView,
 } from '../../core/access/staff-accounts.js';
 import { ROLES, type Role } from '../../core/auth/roles.js';
 import { LANGUAGES } from '../../core/case/case.types.js';
 import { createStaffAccountDeps } from '../../db/staff-accounts.repository.js';
+import { inAuditedTransaction, type ChangeAuditEntry } from '../audited-change.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
 import { sessionOut, sessionSchema } from '../session.views.js';
@@ -63,14 +64,23 @@ const noStore = (reply: FastifyReply): void => {
   void reply.header('cache-control', 'no-store');
 };
 
+/** The domain entry of a step on an account, under the account's id; never a password. */
+const accountEntry = (action: string, account: StaffAccountView, data: Record<string, unknown> = {}): ChangeAuditEntry => ({
+  action, subjectKind: 'users', subjectId: account.id, data: { username: account.username, ...data },
+});
+
 /**
  * Staff accounts (docs/access.md, "Staff accounts"): every route needs user.manage, which only administrators
- * hold and no API token can. Each change is audited with what it changed (roles and unit before and after).
+ * hold and no API token can. Each change is audited with what it changed (roles and unit before and after), in
+ * the change's own transaction, with the codes of the command line (`user.created`, `user.updated`…).
  */
 export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const staff = createStaffAccountDeps(deps.db, deps.now, deps.authDeps.sessionIdleMinutes);
   const tags = ['admin'];
+  // The step's exclusive section runs inside this transaction (its lock held until the commit), as on the command line.
+  const audited = <T>(request: FastifyRequest, step: (staffDeps: StaffAccountDeps) => Promise<T>, entryOf: (result: T) => ChangeAuditEntry | null): Promise<T> =>
+    inAuditedTransaction(deps.db, request, actorOrThrow(request), deps.now, (trx) => step(createStaffAccountDeps(trx, deps.now, deps.authDeps.sessionIdleMinutes)), entryOf);
 
   api.get(
     '/admin/users',
@@ -128,7 +138,11 @@ export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): vo
       },
     },
     async (request, reply) => {
-      const created = await createStaffAccount(staff, actorOrThrow(request), request.body);
+      const created = await audited(
+        request,
+        (staffDeps) => createStaffAccount(staffDeps, actorOrThrow(request), request.body),
+        ({ account }) => accountEntry('user.created', account, { roles: account.roles, unit: { id: account.unit.id, code: account.unit.code } }),
+      );
       request.auditDetails = { username: created.account.username, roles: created.account.roles, unit: { id: created.account.unit.id, code: created.account.unit.code } };
       request.auditSubject = { kind: 'users', id: created.account.id };
       noStore(reply);
@@ -155,7 +169,14 @@ export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): vo
       },
     },
     async (request) => {
-      const updated = await updateStaffAccount(staff, actorOrThrow(request), request.params.id, request.body);
+      const updated = await audited(
+        request,
+        (staffDeps) => updateStaffAccount(staffDeps, actorOrThrow(request), request.params.id, request.body),
+        ({ account, changes }) => {
+          const fields = Object.keys(changes.after);
+          return fields.length === 0 ? null : accountEntry('user.updated', account, { fields, ...changes });
+        },
+      );
       request.auditDetails = { username: updated.account.username, ...updated.changes };
       return accountOut(updated.account);
     },
@@ -175,7 +196,16 @@ export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): vo
         },
       },
       async (request) => {
-        const account = await setStaffAccountActive(staff, actorOrThrow(request), request.params.id, isActive);
+        const { account } = await audited(
+          request,
+          (staffDeps) => setStaffAccountActive(staffDeps, actorOrThrow(request), request.params.id, isActive),
+          (done) => {
+            if (!done.isChanged) return null;
+            return isActive
+              ? accountEntry('user.enabled', done.account)
+              : accountEntry('user.disabled', done.account, { endedSessions: done.endedSessions, revokedTokens: done.revokedTokens });
+          },
+        );
         request.auditDetails = { username: account.username };
         return accountOut(account);
       },
@@ -194,7 +224,11 @@ export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): vo
       },
     },
     async (request, reply) => {
-      const reset = await resetStaffPassword(staff, actorOrThrow(request), request.params.id);
+      const reset = await audited(
+        request,
+        (staffDeps) => resetStaffPassword(staffDeps, actorOrThrow(request), request.params.id),
+        ({ account }) => accountEntry('user.password_reset', account),
+      );
       request.auditDetails = { username: reset.account.username };
       noStore(reply);
       return { account: accountOut(reset.account), temporaryPassword: reset.temporaryPassword };
@@ -222,7 +256,11 @@ export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): vo
       },
     },
     async (request) => {
-      const ended = await endStaffAccountSessions(staff, actorOrThrow(request), request.params.id);
+      const ended = await audited(
+        request,
+        (staffDeps) => endStaffAccountSessions(staffDeps, actorOrThrow(request), request.params.id),
+        (done) => accountEntry('user.sessions_ended', done.account, { endedSessions: done.endedSessions }),
+      );
       request.auditDetails = { username: ended.account.username, endedSessions: ended.endedSessions };
       return { account: accountOut(ended.account), endedSessions: ended.endedSessions };
     },
@@ -235,7 +273,11 @@ export const registerUserAdminRoutes = (app: FastifyInstance, deps: AppDeps): vo
       schema: { tags, summary: 'Lift the lock of too many wrong passwords now', params: idParams, response: { 200: accountSchema } },
     },
     async (request) => {
-      const account = await unlockStaffAccount(staff, actorOrThrow(request), request.params.id);
+      const account = await audited(
+        request,
+        (staffDeps) => unlockStaffAccount(staffDeps, actorOrThrow(request), request.params.id),
+        (unlocked) => accountEntry('user.unlocked', unlocked),
+      );
       request.auditDetails = { username: account.username };
       return accountOut(account);
     },

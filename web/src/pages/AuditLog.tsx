@@ -102,21 +102,38 @@ const CODES: Record<string, MessageKey> = {
   'user.disabled_dormant': 'audit.act.userDisabledDormant',
   // Written by the daily retention run, as 'system', one per case.
   'privacy.retention_anonymised': 'audit.act.retentionAnonymised',
-  // Written by the command line on the server (`bihuan users`, `bihuan org`), as the operating-system user.
-  'user.created': 'audit.act.userCreateOperator',
-  'user.password_reset': 'audit.act.userResetPasswordOperator',
-  'user.enabled': 'audit.act.userEnableOperator',
-  'user.disabled': 'audit.act.userDisableOperator',
-  'user.sessions_ended': 'audit.act.userEndSessionsOperator',
+  // Written by the command line on the server (`bihuan org`), as the operating-system user.
   'organisation.imported': 'audit.act.organisationImported',
+  // Written with the change, in its transaction, beside the request's own entry.
+  'user.updated': 'audit.act.userUpdate',
+  'user.unlocked': 'audit.act.userUnlock',
+  'api_token.created': 'audit.act.tokenCreate',
+  'api_token.revoked': 'audit.act.tokenRevoke',
+  'api_token.rotated': 'audit.act.tokenRotate',
+  'service_account.created': 'audit.act.serviceAccountCreate',
+  'service_account.disabled': 'audit.act.serviceAccountDisable',
+};
+
+/**
+ * Steps on staff accounts that an administrator takes on the users page and the operator on the server
+ * (`bihuan users`), under the same codes: only the operator's entries have no signed-in person.
+ */
+const ACCOUNT_CODES: Record<string, { byPerson: MessageKey; byOperator: MessageKey }> = {
+  'user.created': { byPerson: 'audit.act.userCreate', byOperator: 'audit.act.userCreateOperator' },
+  'user.password_reset': { byPerson: 'audit.act.userResetPassword', byOperator: 'audit.act.userResetPasswordOperator' },
+  'user.enabled': { byPerson: 'audit.act.userEnable', byOperator: 'audit.act.userEnableOperator' },
+  'user.disabled': { byPerson: 'audit.act.userDisable', byOperator: 'audit.act.userDisableOperator' },
+  'user.sessions_ended': { byPerson: 'audit.act.userEndSessions', byOperator: 'audit.act.userEndSessionsOperator' },
 };
 
 const CASE_ACTION_ROUTE = /^POST \/cases\/:id\/([a-z-]+)$/;
 
 /** The label of a stored action, or null when it is none we know (the raw text is shown then). */
-function actionLabel(action: string, tMaybe: (key: string) => string | undefined): Label | null {
+function actionLabel(action: string, isByPerson: boolean, tMaybe: (key: string) => string | undefined): Label | null {
   const code = CODES[action];
   if (code) return { key: code };
+  const accountStep = ACCOUNT_CODES[action];
+  if (accountStep) return { key: isByPerson ? accountStep.byPerson : accountStep.byOperator };
   const http = HTTP_ACTION.exec(action);
   if (!http) return null;
   const route = `${http[1]} ${http[2]}`;
@@ -223,8 +240,9 @@ const WHAT_OPTIONS: readonly (readonly [string, MessageKey])[] = [
   ['api_token.refused', 'audit.what.tokenRefused'],
   ['/totp', 'audit.what.twoFactor'],
   ['/admin/users', 'audit.what.users'],
-  // The command line's and the nightly check's entries about accounts (`user.created`, `user.disabled_dormant`…).
-  ['user.', 'audit.what.usersOutside'],
+  // The entries of the changes themselves (`user.created`, `user.disabled_dormant`…): the users page's, the command
+  // line's and the nightly check's.
+  ['user.', 'audit.what.accountChanges'],
   ['audit.', 'audit.what.auditLog'],
 ];
 const OTHER = 'other';
@@ -461,7 +479,7 @@ export function AuditLogPage() {
   };
 
   const actionText = (entry: AuditEntry): { text: string; isRaw: boolean } => {
-    const label = actionLabel(entry.action, tMaybe);
+    const label = actionLabel(entry.action, entry.actor !== null, tMaybe);
     return label ? { text: t(label.key, label.vars), isRaw: false } : { text: entry.action, isRaw: true };
   };
 
