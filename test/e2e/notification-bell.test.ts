@@ -36,10 +36,20 @@ describe.skipIf(!hasBrowser)('the notification bell', () => {
     const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
     const page = await context.newPage();
     await signInOnPage(page, e2e.server.url, 'handler');
+    // The browser is a device this account has not signed in from (the API client was): one notice more, no case.
+    const deviceNotices = await e2e.server.database.db
+      .selectFrom('staff_notifications as n')
+      .innerJoin('users as u', 'u.id', 'n.user_id')
+      .select(['n.case_id', 'n.read_at'])
+      .where('u.username', '=', 'handler')
+      .where('n.code', '=', 'auth.new_device_sign_in')
+      .execute();
+    expect(deviceNotices).toEqual([{ case_id: null, read_at: null }]);
+    const unread = before + 1;
 
     const bell = page.getByTestId('notification-bell-button');
-    await expect.poll(() => page.getByTestId('notification-count').textContent()).toBe(String(before));
-    expect(await bell.getAttribute('aria-label')).toBe(`通知，${before} 条未读`);
+    await expect.poll(() => page.getByTestId('notification-count').textContent()).toBe(String(unread));
+    expect(await bell.getAttribute('aria-label')).toBe(`通知，${unread} 条未读`);
     expect(await bell.getAttribute('aria-expanded')).toBe('false');
 
     // Keyboard: Enter opens and moves focus into the list, Escape closes and gives focus back to the bell.
@@ -64,7 +74,7 @@ describe.skipIf(!hasBrowser)('the notification bell', () => {
 
     await page.getByTestId('case-title').waitFor();
     expect(page.url()).toContain(`#/work/cases/${first.id}`);
-    await expect.poll(() => page.getByTestId('notification-count').textContent()).toBe(String(before - 1));
+    await expect.poll(() => page.getByTestId('notification-count').textContent()).toBe(String(unread - 1));
     // The server really recorded it: that notice is read, the other case's is still unread.
     const rows = await e2e.server.database.db
       .selectFrom('staff_notifications')
@@ -77,7 +87,7 @@ describe.skipIf(!hasBrowser)('the notification bell', () => {
 
     // Tibetan: the bell's label and the notices' texts (rendered by the server) follow the language.
     await page.getByTestId('lang-bo').click();
-    await expect.poll(() => bell.getAttribute('aria-label')).toBe(`བརྡ་ཐོ། མ་བཀླགས་པ་ ${before - 1}`);
+    await expect.poll(() => bell.getAttribute('aria-label')).toBe(`བརྡ་ཐོ། མ་བཀླགས་པ་ ${unread - 1}`);
     await bell.click();
     const boItem = page.getByTestId('notification-item').filter({ hasText: second.trackingNo });
     await expect.poll(() => boItem.textContent()).toMatch(/[\u0F00-\u0FFF]/);
