@@ -2,6 +2,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NON_DELEGABLE_PERMISSIONS } from '../../src/core/access/api-token-rules.js';
 import { sha256 } from '../../src/core/shared/secrets.js';
+import { changesOf as changesOfIn, entryCount as entryCountIn } from '../helpers/audit-entries.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { TEST_PASSWORD } from '../helpers/test-database.js';
 
@@ -73,18 +74,8 @@ const refusalsAudited = async (reason: string): Promise<number> =>
     ).n,
   );
 
-/** The entries a change writes in its own transaction, oldest first. */
-const changesOf = async (action: string, subjectId: string) =>
-  t.database.db
-    .selectFrom('audit_log')
-    .select(['actor_id', 'actor_name', 'ip', 'user_agent', 'subject_kind', 'outcome', 'data'])
-    .where('action', '=', action)
-    .where('subject_id', '=', subjectId)
-    .orderBy('id')
-    .execute();
-
-const entryCount = async (action: string): Promise<number> =>
-  Number((await t.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('action', '=', action).executeTakeFirstOrThrow()).n);
+const changesOf = (action: string, subjectId: string) => changesOfIn(t.database.db, action, subjectId);
+const entryCount = (action: string): Promise<number> => entryCountIn(t.database.db, action);
 
 const newCase = { channel: 'phone', kind: 'help', title: '令牌测试', description: '令牌测试用例。' };
 

@@ -6,6 +6,7 @@ import { resetStaffPassword, setStaffAccountActive } from '../../src/core/access
 import type { UserActor } from '../../src/core/auth/actor.js';
 import { permissionsForRoles } from '../../src/core/auth/roles.js';
 import { createStaffAccountDeps } from '../../src/db/staff-accounts.repository.js';
+import { changesOf as changesOfIn, entryCount as entryCountIn } from '../helpers/audit-entries.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
 /** Staff accounts (docs/access.md, "Staff accounts"): made, changed, disabled and unlocked by administrators. */
@@ -48,18 +49,8 @@ const userIdOf = async (username: string): Promise<string> =>
 const auditOf = async (action: string, subjectId: string) =>
   t.database.db.selectFrom('audit_log').select(['outcome', 'data', 'actor_name']).where('action', '=', action).where('subject_id', '=', subjectId).orderBy('id').execute();
 
-/** The entries a change writes in its own transaction (the codes of the command line), oldest first. */
-const changesOf = async (action: string, subjectId: string) =>
-  t.database.db
-    .selectFrom('audit_log')
-    .select(['actor_id', 'actor_name', 'ip', 'user_agent', 'subject_kind', 'outcome', 'data'])
-    .where('action', '=', action)
-    .where('subject_id', '=', subjectId)
-    .orderBy('id')
-    .execute();
-
-const entryCount = async (action: string): Promise<number> =>
-  Number((await t.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('action', '=', action).executeTakeFirstOrThrow()).n);
+const changesOf = (action: string, subjectId: string) => changesOfIn(t.database.db, action, subjectId);
+const entryCount = (action: string): Promise<number> => entryCountIn(t.database.db, action);
 
 const userCount = async (): Promise<number> => Number((await t.database.db.selectFrom('users').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
 

@@ -8,6 +8,7 @@ import {
   reauthenticate,
   type ReauthDetails,
 } from './client';
+import { fakeFetch } from '../test/fake-fetch';
 
 /** The server's refusal of a step that needs a recent sign-in (docs/access.md). */
 const reauthRequired = (
@@ -27,26 +28,6 @@ const reauthRequired = (
 
 const ok = (body: unknown) =>
   new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
-
-type Call = { url: string; method: string; body: string | undefined; headers: Record<string, string> };
-
-/** A fake server: answers in turn from `answers`, and records each call the browser would have made. */
-const fakeFetch = (answers: (() => Response)[]) => {
-  const calls: Call[] = [];
-  const fn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-    calls.push({
-      url: String(input),
-      method: init?.method ?? 'GET',
-      body: typeof init?.body === 'string' ? init.body : undefined,
-      headers: { ...(init?.headers as Record<string, string> | undefined) },
-    });
-    const next = answers.shift();
-    if (!next) throw new Error(`unexpected call ${init?.method ?? 'GET'} ${String(input)}`);
-    return next();
-  });
-  vi.stubGlobal('fetch', fn);
-  return calls;
-};
 
 /** A dialog the test answers by hand, to hold several requests at the question at once. */
 const heldDialog = () => {

@@ -1,31 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeFetch, jsonResponse } from '../test/fake-fetch';
 import { onReauthRequired, setApiLanguage } from './client';
 import { caseFileUrl, erasePersonData, findPersonData, personQuery, personQueryParts } from './privacy';
 
-type Call = { url: string; method: string; body: string | undefined; headers: Record<string, string> };
-
-/** A fake server answering in turn, recording what the browser would have sent. */
-const fakeFetch = (answers: Response[]): Call[] => {
-  const calls: Call[] = [];
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      calls.push({
-        url: String(input),
-        method: init?.method ?? 'GET',
-        body: typeof init?.body === 'string' ? init.body : undefined,
-        headers: { ...(init?.headers as Record<string, string> | undefined) },
-      });
-      const next = answers.shift();
-      if (!next) throw new Error(`unexpected call ${String(input)}`);
-      return next;
-    }),
-  );
-  return calls;
-};
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = jsonResponse;
 
 afterEach(() => {
   vi.unstubAllGlobals();
