@@ -405,7 +405,7 @@ describe('OIDC sign-in', () => {
       expect(reset.statusCode, reset.body).toBe(200);
       expect((await db.selectFrom('users').select('has_password').where('id', '=', account.id).executeTakeFirstOrThrow()).has_password).toBe(true);
 
-      // Its owner replaces it, and a confirmation then asks for the password like any other.
+      // Its owner replaces it, and a confirmation then asks for the password as it does for every account with one.
       const temporary = (reset.json() as { temporaryPassword: string }).temporaryPassword;
       const first = await login('pema.dorje', temporary);
       expect(first.statusCode, first.body).toBe(200);
