@@ -74,4 +74,52 @@ describe.skipIf(!hasBrowser)('staff accounts in the browser', () => {
     await page.screenshot({ path: `${SHOTS}/staff-accounts-bo.png`, fullPage: true });
     await context.close();
   }, 120_000);
+
+  it('an administrator turns off the two-step verification of someone who lost the phone and the codes', async () => {
+    const db = e2e.server.database.db;
+    const handler = await db.selectFrom('users').select('id').where('username', '=', 'handler_city').executeTakeFirstOrThrow();
+    // Signed in on a device before (a session the reset must end); then set up as the server leaves it once on.
+    const deviceToken = await e2e.login('handler_city');
+    // The secret itself plays no part in a reset.
+    const now = new Date();
+    await db
+      .withTables<{ user_totp: { user_id: string; secret_sealed: string | null; enabled_at: Date | null; updated_at: Date } }>()
+      .insertInto('user_totp')
+      .values({ user_id: handler.id, secret_sealed: 'sealed-by-the-test', enabled_at: now, updated_at: now })
+      .execute();
+
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(`${e2e.server.url}/#/login`);
+    await page.getByTestId('login-username').fill('admin');
+    await page.getByTestId('login-password').fill(TEST_PASSWORD);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('queue-table').waitFor();
+    await page.goto(`${e2e.server.url}/#/work/admin/users`);
+    await page.getByTestId('users-table').waitFor();
+    await page.getByTestId('lang-en').click();
+    // Offered only where it is on: not for an account without it.
+    expect(await page.getByTestId('user-reset-totp-handler').count()).toBe(0);
+    const reset = page.getByTestId('user-reset-totp-handler_city');
+    await reset.waitFor();
+
+    // Dismissing the question changes nothing.
+    page.once('dialog', (d) => void d.dismiss());
+    await reset.click();
+    await expect.poll(async () => (await db.withTables<{ user_totp: { user_id: string } }>().selectFrom('user_totp').select('user_id').where('user_id', '=', handler.id).execute()).length).toBe(1);
+
+    let question = '';
+    page.once('dialog', (d) => {
+      question = d.message();
+      void d.accept();
+    });
+    await reset.click();
+    await expect.poll(() => page.getByTestId('users-notice').innerText()).toBe('Two-step verification of “handler_city” is off. Devices signed out: 1.');
+    expect(question).toContain('Check who they are in person or by phone first.');
+    await expect.poll(() => page.getByTestId('user-reset-totp-handler_city').count()).toBe(0);
+    expect(await db.withTables<{ user_totp: { user_id: string } }>().selectFrom('user_totp').select('user_id').where('user_id', '=', handler.id).execute()).toEqual([]);
+    // The session the account had is over.
+    expect((await fetch(`${e2e.server.url}/api/v1/auth/me`, { headers: { authorization: `Bearer ${deviceToken}` } })).status).toBe(401);
+    await context.close();
+  }, 120_000);
 });

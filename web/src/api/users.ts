@@ -81,6 +81,14 @@ export function resetStaffPassword(id: string): Promise<WithTemporaryPassword> {
   return apiRequest<WithTemporaryPassword>('POST', `/admin/users/${encodeURIComponent(id)}/reset-password`);
 }
 
+/**
+ * Turns off the two-step verification of someone who lost both the phone and the recovery codes: every session of
+ * the account ends, and they sign in with the password alone (and set it up again if their role requires it).
+ */
+export function resetStaffTwoFactor(id: string): Promise<{ endedSessions: number }> {
+  return apiRequest<{ endedSessions: number }>('DELETE', `/admin/security/users/${encodeURIComponent(id)}/totp`);
+}
+
 /** The devices an account is signed in on (`isCurrent` is always false here). */
 export function listStaffAccountSessions(id: string, signal?: AbortSignal): Promise<{ items: Session[] }> {
   return apiRequest<{ items: Session[] }>('GET', `/admin/users/${encodeURIComponent(id)}/sessions`, signal ? { signal } : {});

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { ApiError, isAbortError } from '../api/client';
 import type { Session } from '../api/sessions';
 import {
-  ACCOUNT_STATUSES, createStaffAccount, endStaffAccountSessions, listStaffAccounts, listStaffAccountSessions, resetStaffPassword, STAFF_ROLES,
+  ACCOUNT_STATUSES, createStaffAccount, endStaffAccountSessions, listStaffAccounts, listStaffAccountSessions, resetStaffPassword, resetStaffTwoFactor, STAFF_ROLES,
   stepStaffAccount, updateStaffAccount, type AccountStatus, type AccountStep, type StaffAccount, type StaffAccountPage,
 } from '../api/users';
 import { unitOptions, usePageTitle } from '../components/common';
@@ -237,6 +237,8 @@ export function UsersPage() {
   const { user } = useSession();
   const { units } = useRefData();
   usePageTitle(t('users.title'));
+  // Turning off someone's second factor is a security step of its own (security.manage), beside managing accounts.
+  const canManageSecurity = user?.permissions.includes('security.manage') ?? false;
 
   // The filter as typed, and as last applied (the list follows the applied one).
   const [q, setQ] = useState('');
@@ -318,6 +320,19 @@ export function UsersPage() {
     try {
       const reset = await resetStaffPassword(account.id);
       setTemporary({ account: reset.account, password: reset.temporaryPassword });
+      await load();
+    } catch (err) {
+      setError(errorMessage(err, lang));
+    }
+  };
+
+  const onResetTwoFactor = async (account: StaffAccount) => {
+    if (!window.confirm(t('users.confirmTotpReset', { name: account.username }))) return;
+    setError(null);
+    setNotice(null);
+    try {
+      const { endedSessions } = await resetStaffTwoFactor(account.id);
+      setNotice(t('users.totpResetDone', { name: account.username, n: endedSessions }));
       await load();
     } catch (err) {
       setError(errorMessage(err, lang));
@@ -455,6 +470,17 @@ export function UsersPage() {
                           {isSelf ? null : (
                             <button type="button" className="button" onClick={() => void onReset(a)} aria-label={`${t('users.resetPassword')}: ${a.username}`} data-testid={`user-reset-${a.username}`}>
                               {t('users.resetPassword')}
+                            </button>
+                          )}
+                          {isSelf || !a.hasTotp || !canManageSecurity ? null : (
+                            <button
+                              type="button"
+                              className="button"
+                              onClick={() => void onResetTwoFactor(a)}
+                              aria-label={`${t('users.resetTotp')}: ${a.username}`}
+                              data-testid={`user-reset-totp-${a.username}`}
+                            >
+                              {t('users.resetTotp')}
                             </button>
                           )}
                           {isSelf ? null : a.isActive ? (
