@@ -3,6 +3,7 @@ import type { OidcStore } from '../core/access/oidc-login.js';
 import { unusablePasswordHash } from '../core/access/api-token-rules.js';
 import type { AccessDeps, AccessStore, ApiTokenView, NewApiTokenRow, ServiceAccountView } from '../core/access/api-tokens.js';
 import { isRole } from '../core/auth/roles.js';
+import { appendAudit } from './audit.repository.js';
 import { inTransaction, type Db, type DbOrTrx } from './database.js';
 
 /** PostgreSQL side of API tokens, service accounts and OIDC sign-in states (docs/access.md). */
@@ -219,26 +220,34 @@ export const createOidcStore = (db: Db): OidcStore => ({
     await db.deleteFrom('oidc_login_states').where('expires_at', '<', now).execute();
   },
   isServiceAccount: async (userId) => isServiceAccount(db, userId),
-  createUserWithoutRoles: async (input) => {
-    const unit = await db.selectFrom('units').select(['id', 'path']).where('code', '=', input.unitCode).executeTakeFirst();
+  createUserWithoutRoles: (input) => inTransaction(db, async (trx) => {
+    const unit = await trx.selectFrom('units').select(['id', 'path']).where('code', '=', input.unitCode).executeTakeFirst();
     if (!unit) return null;
     // A password hash nothing matches: the person signs in through the provider only (until a password is set for
     // them), and confirms a sensitive step there too, so the confirmation must not ask for a password.
     const passwordHash = unusablePasswordHash();
-    const row = await db
+    const row = await trx
       .insertInto('users')
       .values({ username: input.username, display_name: input.displayName, password_hash: passwordHash, has_password: false, roles: [], unit_id: unit.id })
       .onConflict((oc) => oc.column('username').doNothing())
       .returning(['id', 'is_active'])
       .executeTakeFirst();
     // Two first sign-ins racing: the other one made the user; read it back.
-    const user = row ?? (await db.selectFrom('users').select(['id', 'is_active']).where('username', '=', input.username).executeTakeFirstOrThrow());
-    const full = await db.selectFrom('users').select(['id', 'username', 'display_name', 'password_hash', 'has_password', 'roles', 'unit_id']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    const user = row ?? (await trx.selectFrom('users').select(['id', 'is_active']).where('username', '=', input.username).executeTakeFirstOrThrow());
+    const full = await trx.selectFrom('users').select(['id', 'username', 'display_name', 'password_hash', 'has_password', 'roles', 'unit_id']).where('id', '=', user.id).executeTakeFirstOrThrow();
+    // Only the sign-in that made the account records it: a racing one found it made.
+    if (row) {
+      await appendAudit(trx, {
+        at: input.at, actorId: full.id, actorName: full.username, ip: input.context.ip, userAgent: input.context.userAgent,
+        action: 'user.created', subjectKind: 'users', subjectId: full.id, outcome: 'done',
+        data: { username: full.username, via: 'single_sign_on', roles: [], unit: { id: unit.id, code: input.unitCode } },
+      });
+    }
     return {
       id: full.id, username: full.username, displayName: full.display_name, passwordHash: full.password_hash, hasPassword: full.has_password, roles: full.roles.filter(isRole),
       unitId: full.unit_id, unitPath: unit.path, isActive: user.is_active,
     };
-  },
+  }),
   isTotpEnabled: async (userId) =>
     (await db.selectFrom('user_totp').select('user_id').where('user_id', '=', userId).where('enabled_at', 'is not', null).executeTakeFirst()) !== undefined,
 });

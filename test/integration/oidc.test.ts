@@ -348,6 +348,13 @@ describe('OIDC sign-in', () => {
       expect(res.statusCode, res.body).toBe(302);
       const user = await creating.database.db.selectFrom('users').innerJoin('units', 'units.id', 'users.unit_id').select(['users.roles', 'users.display_name', 'units.code']).where('username', '=', 'dolma.tsering').executeTakeFirstOrThrow();
       expect(user).toEqual({ roles: [], display_name: 'སྒྲོལ་མ་ཚེ་རིང་', code: 'hrss' });
+      // The account is recorded with its making, in the same transaction, as the person who signed in.
+      const made = await creating.database.db.selectFrom('audit_log').select(['actor_name', 'subject_kind', 'outcome', 'data']).where('action', '=', 'user.created').execute();
+      expect(made).toEqual([{ actor_name: 'dolma.tsering', subject_kind: 'users', outcome: 'done', data: expect.objectContaining({ via: 'single_sign_on', roles: [], unit: expect.objectContaining({ code: 'hrss' }) }) }]);
+      // A second sign-in finds the account and makes no second record.
+      const again = await start(creating);
+      expect((await callback(again, grant(again, { preferred_username: 'Dolma.Tsering' }), { app: creating, isJson: false })).statusCode).toBe(302);
+      expect((await creating.database.db.selectFrom('audit_log').select('id').where('action', '=', 'user.created').execute()).length).toBe(1);
       // No roles: signed in, but nothing beyond the routes any signed-in person has.
       const session = res.cookies.find((c) => c.name === 'bihuan_session')?.value ?? '';
       const cases = await creating.app.inject({ method: 'GET', url: '/api/v1/cases', cookies: { bihuan_session: session } });

@@ -51,8 +51,13 @@ export type OidcStore = {
   takeState: (stateHash: string) => Promise<OidcStateRow | null>;
   deleteExpiredStates: (now: Date) => Promise<void>;
   isServiceAccount: (userId: string) => Promise<boolean>;
-  /** A user with no roles in the unit of that code; null when the unit does not exist. */
-  createUserWithoutRoles: (input: { username: string; displayName: string; unitCode: string; at: Date }) => Promise<UserForAuth | null>;
+  /**
+   * A user with no roles in the unit of that code, and its audit entry in the same transaction (by the person
+   * signing in, from the request's address and browser); null when the unit does not exist.
+   */
+  createUserWithoutRoles: (input: {
+    username: string; displayName: string; unitCode: string; at: Date; context: { ip: string | null; userAgent: string | null };
+  }) => Promise<UserForAuth | null>;
   isTotpEnabled: (userId: string) => Promise<boolean>;
 };
 
@@ -159,7 +164,9 @@ export const completeOidcLogin = async (
   if (!user) {
     if (deps.settings.unknownUsers === 'refuse' || !deps.settings.newUserUnitCode) throw oidcError('unknown_user', 'no Bihuan account for this person');
     const displayName = typeof claims.name === 'string' && claims.name.trim() ? claims.name.trim().slice(0, 100) : username;
-    user = await deps.store.createUserWithoutRoles({ username, displayName, unitCode: deps.settings.newUserUnitCode, at: now });
+    user = await deps.store.createUserWithoutRoles({
+      username, displayName, unitCode: deps.settings.newUserUnitCode, at: now, context: { ip: input.ip, userAgent: input.userAgent },
+    });
     if (!user) throw oidcError('unit_missing', `the unit ${deps.settings.newUserUnitCode} for new users does not exist`);
     isNewUser = true;
   }
