@@ -22,14 +22,20 @@ const ageSessions = async (username: string): Promise<void> => {
 const isFocused = async (page: Page, testId: string): Promise<boolean> =>
   (await page.locator(`[data-testid="${testId}"]:focus`).count()) === 1;
 
+/** A page of its own, with the confirmations it sends to the server counted. */
+const watchedPage = async () => {
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const page = await context.newPage();
+  const reauthCalls: string[] = [];
+  page.on('request', (r) => {
+    if (new URL(r.url()).pathname === '/api/v1/auth/reauth') reauthCalls.push(r.method());
+  });
+  return { context, page, reauthCalls };
+};
+
 describe.skipIf(!hasBrowser)('confirm it is you, in the browser', () => {
   it('an administrator whose sign-in is old confirms the password once, then takes guarded steps without being asked again', async () => {
-    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    const page = await context.newPage();
-    const reauthCalls: string[] = [];
-    page.on('request', (r) => {
-      if (new URL(r.url()).pathname === '/api/v1/auth/reauth') reauthCalls.push(r.method());
-    });
+    const { context, page, reauthCalls } = await watchedPage();
     // The page asks "reset this password?" with the browser's own confirm box first.
     page.on('dialog', (d) => void d.accept());
 
@@ -103,12 +109,7 @@ describe.skipIf(!hasBrowser)('confirm it is you, in the browser', () => {
   }, 120_000);
 
   it('an account without a password is not asked for one: with single sign-on off, it is told to ask an administrator', async () => {
-    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    const page = await context.newPage();
-    const reauthCalls: string[] = [];
-    page.on('request', (r) => {
-      if (new URL(r.url()).pathname === '/api/v1/auth/reauth') reauthCalls.push(r.method());
-    });
+    const { context, page, reauthCalls } = await watchedPage();
     page.on('dialog', (d) => void d.accept());
     const setHasPassword = async (hasPassword: boolean) => {
       await sql`UPDATE users SET has_password = ${hasPassword} WHERE username = 'admin'`.execute(e2e.server.database.db);

@@ -257,7 +257,8 @@ describe('staff accounts', () => {
     // Told with what it ended, as on the command line.
     const disabled = await changesOf('user.disabled', account.id);
     expect(disabled).toHaveLength(1);
-    expect(disabled[0]).toMatchObject({ actor_name: 'admin', outcome: 'done', data: { username: 'lobsang.admin', endedSessions: expect.any(Number), revokedTokens: 2 } });
+    expect(disabled[0]).toMatchObject({ actor_name: 'admin', outcome: 'done', data: { username: 'lobsang.admin', revokedTokens: 2 } });
+    expect(typeof disabled[0]?.data.endedSessions).toBe('number');
     expect(disabled[0]?.data.endedSessions).toBeGreaterThan(0);
     // Disabling a disabled account changes nothing and tells nothing.
     expect((await t.call('admin', 'POST', `/api/v1/admin/users/${account.id}/disable`)).statusCode).toBe(200);
