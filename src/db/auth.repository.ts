@@ -3,6 +3,7 @@ import { createMicroBatcher } from '../core/shared/micro-batcher.js';
 import type { AuthStore, SignInDevice, UserForAuth } from '../core/auth/auth.ports.js';
 import { signInNoticeKey } from '../core/auth/known-devices.js';
 import { isRole } from '../core/auth/roles.js';
+import { appendAudit } from './audit.repository.js';
 import type { Db, DbOrTrx, Trx } from './database.js';
 import { endSessionsOfUser } from './sessions.repository.js';
 import { createThrottleCounters } from './throttle.repository.js';
@@ -158,14 +159,16 @@ export const createAuthStore = (db: Db, counters = createThrottleCounters(db)): 
     await counters.recordFailure(key, now, limits);
   },
   clearLoginFailures: (key) => counters.clear(key),
-  replacePassword: (userId, passwordHash, at) =>
+  replacePassword: (userId, passwordHash, at, record) =>
     db.transaction().execute(async (trx) => {
       await trx
         .updateTable('users')
         .set({ password_hash: passwordHash, has_password: true, password_changed_at: at, must_change_password: false, password_change_reason: null, password_expires_at: null })
         .where('id', '=', userId)
         .execute();
-      return endSessionsOfUser(trx, userId);
+      const endedSessions = await endSessionsOfUser(trx, userId);
+      await appendAudit(trx, { ...record, outcome: 'done', data: { ...record.data, endedSessions } });
+      return endedSessions;
     }),
   requirePasswordChange: async (userId, reason) => {
     await db.updateTable('users').set({ must_change_password: true, password_change_reason: reason }).where('id', '=', userId).execute();

@@ -3,8 +3,10 @@ import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync 
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { ManagedAccount } from '../core/access/staff-account-rules.js';
+import type { AccountChangeRecord } from '../core/auth/account-change-record.js';
 import { isRole, type Role } from '../core/auth/roles.js';
 import { createTotpCrypto, type TotpState, type TwoFactorDeps, type TwoFactorStore } from '../core/auth/two-factor.js';
+import { appendAudit } from './audit.repository.js';
 import { createAuthStore } from './auth.repository.js';
 import type { Db, DbOrTrx, Trx } from './database.js';
 import type { TwoFactorTables } from './two-factor.schema.js';
@@ -87,13 +89,30 @@ export const findRequiredRoles = async (db: DbOrTrx): Promise<{ roles: Role[]; u
   return { roles: rolesOf(row?.value), updatedAt: row?.updated_at ?? null };
 };
 
-export const saveRequiredRoles = async (db: DbOrTrx, roles: Role[], by: string, at: Date): Promise<void> => {
-  await tables(db)
-    .insertInto('security_settings')
-    .values({ key: TWO_FACTOR_ROLES_KEY, value: JSON.stringify(roles), updated_by: by, updated_at: at })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(roles), updated_by: by, updated_at: at }))
-    .execute();
+const sameRoles = (a: readonly Role[], b: readonly Role[]): boolean => {
+  const sortedB = [...b].sort();
+  return a.length === b.length && [...a].sort().every((role, i) => role === sortedB[i]);
 };
+
+/**
+ * The policy and its audit entry in one transaction. The row is locked first, so that of two administrators
+ * saving at once each entry's `before` is what the other left. Saving the same roles again changes nothing and
+ * tells nothing.
+ */
+export const saveRequiredRoles = async (db: Db, roles: Role[], by: string, at: Date, record: AccountChangeRecord): Promise<{ updatedAt: Date }> =>
+  db.transaction().execute(async (trx) => {
+    const t = tables(trx);
+    const current = await t.selectFrom('security_settings').select(['value', 'updated_at']).where('key', '=', TWO_FACTOR_ROLES_KEY).forUpdate().executeTakeFirst();
+    const before = rolesOf(current?.value);
+    if (current && sameRoles(before, roles)) return { updatedAt: current.updated_at };
+    await t
+      .insertInto('security_settings')
+      .values({ key: TWO_FACTOR_ROLES_KEY, value: JSON.stringify(roles), updated_by: by, updated_at: at })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(roles), updated_by: by, updated_at: at }))
+      .execute();
+    await appendAudit(trx, { ...record, outcome: 'done', data: { ...record.data, before, after: roles } });
+    return { updatedAt: at };
+  });
 
 /** One round trip for the check made on every signed-in request. */
 export const findEnrolmentState = async (db: DbOrTrx, userId: string): Promise<{ isEnabled: boolean; requiredRoles: Role[] }> => {
@@ -121,7 +140,9 @@ export const savePendingSecret = async (db: DbOrTrx, userId: string, sealedSecre
 
 export const enableTotpSecret = async (
   db: Db,
-  input: { userId: string; sealedPendingSecret: string; step: number; at: Date; recoveryCodeHashes: string[]; keepSessionTokenHash: string | null },
+  input: {
+    userId: string; sealedPendingSecret: string; step: number; at: Date; recoveryCodeHashes: string[]; keepSessionTokenHash: string | null; record: AccountChangeRecord;
+  },
 ): Promise<{ endedSessions: number } | null> =>
   db.transaction().execute(async (trx) => {
     const t = tables(trx);
@@ -146,7 +167,9 @@ export const enableTotpSecret = async (
       .values(input.recoveryCodeHashes.map((codeHash) => ({ user_id: input.userId, code_hash: codeHash, created_at: input.at })))
       .execute();
     // The other sessions were opened without the second factor: they end with the change, or not at all.
-    return { endedSessions: await deleteOtherSessions(trx, input.userId, input.keepSessionTokenHash) };
+    const endedSessions = await deleteOtherSessions(trx, input.userId, input.keepSessionTokenHash);
+    await appendAudit(trx, { ...input.record, outcome: 'done', data: { ...input.record.data, endedSessions } });
+    return { endedSessions };
   });
 
 /** Atomic compare-and-set: of two requests racing with one code, exactly one succeeds. */
@@ -189,26 +212,34 @@ const deleteTotpIn = async (trx: Trx, userId: string): Promise<boolean> => {
   return Number(result.numDeletedRows) > 0;
 };
 
-export const deleteTotp = async (db: Db, userId: string): Promise<boolean> => db.transaction().execute((trx) => deleteTotpIn(trx, userId));
-
-/** An administrator's reset: the secret goes with every session of the user, or nothing changes. */
-export const resetTotp = async (db: Db, userId: string): Promise<{ endedSessions: number } | null> =>
+/** The owner turns it off: the secret goes with its audit entry, or nothing changes. */
+export const deleteTotp = async (db: Db, userId: string, record: AccountChangeRecord): Promise<boolean> =>
   db.transaction().execute(async (trx) => {
-    if (!(await deleteTotpIn(trx, userId))) return null;
-    return { endedSessions: await deleteOtherSessions(trx, userId, null) };
+    if (!(await deleteTotpIn(trx, userId))) return false;
+    await appendAudit(trx, { ...record, outcome: 'done' });
+    return true;
   });
 
-const findManagedAccount = async (db: DbOrTrx, userId: string): Promise<(ManagedAccount & { roles: Role[] }) | null> => {
+/** An administrator's reset: the secret goes with every session of the user and its audit entry, or nothing changes. */
+export const resetTotp = async (db: Db, userId: string, record: AccountChangeRecord): Promise<{ endedSessions: number } | null> =>
+  db.transaction().execute(async (trx) => {
+    if (!(await deleteTotpIn(trx, userId))) return null;
+    const endedSessions = await deleteOtherSessions(trx, userId, null);
+    await appendAudit(trx, { ...record, outcome: 'done', data: { ...record.data, endedSessions } });
+    return { endedSessions };
+  });
+
+const findManagedAccount = async (db: DbOrTrx, userId: string): Promise<(ManagedAccount & { roles: Role[]; username: string }) | null> => {
   const row = await db
     .selectFrom('users as u')
     .innerJoin('units as un', 'un.id', 'u.unit_id')
     .select((eb) => [
-      'u.id', 'u.roles', 'un.path',
+      'u.id', 'u.username', 'u.roles', 'un.path',
       eb.exists(eb.selectFrom('service_accounts as sa').select('sa.user_id').whereRef('sa.user_id', '=', 'u.id')).as('is_service_account'),
     ])
     .where('u.id', '=', userId)
     .executeTakeFirst();
-  return row ? { id: row.id, roles: rolesOf(row.roles), unit: { path: row.path }, isServiceAccount: Boolean(row.is_service_account) } : null;
+  return row ? { id: row.id, username: row.username, roles: rolesOf(row.roles), unit: { path: row.path }, isServiceAccount: Boolean(row.is_service_account) } : null;
 };
 
 export const deleteOtherSessions = async (db: DbOrTrx, userId: string, keepTokenHash: string | null): Promise<number> => {
@@ -226,11 +257,11 @@ export const createTwoFactorStore = (db: Db): TwoFactorStore => ({
   consumeStep: (userId, step) => consumeTotpStep(db, userId, step),
   consumeRecoveryCode: (userId, codeHash, at) => consumeRecoveryCode(db, userId, codeHash, at),
   countUnusedRecoveryCodes: (userId) => countUnusedRecoveryCodes(db, userId),
-  deleteTotp: (userId) => deleteTotp(db, userId),
+  deleteTotp: (userId, record) => deleteTotp(db, userId, record),
   requiredRoles: () => findRequiredRoles(db),
-  setRequiredRoles: (roles, by, at) => saveRequiredRoles(db, roles, by, at),
+  setRequiredRoles: (roles, by, at, record) => saveRequiredRoles(db, roles, by, at, record),
   findManagedAccount: (userId) => findManagedAccount(db, userId),
-  resetTotp: (userId) => resetTotp(db, userId),
+  resetTotp: (userId, record) => resetTotp(db, userId, record),
 });
 
 /** Master keys by where they came from: read once per process, not on every sign-in. */

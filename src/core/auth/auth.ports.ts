@@ -1,3 +1,4 @@
+import type { AccountChangeRecord } from './account-change-record.js';
 import type { Role } from './roles.js';
 import type { TwoFactorDeps } from './two-factor.js';
 
@@ -73,9 +74,10 @@ export type AuthStore = {
   /**
    * The owner's own new password: a one-time password set by an administrator is replaced; the account has a
    * password from now on; and every session of the user ends, in the same transaction, so that no session opened
-   * with the old password outlives it. Returns the number of sessions ended.
+   * with the old password outlives it; the record (`endedSessions` added) is written in that transaction too.
+   * Returns the number of sessions ended.
    */
-  replacePassword: (userId: string, passwordHash: string, at: Date) => Promise<number>;
+  replacePassword: (userId: string, passwordHash: string, at: Date, record: AccountChangeRecord) => Promise<number>;
   /** Its owner must choose a new password before anything else (the password is older than the maximum age). */
   requirePasswordChange: (userId: string, reason: PasswordChangeReason) => Promise<void>;
 };

@@ -2,6 +2,7 @@ import { AppError } from '../shared/app-error.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, newSessionToken, sha256, verifyPassword } from '../shared/secrets.js';
 import { checkPassword, isPasswordTooOld } from './password-policy.js';
 import { signInThrottle } from './sign-in-throttle.js';
+import { accountChangeRecord, type ChangeContext } from './account-change-record.js';
 import type { UserActor } from './actor.js';
 import { describeUserAgent } from '../access/user-agent.js';
 import type { AuthDeps, SessionFacts, SignInDevice, UserForAuth } from './auth.ports.js';
@@ -127,7 +128,7 @@ export const logoutEverywhere = async (deps: AuthDeps, userId: string): Promise<
 
 export const changePassword = async (
   deps: AuthDeps,
-  input: { username: string; currentPassword: string; newPassword: string },
+  input: { username: string; currentPassword: string; newPassword: string; context: ChangeContext; apiToken?: { prefix: string } | null },
 ): Promise<void> => {
   const user = await deps.store.findUserByUsername(input.username);
   // The signed-in owner asks about their own account: saying it has no password tells them only what they know.
@@ -148,5 +149,15 @@ export const changePassword = async (
     });
   }
   // Everyone holding an old session must sign in again with the new password.
-  await deps.store.replacePassword(user.id, await hashPassword(input.newPassword), deps.now());
+  const at = deps.now();
+  const acting = { userId: user.id, username: user.username, apiToken: input.apiToken ?? null };
+  await deps.store.replacePassword(
+    user.id,
+    await hashPassword(input.newPassword),
+    at,
+    // Whether it replaced an administrator's one-time password or an expired one tells a reader why it was changed.
+    accountChangeRecord(acting, input.context, at, {
+      action: 'user.password_changed', subjectKind: 'users', subjectId: user.id, data: { username: user.username, reason: user.passwordChangeReason ?? null },
+    }),
+  );
 };

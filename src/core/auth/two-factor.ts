@@ -3,6 +3,7 @@ import { AppError, type ErrorCode } from '../shared/app-error.js';
 import { sha256, verifyPassword } from '../shared/secrets.js';
 import { isManageableBy, isOwnAccount, isPeerChangeRefused, type ManagedAccount } from '../access/staff-account-rules.js';
 import { isTopLevelUnitPath } from '../audit/audit-log-rules.js';
+import { accountChangeRecord, type AccountChangeRecord, type ChangeContext } from './account-change-record.js';
 import type { UserActor } from './actor.js';
 import type { AuthStore, TwoFactorState } from './auth.ports.js';
 import { signInThrottle } from './sign-in-throttle.js';
@@ -135,20 +136,32 @@ export type TwoFactorStore = {
    */
   enableTotp: (input: {
     userId: string; sealedPendingSecret: string; step: number; at: Date; recoveryCodeHashes: string[]; keepSessionTokenHash: string | null;
+    /** Written in the same transaction, with `endedSessions` added to its data. */
+    record: AccountChangeRecord;
   }) => Promise<{ endedSessions: number } | null>;
   /** Records the step as used if it is later than the last one used; false when it is not (a replay). */
   consumeStep: (userId: string, step: number) => Promise<boolean>;
   /** Marks an unused recovery code used; false when there is no such unused code. */
   consumeRecoveryCode: (userId: string, codeHash: string, at: Date) => Promise<boolean>;
   countUnusedRecoveryCodes: (userId: string) => Promise<number>;
-  /** Removes the secret, pending or not, and the recovery codes; false when there was nothing. */
-  deleteTotp: (userId: string) => Promise<boolean>;
+  /**
+   * Removes the secret, pending or not, and the recovery codes; false when there was nothing. The record is
+   * written in the same transaction when TOTP was on.
+   */
+  deleteTotp: (userId: string, record: AccountChangeRecord) => Promise<boolean>;
   requiredRoles: () => Promise<{ roles: Role[]; updatedAt: Date | null }>;
-  setRequiredRoles: (roles: Role[], by: string, at: Date) => Promise<void>;
+  /**
+   * Stores the roles and, when they differ from the stored ones, the record with `before` and `after` added to its
+   * data, in one transaction. Answers when the stored roles last changed (the old time when nothing changed).
+   */
+  setRequiredRoles: (roles: Role[], by: string, at: Date, record: AccountChangeRecord) => Promise<{ updatedAt: Date }>;
   /** The account an administrator would reset, as the rules of managing accounts need it; null when there is none. */
-  findManagedAccount: (userId: string) => Promise<(ManagedAccount & { roles: Role[] }) | null>;
-  /** TOTP off and every session of the user ended, in one transaction; null when TOTP was not set up. */
-  resetTotp: (userId: string) => Promise<{ endedSessions: number } | null>;
+  findManagedAccount: (userId: string) => Promise<(ManagedAccount & { roles: Role[]; username: string }) | null>;
+  /**
+   * TOTP off and every session of the user ended, with the record (`endedSessions` added), in one transaction;
+   * null when TOTP was not set up.
+   */
+  resetTotp: (userId: string, record: AccountChangeRecord) => Promise<{ endedSessions: number } | null>;
 };
 
 export type TwoFactorDeps = {
@@ -167,7 +180,7 @@ export const TOTP_PENDING_TTL_MS = 15 * 60_000;
 export const isTwoFactorRequiredFor = (requiredRoles: readonly Role[], roles: readonly Role[]): boolean =>
   roles.some((role) => requiredRoles.includes(role));
 
-type UserRef = { userId: string; username: string; roles: readonly Role[] };
+type UserRef = { userId: string; username: string; roles: readonly Role[]; apiToken?: { prefix: string } | null };
 
 export type TwoFactorStatus = {
   isEnabled: boolean;
@@ -210,7 +223,7 @@ export const startTotpSetup = async (deps: TwoFactorDeps, user: UserRef): Promis
 export const enableTotp = async (
   deps: TwoFactorDeps,
   user: UserRef,
-  input: { code: string; keepSessionTokenHash: string | null },
+  input: { code: string; keepSessionTokenHash: string | null; context: ChangeContext },
 ): Promise<{ enabledAt: Date; recoveryCodes: string[]; endedSessions: number }> => {
   const now = deps.now();
   const state = await deps.store.findTotp(user.userId);
@@ -226,6 +239,9 @@ export const enableTotp = async (
   // The step of the code just shown is used: the same code cannot sign in afterwards.
   const enabled = await deps.store.enableTotp({
     userId: user.userId, sealedPendingSecret: state.sealedPendingSecret, step, at: now, recoveryCodeHashes, keepSessionTokenHash: input.keepSessionTokenHash,
+    record: accountChangeRecord(user, input.context, now, {
+      action: 'user.two_factor_enabled', subjectKind: 'users', subjectId: user.userId, data: { username: user.username, recoveryCodes: recoveryCodes.length },
+    }),
   });
   if (!enabled) throw wrongField('body.code', 'the set-up changed meanwhile (started again elsewhere?): start again', 'setup_expired');
   return { enabledAt: now, recoveryCodes, endedSessions: enabled.endedSessions };
@@ -295,9 +311,13 @@ export const assertTotpEnrolled = async (deps: TwoFactorDeps, actor: { userId: s
  * Turning it off takes the password and a current code (or a recovery code), both counted like sign-in
  * attempts; it is refused while one of the user's roles requires it.
  */
-export const disableTotp = async (deps: TwoFactorDeps, user: UserRef, input: { password: string; code: string; ip: string | null }): Promise<void> => {
+export const disableTotp = async (
+  deps: TwoFactorDeps,
+  user: UserRef,
+  input: { password: string; code: string; context: ChangeContext },
+): Promise<void> => {
   const now = deps.now();
-  const throttle = signInThrottle(deps.authStore, { username: user.username, ip: input.ip }, now);
+  const throttle = signInThrottle(deps.authStore, { username: user.username, ip: input.context.ip }, now);
   await throttle.assertNotLockedOrThrow('too many failed attempts: try again later');
   const recordFailure = throttle.recordFailure;
   const state = await deps.store.findTotp(user.userId);
@@ -316,7 +336,12 @@ export const disableTotp = async (deps: TwoFactorDeps, user: UserRef, input: { p
     await recordFailure();
     throw wrongField('body.code', 'the code is wrong or was already used', 'wrong_code');
   }
-  await deps.store.deleteTotp(user.userId);
+  await deps.store.deleteTotp(
+    user.userId,
+    accountChangeRecord(user, input.context, now, {
+      action: 'user.two_factor_disabled', subjectKind: 'users', subjectId: user.userId, data: { username: user.username, confirmedWith: checked.method },
+    }),
+  );
 };
 
 /**
@@ -326,7 +351,12 @@ export const disableTotp = async (deps: TwoFactorDeps, user: UserRef, input: { p
  * administrator's only from a unit above theirs, since a reset strips the factor that stands between a stolen
  * password and the account.
  */
-export const resetTotpOfUser = async (deps: TwoFactorDeps, actor: UserActor, userId: string): Promise<{ endedSessions: number }> => {
+export const resetTotpOfUser = async (
+  deps: TwoFactorDeps,
+  actor: UserActor,
+  input: { userId: string; context: ChangeContext },
+): Promise<{ endedSessions: number }> => {
+  const { userId } = input;
   const account = await deps.store.findManagedAccount(userId);
   if (!account || !isManageableBy(actor, account)) throw new AppError('resource.not_found', 'no such staff account', { userId });
   if (isOwnAccount(actor, userId)) {
@@ -338,7 +368,10 @@ export const resetTotpOfUser = async (deps: TwoFactorDeps, actor: UserActor, use
       'errors.auth.forbidden.peer_administrator',
     );
   }
-  const reset = await deps.store.resetTotp(userId);
+  const reset = await deps.store.resetTotp(
+    userId,
+    accountChangeRecord(actor, input.context, deps.now(), { action: 'user.two_factor_reset', subjectKind: 'users', subjectId: userId, data: { username: account.username } }),
+  );
   if (!reset) throw new AppError('resource.not_found', 'this user has no two-factor authentication set up', { userId });
   return reset;
 };
@@ -349,14 +382,22 @@ export const getRequiredRoles = async (deps: TwoFactorDeps): Promise<{ roles: Ro
  * The roles that must use TOTP hold for every unit of the organisation, so only an administrator of a top-level
  * unit sets them: a unit's administrator could otherwise lift the requirement for the whole tree.
  */
-export const setRequiredRoles = async (deps: TwoFactorDeps, actor: { userId: string; unitPath: string }, roles: readonly Role[]): Promise<{ roles: Role[]; updatedAt: Date }> => {
+export const setRequiredRoles = async (
+  deps: TwoFactorDeps,
+  actor: UserActor,
+  input: { roles: readonly Role[]; context: ChangeContext },
+): Promise<{ roles: Role[]; updatedAt: Date }> => {
+  const { roles } = input;
   if (!isTopLevelUnitPath(actor.unitPath)) {
     throw new AppError('auth.forbidden', 'the roles that must use two-factor authentication are set by an administrator of a top-level unit', { reason: 'not_top_level_unit' });
   }
   const unique = [...new Set(roles)].sort();
   const at = deps.now();
-  await deps.store.setRequiredRoles(unique, actor.userId, at);
-  return { roles: unique, updatedAt: at };
+  const record = accountChangeRecord(actor, input.context, at, {
+    action: 'security.two_factor_roles_changed', subjectKind: 'security_settings', subjectId: 'two_factor_roles', data: {},
+  });
+  const { updatedAt } = await deps.store.setRequiredRoles(unique, actor.userId, at, record);
+  return { roles: unique, updatedAt };
 };
 
 /** The hash under which the current session is kept, so that enabling TOTP keeps it and ends the others. */

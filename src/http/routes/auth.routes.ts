@@ -214,7 +214,13 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
     },
     async (request, reply) => {
       const actor = actorOrThrow(request);
-      await changePassword(deps.authDeps, { username: actor.username, currentPassword: request.body.currentPassword, newPassword: request.body.newPassword });
+      await changePassword(deps.authDeps, {
+        username: actor.username,
+        currentPassword: request.body.currentPassword,
+        newPassword: request.body.newPassword,
+        context: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+        apiToken: actor.apiToken ?? null,
+      });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.status(204).send(null);
     },

@@ -1,6 +1,7 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { ChangeContext } from '../../core/auth/account-change-record.js';
 import { ROLES } from '../../core/auth/roles.js';
 import {
   disableTotp,
@@ -45,6 +46,8 @@ const requiredRolesSchema = z.object({ roles: z.array(z.enum(ROLES)), updatedAt:
 /** A TOTP code (6 digits) or a recovery code (xxxxx-xxxxx). */
 const codeSchema = z.string().trim().min(6).max(32);
 
+const contextOf = (request: FastifyRequest): ChangeContext => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
+
 export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
   const twoFactor = createTwoFactorDeps(deps.db, deps.now);
@@ -87,7 +90,9 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
       },
     },
     async (request, reply) => {
-      const result = await enableTotp(twoFactor, actorOrThrow(request), { code: request.body.code, keepSessionTokenHash: sessionTokenHash(tokenOf(request)) });
+      const result = await enableTotp(twoFactor, actorOrThrow(request), {
+        code: request.body.code, keepSessionTokenHash: sessionTokenHash(tokenOf(request)), context: contextOf(request),
+      });
       noStore(reply);
       return { ...result, enabledAt: result.enabledAt.toISOString() };
     },
@@ -105,7 +110,7 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
       },
     },
     async (request, reply) => {
-      await disableTotp(twoFactor, actorOrThrow(request), { password: request.body.password, code: request.body.code, ip: request.ip });
+      await disableTotp(twoFactor, actorOrThrow(request), { password: request.body.password, code: request.body.code, context: contextOf(request) });
       return reply.status(204).send(null);
     },
   );
@@ -131,7 +136,7 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
       },
     },
     async (request) => {
-      const result = await setRequiredRoles(twoFactor, actorOrThrow(request), request.body.roles);
+      const result = await setRequiredRoles(twoFactor, actorOrThrow(request), { roles: request.body.roles, context: contextOf(request) });
       return { roles: result.roles, updatedAt: result.updatedAt.toISOString() };
     },
   );
@@ -147,6 +152,6 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
         response: { 200: z.object({ endedSessions: z.number().int() }) },
       },
     },
-    async (request) => resetTotpOfUser(twoFactor, actorOrThrow(request), request.params.id),
+    async (request) => resetTotpOfUser(twoFactor, actorOrThrow(request), { userId: request.params.id, context: contextOf(request) }),
   );
 };

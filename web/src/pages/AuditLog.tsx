@@ -107,6 +107,12 @@ const CODES: Record<string, MessageKey> = {
   // Written with the change, in its transaction, beside the request's own entry.
   'user.updated': 'audit.act.userUpdate',
   'user.unlocked': 'audit.act.userUnlock',
+  // The same words as the request's own entry: this one is the change's, written in its transaction.
+  'user.password_changed': 'audit.act.passwordChange',
+  'user.two_factor_enabled': 'audit.act.totpEnable',
+  'user.two_factor_disabled': 'audit.act.totpDisable',
+  'user.two_factor_reset': 'audit.act.totpReset',
+  'security.two_factor_roles_changed': 'audit.act.twoFactorRoles',
   'api_token.created': 'audit.act.tokenCreate',
   'api_token.revoked': 'audit.act.tokenRevoke',
   'api_token.rotated': 'audit.act.tokenRotate',
@@ -175,6 +181,7 @@ const SUBJECT_KINDS: Record<string, MessageKey> = {
   audit_log: 'audit.kind.auditLog',
   sla_policy: 'audit.kind.slaPolicy',
   sessions: 'audit.kind.session',
+  security_settings: 'audit.kind.securitySettings',
 };
 
 function subjectKindKey(entry: AuditEntry): MessageKey | null {
