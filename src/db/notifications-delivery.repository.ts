@@ -20,46 +20,67 @@ export type ClaimedMessage = {
   claimToken: string;
 };
 
+/** Cancellations made by one claim at most, so that one call never holds a long transaction. */
+const MAX_CANCELLED_PER_CLAIM = 500;
+
 /**
  * Claims the next due message and commits the claim before anything is sent: after a crash, a message left
  * in `sending` is known to have been in flight. SKIP LOCKED lets several workers share the queue.
+ *
+ * An opt-out cancels the messages queued at that moment (savePreferences), but a message in flight then comes
+ * back to the queue when its send fails and is retried, and a dead worker's claim is queued again: either would
+ * reach a person who said no. So the requester's choice is read again here, and such a message is cancelled
+ * instead of claimed.
  */
 export const claimNextMessage = async (db: Db, input: { now: Date; channels: MessageChannel[] }): Promise<ClaimedMessage | null> => {
   if (input.channels.length === 0) return null;
   return db.transaction().execute(async (trx) => {
-    const row = await trx
-      .selectFrom('notification_messages')
-      .select(['id', 'case_id', 'kind', 'channel', 'language', 'recipient', 'subject', 'body', 'params', 'attempts'])
-      .where('status', '=', 'queued')
-      .where('not_before', '<=', input.now)
-      .where('channel', 'in', input.channels)
-      // Equal times go in the order of the events, so a registration is not overtaken by a same-minute refusal.
-      .orderBy('not_before')
-      .orderBy('source_event_id')
-      .limit(1)
-      .forUpdate()
-      .skipLocked()
-      .executeTakeFirst();
-    if (!row) return null;
-    const claimToken = randomUUID();
-    await trx
-      .updateTable('notification_messages')
-      .set({ status: 'sending', claim_token: claimToken, claimed_at: input.now, attempts: sql<number>`attempts + 1`, updated_at: input.now })
-      .where('id', '=', row.id)
-      .execute();
-    return {
-      id: row.id,
-      caseId: row.case_id,
-      kind: row.kind as MessageKind,
-      channel: row.channel as MessageChannel,
-      language: row.language as Language,
-      recipient: row.recipient ?? '',
-      subject: row.subject,
-      body: row.body,
-      params: row.params,
-      attempts: row.attempts + 1,
-      claimToken,
-    };
+    for (let cancelled = 0; cancelled <= MAX_CANCELLED_PER_CLAIM; cancelled += 1) {
+      const row = await trx
+        .selectFrom('notification_messages as m')
+        .leftJoin('notification_preferences as p', 'p.requester_id', 'm.requester_id')
+        .select(['m.id', 'm.case_id', 'm.kind', 'm.channel', 'm.language', 'm.recipient', 'm.subject', 'm.body', 'm.params', 'm.attempts'])
+        .select(sql<boolean>`coalesce(CASE m.channel WHEN 'sms' THEN p.is_sms_opted_out WHEN 'email' THEN p.is_email_opted_out END, false)`.as('is_opted_out'))
+        .where('m.status', '=', 'queued')
+        .where('m.not_before', '<=', input.now)
+        .where('m.channel', 'in', input.channels)
+        // Equal times go in the order of the events, so a registration is not overtaken by a same-minute refusal.
+        .orderBy('m.not_before')
+        .orderBy('m.source_event_id')
+        .limit(1)
+        .forUpdate('m')
+        .skipLocked()
+        .executeTakeFirst();
+      if (!row) return null;
+      if (row.is_opted_out) {
+        await trx
+          .updateTable('notification_messages')
+          .set({ status: 'cancelled', last_error: 'opted_out', claim_token: null, claimed_at: null, updated_at: input.now, ...finishedColumns(input.now) })
+          .where('id', '=', row.id)
+          .execute();
+        continue;
+      }
+      const claimToken = randomUUID();
+      await trx
+        .updateTable('notification_messages')
+        .set({ status: 'sending', claim_token: claimToken, claimed_at: input.now, attempts: sql<number>`attempts + 1`, updated_at: input.now })
+        .where('id', '=', row.id)
+        .execute();
+      return {
+        id: row.id,
+        caseId: row.case_id,
+        kind: row.kind as MessageKind,
+        channel: row.channel as MessageChannel,
+        language: row.language as Language,
+        recipient: row.recipient ?? '',
+        subject: row.subject,
+        body: row.body,
+        params: row.params,
+        attempts: row.attempts + 1,
+        claimToken,
+      };
+    }
+    return null;
   });
 };
 

@@ -263,6 +263,31 @@ describe('quiet hours and opt-out', () => {
   }, SLOW);
 });
 
+describe('an opt-out while a message is in flight', () => {
+  it('does not send it again later: a dead worker\'s claim that comes back to the queue is cancelled instead', async () => {
+    clock = new Date('2026-11-26T10:00:00+08:00');
+    const c = await newCase({ phone: '13600000041' });
+    // A worker claims the registration SMS and dies before sending it.
+    const claimed = await claimNextMessage(t.database.db, { now: clock, channels: ['sms'] });
+    expect(claimed?.caseId).toBe(c.id);
+    // The requester opts out meanwhile: the message is in flight, not queued, so the opt-out cannot cancel it.
+    const res = await call(null, 'POST', `/api/v1/public/cases/${c.trackingNo}/notification-preferences`, { accessCode: c.accessCode, smsOptOut: true });
+    expect(res.statusCode, res.body).toBe(200);
+    expect((await messagesOf(c.id))[0]).toMatchObject({ status: 'sending' });
+
+    // After the lease the claim is recovered (this provider deduplicates, so it would be sent again)…
+    clock = new Date(clock.getTime() + 11 * MINUTE);
+    await deliver();
+    // …but the requester said no: it is cancelled, with the access code and the number taken out.
+    const [m] = await messagesOf(c.id);
+    expect(m).toMatchObject({ status: 'cancelled', last_error: 'opted_out' });
+    expect(m?.body).not.toContain(c.accessCode);
+    const row = await t.database.db.selectFrom('notification_messages').select(['recipient', 'claim_token']).where('id', '=', claimed?.id ?? '').executeTakeFirstOrThrow();
+    expect(row).toEqual({ recipient: null, claim_token: null });
+    expect(sms.requests.filter((r) => r.to === '+8613600000041')).toHaveLength(0);
+  }, SLOW);
+});
+
 describe('the Chinese cloud providers\' request formats', () => {
   it('sends Aliyun SendSms with a valid signature and the template variables', async () => {
     clock = new Date('2026-11-25T10:00:00+08:00');
