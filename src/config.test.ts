@@ -25,6 +25,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ BIHUAN_REAUTH_MINUTES: '1.5' })).toThrow(/BIHUAN_REAUTH_MINUTES/);
   });
 
+  it('keeps new-device notices 90 days and known devices 400 unless told otherwise; 0 keeps them', () => {
+    expect(loadConfig({})).toMatchObject({ signInNoticeDays: 90, knownDeviceDays: 400 });
+    expect(loadConfig({ BIHUAN_SIGNIN_NOTICE_DAYS: '', BIHUAN_KNOWN_DEVICE_DAYS: ' ' })).toMatchObject({ signInNoticeDays: 90, knownDeviceDays: 400 });
+    expect(loadConfig({ BIHUAN_SIGNIN_NOTICE_DAYS: '30', BIHUAN_KNOWN_DEVICE_DAYS: '0' })).toMatchObject({ signInNoticeDays: 30, knownDeviceDays: 0 });
+    expect(() => loadConfig({ BIHUAN_SIGNIN_NOTICE_DAYS: '-1' })).toThrow(/BIHUAN_SIGNIN_NOTICE_DAYS/);
+    expect(() => loadConfig({ BIHUAN_KNOWN_DEVICE_DAYS: 'a year' })).toThrow(/BIHUAN_KNOWN_DEVICE_DAYS/);
+  });
+
   it('runs the background work in the server unless told to leave it to `bihuan worker`', () => {
     expect(loadConfig({}).isBackgroundEnabled).toBe(true);
     expect(loadConfig({ BIHUAN_BACKGROUND: 'off' }).isBackgroundEnabled).toBe(false);

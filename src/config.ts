@@ -4,6 +4,7 @@ import { loadNotifySettings, NotifyConfigError } from './notify/notify-config.js
 import { loadOidcSettings, OidcConfigError } from './core/access/oidc-settings.js';
 import { DEFAULT_SESSION_IDLE_MINUTES } from './core/auth/auth.ports.js';
 import { DEFAULT_REAUTH_MINUTES } from './core/auth/recent-auth.js';
+import { DEFAULT_KNOWN_DEVICE_DAYS, DEFAULT_SIGN_IN_NOTICE_DAYS } from './core/auth/sign-in-retention.js';
 
 /** Fastify's trustProxy: never `true`, which believes every hop. */
 export type TrustProxy = false | number | string[];
@@ -63,6 +64,8 @@ const configSchema = z.object({
   BIHUAN_DORMANT_ACCOUNT_DAYS: wholeNumber(0, 3650, 90),
   BIHUAN_PASSWORD_MAX_AGE_DAYS: wholeNumber(0, 3650, 0),
   BIHUAN_REAUTH_MINUTES: wholeNumber(0, 24 * 60, DEFAULT_REAUTH_MINUTES),
+  BIHUAN_SIGNIN_NOTICE_DAYS: wholeNumber(0, 36_500, DEFAULT_SIGN_IN_NOTICE_DAYS),
+  BIHUAN_KNOWN_DEVICE_DAYS: wholeNumber(0, 36_500, DEFAULT_KNOWN_DEVICE_DAYS),
 });
 
 export type Config = {
@@ -91,6 +94,10 @@ export type Config = {
   passwordMaxAgeDays: number;
   /** Sensitive steps need a sign-in or a password confirmation within this many minutes; 0 turns it off. */
   reauthMinutes: number;
+  /** New-device notices (with the sign-in's address and browser) are deleted this many days after it; 0 keeps them. */
+  signInNoticeDays: number;
+  /** A device not seen for this many days is forgotten, and signing in from it gives a notice again; 0 keeps them. */
+  knownDeviceDays: number;
 };
 
 export class ConfigError extends Error {
@@ -139,5 +146,7 @@ export const loadConfig = (env: NodeJS.ProcessEnv = process.env): Config => {
     dormantAccountDays: c.BIHUAN_DORMANT_ACCOUNT_DAYS,
     passwordMaxAgeDays: c.BIHUAN_PASSWORD_MAX_AGE_DAYS,
     reauthMinutes: c.BIHUAN_REAUTH_MINUTES,
+    signInNoticeDays: c.BIHUAN_SIGNIN_NOTICE_DAYS,
+    knownDeviceDays: c.BIHUAN_KNOWN_DEVICE_DAYS,
   };
 };

@@ -11,6 +11,7 @@ import { jobHandlers } from './jobs/handlers.js';
 import { startBackground } from './jobs/background.js';
 import { applyRetentionSettings } from './jobs/retention.js';
 import { applyAccountHygieneSettings } from './jobs/account-hygiene.js';
+import { applySignInRetentionSettings } from './jobs/sign-in-retention.js';
 import { backgroundWorkers, eventConsumers } from './jobs/consumers.js';
 import { fieldCryptoFor } from './db/data-keys.js';
 import { sealRequesters } from './db/requester-crypto.js';
@@ -71,6 +72,7 @@ export const startServer = async (
     const address = await app.listen({ port: config.port, host: config.host });
     await applyRetentionSettings(db, config.retentionDays, now());
     await applyAccountHygieneSettings(db, { dormantDays: config.dormantAccountDays, idleMinutes: config.sessionIdleMinutes }, now());
+    await applySignInRetentionSettings(db, { noticeDays: config.signInNoticeDays, deviceDays: config.knownDeviceDays }, now());
     const worker = config.isBackgroundEnabled
       ? await startBackground(db, { handlers: jobHandlers, consumers: eventConsumers, workers: backgroundWorkers, now, pollMs: config.jobPollMs, log })
       : null;

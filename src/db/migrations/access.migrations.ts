@@ -8,6 +8,7 @@ import * as addSessionsVerifiedAt from './20261125080000_add_sessions_verified_a
 import * as addOidcLoginStatesIsConfirmation from './20261125090000_add_oidc_login_states_is_confirmation.js';
 import * as addUsersHasPassword from './20261125100000_add_users_has_password.js';
 import * as createKnownDevices from './20261125120000_create_known_devices.js';
+import * as addStaffNotificationsSignInIndex from './20261126080000_add_staff_notifications_sign_in_index.js';
 
 /** Migrations of the access module, named <UTC timestamp>_<verb_object>; merged into the one ordered list in index.ts. */
 export const accessMigrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const accessMigrations: Record<string, Migration> = {
   '20261125090000_add_oidc_login_states_is_confirmation': addOidcLoginStatesIsConfirmation,
   '20261125100000_add_users_has_password': addUsersHasPassword,
   '20261125120000_create_known_devices': createKnownDevices,
+  '20261126080000_add_staff_notifications_sign_in_index': addStaffNotificationsSignInIndex,
 };
