@@ -10,6 +10,7 @@ import { AppError } from '../core/shared/app-error.js';
 import { registerAuth } from './auth.plugin.js';
 import { registerSecurity } from './security.plugin.js';
 import { registerHeavyWorkGate } from './heavy-work.js';
+import { redactUrlForLog } from './log-redaction.js';
 import type { AppDeps } from './context.js';
 import { sendError, toAppError } from './error-mapping.js';
 import { registerAuthRoutes } from './routes/auth.routes.js';
@@ -27,6 +28,7 @@ import { formatOfUrl, registerOpen311Routes, sendGeoReportError, toGeoReportErro
 import { registerSearchRoutes } from './routes/search.routes.js';
 import { registerStatsRoutes } from './routes/stats.routes.js';
 import { registerTwoFactorRoutes } from './routes/two-factor.routes.js';
+import { registerTwoFactorImpactRoutes } from './routes/two-factor-impact.routes.js';
 import { registerAccessRoutes } from './routes/access.routes.js';
 import { registerAttachmentsRoutes } from './routes/attachments.routes.js';
 import { registerCallbacksRoutes } from './routes/callbacks.routes.js';
@@ -45,11 +47,11 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
       level: options.logLevel ?? 'info',
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       serializers: {
-        // Tracking look-ups carry the access code in the query string, and the personal data look-up a person's
-        // phone or ID number: never write them to the logs.
+        // Older clients send the access code in the query string, the personal data look-up a phone or ID number,
+        // and a search a requester's name: never write them to the logs.
         req: (req: { method: string; url: string; ip: string }) => ({
           method: req.method,
-          url: req.url.replace(/(accessCode|api_key|phone|idNumber)=[^&]*/gi, '$1=***'),
+          url: redactUrlForLog(req.url),
           remoteAddress: req.ip,
         }),
       },
@@ -107,6 +109,7 @@ export const buildApp = async (deps: AppDeps, options: { logLevel?: string } = {
     async (api) => {
       registerAuthRoutes(api, deps);
       registerTwoFactorRoutes(api, deps);
+      registerTwoFactorImpactRoutes(api, deps);
       registerDirectoryRoutes(api, deps);
       registerCaseRoutes(api, deps);
       registerPublicCaseRoutes(api, deps);

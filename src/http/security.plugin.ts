@@ -35,6 +35,19 @@ declare module 'fastify' {
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Whether a request is one of the API's: by its route's pattern, or by its decoded path when it matched none. */
+export const isApiRequest = (routeUrl: string | undefined, rawUrl: string): boolean => {
+  if (routeUrl !== undefined) return routeUrl.startsWith('/api/');
+  const path = rawUrl.split('?')[0] ?? '';
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // Malformed percent-encoding: the router refused it; judge the text as it came.
+  }
+  return decoded.replace(/^\/+/, '/').toLowerCase().startsWith('/api/');
+};
+
 // NUL cannot be stored by PostgreSQL and lone surrogates are not text at all: both are refused up front, with
 // a field path, instead of failing deep in the database.
 // eslint-disable-next-line no-control-regex -- matching NUL is the point
@@ -226,7 +239,9 @@ export const registerSecurity = async (app: FastifyInstance, deps: AppDeps): Pro
   app.addHook('onClose', audit.settled);
 
   app.addHook('onResponse', async (request, reply) => {
-    if (!STATE_CHANGING.has(request.method) || !request.url.startsWith('/api/')) return;
+    // The route's pattern, not the raw URL: the router decodes `/%61pi/v1/…` to an `/api` route, and a check on the
+    // raw text would let such a request change things unrecorded. A request that matched no route has no pattern.
+    if (!STATE_CHANGING.has(request.method) || !isApiRequest(request.routeOptions.url, request.url)) return;
     const subject = request.auditSubject ?? subjectOf(request);
     const body = request.body as Record<string, unknown> | undefined;
     const isLogin = request.routeOptions.url?.endsWith('/auth/login') ?? false;

@@ -375,4 +375,43 @@ describe('a merged case', () => {
     // The master's own requester sees the same reply.
     expect(((await track(master)).json() as PublicCase).reply?.text).toBe(replyText);
   });
+
+  it('takes the master requester\'s name and number out of the reply the merged requester reads', async () => {
+    const masterName = '次仁旺堆';
+    const masterPhone = '13987654321';
+    const master = await submit({ kind: 'complaint', title: '主件：小区供暖不足', description: '暖气不热。', requester: { name: masterName, phone: masterPhone } });
+    const duplicate = await submit({ kind: 'complaint', title: '重复件：同一小区供暖', description: '我家也不热。', requester: { name: REQUESTER_NAME, phone: REQUESTER_PHONE } });
+    const masterId = (await staffCaseOf(master.trackingNo)).id;
+    await act('dispatcher', (await staffCaseOf(duplicate.trackingNo)).id, 'merge', { masterId });
+    await act('dispatcher', masterId, 'dispatch', { unitId: unit('hrss') });
+    await act('handler', masterId, 'accept', {});
+    const replyText = `尊敬的${masterName}：供热公司已于本周检修管道，如仍不热请回电，我们将联系您（${masterPhone}）。`;
+    await act('handler', masterId, 'reply', { text: replyText, outcome: 'resolved' });
+
+    // The master's requester reads the reply as written to them.
+    expect(((await track(master)).json() as PublicCase).reply?.text).toBe(replyText);
+    // The merged requester reads the answer without another person's name or number.
+    const merged = (await track(duplicate)).json() as PublicCase;
+    expect(merged.reply?.text).toContain('供热公司已于本周检修管道');
+    expect(merged.reply?.text).not.toContain(masterName);
+    expect(merged.reply?.text).not.toContain('旺堆');
+    expect(merged.reply?.text).not.toContain(masterPhone);
+  });
+});
+
+describe('the access code', () => {
+  it('is taken from the X-Access-Code header, which wins over the query of older clients; a missing code is 400', async () => {
+    const c = await submit({ kind: 'enquiry', title: '请求头测试', description: '查询', categoryId: wageCategoryId });
+    const byHeader = await t.app.inject({ method: 'GET', url: `/api/v1/public/cases/${c.trackingNo}`, headers: { 'x-access-code': c.accessCode } });
+    expect(byHeader.statusCode, byHeader.body).toBe(200);
+    expect((byHeader.json() as PublicCase).trackingNo).toBe(c.trackingNo);
+    const wrongCode = c.accessCode === '00000000' ? '11111111' : '00000000';
+    const headerWins = await t.app.inject({
+      method: 'GET', url: `/api/v1/public/cases/${c.trackingNo}?accessCode=${c.accessCode}`, headers: { 'x-access-code': wrongCode },
+    });
+    expectError(headerWins, 404, 'case.access_code_invalid');
+    const missing = await t.app.inject({ method: 'GET', url: `/api/v1/public/cases/${c.trackingNo}` });
+    expectError(missing, 400, 'validation.failed');
+    expect(missing.json()).toMatchObject({ error: { details: { issues: [{ path: 'headers.x-access-code' }] } } });
+  });
 });

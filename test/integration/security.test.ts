@@ -218,4 +218,30 @@ describe('audit log', () => {
     expect(report.isIntact).toBe(false);
     expect(report.firstBreak).toMatchObject({ chainSeq: Number(entry.chain_seq), reason: 'the entry was changed after it was sealed' });
   });
+
+  it('records a change sent to a percent-encoded path, which the router decodes to the same route', async () => {
+    const agent = await t.tokenOf('agent');
+    for (const path of ['/%61pi/v1/cases', '/ap%69/v1/cases']) {
+      const userAgent = `EncodedPath/${path}`;
+      const created = await t.app.inject({
+        method: 'POST', url: path, remoteAddress: '10.4.4.5',
+        headers: { authorization: `Bearer ${agent}`, 'user-agent': userAgent },
+        payload: { channel: 'phone', kind: 'help', title: '编码路径', description: '编码路径' },
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      await t.app.auditSettled();
+      const entry = await t.database.db.selectFrom('audit_log').select(['action', 'outcome', 'actor_name']).where('user_agent', '=', userAgent).executeTakeFirst();
+      expect(entry, path).toEqual({ action: 'POST /api/v1/cases', outcome: '201', actor_name: 'agent' });
+    }
+    // Failed sign-ins too: guessing passwords on such a path leaves its trace like any other.
+    const failed = await t.app.inject({
+      method: 'POST', url: '/%61pi/v1/auth/login', remoteAddress: '10.4.4.6', headers: { 'user-agent': 'EncodedLogin/1' },
+      payload: { username: 'dispatcher', password: 'not-the-password' },
+    });
+    expect(failed.statusCode).toBe(401);
+    await t.app.auditSettled();
+    expect(await t.database.db.selectFrom('audit_log').select(['action', 'outcome', 'actor_name']).where('user_agent', '=', 'EncodedLogin/1').execute()).toEqual([
+      { action: 'POST /api/v1/auth/login', outcome: '401', actor_name: 'dispatcher' },
+    ]);
+  });
 });

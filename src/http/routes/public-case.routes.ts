@@ -3,11 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { publicConsentSchema, publicInformationSchema, publicReopenSchema, publicSubmitSchema, ratingSchema } from '../../core/case/case.schemas.js';
 import type { CaseRecord } from '../../core/case/case.record.js';
+import { scrubText } from '../../core/open311/scrub.js';
+import { AppError } from '../../core/shared/app-error.js';
 import {
   addInformationPublic, canRate, canRequestReopen, rateCase, requestReopenPublic, setPublicationConsentPublic, submitPublicCase, trackPublicCase,
 } from '../../core/case/public-case.js';
 import { findCaseRecord } from '../../db/case.repository.js';
-import { findNames, listEvents } from '../../db/case-query.repository.js';
+import { findNames, findRequester, listEvents } from '../../db/case-query.repository.js';
 import type { AppDeps } from '../context.js';
 import { idempotencyHeaders, idempotencyOf, REPLAYED_HEADER } from '../idempotency.js';
 import { languageOf } from '../language.js';
@@ -21,9 +23,22 @@ export const registerPublicCaseRoutes = (app: FastifyInstance, deps: AppDeps): v
   const api = app.withTypeProvider<ZodTypeProvider>();
 
   const publicView = async (record: CaseRecord, request: FastifyRequest) => {
-    // A merged case is answered by its master's reply: the requester still gets an answer.
+    // A merged case is answered by its master's reply: the requester still gets an answer. That reply was written
+    // to another person and may greet them by name or quote their number, so what it says of them is taken out
+    // first, as the Open311 view does.
     const master = record.masterId ? await findCaseRecord(deps.db, { id: record.masterId }) : null;
-    const source = master && master.replyText ? { ...record, replyText: master.replyText, replyOutcome: master.replyOutcome, repliedAt: master.repliedAt } : record;
+    const masterRequester = master?.replyText && master.requesterId ? await findRequester(deps.db, master.requesterId) : undefined;
+    const source =
+      master && master.replyText
+        ? {
+            ...record,
+            replyText: scrubText(master.replyText, {
+              names: [masterRequester?.name], phones: [masterRequester?.phone], emails: [masterRequester?.email], idNumbers: [masterRequester?.id_number],
+            }),
+            replyOutcome: master.replyOutcome,
+            repliedAt: master.repliedAt,
+          }
+        : record;
     const [categories, events] = await Promise.all([
       findNames(deps.db, 'categories', record.categoryId ? [record.categoryId] : []),
       listEvents(deps.db, 'case', record.id),
@@ -67,12 +82,22 @@ export const registerPublicCaseRoutes = (app: FastifyInstance, deps: AppDeps): v
         tags: ['public'],
         summary: 'Track a request with its access code',
         params: trackingParams,
-        querystring: z.object({ accessCode: z.string().trim().min(1).max(20), lang: z.enum(['zh-Hans', 'bo', 'en']).optional() }),
+        description:
+          'The access code goes in the `X-Access-Code` header, which proxies do not write to their access logs. The ' +
+          '`accessCode` query parameter of older clients is still accepted; the header wins when both are sent.',
+        headers: z.object({ 'x-access-code': z.string().trim().min(1).max(20).optional() }),
+        querystring: z.object({ accessCode: z.string().trim().min(1).max(20).optional(), lang: z.enum(['zh-Hans', 'bo', 'en']).optional() }),
         response: { 200: publicCaseSchema },
       },
     },
     async (request) => {
-      const record = await trackPublicCase(deps.caseDeps, { trackingNo: request.params.trackingNo, accessCode: request.query.accessCode });
+      const accessCode = request.headers['x-access-code'] ?? request.query.accessCode;
+      if (accessCode === undefined) {
+        throw new AppError('validation.failed', 'the access code is missing: send it in the X-Access-Code header', {
+          issues: [{ path: 'headers.x-access-code', message: 'required' }],
+        });
+      }
+      const record = await trackPublicCase(deps.caseDeps, { trackingNo: request.params.trackingNo, accessCode });
       return publicView(record, request);
     },
   );

@@ -464,7 +464,8 @@ export function getPublicCase(
   signal?: AbortSignal,
 ): Promise<PublicCase> {
   return request<PublicCase>('GET', `/public/cases/${encodeURIComponent(trackingNo)}`, {
-    query: { accessCode },
+    // A header, not the query string: proxies write URLs to their access logs.
+    headers: { 'X-Access-Code': accessCode },
     signal,
     notifyUnauthorized: false,
   });

@@ -1,0 +1,30 @@
+/**
+ * Query parameters whose values never reach the logs: access codes and API keys are secrets, a phone or ID number
+ * names a person, and a search (`q`, `name`, …) may be a requester's name. Matched after decoding, so that
+ * `access%43ode=` or `%71=` is caught like the plain spelling.
+ */
+const SECRET_OR_PERSONAL = new Set(['accesscode', 'access_code', 'api_key', 'apikey', 'token', 'phone', 'idnumber', 'id_number', 'q', 'query', 'name', 'email', 'address', 'subjectid', 'actor']);
+
+const decodedName = (raw: string): string => {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' ')).trim().toLowerCase();
+  } catch {
+    return raw.toLowerCase();
+  }
+};
+
+/** The URL as the request log writes it: the path as it came, each sensitive query value replaced by `***`. */
+export const redactUrlForLog = (url: string): string => {
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const query = url
+    .slice(at + 1)
+    .split('&')
+    .map((pair) => {
+      const equals = pair.indexOf('=');
+      const name = equals < 0 ? pair : pair.slice(0, equals);
+      return equals >= 0 && SECRET_OR_PERSONAL.has(decodedName(name)) ? `${name}=***` : pair;
+    })
+    .join('&');
+  return `${url.slice(0, at)}?${query}`;
+};
