@@ -5,7 +5,7 @@ import { startBackground, type Background } from '../../src/jobs/background.js';
 import { backgroundWorkers, eventConsumers } from '../../src/jobs/consumers.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
 import { isChromiumAvailable, launchChromium } from './browser.js';
-import { startLiveServer, type LiveServer } from './live-server.js';
+import { startLiveServer, type LiveServer, type LiveServerOptions } from './live-server.js';
 import { TEST_PASSWORD } from './test-database.js';
 
 /** Where the browser tests leave their screenshots. */
@@ -30,9 +30,11 @@ export type E2e = {
 /**
  * One server with the demo data on a fresh database, one Chromium and, if asked, the background work, for the
  * browser tests of one file: started before its tests and stopped after them. Call it at the top of the file.
- * `prepare` runs once the server is up, before the browser starts (data the tests need).
+ * `prepare` runs once the server is up, before the browser starts (data the tests need); `server` configures it.
  */
-export const useE2e = (options: { isBackgroundRun?: boolean; prepare?: (server: LiveServer) => Promise<void> } = {}): E2e => {
+export const useE2e = (
+  options: { isBackgroundRun?: boolean; prepare?: (server: LiveServer) => Promise<void>; server?: LiveServerOptions } = {},
+): E2e => {
   let server: LiveServer | undefined;
   let browser: Browser | undefined;
   let background: Background | null = null;
@@ -52,7 +54,7 @@ export const useE2e = (options: { isBackgroundRun?: boolean; prepare?: (server: 
   };
   beforeAll(async () => {
     if (!hasBrowser) return;
-    server = await startLiveServer();
+    server = await startLiveServer(options.server);
     await options.prepare?.(server);
     if (options.isBackgroundRun) {
       background = await startBackground(server.database.db, { handlers: jobHandlers, consumers: eventConsumers, workers: backgroundWorkers, isLooping: false, log: () => {} });

@@ -1,13 +1,12 @@
-import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createHash, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeOidcProvider, type FakeOidcProvider, type IdTokenAlg } from '../helpers/fake-oidc-provider.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 import { TEST_PASSWORD } from '../helpers/test-database.js';
 
 /**
- * OIDC single sign-on against a tiny OpenID provider started here (node:http, keys from node:crypto): discovery,
+ * OIDC single sign-on against a tiny OpenID provider started here (test/helpers/fake-oidc-provider.ts): discovery,
  * JWKS, a token endpoint that checks the client secret and PKCE. Every refusal must be coded and open no session.
  */
 
@@ -15,91 +14,29 @@ const CLIENT_ID = 'bihuan-test';
 const CLIENT_SECRET = 'client-secret-for-tests';
 const REDIRECT_URL = 'http://127.0.0.1:8080/api/v1/auth/oidc/callback';
 
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+/** A key the provider does not publish: a token signed with it is a forgery. */
 const forger = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
-type Alg = 'RS256' | 'ES256' | 'none';
-type Grant = { challenge: string; claims: Record<string, unknown>; alg: Alg; key: KeyObject; kid: string };
-
-const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-const signJwt = (grant: Grant): string => {
-  const head = b64({ alg: grant.alg, kid: grant.kid, typ: 'JWT' });
-  const body = b64(grant.claims);
-  const data = Buffer.from(`${head}.${body}`);
-  if (grant.alg === 'none') return `${head}.${body}.`;
-  const signature = grant.alg === 'ES256' ? sign('sha256', data, { key: grant.key, dsaEncoding: 'ieee-p1363' }) : sign('sha256', data, grant.key);
-  return `${head}.${body}.${signature.toString('base64url')}`;
-};
-
-const grants = new Map<string, Grant>();
-let tokenRequests = 0;
+let provider: FakeOidcProvider;
 let issuer = '';
-
-const provider: Server = createServer((req, res) => {
-  const url = new URL(req.url ?? '/', issuer);
-  const json = (status: number, value: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(value));
-  };
-  if (req.method === 'GET' && url.pathname === '/.well-known/openid-configuration') {
-    return json(200, {
-      issuer, authorization_endpoint: `${issuer}/authorize`, token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`,
-      response_types_supported: ['code'], id_token_signing_alg_values_supported: ['RS256', 'ES256'], code_challenge_methods_supported: ['S256'],
-    });
-  }
-  if (req.method === 'GET' && url.pathname === '/jwks') {
-    return json(200, {
-      keys: [
-        { ...rsa.publicKey.export({ format: 'jwk' }), kid: 'rsa-1', alg: 'RS256', use: 'sig' },
-        { ...ec.publicKey.export({ format: 'jwk' }), kid: 'ec-1', alg: 'ES256', use: 'sig' },
-      ],
-    });
-  }
-  if (req.method === 'POST' && url.pathname === '/token') {
-    let raw = '';
-    req.on('data', (chunk: Buffer) => {
-      raw += chunk.toString();
-    });
-    req.on('end', () => {
-      tokenRequests += 1;
-      const form = new URLSearchParams(raw);
-      const expectedAuth = `Basic ${Buffer.from(`${CLIENT_ID}:${CLIENT_SECRET}`).toString('base64')}`;
-      if (req.headers.authorization !== expectedAuth) return json(401, { error: 'invalid_client' });
-      const code = form.get('code') ?? '';
-      const grant = grants.get(code);
-      grants.delete(code);
-      const verifier = form.get('code_verifier') ?? '';
-      if (!grant || form.get('grant_type') !== 'authorization_code' || form.get('redirect_uri') !== REDIRECT_URL) return json(400, { error: 'invalid_grant' });
-      if (createHash('sha256').update(verifier).digest('base64url') !== grant.challenge) return json(400, { error: 'invalid_grant', error_description: 'PKCE' });
-      return json(200, { access_token: 'at', token_type: 'Bearer', expires_in: 300, id_token: signJwt(grant) });
-    });
-    return undefined;
-  }
-  return json(404, { error: 'not_found' });
-});
 
 let t: TestApp;
 const ENV_KEYS = ['BIHUAN_OIDC_ISSUER', 'BIHUAN_OIDC_CLIENT_ID', 'BIHUAN_OIDC_CLIENT_SECRET', 'BIHUAN_OIDC_REDIRECT_URL', 'BIHUAN_OIDC_PROVIDER_NAME', 'BIHUAN_OIDC_UNKNOWN_USERS', 'BIHUAN_OIDC_NEW_USER_UNIT'];
 
 const configure = (extra: Record<string, string> = {}) => {
-  Object.assign(process.env, {
-    BIHUAN_OIDC_ISSUER: issuer, BIHUAN_OIDC_CLIENT_ID: CLIENT_ID, BIHUAN_OIDC_CLIENT_SECRET: CLIENT_SECRET, BIHUAN_OIDC_REDIRECT_URL: REDIRECT_URL,
-    BIHUAN_OIDC_PROVIDER_NAME: '藏区政务统一身份认证', ...extra,
-  });
+  Object.assign(process.env, provider.env({ BIHUAN_OIDC_PROVIDER_NAME: '藏区政务统一身份认证', ...extra }));
 };
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', resolve));
-  issuer = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+  provider = await startFakeOidcProvider({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUrl: REDIRECT_URL });
+  issuer = provider.issuer;
   configure();
   t = await createTestApp();
 });
 afterAll(async () => {
   for (const key of ENV_KEYS) delete process.env[key];
   await t.close();
-  await new Promise<void>((resolve) => provider.close(() => resolve()));
+  await provider.close();
 });
 
 type Flow = { state: string; nonce: string; challenge: string; cookie: string; location: URL };
@@ -114,20 +51,16 @@ const start = async (app: TestApp = t): Promise<Flow> => {
   return { state: p.get('state') ?? '', nonce: p.get('nonce') ?? '', challenge: p.get('code_challenge') ?? '', cookie: cookie?.value ?? '', location };
 };
 
-let codeSeq = 0;
+/** Numbers the accounts made in these tests, so that each is new. */
+let accountSeq = 0;
 /** What the provider would do after the person signs in: a code bound to the challenge, with these claims. */
-const grant = (flow: Flow, claims: Record<string, unknown> = {}, how: { alg?: Alg; key?: KeyObject; kid?: string } = {}): string => {
+const grant = (flow: Flow, claims: Record<string, unknown> = {}, how: { alg?: IdTokenAlg; key?: KeyObject; kid?: string } = {}): string => {
   const now = Math.floor(Date.now() / 1000);
-  const code = `code-${(codeSeq += 1)}`;
-  const alg = how.alg ?? 'RS256';
-  grants.set(code, {
+  return provider.issueCode({
     challenge: flow.challenge,
-    alg,
-    key: how.key ?? (alg === 'ES256' ? ec.privateKey : rsa.privateKey),
-    kid: how.kid ?? (alg === 'ES256' ? 'ec-1' : 'rsa-1'),
+    ...how,
     claims: { iss: issuer, sub: 'subject-1', aud: CLIENT_ID, exp: now + 300, iat: now, nonce: flow.nonce, preferred_username: 'Agent', name: '测试', ...claims },
   });
-  return code;
 };
 
 const callback = (flow: Flow, code: string, options: { isJson?: boolean; cookie?: string | null; app?: TestApp } = {}): Promise<LightMyRequestResponse> =>
@@ -212,10 +145,10 @@ describe('OIDC sign-in', () => {
   it('refuses a callback from another browser, a wrong PKCE verifier and a provider error', async () => {
     let before = await sessionCount();
     const other = await start();
-    const exchanges = tokenRequests;
+    const exchanges = provider.tokenRequests;
     await expectRefused(await callback(other, grant(other), { cookie: null }), before, 'auth.sso_failed', 'state_invalid');
     // Refused before the code is even exchanged.
-    expect(tokenRequests).toBe(exchanges);
+    expect(provider.tokenRequests).toBe(exchanges);
 
     // The code was issued for another flow's challenge: the provider refuses our verifier.
     const a = await start();
@@ -276,7 +209,7 @@ describe('OIDC sign-in', () => {
       const unitId = (await t.database.db.selectFrom('units').select('id').where('code', '=', 'lhasa').executeTakeFirstOrThrow()).id;
       return t.app.inject({
         method: 'POST', url: '/api/v1/admin/users', cookies: { bihuan_session: session },
-        payload: { username: `sso_made_${(codeSeq += 1)}`, displayName: '单点登录', roles: ['agent'], unitId },
+        payload: { username: `sso_made_${(accountSeq += 1)}`, displayName: '单点登录', roles: ['agent'], unitId },
       });
     };
     // The provider's own session answered the redirect an hour after the person signed in there.
