@@ -149,9 +149,9 @@ describe.skipIf(!hasBrowser)('single sign-on in the browser', () => {
     // The session the confirmation replaces in this browser has ended.
     expect(await statusWith(first, '/auth/me')).toBe(401);
 
-    // Back on the page (single sign-on returns to /work… pages only, so from this one it lands on the workbench), the
-    // same step again: no question this time.
-    await page.goto(`${e2e.server.url}/#/account/two-factor`);
+    // Single sign-on brings the person back to the page the step was on, as the dialog promised; the same step
+    // again: no question this time.
+    await expect.poll(() => new URL(page.url()).hash, POLL).toBe('#/account/two-factor');
     await page.getByTestId('totp-setup').click();
     const secretText = page.getByTestId('totp-secret');
     await secretText.waitFor();

@@ -5,7 +5,7 @@ import {
 } from './api-token-rules.js';
 import { verifyPassword } from '../shared/secrets.js';
 import { pkceChallenge } from './id-token.js';
-import { safeReturnTo } from './oidc-login.js';
+import { safeReturnTo, signedInLandingOf } from './oidc-login.js';
 import { loadOidcSettings, OidcConfigError } from './oidc-settings.js';
 
 const now = new Date('2026-11-22T12:00:00Z');
@@ -88,6 +88,15 @@ describe('OIDC helpers', () => {
   it('only returns to paths of this site', () => {
     expect(safeReturnTo('/work/queue')).toBe('/work/queue');
     for (const bad of ['//evil.example', 'https://evil.example', '/\\evil.example', '/work queue', null]) expect(safeReturnTo(bad), String(bad)).toBeNull();
+  });
+
+  it('lands a signed-in person on the staff pages or their own account pages, else on the workbench', () => {
+    expect(signedInLandingOf('/work/queue?status=registered')).toBe('/work/queue?status=registered');
+    expect(signedInLandingOf('/account/two-factor')).toBe('/account/two-factor');
+    expect(signedInLandingOf('/account')).toBe('/account');
+    for (const other of ['/track', '/login', '/accounting', '/workshop', '//evil.example', '/work queue', '', null, undefined]) {
+      expect(signedInLandingOf(other), String(other)).toBe('/work');
+    }
   });
 });
 

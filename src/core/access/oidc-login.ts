@@ -81,6 +81,14 @@ export const oidcError = (reason: OidcRefusalReason, message: string): AppError 
 export const safeReturnTo = (value: string | null | undefined): string | null =>
   value && /^\/(?![/\\])[^\s]*$/.test(value) && value.length <= 500 ? value : null;
 
+/**
+ * Where a signed-in person lands after single sign-on: the staff pages (`/work…`) and their own account's pages
+ * (`/account…`, where a confirmation asked for on the two-step or devices page must bring them back). Anything
+ * else stored as a return address (the public pages, the sign-in page) lands on the workbench.
+ */
+export const signedInLandingOf = (returnTo: string | null | undefined): string =>
+  returnTo && safeReturnTo(returnTo) !== null && /^\/(work|account)(?:[/?]|$)/.test(returnTo) ? returnTo : '/work';
+
 /** Step 1: where to send the browser, and the secret for its cookie. */
 export const startOidcLogin = async (
   deps: OidcDeps,

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { completeOidcLogin, startOidcLogin, type OidcDeps } from '../../core/access/oidc-login.js';
+import { completeOidcLogin, signedInLandingOf, startOidcLogin, type OidcDeps } from '../../core/access/oidc-login.js';
 import { createHttpOidcProvider } from '../../core/access/oidc-provider.js';
 import { loadOidcSettings } from '../../core/access/oidc-settings.js';
 import { endOtherOwnSessions, endOwnSession, listOwnSessions, type SessionDeps } from '../../core/access/sessions.js';
@@ -343,7 +343,7 @@ const registerOidcRoutes = (app: FastifyInstance, deps: AppDeps): void => {
         logDeviceError(request, result.deviceError);
         reply.setCookie(SESSION_COOKIE, result.token, { path: '/', httpOnly: true, sameSite: 'lax', secure: request.protocol === 'https', expires: result.expiresAt });
         await audit(request, { actorId: result.user.id, actorName: result.user.username, outcome: '302', data: { isNewUser: result.isNewUser } });
-        const next = result.returnTo?.startsWith('/work') ? result.returnTo : '/work';
+        const next = signedInLandingOf(result.returnTo);
         return reply.redirect(`/#${next}`, 302);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;

@@ -58,7 +58,8 @@ function problemsOf(err: unknown, t: (key: MessageKey, vars?: Vars) => string, l
 /** Where single sign-on brings the user back: this staff page, since the server returns only to `/work…`. */
 function ssoReturnTo(): string {
   const here = currentLocation();
-  return here.startsWith('/work') ? here : '/work';
+  // The server brings a person back to the staff pages and their own account's pages only (signedInLandingOf).
+  return /^\/(work|account)(?:[/?]|$)/.test(here) ? here : '/work';
 }
 
 /**

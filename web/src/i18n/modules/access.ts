@@ -61,7 +61,7 @@ export const accessMessages = defineMessages({
     'access.sso.unknownUser': '您在统一身份认证中的账号没有对应的本系统账号，请联系管理员。',
     'access.sso.inactive': '您的账号已停用，请联系管理员。',
     'access.sso.secondFactor': '您的账号已开启两步验证，请使用账号密码和验证码登录。',
-    'access.sso.notAskedAgain': '统一身份认证没有重新要求输入密码，因此无法确认是您本人。您仍处于登录状态：请返回上一页，改用密码确认，或联系管理员。',
+    'access.sso.notAskedAgain': '统一身份认证没有重新要求输入密码，因此无法确认是您本人。您仍处于登录状态：请返回上一页再试一次；如果您的账号有密码，也可以改用密码确认，否则请联系管理员。',
   },
   bo: {
     'access.title': 'API ཡི་ལག་ཁྱེར།',
@@ -122,7 +122,7 @@ export const accessMessages = defineMessages({
     'access.sso.unknownUser': 'ཁྱེད་ཀྱི་ཐོ་ཁོངས་དང་མཐུན་པའི་མ་ལག་འདིའི་ཐོ་ཁོངས་མི་འདུག དོ་དམ་པར་འབྲེལ་བ་གནང་རོགས།',
     'access.sso.inactive': 'ཁྱེད་ཀྱི་ཐོ་ཁོངས་བཀག་འགོག་བྱས་ཟིན། དོ་དམ་པར་འབྲེལ་བ་གནང་རོགས།',
     'access.sso.secondFactor': 'ཁྱེད་ཀྱི་ཐོ་ཁོངས་ལ་གོམ་པ་གཉིས་ཀྱི་ར་སྤྲོད་ཡོད། ཐོ་ཁོངས་མིང་དང་གསང་གྲངས། ར་སྤྲོད་ཨང་བཅས་ཀྱིས་ནང་འཛུལ་གནང་རོགས།',
-    'access.sso.notAskedAgain': 'ཐུན་མོང་ཐོབ་ཐང་ར་སྤྲོད་ཀྱིས་གསང་གྲངས་ཡང་བསྐྱར་མ་དྲིས་པས་ཁྱེད་རང་ཡིན་པ་ར་སྤྲོད་བྱེད་ཐབས་མེད། ཁྱེད་ད་དུང་ནང་འཛུལ་ཡོད། ཤོག་ངོས་སྔ་མར་ཕྱིར་ལོག་ནས་གསང་གྲངས་ཀྱིས་ར་སྤྲོད་བྱེད་པའམ་དོ་དམ་པར་འབྲེལ་བ་གནང་རོགས།',
+    'access.sso.notAskedAgain': 'ཐུན་མོང་ཐོབ་ཐང་ར་སྤྲོད་ཀྱིས་གསང་གྲངས་ཡང་བསྐྱར་མ་དྲིས་པས་ཁྱེད་རང་ཡིན་པ་ར་སྤྲོད་བྱེད་ཐབས་མེད། ཁྱེད་ད་དུང་ནང་འཛུལ་ཡོད། ཤོག་ངོས་སྔ་མར་ཕྱིར་ལོག་ནས་ཡང་བསྐྱར་ཚོད་ལྟ་གནང་རོགས། ཁྱེད་ཀྱི་ཐོ་ཁོངས་ལ་གསང་གྲངས་ཡོད་ན་གསང་གྲངས་ཀྱིས་ར་སྤྲོད་བྱེད་ཆོག དེ་མིན་དོ་དམ་པར་འབྲེལ་བ་གནང་རོགས།',
   },
   en: {
     'access.title': 'API tokens',
@@ -183,6 +183,6 @@ export const accessMessages = defineMessages({
     'access.sso.unknownUser': 'There is no account in this system for you. Please ask an administrator.',
     'access.sso.inactive': 'Your account is disabled. Please ask an administrator.',
     'access.sso.secondFactor': 'Your account uses two-step verification: please sign in with your password and code.',
-    'access.sso.notAskedAgain': 'Single sign-on did not ask for your password again, so it could not confirm it is you. You are still signed in: go back and confirm with your password, or ask your administrator.',
+    'access.sso.notAskedAgain': 'Single sign-on did not ask for your password again, so it could not confirm it is you. You are still signed in: go back and try again; if your account has a password, you can confirm with it instead, or else ask your administrator.',
   },
 });
