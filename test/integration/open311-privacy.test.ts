@@ -176,6 +176,25 @@ describe('Open311 never gives out personal data', () => {
     expect(res.body).not.toContain('的老板');
   });
 
+  it('a case whose requester asked for protection stays out of the anonymous feed, in a public service too', async () => {
+    const noiseCategory = (await t.database.db.selectFrom('categories').select('id').where('code', '=', 'noise').executeTakeFirstOrThrow()).id;
+    const intake = async (body: Record<string, unknown>): Promise<string> => {
+      const res = await t.call('agent', 'POST', '/api/v1/cases', { channel: 'phone', categoryId: noiseCategory, description: '夜间施工扰民，已多次反映。', ...body });
+      expect(res.statusCode, res.body).toBe(201);
+      return (res.json() as { trackingNo: string }).trackingNo;
+    };
+    const protectedCase = await intake({ kind: 'complaint', title: '夜间施工（保护身份）', isIdentityProtected: true });
+    const plain = await intake({ kind: 'complaint', title: '夜间施工（普通）' });
+    await t.runBackground();
+    const byId = async (id: string) => t.app.inject({ method: 'GET', url: `${V2}/requests/${id}.json` });
+    expect((await byId(plain)).statusCode).toBe(200);
+    expect((await byId(protectedCase)).statusCode).toBe(404);
+    const list = await t.app.inject({ method: 'GET', url: `${V2}/requests.json?service_request_id=${[protectedCase, plain].join(',')}` });
+    expect((list.json() as { service_request_id: string }[]).map((r) => r.service_request_id)).toEqual([plain]);
+    const updates = await t.app.inject({ method: 'GET', url: `${V2}/servicerequestupdates.json` });
+    expect(updates.body).not.toContain(protectedCase);
+  });
+
   it('error answers do not echo what was posted', async () => {
     const res = await t.app.inject({
       method: 'POST', url: `${V2}/requests.json`, headers: { 'content-type': 'application/x-www-form-urlencoded' },
