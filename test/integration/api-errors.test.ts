@@ -726,7 +726,7 @@ describe('public endpoints', () => {
 
   it('tracking: 400 without an access code, 400 for a bad check digit, 404 for a wrong code', async () => {
     const { trackingNo } = (await t.call(null, 'POST', '/api/v1/public/cases', { kind: 'help', title: '求助', description: '需要帮助' })).json() as { trackingNo: string };
-    expectValidationIssue(await t.call(null, 'GET', `/api/v1/public/cases/${trackingNo}`), 'querystring.accessCode');
+    expectValidationIssue(await t.call(null, 'GET', `/api/v1/public/cases/${trackingNo}`), 'headers.x-access-code');
     const last = Number(trackingNo.slice(-1));
     const typo = `${trackingNo.slice(0, -1)}${(last + 1) % 10}`;
     expectValidationIssue(await t.call(null, 'GET', `/api/v1/public/cases/${typo}?accessCode=12345678`), 'params.trackingNo');
