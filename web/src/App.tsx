@@ -21,6 +21,7 @@ import { TextSettingsPage } from './pages/TextSettings';
 import { SlaPoliciesPage } from './pages/SlaPolicies';
 import { ReplyQualityPage } from './pages/ReplyQuality';
 import { TwoFactorPage } from './pages/TwoFactor';
+import { TwoFactorRolesPage } from './pages/TwoFactorRoles';
 import { CaseViewPage } from './pages/CaseView';
 import { HomePage, NotFoundPage } from './pages/Home';
 import { LoginPage } from './pages/Login';
@@ -77,6 +78,7 @@ function Routes() {
     '/work/callbacks': () => <CallbacksPage />,
     '/work/admin/api-tokens': () => <ApiTokensPage />,
     '/work/admin/users': () => <UsersPage />,
+    '/work/admin/two-factor': () => <TwoFactorRolesPage />,
     '/work/admin/audit': () => <AuditLogPage />,
     '/work/admin/privacy': () => <PrivacyRequestsPage />,
     '/work/admin/text': () => <TextSettingsPage />,

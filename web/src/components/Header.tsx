@@ -80,6 +80,11 @@ export function Header() {
                   {t('users.nav')}
                 </a>
               ) : null}
+              {user.permissions.includes('security.manage') ? (
+                <a href="#/work/admin/two-factor" aria-current={route.path === '/work/admin/two-factor' ? 'page' : undefined} data-testid="nav-two-factor-roles">
+                  {t('twoFactorRoles.nav')}
+                </a>
+              ) : null}
               {user.permissions.includes('audit.read') ? (
                 <a href="#/work/admin/audit" aria-current={route.path === '/work/admin/audit' ? 'page' : undefined} data-testid="nav-audit">
                   {t('audit.nav')}

@@ -350,6 +350,11 @@ export function UsersPage() {
     <div className="page users">
       <h1 tabIndex={-1}>{t('users.title')}</h1>
       <p>{t('users.intro')}</p>
+      {canManageSecurity ? (
+        <p data-testid="users-two-factor-roles-link">
+          {t('twoFactorRoles.usersLink')} <a href="#/work/admin/two-factor">{t('twoFactorRoles.nav')}</a>
+        </p>
+      ) : null}
       <ErrorBox message={error} testId="users-error" />
       {notice ? <Notice testId="users-notice">{notice}</Notice> : null}
       {temporary ? <TemporaryPasswordBox account={temporary.account} password={temporary.password} onDone={() => setTemporary(null)} /> : null}

@@ -17,10 +17,11 @@ import { sessionsMessages } from './sessions';
 import { slaAdminMessages } from './sla-admin';
 import { statsMessages } from './stats';
 import { templatesMessages } from './templates';
+import { twoFactorRolesMessages } from './two-factor-roles';
 import { usersMessages } from './users';
 import { workflowMessages } from './workflow';
 
-export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages, identityMessages, usersMessages, auditMessages, sessionsMessages, reauthMessages, privacyMessages] as const;
+export const moduleMessages = [statsMessages, searchMessages, opendataMessages, callbacksMessages, accessMessages, reportsMessages, workflowMessages, attachmentsMessages, replyMessages, noticesMessages, templatesMessages, consentMessages, slaAdminMessages, qualityMessages, identityMessages, usersMessages, auditMessages, sessionsMessages, reauthMessages, privacyMessages, twoFactorRolesMessages] as const;
 
 type Merge<T extends readonly unknown[]> = T extends readonly [infer H, ...infer R]
   ? (H extends { 'zh-Hans': infer Z } ? Z : never) & Merge<R>
