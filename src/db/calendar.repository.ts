@@ -14,6 +14,12 @@ export const listCalendars = (db: DbOrTrx) =>
 export const lockCalendar = (trx: Trx, id: string) =>
   trx.selectFrom('calendars').select(['id', 'code']).where('id', '=', id).forUpdate().executeTakeFirst();
 
+/** The paths of the units that name a calendar as theirs (their units below without one of their own follow it too). */
+export const unitPathsNamingCalendar = async (db: DbOrTrx, calendarId: string): Promise<string[]> => {
+  const rows = await db.selectFrom('units').select('path').where('calendar_id', '=', calendarId).execute();
+  return rows.map((r) => r.path);
+};
+
 export const upsertCalendarDay = async (
   trx: Trx,
   day: { calendarId: string; date: string; isWorkday: boolean; holidayCode: string | null; name: Record<string, string> | null; note: string | null },

@@ -7,6 +7,7 @@ import type { DuplicateDeps } from '../core/duplicates/check-duplicates.js';
 import { resolveDuplicateSettings, type DuplicateSettings } from '../core/duplicates/duplicate-settings.js';
 import type { CandidateWindow, DuplicateProbe, DuplicateStore } from '../core/duplicates/find-duplicates.js';
 import { boundingBox, EARTH_RADIUS } from '../core/duplicates/geo.js';
+import type { CaseRequesterKeys } from '../core/duplicates/list-repeats.js';
 import { dropDuplicateGroups, type RepeatRequesterGroup, type SimilarityEdge } from '../core/duplicates/repeats.js';
 import { keyKind, requesterKeys } from '../core/duplicates/requester-key.js';
 import type { TermStats } from '../core/duplicates/text-similarity.js';
@@ -385,11 +386,20 @@ export const similarityEdges = async (db: DbOrTrx, actor: Actor, input: { from: 
   return rows.flatMap((r) => (r.similar_to && targets.has(r.similar_to) ? [{ caseId: r.case_id, similarTo: r.similar_to, similarity: Number(r.similarity ?? 0) }] : []));
 };
 
-/** Requester keys of cases, for counting distinct requesters in a group. */
-export const requesterKeysOf = async (db: DbOrTrx, caseIds: readonly string[]): Promise<Map<string, string[]>> => {
+/**
+ * Requester keys of cases, for counting distinct requesters in a group, with what identity protection needs to
+ * decide, per reader, whose keys may be compared at all (list-repeats.ts).
+ */
+export const requesterKeysOf = async (db: DbOrTrx, caseIds: readonly string[]): Promise<Map<string, CaseRequesterKeys>> => {
   if (caseIds.length === 0) return new Map();
-  const rows = await db.selectFrom('case_search').select(['case_id', 'requester_keys']).where('case_id', 'in', [...caseIds]).execute();
-  return new Map(rows.map((r) => [r.case_id, r.requester_keys]));
+  const rows = await db
+    .selectFrom('case_search as s')
+    .innerJoin('cases', 'cases.id', 's.case_id')
+    .innerJoin('units as iu', 'iu.id', 'cases.intake_unit_id')
+    .select(['s.case_id', 's.requester_keys', 'cases.is_identity_protected', 'iu.path as intake_unit_path'])
+    .where('s.case_id', 'in', [...caseIds])
+    .execute();
+  return new Map(rows.map((r) => [r.case_id, { keys: r.requester_keys, isIdentityProtected: r.is_identity_protected, intakeUnitPath: r.intake_unit_path }]));
 };
 
 /**

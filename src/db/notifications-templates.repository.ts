@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Kind, ReplyOutcome } from '../core/case/case.types.js';
 import type { ReplyTemplateInput } from '../core/replies/reply-templates.js';
 import { AppError } from '../core/shared/app-error.js';
-import type { Db, DbOrTrx } from './database.js';
+import type { DbOrTrx } from './database.js';
 import { appendWorkItemEvent } from './events.repository.js';
 import type { LanguageTexts } from './notifications.schema.js';
 
@@ -99,66 +99,72 @@ const duplicateError = (input: ReplyTemplateInput) =>
     code: input.code,
   });
 
-export const createReplyTemplate = async (db: Db, input: ReplyTemplateInput, context: { actorId: string; at: Date }): Promise<ReplyTemplateView> => {
+/**
+ * The writes below run in the caller's transaction (with the use case's checks, src/core/replies/manage-reply-templates.ts),
+ * each with its timeline entry; a duplicate code fails the statement, and so the whole transaction.
+ */
+export const createReplyTemplate = async (trx: DbOrTrx, input: ReplyTemplateInput, context: { actorId: string; at: Date }): Promise<ReplyTemplateView> => {
   try {
-    return await db.transaction().execute(async (trx) => {
-      const row = await trx
-        .insertInto('reply_templates')
-        .values({
-          code: input.code, category_id: input.categoryId, unit_id: input.unitId, kind: input.kind, outcome: input.outcome,
-          title: texts(input.title), body: texts(input.body), is_active: input.isActive,
-          created_by: context.actorId, updated_by: context.actorId, created_at: context.at, updated_at: context.at,
-        })
-        .returning(COLUMNS)
-        .executeTakeFirstOrThrow();
-      await audit(trx, row.id, context.actorId, 'reply_template.created', { code: input.code, version: 1 }, context.at);
-      return toView(row);
-    });
+    const row = await trx
+      .insertInto('reply_templates')
+      .values({
+        code: input.code, category_id: input.categoryId, unit_id: input.unitId, kind: input.kind, outcome: input.outcome,
+        title: texts(input.title), body: texts(input.body), is_active: input.isActive,
+        created_by: context.actorId, updated_by: context.actorId, created_at: context.at, updated_at: context.at,
+      })
+      .returning(COLUMNS)
+      .executeTakeFirstOrThrow();
+    await audit(trx, row.id, context.actorId, 'reply_template.created', { code: input.code, version: 1 }, context.at);
+    return toView(row);
   } catch (error) {
     if (isDuplicate(error)) throw duplicateError(input);
     throw error;
   }
 };
 
+export const findReplyTemplateForUpdate = async (trx: DbOrTrx, id: string): Promise<ReplyTemplateView | null> => {
+  const row = await trx.selectFrom('reply_templates').select(COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+  return row ? toView(row) : null;
+};
+
+/** Null when there is no such template. */
 export const updateReplyTemplate = async (
-  db: Db,
+  trx: DbOrTrx,
   id: string,
   input: ReplyTemplateInput,
   context: { actorId: string; at: Date },
 ): Promise<ReplyTemplateView | null> => {
   try {
-    return await db.transaction().execute(async (trx) => {
-      const before = await trx.selectFrom('reply_templates').select(COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
-      if (!before) return null;
-      const row = await trx
-        .updateTable('reply_templates')
-        .set({
-          code: input.code, category_id: input.categoryId, unit_id: input.unitId, kind: input.kind, outcome: input.outcome,
-          title: texts(input.title), body: texts(input.body), is_active: input.isActive,
-          version: sql<number>`version + 1`, updated_by: context.actorId, updated_at: context.at,
-        })
-        .where('id', '=', id)
-        .returning(COLUMNS)
-        .executeTakeFirstOrThrow();
-      // The previous wording is kept on the timeline: what a unit's template said on a given day can be shown.
-      await audit(trx, id, context.actorId, 'reply_template.updated', { version: row.version, previous: { code: before.code, title: before.title, body: before.body, isActive: before.is_active } }, context.at);
-      return toView(row);
-    });
+    const before = await trx.selectFrom('reply_templates').select(COLUMNS).where('id', '=', id).forUpdate().executeTakeFirst();
+    if (!before) return null;
+    const row = await trx
+      .updateTable('reply_templates')
+      .set({
+        code: input.code, category_id: input.categoryId, unit_id: input.unitId, kind: input.kind, outcome: input.outcome,
+        title: texts(input.title), body: texts(input.body), is_active: input.isActive,
+        version: sql<number>`version + 1`, updated_by: context.actorId, updated_at: context.at,
+      })
+      .where('id', '=', id)
+      .returning(COLUMNS)
+      .executeTakeFirstOrThrow();
+    // The previous wording is kept on the timeline: what a unit's template said on a given day can be shown.
+    await audit(trx, id, context.actorId, 'reply_template.updated', { version: row.version, previous: { code: before.code, title: before.title, body: before.body, isActive: before.is_active } }, context.at);
+    return toView(row);
   } catch (error) {
     if (isDuplicate(error)) throw duplicateError(input);
     throw error;
   }
 };
 
-export const deactivateReplyTemplate = async (db: Db, id: string, context: { actorId: string; at: Date }): Promise<ReplyTemplateView | null> =>
-  db.transaction().execute(async (trx) => {
-    const row = await trx
-      .updateTable('reply_templates')
-      .set({ is_active: false, version: sql<number>`version + 1`, updated_by: context.actorId, updated_at: context.at })
-      .where('id', '=', id)
-      .returning(COLUMNS)
-      .executeTakeFirst();
-    if (!row) return null;
-    await audit(trx, id, context.actorId, 'reply_template.retired', { version: row.version }, context.at);
-    return toView(row);
-  });
+/** Null when there is no such template. */
+export const deactivateReplyTemplate = async (trx: DbOrTrx, id: string, context: { actorId: string; at: Date }): Promise<ReplyTemplateView | null> => {
+  const row = await trx
+    .updateTable('reply_templates')
+    .set({ is_active: false, version: sql<number>`version + 1`, updated_by: context.actorId, updated_at: context.at })
+    .where('id', '=', id)
+    .returning(COLUMNS)
+    .executeTakeFirst();
+  if (!row) return null;
+  await audit(trx, id, context.actorId, 'reply_template.retired', { version: row.version }, context.at);
+  return toView(row);
+};

@@ -47,6 +47,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   'privacy.cases_open': 409,
   'callback.task_closed': 409,
   'callback.claimed_by_other': 409,
+  'callback.not_claimed': 409,
   'callback.signature_invalid': 401,
   'callback.link_invalid': 404,
   rate_limited: 429,

@@ -4,13 +4,14 @@ import { signInOnPage } from '../helpers/browser.js';
 
 /**
  * The agent's callback page in the browser: the queue, one task with the script in the requester's language
- * (Tibetan), the phone revealed through the audited endpoint, and a reached call recorded on the case.
+ * (Tibetan), the name and phone masked until the agent has started the callback and revealed them through the
+ * audited endpoints, and a reached call recorded on the case.
  */
 const e2e = useE2e({ isBackgroundRun: true });
 const { api, login } = e2e;
 
 describe.skipIf(!hasBrowser)('the callback page', () => {
-  it('shows the queue, the Tibetan script, reveals the phone and records a reached call on the case', async () => {
+  it('shows the queue, the Tibetan script, reveals the name and phone to the agent calling and records a reached call', async () => {
     const units = (await api(null, 'GET', '/units')).items as { id: string; code: string }[];
     const hrssId = units.find((u) => u.code === 'hrss')?.id ?? '';
     const [agent, dispatcher, handler] = [await login('agent'), await login('dispatcher'), await login('handler')];
@@ -34,6 +35,9 @@ describe.skipIf(!hasBrowser)('the callback page', () => {
       throw e;
     });
     await page.screenshot({ path: `${shots}/callbacks-queue.png`, fullPage: true });
+    // The queue is a list: names masked like the phones.
+    expect(await item.textContent()).toContain('བསོད་***');
+    expect(await item.textContent()).not.toContain('བསོད་ནམས།');
     // The script editor is for administrators only.
     expect(await page.getByTestId('cb-script-save').count()).toBe(0);
     await item.click();
@@ -41,13 +45,23 @@ describe.skipIf(!hasBrowser)('the callback page', () => {
     const script = page.getByTestId('callback-script');
     await script.waitFor();
     expect(await script.getAttribute('lang')).toBe('bo');
-    expect(await script.textContent()).toContain('བསོད་ནམས།');
+    expect(await script.getAttribute('data-name')).toBe('masked');
+    expect(await script.textContent()).toContain('བསོད་***');
+    expect(await script.textContent()).not.toContain('བསོད་ནམས།');
     await expect.poll(() => page.getByTestId('callback-phone').textContent()).toMatch(/139\*{4}0001/);
+    expect(await page.getByTestId('callback-name').textContent()).toBe('བསོད་***');
+    // Nothing to reveal before the callback has started: the page says how.
+    expect(await page.getByTestId('callback-reveal').count()).toBe(0);
+    await page.getByTestId('callback-reveal-after-claim').waitFor();
+
+    await page.getByTestId('callback-claim').click();
     await page.getByTestId('callback-reveal').click();
     await expect.poll(() => page.getByTestId('callback-phone').getAttribute('data-masked')).toBe('false');
     expect(await page.getByTestId('callback-phone').textContent()).toContain('13977770001');
+    expect(await page.getByTestId('callback-name').textContent()).toBe('བསོད་ནམས།');
+    await expect.poll(() => script.getAttribute('data-name')).toBe('full');
+    expect(await script.textContent()).toContain('བསོད་ནམས།');
 
-    await page.getByTestId('callback-claim').click();
     await page.getByTestId('callback-outcome-reached').click();
     await page.getByTestId('cb-resolved-yes').check();
     await page.getByTestId('cb-satisfaction-satisfied').check();
@@ -57,8 +71,15 @@ describe.skipIf(!hasBrowser)('the callback page', () => {
 
     const row = await e2e.server.database.db.selectFrom('cases').select(['status', 'callback_resolved', 'callback_satisfaction']).where('id', '=', caseId).executeTakeFirstOrThrow();
     expect(row).toEqual({ status: 'callback_done', callback_resolved: 'yes', callback_satisfaction: 'satisfied' });
-    const audit = await e2e.server.database.db.selectFrom('audit_log').select('action').where('subject_id', '=', caseId).execute();
-    expect(audit.map((a) => a.action)).toContain('reveal personal data');
+    // Two reveals, both audited: the case's requester (name and number to dial) and the script read aloud.
+    const audit = await e2e.server.database.db
+      .selectFrom('audit_log').select(['actor_name', 'outcome', 'data']).where('action', '=', 'reveal personal data').where('subject_id', '=', caseId).orderBy('id').execute();
+    expect(audit.map((a) => [a.actor_name, a.outcome, (a.data as { via?: string }).via ?? null])).toEqual([
+      ['agent', 'revealed', null],
+      ['agent', 'revealed', 'callback_script'],
+    ]);
+    // Once the call is recorded the task is no longer the agent's: the page drops the full name.
+    expect(await page.getByTestId('callback-name').textContent()).toBe('བསོད་***');
     await context.close();
   }, 180_000);
 

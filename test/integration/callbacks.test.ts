@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MESSAGE_KINDS } from '../../src/core/notifications/notification.types.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { TEST_PASSWORD } from '../helpers/test-database.js';
 
 // Callback tasks, the agent's queue, SMS reply codes and the questionnaire link, through the API, the event
 // outbox and a real database. The clock is ours: Friday 2026-12-04 10:00 in Lhasa (Asia/Shanghai time).
@@ -19,7 +20,7 @@ let phoneSeq = 0;
 
 type Task = {
   id: string; caseId: string; status: string; dueAt: string; isOverdue: boolean; claimedBy: string | null; attemptCount: number; unreachableCount: number;
-  nextAttemptAfter: string | null; closeReason: string | null; trackingNo: string; phoneMasked: string | null; language: string;
+  nextAttemptAfter: string | null; closeReason: string | null; trackingNo: string; nameMasked: string | null; phoneMasked: string | null; language: string;
 };
 
 const advance = (ms: number) => {
@@ -200,7 +201,9 @@ describe('callback tasks', () => {
     expect(script.language).toBe('bo');
     expect(script.text).toContain(task.trackingNo);
     expect(script.text).toContain('ཐག་ཆོད');
-    expect(script.text).toContain('次仁');
+    // Masked like in the queue: the full name is for the agent holding the task ("personal data" below).
+    expect(script.text).toContain('次*');
+    expect(script.text).not.toContain('次仁');
     const zh = (await t.call('agent', 'GET', `/api/v1/callbacks/tasks/${task.id}/script?language=zh-Hans`)).json() as { text: string };
     expect(zh.text).toContain('已责令公司支付全部工资');
     // Administrators edit scripts; agents may not; unknown variables are refused.
@@ -213,7 +216,92 @@ describe('callback tasks', () => {
     expect(await t.database.db.selectFrom('callback_scripts').select('id').execute()).toHaveLength(0);
     expect((await t.call('admin', 'PUT', '/api/v1/callbacks/scripts', body)).statusCode).toBe(200);
     const custom = (await t.call('agent', 'GET', `/api/v1/callbacks/tasks/${task.id}/script?language=en`)).json() as { text: string };
-    expect(custom.text).toBe('Hello 次仁, about 工地拖欠工资.');
+    expect(custom.text).toBe('Hello 次*, about 工地拖欠工资.');
+  }, SLOW);
+});
+
+describe('personal data in callbacks', () => {
+  type Script = { text: string; isNameWithheld: boolean; isNameRevealed: boolean };
+  const script = (user: string, taskId: string, name?: 'full') =>
+    t.call(user, 'GET', `/api/v1/callbacks/tasks/${taskId}/script?language=zh-Hans${name ? `&name=${name}` : ''}`);
+  const reveals = (caseId: string) =>
+    t.database.db
+      .selectFrom('audit_log').select(['actor_name', 'outcome', 'subject_kind', 'data']).where('action', '=', 'reveal personal data').where('subject_id', '=', caseId).orderBy('id')
+      .execute();
+
+  it('the queue and the task page mask the name like the phone, in every view', async () => {
+    const { phone, task } = await repliedCase();
+    expect(task).toMatchObject({ nameMasked: '次*', phoneMasked: expect.stringMatching(/^139\*{4}\d{4}$/) });
+    for (const view of ['open', 'due', 'overdue', 'closed'] as const) {
+      const res = await t.call('agent', 'GET', `/api/v1/callbacks/tasks?view=${view}&pageSize=100`);
+      expect(res.statusCode, res.body).toBe(200);
+      const items = (res.json() as { items: (Task & Record<string, unknown>)[] }).items;
+      if (view === 'open' || view === 'closed') expect(items.length, view).toBeGreaterThan(0);
+      // Every case of this file is 次仁's: any full name in a list is a leak.
+      expect(res.body, view).not.toContain('次仁');
+      expect(res.body, view).not.toContain(phone);
+      for (const i of items) expect(i.nameMasked, view).toBe('次*');
+      for (const i of items) expect(Object.keys(i), view).not.toContain('requesterName');
+    }
+    const one = await t.call('agent', 'GET', `/api/v1/callbacks/tasks/${task.id}`);
+    expect(one.body).not.toContain('次仁');
+  }, SLOW);
+
+  it('the script has the full name only for the agent holding the task, each time as an audited reveal of the case', async () => {
+    const { caseId, task } = await repliedCase();
+    const masked = (await script('agent', task.id)).json() as Script;
+    expect(masked).toMatchObject({ isNameWithheld: false, isNameRevealed: false });
+    expect(masked.text).toContain('次*');
+    // Not claimed: no full name, and nothing revealed.
+    const unclaimed = await script('agent', task.id, 'full');
+    expect(unclaimed.statusCode).toBe(409);
+    expect((unclaimed.json() as { error: { code: string } }).error.code).toBe('callback.not_claimed');
+    expect(unclaimed.body).not.toContain('次仁');
+    expect(await reveals(caseId)).toEqual([]);
+
+    expect((await t.call('agent', 'POST', `/api/v1/callbacks/tasks/${task.id}/claim`)).statusCode).toBe(200);
+    const full = await script('agent', task.id, 'full');
+    expect(full.statusCode, full.body).toBe(200);
+    expect(full.json()).toMatchObject({ isNameWithheld: false, isNameRevealed: true });
+    expect((full.json() as Script).text).toContain('次仁');
+    expect(await reveals(caseId)).toEqual([
+      { actor_name: 'agent', outcome: 'revealed', subject_kind: 'cases', data: { trackingNo: task.trackingNo, via: 'callback_script', taskId: task.id, language: 'zh-Hans' } },
+    ]);
+    // Another agent of the desk, while the first one calls: refused, nothing revealed.
+    const other = await script('dispatcher', task.id, 'full');
+    expect(other.statusCode).toBe(409);
+    expect(other.body).not.toContain('次仁');
+    // The name and number for dialling come from the case's own reveal, audited the same way.
+    const person = (await t.call('agent', 'GET', `/api/v1/cases/${caseId}/requester`)).json() as { name: string };
+    expect(person.name).toBe('次仁');
+    expect((await reveals(caseId)).map((r) => [r.actor_name, r.outcome])).toEqual([['agent', 'revealed'], ['agent', 'revealed']]);
+    // Once the claim has run out, the call is over.
+    advance(16 * 60_000);
+    expect((await script('agent', task.id, 'full')).statusCode).toBe(409);
+    expect(await reveals(caseId)).toHaveLength(2);
+  }, SLOW);
+
+  it('without the permission to see personal data, neither the name nor a reveal', async () => {
+    const { caseId, task } = await repliedCase();
+    // An API token of the administrator that may call back but not see personal data (docs/access.md).
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: TEST_PASSWORD } });
+    const session = (login.json() as { token: string }).token;
+    const made = await t.app.inject({
+      method: 'POST', url: '/api/v1/api-tokens', headers: { authorization: `Bearer ${session}` },
+      payload: { name: 'callback-only', permissions: ['case.callback'], expiresInDays: 30 },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const token = (made.json() as { token: string }).token;
+    const asToken = (method: 'GET' | 'POST', url: string) => t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` } });
+    expect((await asToken('POST', `/api/v1/callbacks/tasks/${task.id}/claim`)).statusCode).toBe(200);
+    const refused = await asToken('GET', `/api/v1/callbacks/tasks/${task.id}/script?name=full`);
+    expect(refused.statusCode).toBe(403);
+    expect((refused.json() as { error: { code: string } }).error.code).toBe('auth.forbidden');
+    const plain = await asToken('GET', `/api/v1/callbacks/tasks/${task.id}/script`);
+    expect(plain.json()).toMatchObject({ isNameWithheld: true, isNameRevealed: false });
+    expect(plain.body).not.toContain('次');
+    expect((await asToken('GET', `/api/v1/cases/${caseId}/requester`)).statusCode).toBe(403);
+    expect(await reveals(caseId)).toEqual([]);
   }, SLOW);
 });
 

@@ -61,7 +61,10 @@ export type CallbackTask = {
 
 export type CallbackAttempt = { id: string; actorId: string | null; channel: 'phone' | 'sms' | 'link'; outcome: AttemptOutcome; note: string | null; at: Date };
 
-/** A task as the agent's queue shows it: the case's facts needed for the call, personal data masked. */
+/**
+ * A task with the case's facts needed for the call. The name is in full here, for the call script of the agent
+ * holding the task; the queue and the task page get it masked (list-callback-queue.ts), the phone always masked.
+ */
 export type QueueItem = CallbackTask & {
   trackingNo: string;
   title: string;

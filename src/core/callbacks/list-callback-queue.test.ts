@@ -28,10 +28,17 @@ const deps = {
 describe('the callback queue and identity protection', () => {
   it('shows a protected requester to the intake side, and withholds it from a team set up below the intake unit', async () => {
     const intake = await listCallbackQueue(deps, { actor: staff('lhasa', ['agent']), view: 'open', page: 1, pageSize: 20 });
-    expect(intake.items.map((i) => [i.requesterName, i.phoneMasked])).toEqual([['格桑旺堆', '139****1234'], ['格桑旺堆', '139****1234']]);
+    expect(intake.items.map((i) => [i.nameMasked, i.phoneMasked])).toEqual([['格***', '139****1234'], ['格***', '139****1234']]);
     const team = await listCallbackQueue(deps, { actor: staff('lhasa.team', ['agent']), view: 'open', page: 1, pageSize: 20 });
-    expect(team.items.map((i) => [i.requesterName, i.phoneMasked])).toEqual([[null, null], ['格桑旺堆', '139****1234']]);
+    expect(team.items.map((i) => [i.nameMasked, i.phoneMasked])).toEqual([[null, null], ['格***', '139****1234']]);
     const one = await getCallbackTask(deps, { actor: staff('lhasa.team', ['agent']), taskId: '1' });
-    expect(one.item.requesterName).toBeNull();
+    expect(one.item.nameMasked).toBeNull();
+  });
+
+  it('never gives the full name, in the list or on the task, whoever asks', async () => {
+    const intake = await listCallbackQueue(deps, { actor: staff('lhasa', ['admin']), view: 'open', page: 1, pageSize: 20 });
+    const one = await getCallbackTask(deps, { actor: staff('lhasa', ['admin']), taskId: '2' });
+    expect(JSON.stringify([intake, one])).not.toContain('格桑旺堆');
+    expect(Object.keys(one.item)).not.toContain('requesterName');
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { checkOrganisationWideOrThrow } from '../auth/organisation-wide.js';
 import type { UserActor } from '../auth/actor.js';
 import type { Kind } from '../case/case.types.js';
 import { AppError } from '../shared/app-error.js';
@@ -123,5 +124,7 @@ export const listQuestionnaires = async (deps: CallbackDeps): Promise<StoredQues
 
 export const saveQuestionnaire = async (deps: CallbackDeps, input: { actor: UserActor; kind: Kind | null; questions: Question[] }): Promise<StoredQuestionnaire> => {
   managerOrThrow(input.actor);
+  // The questions every unit's satisfaction is measured by are the organisation's.
+  checkOrganisationWideOrThrow(input.actor, 'callback_questionnaires');
   return deps.transaction(({ store }) => store.saveQuestionnaire({ kind: input.kind, questions: input.questions, actorId: input.actor.userId, at: deps.now() }));
 };

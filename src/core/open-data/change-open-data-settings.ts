@@ -1,3 +1,5 @@
+import type { Actor } from '../auth/actor.js';
+import { checkOrganisationWideOrThrow } from '../auth/organisation-wide.js';
 import type { OpenDataSettings, PublicationRule } from './open-data.types.js';
 
 export type OpenDataConfiguration = OpenDataSettings & { rules: readonly PublicationRule[] };
@@ -26,18 +28,27 @@ const isSameConfiguration = (a: OpenDataConfiguration, b: OpenDataConfiguration)
   JSON.stringify(settingsOf(a)) === JSON.stringify(settingsOf(b)) &&
   JSON.stringify(a.rules.map(ruleKey).sort()) === JSON.stringify(b.rules.map(ruleKey).sort());
 
+export type ChangeOpenDataSettingsInput = {
+  actor: Pick<Actor, 'unitPath'>;
+  configuration: OpenDataConfiguration;
+};
+
 /**
  * Replaces the publication settings and rules. Every case is then refreshed in the background, since a rule
  * can publish or withdraw each of them; the refresh is queued in the same transaction, so it cannot be lost.
  * Saving the settings unchanged writes nothing: no audit entry, and no refresh of every case for nothing.
- * Access (opendata.manage) is checked by the route; the settings belong to no unit.
+ * The permission (opendata.manage) is checked by the route. The settings belong to no unit and publish the cases
+ * of all of them, while every supervisor holds that permission: so only staff of a top-level unit change them,
+ * refused before anything is read, even settings sent unchanged.
  */
-export const changeOpenDataSettings = async (deps: { store: OpenDataSettingsStore }, input: OpenDataConfiguration): Promise<{ isChanged: boolean }> => {
+export const changeOpenDataSettings = async (deps: { store: OpenDataSettingsStore }, input: ChangeOpenDataSettingsInput): Promise<{ isChanged: boolean }> => {
   const { store } = deps;
+  const { configuration } = input;
+  checkOrganisationWideOrThrow(input.actor, 'open_data_settings');
   const before = await store.load();
-  if (isSameConfiguration(before, input)) return { isChanged: false };
-  await store.save(settingsOf(input), input.rules);
+  if (isSameConfiguration(before, configuration)) return { isChanged: false };
+  await store.save(settingsOf(configuration), configuration.rules);
   await store.queueRefreshOfAll();
-  await store.audit({ action: 'open_data.settings_changed', data: { before, after: { ...settingsOf(input), rules: input.rules } } });
+  await store.audit({ action: 'open_data.settings_changed', data: { before, after: { ...settingsOf(configuration), rules: configuration.rules } } });
   return { isChanged: true };
 };

@@ -46,6 +46,7 @@ export type ErrorCode =
   | 'privacy.cases_open'
   | 'callback.task_closed'
   | 'callback.claimed_by_other'
+  | 'callback.not_claimed'
   | 'callback.signature_invalid'
   | 'callback.link_invalid'
   | 'rate_limited'

@@ -1,3 +1,5 @@
+import type { Actor } from '../auth/actor.js';
+import { checkOrganisationWideOrThrow } from '../auth/organisation-wide.js';
 import { AppError } from '../shared/app-error.js';
 import { fieldError } from '../shared/field-error.js';
 import type { SlaPolicyBody, SlaPolicyView } from './sla-policy.schemas.js';
@@ -15,6 +17,7 @@ export type SlaPolicyStore = {
 };
 
 export type ChangeSlaPolicyInput = {
+  actor: Pick<Actor, 'unitPath'>;
   code: string;
   policy: SlaPolicyBody;
   /** Create only: a new policy must never silently replace one that has the same code. */
@@ -23,12 +26,14 @@ export type ChangeSlaPolicyInput = {
 
 /**
  * Creates or changes a time-limit policy. Cases keep the policy they started with (pinned by code) and their
- * due dates already set, so a change applies to the steps that start after it. Access (settings.manage) is
- * checked by the route; a policy belongs to no unit.
+ * due dates already set, so a change applies to the steps that start after it. The permission (settings.manage)
+ * is checked by the route. A policy belongs to no unit: it sets the limits of every unit's cases of its category,
+ * channel and kind, so only staff of a top-level unit create or change one.
  */
 export const changeSlaPolicy = async (deps: { store: SlaPolicyStore }, input: ChangeSlaPolicyInput): Promise<SlaPolicyView> => {
   const { store } = deps;
   const { code, policy } = input;
+  checkOrganisationWideOrThrow(input.actor, 'sla_policies');
   if (policy.categoryId && !(await store.hasCategory(policy.categoryId))) throw fieldError('categoryId', 'no category with this id');
   const before = await store.findForUpdate(code);
   const outcome = await store.save(code, policy, { isCreateOnly: input.isCreateOnly });

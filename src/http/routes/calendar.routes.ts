@@ -5,9 +5,11 @@ import { dayInfo } from '../../core/calendar/calendar.js';
 import { HOLIDAY_NAMES } from '../../core/calendar/holiday-names.js';
 import { parseIcal, toIcal, type IcalDay } from '../../core/calendar/ical.js';
 import { addDaysIso, dayNumberOfIso } from '../../core/calendar/iso-date.js';
+import type { Actor } from '../../core/auth/actor.js';
+import { checkOwnedByUnitsOrThrow } from '../../core/auth/organisation-wide.js';
 import { AppError } from '../../core/shared/app-error.js';
 import { isoDaySchema } from '../../core/shared/iso-day.js';
-import { deleteCalendarDay, listCalendars, lockCalendar, touchCalendar, upsertCalendarDay } from '../../db/calendar.repository.js';
+import { deleteCalendarDay, listCalendars, lockCalendar, touchCalendar, unitPathsNamingCalendar, upsertCalendarDay } from '../../db/calendar.repository.js';
 import type { Trx } from '../../db/database.js';
 import { appendWorkItemEvent } from '../../db/events.repository.js';
 import { calendarForUnit, loadCalendarConfig } from '../../db/sla.repository.js';
@@ -26,11 +28,17 @@ const daySchema = z
 export const registerCalendarRoutes = (app: FastifyInstance, deps: AppDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
 
-  /** Every change to a calendar is on its own timeline, with who did it. */
-  const withCalendar = async <T>(calendarId: string, fn: (trx: Trx, calendar: { id: string; code: string }) => Promise<T>): Promise<T> =>
+  /**
+   * Every change to a calendar is on its own timeline, with who did it. A calendar sets the working days of the
+   * units that name it and of every unit below them without one of their own, so it is changed by staff whose unit
+   * covers all of those: the region's calendar (or one no unit names) from a top-level unit only, a bureau's own
+   * calendar by the bureau too. Checked under the calendar's lock, before anything is written.
+   */
+  const withCalendar = async <T>(actor: Actor, calendarId: string, fn: (trx: Trx, calendar: { id: string; code: string }) => Promise<T>): Promise<T> =>
     deps.db.transaction().execute(async (trx) => {
       const calendar = await lockCalendar(trx, calendarId);
       if (!calendar) throw new AppError('resource.not_found', 'no such calendar', { id: calendarId });
+      checkOwnedByUnitsOrThrow(actor, 'calendars', await unitPathsNamingCalendar(trx, calendar.id));
       const result = await fn(trx, calendar);
       await touchCalendar(trx, calendar.id, deps.now());
       return result;
@@ -69,13 +77,13 @@ export const registerCalendarRoutes = (app: FastifyInstance, deps: AppDeps): voi
     '/calendars/:id/days/:date',
     {
       config: { access: 'calendar.manage' },
-      schema: { tags: ['time limits'], summary: 'Add or override one day (a holiday, or a working day)', params: dayParams, body: daySchema, response: { 200: z.object({ date: z.string(), isWorkday: z.boolean() }) } },
+      schema: { tags: ['time limits'], summary: 'Add or override one day (a holiday, or a working day); by staff whose unit covers every unit using the calendar (403 not_top_level_unit or outside_scope otherwise)', params: dayParams, body: daySchema, response: { 200: z.object({ date: z.string(), isWorkday: z.boolean() }) } },
     },
     async (request) => {
       const actor = actorOrThrow(request);
       const { id, date } = request.params;
       const body = request.body;
-      await withCalendar(id, async (trx) => {
+      await withCalendar(actor, id, async (trx) => {
         await upsertCalendarDay(trx, { calendarId: id, date, isWorkday: body.isWorkday, holidayCode: body.isWorkday ? null : (body.holidayCode ?? null), name: body.name ?? null, note: body.note ?? null });
         await audit(trx, id, actor.userId, 'calendar.day_set', { date, ...body });
       });
@@ -87,12 +95,12 @@ export const registerCalendarRoutes = (app: FastifyInstance, deps: AppDeps): voi
     '/calendars/:id/days/:date',
     {
       config: { access: 'calendar.manage' },
-      schema: { tags: ['time limits'], summary: 'Remove an override: the day goes back to the generated calendar', params: dayParams, response: { 204: z.null() } },
+      schema: { tags: ['time limits'], summary: 'Remove an override: the day goes back to the generated calendar; same rule of who as setting a day', params: dayParams, response: { 204: z.null() } },
     },
     async (request, reply) => {
       const actor = actorOrThrow(request);
       const { id, date } = request.params;
-      await withCalendar(id, async (trx) => {
+      await withCalendar(actor, id, async (trx) => {
         if (!(await deleteCalendarDay(trx, id, date))) throw new AppError('resource.not_found', 'this day has no override', { date });
         await audit(trx, id, actor.userId, 'calendar.day_removed', { date });
       });
@@ -140,7 +148,7 @@ export const registerCalendarRoutes = (app: FastifyInstance, deps: AppDeps): voi
       config: { access: 'calendar.manage' },
       schema: {
         tags: ['time limits'],
-        summary: 'Import days from an iCalendar text (each event day becomes an override)',
+        summary: 'Import days from an iCalendar text (each event day becomes an override); same rule of who as setting a day',
         params: idParams,
         body: z.object({ ics: z.string().min(1).max(2_000_000) }).strict(),
         response: { 200: z.object({ imported: z.number().int(), errors: z.array(z.object({ line: z.number().int(), message: z.string() })) }) },
@@ -153,7 +161,7 @@ export const registerCalendarRoutes = (app: FastifyInstance, deps: AppDeps): voi
       if (days.length === 0) {
         throw new AppError('validation.failed', 'no importable day in this file', { issues: errors.map((e) => ({ path: `body.ics:${e.line}`, message: e.message })) });
       }
-      await withCalendar(request.params.id, async (trx, calendar) => {
+      await withCalendar(actor, request.params.id, async (trx, calendar) => {
         for (const d of days) {
           await upsertCalendarDay(trx, { calendarId: calendar.id, date: d.date, isWorkday: d.isWorkday, holidayCode: d.holidayCode, name: d.name as Record<string, string> | null, note: 'imported' });
         }

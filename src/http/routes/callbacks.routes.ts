@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { KINDS, LANGUAGES, RESOLVED_ANSWERS, SATISFACTIONS } from '../../core/case/case.types.js';
 import { getCallScript, listCallScripts, managerOrThrow, saveCallScript } from '../../core/callbacks/call-script-use-cases.js';
 import { scriptBodySchema, SCRIPT_VARIABLES } from '../../core/callbacks/call-scripts.js';
-import { ATTEMPT_OUTCOMES, QUEUE_VIEWS, SMS_INBOUND_RESULTS, TASK_STATUSES, type CallbackAttempt, type CallbackTask, type QueueItem } from '../../core/callbacks/callback.types.js';
+import { ATTEMPT_OUTCOMES, QUEUE_VIEWS, SMS_INBOUND_RESULTS, TASK_STATUSES, type CallbackAttempt, type CallbackTask } from '../../core/callbacks/callback.types.js';
 import { claimCallbackTask, releaseCallbackTask } from '../../core/callbacks/claim-callback-task.js';
 import { getCaseFollowUps, getFollowUpSummary, type FollowUp } from '../../core/callbacks/follow-up.js';
-import { getCallbackTask, listCallbackQueue } from '../../core/callbacks/list-callback-queue.js';
+import { getCallbackTask, listCallbackQueue, type MaskedQueueItem } from '../../core/callbacks/list-callback-queue.js';
 import {
   answerQuestionnaireByLink, answerQuestionnaireInCall, createQuestionnaireLink, getPublicQuestionnaire, getTaskQuestionnaire, listQuestionnaires, saveQuestionnaire,
 } from '../../core/callbacks/questionnaire-use-cases.js';
@@ -15,6 +15,7 @@ import { questionnaireSchema } from '../../core/callbacks/questionnaire.js';
 import { receiveSmsReply } from '../../core/callbacks/receive-sms-reply.js';
 import { recordCallbackAttempt } from '../../core/callbacks/record-callback-attempt.js';
 import { AppError } from '../../core/shared/app-error.js';
+import { appendAudit } from '../../db/audit.repository.js';
 import { createCallbackDeps } from '../../db/callbacks.repository.js';
 import { findNames } from '../../db/case-query.repository.js';
 import { currentCallbackSettings } from '../../jobs/callbacks.jobs.js';
@@ -51,7 +52,7 @@ const queueItemSchema = z.object({
   kind: z.enum(KINDS),
   caseStatus: z.string(),
   language: z.enum(LANGUAGES),
-  requesterName: z.string().nullable(),
+  nameMasked: z.string().nullable(),
   phoneMasked: z.string().nullable(),
   hasPhone: z.boolean(),
   replyText: z.string().nullable(),
@@ -84,9 +85,9 @@ const toTaskView = (t: CallbackTask, now: Date) => ({
   nextAttemptAfter: isoOrNull(t.nextAttemptAfter), smsCode: t.smsCode, closeReason: t.closeReason, closedAt: isoOrNull(t.closedAt), createdAt: t.createdAt.toISOString(),
 });
 
-const toQueueItemView = (i: QueueItem, now: Date) => ({
+const toQueueItemView = (i: MaskedQueueItem, now: Date) => ({
   ...toTaskView(i, now),
-  trackingNo: i.trackingNo, title: i.title, kind: i.kind, caseStatus: i.caseStatus, language: i.language, requesterName: i.requesterName,
+  trackingNo: i.trackingNo, title: i.title, kind: i.kind, caseStatus: i.caseStatus, language: i.language, nameMasked: i.nameMasked,
   phoneMasked: i.phoneMasked, hasPhone: i.hasPhone, replyText: i.replyText, replyOutcome: i.replyOutcome, repliedAt: isoOrNull(i.repliedAt),
   claimedByName: i.claimedByName, leadUnitName: i.leadUnitName,
 });
@@ -196,13 +197,30 @@ export const registerCallbacksRoutes = (app: FastifyInstance, deps: AppDeps): vo
       config: { access: 'case.callback' },
       schema: {
         tags: ['callbacks'],
-        summary: "The call script filled with the case's facts, in the requester's language unless `language` says otherwise (`lang` is the reader's)",
+        summary:
+          "The call script filled with the case's facts, in the requester's language unless `language` says otherwise (`lang` is the reader's). " +
+          'The name is masked; `name=full` gives it in full to the agent holding the task, with case.view_personal_data, as an audited reveal ' +
+          '(409 callback.not_claimed without the claim, 403 case.identity_protected outside the intake line)',
         params: idParams,
-        querystring: z.object({ language: z.enum(LANGUAGES).optional(), lang: z.enum(LANGUAGES).optional() }),
-        response: { 200: z.object({ language: z.enum(LANGUAGES), text: z.string(), missing: z.array(z.string()), scriptId: z.uuid().nullable(), isNameWithheld: z.boolean() }) },
+        querystring: z.object({ language: z.enum(LANGUAGES).optional(), name: z.enum(['masked', 'full']).default('masked'), lang: z.enum(LANGUAGES).optional() }),
+        response: {
+          200: z.object({
+            language: z.enum(LANGUAGES), text: z.string(), missing: z.array(z.string()), scriptId: z.uuid().nullable(), isNameWithheld: z.boolean(), isNameRevealed: z.boolean(),
+          }),
+        },
       },
     },
-    async (request) => getCallScript(callbackDeps, { actor: actorOrThrow(request), taskId: request.params.id, language: request.query.language }),
+    async (request) =>
+      getCallScript(
+        { ...callbackDeps, audit: ({ caseId, ...e }) => appendAudit(deps.db, { ...e, action: 'reveal personal data', subjectKind: 'cases', subjectId: caseId }) },
+        {
+          actor: actorOrThrow(request),
+          taskId: request.params.id,
+          language: request.query.language,
+          isFullNameAsked: request.query.name === 'full',
+          context: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+        },
+      ),
   );
 
   api.get(

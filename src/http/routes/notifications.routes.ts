@@ -10,14 +10,19 @@ import { checkReply, FINDING_CODES } from '../../core/replies/reply-quality.js';
 import {
   canManageReplyTemplates, renderReplyTemplate, replyTemplateInputSchema, REPLY_TEMPLATE_VARIABLES,
 } from '../../core/replies/reply-templates.js';
+import { addReplyTemplate, replaceReplyTemplate, retireReplyTemplate, type ReplyTemplateStore } from '../../core/replies/manage-reply-templates.js';
 import { AppError } from '../../core/shared/app-error.js';
+import { placeholdersOf } from '../../core/notifications/render-template.js';
+import { appendAudit } from '../../db/audit.repository.js';
 import { findNames, findRequester } from '../../db/case-query.repository.js';
 import {
   findPreferences, listCaseMessages, listStaffNotifications, markStaffNotificationsRead, savePreferences,
 } from '../../db/notifications.repository.js';
 import {
-  createReplyTemplate, deactivateReplyTemplate, findReplyTemplate, listReplyTemplates, updateReplyTemplate, type ReplyTemplateView,
+  createReplyTemplate, deactivateReplyTemplate, findReplyTemplate, findReplyTemplateForUpdate, listReplyTemplates, updateReplyTemplate, type ReplyTemplateView,
 } from '../../db/notifications-templates.repository.js';
+import { findCategoryRow, findUnitRef } from '../../db/case.repository.js';
+import type { Trx } from '../../db/database.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
 import { languageOf, localize } from '../language.js';
@@ -287,13 +292,21 @@ export const registerNotificationsRoutes = (app: FastifyInstance, deps: AppDeps)
     return actor;
   };
 
-  const checkScope = async (body: { categoryId: string | null; unitId: string | null }) => {
-    if (body.categoryId && (await findNames(deps.db, 'categories', [body.categoryId])).size === 0) {
-      throw new AppError('validation.failed', 'body.categoryId: no such category', { issues: [{ path: 'body.categoryId', message: 'no such category' }] });
-    }
-    if (body.unitId && (await findNames(deps.db, 'units', [body.unitId])).size === 0) {
-      throw new AppError('validation.failed', 'body.unitId: no such unit', { issues: [{ path: 'body.unitId', message: 'no such unit' }] });
-    }
+  /** The use case's store over one transaction: the check of whose template it is and the change see the same row. */
+  const templateStoreOf = (trx: Trx, actorId: string): ReplyTemplateStore<ReplyTemplateView> => {
+    const context = { actorId, at: deps.now() };
+    const found = (t: ReplyTemplateView | null, id: string): ReplyTemplateView => {
+      if (!t) throw new AppError('resource.not_found', 'no such reply template', { id });
+      return t;
+    };
+    return {
+      hasCategory: async (id) => (await findCategoryRow(trx, id)) !== null,
+      unitPathOf: async (id) => (await findUnitRef(trx, id))?.path ?? null,
+      findForUpdate: (id) => findReplyTemplateForUpdate(trx, id),
+      create: (input) => createReplyTemplate(trx, input, context),
+      update: async (id, input) => found(await updateReplyTemplate(trx, id, input, context), id),
+      retire: async (id) => found(await deactivateReplyTemplate(trx, id, context), id),
+    };
   };
 
   api.get(
@@ -336,12 +349,11 @@ export const registerNotificationsRoutes = (app: FastifyInstance, deps: AppDeps)
     '/reply-templates',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['replies'], summary: 'Create a canned reply (Chinese and Tibetan required)', body: replyTemplateInputSchema, response: { 201: templateSchema } },
+      schema: { tags: ['replies'], summary: 'Create a canned reply (Chinese and Tibetan required); for the writer\'s units, general ones from a top-level unit only (403 not_top_level_unit; another unit: 400 outside_scope)', body: replyTemplateInputSchema, response: { 201: templateSchema } },
     },
     async (request, reply) => {
       const actor = managerOrThrow(request);
-      await checkScope(request.body);
-      const t = await createReplyTemplate(deps.db, request.body, { actorId: actor.userId, at: deps.now() });
+      const t = await deps.db.transaction().execute((trx) => addReplyTemplate({ store: templateStoreOf(trx, actor.userId) }, { actor, template: request.body }));
       return reply.status(201).send(toTemplateView(t));
     },
   );
@@ -350,13 +362,13 @@ export const registerNotificationsRoutes = (app: FastifyInstance, deps: AppDeps)
     '/reply-templates/:id',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['replies'], summary: 'Replace a canned reply (its version goes up; the change is on its timeline)', params: idParams, body: replyTemplateInputSchema, response: { 200: templateSchema } },
+      schema: { tags: ['replies'], summary: 'Replace a canned reply (its version goes up; the change is on its timeline); another unit\'s: 403 outside_scope, a general one below the top: 403 not_top_level_unit', params: idParams, body: replyTemplateInputSchema, response: { 200: templateSchema } },
     },
     async (request) => {
       const actor = managerOrThrow(request);
-      await checkScope(request.body);
-      const t = await updateReplyTemplate(deps.db, request.params.id, request.body, { actorId: actor.userId, at: deps.now() });
-      if (!t) throw new AppError('resource.not_found', 'no such reply template', { id: request.params.id });
+      const t = await deps.db
+        .transaction()
+        .execute((trx) => replaceReplyTemplate({ store: templateStoreOf(trx, actor.userId) }, { actor, id: request.params.id, template: request.body }));
       return toTemplateView(t);
     },
   );
@@ -365,12 +377,11 @@ export const registerNotificationsRoutes = (app: FastifyInstance, deps: AppDeps)
     '/reply-templates/:id',
     {
       config: { access: 'authenticated' },
-      schema: { tags: ['replies'], summary: 'Retire a canned reply (kept, inactive, for the record)', params: idParams, response: { 200: templateSchema } },
+      schema: { tags: ['replies'], summary: 'Retire a canned reply (kept, inactive, for the record); same rule of who as replacing it', params: idParams, response: { 200: templateSchema } },
     },
     async (request) => {
       const actor = managerOrThrow(request);
-      const t = await deactivateReplyTemplate(deps.db, request.params.id, { actorId: actor.userId, at: deps.now() });
-      if (!t) throw new AppError('resource.not_found', 'no such reply template', { id: request.params.id });
+      const t = await deps.db.transaction().execute((trx) => retireReplyTemplate({ store: templateStoreOf(trx, actor.userId) }, { actor, id: request.params.id }));
       return toTemplateView(t);
     },
   );
@@ -381,7 +392,9 @@ export const registerNotificationsRoutes = (app: FastifyInstance, deps: AppDeps)
       config: { access: 'case.read' },
       schema: {
         tags: ['replies'],
-        summary: "Fill a canned reply with a case's facts, in the requester's language unless told otherwise",
+        summary:
+          "Fill a canned reply with a case's facts, in the requester's language unless told otherwise; the requester's name is filled in only " +
+          'for a reader allowed to see it (case.view_personal_data, identity protection), each time audited as `reveal personal data`',
         params: idParams,
         body: z.object({ caseId: z.uuid(), language: z.enum(LANGUAGES).optional() }).strict(),
         response: { 200: z.object({ language: z.enum(LANGUAGES), title: z.string(), text: z.string(), missing: z.array(z.string()), isNameWithheld: z.boolean() }) },
@@ -394,7 +407,17 @@ export const registerNotificationsRoutes = (app: FastifyInstance, deps: AppDeps)
       const { record, canSeePersonalData } = await getCase(deps.caseDeps, { caseId: request.body.caseId, actor });
       const wanted: Language = request.body.language ?? record.language;
       const language: Language = template.body[wanted] ? wanted : 'zh-Hans';
-      const requester = canSeePersonalData && record.requesterId ? await findRequester(deps.db, record.requesterId) : undefined;
+      const texts = [template.body[language] ?? template.body['zh-Hans'], template.title[language] ?? template.title['zh-Hans']];
+      const usesName = texts.some((text) => placeholdersOf(text).includes('requesterName'));
+      // A reply greets the requester by name: filling it in is a reveal of the case, audited as GET /cases/{id}/requester is.
+      const requester = usesName && canSeePersonalData && record.requesterId ? await findRequester(deps.db, record.requesterId) : undefined;
+      if (requester?.name) {
+        await appendAudit(deps.db, {
+          at: deps.now(), actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
+          action: 'reveal personal data', subjectKind: 'cases', subjectId: record.id, outcome: 'revealed',
+          data: { trackingNo: record.trackingNo, via: 'reply_template', templateId: template.id, language },
+        });
+      }
       const [units, categories] = await Promise.all([
         findNames(deps.db, 'units', record.leadUnitId ? [record.leadUnitId] : []),
         findNames(deps.db, 'categories', record.categoryId ? [record.categoryId] : []),

@@ -382,7 +382,12 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
     '/open-data/settings',
     {
       config: { access: 'opendata.manage' },
-      schema: { tags, summary: 'Change the publication settings and rules; every case is refreshed in the background; audited', body: settingsBody, response: { 204: z.null() } },
+      schema: {
+        tags,
+        summary: 'Change the publication settings and rules (staff of a top-level unit: 403 not_top_level_unit otherwise); every case is refreshed in the background; audited',
+        body: settingsBody,
+        response: { 204: z.null() },
+      },
     },
     async (request, reply) => {
       const actor = actorOrThrow(request);
@@ -405,7 +410,7 @@ export const registerOpenDataRoutes = (app: FastifyInstance, deps: AppDeps): voi
                 }),
             },
           },
-          request.body,
+          { actor, configuration: request.body },
         ),
       );
       return reply.status(204).send(null);

@@ -3,6 +3,7 @@ import { patchSchemaOf } from '../../core/shared/patch-schema.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Actor } from '../../core/auth/actor.js';
+import { checkOrganisationWideOrThrow } from '../../core/auth/organisation-wide.js';
 import { CASE_STATUSES, CHANNELS, KINDS, type Language } from '../../core/case/case.types.js';
 import { checkIntake, duplicatesOfCase, type VisibleSuggestion } from '../../core/duplicates/check-duplicates.js';
 import { duplicateSettingsSchema, resolveDuplicateSettings } from '../../core/duplicates/duplicate-settings.js';
@@ -353,10 +354,17 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
     '/duplicates/settings',
     {
       config: { access: 'settings.manage' },
-      schema: { tags: ['duplicates'], summary: 'Change duplicate detection settings (administrators)', body: patchSchemaOf(duplicateSettingsSchema), response: { 200: duplicateSettingsSchema } },
+      schema: {
+        tags: ['duplicates'],
+        summary: 'Change duplicate detection settings (administrators of a top-level unit: 403 not_top_level_unit otherwise)',
+        body: patchSchemaOf(duplicateSettingsSchema),
+        response: { 200: duplicateSettingsSchema },
+      },
     },
     async (request) => {
       const actor = actorOrThrow(request);
+      // One setting for every unit's intake: not a unit's to change.
+      checkOrganisationWideOrThrow(actor, 'duplicate_settings');
       const merged = resolveDuplicateSettings({ ...(await loadTextSetting(deps.db, 'duplicates')), ...request.body });
       await saveTextSetting(deps.db, 'duplicates', merged, actor.userId, now());
       return merged;
@@ -558,13 +566,15 @@ export const registerSearchRoutes = (app: FastifyInstance, deps: AppDeps): void 
       config: { access: 'settings.manage' },
       schema: {
         tags: ['suggestions'],
-        summary: 'Change suggestion settings, e.g. enable auto-dispatch for categories (administrators)',
+        summary: 'Change suggestion settings, e.g. enable auto-dispatch for categories (administrators of a top-level unit: 403 not_top_level_unit otherwise)',
         body: patchSchemaOf(suggestionSettingsSchema),
         response: { 200: suggestionSettingsSchema },
       },
     },
     async (request) => {
       const actor = actorOrThrow(request);
+      // Auto-dispatch sends every unit's cases without a dispatcher: not a unit's to switch on.
+      checkOrganisationWideOrThrow(actor, 'suggestion_settings');
       const merged = resolveSuggestionSettings({ ...(await loadTextSetting(deps.db, 'suggestions')), ...request.body });
       await saveTextSetting(deps.db, 'suggestions', merged, actor.userId, now());
       return merged;

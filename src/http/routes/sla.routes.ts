@@ -181,7 +181,7 @@ export const registerSlaRoutes = (app: FastifyInstance, deps: AppDeps): void => 
       config: { access: 'settings.manage' },
       schema: {
         tags: ['sla'],
-        summary: 'Create or change a time-limit policy; due dates already set do not move; audited',
+        summary: 'Create or change a time-limit policy (staff of a top-level unit: 403 not_top_level_unit otherwise); due dates already set do not move; audited',
         params: z.object({ code: slaPolicyCodeSchema }),
         body: slaPolicyBodySchema,
         response: { 200: slaPolicyViewSchema },
@@ -208,7 +208,7 @@ export const registerSlaRoutes = (app: FastifyInstance, deps: AppDeps): void => 
                 }),
             },
           },
-          { code, policy: body, isCreateOnly },
+          { actor, code, policy: body, isCreateOnly },
         ),
       );
     },

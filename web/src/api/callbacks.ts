@@ -43,7 +43,8 @@ export interface QueueItem extends CallbackTask {
   kind: string;
   caseStatus: string;
   language: Lang;
-  requesterName: string | null;
+  /** Masked like the phone (王**); the full name comes from the audited reveal (revealRequester). */
+  nameMasked: string | null;
   phoneMasked: string | null;
   hasPhone: boolean;
   replyText: string | null;
@@ -68,6 +69,8 @@ export interface Script {
   missing: string[];
   scriptId: string | null;
   isNameWithheld: boolean;
+  /** The full name is in the text: an audited reveal, for the agent holding the task. */
+  isNameRevealed: boolean;
 }
 
 export type Texts = Record<Lang, string>;
@@ -118,8 +121,9 @@ export function recordAttempt(id: string, body: { outcome: AttemptOutcome; note?
   return call<{ task: CallbackTask; closedAs: TaskStatus | null }>('POST', `/callbacks/tasks/${id}/attempts`, { body });
 }
 
-export function getCallScript(id: string, lang: Lang, signal?: AbortSignal) {
-  return call<Script>('GET', `/callbacks/tasks/${id}/script`, { query: { language: lang }, signal });
+/** `name: 'full'` is an audited reveal, answered only to the agent holding the task (409 callback.not_claimed). */
+export function getCallScript(id: string, lang: Lang, name: 'masked' | 'full', signal?: AbortSignal) {
+  return call<Script>('GET', `/callbacks/tasks/${id}/script`, { query: { language: lang, name }, signal });
 }
 
 export function getTaskQuestionnaire(id: string, signal?: AbortSignal) {

@@ -76,7 +76,8 @@ function QueueList({ view }: { view: QueueView }) {
               <a href={hrefFor('/work/callbacks', { task: i.id })} className={`big-button${i.isOverdue ? ' primary' : ''}`} data-testid="callbacks-item">
                 <span className="big-button-title">{i.title}</span>
                 <span className="big-button-hint">
-                  {i.trackingNo} · {t(`kind.${i.kind}` as MessageKey)} · {i.phoneMasked ?? '—'}
+                  {i.trackingNo} · {t(`kind.${i.kind}` as MessageKey)}
+                  {i.nameMasked ? ` · ${i.nameMasked}` : ''} · {i.phoneMasked ?? '—'}
                 </span>
                 <span className="big-button-hint">
                   {i.status === 'open' ? t('callbacks.dueAt', { at: formatDateTime(i.dueAt) }) : t(`callbacks.status.${i.status}` as MessageKey)}

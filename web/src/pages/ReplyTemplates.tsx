@@ -7,7 +7,9 @@ import { categoryOptions, unitOptions, usePageTitle } from '../components/common
 import { ErrorBox, Loading, Notice, SelectField, TextAreaField, TextField } from '../components/forms';
 import { useI18n } from '../i18n/context';
 import { errorMessage, mapIssues } from '../lib/errors';
+import { canChangeOwnedBy, isTopLevelUnit, scopeRefusalOf, unitsWithin, type ScopeRefusal } from '../lib/unit-scope';
 import { useRefData } from '../refdata';
+import { useSession } from '../session';
 
 interface Draft {
   code: string;
@@ -44,10 +46,23 @@ const FIELD_FOR: Record<string, string> = {
   'title.zh-Hans': 'rt-title-zh', 'title.bo': 'rt-title-bo', 'body.zh-Hans': 'rt-body-zh', 'body.bo': 'rt-body-bo',
 };
 
+/**
+ * Canned replies: everyone reads them; staff with reply_template.manage change those of their unit and the units
+ * below it, and only staff of a top-level unit the general ones (docs/notifications.md). The others are shown
+ * read-only, with a line that says why.
+ */
 export function ReplyTemplatesPage() {
   const { t, lang } = useI18n();
   const { units, categories } = useRefData();
+  const { user } = useSession();
   usePageTitle(t('templates.title'));
+  const isTopLevel = isTopLevelUnit(units, user?.unitId);
+  /** Until the units are known the server decides; after that only what the reader may change offers a button. */
+  const canChange = (template: ReplyTemplate | null): boolean =>
+    canChangeOwnedBy(units, user?.unitId, template ? template.unitId : null) !== false;
+  // Below the top, a new template is the reader's unit's: a general one would be refused.
+  const emptyDraft = (): Draft => (isTopLevel === false && user?.unitId ? { ...EMPTY, unitId: user.unitId } : EMPTY);
+  const [refusal, setRefusal] = useState<ScopeRefusal | null>(null);
 
   const [filter, setFilter] = useState({ categoryId: '', unitId: '' });
   const [items, setItems] = useState<ReplyTemplate[] | null>(null);
@@ -80,7 +95,8 @@ export function ReplyTemplatesPage() {
 
   const openForm = (template: ReplyTemplate | null) => {
     setEditing(template);
-    setDraft(template ? draftOf(template) : EMPTY);
+    setDraft(template ? draftOf(template) : emptyDraft());
+    setRefusal(null);
     setFormError(null);
     setFieldErrors({});
     setStatus(null);
@@ -93,6 +109,7 @@ export function ReplyTemplatesPage() {
     e.preventDefault();
     setIsSaving(true);
     setFormError(null);
+    setRefusal(null);
     setFieldErrors({});
     try {
       const input = inputOf(draft, editing);
@@ -102,6 +119,12 @@ export function ReplyTemplatesPage() {
       setStatus(t('templates.saved'));
       await load();
     } catch (err) {
+      const refused = scopeRefusalOf(err);
+      if (refused) {
+        // Nothing was saved: say whose template it is rather than "not allowed".
+        setRefusal(refused);
+        return;
+      }
       setFormError(err);
       const mapped = mapIssues(err, FIELD_FOR, lang);
       setFieldErrors(mapped.fields);
@@ -115,13 +138,16 @@ export function ReplyTemplatesPage() {
   const onDelete = async (template: ReplyTemplate) => {
     const title = template.title[lang === 'bo' ? 'bo' : 'zh-Hans'];
     if (!window.confirm(t('templates.confirmDelete', { title }))) return;
+    setRefusal(null);
     try {
       await deleteReplyTemplate(template.id);
       setStatus(t('templates.deleted'));
       if (editing?.id === template.id) setIsFormOpen(false);
       await load();
     } catch (err) {
-      setLoadError(err);
+      const refused = scopeRefusalOf(err);
+      if (refused) setRefusal(refused);
+      else setLoadError(err);
     }
   };
 
@@ -129,11 +155,15 @@ export function ReplyTemplatesPage() {
   const categoryName = (id: string | null) => (id ? categories.find((c) => c.id === id)?.name ?? id : t('templates.general'));
   const variableList = variables.map((v) => `{${v}}`).join(' ');
   const formCode = formError instanceof ApiError ? formError.code : undefined;
+  const refusalBox = refusal ? <ErrorBox message={t(`templates.refused.${refusal}`)} testId="rt-refused" /> : null;
+  const writableUnits = isTopLevel === false ? unitsWithin(units, user?.unitId) : units;
 
   return (
     <div className="page reply-templates">
       <h1 tabIndex={-1}>{t('templates.title')}</h1>
       {status ? <Notice testId="rt-status">{status}</Notice> : null}
+      {isTopLevel === false ? <p className="hint" data-testid="rt-scope-note">{t('templates.scopeNote')}</p> : null}
+      {isFormOpen ? null : refusalBox}
 
       <section className="card" aria-label={t('templates.listLabel')}>
         <div className="filters">
@@ -156,16 +186,20 @@ export function ReplyTemplatesPage() {
                   <code lang="en" translate="no">{item.code}</code> · {categoryName(item.categoryId)} · {unitName(item.unitId)} · {t('templates.version', { version: item.version })}
                 </p>
                 <p lang="zh-Hans" data-testid="rt-item-body">{item.body['zh-Hans']}</p>
-                <div className="actions">
-                  <button type="button" className="button" onClick={() => openForm(item)} data-testid="rt-edit"
-                    aria-label={`${t('templates.edit')}: ${item.title['zh-Hans']}`}>
-                    {t('templates.edit')}
-                  </button>
-                  <button type="button" className="button danger" onClick={() => void onDelete(item)} data-testid="rt-delete"
-                    aria-label={`${t('templates.delete')}: ${item.title['zh-Hans']}`}>
-                    {t('templates.delete')}
-                  </button>
-                </div>
+                {canChange(item) ? (
+                  <div className="actions">
+                    <button type="button" className="button" onClick={() => openForm(item)} data-testid="rt-edit"
+                      aria-label={`${t('templates.edit')}: ${item.title['zh-Hans']}`}>
+                      {t('templates.edit')}
+                    </button>
+                    <button type="button" className="button danger" onClick={() => void onDelete(item)} data-testid="rt-delete"
+                      aria-label={`${t('templates.delete')}: ${item.title['zh-Hans']}`}>
+                      {t('templates.delete')}
+                    </button>
+                  </div>
+                ) : (
+                  <p className="muted" data-testid="rt-read-only">{t('templates.readOnly')}</p>
+                )}
               </li>
             ))}
           </ul>
@@ -187,12 +221,15 @@ export function ReplyTemplatesPage() {
                 <ErrorBox message={errorMessage(formError, lang)} />
               </div>
             ) : null}
+            {refusalBox}
             <TextField id="rt-code" label={t('templates.code')} hint={t('templates.codeHint')} value={draft.code} onChange={set('code')}
               error={fieldErrors['rt-code']} required lang="en" testId="rt-code" />
             <SelectField id="rt-category" label={t('templates.category')} value={draft.categoryId} onChange={set('categoryId')}
               options={categoryOptions(categories)} emptyLabel={t('templates.general')} error={fieldErrors['rt-category']} testId="rt-category" />
+            {/* Below the top there is no "general" choice, and only the reader's own units to choose from. */}
             <SelectField id="rt-unit" label={t('templates.unit')} value={draft.unitId} onChange={set('unitId')}
-              options={unitOptions(units)} emptyLabel={t('templates.general')} error={fieldErrors['rt-unit']} testId="rt-unit" />
+              options={unitOptions(writableUnits)} emptyLabel={isTopLevel === false ? undefined : t('templates.general')}
+              error={fieldErrors['rt-unit']} testId="rt-unit" />
             <TextField id="rt-title-zh" label={t('templates.titleZh')} value={draft.titleZh} onChange={set('titleZh')} maxLength={200}
               error={fieldErrors['rt-title-zh']} required lang="zh-Hans" testId="rt-title-zh" />
             <TextField id="rt-title-bo" label={t('templates.titleBo')} value={draft.titleBo} onChange={set('titleBo')} maxLength={200}

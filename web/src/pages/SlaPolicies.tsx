@@ -1,5 +1,6 @@
 // Time-limit policies, for administrators (`settings.manage`): which cases they apply to, the limits of each step,
-// the warning, extensions, pauses while waiting on the requester and the end of that wait, reopen rounds.
+// the warning, extensions, pauses while waiting on the requester and the end of that wait, reopen rounds. They hold
+// for every unit: administrators below a top-level unit see them read-only, with the reason (docs/time-limits.md).
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { listSlaPolicies, saveSlaPolicy, type SlaPolicy, type SlaPolicyBody, type TargetRule } from '../api/sla-policies';
 import { CHANNELS, KINDS, SLA_MODES, type Channel, type Kind, type SlaMode } from '../api/types';
@@ -7,7 +8,9 @@ import { categoryOptions, usePageTitle } from '../components/common';
 import { CheckboxField, ErrorBox, Loading, Notice, SelectField, TextField } from '../components/forms';
 import { useI18n } from '../i18n/context';
 import { errorMessage, focusFirstError, mapIssues } from '../lib/errors';
+import { isTopLevelUnit, scopeRefusalOf } from '../lib/unit-scope';
 import { useRefData } from '../refdata';
+import { useSession } from '../session';
 
 type Step = 'accept' | 'reply' | 'callback';
 const STEPS: readonly Step[] = ['accept', 'reply', 'callback'];
@@ -86,7 +89,11 @@ const isMode = (v: string): v is SlaMode => (SLA_MODES as readonly string[]).inc
 export function SlaPoliciesPage() {
   const { t, lang } = useI18n();
   usePageTitle(t('slaAdmin.title'));
-  const { categories } = useRefData();
+  const { categories, units } = useRefData();
+  const { user } = useSession();
+  const [isRefusedBelowTop, setIsRefusedBelowTop] = useState(false);
+  // The units tell before any refusal does; the server's refusal settles it when the units do not know the unit.
+  const isReadOnly = isTopLevelUnit(units, user?.unitId) === false || isRefusedBelowTop;
   const [policies, setPolicies] = useState<SlaPolicy[] | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [draft, setDraft] = useState<Draft | null>(null);
@@ -136,7 +143,7 @@ export function SlaPoliciesPage() {
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
-    if (!draft) return;
+    if (!draft || isReadOnly) return;
     const errs: Record<string, string> = {};
     const int = (id: string, text: string, min: number, max: number, isOptional = false): number | null => {
       const trimmed = text.trim();
@@ -205,6 +212,13 @@ export function SlaPoliciesPage() {
       setReload((n) => n + 1);
       titleRef.current?.focus();
     } catch (err) {
+      if (scopeRefusalOf(err)) {
+        // Nothing was saved: the stored policy stays open to read, and the page says why it cannot be changed.
+        const stored = isNew ? undefined : policies?.find((p) => p.code === draft.code);
+        setIsRefusedBelowTop(true);
+        setDraft(stored ? draftOf(stored) : null);
+        return;
+      }
       const mapped = mapIssues(err, ISSUE_FIELDS, lang);
       setErrors(mapped.fields);
       setFormError([errorMessage(err, lang), ...mapped.other].join(' '));
@@ -220,6 +234,7 @@ export function SlaPoliciesPage() {
         {t('slaAdmin.title')}
       </h1>
       <p className="lead">{t('slaAdmin.intro')}</p>
+      {isReadOnly ? <Notice testId="sp-read-only">{t('slaAdmin.readOnly')}</Notice> : null}
       {savedCode ? <Notice testId="sp-saved">{t('slaAdmin.saved', { code: savedCode })}</Notice> : null}
       {loadError ? <ErrorBox message={errorMessage(loadError, lang)} /> : null}
       {policies === null && !loadError ? <Loading /> : null}
@@ -250,8 +265,14 @@ export function SlaPoliciesPage() {
                 <td>{p.holdLimitDays === null ? t('slaAdmin.holdNoEnd') : t('slaAdmin.holdDays', { n: p.holdLimitDays })}</td>
                 <td>{p.priority}</td>
                 <td>
-                  <button type="button" className="button" onClick={() => open(draftOf(p), false)} aria-label={`${t('slaAdmin.edit')} ${p.code}`} data-testid="sp-edit">
-                    {t('slaAdmin.edit')}
+                  <button
+                    type="button"
+                    className="button"
+                    onClick={() => open(draftOf(p), false)}
+                    aria-label={`${isReadOnly ? t('slaAdmin.view') : t('slaAdmin.edit')} ${p.code}`}
+                    data-testid="sp-edit"
+                  >
+                    {isReadOnly ? t('slaAdmin.view') : t('slaAdmin.edit')}
                   </button>
                 </td>
               </tr>
@@ -260,95 +281,103 @@ export function SlaPoliciesPage() {
         </table>
       ) : null}
       {policies && policies.length === 0 ? <p>{t('slaAdmin.none')}</p> : null}
-      <div className="button-row">
-        <button type="button" className="button" onClick={() => open(NEW_DRAFT, true)} data-testid="sp-new">
-          {t('slaAdmin.new')}
-        </button>
-      </div>
+      {isReadOnly ? null : (
+        <div className="button-row">
+          <button type="button" className="button" onClick={() => open(NEW_DRAFT, true)} data-testid="sp-new">
+            {t('slaAdmin.new')}
+          </button>
+        </div>
+      )}
 
       {draft ? (
         <form onSubmit={(e) => void onSubmit(e)} noValidate className="form card" data-testid="sp-form" aria-labelledby="sp-form-title">
           <h2 id="sp-form-title" ref={formRef} tabIndex={-1}>
-            {isNew ? t('slaAdmin.new') : t('slaAdmin.editing', { code: draft.code })}
+            {isNew ? t('slaAdmin.new') : isReadOnly ? t('slaAdmin.viewing', { code: draft.code }) : t('slaAdmin.editing', { code: draft.code })}
           </h2>
-          {isNew ? (
-            <TextField id="sp-code" label={t('slaAdmin.code')} hint={t('slaAdmin.codeHint')} required value={draft.code} onChange={(v) => set({ code: v.trim() })} maxLength={60} error={errors['sp-code']} testId="sp-code" />
-          ) : null}
-          <TextField id="sp-name-zh" label={t('slaAdmin.nameZh')} required value={draft.nameZh} onChange={(v) => set({ nameZh: v })} maxLength={100} error={errors['sp-name-zh']} testId="sp-name-zh" />
-          <TextField id="sp-name-bo" label={t('slaAdmin.nameBo')} optional value={draft.nameBo} onChange={(v) => set({ nameBo: v })} maxLength={200} lang="bo" />
-          <TextField id="sp-name-en" label={t('slaAdmin.nameEn')} optional value={draft.nameEn} onChange={(v) => set({ nameEn: v })} maxLength={100} lang="en" />
+          {/* A disabled fieldset shows every value of the policy, unchangeable, to those who may only read. */}
+          <fieldset className="group" disabled={isReadOnly} data-testid="sp-fields">
+            {isNew ? (
+              <TextField id="sp-code" label={t('slaAdmin.code')} hint={t('slaAdmin.codeHint')} required value={draft.code} onChange={(v) => set({ code: v.trim() })} maxLength={60} error={errors['sp-code']} testId="sp-code" />
+            ) : null}
+            <TextField id="sp-name-zh" label={t('slaAdmin.nameZh')} required value={draft.nameZh} onChange={(v) => set({ nameZh: v })} maxLength={100} error={errors['sp-name-zh']} testId="sp-name-zh" />
+            <TextField id="sp-name-bo" label={t('slaAdmin.nameBo')} optional value={draft.nameBo} onChange={(v) => set({ nameBo: v })} maxLength={200} lang="bo" />
+            <TextField id="sp-name-en" label={t('slaAdmin.nameEn')} optional value={draft.nameEn} onChange={(v) => set({ nameEn: v })} maxLength={100} lang="en" />
 
-          <fieldset className="field">
-            <legend>{t('slaAdmin.appliesTo')}</legend>
-            <p className="hint">{t('slaAdmin.appliesToHint')}</p>
-            <SelectField id="sp-category" label={t('slaAdmin.category')} value={draft.categoryId} onChange={(v) => set({ categoryId: v })} options={categoryOptions(categories)} emptyLabel={t('slaAdmin.anyValue')} error={errors['sp-category']} testId="sp-category" />
-            <SelectField id="sp-channel" label={t('slaAdmin.channel')} value={draft.channel} onChange={(v) => set({ channel: v })} options={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))} emptyLabel={t('slaAdmin.anyValue')} testId="sp-channel" />
-            <SelectField id="sp-kind" label={t('slaAdmin.kind')} value={draft.kind} onChange={(v) => set({ kind: v })} options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} emptyLabel={t('slaAdmin.anyValue')} testId="sp-kind" />
-            <TextField id="sp-priority" label={t('slaAdmin.priority')} hint={t('slaAdmin.priorityHint')} inputMode="numeric" value={draft.priority} onChange={(v) => set({ priority: v })} error={errors['sp-priority']} testId="sp-priority" />
-            <CheckboxField id="sp-active" label={t('slaAdmin.isActive')} checked={draft.isActive} onChange={(v) => set({ isActive: v })} testId="sp-active" />
-          </fieldset>
+            <fieldset className="field">
+              <legend>{t('slaAdmin.appliesTo')}</legend>
+              <p className="hint">{t('slaAdmin.appliesToHint')}</p>
+              <SelectField id="sp-category" label={t('slaAdmin.category')} value={draft.categoryId} onChange={(v) => set({ categoryId: v })} options={categoryOptions(categories)} emptyLabel={t('slaAdmin.anyValue')} error={errors['sp-category']} testId="sp-category" />
+              <SelectField id="sp-channel" label={t('slaAdmin.channel')} value={draft.channel} onChange={(v) => set({ channel: v })} options={CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))} emptyLabel={t('slaAdmin.anyValue')} testId="sp-channel" />
+              <SelectField id="sp-kind" label={t('slaAdmin.kind')} value={draft.kind} onChange={(v) => set({ kind: v })} options={KINDS.map((k) => ({ value: k, label: t(`kind.${k}`) }))} emptyLabel={t('slaAdmin.anyValue')} testId="sp-kind" />
+              <TextField id="sp-priority" label={t('slaAdmin.priority')} hint={t('slaAdmin.priorityHint')} inputMode="numeric" value={draft.priority} onChange={(v) => set({ priority: v })} error={errors['sp-priority']} testId="sp-priority" />
+              <CheckboxField id="sp-active" label={t('slaAdmin.isActive')} checked={draft.isActive} onChange={(v) => set({ isActive: v })} testId="sp-active" />
+            </fieldset>
 
-          <fieldset className="field">
-            <legend>{t('slaAdmin.limits')}</legend>
-            {STEPS.map((s) => (
-              <div key={s} className="field-row">
-                <TextField
-                  id={`sp-${s}-amount`}
-                  label={t(`slaAdmin.step.${s}`)}
-                  hint={s === 'reply' ? undefined : t('slaAdmin.emptyIsNone')}
-                  required={s === 'reply'}
-                  optional={s !== 'reply'}
-                  inputMode="numeric"
-                  value={draft.amounts[s]}
-                  onChange={(v) => set({ amounts: { ...draft.amounts, [s]: v } })}
-                  error={errors[`sp-${s}-amount`]}
-                  testId={`sp-${s}-amount`}
-                />
-                <SelectField
-                  id={`sp-${s}-mode`}
-                  label={`${t(`slaAdmin.step.${s}`)}: ${t('slaAdmin.mode')}`}
-                  value={draft.modes[s]}
-                  onChange={(v) => {
-                    if (isMode(v)) set({ modes: { ...draft.modes, [s]: v } });
-                  }}
-                  options={SLA_MODES.map((m) => ({ value: m, label: t(`slaAdmin.mode.${m}`) }))}
-                  testId={`sp-${s}-mode`}
-                />
-              </div>
-            ))}
-            <SelectField
-              id="sp-reply-clock"
-              label={t('slaAdmin.replyClock')}
-              value={draft.replyClock}
-              onChange={(v) => set({ replyClock: v === 'acceptance' ? 'acceptance' : 'registration' })}
-              options={[
-                { value: 'registration', label: t('slaAdmin.replyClock.registration') },
-                { value: 'acceptance', label: t('slaAdmin.replyClock.acceptance') },
-              ]}
-            />
-            <TextField id="sp-warn" label={t('slaAdmin.warnPercent')} hint={t('slaAdmin.warnPercentHint')} inputMode="numeric" value={draft.warnPercent} onChange={(v) => set({ warnPercent: v })} error={errors['sp-warn']} testId="sp-warn" />
-            <TextField id="sp-max-extension" label={t('slaAdmin.maxExtensionDays')} hint={t('slaAdmin.emptyIsNone')} optional inputMode="numeric" value={draft.maxExtensionDays} onChange={(v) => set({ maxExtensionDays: v })} error={errors['sp-max-extension']} testId="sp-max-extension" />
-          </fieldset>
+            <fieldset className="field">
+              <legend>{t('slaAdmin.limits')}</legend>
+              {STEPS.map((s) => (
+                <div key={s} className="field-row">
+                  <TextField
+                    id={`sp-${s}-amount`}
+                    label={t(`slaAdmin.step.${s}`)}
+                    hint={s === 'reply' ? undefined : t('slaAdmin.emptyIsNone')}
+                    required={s === 'reply'}
+                    optional={s !== 'reply'}
+                    inputMode="numeric"
+                    value={draft.amounts[s]}
+                    onChange={(v) => set({ amounts: { ...draft.amounts, [s]: v } })}
+                    error={errors[`sp-${s}-amount`]}
+                    testId={`sp-${s}-amount`}
+                  />
+                  <SelectField
+                    id={`sp-${s}-mode`}
+                    label={`${t(`slaAdmin.step.${s}`)}: ${t('slaAdmin.mode')}`}
+                    value={draft.modes[s]}
+                    onChange={(v) => {
+                      if (isMode(v)) set({ modes: { ...draft.modes, [s]: v } });
+                    }}
+                    options={SLA_MODES.map((m) => ({ value: m, label: t(`slaAdmin.mode.${m}`) }))}
+                    testId={`sp-${s}-mode`}
+                  />
+                </div>
+              ))}
+              <SelectField
+                id="sp-reply-clock"
+                label={t('slaAdmin.replyClock')}
+                value={draft.replyClock}
+                onChange={(v) => set({ replyClock: v === 'acceptance' ? 'acceptance' : 'registration' })}
+                options={[
+                  { value: 'registration', label: t('slaAdmin.replyClock.registration') },
+                  { value: 'acceptance', label: t('slaAdmin.replyClock.acceptance') },
+                ]}
+              />
+              <TextField id="sp-warn" label={t('slaAdmin.warnPercent')} hint={t('slaAdmin.warnPercentHint')} inputMode="numeric" value={draft.warnPercent} onChange={(v) => set({ warnPercent: v })} error={errors['sp-warn']} testId="sp-warn" />
+              <TextField id="sp-max-extension" label={t('slaAdmin.maxExtensionDays')} hint={t('slaAdmin.emptyIsNone')} optional inputMode="numeric" value={draft.maxExtensionDays} onChange={(v) => set({ maxExtensionDays: v })} error={errors['sp-max-extension']} testId="sp-max-extension" />
+            </fieldset>
 
-          <fieldset className="field">
-            <legend>{t('slaAdmin.hold')}</legend>
-            <CheckboxField id="sp-paused" label={t('slaAdmin.isHoldPaused')} checked={draft.isHoldPaused} onChange={(v) => set({ isHoldPaused: v })} testId="sp-paused" />
-            <TextField id="sp-reminder" label={t('slaAdmin.holdReminderDays')} hint={t('slaAdmin.emptyIsNone')} optional inputMode="numeric" value={draft.holdReminderDays} onChange={(v) => set({ holdReminderDays: v })} error={errors['sp-reminder']} testId="sp-reminder" />
-            <TextField id="sp-limit" label={t('slaAdmin.holdLimitDays')} hint={t('slaAdmin.holdLimitHint')} optional inputMode="numeric" value={draft.holdLimitDays} onChange={(v) => set({ holdLimitDays: v })} error={errors['sp-limit']} testId="sp-limit" />
-          </fieldset>
+            <fieldset className="field">
+              <legend>{t('slaAdmin.hold')}</legend>
+              <CheckboxField id="sp-paused" label={t('slaAdmin.isHoldPaused')} checked={draft.isHoldPaused} onChange={(v) => set({ isHoldPaused: v })} testId="sp-paused" />
+              <TextField id="sp-reminder" label={t('slaAdmin.holdReminderDays')} hint={t('slaAdmin.emptyIsNone')} optional inputMode="numeric" value={draft.holdReminderDays} onChange={(v) => set({ holdReminderDays: v })} error={errors['sp-reminder']} testId="sp-reminder" />
+              <TextField id="sp-limit" label={t('slaAdmin.holdLimitDays')} hint={t('slaAdmin.holdLimitHint')} optional inputMode="numeric" value={draft.holdLimitDays} onChange={(v) => set({ holdLimitDays: v })} error={errors['sp-limit']} testId="sp-limit" />
+            </fieldset>
 
-          <fieldset className="field">
-            <legend>{t('slaAdmin.reopen')}</legend>
-            <TextField id="sp-rounds" label={t('slaAdmin.maxReopenRounds')} inputMode="numeric" value={draft.maxReopenRounds} onChange={(v) => set({ maxReopenRounds: v })} error={errors['sp-rounds']} testId="sp-rounds" />
-            <TextField id="sp-window" label={t('slaAdmin.reopenWindowDays')} inputMode="numeric" value={draft.reopenWindowDays} onChange={(v) => set({ reopenWindowDays: v })} error={errors['sp-window']} testId="sp-window" />
+            <fieldset className="field">
+              <legend>{t('slaAdmin.reopen')}</legend>
+              <TextField id="sp-rounds" label={t('slaAdmin.maxReopenRounds')} inputMode="numeric" value={draft.maxReopenRounds} onChange={(v) => set({ maxReopenRounds: v })} error={errors['sp-rounds']} testId="sp-rounds" />
+              <TextField id="sp-window" label={t('slaAdmin.reopenWindowDays')} inputMode="numeric" value={draft.reopenWindowDays} onChange={(v) => set({ reopenWindowDays: v })} error={errors['sp-window']} testId="sp-window" />
+            </fieldset>
+
           </fieldset>
 
           <p className="hint">{t('slaAdmin.appliesFromNow')}</p>
           <ErrorBox message={formError} testId="sp-error" />
           <div className="button-row">
-            <button type="submit" className="button primary" disabled={busy} data-testid="sp-save">
-              {busy ? t('common.submitting') : t('slaAdmin.save')}
-            </button>
+            {isReadOnly ? null : (
+              <button type="submit" className="button primary" disabled={busy} data-testid="sp-save">
+                {busy ? t('common.submitting') : t('slaAdmin.save')}
+              </button>
+            )}
             <button
               type="button"
               className="button"
@@ -358,7 +387,7 @@ export function SlaPoliciesPage() {
               }}
               data-testid="sp-cancel"
             >
-              {t('slaAdmin.cancel')}
+              {isReadOnly ? t('slaAdmin.close') : t('slaAdmin.cancel')}
             </button>
           </div>
         </form>

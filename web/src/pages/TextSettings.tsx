@@ -18,7 +18,9 @@ import type { MessageKey } from '../i18n';
 import { useI18n } from '../i18n/context';
 import { errorMessage } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
+import { isTopLevelUnit, scopeRefusalOf } from '../lib/unit-scope';
 import { useRefData } from '../refdata';
+import { useSession } from '../session';
 
 type NumberField<T> = { key: keyof T & string; label: MessageKey; step: string };
 
@@ -55,10 +57,17 @@ function parseDraft(draft: Draft, fields: { key: string }[]): { values: Record<s
   return { values, invalid };
 }
 
-/** Administrators: duplicate and suggestion settings, auto-dispatch categories, model versions and retraining. */
+/**
+ * Administrators: duplicate and suggestion settings, auto-dispatch categories, model versions and retraining. The
+ * settings hold for every unit: administrators below a top-level unit see them read-only, with the reason.
+ */
 export function TextSettingsPage() {
   const { t, lang } = useI18n();
-  const { categories } = useRefData();
+  const { categories, units } = useRefData();
+  const { user } = useSession();
+  const [isRefusedBelowTop, setIsRefusedBelowTop] = useState(false);
+  // The units tell before any refusal does; the server's refusal settles it when the units do not know the unit.
+  const isReadOnly = isTopLevelUnit(units, user?.unitId) === false || isRefusedBelowTop;
   usePageTitle(t('search.settings.title'));
   const [dup, setDup] = useState<Draft | null>(null);
   const [sug, setSug] = useState<Draft | null>(null);
@@ -84,7 +93,7 @@ export function TextSettingsPage() {
       })
       .catch((err: unknown) => {
         if (!isCurrent) return;
-        if (err instanceof ApiError && err.status === 403) setIsForbidden(true);
+        if (err instanceof ApiError && err.status === 403 && !scopeRefusalOf(err)) setIsForbidden(true);
         else setError(errorMessage(err, lang));
       });
     return () => {
@@ -94,6 +103,7 @@ export function TextSettingsPage() {
 
   const save = async (e: FormEvent, which: 'duplicates' | 'suggestions') => {
     e.preventDefault();
+    if (isReadOnly) return;
     setNotice(null);
     setError(null);
     const fields = which === 'duplicates' ? DUPLICATE_FIELDS : SUGGESTION_FIELDS;
@@ -114,7 +124,14 @@ export function TextSettingsPage() {
       }
       setNotice(t('search.settings.saved'));
     } catch (err) {
-      setError(errorMessage(err, lang));
+      if (scopeRefusalOf(err)) {
+        // Nothing was saved: show what is stored, read-only, with the reason instead of an error.
+        setIsRefusedBelowTop(true);
+        setFieldErrors({});
+        setReload((n) => n + 1);
+      } else {
+        setError(errorMessage(err, lang));
+      }
     }
   };
 
@@ -173,23 +190,30 @@ export function TextSettingsPage() {
     <div className="text-settings">
       <h1 tabIndex={-1}>{t('search.settings.title')}</h1>
       {notice ? <Notice testId="text-settings-notice">{notice}</Notice> : null}
+      {isReadOnly ? <Notice testId="text-settings-read-only">{t('search.settings.readOnly')}</Notice> : null}
       <ErrorBox message={error} testId="text-settings-error" />
 
       <section className="card" aria-labelledby="dup-settings-title">
         <h2 id="dup-settings-title">{t('search.settings.duplicates')}</h2>
         <form onSubmit={(e) => void save(e, 'duplicates')} noValidate className="form" data-testid="duplicate-settings">
-          <div className="filter-grid">{numberInputs('duplicates', DUPLICATE_FIELDS, dup, setDup)}</div>
-          <button type="submit" className="button primary" data-testid="duplicate-settings-save">
-            {t('search.settings.save')}
-          </button>
+          <fieldset className="group" disabled={isReadOnly}>
+            <div className="filter-grid">{numberInputs('duplicates', DUPLICATE_FIELDS, dup, setDup)}</div>
+          </fieldset>
+          {isReadOnly ? null : (
+            <button type="submit" className="button primary" data-testid="duplicate-settings-save">
+              {t('search.settings.save')}
+            </button>
+          )}
         </form>
       </section>
 
       <section className="card" aria-labelledby="sug-settings-title">
         <h2 id="sug-settings-title">{t('search.settings.suggestions')}</h2>
         <form onSubmit={(e) => void save(e, 'suggestions')} noValidate className="form" data-testid="suggestion-settings">
-          <div className="filter-grid">{numberInputs('suggestions', SUGGESTION_FIELDS, sug, setSug)}</div>
-          <fieldset className="group" data-testid="auto-categories">
+          <fieldset className="group" disabled={isReadOnly}>
+            <div className="filter-grid">{numberInputs('suggestions', SUGGESTION_FIELDS, sug, setSug)}</div>
+          </fieldset>
+          <fieldset className="group" disabled={isReadOnly} data-testid="auto-categories">
             <legend>{t('search.settings.autoCategories')}</legend>
             <p className="hint">{t('search.settings.autoCategoriesHint')}</p>
             {categories.map((c, i) => (
@@ -211,9 +235,11 @@ export function TextSettingsPage() {
             />
             <p className="hint">{t('search.settings.autoSubmissionsHint')}</p>
           </fieldset>
-          <button type="submit" className="button primary" data-testid="suggestion-settings-save">
-            {t('search.settings.save')}
-          </button>
+          {isReadOnly ? null : (
+            <button type="submit" className="button primary" data-testid="suggestion-settings-save">
+              {t('search.settings.save')}
+            </button>
+          )}
         </form>
       </section>
 

@@ -17,7 +17,12 @@ import { QuestionnaireForm } from './QuestionnaireForm';
 
 const LANGUAGE_NAMES: Record<Lang, string> = { 'zh-Hans': '中文', bo: 'བོད་ཡིག', en: 'English' };
 
-/** One callback: the script in the requester's language, the phone (masked until revealed), the call buttons. */
+/** The caller has started this callback and the claim still holds: the full name and number are for them. */
+function isHeldBy(task: QueueItem, userId: string | null): boolean {
+  return task.status === 'open' && userId !== null && task.claimedBy === userId && task.claimExpiresAt !== null && Date.parse(task.claimExpiresAt) > Date.now();
+}
+
+/** One callback: the script in the requester's language, name and phone (masked until the agent calling reveals them), the call buttons. */
 export function TaskView({ taskId }: { taskId: string }) {
   const { t, lang } = useI18n();
   const session = useSession();
@@ -33,17 +38,20 @@ export function TaskView({ taskId }: { taskId: string }) {
   const [note, setNote] = useState('');
   const [link, setLink] = useState<{ url: string; expiresAt: string } | null>(null);
 
+  const me = session.user?.id ?? null;
   const load = useCallback(
     async (signal?: AbortSignal) => {
       try {
         const d = await getCallbackTask(taskId, signal);
         setData(d);
         setScriptLang((current) => current ?? d.task.language);
+        // A later claim is a new call: its reveal is asked for (and audited) again.
+        if (!isHeldBy(d.task, me)) setRequester(null);
       } catch (e) {
         if (!isAbortError(e)) setError(errorMessage(e, lang));
       }
     },
-    [taskId, lang],
+    [taskId, lang, me],
   );
 
   useEffect(() => {
@@ -53,16 +61,22 @@ export function TaskView({ taskId }: { taskId: string }) {
     return () => controller.abort();
   }, [load, taskId]);
 
+  const isMine = data !== null && isHeldBy(data.task, me);
+  // The full name and number are for the call: once the task is released, recorded or its claim has run out, they go.
+  const revealed = isMine ? requester : null;
+  const isFullNameShown = revealed !== null;
+
   useEffect(() => {
     if (!scriptLang) return;
     const controller = new AbortController();
-    getCallScript(taskId, scriptLang, controller.signal)
+    // Each script with the full name is an audited reveal: asked for only after the agent has revealed the requester.
+    getCallScript(taskId, scriptLang, isFullNameShown ? 'full' : 'masked', controller.signal)
       .then(setScript)
       .catch((e: unknown) => {
         if (!isAbortError(e)) setError(errorMessage(e, lang));
       });
     return () => controller.abort();
-  }, [taskId, scriptLang, lang]);
+  }, [taskId, scriptLang, lang, isFullNameShown]);
 
   const run = async (fn: () => Promise<unknown>, done?: string) => {
     setBusy(true);
@@ -81,9 +95,8 @@ export function TaskView({ taskId }: { taskId: string }) {
 
   if (!data) return error ? <ErrorBox message={error} testId="callback-error" /> : <Loading />;
   const { task, attempts } = data;
-  const me = session.user?.id ?? null;
-  const isMine = task.claimedBy !== null && task.claimedBy === me && task.claimExpiresAt !== null && Date.parse(task.claimExpiresAt) > Date.now();
   const isOpen = task.status === 'open';
+  const hasPerson = task.hasPhone || task.nameMasked !== null;
 
   const attempt = (outcome: AttemptOutcome) => {
     if (outcome === 'reached') {
@@ -116,23 +129,30 @@ export function TaskView({ taskId }: { taskId: string }) {
       <section className="card" aria-labelledby="cb-requester">
         <h2 id="cb-requester">{t('callbacks.requester')}</h2>
         <dl className="facts">
-          {task.requesterName ? (
+          {task.nameMasked || revealed?.name ? (
             <>
               <dt>{t('callbacks.requester')}</dt>
-              <dd>{requester?.name ?? task.requesterName}</dd>
+              <dd data-testid="callback-name" data-masked={revealed?.name ? 'false' : 'true'}>
+                {revealed?.name ?? task.nameMasked}
+              </dd>
             </>
           ) : null}
           <dt>{t('callbacks.phone')}</dt>
-          <dd data-testid="callback-phone" data-masked={requester ? 'false' : 'true'}>
-            {requester?.phone ? <a href={`tel:${requester.phone}`} className="button large">{requester.phone}</a> : (task.phoneMasked ?? '—')}
+          <dd data-testid="callback-phone" data-masked={revealed ? 'false' : 'true'}>
+            {revealed?.phone ? <a href={`tel:${revealed.phone}`} className="button large">{revealed.phone}</a> : (task.phoneMasked ?? '—')}
           </dd>
         </dl>
-        {task.hasPhone && !requester ? (
+        {hasPerson && isMine && !revealed ? (
           <p>
             <button type="button" className="button" onClick={() => void run(async () => setRequester(await revealRequester(task.caseId)))} data-testid="callback-reveal">
               {t('callbacks.reveal')}
             </button>{' '}
             <span className="muted">{t('callbacks.revealAudited')}</span>
+          </p>
+        ) : null}
+        {hasPerson && isOpen && !isMine ? (
+          <p className="muted" data-testid="callback-reveal-after-claim">
+            {t('callbacks.revealAfterClaim')}
           </p>
         ) : null}
         <p>
@@ -150,9 +170,18 @@ export function TaskView({ taskId }: { taskId: string }) {
           options={LANGS.map((l) => ({ value: l, label: LANGUAGE_NAMES[l] }))}
         />
         {script ? (
-          <p lang={script.language} className="script-text" data-testid="callback-script" style={{ fontSize: '1.2rem', lineHeight: 1.8 }}>
-            {script.text}
-          </p>
+          <>
+            <p
+              lang={script.language}
+              className="script-text"
+              data-testid="callback-script"
+              data-name={script.isNameWithheld ? 'withheld' : script.isNameRevealed ? 'full' : 'masked'}
+              style={{ fontSize: '1.2rem', lineHeight: 1.8 }}
+            >
+              {script.text}
+            </p>
+            {!script.isNameWithheld && !script.isNameRevealed && task.nameMasked ? <p className="muted">{t('callbacks.scriptNameMasked')}</p> : null}
+          </>
         ) : (
           <Loading />
         )}

@@ -1,4 +1,4 @@
-// Messages of the callbacks pages, in every language (keys prefixed 'callbacks.').
+// Messages of the callbacks pages, in every language (keys prefixed 'callbacks.', and 'errors.callback.' for codes added here).
 // Tibetan wording follows the base catalogues (རྗེས་འདྲི། callback, ཁ་པར། phone) and needs a native speaker's review.
 import { defineMessages } from './define';
 
@@ -24,8 +24,11 @@ export const callbacksMessages = defineMessages({
     'callbacks.scriptLanguage': '话术语言',
     'callbacks.requester': '诉求人',
     'callbacks.phone': '电话',
-    'callbacks.reveal': '显示完整号码',
+    'callbacks.reveal': '显示完整姓名和号码',
     'callbacks.revealAudited': '每次查看都会记录在案。',
+    'callbacks.revealAfterClaim': '开始回访后，才能查看完整姓名和号码。',
+    'callbacks.scriptNameMasked': '显示完整姓名前，话术中的姓名是隐去部分的。',
+    'errors.callback.not_claimed': '请先开始回访：只有正在回访的坐席才能看到诉求人的完整姓名。',
     'callbacks.attemptTitle': '这次电话的情况',
     'callbacks.outcome.reached': '已接通',
     'callbacks.outcome.no_answer': '无人接听',
@@ -109,8 +112,11 @@ export const callbacksMessages = defineMessages({
     'callbacks.scriptLanguage': 'སྐད་ཆའི་སྐད་ཡིག',
     'callbacks.requester': 'རེ་ཞུ་བ།',
     'callbacks.phone': 'ཁ་པར།',
-    'callbacks.reveal': 'ཁ་པར་ཨང་གྲངས་ཆ་ཚང་སྟོན།',
+    'callbacks.reveal': 'མིང་དང་ཁ་པར་ཨང་གྲངས་ཆ་ཚང་སྟོན།',
     'callbacks.revealAudited': 'ལྟ་ཞིབ་རེ་རེ་ཐོར་འགོད་ངེས།',
+    'callbacks.revealAfterClaim': 'རྗེས་འདྲི་འགོ་བཙུགས་རྗེས་མིང་དང་ཁ་པར་ཨང་གྲངས་ཆ་ཚང་མཐོང་ཐུབ།',
+    'callbacks.scriptNameMasked': 'མིང་ཆ་ཚང་མ་བསྟན་གོང་། སྐད་ཆའི་ནང་གི་མིང་ཆ་ཤས་སྦས་ཡོད།',
+    'errors.callback.not_claimed': 'སྔོན་ལ་རྗེས་འདྲི་འགོ་འཛུགས་རོགས། རྗེས་འདྲི་བྱེད་བཞིན་པའི་ལས་བྱེད་པ་ཁོ་ནས་རེ་ཞུ་བའི་མིང་ཆ་ཚང་མཐོང་ཐུབ།',
     'callbacks.attemptTitle': 'ཁ་པར་འདིའི་གནས་ཚུལ།',
     'callbacks.outcome.reached': 'ཁ་པར་འབྲེལ་བ་ཐུབ།',
     'callbacks.outcome.no_answer': 'སུས་ཀྱང་ལན་མ་བཏབ།',
@@ -194,8 +200,11 @@ export const callbacksMessages = defineMessages({
     'callbacks.scriptLanguage': 'Script language',
     'callbacks.requester': 'Requester',
     'callbacks.phone': 'Phone',
-    'callbacks.reveal': 'Show the full number',
+    'callbacks.reveal': 'Show the full name and number',
     'callbacks.revealAudited': 'Every reveal is recorded.',
+    'callbacks.revealAfterClaim': 'Start the callback to see the full name and number.',
+    'callbacks.scriptNameMasked': 'The name in the script stays partly hidden until you show the full name.',
+    'errors.callback.not_claimed': 'Start the callback first: only the agent making the call sees the requester’s full name.',
     'callbacks.attemptTitle': 'How did the call go?',
     'callbacks.outcome.reached': 'Reached',
     'callbacks.outcome.no_answer': 'No answer',

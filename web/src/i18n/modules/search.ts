@@ -112,6 +112,7 @@ export const searchMessages = defineMessages({
     'search.models.status.failed': '失败',
     'search.models.status.retired': '已被替换',
     'search.forbidden': '仅管理员可用。',
+    'search.settings.readOnly': '重复检测和派单建议（包括自动派单）适用于所有单位，只有最上级单位的管理员才能修改。您可以在这里查看；如需修改，请联系他们。',
   },
   bo: {
     'search.title': 'ལས་ཐོ་འཚོལ་ཞིབ།',
@@ -223,6 +224,7 @@ export const searchMessages = defineMessages({
     'search.models.status.failed': 'ཕམ་པ།',
     'search.models.status.retired': 'ཚབ་བརྗེས་ཟིན།',
     'search.forbidden': 'དོ་དམ་པ་ཁོ་ནས་བེད་སྤྱོད་ཆོག',
+    'search.settings.readOnly': 'བསྐྱར་ཟློས་ཞིབ་བཤེར་དང་བགོ་སྤྲོད་གྲོས་འགོ། (རང་འགུལ་བགོ་སྤྲོད་ཚུད་པ།) ལས་ཁུངས་ཚང་མར་འཇུག་པས། རིམ་པ་མཐོ་ཤོས་ཀྱི་ལས་ཁུངས་ཀྱི་དོ་དམ་པ་ཁོ་ནས་བཟོ་བཅོས་བྱེད་ཐུབ། ཁྱེད་ཀྱིས་འདིར་ལྟ་ཆོག བཟོ་བཅོས་དགོས་ན་ཁོང་ཚོར་འབྲེལ་བ་གནང་རོགས།',
   },
   en: {
     'search.title': 'Case search',
@@ -334,5 +336,6 @@ export const searchMessages = defineMessages({
     'search.models.status.failed': 'Failed',
     'search.models.status.retired': 'Replaced',
     'search.forbidden': 'Administrators only.',
+    'search.settings.readOnly': 'Duplicate detection and dispatch suggestions (automatic dispatch included) hold for every unit, so only an administrator of the top-level unit can change them. You can see them here; to change them, please ask such an administrator.',
   },
 });

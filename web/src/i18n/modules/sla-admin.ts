@@ -62,6 +62,10 @@ export const slaAdminMessages = defineMessages({
     'slaAdmin.appliesFromNow': '保存后对之后开始计时的事项生效；已在办理中的事项继续按原规则，已定的期限不变。',
     'slaAdmin.save': '保存规则',
     'slaAdmin.cancel': '取消',
+    'slaAdmin.readOnly': '时限规则适用于所有单位，只有最上级单位的管理员才能新建或修改。您可以在这里查看；如需修改，请联系他们。',
+    'slaAdmin.view': '查看',
+    'slaAdmin.viewing': '查看规则 {code}',
+    'slaAdmin.close': '关闭',
     'slaAdmin.saved': '规则 {code} 已保存。',
   },
   bo: {
@@ -124,6 +128,10 @@ export const slaAdminMessages = defineMessages({
     'slaAdmin.appliesFromNow': 'ཉར་ཚགས་བྱས་རྗེས་དེ་ནས་དུས་ཚད་རྩིས་འགོ་འཛུགས་པའི་དོན་དག་ལ་ནུས་པ་ཐོན། སྒྲུབ་བཞིན་པའི་དོན་དག་སྒྲིག་གཞི་རྙིང་པ་ལྟར་མུ་མཐུད། གཏན་འཁེལ་ཟིན་པའི་དུས་ཚད་མི་འགྱུར།',
     'slaAdmin.save': 'སྒྲིག་གཞི་ཉར་ཚགས།',
     'slaAdmin.cancel': 'དོར།',
+    'slaAdmin.readOnly': 'དུས་ཚོད་ཀྱི་སྒྲིག་གཞི་ལས་ཁུངས་ཚང་མར་འཇུག་པས། རིམ་པ་མཐོ་ཤོས་ཀྱི་ལས་ཁུངས་ཀྱི་དོ་དམ་པ་ཁོ་ནས་གསར་བཟོ་དང་བཟོ་བཅོས་བྱེད་ཐུབ། ཁྱེད་ཀྱིས་འདིར་ལྟ་ཆོག བཟོ་བཅོས་དགོས་ན་ཁོང་ཚོར་འབྲེལ་བ་གནང་རོགས།',
+    'slaAdmin.view': 'ལྟ་བ།',
+    'slaAdmin.viewing': 'སྒྲིག་གཞི་ {code} ལྟ་བ།',
+    'slaAdmin.close': 'སྒོ་རྒྱག',
     'slaAdmin.saved': 'སྒྲིག་གཞི་ {code} ཉར་ཚགས་བྱས་ཟིན།',
   },
   en: {
@@ -186,6 +194,10 @@ export const slaAdminMessages = defineMessages({
     'slaAdmin.appliesFromNow': 'Takes effect for cases whose clock starts from now on; cases under way keep the policy they started with, and due dates already set stay.',
     'slaAdmin.save': 'Save policy',
     'slaAdmin.cancel': 'Cancel',
+    'slaAdmin.readOnly': 'Time-limit policies hold for every unit, so only an administrator of the top-level unit can create or change one. You can see them here; to change one, please ask such an administrator.',
+    'slaAdmin.view': 'View',
+    'slaAdmin.viewing': 'Policy {code}',
+    'slaAdmin.close': 'Close',
     'slaAdmin.saved': 'Policy {code} saved.',
   },
 });

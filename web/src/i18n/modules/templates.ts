@@ -33,6 +33,10 @@ export const templatesMessages = defineMessages({
     'templates.deleted': '模板已删除。',
     'templates.version': '第 {version} 版',
     'templates.listLabel': '答复模板列表',
+    'templates.scopeNote': '您可以管理本单位及下级单位的模板。通用模板和上级单位的模板适用于所有单位，由最上级单位管理；其他单位的模板由该单位管理。这些模板在这里只能查看。',
+    'templates.readOnly': '仅供查看',
+    'templates.refused.not_top_level_unit': '通用模板和上级单位的模板只能由最上级单位的人员新建或修改。',
+    'templates.refused.outside_scope': '这是其他单位的模板，只能由该单位或其上级单位修改。',
   },
   bo: {
     'templates.nav': 'ལན་གྱི་དཔེ་གཞི།',
@@ -64,6 +68,10 @@ export const templatesMessages = defineMessages({
     'templates.deleted': 'དཔེ་གཞི་སུབ་ཟིན།',
     'templates.version': 'པར་གཞི་ {version}',
     'templates.listLabel': 'ལན་གྱི་དཔེ་གཞིའི་ཐོ།',
+    'templates.scopeNote': 'ཁྱེད་ཀྱིས་རང་གི་ལས་ཁུངས་དང་དེའི་འོག་གི་ལས་ཁུངས་ཀྱི་དཔེ་གཞི་དོ་དམ་བྱེད་ཆོག སྤྱིར་བཏང་གི་དཔེ་གཞི་དང་གོང་རིམ་ལས་ཁུངས་ཀྱི་དཔེ་གཞི་ལས་ཁུངས་ཚང་མར་འཇུག་པས་རིམ་པ་མཐོ་ཤོས་ཀྱི་ལས་ཁུངས་ཀྱིས་དོ་དམ་བྱེད། ལས་ཁུངས་གཞན་གྱི་དཔེ་གཞི་ལས་ཁུངས་དེས་དོ་དམ་བྱེད། དཔེ་གཞི་དེ་དག་འདིར་ལྟ་ཐུབ་ཙམ་ཡིན།',
+    'templates.readOnly': 'ལྟ་བ་ཙམ།',
+    'templates.refused.not_top_level_unit': 'སྤྱིར་བཏང་གི་དཔེ་གཞི་དང་གོང་རིམ་ལས་ཁུངས་ཀྱི་དཔེ་གཞི་རིམ་པ་མཐོ་ཤོས་ཀྱི་ལས་ཁུངས་ཀྱི་མི་སྣ་ཁོ་ནས་གསར་བཟོ་དང་བཟོ་བཅོས་བྱེད་ཐུབ།',
+    'templates.refused.outside_scope': 'འདི་ལས་ཁུངས་གཞན་གྱི་དཔེ་གཞི་ཡིན་པས། ལས་ཁུངས་དེའམ་དེའི་གོང་རིམ་ལས་ཁུངས་ཁོ་ནས་བཟོ་བཅོས་བྱེད་ཐུབ།',
   },
   en: {
     'templates.nav': 'Reply templates',
@@ -95,5 +103,9 @@ export const templatesMessages = defineMessages({
     'templates.deleted': 'Template deleted.',
     'templates.version': 'version {version}',
     'templates.listLabel': 'Reply templates',
+    'templates.scopeNote': 'You look after the templates of your unit and the units below it. General templates and those of the units above hold for every unit and are looked after by the top-level unit; another unit’s templates by that unit. Those you can only read here.',
+    'templates.readOnly': 'Read only',
+    'templates.refused.not_top_level_unit': 'General templates, and those of the units above yours, are created and changed by staff of the top-level unit only.',
+    'templates.refused.outside_scope': 'This template belongs to another unit: only that unit or one above it can change it.',
   },
 });
