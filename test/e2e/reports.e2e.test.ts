@@ -78,6 +78,36 @@ describe.runIf(hasBrowser)('reports and exports in the browser', () => {
     expect(await page.getByTestId('export-xlsx-error').innerText()).toContain('系统正在生成其他导出和报表');
     expect(downloads).toBe(0);
     await page.unroute('**/api/v1/cases/export**');
+    // Names and phones in full are an administrator's file: the supervisor is not offered it.
+    expect(await page.getByTestId('export-xlsx-personal-data').count()).toBe(0);
+  }, 60_000);
+
+  it('an administrator takes names and phones in full only after confirming who they are', async () => {
+    const page = await signIn('admin', 'en-US');
+    // The sign-in is an hour old: no longer recent enough for this file.
+    await server.database.db.updateTable('sessions').set({ verified_at: new Date(Date.now() - 3600_000), created_at: new Date(Date.now() - 3600_000) }).execute();
+    await page.goto(`${server.url}/#/work?sort=createdAt`);
+    await page.getByTestId('queue-table').waitFor();
+    const full = page.getByTestId('export-xlsx-personal-data');
+    expect(await full.innerText()).toBe('Export Excel with full names and phones');
+    expect(new URL((await full.getAttribute('href')) ?? '', server.url).pathname).toBe('/api/v1/cases/export/with-personal-data');
+    let downloads = 0;
+    page.on('download', () => {
+      downloads += 1;
+    });
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      (async () => {
+        await full.click();
+        await page.getByTestId('reauth-dialog').waitFor();
+        expect(downloads).toBe(0);
+        await page.getByTestId('reauth-password').fill('test-password-1');
+        await page.getByTestId('reauth-confirm').click();
+      })(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^bihuan-cases-.*\.xlsx$/);
+    const entry = await server.database.db.selectFrom('audit_log').select(['actor_name', 'data']).where('action', '=', 'export cases').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    expect(entry).toMatchObject({ actor_name: 'admin', data: { format: 'xlsx', personalData: 'full' } });
   }, 60_000);
 
   it('queues a report from the statistics page, shows its progress and offers the download', async () => {

@@ -46,7 +46,7 @@ type Capability =
   | 'case.create' | 'case.read' | 'case.note' | 'case.dispatch' | 'case.accept' | 'case.return' | 'case.transfer'
   | 'case.contribute' | 'case.reply' | 'case.callback' | 'case.reopen' | 'case.close' | 'case.reject'
   | 'case.resolve_on_intake' | 'case.request_extension' | 'case.decide_extension' | 'case.supervise' | 'case.merge'
-  | 'case.view_personal_data' | 'calendar.manage' | 'reply_template.manage' | 'privacy.manage' | 'integration.manage'
+  | 'case.view_personal_data' | 'case.export_personal_data' | 'calendar.manage' | 'reply_template.manage' | 'privacy.manage' | 'integration.manage'
   | 'security.manage' | 'settings.manage' | 'opendata.manage' | 'user.manage' | 'audit.read';
 
 /** What each role may do, whatever the record (docs/API.md "who" column; roles.ts comments). */
@@ -54,7 +54,7 @@ const CAN: Record<RoleName, readonly Capability[]> = {
   admin: [
     'case.create', 'case.read', 'case.note', 'case.dispatch', 'case.accept', 'case.return', 'case.transfer', 'case.contribute',
     'case.reply', 'case.callback', 'case.reopen', 'case.close', 'case.reject', 'case.resolve_on_intake', 'case.request_extension',
-    'case.decide_extension', 'case.supervise', 'case.merge', 'case.view_personal_data', 'calendar.manage', 'reply_template.manage',
+    'case.decide_extension', 'case.supervise', 'case.merge', 'case.view_personal_data', 'case.export_personal_data', 'calendar.manage', 'reply_template.manage',
     // Personal-data export and erasure, partner keys, two-factor policy, duplicate and suggestion settings:
     // administrators only.
     'privacy.manage', 'integration.manage', 'security.manage', 'settings.manage', 'opendata.manage',
@@ -995,6 +995,13 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
       scope: none,
       prepare: fixed('/api/v1/admin/security/two-factor-roles', { roles: [] }),
     },
+    // Counts of the whole organisation, read before the change: for those who may make it (admin is at the root here).
+    'GET /api/v1/admin/security/two-factor-roles/impact': {
+      access: 'security.manage',
+      declares: ['authenticated', 'security.manage'],
+      scope: none,
+      prepare: fixed('/api/v1/admin/security/two-factor-roles/impact'),
+    },
     'DELETE /api/v1/admin/security/users/:id/totp': {
       access: 'security.manage',
       declares: ['authenticated', 'security.manage'],
@@ -1134,6 +1141,19 @@ const specOf = (route: CatalogRoute): Spec | undefined => {
       scope: { kind: 'unit', isScoped: false },
       prepare: async ({ principal, unit }) => ({
         url: `/api/v1/cases/export?format=csv&q=${w.base[unit].trackingNo}`,
+        after: async (res) => {
+          if (res.statusCode !== 200) return { problems: [] };
+          const isListed = res.body.includes(w.base[unit].trackingNo);
+          const shouldList = sees(principal, 'accepted', unit);
+          return { problems: isListed === shouldList ? [] : [`the export ${isListed ? 'shows' : 'hides'} the ${unit} case`], mark: isListed ? '+' : '-' };
+        },
+      }),
+    },
+    'GET /api/v1/cases/export/with-personal-data': {
+      access: 'case.export_personal_data',
+      scope: { kind: 'unit', isScoped: false },
+      prepare: async ({ principal, unit }) => ({
+        url: `/api/v1/cases/export/with-personal-data?format=csv&q=${w.base[unit].trackingNo}`,
         after: async (res) => {
           if (res.statusCode !== 200) return { problems: [] };
           const isListed = res.body.includes(w.base[unit].trackingNo);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { maskName, maskPhone } from '../../src/core/case/mask.js';
 import { useCaseWorld } from '../helpers/case-world.js';
 
 /**
@@ -180,15 +181,17 @@ describe('look-ups that would name a protected requester', () => {
   it('the export says "withheld" in the requester columns, in the reader\'s language', async () => {
     const report = await handledCase({ kind: 'report', title: '举报导出测试', description: '导出时应保密。', requester: { name: NAME, phone: PHONE } });
     const complaint = await handledCase({ title: '导出对照', description: '导出时照常。', requester: { name: NAME, phone: PHONE } });
-    const rowOf = async (user: string, trackingNo: string, lang = 'zh-Hans') => {
-      const res = await w.t.call(user, 'GET', `/api/v1/cases/export?format=csv&lang=${lang}&q=${trackingNo}`);
+    const rowOf = async (user: string, trackingNo: string, lang = 'zh-Hans', route = '/api/v1/cases/export') => {
+      const res = await w.t.call(user, 'GET', `${route}?format=csv&lang=${lang}&q=${trackingNo}`);
       expect(res.statusCode, res.body).toBe(200);
       return res.body.split('\n').find((line) => line.startsWith(trackingNo)) ?? '';
     };
     expect(await rowOf('handler', report.trackingNo)).toMatch(/,保密,保密\r?$/);
     expect(await rowOf('handler', report.trackingNo, 'en')).toMatch(/,withheld,withheld\r?$/);
-    expect(await rowOf('handler', complaint.trackingNo)).toContain(NAME);
-    expect(await rowOf('agent', report.trackingNo)).toContain(NAME);
+    // Everyone else's requester is masked in an export, as in the list; in full only on the administrators' route.
+    expect(await rowOf('handler', complaint.trackingNo)).toContain(`,${maskName(NAME)},${maskPhone(PHONE)}`);
+    expect(await rowOf('agent', report.trackingNo)).toContain(`,${maskName(NAME)},${maskPhone(PHONE)}`);
+    expect(await rowOf('admin', report.trackingNo, 'zh-Hans', '/api/v1/cases/export/with-personal-data')).toContain(`,${NAME},${PHONE}`);
     // An anonymous report reads the same: the file does not tell whether anyone left a name.
     const anonymous = await handledCase({ kind: 'report', title: '匿名举报导出', description: '未留姓名。', requester: undefined });
     expect(await rowOf('handler', anonymous.trackingNo)).toMatch(/,保密,保密\r?$/);

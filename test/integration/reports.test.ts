@@ -4,7 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, chinaDayOf } from '../../src/core/stats/periods.js';
 import { jobHandlers } from '../../src/jobs/handlers.js';
 import { runDueJobs } from '../../src/jobs/job-runner.js';
+import { sql } from 'kysely';
+import { maskName, maskPhone } from '../../src/core/case/mask.js';
+import { sha256 } from '../../src/core/shared/secrets.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
+import { TEST_PASSWORD } from '../helpers/test-database.js';
 
 type Summary = { id: string; trackingNo: string; status: string; title: string; category: { name: string } | null; leadUnit: { name: string } | null; createdAt: string };
 type ReportView = { id: string; status: string; progress: number; error: { code: string; message: string } | null; downloadUrl: string | null; fileName: string | null };
@@ -252,15 +256,53 @@ describe('case list export', () => {
     expect(cell.value).toBe('\'=HYPERLINK("http://evil.example","点我")');
   });
 
-  it('shows personal data in full only to those allowed to see it, and audits every export', async () => {
-    const before = await auditCount();
-    const res = await t.call('admin', 'GET', `/api/v1/cases/export?format=csv&q=HYPERLINK`);
-    const row = parseCsv(res.rawPayload.toString('utf8').slice(1))[1] ?? [];
-    expect(row.slice(13)).toEqual(['王小明', '13812345678']);
-    expect(await auditCount()).toBe(before + 1);
-    const entry = await t.database.db.selectFrom('audit_log').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
-    expect(entry).toMatchObject({ action: 'export cases', outcome: 'exported' });
-    expect(entry.data).toMatchObject({ format: 'csv', rows: 1, personalData: 'full', filters: { q: 'HYPERLINK' } });
+  it('masks names and phones for everyone; in full only on the route of its own, with its permission; audits every export', async () => {
+    const exportCount = async () =>
+      Number((await t.database.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<string>().as('n')).where('action', '=', 'export cases').executeTakeFirstOrThrow()).n);
+    const before = await exportCount();
+    const latestEntry = () => t.database.db.selectFrom('audit_log').selectAll().where('action', '=', 'export cases').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const rowOf = async (user: string, route: string) => {
+      const res = await t.call(user, 'GET', `${route}?format=csv&q=HYPERLINK`);
+      expect(res.statusCode, res.body).toBe(200);
+      return parseCsv(res.rawPayload.toString('utf8').slice(1))[1] ?? [];
+    };
+    // The plain export carries the list's masks, for administrators too.
+    expect((await rowOf('admin', '/api/v1/cases/export')).slice(13)).toEqual([maskName('王小明'), maskPhone('13812345678')]);
+    expect(await latestEntry()).toMatchObject({ outcome: 'exported', data: { format: 'csv', rows: 1, personalData: 'masked', filters: { q: 'HYPERLINK' } } });
+    // In full only on its own route, with case.export_personal_data (administrators).
+    expect((await rowOf('admin', '/api/v1/cases/export/with-personal-data')).slice(13)).toEqual(['王小明', '13812345678']);
+    expect(await latestEntry()).toMatchObject({ actor_name: 'admin', outcome: 'exported', data: { format: 'csv', rows: 1, personalData: 'full', filters: { q: 'HYPERLINK' } } });
+    expect(await exportCount()).toBe(before + 2);
+    for (const user of ['dispatcher', 'agent', 'supervisor', 'handler']) {
+      const refused = await t.call(user, 'GET', '/api/v1/cases/export/with-personal-data?format=csv&q=HYPERLINK');
+      expect(refused.statusCode, user).toBe(403);
+      expect(refused.json()).toMatchObject({ error: { code: 'auth.forbidden', details: { permission: 'case.export_personal_data' } } });
+    }
+    expect(await exportCount()).toBe(before + 2);
+  });
+
+  it('asks for a recent sign-in before a file with names and phones in full; no API token can hold the permission', async () => {
+    const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { username: 'admin', password: TEST_PASSWORD } });
+    expect(login.statusCode, login.body).toBe(200);
+    const session = (login.json() as { token: string }).token;
+    const asAdmin = (method: 'GET' | 'POST', url: string, body?: Record<string, unknown>) =>
+      t.app.inject({ method, url, headers: { authorization: `Bearer ${session}` }, ...(body ? { payload: body } : {}) });
+    // A token is made while the sign-in is recent; the permission is never given to one.
+    const refusedToken = await asAdmin('POST', '/api/v1/api-tokens', { name: 'export', permissions: ['case.read', 'case.export_personal_data'], expiresInDays: 30 });
+    expect(refusedToken.statusCode, refusedToken.body).toBe(400);
+    expect(JSON.stringify(refusedToken.json())).toContain('not_delegable');
+
+    // An hour later the sign-in no longer counts as recent: the plain export still answers, the full one asks first.
+    await sql`UPDATE sessions SET verified_at = now() - interval '1 hour', created_at = now() - interval '1 hour' WHERE token_hash = ${sha256(session)}`.execute(t.database.db);
+    const full = await asAdmin('GET', '/api/v1/cases/export/with-personal-data?format=csv&q=HYPERLINK');
+    expect(full.statusCode, full.body).toBe(403);
+    expect(full.json()).toMatchObject({ error: { code: 'auth.reauth_required' } });
+    expect((await asAdmin('GET', '/api/v1/cases/export?format=csv&q=HYPERLINK')).statusCode).toBe(200);
+    // Confirmed with the password, the file comes.
+    expect((await asAdmin('POST', '/api/v1/auth/reauth', { password: TEST_PASSWORD })).statusCode).toBe(200);
+    const again = await asAdmin('GET', '/api/v1/cases/export/with-personal-data?format=csv&q=HYPERLINK');
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.rawPayload.toString('utf8')).toContain('13812345678');
   });
 
   it('refuses bad filters with a coded 400 and writes nothing to the audit log', async () => {

@@ -20,8 +20,9 @@ export const API_TOKEN_TOUCH_INTERVAL_MS = 60_000;
  * Never given to a token, whatever its creator holds: a token must not make credentials (other tokens, Open311
  * partner keys) or change security settings. A leaked token is then bounded by what it was made for.
  */
-// Staff accounts are made and changed by a person at a desk, never by a script holding a token.
-export const NON_DELEGABLE_PERMISSIONS: readonly Permission[] = ['security.manage', 'integration.manage', 'user.manage'];
+// Staff accounts are made and changed by a person at a desk, never by a script holding a token; and a file of a whole
+// list's names and phone numbers is taken by a person who has just confirmed who they are.
+export const NON_DELEGABLE_PERMISSIONS: readonly Permission[] = ['security.manage', 'integration.manage', 'user.manage', 'case.export_personal_data'];
 
 export const DELEGABLE_PERMISSIONS: readonly Permission[] = PERMISSIONS.filter((p) => !NON_DELEGABLE_PERMISSIONS.includes(p));
 

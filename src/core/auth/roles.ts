@@ -21,6 +21,9 @@ export const PERMISSIONS = [
   'case.supervise',
   'case.merge',
   'case.view_personal_data',
+  // Names and phone numbers of a whole list at once, in a file that leaves the system: an administrator's step,
+  // not part of handling cases (viewing them one case at a time is case.view_personal_data, each reveal audited).
+  'case.export_personal_data',
   'calendar.manage',
   'reply_template.manage',
   'privacy.manage',

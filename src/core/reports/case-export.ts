@@ -112,8 +112,11 @@ export type ExportRequesterSource = { requester: { name: string | null; phone: s
 export const exportRequesterOf = (source: ExportRequesterSource | undefined, actor: Actor): ExportCase['requester'] =>
   !source ? null : source.isIdentityProtected && !isAtIntakeOf(actor, source) ? 'withheld' : source.requester;
 
-/** Full personal data only for those allowed to see it (and the export is audited); everyone else gets the list masks. */
-export const canExportPersonalData = (actor: Actor): boolean => hasPermission(actor, 'case.view_personal_data');
+/**
+ * Full names and phone numbers in a file only for holders of case.export_personal_data, who ask for them on a route
+ * of their own (with a recent sign-in); every other export carries the masks of the lists, as SECURITY.md promises.
+ */
+export const canExportPersonalData = (actor: Actor): boolean => hasPermission(actor, 'case.export_personal_data');
 
 /** The cells of one case in column order: text escaped, personal data masked unless allowed, dates as instants. */
 export const exportCells = (c: ExportCase, language: Language, showPersonalData: boolean): ExportCell[] => {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { takeHeavyWorkEnd } from '../heavy-work.js';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { sql } from 'kysely';
@@ -73,9 +73,10 @@ const reportView = (r: ReportRecord, language: Language): z.infer<typeof reportV
 const attachment = (fileName: string): string => `attachment; filename="${fileName.replace(/[^\x20-\x7e]|"/g, '_')}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 
 /** One page of the list as the list API shows it, plus the requester, in export cells. */
-const toCells = async (db: DbOrTrx, rows: Awaited<ReturnType<typeof listCases>>['items'], actor: Actor, language: Language, now: Date): Promise<ExportCell[][]> => {
+const toCells = async (
+  db: DbOrTrx, rows: Awaited<ReturnType<typeof listCases>>['items'], actor: Actor, language: Language, now: Date, showPersonalData: boolean,
+): Promise<ExportCell[][]> => {
   const requesters = await requestersOfCases(db, rows.map((r) => r.id));
-  const showPersonalData = canExportPersonalData(actor);
   return rows.map((row) => {
     const view = toSummaryView(row, language, now);
     const c: ExportCase = {
@@ -102,80 +103,103 @@ export const registerReportsRoutes = (app: FastifyInstance, deps: AppDeps): void
   const api = app.withTypeProvider<ZodTypeProvider>();
   const reportsDeps = (): ReportsDeps => ({ store: createReportsStore(deps.db), stats: { store: createStatsStore(deps.db), now: deps.now }, now: deps.now });
 
+  /** The case list as a file; `showPersonalData` is the route's: names and phones in full, or the lists' masks. */
+  const exportCases = async (request: FastifyRequest, query: z.output<typeof exportQuerySchema>, reply: FastifyReply, showPersonalData: boolean) => {
+    const actor = actorOrThrow(request);
+    // The route decides: its permission is checked before the handler runs; the check here keeps it so if a
+    // route is ever declared with a weaker one.
+    if (showPersonalData && !canExportPersonalData(actor)) {
+      throw new AppError('auth.forbidden', 'missing permission case.export_personal_data', { permission: 'case.export_personal_data' });
+    }
+    const language = languageOf(request);
+    const { format, lang: _lang, ...q } = query;
+    const now = deps.now();
+    const pageSize = exportPageSize();
+    const filter: Omit<CaseListFilter, 'page' | 'pageSize'> = caseListFilterOf(q);
+    // One snapshot for the whole file: cases changing while it streams cannot appear twice or go missing
+    // between pages. Read only, so holding it costs the database nothing but the connection.
+    const trx = await deps.db.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute();
+    // A client that stops reading without closing would hold the snapshot and a connection for ever: the
+    // server ends the transaction after five idle minutes, the next page fails and the stream is cut.
+    await sql`SET LOCAL idle_in_transaction_session_timeout = '5min'`.execute(trx);
+    // The list query's scope subqueries make the planner's cost estimate high enough to JIT-compile it, which
+    // costs about a second per query and saves nothing at these sizes (measured: 2.4 s → 0.9 s per page).
+    await sql`SET LOCAL jit = off`.execute(trx);
+    // The export's slot among the heavy requests is held until its transaction is closed, not until its client
+    // goes away (the pages being read go on for a moment after that).
+    const endHeavyWork = takeHeavyWorkEnd(request);
+    const release = async () => {
+      try {
+        await trx.rollback().execute();
+      } finally {
+        endHeavyWork();
+      }
+    };
+    let first: Awaited<ReturnType<typeof listCases>>;
+    let firstCells: ExportCell[][];
+    try {
+      first = await listCases(trx, actor, { ...filter, page: 1, pageSize }, now);
+      if (first.total > EXPORT_MAX_ROWS) {
+        throw new AppError('validation.failed', `at most ${EXPORT_MAX_ROWS} cases per export: narrow the filters`, {
+          issues: [{ path: 'querystring', message: `${first.total} cases match; at most ${EXPORT_MAX_ROWS}` }],
+        });
+      }
+      firstCells = await toCells(trx, first.items, actor, language, now, showPersonalData);
+      await appendAudit(deps.db, {
+        at: now, actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
+        action: 'export cases', subjectKind: 'cases', subjectId: null, outcome: 'exported',
+        data: { format, rows: first.total, personalData: showPersonalData ? 'full' : 'masked', filters: q, language },
+      });
+    } catch (error) {
+      await release();
+      throw error;
+    }
+    const total = first.total;
+    const pages: RowPages = (async function* () {
+      yield firstCells;
+      for (let page = 2; (page - 1) * pageSize < total; page += 1) {
+        const { items } = await listCases(trx, actor, { ...filter, page, pageSize }, now);
+        if (items.length === 0) return;
+        yield await toCells(trx, items, actor, language, now, showPersonalData);
+      }
+    })();
+    const headers = exportHeaders(language);
+    const body = format === 'csv' ? csvStream(headers, pages, release) : xlsxStream(EXPORT_LABELS[language].sheet, headers, DATE_COLUMNS, pages, release);
+    const stamp = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+    return reply
+      .header('content-type', CONTENT_TYPE[format])
+      .header('content-disposition', attachment(`bihuan-cases-${stamp}.${format}`))
+      .header('x-total-count', String(total))
+      .header('cache-control', 'no-store')
+      .send(body);
+  };
+
   api.get(
     '/cases/export',
     {
       config: { access: 'case.read', isHeavy: true },
       schema: {
         tags: TAGS,
-        summary: 'The case list (same filters, sort and scope as GET /cases) as CSV or xlsx, streamed; personal data masked unless the caller may see it; audited',
+        summary: 'The case list (same filters, sort and scope as GET /cases) as CSV or xlsx, streamed; names and phone numbers masked as in the lists; audited',
         querystring: exportQuerySchema,
       },
     },
-    async (request, reply) => {
-      const actor = actorOrThrow(request);
-      const language = languageOf(request);
-      const { format, lang: _lang, ...q } = request.query;
-      const now = deps.now();
-      const pageSize = exportPageSize();
-      const filter: Omit<CaseListFilter, 'page' | 'pageSize'> = caseListFilterOf(q);
-      // One snapshot for the whole file: cases changing while it streams cannot appear twice or go missing
-      // between pages. Read only, so holding it costs the database nothing but the connection.
-      const trx = await deps.db.startTransaction().setIsolationLevel('repeatable read').setAccessMode('read only').execute();
-      // A client that stops reading without closing would hold the snapshot and a connection for ever: the
-      // server ends the transaction after five idle minutes, the next page fails and the stream is cut.
-      await sql`SET LOCAL idle_in_transaction_session_timeout = '5min'`.execute(trx);
-      // The list query's scope subqueries make the planner's cost estimate high enough to JIT-compile it, which
-      // costs about a second per query and saves nothing at these sizes (measured: 2.4 s → 0.9 s per page).
-      await sql`SET LOCAL jit = off`.execute(trx);
-      // The export's slot among the heavy requests is held until its transaction is closed, not until its client
-      // goes away (the pages being read go on for a moment after that).
-      const endHeavyWork = takeHeavyWorkEnd(request);
-      const release = async () => {
-        try {
-          await trx.rollback().execute();
-        } finally {
-          endHeavyWork();
-        }
-      };
-      let first: Awaited<ReturnType<typeof listCases>>;
-      let firstCells: ExportCell[][];
-      try {
-        first = await listCases(trx, actor, { ...filter, page: 1, pageSize }, now);
-        if (first.total > EXPORT_MAX_ROWS) {
-          throw new AppError('validation.failed', `at most ${EXPORT_MAX_ROWS} cases per export: narrow the filters`, {
-            issues: [{ path: 'querystring', message: `${first.total} cases match; at most ${EXPORT_MAX_ROWS}` }],
-          });
-        }
-        firstCells = await toCells(trx, first.items, actor, language, now);
-        await appendAudit(deps.db, {
-          at: now, actorId: actor.userId, actorName: actor.username, ip: request.ip, userAgent: request.headers['user-agent'] ?? null,
-          action: 'export cases', subjectKind: 'cases', subjectId: null, outcome: 'exported',
-          data: { format, rows: first.total, personalData: canExportPersonalData(actor) ? 'full' : 'masked', filters: q, language },
-        });
-      } catch (error) {
-        await release();
-        throw error;
-      }
-      const total = first.total;
-      const pages: RowPages = (async function* () {
-        yield firstCells;
-        for (let page = 2; (page - 1) * pageSize < total; page += 1) {
-          const { items } = await listCases(trx, actor, { ...filter, page, pageSize }, now);
-          if (items.length === 0) return;
-          yield await toCells(trx, items, actor, language, now);
-        }
-      })();
-      const headers = exportHeaders(language);
-      const body = format === 'csv' ? csvStream(headers, pages, release) : xlsxStream(EXPORT_LABELS[language].sheet, headers, DATE_COLUMNS, pages, release);
-      const stamp = new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
-      return reply
-        .header('content-type', CONTENT_TYPE[format])
-        .header('content-disposition', attachment(`bihuan-cases-${stamp}.${format}`))
-        .header('x-total-count', String(total))
-        .header('cache-control', 'no-store')
-        .send(body);
+    async (request, reply) => exportCases(request, request.query, reply, false),
+  );
+
+  // A file of a whole list's names and numbers leaves the system for good: its own permission, a recent sign-in
+  // (so a session left open cannot take it), never an API token, and its own audit entry like every export.
+  api.get(
+    '/cases/export/with-personal-data',
+    {
+      config: { access: 'case.export_personal_data', isHeavy: true, isReauthRequired: true },
+      schema: {
+        tags: TAGS,
+        summary: 'As GET /cases/export, with requester names and phone numbers in full (protected requesters still withheld); needs case.export_personal_data and a recent sign-in; audited',
+        querystring: exportQuerySchema,
+      },
     },
+    async (request, reply) => exportCases(request, request.query, reply, true),
   );
 
   api.post(

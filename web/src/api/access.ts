@@ -7,7 +7,7 @@ async function call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, opts: { 
 }
 
 /** Never given to a token (server: NON_DELEGABLE_PERMISSIONS). */
-export const NON_DELEGABLE = ['security.manage', 'integration.manage', 'user.manage'] as const;
+export const NON_DELEGABLE = ['security.manage', 'integration.manage', 'user.manage', 'case.export_personal_data'] as const;
 export const API_TOKEN_MAX_DAYS = 365;
 
 export type ApiTokenStatus = 'active' | 'expired' | 'revoked';

@@ -213,6 +213,24 @@ function confirmIdentity(details: ReauthDetails): Promise<boolean> {
   return pending;
 }
 
+/**
+ * Fetches a file the server makes (an export) for a download link: a step that needs a recent sign-in asks the
+ * "confirm it's you" dialog, as every API call does, and is sent again once; any other refusal is thrown coded.
+ */
+export async function fetchFile(href: string): Promise<Response> {
+  const confirmationsAtStart = confirmations;
+  const get = () => fetch(href, { credentials: 'same-origin', headers: { 'Accept-Language': currentLang } });
+  const res = await get();
+  if (res.ok) return res;
+  const error = await parseError(res);
+  if (!isReauthRequired(error)) throw error;
+  const isConfirmed = confirmations !== confirmationsAtStart || (await confirmIdentity(reauthDetailsOf(error)));
+  if (!isConfirmed) throw error;
+  const again = await get();
+  if (!again.ok) throw await parseError(again);
+  return again;
+}
+
 /** The coded error of a response that is not ok (the server's body, or one made from the status). */
 export async function parseError(res: Response): Promise<ApiError> {
   let body: unknown = null;

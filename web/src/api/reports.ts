@@ -49,10 +49,14 @@ export const getReport = (id: string, signal?: AbortSignal): Promise<Report> => 
 /** Whether a report may still change: the panel polls while any does. */
 export const isPending = (r: Report): boolean => r.status === 'queued' || r.status === 'running';
 
-/** The export of the case list with the list's filters and sort (paging dropped): a plain link, the browser downloads it. */
-export function caseExportUrl(query: CaseListQuery, format: 'csv' | 'xlsx'): string {
+/**
+ * The export of the case list with the list's filters and sort (paging dropped): a plain link, the browser downloads
+ * it. Names and phone numbers are masked, as in the list; `withPersonalData` asks for them in full (permission
+ * case.export_personal_data and a recent sign-in).
+ */
+export function caseExportUrl(query: CaseListQuery, format: 'csv' | 'xlsx', withPersonalData = false): string {
   const { page: _page, pageSize: _pageSize, ...filters } = query;
   void _page;
   void _pageSize;
-  return buildUrl('/cases/export', { ...filters, format });
+  return buildUrl(withPersonalData ? '/cases/export/with-personal-data' : '/cases/export', { ...filters, format });
 }

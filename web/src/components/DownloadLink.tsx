@@ -1,5 +1,5 @@
 import { useState, type MouseEvent, type ReactNode } from 'react';
-import { parseError } from '../api/client';
+import { fetchFile } from '../api/client';
 import { useI18n } from '../i18n/context';
 import { errorMessage } from '../lib/errors';
 import { ErrorBox } from './forms';
@@ -38,8 +38,8 @@ export function DownloadLink(props: { href: string; fallbackName: string; classN
     setIsBusy(true);
     setError(null);
     try {
-      const res = await fetch(props.href, { credentials: 'same-origin' });
-      if (!res.ok) throw await parseError(res);
+      // A file that needs a recent sign-in (names and numbers in full) asks for it first, as the other steps do.
+      const res = await fetchFile(props.href);
       const blob = await res.blob();
       const url = URL.createObjectURL(blob);
       const link = document.createElement('a');

@@ -234,6 +234,16 @@ export function QueuePage() {
           <DownloadLink className="button subtle" href={caseExportUrl(filtersToApi(filters), 'csv')} fallbackName="bihuan-cases.csv" testId="export-csv">
             {t('reports.export.csv')}
           </DownloadLink>
+          {user?.permissions.includes('case.export_personal_data') ? (
+            <DownloadLink
+              className="button subtle"
+              href={caseExportUrl(filtersToApi(filters), 'xlsx', true)}
+              fallbackName="bihuan-cases-personal-data.xlsx"
+              testId="export-xlsx-personal-data"
+            >
+              <span title={t('reports.export.personalDataHint')}>{t('reports.export.personalData')}</span>
+            </DownloadLink>
+          ) : null}
         </span>
       </div>
 

@@ -49,6 +49,8 @@ export const reportsMessages = defineMessages({
     'reports.export.xlsx': '导出 Excel',
     'reports.export.csv': '导出 CSV',
     'reports.export.hint': '按当前筛选条件导出全部结果；导出操作会记入审计日志。',
+    'reports.export.personalData': '导出 Excel（含完整姓名和电话）',
+    'reports.export.personalDataHint': '姓名和电话不打码，需要再次确认身份；请妥善保管文件，导出操作会记入审计日志。',
   },
   bo: {
     'reports.title': 'གྲངས་ཐོའི་སྙན་ཞུ།',
@@ -97,6 +99,8 @@ export const reportsMessages = defineMessages({
     'reports.export.xlsx': 'Excel ཕྱིར་འདོན།',
     'reports.export.csv': 'CSV ཕྱིར་འདོན།',
     'reports.export.hint': 'མིག་སྔའི་འདེམས་སྒྲིག་ལྟར་འབྲས་བུ་ཚང་མ་ཕྱིར་འདོན་བྱེད། ཕྱིར་འདོན་རེ་རེ་ཞིབ་བཤེར་ཟིན་ཐོར་འགོད།',
+    'reports.export.personalData': 'Excel ཕྱིར་འདོན། (མིང་དང་ཁ་པར་ཆ་ཚང་)',
+    'reports.export.personalDataHint': 'མིང་དང་ཁ་པར་མི་སྦེད། ཁྱེད་རང་ཡིན་པ་ཡང་བསྐྱར་ར་སྤྲོད་དགོས། ཡིག་ཆ་ཉར་ཚགས་ཡག་པོ་གནང་རོགས། ཕྱིར་འདོན་ཞིབ་བཤེར་ཟིན་ཐོར་འགོད།',
   },
   en: {
     'reports.title': 'Statistical reports',
@@ -145,5 +149,7 @@ export const reportsMessages = defineMessages({
     'reports.export.xlsx': 'Export Excel',
     'reports.export.csv': 'Export CSV',
     'reports.export.hint': 'Exports every result of the current filters; each export is recorded in the audit log.',
+    'reports.export.personalData': 'Export Excel with full names and phones',
+    'reports.export.personalDataHint': 'Names and phone numbers are not masked; you confirm it is you first. Keep the file safe; the export is recorded in the audit log.',
   },
 });
