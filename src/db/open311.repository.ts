@@ -339,8 +339,10 @@ export const findRequestByToken = async (db: DbOrTrx, token: string): Promise<{ 
 
 // A requester who refused publication is left out of the anonymous feed as of the open-data portal; the partner
 // that posted the request still sees it (isVisible). So are cases whose requester asked for their identity to be
-// protected: what they wrote can tell who wrote it, and no scrubbing of names and numbers takes that out.
-const PUBLIC_SQL = sql<SqlBool>`(coalesce(s.is_public, false) AND c.publication_consent <> 'refused' AND NOT c.is_identity_protected AND NOT EXISTS (SELECT 1 FROM open311_private_cases pc WHERE pc.case_id = c.id))`;
+// protected: what they wrote can tell who wrote it, and no scrubbing of names and numbers takes that out. Every
+// report (举报) is protected from the handling units without being asked; whether a report service's street matters
+// (rubbish, potholes) are in the public feed is the administrators' choice of `is_public` for that service.
+const PUBLIC_SQL = sql<SqlBool>`(coalesce(s.is_public, false) AND c.publication_consent <> 'refused' AND NOT (c.is_identity_protected AND c.kind <> 'report') AND NOT EXISTS (SELECT 1 FROM open311_private_cases pc WHERE pc.case_id = c.id))`;
 
 /**
  * Who sees a request: everyone, when its service is public and the case is not private; the partner whose

@@ -95,16 +95,18 @@ const sameRoles = (a: readonly Role[], b: readonly Role[]): boolean => {
 };
 
 /**
- * The policy and its audit entry in one transaction. The row is locked first, so that of two administrators
- * saving at once each entry's `before` is what the other left. Saving the same roles again changes nothing and
- * tells nothing.
+ * The policy and its audit entry in one transaction. A transaction lock on the setting's name (a new deployment has
+ * no row to lock yet) makes a second administrator saving at the same moment wait, so that each entry's `before` is
+ * what the other left. Saving the roles already in force, or none on a deployment that never set any, changes
+ * nothing and tells nothing; the answer's time is then that of the last change (null: never).
  */
-export const saveRequiredRoles = async (db: Db, roles: Role[], by: string, at: Date, record: AccountChangeRecord): Promise<{ updatedAt: Date }> =>
+export const saveRequiredRoles = async (db: Db, roles: Role[], by: string, at: Date, record: AccountChangeRecord): Promise<{ updatedAt: Date | null }> =>
   db.transaction().execute(async (trx) => {
     const t = tables(trx);
-    const current = await t.selectFrom('security_settings').select(['value', 'updated_at']).where('key', '=', TWO_FACTOR_ROLES_KEY).forUpdate().executeTakeFirst();
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`security_settings:${TWO_FACTOR_ROLES_KEY}`}))`.execute(trx);
+    const current = await t.selectFrom('security_settings').select(['value', 'updated_at']).where('key', '=', TWO_FACTOR_ROLES_KEY).executeTakeFirst();
     const before = rolesOf(current?.value);
-    if (current && sameRoles(before, roles)) return { updatedAt: current.updated_at };
+    if (sameRoles(before, roles)) return { updatedAt: current?.updated_at ?? null };
     await t
       .insertInto('security_settings')
       .values({ key: TWO_FACTOR_ROLES_KEY, value: JSON.stringify(roles), updated_by: by, updated_at: at })

@@ -17,6 +17,12 @@ describe('redactUrlForLog', () => {
     expect(redactUrlForLog('/api/v1/x?ACCESSCODE=1&Phone=2')).toBe('/api/v1/x?ACCESSCODE=***&Phone=***');
   });
 
+  it('hides the single sign-on code and state, and the questionnaire link\'s token in the path', () => {
+    expect(redactUrlForLog('/api/v1/auth/oidc/callback?code=abc123&state=xyz&iss=https%3A%2F%2Fsso')).toBe('/api/v1/auth/oidc/callback?code=***&state=***&iss=https%3A%2F%2Fsso');
+    expect(redactUrlForLog('/api/v1/public/callbacks/questionnaire/Q1w2E3r4T5y6?lang=bo')).toBe('/api/v1/public/callbacks/questionnaire/***?lang=bo');
+    expect(redactUrlForLog('/api/v1/public/callbacks/questionnaire/Q1w2E3r4T5y6')).toBe('/api/v1/public/callbacks/questionnaire/***');
+  });
+
   it('leaves a URL without a query, or with harmless parameters, as it is', () => {
     expect(redactUrlForLog('/api/v1/cases/abc')).toBe('/api/v1/cases/abc');
     expect(redactUrlForLog('/api/v1/cases?status=registered&page=2&flag')).toBe('/api/v1/cases?status=registered&page=2&flag');

@@ -3,7 +3,14 @@
  * names a person, and a search (`q`, `name`, …) may be a requester's name. Matched after decoding, so that
  * `access%43ode=` or `%71=` is caught like the plain spelling.
  */
-const SECRET_OR_PERSONAL = new Set(['accesscode', 'access_code', 'api_key', 'apikey', 'token', 'phone', 'idnumber', 'id_number', 'q', 'query', 'name', 'email', 'address', 'subjectid', 'actor']);
+// `code` and `state` are the single sign-on callback's: a code not yet exchanged is a credential for a moment.
+const SECRET_OR_PERSONAL = new Set([
+  'accesscode', 'access_code', 'api_key', 'apikey', 'token', 'code', 'state', 'phone', 'idnumber', 'id_number', 'q', 'query', 'name', 'email', 'address',
+  'subjectid', 'actor',
+]);
+
+/** Paths that carry a secret themselves: the requester's one-time questionnaire link. */
+const SECRET_PATH = /(\/public\/callbacks\/questionnaire\/)[^/?]+/i;
 
 const decodedName = (raw: string): string => {
   try {
@@ -13,8 +20,9 @@ const decodedName = (raw: string): string => {
   }
 };
 
-/** The URL as the request log writes it: the path as it came, each sensitive query value replaced by `***`. */
-export const redactUrlForLog = (url: string): string => {
+/** The URL as the request log writes it: the path as it came but for a secret in it, each sensitive query value replaced by `***`. */
+export const redactUrlForLog = (rawUrl: string): string => {
+  const url = rawUrl.replace(SECRET_PATH, '$1***');
   const at = url.indexOf('?');
   if (at < 0) return url;
   const query = url

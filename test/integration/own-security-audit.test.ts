@@ -170,6 +170,11 @@ describe('the roles that must use two-factor', () => {
     const admin = await login('admin');
     const adminId = await userIdOf('admin');
     const before = await entryCount('security.two_factor_roles_changed');
+    // No roles on a deployment that never set any: nothing changes, nothing is told, and it was never changed.
+    const none = await as(admin, 'PUT', '/api/v1/admin/security/two-factor-roles', { roles: [] });
+    expectStatus(none, 200);
+    expect(none.json()).toEqual({ roles: [], updatedAt: null });
+    expect(await entryCount('security.two_factor_roles_changed')).toBe(before);
     clock += 60_000;
     const first = await as(admin, 'PUT', '/api/v1/admin/security/two-factor-roles', { roles: ['unit_leader', 'supervisor', 'unit_leader'] });
     expectStatus(first, 200);
@@ -200,6 +205,20 @@ describe('the roles that must use two-factor', () => {
       { before: [], after: ['supervisor', 'unit_leader'] },
       { before: ['supervisor', 'unit_leader'], after: [] },
     ]);
+
+    // Two administrators saving at the same moment: one waits for the other, so the second entry's `before` is
+    // what the first left, whichever came first.
+    clock += 60_000;
+    const [a, b] = await Promise.all([
+      as(admin, 'PUT', '/api/v1/admin/security/two-factor-roles', { roles: ['supervisor'] }),
+      as(admin, 'PUT', '/api/v1/admin/security/two-factor-roles', { roles: ['unit_leader'] }),
+    ]);
+    expectStatus(a, 200);
+    expectStatus(b, 200);
+    const [, , third, fourth] = (await changesOf('security.two_factor_roles_changed', 'two_factor_roles')).map((e) => e.data as { before: string[]; after: string[] });
+    expect(third?.before).toEqual([]);
+    expect(fourth?.before).toEqual(third?.after);
+    expect([third?.after, fourth?.after].sort()).toEqual([['supervisor'], ['unit_leader']]);
   });
 
   it('writes none for a refused change', async () => {

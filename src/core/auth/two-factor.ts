@@ -152,9 +152,10 @@ export type TwoFactorStore = {
   requiredRoles: () => Promise<{ roles: Role[]; updatedAt: Date | null }>;
   /**
    * Stores the roles and, when they differ from the stored ones, the record with `before` and `after` added to its
-   * data, in one transaction. Answers when the stored roles last changed (the old time when nothing changed).
+   * data, in one transaction. Answers when the stored roles last changed (the old time when nothing changed; null
+   * when they never were).
    */
-  setRequiredRoles: (roles: Role[], by: string, at: Date, record: AccountChangeRecord) => Promise<{ updatedAt: Date }>;
+  setRequiredRoles: (roles: Role[], by: string, at: Date, record: AccountChangeRecord) => Promise<{ updatedAt: Date | null }>;
   /** The account an administrator would reset, as the rules of managing accounts need it; null when there is none. */
   findManagedAccount: (userId: string) => Promise<(ManagedAccount & { roles: Role[]; username: string }) | null>;
   /**
@@ -386,7 +387,7 @@ export const setRequiredRoles = async (
   deps: TwoFactorDeps,
   actor: UserActor,
   input: { roles: readonly Role[]; context: ChangeContext },
-): Promise<{ roles: Role[]; updatedAt: Date }> => {
+): Promise<{ roles: Role[]; updatedAt: Date | null }> => {
   const { roles } = input;
   if (!isTopLevelUnitPath(actor.unitPath)) {
     throw new AppError('auth.forbidden', 'the roles that must use two-factor authentication are set by an administrator of a top-level unit', { reason: 'not_top_level_unit' });

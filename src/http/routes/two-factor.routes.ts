@@ -137,7 +137,7 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
     },
     async (request) => {
       const result = await setRequiredRoles(twoFactor, actorOrThrow(request), { roles: request.body.roles, context: contextOf(request) });
-      return { roles: result.roles, updatedAt: result.updatedAt.toISOString() };
+      return { roles: result.roles, updatedAt: result.updatedAt?.toISOString() ?? null };
     },
   );
 
