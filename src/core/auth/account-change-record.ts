@@ -1,3 +1,5 @@
+import type { AuditRequestContext } from '../audit/audit-log.ports.js';
+
 /**
  * A change of rights that the change itself writes to the audit log, in its own transaction: the change and its
  * entry commit together or not at all. The request hook's entry, written after the answer, is best effort and may
@@ -11,7 +13,7 @@ export type AccountChangeAction =
   | 'security.two_factor_roles_changed';
 
 /** Where the request came from: the entry names the address and browser of the person who made the change. */
-export type ChangeContext = { ip: string | null; userAgent: string | null };
+export type ChangeContext = AuditRequestContext;
 
 export type AccountChangeRecord = {
   at: Date;
