@@ -1,8 +1,8 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AttachmentCaller } from '../../core/attachments/attachment-access.js';
-import { ATTACHMENT_MEDIA_TYPES, DEFAULT_ATTACHMENT_LIMITS, UPLOADER_KINDS, type AttachmentMeta, type AuditContext } from '../../core/attachments/attachment.types.js';
+import { ATTACHMENT_MEDIA_TYPES, DEFAULT_ATTACHMENT_LIMITS, UPLOADER_KINDS, type AttachmentMeta } from '../../core/attachments/attachment.types.js';
 import { canDeleteAttachment, deleteAttachment } from '../../core/attachments/delete-attachment.js';
 import { downloadAttachment } from '../../core/attachments/download-attachment.js';
 import { contentDisposition } from '../../core/attachments/file-name.js';
@@ -13,6 +13,7 @@ import { AppError } from '../../core/shared/app-error.js';
 import { createAttachmentsDeps } from '../../db/attachments.repository.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
+import { requestContextOf } from '../request-context.js';
 
 const attachmentView = z.object({
   id: z.uuid(),
@@ -48,7 +49,6 @@ const uploadQuery = z.object({
 // The access code travels in a header, so that it is in no URL, browser history or proxy log.
 const accessCodeHeaders = z.object({ 'x-access-code': z.string().trim().min(1).max(20) });
 
-const contextOf = (request: FastifyRequest): AuditContext => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
 
 /** The raw file body; JSON (the other parser of the API) is the wrong media type here. */
 const bytesOf = (body: unknown): Uint8Array => {
@@ -116,7 +116,7 @@ export const registerAttachmentsRoutes = (app: FastifyInstance, deps: AppDeps): 
           fileName: request.query.name,
           bytes: bytesOf(request.body),
           isPublic: request.query.isPublic === 'true',
-          context: contextOf(request),
+          context: requestContextOf(request),
         });
         return reply.status(201).send(toView(meta, true));
       },
@@ -130,7 +130,7 @@ export const registerAttachmentsRoutes = (app: FastifyInstance, deps: AppDeps): 
       },
       async (request, reply) => {
         const caller: AttachmentCaller = { kind: 'user', actor: actorOrThrow(request), caseId: request.params.id };
-        const { meta, content } = await downloadAttachment(attachments, { caller, attachmentId: request.params.attachmentId, context: contextOf(request) });
+        const { meta, content } = await downloadAttachment(attachments, { caller, attachmentId: request.params.attachmentId, context: requestContextOf(request) });
         return sendFile(reply, meta, content);
       },
     );
@@ -142,7 +142,7 @@ export const registerAttachmentsRoutes = (app: FastifyInstance, deps: AppDeps): 
         schema: { tags: ['attachments'], summary: 'Delete an attachment (its uploader within 24 hours, or an admin; audited)', params: fileParams, response: { 204: z.null() } },
       },
       async (request, reply) => {
-        await deleteAttachment(attachments, { actor: actorOrThrow(request), caseId: request.params.id, attachmentId: request.params.attachmentId, context: contextOf(request) });
+        await deleteAttachment(attachments, { actor: actorOrThrow(request), caseId: request.params.id, attachmentId: request.params.attachmentId, context: requestContextOf(request) });
         return reply.status(204).send(null);
       },
     );
@@ -167,7 +167,7 @@ export const registerAttachmentsRoutes = (app: FastifyInstance, deps: AppDeps): 
           fileName: request.query.name,
           bytes: bytesOf(request.body),
           isPublic: true,
-          context: contextOf(request),
+          context: requestContextOf(request),
         });
         return reply.status(201).send(toPublicView(meta));
       },
@@ -199,7 +199,7 @@ export const registerAttachmentsRoutes = (app: FastifyInstance, deps: AppDeps): 
       },
       async (request, reply) => {
         const caller: AttachmentCaller = { kind: 'requester', trackingNo: request.params.trackingNo, accessCode: request.headers['x-access-code'] };
-        const { meta, content } = await downloadAttachment(attachments, { caller, attachmentId: request.params.attachmentId, context: contextOf(request) });
+        const { meta, content } = await downloadAttachment(attachments, { caller, attachmentId: request.params.attachmentId, context: requestContextOf(request) });
         return sendFile(reply, meta, content);
       },
     );

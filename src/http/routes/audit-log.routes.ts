@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AUDIT_OUTCOME_CLASSES, AUDIT_PAGE_DEFAULT, AUDIT_PAGE_MAX, isAuditCursor, outcomeClassOf } from '../../core/audit/audit-log-rules.js';
@@ -11,6 +11,7 @@ import { createAuditLogStore } from '../../db/audit-log-reader.repository.js';
 import { fieldCryptoFor } from '../../db/data-keys.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
+import { requestContextOf } from '../request-context.js';
 
 const dateTime = z.iso.datetime({ offset: true });
 const text = (max: number) => z.string().trim().min(1).max(max);
@@ -75,7 +76,6 @@ const entryOut = (e: AuditLogEntryView): z.infer<typeof entrySchema> => ({
   chainSeq: e.chainSeq,
 });
 
-const contextOf = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
 
 /** The audit log's reader (docs/audit.md): holders of audit.read, within their unit's subtree; every read is audited. */
 export const registerAuditLogRoutes = (app: FastifyInstance, deps: AppDeps): void => {
@@ -103,7 +103,7 @@ export const registerAuditLogRoutes = (app: FastifyInstance, deps: AppDeps): voi
           limit,
           before: before ?? null,
         },
-        context: contextOf(request),
+        context: requestContextOf(request),
       });
       return { items: page.items.map(entryOut), nextCursor: page.nextCursor };
     },
@@ -121,7 +121,7 @@ export const registerAuditLogRoutes = (app: FastifyInstance, deps: AppDeps): voi
       },
     },
     async (request) => {
-      const state = await checkAuditChain(auditDeps, { reader: actorOrThrow(request), context: contextOf(request) });
+      const state = await checkAuditChain(auditDeps, { reader: actorOrThrow(request), context: requestContextOf(request) });
       return { ...state, checkedAt: state.checkedAt.toISOString() };
     },
   );

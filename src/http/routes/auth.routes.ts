@@ -16,6 +16,7 @@ import { createSessionStore } from '../../db/sessions.repository.js';
 import { actorOrThrow, SESSION_COOKIE, tokenOf } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
 import { sessionOut, sessionSchema } from '../session.views.js';
+import { requestContextOf } from '../request-context.js';
 
 /** Binds an OIDC sign-in to the browser that started it (httpOnly; only sent to the OIDC routes). */
 export const OIDC_COOKIE = 'bihuan_oidc';
@@ -218,7 +219,7 @@ export const registerAuthRoutes = (app: FastifyInstance, deps: AppDeps): void =>
         username: actor.username,
         currentPassword: request.body.currentPassword,
         newPassword: request.body.newPassword,
-        context: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+        context: requestContextOf(request),
         apiToken: actor.apiToken ?? null,
       });
       reply.clearCookie(SESSION_COOKIE, { path: '/' });

@@ -21,6 +21,7 @@ import { findNames } from '../../db/case-query.repository.js';
 import { currentCallbackSettings } from '../../jobs/callbacks.jobs.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
+import { requestContextOf } from '../request-context.js';
 
 const iso = z.string();
 const idParams = z.object({ id: z.uuid() });
@@ -218,7 +219,7 @@ export const registerCallbacksRoutes = (app: FastifyInstance, deps: AppDeps): vo
           taskId: request.params.id,
           language: request.query.language,
           isFullNameAsked: request.query.name === 'full',
-          context: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+          context: requestContextOf(request),
         },
       ),
   );

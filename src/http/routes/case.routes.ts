@@ -17,6 +17,7 @@ import { caseDetailSchema, caseListSchema, registeredCaseSchema, toSummaryView }
 import type { AppDeps } from '../context.js';
 import { idempotencyHeaders, idempotencyOf, REPLAYED_HEADER } from '../idempotency.js';
 import { languageOf } from '../language.js';
+import { requestContextOf } from '../request-context.js';
 
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 const flag = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -163,7 +164,7 @@ export const registerCaseRoutes = (app: FastifyInstance, deps: AppDeps): void =>
           audit: ({ caseId, ...e }) => appendAudit(deps.db, { ...e, action: 'reveal personal data', subjectKind: 'cases', subjectId: caseId }),
           now: deps.now,
         },
-        { caseId: request.params.id, actor: actorOrThrow(request), context: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null } },
+        { caseId: request.params.id, actor: actorOrThrow(request), context: requestContextOf(request) },
       ),
   );
 

@@ -8,6 +8,7 @@ import type { PersonDataInput, PersonKey } from '../../core/privacy/person-data.
 import { createPersonDataDeps } from '../../db/privacy.repository.js';
 import { actorOrThrow } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
+import { requestContextOf } from '../request-context.js';
 
 const personFields = { phone: z.string().trim().regex(/^\+?[0-9][0-9\- ]{4,19}$/).optional(), idNumber: z.string().trim().min(6).max(20).optional() };
 // One key at a time: the two together would answer for two people as if they were one.
@@ -23,7 +24,7 @@ const personKeyOf = (v: { phone?: string; idNumber?: string }): PersonKey =>
 const inputOf = (request: FastifyRequest, who: { phone?: string; idNumber?: string }): PersonDataInput => ({
   actor: actorOrThrow(request),
   key: personKeyOf(who),
-  context: { ip: request.ip, userAgent: request.headers['user-agent'] ?? null },
+  context: requestContextOf(request),
 });
 
 /** A person's right to their data: what we hold about them, and its erasure once their cases are finished. */

@@ -1,7 +1,6 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ChangeContext } from '../../core/auth/account-change-record.js';
 import { ROLES } from '../../core/auth/roles.js';
 import {
   disableTotp,
@@ -16,6 +15,7 @@ import {
 import { createTwoFactorDeps } from '../../db/two-factor.repository.js';
 import { actorOrThrow, tokenOf } from '../auth.plugin.js';
 import type { AppDeps } from '../context.js';
+import { requestContextOf } from '../request-context.js';
 
 /**
  * Routes a signed-in user may call while their role requires TOTP and they have not set it up: who am I,
@@ -45,8 +45,6 @@ const requiredRolesSchema = z.object({ roles: z.array(z.enum(ROLES)), updatedAt:
 
 /** A TOTP code (6 digits) or a recovery code (xxxxx-xxxxx). */
 const codeSchema = z.string().trim().min(6).max(32);
-
-const contextOf = (request: FastifyRequest): ChangeContext => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
 
 export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): void => {
   const api = app.withTypeProvider<ZodTypeProvider>();
@@ -91,7 +89,7 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
     },
     async (request, reply) => {
       const result = await enableTotp(twoFactor, actorOrThrow(request), {
-        code: request.body.code, keepSessionTokenHash: sessionTokenHash(tokenOf(request)), context: contextOf(request),
+        code: request.body.code, keepSessionTokenHash: sessionTokenHash(tokenOf(request)), context: requestContextOf(request),
       });
       noStore(reply);
       return { ...result, enabledAt: result.enabledAt.toISOString() };
@@ -110,7 +108,7 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
       },
     },
     async (request, reply) => {
-      await disableTotp(twoFactor, actorOrThrow(request), { password: request.body.password, code: request.body.code, context: contextOf(request) });
+      await disableTotp(twoFactor, actorOrThrow(request), { password: request.body.password, code: request.body.code, context: requestContextOf(request) });
       return reply.status(204).send(null);
     },
   );
@@ -136,7 +134,7 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
       },
     },
     async (request) => {
-      const result = await setRequiredRoles(twoFactor, actorOrThrow(request), { roles: request.body.roles, context: contextOf(request) });
+      const result = await setRequiredRoles(twoFactor, actorOrThrow(request), { roles: request.body.roles, context: requestContextOf(request) });
       return { roles: result.roles, updatedAt: result.updatedAt?.toISOString() ?? null };
     },
   );
@@ -152,6 +150,6 @@ export const registerTwoFactorRoutes = (app: FastifyInstance, deps: AppDeps): vo
         response: { 200: z.object({ endedSessions: z.number().int() }) },
       },
     },
-    async (request) => resetTotpOfUser(twoFactor, actorOrThrow(request), { userId: request.params.id, context: contextOf(request) }),
+    async (request) => resetTotpOfUser(twoFactor, actorOrThrow(request), { userId: request.params.id, context: requestContextOf(request) }),
   );
 };

@@ -217,18 +217,12 @@ function confirmIdentity(details: ReauthDetails): Promise<boolean> {
  * Fetches a file the server makes (an export) for a download link: a step that needs a recent sign-in asks the
  * "confirm it's you" dialog, as every API call does, and is sent again once; any other refusal is thrown coded.
  */
-export async function fetchFile(href: string): Promise<Response> {
-  const confirmationsAtStart = confirmations;
-  const get = () => fetch(href, { credentials: 'same-origin', headers: { 'Accept-Language': currentLang } });
-  const res = await get();
-  if (res.ok) return res;
-  const error = await parseError(res);
-  if (!isReauthRequired(error)) throw error;
-  const isConfirmed = confirmations !== confirmationsAtStart || (await confirmIdentity(reauthDetailsOf(error)));
-  if (!isConfirmed) throw error;
-  const again = await get();
-  if (!again.ok) throw await parseError(again);
-  return again;
+export function fetchFile(href: string): Promise<Response> {
+  return withReauth(async () => {
+    const res = await fetch(href, { credentials: 'same-origin', headers: { 'Accept-Language': currentLang } });
+    if (!res.ok) throw await parseError(res);
+    return res;
+  });
 }
 
 /** The coded error of a response that is not ok (the server's body, or one made from the status). */
@@ -271,17 +265,25 @@ export async function apiRequest<T>(method: HttpMethod, path: string, opts: Requ
 }
 
 async function request<T>(method: HttpMethod, path: string, opts: RequestOptions = {}): Promise<T> {
+  if (opts.reauth === false) return send<T>(method, path, opts);
+  return withReauth(() => send<T>(method, path, opts));
+}
+
+/**
+ * Runs `attempt`; when it is refused for want of a recent sign-in, asks the dialog and, once confirmed, runs it again
+ * once: a second refusal (the confirmation already ran out, a clock far off) is the caller's to show.
+ */
+async function withReauth<T>(attempt: () => Promise<T>): Promise<T> {
   const confirmationsAtStart = confirmations;
   try {
-    return await send<T>(method, path, opts);
+    return await attempt();
   } catch (err) {
-    if (opts.reauth === false || !isReauthRequired(err)) throw err;
+    if (!isReauthRequired(err)) throw err;
     // Refused before a confirmation that has since been given (its dialog closed while this one was on its way).
     const isConfirmed =
       confirmations !== confirmationsAtStart || (await confirmIdentity(reauthDetailsOf(err)));
     if (!isConfirmed) throw err;
-    // Once only: a second refusal (the confirmation already ran out, a clock far off) is the caller's to show.
-    return send<T>(method, path, { ...opts, reauth: false });
+    return attempt();
   }
 }
 
